@@ -1,0 +1,137 @@
+// The contract between the TypeScript model API (lib/model/...) and the native training engine
+// (native/core/engine/, bound in native/binding/network.cc). Ids index the arrays in ./ids.ts.
+//
+// Semantics are Keras's (see ../shared/design/peers-and-keras-semantics.md §4):
+// - Dense: y = act(x · kernel + bias), kernel is inputDim x units row-major (Keras orientation).
+// - Dropout: inverted dropout in training only; mask bits from a counter-based RNG keyed by
+//   (layer seed, absolute epoch, batch index, element), so they do not depend on thread count.
+// - Loss reduction "sum_over_batch_size": sum(per-sample loss * sample weight) / batch rows; the
+//   per-sample loss is the mean over outputs (MSE, MAE, BCE) or the sum (CCE). BCE/CCE clip
+//   probabilities to [1e-7, 1 - 1e-7]; sigmoid+BCE and softmax+CCE use the fused gradient (p - t).
+// - L1/L2 kernel penalties are added to the reported loss (training and validation) and gradient.
+// - Optimizers update as Keras does: SGD v = μv − lr·g, w += v (Nesterov: w += μv − lr·g);
+//   Adam/RMSprop/Adagrad with Keras's defaults and epsilon placement.
+// - The epoch loss is the batch-size-weighted mean of the per-batch losses (training mode, before
+//   each update); metrics likewise; validation runs at epoch end in inference mode.
+
+export interface DenseSpec {
+  kind: 'dense';
+  inputDim: number;
+  units: number;
+  /** Index into ACTIVATIONS. */
+  activation: number;
+  useBias: boolean;
+  /** Kernel regularization factors (0 = none). */
+  l1: number;
+  l2: number;
+}
+
+export interface DropoutSpec {
+  kind: 'dropout';
+  /** Width of the layer (same as its input). */
+  units: number;
+  rate: number;
+  seed: number;
+}
+
+export type LayerSpec = DenseSpec | DropoutSpec;
+
+export interface OptimizerSpec {
+  /** Index into OPTIMIZERS. */
+  kind: number;
+  learningRate: number;
+  /** SGD */
+  momentum: number;
+  nesterov: boolean;
+  /** Adam */
+  beta1: number;
+  beta2: number;
+  /** RMSprop */
+  rho: number;
+  /** Adagrad */
+  initialAccumulator: number;
+  epsilon: number;
+  /** Keras clipnorm (per weight array) and clipvalue; 0 = off. */
+  clipNorm: number;
+  clipValue: number;
+}
+
+export interface CompileSpec {
+  /** Index into LOSSES. */
+  loss: number;
+  /** Indexes into METRICS, in the order History reports them. */
+  metrics: number[];
+  optimizer: OptimizerSpec;
+}
+
+/** Rows of a data set, already validated by TS (shapes, finite values). */
+export interface DataSpec {
+  x: Float32Array;
+  rows: number;
+  /** rows x outputs, or (sparse categorical) one class index per row. */
+  y: Float32Array | Int32Array;
+  /** One weight per row, or null. */
+  sampleWeight: Float32Array | null;
+}
+
+export interface FitArgs {
+  train: DataSpec;
+  val: DataSpec | null;
+  /** Epochs this call runs; it returns earlier on requestStop() or a non-finite loss. */
+  epochs: number;
+  /** Absolute index of this call's first epoch: keys the shuffle and dropout streams. */
+  initialEpoch: number;
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  /** Called on the JS thread, at most every progressMs (default 100), during an epoch. */
+  onProgress?: (epoch: number, batch: number, batches: number, loss: number) => void;
+  progressMs?: number;
+}
+
+export interface FitResult {
+  /** epochsRun rows of `[loss, ...metrics]` followed by `[valLoss, ...valMetrics]` when val is given. */
+  logs: Float64Array;
+  epochsRun: number;
+  /** requestStop() ended the call early. */
+  stopped: boolean;
+  /** The loss turned NaN/Infinity in this epoch and batch; weights and optimizer state were restored
+   *  to the end of the previous epoch, and the epoch is not in logs. */
+  nonFinite: { epoch: number; batch: number } | null;
+}
+
+export interface OptimizerState {
+  iterations: number;
+  /** Optimizer slots (velocity, moments, accumulators) in a fixed order per weight array. */
+  slots: Float32Array[];
+}
+
+export interface NativeNetwork {
+  /** Weights owned natively, in getWeights() order: per Dense layer its kernel then its bias. */
+  readonly paramCount: number;
+  /** True while a fit() call runs. */
+  readonly training: boolean;
+  /** Sets loss, metrics and optimizer; resets optimizer state. */
+  compile(spec: CompileSpec): void;
+  /** Copies. During fit: the snapshot taken at the end of the last epoch. */
+  getWeights(): Float32Array[];
+  /** Lengths are checked; throws during fit. */
+  setWeights(weights: Float32Array[]): void;
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(state: OptimizerState): void;
+  setLearningRate(lr: number): void;
+  /** Inference (no dropout). During fit it reads the last epoch's snapshot. */
+  predict(x: Float32Array, rows: number): Float32Array;
+  predictAsync(x: Float32Array, rows: number): Promise<Float32Array>;
+  /** [loss, ...metrics] over all rows, inference mode. */
+  evaluate(data: DataSpec, batchSize: number): Promise<Float64Array>;
+  fit(args: FitArgs): Promise<FitResult>;
+  /** The running fit() returns after the current epoch. */
+  requestStop(): void;
+  /** Tests: mean loss (with penalties, no dropout) and its gradient for each weight array. */
+  gradients(data: DataSpec): { loss: number; grads: Float32Array[] };
+}
+
+export interface NetworkConstructor {
+  new (layers: LayerSpec[]): NativeNetwork;
+}

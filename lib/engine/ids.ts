@@ -1,0 +1,26 @@
+// Names of the things the native engine knows, in the order of their numeric ids
+// (native/core/activations.h, native/core/engine/*.h). Keep both sides in step.
+
+export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'leaky_relu', 'elu', 'gelu', 'swish'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+export const LOSSES = [
+  'mean_squared_error',
+  'mean_absolute_error',
+  'binary_crossentropy',
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+] as const;
+export type LossName = (typeof LOSSES)[number];
+
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const METRICS = [
+  'binary_accuracy',
+  'categorical_accuracy',
+  'sparse_categorical_accuracy',
+  'mean_squared_error',
+  'mean_absolute_error',
+] as const;
+export type MetricName = (typeof METRICS)[number];

@@ -1,0 +1,4 @@
+// The public API of myelin.
+export { Matrix } from './matrix.js';
+export { matmul, matmulAsync, type MatmulOptions } from './ops.js';
+export { backendInfo, setNumThreads, version, type BackendInfo } from './backend.js';

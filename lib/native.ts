@@ -1,0 +1,63 @@
+// Loads the addon: build/Release or build/Debug (a local build), else prebuilds/<platform>-<arch>/
+// (node-gyp-build). If neither loads, the error says what was looked for and what to do.
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NetworkConstructor } from './engine/contract.js';
+
+export interface NativeBackendInfo {
+  isa: string;
+  threads: number;
+  supportedIsas: string[];
+}
+
+/** Typed view of what native/binding/*.cc export. */
+export interface NativeBinding {
+  backendInfo(): NativeBackendInfo;
+  setNumThreads(n: number): void;
+  /** Tests and benchmarks only: switch every kernel table to another supported ISA. */
+  forceIsa(isa: string): void;
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
+    c: Float32Array, ldc: number, bias: Float32Array | null, act: number): void;
+  gemmAsync(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
+    c: Float32Array, ldc: number, bias: Float32Array | null, act: number): Promise<void>;
+  /** The training engine (native/binding/network.cc); see lib/engine/contract.ts. */
+  Network: NetworkConstructor;
+}
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function candidates(): string[] {
+  const out: string[] = [];
+  for (const dir of ['build/Release', 'build/Debug', `prebuilds/${process.platform}-${process.arch}`]) {
+    const full = join(packageRoot, dir);
+    const files = existsSync(full) ? readdirSync(full).filter((f) => f.endsWith('.node')) : [];
+    out.push(files.length ? files.map((f) => join(full, f)).join(', ') : `${full}/*.node (none)`);
+  }
+  return out;
+}
+
+function load(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  try {
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+    return nodeGypBuild(packageRoot) as NativeBinding;
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `myelin: could not load its native addon for platform=${process.platform} arch=${process.arch} ` +
+        `node=${process.versions.node} (Node-API ${process.versions.napi}).\n` +
+        `Looked for:\n  ${candidates().join('\n  ')}\n` +
+        `Cause: ${cause}\n` +
+        `To fix: build it from source with \`npm rebuild myelin\` (needs python3, make and a C++17 compiler), ` +
+        `or allow myelin's install script if your package manager blocks it. ` +
+        `In a clone of the repository: \`npm run build:gyp\`.`,
+      { cause: err },
+    );
+  }
+}
+
+export const native: NativeBinding = load();

@@ -1,0 +1,21 @@
+// The addon's entry point: one init per binding file. Kernels below native/core know nothing of Node.
+#include <napi.h>
+
+#include "binding/modules.h"
+#include "core/isa.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  try {
+    myelin::active_isa();  // validates MYELIN_ISA once, at load, with a clear message
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  myelin::binding::init_ops(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(myelin, Init)

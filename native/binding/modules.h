@@ -1,0 +1,10 @@
+// Each binding file registers its functions on the exports object; addon.cc calls them all.
+#pragma once
+
+#include <napi.h>
+
+namespace myelin::binding {
+
+void init_ops(Napi::Env env, Napi::Object exports);
+
+}  // namespace myelin::binding

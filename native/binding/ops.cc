@@ -1,0 +1,148 @@
+// Backend information, thread control and GEMM, synchronous and as Promise-returning async work.
+#include <napi.h>
+
+#include <string>
+
+#include "binding/args.h"
+#include "binding/modules.h"
+#include "core/gemm.h"
+#include "core/isa.h"
+#include "core/thread_pool.h"
+
+namespace myelin::binding {
+namespace {
+
+Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("isa", isa_name(active_isa()));
+  o.Set("threads", num_threads());
+  Napi::Array supported = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon})
+    if (isa_supported(isa)) supported.Set(n++, isa_name(isa));
+  o.Set("supportedIsas", supported);
+  return o;
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  set_num_threads(expect_int(info, 0, "threads", 1));
+  return info.Env().Undefined();
+}
+
+Napi::Value ForceIsa(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
+  const std::string name = info[0].As<Napi::String>();
+  Isa isa;
+  if (!isa_from_name(name.c_str(), &isa))
+    throw Napi::RangeError::New(info.Env(), "isa must be one of scalar, avx2, avx512, neon; got " + name);
+  if (!isa_supported(isa))
+    throw Napi::RangeError::New(info.Env(), "isa " + name + " is not supported on this CPU or build");
+  force_isa(isa);
+  return info.Env().Undefined();
+}
+
+// The arguments of one GEMM call, checked against the buffers they point into.
+struct GemmArgs {
+  bool ta = false, tb = false;
+  int m = 0, n = 0, k = 0, lda = 0, ldb = 0, ldc = 0;
+  float alpha = 1.f, beta = 0.f;
+  const float* a = nullptr;
+  const float* b = nullptr;
+  float* c = nullptr;
+  const float* bias = nullptr;
+  Act act = Act::Linear;
+
+  void run() const { gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Epilogue{bias, act}); }
+};
+
+// Extent in elements of a row-major rows x cols view with leading dimension ld.
+size_t extent(int rows, int cols, int ld) {
+  return rows == 0 || cols == 0 ? 0 : static_cast<size_t>(rows - 1) * ld + cols;
+}
+
+// JS: gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias | null, act)
+GemmArgs parse_gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 15) throw Napi::TypeError::New(env, "gemm expects 15 arguments");
+  GemmArgs g;
+  g.ta = expect_bool(info, 0, "transA");
+  g.tb = expect_bool(info, 1, "transB");
+  g.m = expect_int(info, 2, "m", 0);
+  g.n = expect_int(info, 3, "n", 0);
+  g.k = expect_int(info, 4, "k", 0);
+  g.alpha = static_cast<float>(expect_number(info, 5, "alpha"));
+  Napi::Float32Array a = expect_f32(info, 6, "a");
+  g.lda = expect_int(info, 7, "lda", 1);
+  Napi::Float32Array b = expect_f32(info, 8, "b");
+  g.ldb = expect_int(info, 9, "ldb", 1);
+  g.beta = static_cast<float>(expect_number(info, 10, "beta"));
+  Napi::Float32Array c = expect_f32(info, 11, "c");
+  g.ldc = expect_int(info, 12, "ldc", 1);
+  Napi::Float32Array bias;
+  const bool has_bias = optional_f32(info, 13, "bias", &bias);
+  const int act = expect_int(info, 14, "act", 0);
+  if (act >= kActCount) throw Napi::RangeError::New(env, "act must be an activation id below " + std::to_string(kActCount));
+  g.act = static_cast<Act>(act);
+
+  const int a_rows = g.ta ? g.k : g.m, a_cols = g.ta ? g.m : g.k;
+  const int b_rows = g.tb ? g.n : g.k, b_cols = g.tb ? g.k : g.n;
+  if (g.lda < a_cols) throw Napi::RangeError::New(env, "lda (" + std::to_string(g.lda) + ") must be >= " + std::to_string(a_cols));
+  if (g.ldb < b_cols) throw Napi::RangeError::New(env, "ldb (" + std::to_string(g.ldb) + ") must be >= " + std::to_string(b_cols));
+  if (g.ldc < g.n) throw Napi::RangeError::New(env, "ldc (" + std::to_string(g.ldc) + ") must be >= n (" + std::to_string(g.n) + ")");
+  require_length(env, a.ElementLength(), extent(a_rows, a_cols, g.lda), "a", std::to_string(a_rows) + "x" + std::to_string(a_cols) + " with lda " + std::to_string(g.lda));
+  require_length(env, b.ElementLength(), extent(b_rows, b_cols, g.ldb), "b", std::to_string(b_rows) + "x" + std::to_string(b_cols) + " with ldb " + std::to_string(g.ldb));
+  require_length(env, c.ElementLength(), extent(g.m, g.n, g.ldc), "c", std::to_string(g.m) + "x" + std::to_string(g.n) + " with ldc " + std::to_string(g.ldc));
+  if (has_bias) {
+    require_length(env, bias.ElementLength(), static_cast<size_t>(g.n), "bias", "one value per column of C");
+    g.bias = bias.Data();
+  }
+  g.a = a.Data();
+  g.b = b.Data();
+  g.c = c.Data();
+  return g;
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  parse_gemm(info).run();
+  return info.Env().Undefined();
+}
+
+// Runs on the libuv pool; the typed arrays stay referenced until the Promise settles.
+class GemmWorker : public Napi::AsyncWorker {
+ public:
+  GemmWorker(const Napi::CallbackInfo& info, const GemmArgs& g)
+      : Napi::AsyncWorker(info.Env(), "myelin:gemm"), g_(g), deferred_(Napi::Promise::Deferred::New(info.Env())) {
+    for (size_t i : {6u, 8u, 11u, 13u}) pinned_.push_back(Napi::Persistent(info[i]));
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { g_.run(); }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  GemmArgs g_;
+  Napi::Promise::Deferred deferred_;
+  std::vector<Napi::Reference<Napi::Value>> pinned_;
+};
+
+Napi::Value GemmAsync(const Napi::CallbackInfo& info) {
+  auto* w = new GemmWorker(info, parse_gemm(info));
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+}  // namespace
+
+void init_ops(Napi::Env env, Napi::Object exports) {
+  exports.Set("backendInfo", Napi::Function::New<BackendInfo>(env, "backendInfo"));
+  exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env, "setNumThreads"));
+  exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
+  exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));
+  exports.Set("gemmAsync", Napi::Function::New<GemmAsync>(env, "gemmAsync"));
+}
+
+}  // namespace myelin::binding

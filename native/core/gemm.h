@@ -1,0 +1,20 @@
+// C = act(alpha * op(A) * op(B) + beta * C + bias), float32, row-major with leading dimensions.
+// op(A) is m x k, op(B) is k x n, C is m x n. BLIS-style: packing plus one register-blocked
+// micro-kernel per ISA (native/kernels/<isa>/), chosen by active_isa().
+#pragma once
+
+#include "core/activations.h"
+
+namespace myelin {
+
+struct Epilogue {
+  const float* bias = nullptr;  // n values added to every row, or null
+  Act act = Act::Linear;        // applied after the bias (Softmax: per row)
+};
+
+// Threads from the shared pool (thread_pool.h); the result is bit-identical for any thread count.
+// beta == 0 means C is only written (NaN/Inf already in C do not propagate), as in BLAS.
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue());
+
+}  // namespace myelin

@@ -1,0 +1,19 @@
+// A persistent pool of worker threads shared by every kernel. The caller of parallel_for takes part
+// in the work. Results never depend on the thread count: callers split work over disjoint outputs
+// (rows or columns), never over a reduction.
+#pragma once
+
+#include <functional>
+
+namespace myelin {
+
+// Threads used by parallel_for, including the caller. Default: MYELIN_NUM_THREADS, else the number
+// of hardware threads. n < 1 is clamped to 1.
+void set_num_threads(int n);
+int num_threads();
+
+// Runs task(i) for every i in [0, n_tasks), spread over the pool, and returns when all are done.
+// Nested calls, and calls made while another caller owns the pool, run inline on the caller.
+void parallel_for(int n_tasks, const std::function<void(int)>& task);
+
+}  // namespace myelin
