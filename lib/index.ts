@@ -2,3 +2,5 @@
 export { Matrix } from './matrix.js';
 export { matmul, matmulAsync, type MatmulOptions } from './ops.js';
 export { backendInfo, setNumThreads, version, type BackendInfo } from './backend.js';
+export * from './data/index.js';
+export * from './evaluate/index.js';
