@@ -82,6 +82,8 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
       for (const tb of [false, true]) {
         expectMatchesRef({ m: 45, n: 50, k: 33, ta, tb, pad: 7 });
         expectMatchesRef({ m: 50, n: 6, k: 19, ta, tb, pad: 3 });
+        // lda a multiple of 4 KiB: A is packed instead of read in place
+        expectMatchesRef({ m: 45, n: 50, k: 33, ta, tb, pad: 1024 - (ta ? 45 : 33) });
       }
   });
 

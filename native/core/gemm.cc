@@ -198,14 +198,6 @@ void scale_c(float* c, long ldc, int m, int n, float beta) {
   }
 }
 
-int pack_a_policy() {
-  static const int v = [] {
-    const char* e = std::getenv("MYELIN_GEMM_PACKA");
-    return e ? std::atoi(e) : -1;
-  }();
-  return v;
-}
-
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
@@ -238,9 +230,10 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.kc = (k + k_blocks - 1) / k_blocks;
     P.c = c;
     P.alpha = alpha, P.beta = beta;
-    const int policy = pack_a_policy();
-    P.pack_a = policy >= 0 ? policy == 1 : false;
-    if (!(P.A.rs == 1 || P.A.cs == 1)) P.pack_a = true;
+    // A is read in place (broadcasts do not care about layout) unless neither stride is 1, or its
+    // rows/columns are a multiple of 4 KiB apart: those alias in the caches and the TLB.
+    const long a_stride = P.A.cs == 1 ? P.A.rs : P.A.cs;
+    P.pack_a = !(P.A.rs == 1 || P.A.cs == 1) || (a_stride % 1024 == 0 && P.m > P.K->mr);
     P.fin = fin;
 
     Part parts[64];
