@@ -90,7 +90,11 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
   it('applies alpha and beta like BLAS', () => {
     forced();
     for (const [alpha, beta] of [[2.5, 0], [1, 1], [-0.5, 2], [0, 0.5], [0, 0]])
-      for (const tb of [false, true]) expectMatchesRef({ m: 29, n: 35, k: 300, tb, alpha, beta, pad: 2 });
+      for (const tb of [false, true]) {
+        expectMatchesRef({ m: 29, n: 35, k: 300, tb, alpha, beta, pad: 2 });
+        expectMatchesRef({ m: 70, n: 7, k: 300, tb, alpha, beta, pad: 2 }); // narrow C, computed transposed
+        expectMatchesRef({ m: 4, n: 70, k: 30, tb, alpha, beta }); // one row of tiles, B read in place
+      }
   });
 
   it('handles zero-sized products: k = 0 scales C by beta, m or n = 0 touches nothing', () => {
