@@ -36,3 +36,20 @@ export {
   type EarlyStoppingOptions,
   type ReduceLROnPlateauOptions,
 } from './callbacks/index.js';
+export * from './data/index.js';
+export * from './evaluate/index.js';
+export * as datasets from './datasets/index.js';
+export {
+  plotHistory,
+  plotConfusionMatrix,
+  plotModel,
+  plotDecisionBoundary,
+  svgToPng,
+  type HistoryLike,
+  type LayerDescription,
+  type PlotConfusionMatrixOptions,
+  type PlotDecisionBoundaryOptions,
+  type PlotFileOptions,
+  type PlotHistoryOptions,
+  type PlotModelOptions,
+} from './plot/index.js';
