@@ -116,7 +116,7 @@ export async function runFit(
   let nonFinite: FitResult['nonFinite'] = null;
   try {
     await list.onTrainBegin();
-    if (!perEpoch) {
+    if (!perEpoch && p.epochs > p.initialEpoch) {
       const r = await run(p.initialEpoch, p.epochs - p.initialEpoch);
       for (let i = 0; i < r.epochsRun; i++) await list.onEpochEnd(p.initialEpoch + i, logsOf(r, i));
       nonFinite = r.nonFinite;
