@@ -20,7 +20,8 @@ export class ProgressLogger extends Callback {
     super();
   }
 
-  private get tty(): boolean {
+  /** Verbose 1 on a TTY: a bar redrawn from the engine's progress reports. */
+  get drawsBar(): boolean {
     return this.verbose === 1 && this.out.isTTY === true;
   }
 
@@ -31,7 +32,7 @@ export class ProgressLogger extends Callback {
 
   /** From the engine's onProgress: batch `batch` (1-based count done) of `batches`. */
   progress(batch: number, batches: number, loss: number): void {
-    if (!this.tty) return;
+    if (!this.drawsBar) return;
     const elapsed = (performance.now() - this.epochStart) / 1000;
     const eta = batch > 0 ? (elapsed / batch) * (batches - batch) : 0;
     this.out.write(`\r${this.head(batch, batches)} ETA: ${eta.toFixed(0)}s - loss: ${fmt(loss)}\x1b[K`);
@@ -45,7 +46,7 @@ export class ProgressLogger extends Callback {
       .map(([k, v]) => ` - ${k}: ${fmt(v)}`)
       .join('');
     if (this.verbose === 1)
-      this.out.write(`${this.tty ? '\r' : ''}${this.head(steps, steps)} ${seconds.toFixed(0)}s ${perStep}${values}${this.tty ? '\x1b[K' : ''}\n`);
+      this.out.write(`${this.drawsBar ? '\r' : ''}${this.head(steps, steps)} ${seconds.toFixed(0)}s ${perStep}${values}${this.drawsBar ? '\x1b[K' : ''}\n`);
     else this.out.write(`Epoch ${epoch + 1}/${this.params.epochs} - ${steps}/${steps} - ${seconds.toFixed(0)}s - ${perStep}${values}\n`);
   }
 

@@ -86,7 +86,7 @@ export async function runFit(
   // Per-epoch calls only when something must run between epochs.
   const perEpoch =
     progress !== null || p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
-  const wantsBatches = p.verbose === 1 || list.wantsBatches;
+  const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
   const seed = drawSeed();
   const run = (initialEpoch: number, epochs: number): Promise<FitResult> =>
     net.fit({

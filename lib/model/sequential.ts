@@ -39,6 +39,7 @@ export class Sequential {
   private readonly stack: Layer[] = [];
   private net: NativeNetwork | null = null;
   private compiled: Compiled | null = null;
+  private compileArgs: CompileArgs | null = null;
   private stopFlag = false;
   /** @internal True while fit() runs. */
   fitting = false;
@@ -91,7 +92,7 @@ export class Sequential {
       let k = 0;
       for (const l of this.stack.slice(0, -1)) l.initial = old.slice(k, (k += l.weightShapes().length));
       this.net = null;
-      if (this.compiled) this.applyCompile(this.compiled);
+      if (this.compileArgs) this.compile(this.compileArgs); // 'accuracy' may resolve differently now
     }
   }
 
@@ -147,15 +148,13 @@ export class Sequential {
   compile(args: CompileArgs): void {
     if (this.fitting) throw new Error('compile: the model is training; compile before or after fit');
     this.checkBuilt('compile');
-    this.applyCompile(resolveCompile(args, this.outputDim!));
-  }
-
-  private applyCompile(c: Compiled): void {
+    const c = resolveCompile(args, this.outputDim!);
     const net = this.engine('compile');
     net.compile(compileSpec(c));
     this.compiled?.optimizer.attach(null);
     c.optimizer.attach(net);
     this.compiled = c;
+    this.compileArgs = { ...args, optimizer: c.optimizer };
   }
 
   /** Trains on x, y (see FitOptions); resolves to the History. Rejects on bad input or a NaN loss. */
