@@ -99,8 +99,9 @@ export async function runFit(
       seed,
       ...(wantsBatches && {
         onProgress: (_epoch: number, batch: number, batches: number, loss: number) => {
+          // `batch` counts the batches done; Keras's onBatchEnd takes the batch's 0-based index.
           progress?.progress(batch, batches, loss);
-          list.onBatchEnd(batch, { loss });
+          list.onBatchEnd(batch - 1, { loss });
         },
       }),
     });
