@@ -121,11 +121,45 @@ describe('fit', () => {
     expect((await m.fit(x, y, { epochs: 2, verbose: 0 })).epoch).toEqual([0, 1]);
   });
 
+  it('onBatchEnd reports progress during a single native call, and stopTraining set there stops it', async () => {
+    const { x, y } = data(4096, 64, 10);
+    setSeed(1);
+    const m = new Sequential([new Dense(256, { inputDim: 64, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+    m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.01, 0.9) });
+    const seen: [number, number][] = [];
+    const h = await m.fit(x, y, {
+      epochs: 1000,
+      batchSize: 64,
+      verbose: 0,
+      callbacks: [
+        {
+          onBatchEnd: (batch: number, logs: { loss?: number }) => {
+            seen.push([batch, logs.loss!]);
+            m.stopTraining = true;
+          },
+        },
+      ],
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const [batch, loss] of seen) {
+      expect(batch).toBeGreaterThanOrEqual(0);
+      expect(batch).toBeLessThan(64);
+      expect(loss).toBeGreaterThan(0);
+    }
+    expect(h.epoch.length).toBeLessThan(1000);
+    expect(h.epoch).toEqual([...Array(h.epoch.length).keys()]);
+  });
+
   it('a second concurrent fit rejects clearly and the first completes', async () => {
     const { x, y } = data(256, 8, 7);
     const m = mlp(8, 2);
     const first = m.fit(x, y, { epochs: 20, verbose: 0 });
     await expect(m.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(/already training/);
+    // During fit: predict reads the last epoch's weights; changing the model is refused.
+    expect(m.predict(x.sliceRows(0, 2)).shape).toEqual([2, 1]);
+    expect(() => m.setWeights(m.getWeights())).toThrow('setWeights: the model is training');
+    expect(() => m.compile({ loss: 'mse' })).toThrow('compile: the model is training');
+    await expect(m.evaluate(x, y)).rejects.toThrow('evaluate: the model is training');
     expect((await first).history.loss).toHaveLength(20);
   });
 
