@@ -119,7 +119,8 @@ export async function runFit(
     await list.onTrainBegin();
     if (!perEpoch && p.epochs > p.initialEpoch) {
       const r = await run(p.initialEpoch, p.epochs - p.initialEpoch);
-      for (let i = 0; i < r.epochsRun; i++) await list.onEpochEnd(p.initialEpoch + i, logsOf(r, i));
+      // Nothing else has epoch hooks in this mode: History records the epochs directly.
+      for (let i = 0; i < r.epochsRun; i++) history.onEpochEnd(p.initialEpoch + i, logsOf(r, i));
       nonFinite = r.nonFinite;
     } else {
       for (let epoch = p.initialEpoch; epoch < p.epochs && !model.stopTraining; epoch++) {
