@@ -171,8 +171,11 @@ describe('DeepExplainer', () => {
     setNumThreads(2);
     const two = e.shapValues(x).map((m) => Array.from(m.data));
     const asy = (await e.shapValuesAsync(x)).map((m) => Array.from(m.data));
+    const [p, q] = await Promise.all([e.shapValuesAsync(x), e.shapValuesAsync(x.clone())]);
     expect(two).toEqual(one);
     expect(asy).toEqual(one);
+    expect(p.map((m) => Array.from(m.data))).toEqual(one);
+    expect(q.map((m) => Array.from(m.data))).toEqual(one);
   });
 
   it('rejects bad input with clear errors', () => {

@@ -23,19 +23,13 @@ struct DeepShapJob {
   const float* x = nullptr;
   const float* bg = nullptr;
   int rows = 0, bg_rows = 0;
-  Napi::Float32Array phi, output;
-  Napi::Float64Array expected;
-  std::vector<Napi::Reference<Napi::Value>> pinned;  // inputs and outputs, for async work
+  DeepShapOutput out{};
+  // The result arrays, referenced so they outlive the call's handle scope (async work).
+  Napi::Reference<Napi::Object> result_ref;
+  std::vector<Napi::Reference<Napi::Value>> pinned;  // inputs, for async work
 
-  void run() { deep_shap(layers, x, rows, bg, bg_rows, {phi.Data(), output.Data(), expected.Data()}); }
-
-  Napi::Object result(Napi::Env env) const {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("phi", phi);
-    o.Set("output", output);
-    o.Set("expected", expected);
-    return o;
-  }
+  void run() { deep_shap(layers, x, rows, bg, bg_rows, out); }
+  Napi::Object result() const { return result_ref.Value(); }
 };
 
 Napi::Float32Array layer_f32(Napi::Env env, Napi::Object layer, const char* key, const std::string& where) {
@@ -102,12 +96,18 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
     throw Napi::RangeError::New(env, "background has " + str(bg.ElementLength()) + " values; " + std::to_string(job.bg_rows) + " rows of " + str(features) + " features need " + str(job.bg_rows * features));
   job.x = x.Data();
   job.bg = bg.Data();
-  job.phi = Napi::Float32Array::New(env, static_cast<size_t>(outputs) * job.rows * features);
-  job.output = Napi::Float32Array::New(env, static_cast<size_t>(job.rows) * outputs);
-  job.expected = Napi::Float64Array::New(env, outputs);
+  Napi::Float32Array phi = Napi::Float32Array::New(env, static_cast<size_t>(outputs) * job.rows * features);
+  Napi::Float32Array output = Napi::Float32Array::New(env, static_cast<size_t>(job.rows) * outputs);
+  Napi::Float64Array expected = Napi::Float64Array::New(env, outputs);
+  job.out = {phi.Data(), output.Data(), expected.Data()};
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("phi", phi);
+  result.Set("output", output);
+  result.Set("expected", expected);
+  job.result_ref = Napi::Persistent(result);
   if (pin) {
-    for (Napi::Value v : {Napi::Value(x), Napi::Value(bg), Napi::Value(job.phi), Napi::Value(job.output), Napi::Value(job.expected)})
-      job.pinned.push_back(Napi::Persistent(v));
+    job.pinned.push_back(Napi::Persistent(Napi::Value(x)));
+    job.pinned.push_back(Napi::Persistent(Napi::Value(bg)));
   }
   return job;
 }
@@ -115,7 +115,7 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
 Napi::Value DeepShap(const Napi::CallbackInfo& info) {
   DeepShapJob job = parse_deep_shap(info, false);
   job.run();
-  return job.result(info.Env());
+  return job.result();
 }
 
 class DeepShapWorker : public Napi::AsyncWorker {
@@ -126,7 +126,7 @@ class DeepShapWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override { job_.run(); }
-  void OnOK() override { deferred_.Resolve(job_.result(Env())); }
+  void OnOK() override { deferred_.Resolve(job_.result()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
