@@ -15,12 +15,11 @@
 namespace myelin::engine {
 namespace {
 
-// Activations the GEMM epilogue applies itself (core/gemm.h).
-bool gemm_fuses(Act a) {
-  return a == Act::Linear || a == Act::Relu || a == Act::Sigmoid || a == Act::Tanh || a == Act::Softmax;
-}
 // Activations whose derivative needs the pre-activation, not just the output.
 bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
+// The GEMM epilogue applies every activation (core/gemm.h); only those whose pre-activation the
+// backward pass needs are applied afterwards.
+bool gemm_fuses(Act a) { return !needs_z(a); }
 
 // Elementwise work over n floats, split over the pool only when it is big enough to pay for a wake.
 template <typename F>
