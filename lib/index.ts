@@ -53,3 +53,16 @@ export {
   type PlotHistoryOptions,
   type PlotModelOptions,
 } from './plot/index.js';
+export {
+  DeepExplainer,
+  KernelExplainer,
+  summaryPlot,
+  type DeepExplainerOptions,
+  type SummaryPlotOptions,
+  exactShapleyValues,
+  permutationImportance,
+  type DenseLayerInput,
+  type KernelShapOptions,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+} from './explain/index.js';
