@@ -19,6 +19,8 @@ export interface DenseLayerInput {
 export interface SequentialLike {
   readonly layers: readonly unknown[];
   getWeights(): unknown[];
+  /** A scaler the model applies to raw rows before its first layer (model.setPreprocessing). */
+  readonly preprocessing?: { transform(x: Matrix): Matrix } | null;
 }
 
 export interface PredictingModel {
@@ -125,6 +127,16 @@ export function denseStack(model: SequentialLike | readonly DenseLayerInput[], w
   const m = model as Partial<SequentialLike> | null;
   if (m && typeof m === 'object' && Array.isArray(m.layers) && typeof m.getWeights === 'function') return fromSequential(m as SequentialLike, what);
   throw new TypeError(`${what}: model must be a Sequential model or a list of { kernel, bias, activation } layers, got ${describe(model)}`);
+}
+
+/**
+ * The model's own input transform (a fitted scaler), or null. DeepSHAP runs on transformed rows;
+ * a per-column affine scaler leaves each feature's attribution unchanged (Δx'·m' = Δx·m).
+ */
+export function inputTransform(model: unknown): ((x: Matrix) => Matrix) | null {
+  const pre = (model as { preprocessing?: unknown } | null)?.preprocessing as { transform?: unknown } | null | undefined;
+  if (!pre || typeof pre.transform !== 'function') return null;
+  return (x) => (pre as { transform(x: Matrix): Matrix }).transform(x);
 }
 
 /** Inference through dense layers natively: one fused GEMM + bias + activation per layer. */
