@@ -140,7 +140,8 @@ export function inputTransform(model: unknown): ((x: Matrix) => Matrix) | null {
 }
 
 /** Inference through dense layers natively: one fused GEMM + bias + activation per layer. */
-export function denseForward(layers: readonly DenseView[], x: Matrix): Matrix {
+export function denseForward(layers: readonly DenseView[], x: Matrix, what = 'predict'): Matrix {
+  if (x.cols !== layers[0]!.inDim) throw new RangeError(`${what}: x has ${x.cols} columns but the model has ${layers[0]!.inDim} features`);
   let cur = x;
   for (const l of layers) {
     const out = new Matrix(cur.rows, l.units);
@@ -155,7 +156,7 @@ export function predictor(model: PredictFn | PredictingModel | SequentialLike | 
   if (typeof model === 'function') return (x) => toPredictions(model(x), x.rows, `${what}: the predict function`);
   if (Array.isArray(model)) {
     const layers = denseStack(model, what);
-    return (x) => denseForward(layers, x);
+    return (x) => denseForward(layers, x, what);
   }
   const m = model as Partial<PredictingModel> | null;
   if (m && typeof m === 'object' && typeof m.predict === 'function') {
