@@ -123,6 +123,28 @@ describe('save and load', () => {
     expect(() => m.setPreprocessing(new StandardScaler().fit([[1, 2]]))).toThrow(/fitted on 2 columns but the model's input is 3 wide/);
   });
 
+  it('refuses to save in the middle of a running epoch (weights and optimizer state are moving)', async () => {
+    setSeed(6);
+    const m = build();
+    const x = new Matrix(4000, 3, Float32Array.from({ length: 12000 }, (_, i) => Math.sin(i)));
+    const y = Int32Array.from({ length: 4000 }, (_, i) => i % 3);
+    const done = m.fit(x, y, { epochs: 30, batchSize: 4, verbose: 0 });
+    let error: Error | null = null;
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!finished && !error) {
+      await new Promise((r) => setTimeout(r, 1));
+      try {
+        m.toBuffer();
+      } catch (e) {
+        error = e as Error;
+      }
+    }
+    await done;
+    expect(error?.message).toBe('toBuffer: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit');
+    expect((await loadModel(m.toBuffer())).predict(x).data).toEqual(m.predict(x).data);
+  });
+
   it('a save that fails half-way leaves the previous model file loadable and unchanged', async () => {
     setSeed(4);
     const path = join(tmp(), 'm.myelin');

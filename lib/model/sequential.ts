@@ -94,6 +94,11 @@ export class Sequential {
     return this.scaler;
   }
 
+  /** @internal True while the engine runs an epoch (between epochs, in callbacks, it is false). */
+  get engineBusy(): boolean {
+    return this.net?.training ?? false;
+  }
+
   /** @internal x checked (see toInputs), then through the attached preprocessing. */
   networkInputs(x: unknown, what: string, checkValues: boolean): Matrix {
     const m = toInputs(x, this.inputDim!, what, checkValues);
