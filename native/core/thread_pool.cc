@@ -27,9 +27,11 @@ namespace {
 
 thread_local bool t_in_pool_task = false;
 
-// How long an idle worker keeps polling before it sleeps: long enough to cover the JS glue
-// between the GEMMs of one training step, short enough not to hold a core when nothing comes.
+// How long an idle worker polls before it sleeps: long enough to cover the glue between the
+// GEMMs of one training step. After the first few microseconds it polls with sched_yield, so a
+// runnable thread (the JS event loop on a 2-core machine) gets the core at once.
 constexpr auto kSpinFor = std::chrono::microseconds(300);
+constexpr unsigned kHotSpins = 2048;
 
 class Pool {
  public:
@@ -110,13 +112,17 @@ class Pool {
     for (unsigned spin = 1;; ++spin) {
       if (stop_.load(std::memory_order_relaxed)) return false;
       if (epoch_.load(std::memory_order_acquire) != seen) return true;
-      MYELIN_CPU_RELAX();
-      if (spin % 256 == 0 && std::chrono::steady_clock::now() - start > kSpinFor) {
+      if (spin < kHotSpins)
+        MYELIN_CPU_RELAX();
+      else
+        std::this_thread::yield();
+      if (spin % 64 == 0 && std::chrono::steady_clock::now() - start > kSpinFor) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1);
         cv_.wait(lk, [&] { return stop_.load() || epoch_.load() != seen; });
         sleepers_.fetch_sub(1);
         start = std::chrono::steady_clock::now();
+        spin = 0;
       }
     }
   }
