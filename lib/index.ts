@@ -22,6 +22,9 @@ export {
 export {
   DeepExplainer,
   KernelExplainer,
+  summaryPlot,
+  type DeepExplainerOptions,
+  type SummaryPlotOptions,
   exactShapleyValues,
   permutationImportance,
   type DenseLayerInput,

@@ -24,9 +24,10 @@ export interface NativeBinding {
   gemmAsync(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
     c: Float32Array, ldc: number, bias: Float32Array | null, act: number): Promise<void>;
-  /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features. */
-  deepShap(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number): NativeDeepShap;
-  deepShapAsync(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number): Promise<NativeDeepShap>;
+  /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features;
+   *  softmaxRule 0 shift-invariant, 1 SHAP's, 2 Shapley. */
+  deepShap(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number, softmaxRule: number): NativeDeepShap;
+  deepShapAsync(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number, softmaxRule: number): Promise<NativeDeepShap>;
   /** Kernel SHAP inputs: per mask, every background row with the masked-in features taken from x. */
   fillCoalitions(x: Float32Array, background: Float32Array, bgRows: number, features: number, masks: Uint8Array, nMasks: number, out: Float32Array): void;
   /** Means over consecutive groups of groupRows rows. */
