@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeepExplainer, Matrix, exactShapleyValues, setNumThreads, type DenseLayerInput } from '../lib/index.js';
+import { DeepExplainer, Matrix, StandardScaler, exactShapleyValues, setNumThreads, type DenseLayerInput } from '../lib/index.js';
 import { forward64, outputs64, randomMatrix, randomNet, seeded } from './helpers/explain-nets.js';
 
 // A float64 transcription of SHAP's deep_tf.py rules, one (row, reference, output) at a time:
@@ -181,6 +181,29 @@ describe('DeepExplainer', () => {
     const b = new DeepExplainer(net, bg);
     expect(a.expectedValue).toEqual(b.expectedValue);
     expect(a.shapValues(x).map((m) => m.toArray())).toEqual(b.shapValues(x).map((m) => m.toArray()));
+  });
+
+  it("explains raw rows of a model that standardizes its inputs, as the scaled rows of its layers", () => {
+    const net = randomNet([3, 5, 2], ['tanh', 'softmax'], 19);
+    const r = seeded(20);
+    const raw = new Matrix(30, 3, Float32Array.from({ length: 90 }, (_, i) => (r() - 0.5) * [100, 1, 0.01][i % 3]! + [50, 0, 3][i % 3]!));
+    const scaler = new StandardScaler().fit(raw);
+    const model = {
+      layers: [
+        { className: 'Dense', units: 5, inputDim: 3, activation: 'tanh' },
+        { className: 'Dense', units: 2, activation: 'softmax' },
+      ],
+      getWeights: () => net.flatMap((l) => [l.kernel, l.bias]),
+      preprocessing: scaler,
+    };
+    const bg = raw.sliceRows(0, 10);
+    const x = raw.sliceRows(10, 30);
+    const a = new DeepExplainer(model, bg);
+    const b = new DeepExplainer(net, scaler.transform(bg));
+    expect(a.expectedValue).toEqual(b.expectedValue);
+    expect(a.background).toBe(bg);
+    expect(a.shapValues(x).map((m) => m.toArray())).toEqual(b.shapValues(scaler.transform(x)).map((m) => m.toArray()));
+    expectLocalAccuracy(a, a.shapValues(x), outputs64(net, scaler.transform(x)));
   });
 
   it('gives the same values async, and with 1 or 2 threads, bit for bit', async () => {

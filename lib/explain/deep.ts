@@ -3,7 +3,7 @@
 import { Matrix } from '../matrix.js';
 import { native } from '../native.js';
 import { checkNonEmpty, checkWidth, toMatrix, type MatrixLike } from './inputs.js';
-import { denseStack, type DenseLayerInput, type DenseView, type SequentialLike } from './model.js';
+import { denseStack, inputTransform, type DenseLayerInput, type DenseView, type SequentialLike } from './model.js';
 
 export interface DeepExplainerOptions {
   /**
@@ -31,6 +31,9 @@ export class DeepExplainer {
   readonly background: Matrix;
   readonly softmaxRule: SoftmaxRuleName;
   private readonly layers: DenseView[];
+  /** The model's scaler, applied to rows before the dense layers; background already through it. */
+  private readonly transform: ((x: Matrix) => Matrix) | null;
+  private readonly bgInput: Matrix;
 
   /**
    * @param model a Sequential of Dense/Dropout layers, or a list of `{ kernel, bias, activation }`;
@@ -45,7 +48,9 @@ export class DeepExplainer {
     this.background = toMatrix(background, 'DeepExplainer: background');
     checkNonEmpty(this.background, 'DeepExplainer: background');
     checkWidth(this.background, this.features, 'DeepExplainer: background', 'the model');
-    const r = native.deepShap(this.layers, new Float32Array(0), 0, this.background.data, this.background.rows, 0);
+    this.transform = inputTransform(model);
+    this.bgInput = this.transform ? this.transform(this.background) : this.background;
+    const r = native.deepShap(this.layers, new Float32Array(0), 0, this.bgInput.data, this.bgInput.rows, 0);
     this.expectedValue = Array.from(r.expected);
   }
 
@@ -60,13 +65,13 @@ export class DeepExplainer {
   /** One Matrix (rows x features) per model output: expectedValue[k] + Σ_j phi[k][i, j] = f(x_i)_k. */
   shapValues(x: MatrixLike): Matrix[] {
     const m = this.check(x);
-    return this.split(native.deepShap(this.layers, m.data, m.rows, this.background.data, this.background.rows, this.ruleId).phi, m.rows);
+    return this.split(native.deepShap(this.layers, m.data, m.rows, this.bgInput.data, this.bgInput.rows, this.ruleId).phi, m.rows);
   }
 
   /** As shapValues, on a worker thread: the event loop keeps running. */
   async shapValuesAsync(x: MatrixLike): Promise<Matrix[]> {
     const m = this.check(x);
-    const r = await native.deepShapAsync(this.layers, m.data, m.rows, this.background.data, this.background.rows, this.ruleId);
+    const r = await native.deepShapAsync(this.layers, m.data, m.rows, this.bgInput.data, this.bgInput.rows, this.ruleId);
     return this.split(r.phi, m.rows);
   }
 
@@ -77,7 +82,7 @@ export class DeepExplainer {
   private check(x: MatrixLike): Matrix {
     const m = toMatrix(x, 'DeepExplainer.shapValues: x');
     checkWidth(m, this.features, 'DeepExplainer.shapValues: x', 'the model');
-    return m;
+    return this.transform ? this.transform(m) : m;
   }
 
   private split(phi: Float32Array, rows: number): Matrix[] {
