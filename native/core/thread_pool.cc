@@ -30,7 +30,7 @@ thread_local bool t_in_pool_task = false;
 // How long an idle worker polls before it sleeps: long enough to cover the glue between the
 // GEMMs of one training step. After the first few microseconds it polls with sched_yield, so a
 // runnable thread (the JS event loop on a 2-core machine) gets the core at once.
-constexpr auto kSpinFor = std::chrono::microseconds(300);
+constexpr auto kSpinFor = std::chrono::microseconds(100);
 constexpr unsigned kHotSpins = 2048;
 
 class Pool {
