@@ -2,6 +2,8 @@
 export { Matrix } from './matrix.js';
 export { matmul, matmulAsync, type MatmulOptions } from './ops.js';
 export { backendInfo, setNumThreads, version, type BackendInfo } from './backend.js';
+export * from './data/index.js';
+export * from './evaluate/index.js';
 export * as datasets from './datasets/index.js';
 export {
   plotHistory,

@@ -1,0 +1,14 @@
+export { toCategorical, fromCategorical, type ClassIndexes, type ClassScores } from './categorical.js';
+export { StandardScaler, MinMaxScaler, scalerFromConfig, type Scaler, type ScalerConfig, type ScalerInput } from './scalers.js';
+export {
+  trainTestSplit,
+  trainValTestSplit,
+  type SplitCommon,
+  type SplitFeatures,
+  type SplitTargets,
+  type TrainTestOptions,
+  type TrainTestSplit,
+  type TrainValTestOptions,
+  type TrainValTestSplit,
+} from './split.js';
+export { readCsv, parseCsv, CsvError, type CsvData, type ReadCsvOptions } from './csv.js';
