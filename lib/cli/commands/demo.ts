@@ -140,7 +140,7 @@ async function runStep(step: Step, index: number, dir: string, format: 'png' | '
   }
   model.add(new Dense(1, { inputDim, activation: 'sigmoid' }));
   model.compile({ loss: 'binary_crossentropy', optimizer: new SGD(step.lr, step.momentum), metrics: ['accuracy'] });
-  if (!out.json) out.line(model.summary({ printFn: () => {} }));
+  if (!out.json) out.line(model.summary(null));
   out.line(`Training: ${step.epochs} epochs, batch ${step.batchSize}, SGD(${step.lr}, ${step.momentum}), 20 % of the points held out for validation`);
   const started = performance.now();
   const history = await model.fit(x, step.data.y, {

@@ -1,7 +1,7 @@
 // `myelin train DATA.csv --target COL`: read, split 60/20/20, standardize on the training rows, train
 // with early stopping, report test metrics, save the model with its preprocessing and class names.
 import { basename, extname, join, resolve } from 'node:path';
-import { EarlyStopping, Matrix, StandardScaler, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, readCsv, setNumThreads, setSeed, trainValTestSplit, type Sequential } from '../../index.js';
+import { EarlyStopping, Matrix, StandardScaler, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, readCsv, setNumThreads, setSeed, trainValTestSplit, type CallbackHooks, type Sequential } from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -96,11 +96,11 @@ export const train: Command = {
     const scaleY = (y: Float32Array | Int32Array) => (task === 'regression' ? Float32Array.from(y, (v) => (v - yScale.mean) / yScale.std) : y);
 
     const model = buildNetwork({ inputDim: csv.featureNames.length, hidden, activation, task, classes, loss: a.string('loss'), optimizer, lr, momentum: momentum ?? 0.9 });
-    if (!out.json) out.line(model.summary({ printFn: () => {} }));
+    if (!out.json) out.line(model.summary(null));
     const head = outputSetup(task, classes);
     out.line(`Training: up to ${epochs} epochs, batch ${batchSize}, ${optimizer} (lr ${lr ?? DEFAULT_LR[optimizer]}${optimizer === 'sgd' ? `, momentum ${momentum ?? 0.9}` : ''}), loss ${a.string('loss') ?? head.loss}${task === 'regression' ? ' on the standardized target' : ''}${patience > 0 ? `, early stopping after ${patience} epochs without improvement` : ''}`);
     const hasVal = xVal.rows > 0;
-    const callbacks: object[] = [progressCallback(out, { epochs, indent: '  ' })];
+    const callbacks: CallbackHooks[] = [progressCallback(out, { epochs, indent: '  ' })];
     if (patience > 0) callbacks.push(new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience, restoreBestWeights: true }));
     const started = performance.now();
     const history = await model.fit(xTrain, scaleY(split.yTrain), {
@@ -119,11 +119,12 @@ export const train: Command = {
     const heading = split.xTest.rows > 0 ? 'Test set' : split.xVal.rows > 0 ? 'Validation set (no test rows)' : 'Training set (no held-out rows)';
     const score = scoreAndPrint(model, scaler.transform(evalX), evalY as Int32Array | Float32Array, task, prepared.classNames, heading, out);
 
+    // Pictures first: saving attaches the scaler to the model, after which predict takes raw rows.
+    out.line('');
+    const pictures = plotsDir ? drawTrainingPictures(model, history, score.confusionMatrix, prepared.classNames, csv.featureNames, scaler, evalX, evalY, plotsDir, out) : [];
     const meta: TrainedMeta = { task, target: csv.targetName ?? target, featureNames: csv.featureNames, classNames: prepared.classNames };
     await saveTrained(model, scaler, meta, modelPath);
-    out.line('');
     out.line(`Model saved to ${modelPath}`);
-    const pictures = plotsDir ? drawTrainingPictures(model, history, score.confusionMatrix, prepared.classNames, csv.featureNames, scaler, evalX, evalY, plotsDir, out) : [];
     out.result({ task, reason: prepared.reason, target: meta.target, features: csv.featureNames, classNames: prepared.classNames ?? null, rows: { train: split.xTrain.rows, validation: split.xVal.rows, test: split.xTest.rows }, epochs: history.epoch.length, seconds, history: history.history, evaluatedOn: heading, scores: scoreJson(score), model: modelPath, pictures });
   },
 };
