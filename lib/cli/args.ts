@@ -1,14 +1,14 @@
 // Argument parsing with node:util parseArgs, and checked conversions whose errors name the option.
 import { parseArgs } from 'node:util';
-import type { Command, ParsedArgs } from './command.js';
+import type { Command, OptionSpec, ParsedArgs } from './command.js';
 import { UsageError } from './errors.js';
 
 /** Options every command accepts. */
-export const COMMON_OPTIONS = {
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show this help' },
   json: { type: 'boolean', description: 'print the result as one JSON document on stdout (progress goes nowhere)' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
-} as const;
+};
 
 export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
