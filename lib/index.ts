@@ -19,3 +19,13 @@ export {
   type PlotHistoryOptions,
   type PlotModelOptions,
 } from './plot/index.js';
+export {
+  DeepExplainer,
+  KernelExplainer,
+  exactShapleyValues,
+  permutationImportance,
+  type DenseLayerInput,
+  type KernelShapOptions,
+  type PermutationImportance,
+  type PermutationImportanceOptions,
+} from './explain/index.js';

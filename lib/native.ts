@@ -24,8 +24,30 @@ export interface NativeBinding {
   gemmAsync(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
     c: Float32Array, ldc: number, bias: Float32Array | null, act: number): Promise<void>;
+  /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features. */
+  deepShap(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number): NativeDeepShap;
+  deepShapAsync(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number): Promise<NativeDeepShap>;
+  /** Kernel SHAP inputs: per mask, every background row with the masked-in features taken from x. */
+  fillCoalitions(x: Float32Array, background: Float32Array, bgRows: number, features: number, masks: Uint8Array, nMasks: number, out: Float32Array): void;
+  /** Means over consecutive groups of groupRows rows. */
+  groupMeans(p: Float32Array, groups: number, groupRows: number, cols: number): Float64Array;
   /** The training engine (native/binding/network.cc); see lib/engine/contract.ts. */
   Network: NetworkConstructor;
+}
+
+export interface NativeDenseLayer {
+  kernel: Float32Array;
+  bias: Float32Array | null;
+  inDim: number;
+  units: number;
+  /** Index into ACTIVATIONS (lib/engine/ids.ts). */
+  act: number;
+}
+
+export interface NativeDeepShap {
+  phi: Float32Array;
+  output: Float32Array;
+  expected: Float64Array;
 }
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,10 +1,12 @@
-// An incremental RFC 4180 tokenizer over bytes: chunks go in, fields come out one at a time through
-// a reusable buffer, so no file-sized string ever exists. Delimiters, quotes and line ends are ASCII,
-// and UTF-8 never uses ASCII bytes inside a multi-byte character, so splitting bytes is safe.
+// An incremental RFC 4180 tokenizer over bytes: chunks go in, fields come out one at a time, so no
+// file-sized string ever exists. A field that lies inside one chunk is handed over as a range of that
+// chunk (no copy); one that spans chunks, or holds doubled quotes, goes through a reusable buffer.
+// Delimiters, quotes and line ends are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte
+// character, so splitting bytes is safe.
 
 export interface CsvSink {
-  /** Field `col` (0-based) of the record that started on `line`: bytes buf[0, len). */
-  field(buf: Uint8Array, len: number, col: number, line: number): void;
+  /** Field `col` (0-based) of the record that started on `line`: bytes buf[start, end). */
+  field(buf: Uint8Array, start: number, end: number, col: number, line: number): void;
   /** End of a non-empty record with `fields` fields. */
   record(fields: number, line: number): void;
 }
@@ -31,13 +33,13 @@ export class CsvSyntaxError extends Error {
 
 export class CsvTokenizer {
   private state = S.RecordStart;
-  private buf = new Uint8Array(256);
+  private buf = new Uint8Array(256); // the current field when it cannot be a range of one chunk
   private len = 0;
   private col = 0;
   private line = 1; // physical line of the current byte
   private recordLine = 1;
   private quoteLine = 1;
-  private skipLF = false; // the last byte was a CR that ended a record
+  private skipLF = false; // the last byte was a CR that ended a line
   private bom = 0; // bytes of a leading UTF-8 byte order mark seen; -1 once past it
   private readonly delim: number;
 
@@ -59,63 +61,87 @@ export class CsvTokenizer {
       } else return; // the chunk ended inside what may be a BOM
     }
     const d = this.delim;
-    for (; i < n; i++) {
-      const c = chunk[i]!;
+    while (i < n) {
       if (this.skipLF) {
         this.skipLF = false;
-        if (c === LF) continue;
+        if (chunk[i] === LF) {
+          i++;
+          continue;
+        }
       }
       switch (this.state) {
-        case S.RecordStart:
-        case S.FieldStart:
-          if (this.state === S.RecordStart) {
-            if (c === LF || c === CR) {
-              this.newline(c);
-              continue; // an empty line
-            }
-            this.recordLine = this.line;
-            this.state = S.FieldStart;
+        case S.RecordStart: {
+          const c = chunk[i]!;
+          if (c === LF || c === CR) {
+            this.newline(c); // an empty line
+            i++;
+            continue;
           }
-          if (c === QUOTE) {
+          this.recordLine = this.line;
+          this.state = S.FieldStart;
+          continue;
+        }
+        case S.FieldStart:
+          if (chunk[i] === QUOTE) {
             this.state = S.Quoted;
             this.quoteLine = this.line;
-          } else if (c === d) this.endField();
-          else if (c === LF || c === CR) this.endRecord(c);
-          else {
-            this.add(c);
-            this.state = S.Unquoted;
+            i++;
+            continue;
           }
-          break;
-        case S.Unquoted:
-          if (c === d) {
-            this.endField();
-            this.state = S.FieldStart;
-          } else if (c === LF || c === CR) this.endRecord(c);
-          else this.add(c); // a quote inside an unquoted field is kept literally
-          break;
-        case S.Quoted:
-          if (c === QUOTE) this.state = S.QuoteInQuoted;
+          this.state = S.Unquoted; // the byte starts an unquoted (possibly empty) field
+          continue;
+        case S.Unquoted: {
+          let j = i;
+          let c = 0;
+          while (j < n && (c = chunk[j]!) !== d && c !== LF && c !== CR) j++;
+          if (j === n) {
+            this.append(chunk, i, n); // the field continues in the next chunk
+            return;
+          }
+          if (this.len === 0) this.sink.field(chunk, i, j, this.col, this.recordLine);
           else {
+            this.append(chunk, i, j);
+            this.sink.field(this.buf, 0, this.len, this.col, this.recordLine);
+            this.len = 0;
+          }
+          this.col++;
+          this.terminate(c);
+          i = j + 1;
+          continue;
+        }
+        case S.Quoted: {
+          let j = i;
+          let c = 0;
+          while (j < n && (c = chunk[j]!) !== QUOTE) {
             if (c === LF) this.line++;
-            this.add(c);
+            j++;
           }
-          break;
-        case S.QuoteInQuoted:
+          this.append(chunk, i, j);
+          if (j === n) return;
+          this.state = S.QuoteInQuoted;
+          i = j + 1;
+          continue;
+        }
+        case S.QuoteInQuoted: {
+          const c = chunk[i]!;
           if (c === QUOTE) {
-            this.add(QUOTE);
+            this.append(chunk, i, i + 1); // "" is a literal quote
             this.state = S.Quoted;
-          } else if (c === d) {
-            this.endField();
-            this.state = S.FieldStart;
-          } else if (c === LF || c === CR) this.endRecord(c);
-          else if (c === 0x20 || c === 0x09) {
-            // spaces after a closing quote are tolerated and dropped
-          } else
+          } else if (c === d || c === LF || c === CR) {
+            this.sink.field(this.buf, 0, this.len, this.col, this.recordLine);
+            this.len = 0;
+            this.col++;
+            this.terminate(c);
+          } else if (c !== 0x20 && c !== 0x09) {
+            // (blanks after a closing quote are tolerated and dropped)
             throw new CsvSyntaxError(
               this.line,
               `unexpected ${JSON.stringify(String.fromCharCode(c))} after the closing quote of field ${this.col + 1} (quote a field whole, and double quotes inside it)`,
             );
-          break;
+          }
+          i++;
+          continue;
+        }
       }
     }
   }
@@ -129,30 +155,36 @@ export class CsvTokenizer {
     }
     if (this.state === S.Quoted)
       throw new CsvSyntaxError(this.quoteLine, `a quoted field opened on line ${this.quoteLine} is never closed`);
-    if (this.state !== S.RecordStart) this.endRecord(-1);
-  }
-
-  private add(c: number): void {
-    if (this.len === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
-    this.buf[this.len++] = c;
-  }
-
-  private endField(): void {
-    this.sink.field(this.buf, this.len, this.col, this.recordLine);
-    this.col++;
+    if (this.state === S.RecordStart) return;
+    this.sink.field(this.buf, 0, this.len, this.col, this.recordLine);
     this.len = 0;
+    this.col++;
+    this.terminate(-1);
   }
 
-  private endRecord(c: number): void {
-    this.endField();
+  /** After a field: a delimiter starts the next one, a line end (or EOF, -1) ends the record. */
+  private terminate(c: number): void {
+    if (c === this.delim) {
+      this.state = S.FieldStart;
+      return;
+    }
     this.sink.record(this.col, this.recordLine);
     this.col = 0;
     this.state = S.RecordStart;
     if (c >= 0) this.newline(c);
+  }
+
+  private append(src: Uint8Array, start: number, end: number): void {
+    const need = this.len + (end - start);
+    if (need > this.buf.length) {
+      let cap = this.buf.length * 2;
+      while (cap < need) cap *= 2;
+      const bigger = new Uint8Array(cap);
+      bigger.set(this.buf.subarray(0, this.len));
+      this.buf = bigger;
+    }
+    this.buf.set(src.subarray(start, end), this.len);
+    this.len = need;
   }
 
   private newline(c: number): void {
@@ -164,17 +196,16 @@ export class CsvTokenizer {
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 
 /**
- * Parses a decimal number (sign, digits, '.', exponent; surrounding blanks allowed) from bytes.
- * Returns NaN for anything else, including empty cells, "NaN", "Infinity" and hex. Short numbers use
- * the exact fast path (an integer mantissa < 2^53 times/divided by an exact power of ten is correctly
- * rounded); others go through Number(), which is also correctly rounded.
+ * Parses a decimal number (sign, digits, '.', exponent; surrounding blanks allowed) from buf[start,
+ * end). Returns NaN for anything else, including empty cells, "NaN", "Infinity" and hex. Short
+ * numbers use the exact fast path (an integer mantissa < 2^53 times or divided by an exact power of
+ * ten rounds once, correctly); others go through Number(), which is also correctly rounded.
  */
-export function parseNumber(buf: Uint8Array, len: number): number {
-  let i = 0;
-  let end = len;
+export function parseNumber(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
   while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
   while (end > i && (buf[end - 1] === 0x20 || buf[end - 1] === 0x09)) end--;
-  const start = i;
+  const first = i;
   let neg = false;
   if (buf[i] === 0x2d || buf[i] === 0x2b) neg = buf[i++] === 0x2d;
   let mant = 0;
@@ -225,7 +256,7 @@ export function parseNumber(buf: Uint8Array, len: number): number {
     return neg ? -v : v;
   }
   let s = '';
-  for (let k = start; k < end; k++) s += String.fromCharCode(buf[k]!);
+  for (let k = first; k < end; k++) s += String.fromCharCode(buf[k]!);
   const v = Number(s);
   return Number.isFinite(v) ? v : NaN;
 }

@@ -150,28 +150,28 @@ class CsvReader implements CsvSink {
 
   // --- CsvSink ---
 
-  field(buf: Uint8Array, len: number, col: number, line: number): void {
+  field(buf: Uint8Array, start: number, end: number, col: number, line: number): void {
     if (this.hasHeader && this.ncols < 0) {
-      this.headerFields.push(UTF8.decode(buf.subarray(0, len)).trim());
+      this.headerFields.push(UTF8.decode(buf.subarray(start, end)).trim());
       return;
     }
     if (!this.roles) {
       // First record of a file without a header: the column count is known at its end.
-      this.pending.push(buf.slice(0, len));
+      this.pending.push(buf.slice(start, end));
       return;
     }
     if (col >= this.ncols) throw this.err(`has more than the ${this.ncols} fields of the ${this.hasHeader ? 'header' : 'first row'}`, line);
     if (col === 0) this.grow();
     const role = this.roles[col]!;
     if (role >= 0) {
-      const v = parseNumber(buf, len);
+      const v = parseNumber(buf, start, end);
       if (!(Math.abs(v) <= F32_MAX)) {
-        const raw = UTF8.decode(buf.subarray(0, Math.min(len, 60)));
+        const raw = UTF8.decode(buf.subarray(start, Math.min(end, start + 60)));
         const what = raw.trim() === '' ? 'is empty' : `${JSON.stringify(raw)} is not a finite number${Math.abs(v) > F32_MAX ? ' in float32 range' : ''}`;
         throw this.err(`feature ${what}`, line, col);
       }
       this.x[this.rows * this.nf + role] = v;
-    } else if (role === Role.Target) this.targetCell(buf, len, line, col);
+    } else if (role === Role.Target) this.targetCell(buf, start, end, line, col);
   }
 
   record(fields: number, line: number): void {
@@ -187,7 +187,7 @@ class CsvReader implements CsvSink {
       this.setup();
       const pending = this.pending;
       this.pending = [];
-      pending.forEach((b, c) => this.field(b, b.length, c, line));
+      pending.forEach((b, c) => this.field(b, 0, b.length, c, line));
     }
     if (fields !== this.ncols)
       throw this.err(`has ${fields} field${fields === 1 ? '' : 's'} but the ${this.hasHeader ? 'header' : 'first row'} has ${this.ncols}`, line);
@@ -253,15 +253,15 @@ class CsvReader implements CsvSink {
     if (this.yIds && this.rows >= this.yIds.length) this.yIds = enlarge(this.yIds, this.rows + 1);
   }
 
-  private targetCell(buf: Uint8Array, len: number, line: number, col: number): void {
+  private targetCell(buf: Uint8Array, start: number, end: number, line: number, col: number): void {
     if (this.mode !== 'class') {
-      const v = parseNumber(buf, len);
+      const v = parseNumber(buf, start, end);
       if (Math.abs(v) <= F32_MAX) this.yNum![this.rows] = v;
-      else if (this.mode === 'number' || isBlank(buf, len)) throw this.targetError(buf, len, line, col, 'a number');
+      else if (this.mode === 'number' || isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a number');
       else if (this.stillNumeric) {
         if (!this.yIds)
           throw this.err(
-            `target ${JSON.stringify(UTF8.decode(buf.subarray(0, len)))} is text, but the rows before it held more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
+            `target ${JSON.stringify(UTF8.decode(buf.subarray(start, end)))} is text, but the rows before it held more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
             line,
             col,
           );
@@ -269,8 +269,8 @@ class CsvReader implements CsvSink {
       }
     }
     if (this.yIds) {
-      if (isBlank(buf, len)) throw this.targetError(buf, len, line, col, 'a class name');
-      const label = UTF8.decode(buf.subarray(0, len)).trim();
+      if (isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a class name');
+      const label = UTF8.decode(buf.subarray(start, end)).trim();
       let id = this.labelIds.get(label);
       if (id === undefined) {
         if (this.o.classNames)
@@ -290,7 +290,7 @@ class CsvReader implements CsvSink {
     const ids = this.yIds!.slice(0, this.rows);
     if (this.o.classNames) return { y: ids, classNames: [...this.o.classNames] };
     const labels = [...this.labelIds.keys()];
-    const numeric = labels.every((l) => Number.isFinite(parseNumber(Buffer.from(l), Buffer.byteLength(l))));
+    const numeric = labels.every((l) => Number.isFinite(parseNumber(Buffer.from(l), 0, Buffer.byteLength(l))));
     const sorted = [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const remap = new Int32Array(labels.length);
     sorted.forEach((l, i) => (remap[this.labelIds.get(l)!] = i));
@@ -308,9 +308,9 @@ class CsvReader implements CsvSink {
     return out;
   }
 
-  private targetError(buf: Uint8Array, len: number, line: number, col: number, expected: string): CsvError {
-    if (isBlank(buf, len)) return this.err(`target is missing (empty cell)`, line, col);
-    return this.err(`target ${JSON.stringify(UTF8.decode(buf.subarray(0, Math.min(len, 60))))} is not ${expected}`, line, col);
+  private targetError(buf: Uint8Array, start: number, end: number, line: number, col: number, expected: string): CsvError {
+    if (isBlank(buf, start, end)) return this.err(`target is missing (empty cell)`, line, col);
+    return this.err(`target ${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is not ${expected}`, line, col);
   }
 
   private err(what: string, line: number, col?: number): CsvError {
@@ -325,8 +325,8 @@ class CsvReader implements CsvSink {
   }
 }
 
-function isBlank(buf: Uint8Array, len: number): boolean {
-  for (let i = 0; i < len; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
   return true;
 }
 

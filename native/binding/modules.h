@@ -6,5 +6,6 @@
 namespace myelin::binding {
 
 void init_ops(Napi::Env env, Napi::Object exports);
+void init_explain(Napi::Env env, Napi::Object exports);
 
 }  // namespace myelin::binding

@@ -135,6 +135,17 @@ Napi::Value GemmAsync(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// Benchmarks: gemmFmaPeak(isa, threads) -> GFLOP/s of that ISA's FMA units.
+Napi::Value GemmFmaPeak(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
+  const std::string name = info[0].As<Napi::String>();
+  Isa isa;
+  if (!isa_from_name(name.c_str(), &isa) || !isa_supported(isa))
+    throw Napi::RangeError::New(info.Env(), "isa " + name + " is not supported on this CPU or build");
+  const int threads = expect_int(info, 1, "threads", 1);
+  return Napi::Number::New(info.Env(), gemm_fma_peak(isa, threads));
+}
+
 }  // namespace
 
 void init_ops(Napi::Env env, Napi::Object exports) {
@@ -143,6 +154,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
   exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));
   exports.Set("gemmAsync", Napi::Function::New<GemmAsync>(env, "gemmAsync"));
+  exports.Set("gemmFmaPeak", Napi::Function::New<GemmFmaPeak>(env, "gemmFmaPeak"));
 }
 
 }  // namespace myelin::binding

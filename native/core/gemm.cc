@@ -1,27 +1,293 @@
-// Placeholder driver with the final contract: a plain triple loop. Replaced by the BLIS-style
-// driver (packing, macro-kernel, micro-kernels per ISA, threads).
+// The BLIS-style GEMM driver: loops jc (n by NC) > pc (k by KC) > ic (m by MC) > jr (NR) > ir (MR)
+// around one micro-kernel per ISA (core/gemm_kernel.h). B is always packed into NR-wide panels
+// (vector loads); A is read in place when it is contiguous along m or k (the broadcast side needs
+// no layout), else packed. Threads split C into disjoint column or row ranges, each running the
+// whole loop nest, and K is blocked from k alone: results do not depend on the thread count.
 #include "core/gemm.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
+#include <cstdlib>
+#include <new>
+
+#include "core/gemm_kernel.h"
+#include "core/isa.h"
+#include "core/thread_pool.h"
 
 namespace myelin {
+namespace {
+
+const GemmKernels& kernels_for(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::Avx512: return *avx512::gemm_kernels();
+    case Isa::Avx2: return *avx2::gemm_kernels();
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::Neon: return *neon::gemm_kernels();
+#endif
+    default: return *scalar::gemm_kernels();
+  }
+}
+
+// A per-thread, 64-byte aligned, growing buffer for packed panels.
+class Scratch {
+ public:
+  ~Scratch() { release(); }
+  float* get(size_t floats) {
+    if (floats > cap_) {
+      release();
+      const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+#if defined(_MSC_VER)
+      p_ = static_cast<float*>(_aligned_malloc(bytes, 64));
+#else
+      void* q = nullptr;
+      p_ = posix_memalign(&q, 64, bytes) == 0 ? static_cast<float*>(q) : nullptr;
+#endif
+      if (p_ == nullptr) throw std::bad_alloc();
+      cap_ = floats;
+    }
+    return p_;
+  }
+
+ private:
+  void release() {
+#if defined(_MSC_VER)
+    _aligned_free(p_);
+#else
+    std::free(p_);
+#endif
+    p_ = nullptr;
+    cap_ = 0;
+  }
+  float* p_ = nullptr;
+  size_t cap_ = 0;
+};
+
+thread_local Scratch t_pack_a, t_pack_b;
+
+// A strided read-only view: element (i, j) at p[i * rs + j * cs].
+struct View {
+  const float* p;
+  long rs, cs;
+};
+
+// Bias and activation on finished blocks of the caller's C (row-major, ldc).
+struct Finish {
+  float* c;
+  long ldc;
+  bool swapped;  // the kernels compute C^T: kernel rows are C's columns
+  const float* bias;
+  Act act;
+
+  bool elementwise() const { return act != Act::Linear && act != Act::Softmax; }
+  bool any() const { return bias != nullptr || elementwise(); }
+
+  // Kernel-coordinate block [i0, i0+mi) x [j0, j0+nj).
+  void block(int i0, int mi, int j0, int nj) const {
+    if (swapped) {
+      std::swap(i0, j0);
+      std::swap(mi, nj);
+    }
+    for (int r = i0; r < i0 + mi; ++r) {
+      float* row = c + r * ldc + j0;
+      if (bias != nullptr)
+        for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
+      if (elementwise()) act_forward(act, row, row, static_cast<size_t>(nj));
+    }
+  }
+};
+
+// One thread's share: kernel rows [i0, i0+m) and columns [j0, j0+n) of the (maybe swapped) product.
+struct Part {
+  int i0, m, j0, n;
+};
+
+struct Plan {
+  const GemmKernels* K;
+  int m, n, k, kc;
+  View A, B;  // op(A) m x k, op(B) k x n in kernel coordinates
+  float* c;
+  long rs_c, cs_c;
+  float alpha, beta;
+  bool pack_a;
+  Finish fin;
+};
+
+int round_up(int x, int to) { return (x + to - 1) / to * to; }
+
+void run_part(const Plan& P, const Part& part) {
+  const GemmKernels& K = *P.K;
+  const int MR = K.mr, NR = K.nr;
+  const int nc_max = std::min(round_up(part.n, NR), K.nc);
+  const int mc_max = std::min(round_up(part.m, MR), K.mc);
+  float* bp = t_pack_b.get(static_cast<size_t>(P.kc) * nc_max);
+  float* ap = t_pack_a.get(static_cast<size_t>(P.kc) * mc_max);
+
+  for (int jc = 0; jc < part.n; jc += K.nc) {
+    const int nc = std::min(K.nc, part.n - jc);
+    const int jg = part.j0 + jc;  // global kernel column
+    for (int pc = 0; pc < P.k; pc += P.kc) {
+      const int kc = std::min(P.kc, P.k - pc);
+      const float beta = pc == 0 ? P.beta : 1.f;
+      for (int jr = 0; jr < nc; jr += NR)
+        K.pack_b(kc, std::min(NR, nc - jr), P.B.p + static_cast<long>(pc) * P.B.rs + static_cast<long>(jg + jr) * P.B.cs,
+                 P.B.rs, P.B.cs, bp + static_cast<size_t>(jr) * kc);
+
+      for (int ic = 0; ic < part.m; ic += K.mc) {
+        const int mc = std::min(K.mc, part.m - ic);
+        const int ig = part.i0 + ic;  // global kernel row
+        const float* a_blk = P.A.p + static_cast<long>(ig) * P.A.rs + static_cast<long>(pc) * P.A.cs;
+        // Packed: every panel. In place: only a short last panel, so kernels always see MR rows.
+        const int full = P.pack_a ? 0 : mc / MR * MR;
+        for (int ir = full; ir < mc; ir += MR)
+          K.pack_a(kc, std::min(MR, mc - ir), a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs,
+                   ap + static_cast<size_t>(ir) * kc);
+
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int nr = std::min(NR, nc - jr);
+          const float* b_panel = bp + static_cast<size_t>(jr) * kc;
+          float* c_col = P.c + static_cast<long>(jg + jr) * P.cs_c;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int mr = std::min(MR, mc - ir);
+            float* c_tile = c_col + static_cast<long>(ig + ir) * P.rs_c;
+            if (ir < full)
+              K.ukr(kc, a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, c_tile, P.rs_c, P.cs_c, mr,
+                    nr, P.alpha, beta);
+            else
+              K.ukr(kc, ap + static_cast<size_t>(ir) * kc, 1, MR, b_panel, c_tile, P.rs_c, P.cs_c, mr, nr, P.alpha,
+                    beta);
+          }
+        }
+        if (pc + kc == P.k && P.fin.any()) P.fin.block(ig, mc, jg, nc);
+      }
+    }
+  }
+}
+
+// Work below this many flops per extra thread costs more in hand-off than it saves.
+constexpr double kMinFlopsPerThread = 2.0e6;
+
+// Splits the product over threads along kernel columns (each thread packs its own B panels and
+// shares A) or, when there are too few column tiles, along rows. Boundaries fall on MR/NR.
+int plan_parts(const Plan& P, Part* parts, int max_parts) {
+  const double flops = 2.0 * P.m * P.n * P.k;
+  int t = std::min(max_parts, static_cast<int>(flops / kMinFlopsPerThread) + 1);
+  const int n_tiles = (P.n + P.K->nr - 1) / P.K->nr, m_tiles = (P.m + P.K->mr - 1) / P.K->mr;
+  const bool by_cols = n_tiles >= t && (n_tiles >= m_tiles || !P.pack_a);
+  const int tiles = by_cols ? n_tiles : m_tiles;
+  const int step = by_cols ? P.K->nr : P.K->mr;
+  const int extent = by_cols ? P.n : P.m;
+  t = std::max(1, std::min(t, tiles));
+  for (int i = 0; i < t; ++i) {
+    const int lo = std::min(static_cast<int>(static_cast<long>(tiles) * i / t) * step, extent);
+    const int hi = std::min(static_cast<int>(static_cast<long>(tiles) * (i + 1) / t) * step, extent);
+    parts[i] = by_cols ? Part{0, P.m, lo, hi - lo} : Part{lo, hi - lo, 0, P.n};
+  }
+  return t;
+}
+
+void scale_c(float* c, long ldc, int m, int n, float beta) {
+  for (int i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    if (beta == 0.f)
+      std::fill(row, row + n, 0.f);
+    else
+      for (int j = 0; j < n; ++j) row[j] *= beta;
+  }
+}
+
+int pack_a_policy() {
+  static const int v = [] {
+    const char* e = std::getenv("MYELIN_GEMM_PACKA");
+    return e ? std::atoi(e) : -1;
+  }();
+  return v;
+}
+
+}  // namespace
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
           const float* b, int ldb, float beta, float* c, int ldc, const Epilogue& ep) {
-  for (int i = 0; i < m; ++i) {
-    for (int j = 0; j < n; ++j) {
-      float acc = 0.f;
-      for (int p = 0; p < k; ++p) {
-        const float av = trans_a ? a[static_cast<size_t>(p) * lda + i] : a[static_cast<size_t>(i) * lda + p];
-        const float bv = trans_b ? b[static_cast<size_t>(j) * ldb + p] : b[static_cast<size_t>(p) * ldb + j];
-        acc += av * bv;
-      }
-      float& out = c[static_cast<size_t>(i) * ldc + j];
-      out = alpha * acc + (beta == 0.f ? 0.f : beta * out);
-      if (ep.bias) out += ep.bias[j];
+  if (m <= 0 || n <= 0) return;
+  Finish fin{c, ldc, false, ep.bias, ep.act};
+  if (k <= 0 || alpha == 0.f) {  // BLAS: A and B are not read
+    scale_c(c, ldc, m, n, beta);
+    if (fin.any()) fin.block(0, m, 0, n);
+  } else {
+    Plan P;
+    P.K = &kernels_for(active_isa());
+    const View A{a, trans_a ? 1 : lda, trans_a ? lda : 1};
+    const View B{b, trans_b ? 1 : ldb, trans_b ? ldb : 1};
+    // A narrow C wastes most of an NR-wide register block: compute C^T = op(B)^T op(A)^T instead,
+    // so the narrow side runs along MR. Same products in the same order: same bits.
+    fin.swapped = n < P.K->nr && m > n;
+    if (fin.swapped) {
+      P.m = n, P.n = m;
+      P.A = View{B.p, B.cs, B.rs};
+      P.B = View{A.p, A.cs, A.rs};
+      P.rs_c = 1, P.cs_c = ldc;
+    } else {
+      P.m = m, P.n = n;
+      P.A = A, P.B = B;
+      P.rs_c = ldc, P.cs_c = 1;
     }
+    P.k = k;
+    const int k_blocks = (k + P.K->kc - 1) / P.K->kc;
+    P.kc = (k + k_blocks - 1) / k_blocks;
+    P.c = c;
+    P.alpha = alpha, P.beta = beta;
+    const int policy = pack_a_policy();
+    P.pack_a = policy >= 0 ? policy == 1 : false;
+    if (!(P.A.rs == 1 || P.A.cs == 1)) P.pack_a = true;
+    P.fin = fin;
+
+    Part parts[64];
+    const int t = plan_parts(P, parts, std::min(num_threads(), 64));
+    if (t == 1)
+      run_part(P, parts[0]);
+    else
+      parallel_for(t, [&](int i) { run_part(P, parts[i]); });
   }
-  if (ep.act != Act::Linear) act_rows(ep.act, c, ldc, m, n);
+  if (ep.act == Act::Softmax) {
+    const int chunk = std::max(1, 16384 / n);
+    const int tasks = (m + chunk - 1) / chunk;
+    auto rows = [&](int i) {
+      const int r0 = i * chunk;
+      act_rows(Act::Softmax, c + static_cast<long>(r0) * ldc, ldc, std::min(chunk, m - r0), n);
+    };
+    if (tasks == 1)
+      rows(0);
+    else
+      parallel_for(tasks, rows);
+  }
+}
+
+double gemm_fma_peak(Isa isa, int threads) {
+  const GemmKernels& K = kernels_for(isa);
+  double best = 0.0;
+  long iters = 1 << 16;
+  for (int round = 0; round < 8; ++round) {
+    const auto t0 = std::chrono::steady_clock::now();
+    double flops = 0.0;
+    if (threads <= 1) {
+      flops = K.fma_probe(iters);
+    } else {
+      double per[64] = {};
+      const int t = std::min(threads, 64);
+      parallel_for(t, [&](int i) { per[i] = K.fma_probe(iters); });
+      for (int i = 0; i < t; ++i) flops += per[i];
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s < 0.02) {  // too short to time: grow and retry
+      iters *= 4;
+      --round;
+      continue;
+    }
+    best = std::max(best, flops / s * 1e-9);
+  }
+  return best;
 }
 
 }  // namespace myelin

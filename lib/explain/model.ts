@@ -1,0 +1,154 @@
+// What the explainers accept as a model: a Sequential of Dense/Dropout layers (anything with
+// `layers` and `getWeights()`), or a plain list of dense layers. DeepExplainer needs the weights;
+// KernelExplainer and permutationImportance only need predictions.
+import { ACTIVATIONS, type ActivationName } from '../engine/ids.js';
+import { Matrix, describe } from '../matrix.js';
+import { native } from '../native.js';
+import { toPredictions } from './inputs.js';
+
+/** One dense layer given by hand: y = activation(x · kernel + bias). */
+export interface DenseLayerInput {
+  /** inputDim x units (Keras's orientation). */
+  kernel: Matrix | ArrayLike<ArrayLike<number>>;
+  bias?: Float32Array | ArrayLike<number> | null;
+  /** A name ('relu', 'softmax', ...) or its id; default 'linear'. */
+  activation?: ActivationName | string | number;
+}
+
+/** The parts of a Sequential model the explainers read. */
+export interface SequentialLike {
+  readonly layers: readonly unknown[];
+  getWeights(): unknown[];
+}
+
+export interface PredictingModel {
+  predict(x: Matrix): unknown;
+}
+
+export type PredictFn = (x: Matrix) => unknown;
+
+/** A dense layer as the native DeepSHAP pass reads it. */
+export interface DenseView {
+  kernel: Float32Array;
+  bias: Float32Array | null;
+  inDim: number;
+  units: number;
+  act: number;
+}
+
+function activationId(a: unknown, what: string): number {
+  if (a === undefined || a === null) return 0;
+  if (typeof a === 'number' && Number.isInteger(a) && a >= 0 && a < ACTIVATIONS.length) return a;
+  if (typeof a === 'string') {
+    const name = a === 'silu' ? 'swish' : a.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    const id = (ACTIVATIONS as readonly string[]).indexOf(name);
+    if (id >= 0) return id;
+  }
+  throw new RangeError(`${what}: unknown activation ${describe(a)}; valid: ${ACTIVATIONS.join(', ')}`);
+}
+
+function f32(v: unknown, n: number, what: string): Float32Array {
+  if (v instanceof Matrix) v = v.data;
+  if (v instanceof Float32Array) {
+    if (v.length !== n) throw new RangeError(`${what} has ${v.length} values, expected ${n}`);
+    return v;
+  }
+  if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number') {
+    const arr = v as ArrayLike<unknown>;
+    const nested = arr.length > 0 && typeof arr[0] === 'object';
+    const flat = nested ? Matrix.from(arr as ArrayLike<ArrayLike<number>>, what).data : Float32Array.from(arr as ArrayLike<number>);
+    if (flat.length !== n) throw new RangeError(`${what} has ${flat.length} values, expected ${n}`);
+    return flat;
+  }
+  throw new TypeError(`${what} must be a Matrix, Float32Array or array, got ${describe(v)}`);
+}
+
+function fromInputs(list: readonly DenseLayerInput[], what: string): DenseView[] {
+  return list.map((l, i) => {
+    const w = `${what}: layer ${i}`;
+    if (l === null || typeof l !== 'object') throw new TypeError(`${w} must be { kernel, bias, activation }, got ${describe(l)}`);
+    const k = l.kernel instanceof Matrix ? l.kernel : Matrix.from(l.kernel as ArrayLike<ArrayLike<number>>, `${w} kernel`);
+    const bias = l.bias === undefined || l.bias === null ? null : f32(l.bias, k.cols, `${w} bias`);
+    return { kernel: k.data, bias, inDim: k.rows, units: k.cols, act: activationId(l.activation, w) };
+  });
+}
+
+function layerName(l: object): string {
+  const c = (l as { className?: unknown }).className;
+  return typeof c === 'string' ? c : l.constructor?.name ?? 'Object';
+}
+
+// Per layer, its weight arrays: the layer's own getWeights() if it has one, else the next ones
+// from the model's list (flat, as Keras, or grouped per layer).
+function fromSequential(model: SequentialLike, what: string): DenseView[] {
+  const all = model.getWeights().flatMap((w) => (Array.isArray(w) ? w : [w]));
+  let next = 0;
+  const out: DenseView[] = [];
+  model.layers.forEach((l, i) => {
+    if (l === null || typeof l !== 'object') throw new TypeError(`${what}: model.layers[${i}] is ${describe(l)}`);
+    const name = layerName(l);
+    if (name === 'Dropout') return; // identity at inference
+    if (name !== 'Dense')
+      throw new TypeError(`${what} supports Dense and Dropout layers; model.layers[${i}] is a ${name}`);
+    const d = l as { units: number; inputDim?: number | null; activation?: unknown; useBias?: boolean; getWeights?: () => unknown[] };
+    const units = d.units;
+    const ws = typeof d.getWeights === 'function' ? d.getWeights() : all.slice(next, next + (d.useBias === false ? 1 : 2));
+    if (typeof d.getWeights !== 'function') next += ws.length;
+    const kernel = ws[0];
+    const inDim = kernel instanceof Matrix ? kernel.rows : (d.inputDim ?? (out.length ? out[out.length - 1]!.units : NaN));
+    if (!Number.isInteger(inDim)) throw new RangeError(`${what}: the input width of model.layers[${i}] is unknown (build the model first)`);
+    out.push({
+      kernel: f32(kernel, inDim * units, `${what}: model.layers[${i}] kernel`),
+      bias: d.useBias === false || ws[1] === undefined ? null : f32(ws[1], units, `${what}: model.layers[${i}] bias`),
+      inDim,
+      units,
+      act: activationId(d.activation, `${what}: model.layers[${i}]`),
+    });
+  });
+  if (out.length === 0) throw new RangeError(`${what}: the model has no Dense layer`);
+  for (let i = 1; i < out.length; i++)
+    if (out[i]!.inDim !== out[i - 1]!.units)
+      throw new RangeError(`${what}: dense layer ${i} takes ${out[i]!.inDim} inputs but the one before gives ${out[i - 1]!.units}`);
+  return out;
+}
+
+/** The model's dense layers with their weights (copies from a model, views of given Matrices). */
+export function denseStack(model: SequentialLike | readonly DenseLayerInput[], what: string): DenseView[] {
+  if (Array.isArray(model)) {
+    if (model.length === 0) throw new RangeError(`${what}: the layer list is empty`);
+    const out = fromInputs(model, what);
+    for (let i = 1; i < out.length; i++)
+      if (out[i]!.inDim !== out[i - 1]!.units)
+        throw new RangeError(`${what}: layer ${i}'s kernel has ${out[i]!.inDim} rows but layer ${i - 1} has ${out[i - 1]!.units} units`);
+    return out;
+  }
+  const m = model as Partial<SequentialLike> | null;
+  if (m && typeof m === 'object' && Array.isArray(m.layers) && typeof m.getWeights === 'function') return fromSequential(m as SequentialLike, what);
+  throw new TypeError(`${what}: model must be a Sequential model or a list of { kernel, bias, activation } layers, got ${describe(model)}`);
+}
+
+/** Inference through dense layers natively: one fused GEMM + bias + activation per layer. */
+export function denseForward(layers: readonly DenseView[], x: Matrix): Matrix {
+  let cur = x;
+  for (const l of layers) {
+    const out = new Matrix(cur.rows, l.units);
+    native.gemm(false, false, cur.rows, l.units, l.inDim, 1, cur.data, l.inDim, l.kernel, l.units, 0, out.data, l.units, l.bias, l.act);
+    cur = out;
+  }
+  return cur;
+}
+
+/** A batch predict function for a model, a layer list or a function; always returns rows x outputs. */
+export function predictor(model: PredictFn | PredictingModel | SequentialLike | readonly DenseLayerInput[], what: string): (x: Matrix) => Matrix {
+  if (typeof model === 'function') return (x) => toPredictions(model(x), x.rows, `${what}: the predict function`);
+  if (Array.isArray(model)) {
+    const layers = denseStack(model, what);
+    return (x) => denseForward(layers, x);
+  }
+  const m = model as Partial<PredictingModel> | null;
+  if (m && typeof m === 'object' && typeof m.predict === 'function') {
+    const p = m as PredictingModel;
+    return (x) => toPredictions(p.predict(x), x.rows, `${what}: model.predict`);
+  }
+  throw new TypeError(`${what}: model must be a predict function, a model with predict(x), or a list of dense layers, got ${describe(model)}`);
+}

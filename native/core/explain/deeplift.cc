@@ -1,0 +1,265 @@
+// DeepSHAP over dense layers, batched: the background and the explained rows are each forwarded
+// once; then, per explained row, the multipliers of all (output, reference) pairs travel back
+// together as one matrix, so each layer's backward step is a single GEMM.
+#include "core/explain/deeplift.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#include "core/gemm.h"
+#include "core/thread_pool.h"
+
+namespace myelin {
+namespace {
+
+// SHAP's thresholds (deep_tf.py): below these a difference counts as zero.
+constexpr double kTinyIn = 1e-6;   // a nonlinearity's input: fall back to the gradient
+constexpr double kTinyDiv = 1e-7;  // softmax's division inputs: no attribution through them
+
+// Pre-activations and activations of every layer for a block of rows. Softmax layers also keep
+// the max-centered exponentials, their row sums and maxima, which the softmax rule needs.
+struct Trace {
+  std::vector<std::vector<float>> z, a, e;
+  std::vector<std::vector<double>> sum, max;
+};
+
+Trace forward(const std::vector<DenseLayerView>& layers, const float* x, int rows) {
+  Trace t;
+  const size_t L = layers.size();
+  t.z.resize(L), t.a.resize(L), t.e.resize(L), t.sum.resize(L), t.max.resize(L);
+  const float* in = x;
+  for (size_t l = 0; l < L; ++l) {
+    const DenseLayerView& d = layers[l];
+    const size_t n = static_cast<size_t>(rows) * d.out;
+    t.z[l].resize(n);
+    if (rows > 0)
+      gemm(false, false, rows, d.out, d.in, 1.f, in, d.in, d.kernel, d.out, 0.f, t.z[l].data(), d.out,
+           Epilogue{d.bias, Act::Linear});
+    t.a[l] = t.z[l];
+    if (d.act == Act::Softmax) {
+      t.e[l].resize(n), t.sum[l].resize(rows), t.max[l].resize(rows);
+      for (int r = 0; r < rows; ++r) {
+        const size_t o = static_cast<size_t>(r) * d.out;
+        const float* z = t.z[l].data() + o;
+        float* e = t.e[l].data() + o;
+        float* a = t.a[l].data() + o;
+        const float m = *std::max_element(z, z + d.out);
+        double s = 0;
+        for (int j = 0; j < d.out; ++j) s += (e[j] = std::exp(z[j] - m));
+        for (int j = 0; j < d.out; ++j) a[j] = static_cast<float>(e[j] / s);
+        t.sum[l][r] = s;
+        t.max[l][r] = m;
+      }
+    } else if (d.act != Act::Linear) {
+      act_forward(d.act, t.a[l].data(), t.a[l].data(), n);
+    }
+    in = t.a[l].data();
+  }
+  return t;
+}
+
+// d act / dz at z, where a = act(z).
+double gradient(Act act, double z, double a) {
+  switch (act) {
+    case Act::Relu: return z > 0 ? 1 : 0;
+    case Act::Sigmoid: return a * (1 - a);
+    case Act::Tanh: return 1 - a * a;
+    case Act::LeakyRelu: return z > 0 ? 1 : 0.2;
+    case Act::Elu: return z > 0 ? 1 : a + 1;
+    case Act::Gelu: return 0.5 * (1 + std::erf(z * 0.7071067811865476)) + z * std::exp(-0.5 * z * z) * 0.3989422804014327;
+    case Act::Swish: {
+      const double s = 1 / (1 + std::exp(-z));
+      return s + z * s * (1 - s);
+    }
+    default: return 1;
+  }
+}
+
+// Rescale rule of an elementwise nonlinearity for one (row, reference) pair: multiplier dy/dz, or
+// where |dz| is tiny the gradient at the reference (SHAP reads its multipliers off the reference
+// half of its batch).
+void rescale_ratios(Act act, const float* zx, const float* ax, const float* zr, const float* ar, int units,
+                    float* ratio) {
+  for (int j = 0; j < units; ++j) {
+    const double dz = static_cast<double>(zx[j]) - zr[j];
+    ratio[j] = static_cast<float>(std::fabs(dz) < kTinyIn ? gradient(act, zr[j], ar[j])
+                                                          : (static_cast<double>(ax[j]) - ar[j]) / dz);
+  }
+}
+
+// SHAP's softmax rule (deep_tf.py `softmax`): softmax is decomposed into z - max(z), exp, sum and a
+// division; exp takes the rescale rule, the division (both inputs vary) the two-input Shapley
+// split, and the multipliers w.r.t. the centered logits are mapped back to the raw logits by
+// d(z - max z) / dz. g (upstream multipliers w.r.t. the softmax output) becomes the multipliers
+// w.r.t. z, in place.
+struct SoftmaxSide {
+  const float* z;
+  const float* e;
+  double sum, max;
+};
+
+void softmax_rule(const SoftmaxSide& x, const SoftmaxSide& r, int units, float* g) {
+  const double sx = x.sum, sr = r.sum;
+  double m_sum = 0;  // multiplier of the row sum, gathered over the broadcast
+  if (std::fabs(sx - sr) >= kTinyDiv) {
+    for (int j = 0; j < units; ++j) m_sum += g[j] * (-0.5 * (static_cast<double>(x.e[j]) + r.e[j]) / (sx * sr));
+  }
+  const double num = 0.5 * (1 / sx + 1 / sr);  // the numerator's multiplier in the Shapley split
+  for (int j = 0; j < units; ++j) {
+    const double de = static_cast<double>(x.e[j]) - r.e[j];
+    const double m_e = (std::fabs(de) >= kTinyDiv ? g[j] * num : 0) + m_sum;
+    const double dzc = (x.z[j] - x.max) - (r.z[j] - r.max);
+    const double m_zc = std::fabs(dzc) >= kTinyIn ? m_e * de / dzc : m_e * r.e[j];
+    const double dz = static_cast<double>(x.z[j]) - r.z[j];
+    g[j] = static_cast<float>(std::fabs(dz) >= kTinyIn ? m_zc * dzc / dz : m_zc);
+  }
+}
+
+SoftmaxSide side(const Trace& t, size_t l, int row, int units) {
+  const size_t o = static_cast<size_t>(row) * units;
+  return {t.z[l].data() + o, t.e[l].data() + o, t.sum[l][row], t.max[l][row]};
+}
+
+// Scratch for explaining one row; one per concurrent task.
+struct Workspace {
+  std::vector<float> g, h, ratio, diff;
+  std::vector<double> acc;
+};
+
+class DeepShap {
+ public:
+  DeepShap(const std::vector<DenseLayerView>& layers, const float* x, int rows, const float* bg, int bg_rows,
+           const DeepShapOutput& out)
+      : layers_(layers), x_(x), rows_(rows), bg_(bg), nb_(bg_rows), out_(out) {
+    features_ = layers.front().in;
+    outputs_ = layers.back().out;
+    for (const auto& d : layers) {
+      max_width_ = std::max({max_width_, d.in, d.out});
+      ratio_offset_.push_back(ratio_width_);
+      ratio_width_ += d.out;
+    }
+    // Outputs handled per backward pass: bounded so one multiplier matrix stays under ~32 MB.
+    const size_t budget = size_t{8} << 20;
+    chunk_ = static_cast<int>(std::clamp<size_t>(budget / (static_cast<size_t>(nb_) * max_width_), 1, outputs_));
+  }
+
+  void run() {
+    tr_ = forward(layers_, bg_, nb_);
+    tx_ = forward(layers_, x_, rows_);
+    const std::vector<float>& ax = tx_.a.back();
+    std::copy(ax.begin(), ax.end(), out_.output);
+    const std::vector<float>& ab = tr_.a.back();
+    for (int k = 0; k < outputs_; ++k) {
+      double s = 0;
+      for (int b = 0; b < nb_; ++b) s += ab[static_cast<size_t>(b) * outputs_ + k];
+      out_.expected[k] = s / nb_;
+    }
+    // Several rows at once, each task single-threaded (nested GEMMs run inline), or one row at a
+    // time with the GEMMs spread over the pool when there are fewer rows than threads.
+    const int threads = num_threads();
+    const int tasks = rows_ >= threads ? threads : 1;
+    std::vector<Workspace> ws(tasks);
+    parallel_for(tasks, [&](int t) {
+      for (int i = t; i < rows_; i += tasks) explain_row(i, ws[t]);
+    });
+  }
+
+ private:
+  void explain_row(int i, Workspace& w) {
+    const size_t L = layers_.size();
+    const size_t pair_rows = static_cast<size_t>(chunk_) * nb_;
+    w.g.resize(pair_rows * max_width_);
+    w.h.resize(pair_rows * max_width_);
+    w.ratio.resize(static_cast<size_t>(nb_) * ratio_width_);
+    w.diff.resize(static_cast<size_t>(nb_) * features_);
+    w.acc.resize(features_);
+
+    // Per reference: the rescale multipliers of every elementwise layer, and x - reference.
+    for (int b = 0; b < nb_; ++b) {
+      for (size_t l = 0; l < L; ++l) {
+        const DenseLayerView& d = layers_[l];
+        if (d.act == Act::Softmax || d.act == Act::Linear) continue;
+        const size_t ox = static_cast<size_t>(i) * d.out, ob = static_cast<size_t>(b) * d.out;
+        rescale_ratios(d.act, tx_.z[l].data() + ox, tx_.a[l].data() + ox, tr_.z[l].data() + ob,
+                       tr_.a[l].data() + ob, d.out, ratio(w, b, l));
+      }
+      const float* xi = x_ + static_cast<size_t>(i) * features_;
+      const float* rb = bg_ + static_cast<size_t>(b) * features_;
+      float* db = w.diff.data() + static_cast<size_t>(b) * features_;
+      for (int j = 0; j < features_; ++j) db[j] = xi[j] - rb[j];
+    }
+
+    for (int k0 = 0; k0 < outputs_; k0 += chunk_) {
+      const int kc = std::min(chunk_, outputs_ - k0);
+      const int m = kc * nb_;  // multiplier rows, ordered (output, reference)
+      // Seed: the multiplier of output k w.r.t. itself is 1; take it through the last activation.
+      float* g = w.g.data();
+      float* h = w.h.data();
+      std::fill(g, g + static_cast<size_t>(m) * outputs_, 0.f);
+      for (int kk = 0; kk < kc; ++kk)
+        for (int b = 0; b < nb_; ++b) g[(static_cast<size_t>(kk) * nb_ + b) * outputs_ + k0 + kk] = 1.f;
+      apply_activation(L - 1, i, m, g, w);
+      for (size_t l = L; l-- > 0;) {
+        const DenseLayerView& d = layers_[l];
+        // Linear layers take the gradient: multipliers w.r.t. the input = g · kernelᵀ.
+        gemm(false, true, m, d.in, d.out, 1.f, g, d.out, d.kernel, d.out, 0.f, h, d.in);
+        std::swap(g, h);
+        if (l > 0) apply_activation(l - 1, i, m, g, w);
+      }
+      // phi = mean over references of multiplier · (x - reference).
+      for (int kk = 0; kk < kc; ++kk) {
+        std::fill(w.acc.begin(), w.acc.end(), 0.0);
+        double* acc = w.acc.data();
+        for (int b = 0; b < nb_; ++b) {
+          const float* gr = g + (static_cast<size_t>(kk) * nb_ + b) * features_;
+          const float* db = w.diff.data() + static_cast<size_t>(b) * features_;
+          for (int j = 0; j < features_; ++j) acc[j] += static_cast<double>(gr[j]) * db[j];
+        }
+        float* phi = out_.phi + (static_cast<size_t>(k0 + kk) * rows_ + i) * features_;
+        for (int j = 0; j < features_; ++j) phi[j] = static_cast<float>(acc[j] / nb_);
+      }
+    }
+  }
+
+  float* ratio(Workspace& w, int b, size_t l) {
+    return w.ratio.data() + static_cast<size_t>(b) * ratio_width_ + ratio_offset_[l];
+  }
+
+  // Multipliers w.r.t. layer l's activation (m rows, ordered (output, reference)) become
+  // multipliers w.r.t. its pre-activation.
+  void apply_activation(size_t l, int i, int m, float* g, Workspace& w) {
+    const DenseLayerView& d = layers_[l];
+    if (d.act == Act::Linear) return;
+    for (int row = 0; row < m; ++row) {
+      const int b = row % nb_;
+      float* gr = g + static_cast<size_t>(row) * d.out;
+      if (d.act == Act::Softmax) {
+        softmax_rule(side(tx_, l, i, d.out), side(tr_, l, b, d.out), d.out, gr);
+      } else {
+        const float* rt = ratio(w, b, l);
+        for (int j = 0; j < d.out; ++j) gr[j] *= rt[j];
+      }
+    }
+  }
+
+  const std::vector<DenseLayerView>& layers_;
+  const float* x_;
+  int rows_;
+  const float* bg_;
+  int nb_;
+  DeepShapOutput out_;
+  int features_ = 0, outputs_ = 0, max_width_ = 0, ratio_width_ = 0, chunk_ = 1;
+  std::vector<int> ratio_offset_;
+  Trace tr_, tx_;
+};
+
+}  // namespace
+
+void deep_shap(const std::vector<DenseLayerView>& layers, const float* x, int rows, const float* background,
+               int bg_rows, const DeepShapOutput& out) {
+  DeepShap(layers, x, rows, background, bg_rows, out).run();
+}
+
+}  // namespace myelin

@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { atomicWriteTestHooks, writeFileAtomic } from '../lib/io/atomic-write.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'myelin-atomic-'));
+afterEach(() => {
+  atomicWriteTestHooks.afterChunk = null;
+  atomicWriteTestHooks.chunkBytes = 4 << 20;
+});
+
+describe('writeFileAtomic', () => {
+  it('creates and replaces a file, leaving no temporary file behind', async () => {
+    const d = dir();
+    const p = join(d, 'model.myelin');
+    await writeFileAtomic(p, Buffer.from('first'));
+    await writeFileAtomic(p, Buffer.from('second version'));
+    expect(readFileSync(p, 'utf8')).toBe('second version');
+    expect(readdirSync(d)).toEqual(['model.myelin']);
+  });
+
+  it('a failure half-way leaves the previous file intact and removes the partial temporary file', async () => {
+    const d = dir();
+    const p = join(d, 'model.myelin');
+    writeFileSync(p, 'old model');
+    atomicWriteTestHooks.chunkBytes = 16;
+    const seen: { bytes: number; tempSize: number }[] = [];
+    atomicWriteTestHooks.afterChunk = (bytes, temp) => {
+      seen.push({ bytes, tempSize: statSync(temp).size });
+      if (bytes >= 32) throw new Error('ENOSPC: no space left on device (injected)');
+    };
+    await expect(writeFileAtomic(p, new Uint8Array(100).fill(7))).rejects.toThrow(
+      /cannot write .*model\.myelin: ENOSPC: no space left on device \(injected\) \(the previous file, if any, is unchanged\)/,
+    );
+    expect(seen).toEqual([{ bytes: 16, tempSize: 16 }, { bytes: 32, tempSize: 32 }]); // it really was half-written
+    expect(readFileSync(p, 'utf8')).toBe('old model');
+    expect(readdirSync(d)).toEqual(['model.myelin']);
+  });
+
+  it('a missing folder is a clear error and creates nothing', async () => {
+    const d = dir();
+    await expect(writeFileAtomic(join(d, 'no', 'such', 'm.myelin'), Buffer.from('x'))).rejects.toThrow(
+      /cannot write .*m\.myelin: cannot create a temporary file in .*such: ENOENT/,
+    );
+    expect(existsSync(join(d, 'no'))).toBe(false);
+  });
+});

@@ -1,0 +1,105 @@
+import * as zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { crc32 } from '../lib/io/crc32.js';
+import { ModelFileError, decodeFile, encodeFile, type Tensor } from '../lib/io/format.js';
+
+const tensors = (): Tensor[] => [
+  { name: 'dense/kernel', shape: [3, 2], data: Float32Array.from([1, -2, 3.5, 0, 1e-30, -7]) },
+  { name: 'dense/bias', shape: [2], data: Float32Array.from([0.25, -0.125]) },
+  { name: 'empty', shape: [0], data: new Float32Array(0) },
+];
+const meta = { myelinVersion: '0.1.0', model: { className: 'Sequential', layers: [] }, note: 'ünïcødé' };
+
+/** Recomputes the checksum after a deliberate edit, to reach the checks behind it. */
+function reseal(b: Uint8Array): Uint8Array {
+  new DataView(b.buffer, b.byteOffset).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+  return b;
+}
+/** Rewrites the JSON header (any length), keeps the data region, and reseals. */
+function editHeader(b: Uint8Array, edit: (json: string) => string): Uint8Array {
+  const view = new DataView(b.buffer, b.byteOffset);
+  const len = view.getUint32(12, true);
+  const data = b.subarray(Math.ceil((32 + len) / 64) * 64, b.length - 4);
+  const json = Buffer.from(edit(Buffer.from(b.subarray(32, 32 + len)).toString('utf8')), 'utf8');
+  const start = Math.ceil((32 + json.length) / 64) * 64;
+  const out = new Uint8Array(start + data.length + 4);
+  out.set(b.subarray(0, 32));
+  new DataView(out.buffer).setUint32(12, json.length, true);
+  out.set(json, 32);
+  out.set(data, start);
+  return reseal(out);
+}
+const decode = (b: Uint8Array) => decodeFile(b, 'm.myelin');
+
+describe('crc32', () => {
+  it('matches the check value and zlib', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    const r = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7919) & 0xff);
+    for (const n of [0, 1, 7, 8, 9, 999, 1000]) expect(crc32(r.subarray(0, n))).toBe(zlib.crc32(r.subarray(0, n)));
+    expect(crc32(r.subarray(500), crc32(r.subarray(0, 500)))).toBe(crc32(r));
+  });
+});
+
+describe('model file container', () => {
+  it('round-trips metadata and tensors bit for bit, with 64-byte aligned data', () => {
+    const bytes = encodeFile(meta, tensors());
+    const view = new DataView(bytes.buffer);
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0x89, 0x4d, 0x59, 0x45, 0x4c, 0x49, 0x4e, 0x0a]);
+    expect(view.getUint32(8, true)).toBe(1);
+    const d = decode(bytes);
+    expect(d.meta).toEqual(meta);
+    expect(d.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual(tensors().map((t) => [t.name, t.shape, Array.from(t.data)]));
+    const headerLen = view.getUint32(12, true);
+    const dataStart = Math.ceil((32 + headerLen) / 64) * 64;
+    expect(bytes.length).toBe(dataStart + 64 + 64 + 4); // kernel 24 B and bias 8 B, each padded to 64
+    expect(encodeFile(meta, tensors())).toEqual(bytes); // deterministic
+  });
+
+  it('rejects each kind of damage with its own message naming the file', () => {
+    const good = () => encodeFile(meta, tensors());
+    const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
+      ['empty', () => new Uint8Array(0), /m\.myelin: 0 bytes is too short/],
+      ['magic', (b) => ((b[1] = 0x4e), b), /not a myelin model file \(wrong magic/],
+      ['text file', () => Buffer.from('{"model": "this is JSON, not a model file"}'), /wrong magic/],
+      ['version', (b) => (b[8] = 2, b), /format version 2 is not supported \(this myelin reads version 1; the file was written by a newer myelin\)/],
+      ['truncated', (b) => b.subarray(0, b.length - 10), /the file is \d+ bytes but its header declares \d+ .*: truncated/],
+      ['trailing', (b) => Buffer.concat([b, Buffer.from([0])]), /trailing bytes/],
+      ['absurd header length', (b) => (b[15] = 0x7f, b), /declared header length \d+ bytes is absurd/],
+      ['absurd data length', (b) => (b[21] = 0x40, b), /truncated/],
+      ['checksum', (b) => (b[b.length - 20]! ^= 0x10, b), /checksum mismatch \(stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\): the file is corrupted/],
+      ['malformed JSON', (b) => editHeader(b, (j) => j.replace('{', '[')), /the JSON header is malformed/],
+      ['JSON not an object', (b) => editHeader(b, (j) => ' '.repeat(j.length - 4) + 'null'), /the JSON header is not an object/],
+      ['invalid UTF-8', (b) => (b[40] = 0xff, reseal(b)), /the JSON header is malformed: The encoded data was not valid/],
+      ['shape too large', (b) => editHeader(b, (j) => j.replace('[3,2]', '[3e9,2]')), /needs more bytes than the \d+ of data/],
+      ['bad shape', (b) => editHeader(b, (j) => j.replace('[3,2]', '[3,-2]')), /has an invalid shape \[3,-2\]/],
+      ['overlap', (b) => editHeader(b, (j) => j.replace('"offset":64', '"offset":0')), /invalid offset 0/],
+      ['sizes do not add up', (b) => {
+        const out = new Uint8Array(b.length + 64);
+        out.set(b.subarray(0, b.length - 4));
+        new DataView(out.buffer).setUint32(16, new DataView(b.buffer).getUint32(16, true) + 64, true);
+        return reseal(out);
+      }, /data region has 192 bytes but the tensor table accounts for 128/],
+      ['no table', (b) => editHeader(b, (j) => j.replace('"tensors"', '"tensorz"')), /no tensor table/],
+    ];
+    for (const [what, damage, message] of cases) {
+      let err: unknown;
+      try {
+        decode(damage(good()));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, what).toBeInstanceOf(ModelFileError);
+      expect((err as Error).message, what).toMatch(/^loadModel: m\.myelin: /);
+      expect((err as Error).message, what).toMatch(message);
+    }
+  });
+
+  it('rejects NaN and infinite weights, naming the tensor and index', () => {
+    const t = tensors();
+    t[1]!.data[1] = NaN;
+    expect(() => decode(encodeFile(meta, t))).toThrow('loadModel: m.myelin: tensor 1 ("dense/bias") holds NaN at index 1; weights must be finite');
+    t[1]!.data[1] = 0;
+    t[0]!.data[4] = -Infinity;
+    expect(() => decode(encodeFile(meta, t))).toThrow(/tensor 0 \("dense\/kernel"\) holds -Infinity at index 4/);
+  });
+});
