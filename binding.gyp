@@ -10,7 +10,7 @@
     "include_dirs": ["native"],
     "cflags!": ["-fno-exceptions"],
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-    "cflags": ["-fPIC", "-O3"],
+    "cflags": ["-fPIC", "-O3", "-fno-math-errno"],
     "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
     "xcode_settings": {
       "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeepExplainer, Matrix, setNumThreads, type DenseLayerInput } from '../lib/index.js';
+import { DeepExplainer, Matrix, StandardScaler, exactShapleyValues, setNumThreads, type DenseLayerInput } from '../lib/index.js';
 import { forward64, outputs64, randomMatrix, randomNet, seeded } from './helpers/explain-nets.js';
 
 // A float64 transcription of SHAP's deep_tf.py rules, one (row, reference, output) at a time:
@@ -72,12 +72,12 @@ function expectLocalAccuracy(e: DeepExplainer, phi: Matrix[], out: number[][]): 
 }
 
 describe('DeepExplainer', () => {
-  it('satisfies local accuracy on every row for a relu/tanh/softmax network', () => {
+  it.each([['shapley'], ['shift-invariant'], ['shap']] as const)('satisfies local accuracy on every row for a relu/tanh/softmax network (%s softmax rule)', (rule) => {
     const net = randomNet([12, 32, 16, 4], ['relu', 'tanh', 'softmax'], 1);
     const r = seeded(2);
     const bg = randomMatrix(40, 12, r, 2);
     const x = randomMatrix(25, 12, r, 2);
-    const e = new DeepExplainer(net, bg);
+    const e = new DeepExplainer(net, bg, { softmaxRule: rule });
     const phi = e.shapValues(x);
     expect(phi).toHaveLength(4);
     expect(phi[0]!.shape).toEqual([25, 12]);
@@ -110,10 +110,33 @@ describe('DeepExplainer', () => {
     const r = seeded(6);
     const bg = randomMatrix(8, 5, r, 1.5);
     const x = randomMatrix(6, 5, r, 1.5);
-    const phi = new DeepExplainer(net, bg).shapValues(x);
+    const phi = new DeepExplainer(net, bg, { softmaxRule: 'shap' }).shapValues(x);
     const ref = deepShapReference(net, x, bg);
     for (let k = 0; k < 3; k++)
       for (let i = 0; i < 6; i++) for (let j = 0; j < 5; j++) expect(phi[k]!.get(i, j)).toBeCloseTo(ref[k]![i]![j]!, 5);
+  });
+
+  it("with the 'shapley' rule, gives a softmax of its inputs their exact Shapley values", () => {
+    // logits = inputs: one reference row makes DeepSHAP's softmax rule the whole computation
+    const eye = new Matrix(4, 4, Float32Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0)));
+    const net = [{ kernel: eye, activation: 'softmax' }];
+    const r = seeded(16);
+    const bg = randomMatrix(1, 4, r, 3);
+    const x = randomMatrix(5, 4, r, 3);
+    const phi = new DeepExplainer(net, bg).shapValues(x);
+    const exact = exactShapleyValues(net, x, bg);
+    for (let k = 0; k < 4; k++)
+      for (let i = 0; i < 5; i++) for (let j = 0; j < 4; j++) expect(phi[k]!.get(i, j)).toBeCloseTo(exact[k]!.get(i, j), 5);
+    // and every value is within the output's range, unlike SHAP's re-centered rule can be
+    for (const m of phi) for (const v of m.data) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps local accuracy for a softmax wider than the Shapley rule enumerates (14 classes)', () => {
+    const net = randomNet([8, 16, 14], ['relu', 'softmax'], 17);
+    const r = seeded(18);
+    const x = randomMatrix(6, 8, r, 2);
+    const e = new DeepExplainer(net, randomMatrix(9, 8, r, 2));
+    expectLocalAccuracy(e, e.shapValues(x), outputs64(net, x));
   });
 
   it('gives a linear model w · (x − mean(background)) exactly', () => {
@@ -160,6 +183,29 @@ describe('DeepExplainer', () => {
     expect(a.shapValues(x).map((m) => m.toArray())).toEqual(b.shapValues(x).map((m) => m.toArray()));
   });
 
+  it("explains raw rows of a model that standardizes its inputs, as the scaled rows of its layers", () => {
+    const net = randomNet([3, 5, 2], ['tanh', 'softmax'], 19);
+    const r = seeded(20);
+    const raw = new Matrix(30, 3, Float32Array.from({ length: 90 }, (_, i) => (r() - 0.5) * [100, 1, 0.01][i % 3]! + [50, 0, 3][i % 3]!));
+    const scaler = new StandardScaler().fit(raw);
+    const model = {
+      layers: [
+        { className: 'Dense', units: 5, inputDim: 3, activation: 'tanh' },
+        { className: 'Dense', units: 2, activation: 'softmax' },
+      ],
+      getWeights: () => net.flatMap((l) => [l.kernel, l.bias]),
+      preprocessing: scaler,
+    };
+    const bg = raw.sliceRows(0, 10);
+    const x = raw.sliceRows(10, 30);
+    const a = new DeepExplainer(model, bg);
+    const b = new DeepExplainer(net, scaler.transform(bg));
+    expect(a.expectedValue).toEqual(b.expectedValue);
+    expect(a.background).toBe(bg);
+    expect(a.shapValues(x).map((m) => m.toArray())).toEqual(b.shapValues(scaler.transform(x)).map((m) => m.toArray()));
+    expectLocalAccuracy(a, a.shapValues(x), outputs64(net, scaler.transform(x)));
+  });
+
   it('gives the same values async, and with 1 or 2 threads, bit for bit', async () => {
     const net = randomNet([20, 16, 3], ['relu', 'softmax'], 12);
     const r = seeded(13);
@@ -188,6 +234,7 @@ describe('DeepExplainer', () => {
     expect(() => e.shapValues(randomMatrix(2, 5, r))).toThrow(/x has 5 columns but the model has 4 features/);
     expect(() => e.shapValues([[1, 2, 3, NaN]])).toThrow(/non-finite value \(NaN\) at row 0, column 3/);
     expect(() => new DeepExplainer([{ kernel: randomMatrix(4, 3, r), activation: 'bogus' }], randomMatrix(2, 4, r))).toThrow(/unknown activation.*valid: linear, relu/);
+    expect(() => new DeepExplainer(net, randomMatrix(2, 4, r), { softmaxRule: 'max' as never })).toThrow(/softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got max/);
     expect(() => new DeepExplainer([net[0]!, net[0]!], randomMatrix(2, 4, r))).toThrow(/layer 1's kernel has 4 rows but layer 0 has 3 units/);
     expect(() => new DeepExplainer({ layers: [{ className: 'Conv2D' }], getWeights: () => [] }, randomMatrix(2, 4, r))).toThrow(/supports Dense and Dropout layers; model.layers\[0\] is a Conv2D/);
   });

@@ -77,6 +77,29 @@ describe('KernelExplainer', () => {
       }
   });
 
+  it('approaches the exact Shapley values as nSamples grows (14 features, sampled)', () => {
+    const M = 14;
+    const f = (x: Matrix) =>
+      Array.from({ length: x.rows }, (_, i) => {
+        const v = x.row(i);
+        let t = 0;
+        for (let j = 0; j < M; j++) t += (j + 1) * 0.1 * v[j]!;
+        return Math.tanh(t + 2 * v[0]! * v[1]! - v[5]! * v[6]!);
+      });
+    const r = seeded(25);
+    const bg = randomMatrix(6, M, r);
+    const x = randomMatrix(4, M, r);
+    const exact = exactShapleyValues(f, x, bg)[0]!;
+    const err = (n: number) => {
+      const phi = new KernelExplainer(f, bg).shapValues(x, { nSamples: n, seed: 2 })[0]!;
+      return Math.max(...phi.data.map((v, i) => Math.abs(v - exact.data[i]!)));
+    };
+    const coarse = err(300);
+    const fine = err(4000);
+    expect(fine).toBeLessThan(0.02);
+    expect(fine).toBeLessThan(coarse);
+  });
+
   it('gives a linear model w · (x − mean(background)), also when sampling', () => {
     const r = seeded(21);
     const w = randomMatrix(20, 1, r);

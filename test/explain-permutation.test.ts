@@ -59,5 +59,6 @@ describe('permutationImportance', () => {
     expect(() => permutationImportance(layers, x, new Float32Array(10), { metric: 'f1' })).toThrow(/unknown metric "f1"; valid: accuracy/);
     expect(() => permutationImportance(layers, x, new Float32Array(10), { repeats: 0 })).toThrow(/repeats must be an integer >= 1/);
     expect(() => permutationImportance(layers, new Matrix(0, 2), [])).toThrow(/x is empty/);
+    expect(() => permutationImportance(layers, randomMatrix(10, 3, r), new Float32Array(10))).toThrow(/permutationImportance: x has 3 columns but the model has 2 features/);
   });
 });

@@ -102,12 +102,18 @@ export interface FitResult {
 
 export interface OptimizerState {
   iterations: number;
-  /** Optimizer slots (velocity, moments, accumulators) in a fixed order per weight array. */
+  /** Optimizer slots, array-major: for each weight array (getWeights() order) its slots, each as long
+   *  as the array: SGD [velocity] (none when momentum is 0), Adam [m, v], RMSprop [velocity],
+   *  Adagrad [accumulator]. */
   slots: Float32Array[];
 }
 
+/** Weights start at zero: set them (initializers live in TS) before training. Bad arguments throw a
+ *  TypeError/RangeError naming the argument, synchronously, also from the Promise-returning methods;
+ *  fit() while training or before compile() returns a rejected Promise. */
 export interface NativeNetwork {
-  /** Weights owned natively, in getWeights() order: per Dense layer its kernel then its bias. */
+  /** Scalars in all weight arrays (Keras's count_params()). Weights are owned natively, in
+   *  getWeights() order: per Dense layer its kernel then its bias. */
   readonly paramCount: number;
   /** True while a fit() call runs. */
   readonly training: boolean;
@@ -119,6 +125,7 @@ export interface NativeNetwork {
   setWeights(weights: Float32Array[]): void;
   getOptimizerState(): OptimizerState;
   setOptimizerState(state: OptimizerState): void;
+  /** Allowed during fit: takes effect from the next batch. */
   setLearningRate(lr: number): void;
   /** Inference (no dropout). During fit it reads the last epoch's snapshot. */
   predict(x: Float32Array, rows: number): Float32Array;

@@ -19,6 +19,8 @@ export interface DenseLayerInput {
 export interface SequentialLike {
   readonly layers: readonly unknown[];
   getWeights(): unknown[];
+  /** A scaler the model applies to raw rows before its first layer (model.setPreprocessing). */
+  readonly preprocessing?: { transform(x: Matrix): Matrix } | null;
 }
 
 export interface PredictingModel {
@@ -127,8 +129,19 @@ export function denseStack(model: SequentialLike | readonly DenseLayerInput[], w
   throw new TypeError(`${what}: model must be a Sequential model or a list of { kernel, bias, activation } layers, got ${describe(model)}`);
 }
 
+/**
+ * The model's own input transform (a fitted scaler), or null. DeepSHAP runs on transformed rows;
+ * a per-column affine scaler leaves each feature's attribution unchanged (Δx'·m' = Δx·m).
+ */
+export function inputTransform(model: unknown): ((x: Matrix) => Matrix) | null {
+  const pre = (model as { preprocessing?: unknown } | null)?.preprocessing as { transform?: unknown } | null | undefined;
+  if (!pre || typeof pre.transform !== 'function') return null;
+  return (x) => (pre as { transform(x: Matrix): Matrix }).transform(x);
+}
+
 /** Inference through dense layers natively: one fused GEMM + bias + activation per layer. */
-export function denseForward(layers: readonly DenseView[], x: Matrix): Matrix {
+export function denseForward(layers: readonly DenseView[], x: Matrix, what = 'predict'): Matrix {
+  if (x.cols !== layers[0]!.inDim) throw new RangeError(`${what}: x has ${x.cols} columns but the model has ${layers[0]!.inDim} features`);
   let cur = x;
   for (const l of layers) {
     const out = new Matrix(cur.rows, l.units);
@@ -143,7 +156,7 @@ export function predictor(model: PredictFn | PredictingModel | SequentialLike | 
   if (typeof model === 'function') return (x) => toPredictions(model(x), x.rows, `${what}: the predict function`);
   if (Array.isArray(model)) {
     const layers = denseStack(model, what);
-    return (x) => denseForward(layers, x);
+    return (x) => denseForward(layers, x, what);
   }
   const m = model as Partial<PredictingModel> | null;
   if (m && typeof m === 'object' && typeof m.predict === 'function') {

@@ -13,6 +13,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     throw Napi::Error::New(env, e.what());
   }
   myelin::binding::init_ops(env, exports);
+  myelin::binding::init_network(env, exports);
+  myelin::binding::init_kernels(env, exports);
   myelin::binding::init_explain(env, exports);
   return exports;
 }

@@ -15,7 +15,8 @@ namespace {
 
 std::string str(size_t v) { return std::to_string(v); }
 
-// JS: deepShap(layers: {kernel, bias | null, inDim, units, act}[], x, rows, background, bgRows)
+// JS: deepShap(layers: {kernel, bias | null, inDim, units, act}[], x, rows, background, bgRows,
+//              softmaxRule: 0 shift-invariant | 1 SHAP's | 2 Shapley)
 // -> { phi: Float32Array(outputs * rows * features), output: Float32Array(rows * outputs),
 //      expected: Float64Array(outputs) }
 struct DeepShapJob {
@@ -23,12 +24,13 @@ struct DeepShapJob {
   const float* x = nullptr;
   const float* bg = nullptr;
   int rows = 0, bg_rows = 0;
+  SoftmaxRule softmax = SoftmaxRule::ShiftInvariant;
   DeepShapOutput out{};
   // The result arrays, referenced so they outlive the call's handle scope (async work).
   Napi::Reference<Napi::Object> result_ref;
   std::vector<Napi::Reference<Napi::Value>> pinned;  // inputs, for async work
 
-  void run() { deep_shap(layers, x, rows, bg, bg_rows, out); }
+  void run() { deep_shap(layers, x, rows, bg, bg_rows, out, softmax); }
   Napi::Object result() const { return result_ref.Value(); }
 };
 
@@ -49,7 +51,7 @@ int layer_int(Napi::Env env, Napi::Object layer, const char* key, const std::str
 
 DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
   Napi::Env env = info.Env();
-  if (info.Length() < 5) throw Napi::TypeError::New(env, "deepShap expects 5 arguments");
+  if (info.Length() < 6) throw Napi::TypeError::New(env, "deepShap expects 6 arguments");
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "layers must be an array");
   Napi::Array arr = info[0].As<Napi::Array>();
   if (arr.Length() == 0) throw Napi::RangeError::New(env, "layers must hold at least one dense layer");
@@ -90,6 +92,9 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
   job.rows = expect_int(info, 2, "rows", 0);
   Napi::Float32Array bg = expect_f32(info, 3, "background");
   job.bg_rows = expect_int(info, 4, "bgRows", 1);
+  const int rule = expect_int(info, 5, "softmaxRule", 0);
+  if (rule > 2) throw Napi::RangeError::New(env, "softmaxRule must be 0 (shift-invariant), 1 (SHAP's) or 2 (Shapley)");
+  job.softmax = static_cast<SoftmaxRule>(rule);
   if (x.ElementLength() != job.rows * features)
     throw Napi::RangeError::New(env, "x has " + str(x.ElementLength()) + " values; " + std::to_string(job.rows) + " rows of " + str(features) + " features need " + str(job.rows * features));
   if (bg.ElementLength() != job.bg_rows * features)

@@ -6,6 +6,8 @@
 namespace myelin::binding {
 
 void init_ops(Napi::Env env, Napi::Object exports);
+void init_network(Napi::Env env, Napi::Object exports);
+void init_kernels(Napi::Env env, Napi::Object exports);
 void init_explain(Napi::Env env, Napi::Object exports);
 
 }  // namespace myelin::binding

@@ -4,6 +4,7 @@
 #include "core/explain/deeplift.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -89,18 +90,44 @@ void rescale_ratios(Act act, const float* zx, const float* ax, const float* zr, 
   }
 }
 
-// SHAP's softmax rule (deep_tf.py `softmax`): softmax is decomposed into z - max(z), exp, sum and a
-// division; exp takes the rescale rule, the division (both inputs vary) the two-input Shapley
-// split, and the multipliers w.r.t. the centered logits are mapped back to the raw logits by
-// d(z - max z) / dz. g (upstream multipliers w.r.t. the softmax output) becomes the multipliers
+// Softmax as SHAP decomposes it (deep_tf.py `softmax`): e = exp(z), s = Σ e, p = e / s. exp takes
+// the rescale rule; the division, whose inputs both vary, the two-input Shapley split; the sum
+// passes its multiplier to every e. g (upstream multipliers w.r.t. p) becomes the multipliers
 // w.r.t. z, in place.
 struct SoftmaxSide {
   const float* z;
-  const float* e;
-  double sum, max;
+  const float* e;  // exp(z - max)
+  double sum, max;  // of e, of z
 };
 
-void softmax_rule(const SoftmaxSide& x, const SoftmaxSide& r, int units, float* g) {
+// On the raw logits. The uncentered exps can overflow, so the ratios are taken in log space: with
+// rho = s_ref / s_x, q = [e/s_x, e_ref/s_x, e/s_ref, e_ref/s_ref] = [p, p_ref·rho, p/rho, p_ref]
+// per unit. They depend on the (row, reference) pair only, so they are computed once per pair.
+void softmax_ratios(const SoftmaxSide& x, const SoftmaxSide& r, int units, double* q) {
+  const double lsx = std::log(x.sum) + x.max, lsr = std::log(r.sum) + r.max;
+  const double log_rho = lsr - lsx;
+  for (int j = 0; j < units; ++j) {
+    const double lp = x.z[j] - lsx, lpr = r.z[j] - lsr;
+    q[4 * j] = std::exp(lp), q[4 * j + 1] = std::exp(lpr + log_rho), q[4 * j + 2] = std::exp(lp - log_rho);
+    q[4 * j + 3] = std::exp(lpr);
+  }
+}
+
+void softmax_rule_invariant(const SoftmaxSide& x, const SoftmaxSide& r, const double* q, int units, float* g) {
+  double gsum = 0;  // Σ g_k (e_k + e_ref_k) / s_x: the row sum's multiplier, times -2 s_ref
+  for (int j = 0; j < units; ++j) gsum += g[j] * (q[4 * j] + q[4 * j + 1]);
+  for (int j = 0; j < units; ++j) {
+    const double a = q[4 * j], b = q[4 * j + 1], c = q[4 * j + 2], d = q[4 * j + 3];
+    const double dz = static_cast<double>(x.z[j]) - r.z[j];
+    const double m = std::fabs(dz) < kTinyIn
+                         ? 0.5 * g[j] * (b + d) - 0.5 * gsum * d  // exp's gradient at the reference
+                         : (0.5 * g[j] * (a - b + c - d) - 0.5 * gsum * (c - d)) / dz;
+    g[j] = static_cast<float>(m);
+  }
+}
+
+// As SHAP: on z - max z, with SHAP's thresholds, then mapped back to z.
+void softmax_rule_shap(const SoftmaxSide& x, const SoftmaxSide& r, int units, float* g) {
   const double sx = x.sum, sr = r.sum;
   double m_sum = 0;  // multiplier of the row sum, gathered over the broadcast
   if (std::fabs(sx - sr) >= kTinyDiv) {
@@ -117,6 +144,63 @@ void softmax_rule(const SoftmaxSide& x, const SoftmaxSide& r, int units, float* 
   }
 }
 
+// Exact Shapley values of the K logits of a softmax, row against reference: coalition S takes
+// the row's logits in S and the reference's elsewhere, and
+//   phi[j][k] = Σ_S c_j(S) p_k(S),  c_j(S) = |S|−1 choose-weight if j ∈ S, −|S| choose-weight if not,
+// with weight(s) = s!(K−s−1)!/K!. The coefficients do not depend on the pair, so for a block of
+// references phi is one GEMM: C (K x 2^K) · P (2^K x refs·K).
+std::vector<float> shapley_coefficients(int K) {
+  const int n = 1 << K;
+  std::vector<double> weight(K);
+  for (int s = 0; s < K; ++s) {
+    double binom = 1;  // C(K - 1, s)
+    for (int t = 1; t <= s; ++t) binom = binom * (K - s - 1 + t) / t;
+    weight[s] = 1 / (K * binom);
+  }
+  std::vector<float> c(static_cast<size_t>(K) * n);
+  for (int S = 0; S < n; ++S) {
+    const int size = static_cast<int>(std::bitset<32>(static_cast<unsigned>(S)).count());
+    for (int j = 0; j < K; ++j)
+      c[static_cast<size_t>(j) * n + S] = static_cast<float>((S >> j) & 1 ? weight[size - 1] : -weight[size]);
+  }
+  return c;
+}
+
+// Softmax of every coalition for one pair, into column block `col` (K wide) of P (ld columns).
+// Row and reference sums are built by additions only (X over S, R over its complement), so no
+// cancellation; exps are shifted by the larger max, which leaves each coalition's softmax as is.
+void coalition_softmax(const SoftmaxSide& x, const SoftmaxSide& r, int K, std::vector<double>& sums, float* P,
+                       size_t ld, size_t col) {
+  const int n = 1 << K;
+  const int full = n - 1;
+  const double c = std::max(x.max, r.max);
+  double ex[kMaxShapleyUnits], er[kMaxShapleyUnits];
+  for (int j = 0; j < K; ++j) ex[j] = std::exp(x.z[j] - c), er[j] = std::exp(r.z[j] - c);
+  sums.resize(2 * static_cast<size_t>(n));
+  double* X = sums.data();
+  double* R = X + n;
+  X[0] = R[0] = 0;
+  for (int S = 1; S < n; ++S) {
+    const int low = S & -S;
+    const int j = std::bitset<32>(static_cast<unsigned>(low - 1)).count();
+    X[S] = X[S ^ low] + ex[j];
+    R[S] = R[S ^ low] + er[j];
+  }
+  for (int S = 0; S < n; ++S) {
+    float* row = P + static_cast<size_t>(S) * ld + col;
+    const double total = X[S] + R[full ^ S];
+    if (total < 1e-300) {  // every exp taken underflowed: this coalition's own max instead
+      double v[kMaxShapleyUnits], mx = -HUGE_VAL, sum = 0;
+      for (int j = 0; j < K; ++j) mx = std::max(mx, v[j] = (S >> j) & 1 ? x.z[j] : r.z[j]);
+      for (int j = 0; j < K; ++j) sum += (v[j] = std::exp(v[j] - mx));
+      for (int j = 0; j < K; ++j) row[j] = static_cast<float>(v[j] / sum);
+      continue;
+    }
+    const double inv = 1 / total;
+    for (int j = 0; j < K; ++j) row[j] = static_cast<float>(((S >> j) & 1 ? ex[j] : er[j]) * inv);
+  }
+}
+
 SoftmaxSide side(const Trace& t, size_t l, int row, int units) {
   const size_t o = static_cast<size_t>(row) * units;
   return {t.z[l].data() + o, t.e[l].data() + o, t.sum[l][row], t.max[l][row]};
@@ -125,13 +209,17 @@ SoftmaxSide side(const Trace& t, size_t l, int row, int units) {
 // Scratch for explaining one row; one per concurrent task.
 struct Workspace {
   std::vector<float> g, h, ratio, diff;
+  std::vector<double> soft;     // softmax_ratios per reference, at the layer's ratio offset
+  std::vector<double> shapley;  // Shapley-rule multipliers per reference (K x K per layer)
+  std::vector<float> coalitions, phi;
+  std::vector<double> sums;
   std::vector<double> acc;
 };
 
 class DeepShap {
  public:
   DeepShap(const std::vector<DenseLayerView>& layers, const float* x, int rows, const float* bg, int bg_rows,
-           const DeepShapOutput& out)
+           const DeepShapOutput& out, SoftmaxRule softmax)
       : layers_(layers), x_(x), rows_(rows), bg_(bg), nb_(bg_rows), out_(out) {
     features_ = layers.front().in;
     outputs_ = layers.back().out;
@@ -139,6 +227,15 @@ class DeepShap {
       max_width_ = std::max({max_width_, d.in, d.out});
       ratio_offset_.push_back(ratio_width_);
       ratio_width_ += d.out;
+      rule_.push_back(d.act != Act::Softmax ? SoftmaxRule::ShiftInvariant
+                      : softmax == SoftmaxRule::Shapley && d.out > kMaxShapleyUnits ? SoftmaxRule::ShiftInvariant
+                                                                                   : softmax);
+      shapley_offset_.push_back(shapley_width_);
+      coef_.emplace_back();
+      if (d.act == Act::Softmax && rule_.back() == SoftmaxRule::Shapley) {
+        shapley_width_ += d.out * d.out;
+        coef_.back() = shapley_coefficients(d.out);
+      }
     }
     // Outputs handled per backward pass: bounded so one multiplier matrix stays under ~32 MB.
     const size_t budget = size_t{8} << 20;
@@ -173,6 +270,8 @@ class DeepShap {
     w.g.resize(pair_rows * max_width_);
     w.h.resize(pair_rows * max_width_);
     w.ratio.resize(static_cast<size_t>(nb_) * ratio_width_);
+    w.soft.resize(4 * static_cast<size_t>(nb_) * ratio_width_);
+    w.shapley.resize(static_cast<size_t>(nb_) * shapley_width_);
     w.diff.resize(static_cast<size_t>(nb_) * features_);
     w.acc.resize(features_);
 
@@ -180,7 +279,13 @@ class DeepShap {
     for (int b = 0; b < nb_; ++b) {
       for (size_t l = 0; l < L; ++l) {
         const DenseLayerView& d = layers_[l];
-        if (d.act == Act::Softmax || d.act == Act::Linear) continue;
+        if (d.act == Act::Linear) continue;
+        if (d.act == Act::Softmax) {
+          if (rule_[l] == SoftmaxRule::ShiftInvariant)
+            softmax_ratios(side(tx_, l, i, d.out), side(tr_, l, b, d.out), d.out, soft(w, b, l));
+
+          continue;
+        }
         const size_t ox = static_cast<size_t>(i) * d.out, ob = static_cast<size_t>(b) * d.out;
         rescale_ratios(d.act, tx_.z[l].data() + ox, tx_.a[l].data() + ox, tr_.z[l].data() + ob,
                        tr_.a[l].data() + ob, d.out, ratio(w, b, l));
@@ -190,6 +295,8 @@ class DeepShap {
       float* db = w.diff.data() + static_cast<size_t>(b) * features_;
       for (int j = 0; j < features_; ++j) db[j] = xi[j] - rb[j];
     }
+    for (size_t l = 0; l < L; ++l)
+      if (layers_[l].act == Act::Softmax && rule_[l] == SoftmaxRule::Shapley) shapley_multipliers(l, i, w);
 
     for (int k0 = 0; k0 < outputs_; k0 += chunk_) {
       const int kc = std::min(chunk_, outputs_ - k0);
@@ -223,6 +330,45 @@ class DeepShap {
     }
   }
 
+  // The Shapley rule's K x K multipliers of layer l for row i against every reference, with the
+  // coalition softmaxes of a block of references turned into Shapley values by one GEMM.
+  void shapley_multipliers(size_t l, int i, Workspace& w) {
+    const int K = layers_[l].out;
+    const int n = 1 << K;
+    const int block = std::max(1, std::min(nb_, (1 << 22) / (n * K)));  // P under ~16 MB
+    w.coalitions.resize(static_cast<size_t>(n) * block * K);
+    w.phi.resize(static_cast<size_t>(K) * block * K);
+    for (int b0 = 0; b0 < nb_; b0 += block) {
+      const int bc = std::min(block, nb_ - b0);
+      const size_t ld = static_cast<size_t>(bc) * K;
+      for (int b = 0; b < bc; ++b)
+        coalition_softmax(side(tx_, l, i, K), side(tr_, l, b0 + b, K), K, w.sums, w.coalitions.data(), ld,
+                          static_cast<size_t>(b) * K);
+      gemm(false, false, K, static_cast<int>(ld), n, 1.f, coef_[l].data(), n, w.coalitions.data(), static_cast<int>(ld),
+           0.f, w.phi.data(), static_cast<int>(ld));
+      for (int b = 0; b < bc; ++b) {
+        double* m = shapley(w, b0 + b, l);
+        const float* zx = tx_.z[l].data() + static_cast<size_t>(i) * K;
+        const float* zr = tr_.z[l].data() + static_cast<size_t>(b0 + b) * K;
+        const float* pr = tr_.a[l].data() + static_cast<size_t>(b0 + b) * K;
+        for (int j = 0; j < K; ++j) {
+          const double dz = static_cast<double>(zx[j]) - zr[j];
+          for (int k = 0; k < K; ++k)
+            m[k * K + j] = std::fabs(dz) < kTinyIn ? pr[k] * ((k == j) - static_cast<double>(pr[j]))  // Jacobian at the reference
+                                                   : w.phi[j * ld + static_cast<size_t>(b) * K + k] / dz;
+        }
+      }
+    }
+  }
+
+  double* shapley(Workspace& w, int b, size_t l) {
+    return w.shapley.data() + static_cast<size_t>(b) * shapley_width_ + shapley_offset_[l];
+  }
+
+  double* soft(Workspace& w, int b, size_t l) {
+    return w.soft.data() + 4 * (static_cast<size_t>(b) * ratio_width_ + ratio_offset_[l]);
+  }
+
   float* ratio(Workspace& w, int b, size_t l) {
     return w.ratio.data() + static_cast<size_t>(b) * ratio_width_ + ratio_offset_[l];
   }
@@ -236,7 +382,17 @@ class DeepShap {
       const int b = row % nb_;
       float* gr = g + static_cast<size_t>(row) * d.out;
       if (d.act == Act::Softmax) {
-        softmax_rule(side(tx_, l, i, d.out), side(tr_, l, b, d.out), d.out, gr);
+        if (rule_[l] == SoftmaxRule::Shapley) {
+          const double* m = shapley(w, b, l);
+          double out[kMaxShapleyUnits] = {};
+          for (int k = 0; k < d.out; ++k)
+            if (gr[k] != 0.f)
+              for (int j = 0; j < d.out; ++j) out[j] += gr[k] * m[k * d.out + j];
+          for (int j = 0; j < d.out; ++j) gr[j] = static_cast<float>(out[j]);
+        } else if (rule_[l] == SoftmaxRule::Shap)
+          softmax_rule_shap(side(tx_, l, i, d.out), side(tr_, l, b, d.out), d.out, gr);
+        else
+          softmax_rule_invariant(side(tx_, l, i, d.out), side(tr_, l, b, d.out), soft(w, b, l), d.out, gr);
       } else {
         const float* rt = ratio(w, b, l);
         for (int j = 0; j < d.out; ++j) gr[j] *= rt[j];
@@ -251,15 +407,18 @@ class DeepShap {
   int nb_;
   DeepShapOutput out_;
   int features_ = 0, outputs_ = 0, max_width_ = 0, ratio_width_ = 0, chunk_ = 1;
-  std::vector<int> ratio_offset_;
+  std::vector<int> ratio_offset_, shapley_offset_;
+  int shapley_width_ = 0;
+  std::vector<SoftmaxRule> rule_;              // per layer, for softmax layers
+  std::vector<std::vector<float>> coef_;       // per Shapley-rule softmax layer: C (K x 2^K)
   Trace tr_, tx_;
 };
 
 }  // namespace
 
 void deep_shap(const std::vector<DenseLayerView>& layers, const float* x, int rows, const float* background,
-               int bg_rows, const DeepShapOutput& out) {
-  DeepShap(layers, x, rows, background, bg_rows, out).run();
+               int bg_rows, const DeepShapOutput& out, SoftmaxRule softmax) {
+  DeepShap(layers, x, rows, background, bg_rows, out, softmax).run();
 }
 
 }  // namespace myelin

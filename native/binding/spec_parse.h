@@ -1,0 +1,36 @@
+// Parsing of the engine's JS specs (lib/engine/contract.ts) into core/engine/spec.h structs. Every
+// failure throws a TypeError or RangeError whose message names the argument path (e.g.
+// "layers[1].units"), the expected and the actual value.
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "core/engine/network.h"
+#include "core/engine/spec.h"
+
+namespace myelin::binding {
+
+std::vector<engine::LayerSpec> parse_layers(Napi::Env env, Napi::Value v);
+engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v);
+
+// A DataSpec checked against the network; keeps what must stay alive while a worker reads it.
+struct ParsedData {
+  engine::Data data;
+  std::vector<Napi::Value> pins;     // typed arrays the pointers point into
+  std::vector<int32_t> labels;       // sparse labels converted from a Float32Array
+};
+void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const engine::Network& net,
+                bool sparse, ParsedData* out);
+
+// Helpers shared with network.cc.
+Napi::Object expect_object(Napi::Env env, Napi::Value v, const std::string& name);
+double number_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, bool optional,
+                    double fallback);
+int int_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, int min_value, bool optional,
+              int fallback);
+bool bool_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, bool optional, bool fallback);
+
+}  // namespace myelin::binding

@@ -1,0 +1,208 @@
+// One pass through the layers: Dense forward (one GEMM with a fused bias + activation epilogue),
+// Dropout, the loss, and the backward pass with the optimizer update fused in where Keras's
+// formula allows it.
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+#include "core/engine/metrics.h"
+#include "core/engine/network.h"
+#include "core/engine/rng.h"
+#include "core/gemm.h"
+#include "core/thread_pool.h"
+#include "core/vec.h"
+
+namespace myelin::engine {
+namespace {
+
+// Activations whose derivative needs the pre-activation, not just the output.
+bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
+// The GEMM epilogue applies every activation (core/gemm.h); only those whose pre-activation the
+// backward pass needs are applied afterwards.
+bool gemm_fuses(Act a) { return !needs_z(a); }
+
+// Elementwise work over n floats, split over the pool only when it is big enough to pay for a wake.
+template <typename F>
+void chunked(size_t n, F&& f) {
+  constexpr size_t kChunk = 16384;
+  if (n < 4 * kChunk || num_threads() < 2) {
+    f(size_t{0}, n);
+    return;
+  }
+  const int tasks = static_cast<int>((n + kChunk - 1) / kChunk);
+  parallel_for(tasks, [&](int t) {
+    const size_t b = static_cast<size_t>(t) * kChunk;
+    f(b, n - b < kChunk ? n - b : kChunk);
+  });
+}
+
+}  // namespace
+
+void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
+  const size_t r = static_cast<size_t>(rows);
+  const size_t L = layers_.size();
+  ws.out.resize(L);
+  ws.z.resize(L);
+  ws.mask.resize(L);
+  ws.in.resize(L);
+  for (size_t i = 0; i < L; ++i) {
+    const LayerSpec& l = layers_[i];
+    ws.out[i].reserve(r * l.units);
+    if (l.dense && needs_z(l.act)) ws.z[i].reserve(r * l.units);
+    if (!l.dense && l.rate > 0.f) ws.mask[i].reserve(r * l.units);
+  }
+  ws.g0.reserve(r * max_width_);
+  ws.g1.reserve(r * max_width_);
+  ws.scratch.reserve(r * output_dim());
+  if (with_targets) {
+    ws.xb.reserve(r * input_dim());
+    ws.yb.reserve(r * output_dim());
+    ws.swb.reserve(r);
+    if (ws.ib.size() < r) ws.ib.resize(r);
+  }
+  if (rows > ws.rows) ws.rows = rows;
+}
+
+const float* Network::forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on,
+                              uint64_t epoch, uint64_t batch, float* final_out) const {
+  const VecKernels& k = vec();
+  const float* cur = x;
+  const size_t L = layers_.size();
+  for (size_t i = 0; i < L; ++i) {
+    const LayerSpec& l = layers_[i];
+    ws.in[i] = cur;
+    const size_t n = static_cast<size_t>(rows) * l.units;
+    if (!l.dense) {
+      if (dropout_on && l.rate > 0.f) {
+        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate);
+        cur = ws.out[i].data();
+      }
+      continue;
+    }
+    const float* kernel = W + arrays_[kernel_of_[i]].off;
+    const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
+    float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
+    if (gemm_fuses(l.act)) {
+      gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, y, l.units, Epilogue{bias, l.act});
+    } else {
+      float* z = needs_z(l.act) ? ws.z[i].data() : y;
+      gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, z, l.units, Epilogue{bias, Act::Linear});
+      k.act_forward(static_cast<int>(l.act), z, y, n);
+    }
+    cur = y;
+  }
+  return cur;
+}
+
+double Network::loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw,
+                                 float* grad, Workspace& ws, double* metric_sums, double* weight_sum) const {
+  LossBatch b;
+  b.loss = spec_.loss;
+  b.fused = fused_output_;
+  b.p = p;
+  b.rows = rows;
+  b.cols = output_dim();
+  b.t = y;
+  b.idx = yi;
+  b.sw = sw;
+  b.scale = 1.f / static_cast<float>(rows);
+  b.grad = grad;
+  b.scratch = ws.scratch.data();
+  const double s = vec().loss(b);
+  if (metric_sums) accumulate_metrics(spec_.metrics, p, rows, output_dim(), y, yi, sw, metric_sums, weight_sum);
+  return s;
+}
+
+void Network::update_array(int a, float* g) {
+  const VecKernels& k = vec();
+  const OptimizerSpec& o = spec_.opt;
+  const size_t n = arrays_[a].len;
+  float* w = params_.data() + arrays_[a].off;
+  float* s0 = slots_per_array_ ? slots_.data() + slot_off_[a] : nullptr;
+  float* s1 = slots_per_array_ > 1 ? s0 + n : nullptr;
+  const float lr = lr_.load(std::memory_order_relaxed);
+  // Keras clips each gradient array: clipnorm scales it to norm <= clipnorm, clipvalue clamps it.
+  float scale = 1.f;
+  if (o.clip_norm > 0.f) {
+    const double norm = std::sqrt(k.sum_squares(g, n));
+    if (norm > o.clip_norm) scale = static_cast<float>(o.clip_norm / norm);
+  }
+  if (scale != 1.f || o.clip_value > 0.f) k.scale_clip(g, n, scale, o.clip_value);
+  switch (o.kind) {
+    case OptId::Sgd:
+      chunked(n, [&](size_t b, size_t c) { k.sgd(w + b, s0 ? s0 + b : nullptr, g + b, c, lr, o.momentum, o.nesterov); });
+      break;
+    case OptId::Adam: {
+      const double t = static_cast<double>(iterations_ + 1);
+      const float alpha = static_cast<float>(lr * std::sqrt(1.0 - std::pow(static_cast<double>(o.beta2), t)) /
+                                             (1.0 - std::pow(static_cast<double>(o.beta1), t)));
+      chunked(n, [&](size_t b, size_t c) { k.adam(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon); });
+      break;
+    }
+    case OptId::Rmsprop:
+      chunked(n, [&](size_t b, size_t c) { k.rmsprop(w + b, s0 + b, g + b, c, lr, o.rho, o.epsilon); });
+      break;
+    case OptId::Adagrad:
+      chunked(n, [&](size_t b, size_t c) { k.adagrad(w + b, s0 + b, g + b, c, lr, o.epsilon); });
+      break;
+  }
+}
+
+double Network::backward(const float* W, float* params, float* grads, int rows, Workspace& ws, bool dropout_on,
+                         Mode mode) {
+  const VecKernels& k = vec();
+  const OptimizerSpec& o = spec_.opt;
+  float* g = ws.g0.data();
+  float* gn = ws.g1.data();
+  double pen = 0.0;
+  const int L = static_cast<int>(layers_.size());
+  for (int i = L - 1; i >= first_dense_; --i) {
+    const LayerSpec& l = layers_[i];
+    if (!l.dense) {
+      if (dropout_on && l.rate > 0.f) k.mul(g, ws.mask[i].data(), static_cast<size_t>(rows) * l.units);
+      continue;
+    }
+    const WeightArray& ka = arrays_[kernel_of_[i]];
+    float* db = bias_of_[i] >= 0 ? grads + arrays_[bias_of_[i]].off : nullptr;
+    // dZ = dY * act'(Y), with the bias gradient summed in the same pass.
+    if (i == L - 1 && fused_output_) {
+      if (db) k.col_sums(g, rows, l.units, db);
+    } else {
+      k.act_backward(static_cast<int>(l.act), ws.out[i].data(), needs_z(l.act) ? ws.z[i].data() : nullptr, g, rows,
+                     l.units, db);
+    }
+    const float* kernel = W + ka.off;
+    // dX = dZ W^T, before W changes; nothing below the first Dense layer needs it.
+    if (i > first_dense_)
+      gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in);
+    const float* x = ws.in[i];
+    const bool reg = l.l1 != 0.f || l.l2 != 0.f;
+    float* gw = grads + ka.off;
+    if (mode == Mode::GradsOnly) {
+      gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units);
+      if (reg) pen += k.reg_grad(kernel, gw, ka.len, l.l1, l.l2);
+    } else {
+      float* w = params + ka.off;
+      const float lr = lr_.load(std::memory_order_relaxed);
+      const bool plain_sgd = o.kind == OptId::Sgd && !o.nesterov && o.clip_norm == 0.f && o.clip_value == 0.f && !reg;
+      if (plain_sgd && o.momentum == 0.f) {
+        // w -= lr * X^T dZ straight from the GEMM.
+        gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, 1.f, w, l.units);
+      } else if (plain_sgd) {
+        // v = mu v - lr * X^T dZ straight from the GEMM, then w += v.
+        float* v = slots_.data() + slot_off_[kernel_of_[i]];
+        gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, o.momentum, v, l.units);
+        chunked(ka.len, [&](size_t b, size_t c) { k.add_to(w + b, v + b, c); });
+      } else {
+        gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units);
+        if (reg) pen += k.reg_grad(w, gw, ka.len, l.l1, l.l2);
+        update_array(kernel_of_[i], gw);
+      }
+      if (db) update_array(bias_of_[i], db);
+    }
+    std::swap(g, gn);
+  }
+  return pen;
+}
+
+}  // namespace myelin::engine

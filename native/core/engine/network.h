@@ -1,0 +1,116 @@
+// A Sequential stack of Dense and Dropout layers with its parameters, optimizer state and
+// workspaces in native memory. Plain C++ (no N-API); native/binding/network.cc wraps it.
+//
+// Threads: fit() runs on a worker thread and is the only writer of the live parameters while it
+// runs. Everything that reads weights (predict, evaluate, gradients, get_weights) reads the
+// snapshot, which fit() refreshes under snap_mu_ at the end of each finite epoch; outside fit the
+// snapshot equals the live parameters. Callers must not call set_weights, compile or
+// set_optimizer_state while training() (the binding throws).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "core/engine/buffer.h"
+#include "core/engine/spec.h"
+
+namespace myelin::engine {
+
+// One weight array (a kernel or a bias) inside the flat parameter buffer.
+struct WeightArray {
+  size_t off = 0, len = 0;
+  int layer = 0;
+  bool bias = false;
+};
+
+// Buffers for passes over batches of up to `rows` rows. Sized once per call; batches allocate nothing.
+struct Workspace {
+  int rows = 0;
+  FloatBuf xb, yb, swb, scratch, g0, g1;
+  std::vector<int32_t> ib;
+  std::vector<FloatBuf> out, z, mask;   // per layer
+  std::vector<const float*> in;         // per layer: its input for the current batch
+};
+
+class Network {
+ public:
+  // Throws std::invalid_argument on inconsistent shapes.
+  explicit Network(std::vector<LayerSpec> layers);
+
+  const std::vector<LayerSpec>& layers() const { return layers_; }
+  const std::vector<WeightArray>& arrays() const { return arrays_; }
+  // Scalars in all weight arrays (Keras's count_params()).
+  size_t param_count() const { return param_scalars_; }
+  int input_dim() const { return layers_.front().in; }
+  int output_dim() const { return layers_.back().units; }
+  // Bytes held for parameters, snapshot, gradients and optimizer state (reported to V8).
+  size_t native_bytes() const;
+
+  void compile(const CompileSpec& spec);
+  bool compiled() const { return compiled_; }
+  const CompileSpec& compile_spec() const { return spec_; }
+  int slots_per_array() const { return slots_per_array_; }
+  void set_learning_rate(float lr) { lr_.store(lr); }
+
+  // Copies of the snapshot (the live weights outside fit). dst[i] holds arrays()[i].len floats.
+  void get_weights(const std::vector<float*>& dst) const;
+  void set_weights(const std::vector<const float*>& src);
+  int64_t get_optimizer_state(const std::vector<float*>& slots) const;  // arrays x slots, array-major
+  void set_optimizer_state(int64_t iterations, const std::vector<const float*>& slots);
+
+  // Inference on the snapshot. ws may be reused across calls by one thread.
+  void predict(const float* x, int rows, float* out, Workspace& ws) const;
+  // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows.
+  std::vector<double> evaluate(const Data& d, int batch_size) const;
+  // Mean loss (with penalties, dropout off) over all rows, and its gradient per weight array.
+  double gradients(const Data& d, const std::vector<float*>& grads) const;
+  FitOutcome fit(const FitOptions& o);
+
+  bool training() const { return training_.load(); }
+  void set_training(bool t) { training_.store(t); }
+  void request_stop() { stop_.store(true); }
+
+ private:
+  enum class Mode { Train, GradsOnly };
+
+  void reserve(Workspace& ws, int rows, bool with_targets) const;
+  // Runs every layer on rows of x with weights W; returns the output (rows x output_dim()).
+  const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
+                       uint64_t batch, float* final_out) const;
+  // From ws.g0 = dL/d(output or logits): gradients, and in Train mode the optimizer update.
+  // Returns the L1/L2 penalty of the weights before their update.
+  double backward(const float* W, float* params, float* grads, int rows, Workspace& ws, bool dropout_on, Mode mode);
+  void update_array(int a, float* grad);
+  double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
+                          Workspace& ws, double* metric_sums, double* weight_sum) const;
+  double penalty(const float* W) const;
+  std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const;
+  void take_snapshot();
+  void restore_snapshot();
+
+  std::vector<LayerSpec> layers_;
+  std::vector<WeightArray> arrays_;
+  std::vector<int> kernel_of_, bias_of_;  // per layer: weight array index or -1
+  int first_dense_ = 0, last_dense_ = 0;
+  size_t total_ = 0;          // floats in the padded parameter buffer
+  size_t param_scalars_ = 0;
+  int max_width_ = 0;
+
+  FloatBuf params_, snap_, grads_;
+  FloatBuf slots_, snap_slots_;  // arrays x slots, array-major: array a's slot s at slot_off(a) + s * len
+  std::vector<size_t> slot_off_;
+  int slots_per_array_ = 0;
+  int64_t iterations_ = 0, snap_iterations_ = 0;
+
+  CompileSpec spec_;
+  bool compiled_ = false;
+  bool fused_output_ = false;  // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
+  std::atomic<float> lr_{0.01f};
+  std::atomic<bool> training_{false}, stop_{false};
+  mutable std::mutex snap_mu_;
+};
+
+}  // namespace myelin::engine

@@ -1,0 +1,163 @@
+// The epoch loop (fit), evaluation, inference and the gradient probe used by tests.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "core/engine/network.h"
+#include "core/engine/rng.h"
+
+namespace myelin::engine {
+namespace {
+
+constexpr int kPredictChunk = 1024;  // rows per forward pass in predict: bounds the workspace
+
+}  // namespace
+
+void Network::predict(const float* x, int rows, float* out, Workspace& ws) const {
+  std::lock_guard<std::mutex> lk(snap_mu_);
+  const int in = input_dim(), od = output_dim();
+  reserve(ws, std::min(rows, kPredictChunk), false);
+  for (int start = 0; start < rows; start += kPredictChunk) {
+    const int r = std::min(kPredictChunk, rows - start);
+    float* dst = out + static_cast<size_t>(start) * od;
+    const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, ws, false, 0, 0, dst);
+    if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
+  }
+}
+
+std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const {
+  const int in = input_dim(), od = output_dim();
+  const size_t m = spec_.metrics.size();
+  std::vector<double> sums(m, 0.0);
+  double weight_sum = 0.0, loss_sum = 0.0;
+  const int b = std::max(1, std::min(batch_size, d.rows));
+  reserve(ws, b, false);
+  for (int start = 0; start < d.rows; start += b) {
+    const int r = std::min(b, d.rows - start);
+    const float* p = forward(W, d.x + static_cast<size_t>(start) * in, r, ws, false, 0, 0, nullptr);
+    loss_sum += loss_and_metrics(p, r, d.y ? d.y + static_cast<size_t>(start) * od : nullptr,
+                                 d.yi ? d.yi + start : nullptr, d.sw ? d.sw + start : nullptr, nullptr, ws,
+                                 sums.data(), &weight_sum);
+  }
+  std::vector<double> res(1 + m);
+  res[0] = loss_sum / d.rows + penalty(W);
+  for (size_t k = 0; k < m; ++k) res[1 + k] = sums[k] / weight_sum;
+  return res;
+}
+
+std::vector<double> Network::evaluate(const Data& d, int batch_size) const {
+  FloatBuf w(total_);
+  {
+    std::lock_guard<std::mutex> lk(snap_mu_);
+    std::memcpy(w.data(), snap_.data(), total_ * sizeof(float));
+  }
+  Workspace ws;
+  return evaluate_on(w.data(), d, batch_size, ws);
+}
+
+double Network::gradients(const Data& d, const std::vector<float*>& grads) const {
+  std::lock_guard<std::mutex> lk(snap_mu_);
+  Workspace ws;
+  reserve(ws, d.rows, false);
+  FloatBuf g(total_);
+  const float* p = forward(snap_.data(), d.x, d.rows, ws, false, 0, 0, nullptr);
+  const double s = loss_and_metrics(p, d.rows, d.y, d.yi, d.sw, ws.g0.data(), ws, nullptr, nullptr);
+  // GradsOnly never writes parameters or optimizer state, so the const_cast changes nothing shared.
+  const double pen = const_cast<Network*>(this)->backward(snap_.data(), nullptr, g.data(), d.rows, ws, false, Mode::GradsOnly);
+  for (size_t a = 0; a < arrays_.size(); ++a) std::memcpy(grads[a], g.data() + arrays_[a].off, arrays_[a].len * sizeof(float));
+  return s / d.rows + pen;
+}
+
+FitOutcome Network::fit(const FitOptions& o) {
+  if (!compiled_) throw std::logic_error("fit before compile");
+  stop_.store(false);
+  FitOutcome out;
+  const Data& d = o.train;
+  const int n = d.rows, in = input_dim(), od = output_dim();
+  const int b = std::max(1, std::min(o.batch_size, n));
+  const int batches = (n + b - 1) / b;
+  const size_t m = spec_.metrics.size();
+  Workspace ws;
+  reserve(ws, b, true);
+  std::vector<int32_t> perm(o.shuffle ? n : 0);
+  std::vector<double> sums(m);
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_progress = Clock::now();
+  const auto progress_every = std::chrono::milliseconds(o.progress_ms);
+  out.logs.reserve(static_cast<size_t>(o.epochs) * (1 + m) * (o.has_val ? 2 : 1));
+
+  for (int e = 0; e < o.epochs; ++e) {
+    const int epoch = o.initial_epoch + e;
+    if (o.shuffle) shuffle_rows(perm.data(), n, o.seed, static_cast<uint64_t>(epoch));
+    std::fill(sums.begin(), sums.end(), 0.0);
+    double loss_sum = 0.0, weight_sum = 0.0;
+    for (int bi = 0; bi < batches; ++bi) {
+      const int start = bi * b;
+      const int r = std::min(b, n - start);
+      const float *x, *y = nullptr, *sw = nullptr;
+      const int32_t* yi = nullptr;
+      if (!o.shuffle) {  // batches are contiguous rows: no copy
+        x = d.x + static_cast<size_t>(start) * in;
+        if (d.y) y = d.y + static_cast<size_t>(start) * od;
+        if (d.yi) yi = d.yi + start;
+        if (d.sw) sw = d.sw + start;
+      } else {
+        float* xb = ws.xb.data();
+        for (int i = 0; i < r; ++i)
+          std::memcpy(xb + static_cast<size_t>(i) * in, d.x + static_cast<size_t>(perm[start + i]) * in, in * sizeof(float));
+        x = xb;
+        if (d.y) {
+          float* yb = ws.yb.data();
+          for (int i = 0; i < r; ++i)
+            std::memcpy(yb + static_cast<size_t>(i) * od, d.y + static_cast<size_t>(perm[start + i]) * od, od * sizeof(float));
+          y = yb;
+        }
+        if (d.yi) {
+          for (int i = 0; i < r; ++i) ws.ib[i] = d.yi[perm[start + i]];
+          yi = ws.ib.data();
+        }
+        if (d.sw) {
+          for (int i = 0; i < r; ++i) ws.swb.data()[i] = d.sw[perm[start + i]];
+          sw = ws.swb.data();
+        }
+      }
+      const float* p = forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
+      const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, sums.data(), &weight_sum);
+      const double pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
+      ++iterations_;
+      const double batch_loss = s / r + pen;
+      if (!std::isfinite(batch_loss)) {
+        restore_snapshot();
+        out.nonfinite_epoch = epoch;
+        out.nonfinite_batch = bi;
+        return out;
+      }
+      loss_sum += batch_loss * r;
+      if (o.on_progress) {
+        const Clock::time_point now = Clock::now();
+        if (now - last_progress >= progress_every) {
+          last_progress = now;
+          o.on_progress(epoch, bi + 1, batches, loss_sum / (start + r));
+        }
+      }
+    }
+    out.logs.push_back(loss_sum / n);
+    for (size_t k = 0; k < m; ++k) out.logs.push_back(sums[k] / weight_sum);
+    if (o.has_val) {
+      const std::vector<double> v = evaluate_on(params_.data(), o.val, b, ws);
+      out.logs.insert(out.logs.end(), v.begin(), v.end());
+    }
+    take_snapshot();
+    ++out.epochs_run;
+    if (stop_.load()) {
+      out.stopped = e + 1 < o.epochs;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace myelin::engine

@@ -1,0 +1,84 @@
+// Elementwise, row and update kernels behind one table per ISA. One shared source
+// (kernels/common/vec_kernels.inc) is compiled once per ISA inside that ISA's namespace, so the
+// compiler vectorizes it with that ISA's flags; vec() picks the table for active_isa().
+// Everything here works on contiguous float32 buffers; reductions run in a fixed order, so results
+// depend on the ISA but never on the thread count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace myelin {
+
+// Loss ids shared with lib/engine/ids.ts (LOSSES).
+enum class LossId : int { Mse = 0, Mae = 1, Bce = 2, Cce = 3, SparseCce = 4 };
+constexpr int kLossCount = 5;
+
+// Keras's backend epsilon, used to clip probabilities in the crossentropies.
+constexpr float kProbEpsilon = 1e-7f;
+
+struct LossBatch {
+  int loss = 0;          // LossId
+  bool fused = false;    // sigmoid+BCE or softmax+(sparse)CCE: grad is w.r.t. the logits, p - t
+  const float* p = nullptr;  // rows x cols predictions
+  int rows = 0, cols = 0;
+  const float* t = nullptr;      // rows x cols targets (dense losses), or null
+  const int32_t* idx = nullptr;  // one class per row (SparseCce), or null
+  const float* sw = nullptr;     // one weight per row, or null (= 1)
+  float scale = 1.f;             // usually 1 / batch rows
+  float* grad = nullptr;         // rows x cols, or null when only the loss is wanted
+  float* scratch = nullptr;      // rows x cols floats of workspace
+};
+
+struct VecKernels {
+  // y = act(z) for every activation but Softmax; y may alias z.
+  void (*act_forward)(int act, const float* z, float* y, size_t n);
+  // Numerically stable softmax over each row of a rows x cols block with leading dimension ld.
+  void (*softmax_rows)(float* c, size_t ld, int rows, int cols);
+  // g (rows x cols, contiguous) := dL/dz from g = dL/dy, using the output y (and the
+  // pre-activation z for gelu/swish; may be null otherwise). If db is not null, db[j] += sum_r g[r][j]
+  // (rows in order) in the same pass.
+  void (*act_backward)(int act, const float* y, const float* z, float* g, int rows, int cols, float* db);
+  // db[j] = sum over rows of g[r][j], rows in order.
+  void (*col_sums)(const float* g, int rows, int cols, float* db);
+  // Returns sum_r sw_r * loss_r (per-sample loss: mean over outputs for MSE/MAE/BCE, sum for CCE)
+  // and, if grad is set, writes scale * sw_r * dloss_r / d(p or logits).
+  double (*loss)(const LossBatch& b);
+  // Keras SGD: mu == 0: w -= lr g (v unused); else v = mu v - lr g; w += v (nesterov: w += mu v - lr g).
+  void (*sgd)(float* w, float* v, const float* g, size_t n, float lr, float mu, bool nesterov);
+  // Keras Adam with alpha = lr sqrt(1 - b2^t) / (1 - b1^t): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
+  // w -= alpha m / (sqrt(v) + eps).
+  void (*adam)(float* w, float* m, float* v, const float* g, size_t n, float alpha, float b1, float b2, float eps);
+  // Keras RMSprop: v = rho v + (1 - rho) g^2; w -= lr g / sqrt(v + eps).
+  void (*rmsprop)(float* w, float* v, const float* g, size_t n, float lr, float rho, float eps);
+  // Keras Adagrad: a += g^2; w -= lr g / sqrt(a + eps).
+  void (*adagrad)(float* w, float* a, const float* g, size_t n, float lr, float eps);
+  // w += v.
+  void (*add_to)(float* w, const float* v, size_t n);
+  // sum of g^2, in a fixed order.
+  double (*sum_squares)(const float* g, size_t n);
+  // g = clip(g * scale, -clip, clip); clip <= 0 means no value clipping.
+  void (*scale_clip)(float* g, size_t n, float scale, float clip);
+  // Adds the L1/L2 penalty gradient l1 sign(w) + 2 l2 w to g (if not null); returns sum l1|w| + l2 w^2.
+  double (*reg_grad)(const float* w, float* g, size_t n, float l1, float l2);
+  // Inverted dropout: mask[i] = keep ? 1 / (1 - rate) : 0, from a 32-bit counter-based hash of
+  // (key, i) that is the same on every ISA; keep iff the hash's top 24 bits / 2^24 >= rate.
+  // y = x * mask.
+  void (*dropout)(const float* x, float* y, float* mask, size_t n, uint64_t key, float rate);
+  // g *= m.
+  void (*mul)(float* g, const float* m, size_t n);
+};
+
+// The table for the active ISA (cheap: an atomic load and a switch).
+const VecKernels& vec();
+
+namespace scalar { const VecKernels& vec_kernels(); }
+#if defined(__x86_64__) || defined(_M_X64)
+namespace avx2 { const VecKernels& vec_kernels(); }
+namespace avx512 { const VecKernels& vec_kernels(); }
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+namespace neon { const VecKernels& vec_kernels(); }
+#endif
+
+}  // namespace myelin
