@@ -1,5 +1,5 @@
 // Test metrics the CLI reports: the classification report and confusion matrix, or MSE/MAE/R².
-import { classificationReport, formatConfusionMatrix, type Matrix, type Sequential } from '../index.js';
+import { classificationReport, type Matrix, type Sequential } from '../index.js';
 import type { Output } from './output.js';
 import type { Task } from './task.js';
 
@@ -45,9 +45,7 @@ export function scoreAndPrint(model: Sequential, x: Matrix, y: Int32Array | Floa
     const predicted = model.predictClasses(x);
     const report = classificationReport(y, predicted, { targetNames: classNames, labels: classNames?.map((_, i) => i) });
     out.line('');
-    out.line(formatConfusionMatrix(report.confusionMatrix, { targetNames: report.classes.map((c) => c.name) }));
-    out.line('');
-    out.line(report.toString());
+    out.line(report.toString()); // the per-class table, then the confusion matrix
     return { task, rows: x.rows, accuracy: report.accuracy, confusionMatrix: report.confusionMatrix, report };
   }
   const p = model.predict(x);
