@@ -66,3 +66,4 @@ export {
   type PermutationImportance,
   type PermutationImportanceOptions,
 } from './explain/index.js';
+export * from './io/index.js';

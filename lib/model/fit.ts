@@ -87,7 +87,9 @@ export async function runFit(
   const perEpoch =
     progress !== null || p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
   const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
-  const seed = drawSeed();
+  // Resuming (initialEpoch > 0) continues the last run's shuffle/dropout streams, so it equals an uninterrupted fit.
+  const seed = p.initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
+  model.trainingSeed = seed;
   const run = (initialEpoch: number, epochs: number): Promise<FitResult> =>
     net.fit({
       train: p.train,
@@ -121,6 +123,7 @@ export async function runFit(
       const r = await run(p.initialEpoch, p.epochs - p.initialEpoch);
       // Nothing else has epoch hooks in this mode: History records the epochs directly.
       for (let i = 0; i < r.epochsRun; i++) history.onEpochEnd(p.initialEpoch + i, logsOf(r, i));
+      model.epochsTrained = p.initialEpoch + r.epochsRun;
       nonFinite = r.nonFinite;
     } else {
       for (let epoch = p.initialEpoch; epoch < p.epochs && !model.stopTraining; epoch++) {
@@ -128,6 +131,7 @@ export async function runFit(
         const r = await run(epoch, 1);
         nonFinite = r.nonFinite;
         if (nonFinite || r.epochsRun === 0) break;
+        model.epochsTrained = epoch + 1;
         await list.onEpochEnd(epoch, logsOf(r, 0));
       }
     }
@@ -173,7 +177,7 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
 
   const inputDim = model.inputDim!;
   const spec = model.targetSpec();
-  const xm = toInputs(x, inputDim, 'fit: x', true);
+  const xm = model.networkInputs(x, 'fit: x', true);
   const ty = toTargets(y, xm.rows, spec, 'fit: y');
   const sw =
     o.classWeight !== undefined
@@ -185,7 +189,7 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     const vd = o.validationData;
     if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3)
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${describe(vd)}`);
-    const vx = toInputs(vd[0], inputDim, 'fit: validationData x', true);
+    const vx = model.networkInputs(vd[0], 'fit: validationData x', true);
     const vy = toTargets(vd[1], vx.rows, spec, 'fit: validationData y');
     val = { x: vx.data, rows: vx.rows, y: vy, sampleWeight: toSampleWeight(vd[2], vx.rows, 'fit: validationData sampleWeight') };
   } else if (split > 0) {

@@ -12,6 +12,8 @@ import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
+import type { Scaler } from '../data/scalers.js';
+import { modelToBytes, saveModel } from '../io/model-file.js';
 
 /** Keras-style model config: `Sequential.fromConfig(model.getConfig())` rebuilds the architecture. */
 export interface SequentialConfig {
@@ -45,6 +47,11 @@ export class Sequential {
   fitting = false;
   /** The History of the last fit (Keras's `model.history`). */
   history: History | null = null;
+  /** Epochs trained so far: the initialEpoch that resumes training (saved in model files). */
+  epochsTrained = 0;
+  /** @internal Shuffle/dropout seed of the last fit; a fit with initialEpoch > 0 continues with it. */
+  trainingSeed: number | null = null;
+  private scaler: Scaler | null = null;
 
   constructor(layers: Layer[] = [], options: { name?: string } = {}) {
     this.name = options.name ?? 'sequential';
@@ -66,6 +73,47 @@ export class Sequential {
   getCompileConfig(): CompileConfig | null {
     const c = this.compiled;
     return c && { loss: c.loss, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
+  }
+
+  /**
+   * Attaches a fitted scaler: predict, predictAsync, evaluate and fit pass raw inputs through it,
+   * and save() stores it, so a loaded model takes raw inputs. null detaches it.
+   */
+  setPreprocessing(scaler: Scaler | null): void {
+    if (scaler !== null) {
+      if (typeof scaler?.transform !== 'function' || typeof scaler.toJSON !== 'function')
+        throw new TypeError(`setPreprocessing: expected a fitted StandardScaler or MinMaxScaler (or null), got ${describe(scaler)}`);
+      if (!scaler.fitted) throw new Error('setPreprocessing: the scaler is not fitted; call scaler.fit(xTrain) first');
+      if (this.inputDim !== null && scaler.nFeatures !== this.inputDim)
+        throw new RangeError(`setPreprocessing: the scaler was fitted on ${scaler.nFeatures} columns but the model's input is ${this.inputDim} wide`);
+    }
+    this.scaler = scaler;
+  }
+
+  get preprocessing(): Scaler | null {
+    return this.scaler;
+  }
+
+  /** @internal True while the engine runs an epoch (between epochs, in callbacks, it is false). */
+  get engineBusy(): boolean {
+    return this.net?.training ?? false;
+  }
+
+  /** @internal x checked (see toInputs), then through the attached preprocessing. */
+  networkInputs(x: unknown, what: string, checkValues: boolean): Matrix {
+    const m = toInputs(x, this.inputDim!, what, checkValues);
+    return this.scaler ? this.scaler.transform(m) : m;
+  }
+
+  /** Writes architecture, weights, compile configuration with optimizer state, training position and
+   *  preprocessing to one file, atomically (a temporary file renamed over `path`). See loadModel. */
+  async save(path: string): Promise<void> {
+    await saveModel(this, path);
+  }
+
+  /** The bytes save() would write, for databases and object stores; loadModel(bytes) reads them. */
+  toBuffer(): Uint8Array {
+    return modelToBytes(this);
   }
 
   add(layer: Layer): void {
@@ -175,7 +223,7 @@ export class Sequential {
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new RangeError(`evaluate: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
     const net = this.engine('evaluate');
-    const m = toInputs(x, this.inputDim!, 'evaluate: x', true);
+    const m = this.networkInputs(x, 'evaluate: x', true);
     const targets = toTargets(y, m.rows, this.targetSpec(), 'evaluate: y');
     const sampleWeight = toSampleWeight(options.sampleWeight, m.rows, 'evaluate: sampleWeight');
     return Array.from(await net.evaluate({ x: m.data, rows: m.rows, y: targets, sampleWeight }, batchSize));
@@ -217,7 +265,7 @@ export class Sequential {
 
   private predictInput(x: Inputs, what: string): Matrix {
     this.engine(what);
-    return toInputs(x, this.inputDim!, `${what}: x`, false);
+    return this.networkInputs(x, `${what}: x`, false);
   }
 
   /**
