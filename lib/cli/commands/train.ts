@@ -1,16 +1,16 @@
 // `myelin train DATA.csv --target COL`: read, split 60/20/20, standardize on the training rows, train
 // with early stopping, report test metrics, save the model with its preprocessing and class names.
 import { basename, extname, join, resolve } from 'node:path';
-import { EarlyStopping, Matrix, StandardScaler, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, readCsv, setNumThreads, setSeed, trainValTestSplit, type CallbackHooks, type Sequential } from '../../index.js';
+import { Dense, EarlyStopping, Matrix, StandardScaler, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, readCsv, setNumThreads, setSeed, trainValTestSplit, type CallbackHooks, type Sequential } from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { buildNetwork, DEFAULT_LR, OPTIMIZERS, outputSetup } from '../network.js';
 import { saveTrained, type TrainedMeta } from '../model-file.js';
 import { scoreAndPrint, scoreJson } from '../metrics.js';
 import type { Output } from '../output.js';
 import { pictureFormat } from '../pictures.js';
-import { progressCallback } from '../progress.js';
+import { duration, progressCallback } from '../progress.js';
 import { prepareTarget, type Task } from '../task.js';
 
 export const train: Command = {
@@ -33,7 +33,7 @@ export const train: Command = {
     optimizer: { type: 'string', arg: OPTIMIZERS.join('|'), description: 'optimizer', default: 'adam' },
     lr: { type: 'string', arg: 'RATE', description: 'learning rate', default: Object.entries(DEFAULT_LR).map(([k, v]) => `${v} for ${k}`).join(', ') },
     momentum: { type: 'string', arg: 'M', description: 'momentum (sgd only)', default: '0.9' },
-    epochs: { type: 'string', arg: 'N', description: 'most epochs to train', default: '200' },
+    epochs: { type: 'string', arg: 'N', description: 'most epochs to train (early stopping usually ends sooner)', default: '1000' },
     'batch-size': { type: 'string', arg: 'N', description: 'rows per gradient step', default: '32' },
     'validation-split': { type: 'string', arg: 'F', description: 'fraction of rows for validation', default: '0.2' },
     'test-split': { type: 'string', arg: 'F', description: 'fraction of rows held out for the final test', default: '0.2' },
@@ -56,11 +56,12 @@ export const train: Command = {
     const requested = a.choice('task', ['auto', 'classification', 'regression'] as const) ?? 'auto';
     const hidden = a.intList('layers') ?? [16, 8];
     const activation = a.string('activation') ?? 'relu';
+    checkName(() => new Dense(1, { activation }), '--activation', /^Dense: activation: /);
     const optimizer = a.choice('optimizer', OPTIMIZERS) ?? 'adam';
     const lr = a.number('lr', { min: 0, exclusiveMin: true });
     const momentum = a.number('momentum', { min: 0, max: 1 });
     if (momentum !== undefined && optimizer !== 'sgd') throw new UsageError(`--momentum applies to --optimizer sgd, not ${optimizer}`, 'train');
-    const epochs = a.number('epochs', { integer: true, min: 1 }) ?? 200;
+    const epochs = a.number('epochs', { integer: true, min: 1 }) ?? 1000;
     const batchSize = a.number('batch-size', { integer: true, min: 1 }) ?? 32;
     const valFrac = a.number('validation-split', { min: 0, max: 0.9 }) ?? 0.2;
     const testFrac = a.number('test-split', { min: 0, max: 0.9 }) ?? 0.2;
@@ -74,7 +75,7 @@ export const train: Command = {
     if (threads !== undefined) setNumThreads(threads);
     setSeed(seed);
     const csv = await readCsv(file!, { target });
-    if (csv.rows < 10) throw new UsageError(`${file} has ${csv.rows} data rows; training needs at least 10`, 'train');
+    if (csv.rows < 10) throw new CliError(`${file} has ${csv.rows} data rows; training needs at least 10`);
     const prepared = prepareTarget(csv.y!, csv.classNames, csv.targetName ?? target, requested);
     const task = prepared.task;
     const classes = prepared.classNames?.length ?? 0;
@@ -95,7 +96,7 @@ export const train: Command = {
     const yScale = task === 'regression' ? targetScale(split.yTrain as Float32Array) : { mean: 0, std: 1 };
     const scaleY = (y: Float32Array | Int32Array) => (task === 'regression' ? Float32Array.from(y, (v) => (v - yScale.mean) / yScale.std) : y);
 
-    const model = buildNetwork({ inputDim: csv.featureNames.length, hidden, activation, task, classes, loss: a.string('loss'), optimizer, lr, momentum: momentum ?? 0.9 });
+    const model = checkName(() => buildNetwork({ inputDim: csv.featureNames.length, hidden, activation, task, classes, loss: a.string('loss'), optimizer, lr, momentum: momentum ?? 0.9 }), '--loss', /^compile: loss: /);
     if (!out.json) out.line(model.summary(null));
     const head = outputSetup(task, classes);
     out.line(`Training: up to ${epochs} epochs, batch ${batchSize}, ${optimizer} (lr ${lr ?? DEFAULT_LR[optimizer]}${optimizer === 'sgd' ? `, momentum ${momentum ?? 0.9}` : ''}), loss ${a.string('loss') ?? head.loss}${task === 'regression' ? ' on the standardized target' : ''}${patience > 0 ? `, early stopping after ${patience} epochs without improvement` : ''}`);
@@ -112,7 +113,7 @@ export const train: Command = {
     });
     const seconds = (performance.now() - started) / 1000;
     if (task === 'regression') foldTargetScale(model, yScale);
-    out.line(`Trained ${history.epoch.length} epochs in ${seconds.toFixed(1)} s${history.epoch.length < epochs ? ' (stopped early; the best epoch\'s weights are kept)' : ''}`);
+    out.line(`Trained ${history.epoch.length} epochs in ${duration(seconds * 1000)}${history.epoch.length < epochs ? ' (stopped early; the best epoch\'s weights are kept)' : ''}`);
 
     const evalX = split.xTest.rows > 0 ? split.xTest : split.xVal.rows > 0 ? split.xVal : split.xTrain;
     const evalY = split.xTest.rows > 0 ? split.yTest : split.xVal.rows > 0 ? split.yVal : split.yTrain;
@@ -128,6 +129,17 @@ export const train: Command = {
     out.result({ task, reason: prepared.reason, target: meta.target, features: csv.featureNames, classNames: prepared.classNames ?? null, rows: { train: split.xTrain.rows, validation: split.xVal.rows, test: split.xTest.rows }, epochs: history.epoch.length, seconds, history: history.history, evaluatedOn: heading, scores: scoreJson(score), model: modelPath, pictures });
   },
 };
+
+/** Runs `f`; an unknown-name error from the library is reported as a mistake in the option that gave the name. */
+function checkName<T>(f: () => T, option: string, prefix: RegExp): T {
+  try {
+    return f();
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (prefix.test(msg)) throw new UsageError(`${option}: ${msg.replace(prefix, '')}`, 'train');
+    throw e;
+  }
+}
 
 /** Stratify only when every class can appear in every part; tiny classes would make the split fail. */
 function stratifiable(y: Int32Array | Float32Array, classes: number, val: number, test: number): boolean {
