@@ -2,6 +2,7 @@
 # native/sources.json, the list CMakeLists.txt reads too. Each ISA's kernels are a static library
 # compiled with that ISA's flags only; everything else targets the baseline CPU, and the running
 # CPU picks the kernels (native/core/isa.cc). Never -march=native: prebuilt binaries run anywhere.
+# -fno-math-errno -fno-trapping-math let the elementwise kernels vectorize (see CMakeLists.txt).
 {
   "variables": {
     "src": "require('./native/sources.json')"
@@ -10,7 +11,7 @@
     "include_dirs": ["native"],
     "cflags!": ["-fno-exceptions"],
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-    "cflags": ["-fPIC", "-O3", "-fno-math-errno"],
+    "cflags": ["-fPIC", "-O3", "-fno-math-errno", "-fno-trapping-math"],
     "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
     "xcode_settings": {
       "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

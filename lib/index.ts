@@ -2,6 +2,40 @@
 export { Matrix } from './matrix.js';
 export { matmul, matmulAsync, type MatmulOptions } from './ops.js';
 export { backendInfo, setNumThreads, version, type BackendInfo } from './backend.js';
+export { setSeed } from './random.js';
+export { Sequential, type SequentialConfig, type EvaluateOptions, type WeightInfo, type WeightValue } from './model/sequential.js';
+export { NonFiniteLossError, type FitOptions } from './model/fit.js';
+export type { CompileArgs, CompileConfig } from './model/compile.js';
+export { Layer, Dense, Dropout, layerFromConfig, type LayerConfig, type LayerOptions, type DenseOptions, type DropoutOptions } from './layers/index.js';
+export {
+  Optimizer,
+  SGD,
+  Adam,
+  RMSprop,
+  Adagrad,
+  type OptimizerConfig,
+  type OptimizerIdentifier,
+  type SGDOptions,
+  type AdamOptions,
+  type RMSpropOptions,
+  type AdagradOptions,
+} from './optimizers.js';
+export { l1, l2, l1l2, type Regularizer } from './regularizers.js';
+export type { InitializerConfig, InitializerIdentifier } from './initializers.js';
+export type { ActivationName } from './activations.js';
+export type { LossName } from './losses.js';
+export {
+  Callback,
+  History,
+  EarlyStopping,
+  ReduceLROnPlateau,
+  TerminateOnNaN,
+  type CallbackHooks,
+  type FitParams,
+  type Logs,
+  type EarlyStoppingOptions,
+  type ReduceLROnPlateauOptions,
+} from './callbacks/index.js';
 export * from './data/index.js';
 export * from './evaluate/index.js';
 export * as datasets from './datasets/index.js';
@@ -32,3 +66,4 @@ export {
   type PermutationImportance,
   type PermutationImportanceOptions,
 } from './explain/index.js';
+export * from './io/index.js';

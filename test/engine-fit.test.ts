@@ -181,7 +181,9 @@ describe('non-finite loss', () => {
 });
 
 describe('while fit runs', () => {
-  it('the event loop keeps ticking, predict reads a whole snapshot, state changes are refused, a second fit rejects', async () => {
+  // Timing on a shared 2-core machine: another process can starve this one for tens of ms no matter
+  // what the engine does, so a failure is retried before it counts.
+  it('the event loop keeps ticking, predict reads a whole snapshot, state changes are refused, a second fit rejects', { retry: 2 }, async () => {
     native.setNumThreads(1);
     const net = new native.Network([dense(64, 128, 1), dense(128, 128, 1), dense(128, 10, 4)]);
     net.compile(compileSpec(4, sgd(0.01, 0.9)));

@@ -32,6 +32,8 @@ describe('confusionMatrix', () => {
     expect(() => confusionMatrix([0, 1], [0])).toThrow(/yTrue has 2 samples but yPred has 1/);
     expect(() => confusionMatrix([0, 0.7], [0, 1])).toThrow(/yTrue\[1\].*integers.*Matrix/);
     expect(() => confusionMatrix([0, -1], [0, 1])).toThrow(/yTrue\[1\]/);
+    expect(() => confusionMatrix([0, 1e9], [0, 1])).toThrow(/largest class index is 1000000000.*pass labels/);
+    expect(confusionMatrix([0, 1e9, 1e9], [1e9, 1e9, 5], { labels: [1e9, 0] })).toEqual([[1, 0], [1, 0]]);
   });
 
   it('renders a labelled terminal table with row totals', () => {

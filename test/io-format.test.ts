@@ -1,6 +1,7 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../lib/io/crc32.js';
+import { editHeader, reseal } from './helpers/model-file.js';
 import { ModelFileError, decodeFile, encodeFile, type Tensor } from '../lib/io/format.js';
 
 const tensors = (): Tensor[] => [
@@ -10,25 +11,6 @@ const tensors = (): Tensor[] => [
 ];
 const meta = { myelinVersion: '0.1.0', model: { className: 'Sequential', layers: [] }, note: 'ünïcødé' };
 
-/** Recomputes the checksum after a deliberate edit, to reach the checks behind it. */
-function reseal(b: Uint8Array): Uint8Array {
-  new DataView(b.buffer, b.byteOffset).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
-  return b;
-}
-/** Rewrites the JSON header (any length), keeps the data region, and reseals. */
-function editHeader(b: Uint8Array, edit: (json: string) => string): Uint8Array {
-  const view = new DataView(b.buffer, b.byteOffset);
-  const len = view.getUint32(12, true);
-  const data = b.subarray(Math.ceil((32 + len) / 64) * 64, b.length - 4);
-  const json = Buffer.from(edit(Buffer.from(b.subarray(32, 32 + len)).toString('utf8')), 'utf8');
-  const start = Math.ceil((32 + json.length) / 64) * 64;
-  const out = new Uint8Array(start + data.length + 4);
-  out.set(b.subarray(0, 32));
-  new DataView(out.buffer).setUint32(12, json.length, true);
-  out.set(json, 32);
-  out.set(data, start);
-  return reseal(out);
-}
 const decode = (b: Uint8Array) => decodeFile(b, 'm.myelin');
 
 describe('crc32', () => {

@@ -116,7 +116,11 @@ class CsvReader implements CsvSink {
     this.mode = o.classNames ? 'class' : (o.targetType ?? 'auto');
     if (!['auto', 'number', 'class'].includes(this.mode))
       throw new CsvError(`readCsv: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(o.targetType)}`, file);
-    if (o.classNames) o.classNames.forEach((n, i) => this.labelIds.set(n, i));
+    if (o.classNames) {
+      if (!Array.isArray(o.classNames) || o.classNames.some((n) => typeof n !== 'string') || new Set(o.classNames).size !== o.classNames.length)
+        throw new CsvError(`readCsv: classNames must be distinct strings, got ${JSON.stringify(o.classNames)}`, file);
+      o.classNames.forEach((n, i) => this.labelIds.set(n, i));
+    }
     this.tokenizer = new CsvTokenizer(delim.charCodeAt(0), this);
   }
 

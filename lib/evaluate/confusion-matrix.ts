@@ -4,6 +4,9 @@ import { toClassIndexes, type ClassIndexes, type ClassScores } from '../data/cat
 
 export type Labels = ClassIndexes | ClassScores;
 
+/** A bound on the matrix size, so a stray label like 1e9 is an error rather than a huge allocation. */
+const MAX_CLASSES = 10_000;
+
 export interface ConfusionMatrixOptions {
   /** Class indexes to report, in this order; samples whose true or predicted class is not listed are
    *  ignored (as sklearn). Default: 0..K-1 with K from the data (largest index + 1, or score columns). */
@@ -21,16 +24,12 @@ export function confusionMatrix(yTrue: Labels, yPred: Labels, options: Confusion
     throw new RangeError(`confusionMatrix: yTrue has ${t.length} samples but yPred has ${p.length}`);
   const labels = resolveLabels(options.labels, t, p, [yTrue, yPred]);
   const k = labels.length;
-  // Map class index -> row/column position; -1 = not reported.
-  let maxLabel = 0;
-  for (const l of labels) if (l > maxLabel) maxLabel = l;
-  for (let i = 0; i < t.length; i++) maxLabel = Math.max(maxLabel, t[i]!, p[i]!);
-  const pos = new Int32Array(maxLabel + 1).fill(-1);
-  labels.forEach((l, i) => (pos[l] = i));
+  // Class index -> row/column position; -1 = not reported.
+  const pos = new Map(labels.map((l, i) => [l, i]));
   const counts = new Float64Array(k * k);
   for (let i = 0; i < t.length; i++) {
-    const r = pos[t[i]!]!;
-    const c = pos[p[i]!]!;
+    const r = pos.get(t[i]!) ?? -1;
+    const c = pos.get(p[i]!) ?? -1;
     if (r >= 0 && c >= 0) counts[r * k + c]!++;
   }
   const out: number[][] = [];
@@ -43,9 +42,10 @@ export function resolveLabels(given: ArrayLike<number> | undefined, t: Int32Arra
   if (given !== undefined) {
     const labels = Array.from(given);
     if (labels.length === 0) throw new RangeError('labels must list at least one class index');
+    if (labels.length > MAX_CLASSES) throw new RangeError(`labels lists ${labels.length} classes; at most ${MAX_CLASSES} are supported`);
     const seen = new Set<number>();
     for (const l of labels) {
-      if (!Number.isInteger(l) || l < 0) throw new RangeError(`labels must be class indexes (integers >= 0), got ${l}`);
+      if (!Number.isInteger(l) || l < 0 || l >= 2 ** 31) throw new RangeError(`labels must be class indexes (integers >= 0), got ${l}`);
       if (seen.has(l)) throw new RangeError(`labels lists class ${l} twice`);
       seen.add(l);
     }
@@ -60,6 +60,8 @@ export function resolveLabels(given: ArrayLike<number> | undefined, t: Int32Arra
     else if (cols === 1) k = Math.max(k, 2);
   }
   if (k === 0) k = 1;
+  if (k > MAX_CLASSES)
+    throw new RangeError(`the largest class index is ${k - 1}, which would make a ${k}x${k} matrix; pass labels to choose the classes (at most ${MAX_CLASSES})`);
   return Array.from({ length: k }, (_, i) => i);
 }
 

@@ -82,7 +82,10 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
     float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
-    if (gemm_fuses(l.act)) {
+    // Narrow layers: the GEMM epilogue would apply the activation row by row, a call per few values;
+    // one call over the whole block is faster.
+    const bool narrow = l.units < 16 && l.act != Act::Softmax;
+    if (gemm_fuses(l.act) && !narrow) {
       gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, y, l.units, Epilogue{bias, l.act});
     } else {
       float* z = needs_z(l.act) ? ws.z[i].data() : y;

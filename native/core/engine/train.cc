@@ -14,6 +14,19 @@ namespace {
 
 constexpr int kPredictChunk = 1024;  // rows per forward pass in predict: bounds the workspace
 
+// dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more).
+void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols) {
+  if (cols <= 8) {
+    for (int i = 0; i < rows; ++i) {
+      const float* s = src + static_cast<size_t>(idx[i]) * cols;
+      for (int j = 0; j < cols; ++j) dst[static_cast<size_t>(i) * cols + j] = s[j];
+    }
+    return;
+  }
+  for (int i = 0; i < rows; ++i)
+    std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+}
+
 }  // namespace
 
 void Network::predict(const float* x, int rows, float* out, Workspace& ws) const {
@@ -105,15 +118,11 @@ FitOutcome Network::fit(const FitOptions& o) {
         if (d.yi) yi = d.yi + start;
         if (d.sw) sw = d.sw + start;
       } else {
-        float* xb = ws.xb.data();
-        for (int i = 0; i < r; ++i)
-          std::memcpy(xb + static_cast<size_t>(i) * in, d.x + static_cast<size_t>(perm[start + i]) * in, in * sizeof(float));
-        x = xb;
+        gather_rows(ws.xb.data(), d.x, perm.data() + start, r, in);
+        x = ws.xb.data();
         if (d.y) {
-          float* yb = ws.yb.data();
-          for (int i = 0; i < r; ++i)
-            std::memcpy(yb + static_cast<size_t>(i) * od, d.y + static_cast<size_t>(perm[start + i]) * od, od * sizeof(float));
-          y = yb;
+          gather_rows(ws.yb.data(), d.y, perm.data() + start, r, od);
+          y = ws.yb.data();
         }
         if (d.yi) {
           for (int i = 0; i < r; ++i) ws.ib[i] = d.yi[perm[start + i]];

@@ -1,0 +1,96 @@
+// The callback framework (Keras's keras/src/callbacks/callback.py, callback_list.py): a base class
+// whose hooks fit calls between native epochs, and plain objects with the same hooks.
+import type { Sequential } from '../model/sequential.js';
+
+/** Epoch results by History key ('loss', 'accuracy', 'val_loss', ...). Callbacks may add keys. */
+export type Logs = Record<string, number>;
+
+/** What fit tells callbacks (Keras's `params`). */
+export interface FitParams {
+  verbose: number;
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+}
+
+/**
+ * Hooks a callback may implement; each may return a promise, which fit awaits. `onBatchEnd` is
+ * called during an epoch at most every 100 ms (batches run natively), with the running loss.
+ */
+export interface CallbackHooks {
+  setModel?(model: Sequential): void;
+  setParams?(params: FitParams): void;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+export abstract class Callback implements CallbackHooks {
+  /** The model being trained (set by fit). */
+  model: Sequential | null = null;
+  params: FitParams = { verbose: 0, epochs: 0, steps: 0 };
+
+  setModel(model: Sequential): void {
+    this.model = model;
+  }
+
+  setParams(params: FitParams): void {
+    this.params = params;
+  }
+
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+/** Calls every callback's hook in order, awaiting each. */
+export class CallbackList {
+  constructor(readonly callbacks: CallbackHooks[]) {}
+
+  setup(model: Sequential, params: FitParams): void {
+    for (const c of this.callbacks) {
+      if (c.setModel) c.setModel(model);
+      else (c as { model?: Sequential }).model = model;
+      if (c.setParams) c.setParams(params);
+    }
+  }
+
+  get wantsBatches(): boolean {
+    return this.callbacks.some((c) => typeof c.onBatchEnd === 'function');
+  }
+
+  async onTrainBegin(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainBegin?.(logs);
+  }
+  async onTrainEnd(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainEnd?.(logs);
+  }
+  async onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochBegin?.(epoch, logs);
+  }
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochEnd?.(epoch, logs);
+  }
+  /** The first error an onBatchEnd hook threw or rejected with (fit rethrows it after the epoch). */
+  batchError: unknown = null;
+
+  /** Not awaited: it runs while the engine trains. An error stops training after the epoch. */
+  onBatchEnd(batch: number, logs: Logs, stop: () => void): void {
+    const fail = (err: unknown) => {
+      this.batchError ??= err;
+      stop();
+    };
+    for (const c of this.callbacks) {
+      try {
+        const r = c.onBatchEnd?.(batch, logs);
+        if (r instanceof Promise) r.catch(fail);
+      } catch (err) {
+        fail(err);
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// EarlyStopping with Keras 3's rules (keras/src/callbacks/early_stopping.py): `wait` counts epochs
+// since the last improvement; training stops at the end of the epoch where wait reaches patience
+// (never after epoch 0); an improvement returns before the patience test (so patience 0 does not stop
+// an improving run); restoreBestWeights restores the best epoch's weights at the end of training,
+// whether or not training stopped early.
+import type { Matrix } from '../matrix.js';
+import { isMaximized } from '../metrics.js';
+import { Callback, type Logs } from './callback.js';
+
+export interface EarlyStoppingOptions {
+  /** Default 'val_loss'. */
+  monitor?: string;
+  /** Smallest change that counts as an improvement (absolute value used). Default 0. */
+  minDelta?: number;
+  /** Epochs without improvement before stopping. Default 0. */
+  patience?: number;
+  /** 1 prints when it stops and restores. Default 0. */
+  verbose?: number;
+  /** 'auto' (default): maximize accuracy keys, minimize the rest. */
+  mode?: 'auto' | 'min' | 'max';
+  /** Training stops unless the monitored value beats this within `patience` epochs. */
+  baseline?: number | null;
+  restoreBestWeights?: boolean;
+  /** Epochs to wait before monitoring starts. Default 0. */
+  startFromEpoch?: number;
+}
+
+export class EarlyStopping extends Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly verbose: number;
+  readonly mode: 'auto' | 'min' | 'max';
+  readonly baseline: number | null;
+  readonly restoreBestWeights: boolean;
+  readonly startFromEpoch: number;
+  /** Absolute epoch index at which training was stopped, 0 if it was not. */
+  stoppedEpoch = 0;
+  bestEpoch = 0;
+  best: number | null = null;
+  private wait = 0;
+  private bestWeights: (Matrix | Float32Array)[] | null = null;
+  private warned = false;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    super();
+    this.monitor = options.monitor ?? 'val_loss';
+    this.minDelta = Math.abs(options.minDelta ?? 0);
+    this.patience = options.patience ?? 0;
+    if (!Number.isInteger(this.patience) || this.patience < 0)
+      throw new RangeError(`EarlyStopping: patience must be an integer >= 0, got ${String(options.patience)}`);
+    this.verbose = options.verbose ?? 0;
+    this.mode = options.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(this.mode))
+      throw new Error(`EarlyStopping: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(options.mode)}`);
+    this.baseline = options.baseline ?? null;
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.startFromEpoch = options.startFromEpoch ?? 0;
+  }
+
+  private get maximize(): boolean {
+    return this.mode === 'max' || (this.mode === 'auto' && isMaximized(this.monitor));
+  }
+
+  private isImprovement(value: number, reference: number | null): boolean {
+    if (reference === null) return true;
+    return this.maximize ? value - this.minDelta > reference : value + this.minDelta < reference;
+  }
+
+  override onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = 0;
+    this.best = null;
+    this.bestWeights = null;
+    this.bestEpoch = 0;
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      if (!this.warned)
+        console.warn(`EarlyStopping: monitor '${this.monitor}' is not in the logs; available: ${Object.keys(logs).join(', ')}`);
+      this.warned = true;
+      return;
+    }
+    if (epoch < this.startFromEpoch) return;
+    if (this.restoreBestWeights && this.bestWeights === null) {
+      // Until something improves, the current weights are the best.
+      this.bestWeights = this.model!.getWeights();
+      this.bestEpoch = epoch;
+    }
+    this.wait += 1;
+    if (this.isImprovement(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.bestWeights = this.model!.getWeights();
+      if (this.baseline === null || this.isImprovement(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      this.model!.stopTraining = true;
+    }
+  }
+
+  override onTrainEnd(): void {
+    if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.restoreBestWeights && this.bestWeights) {
+      if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      this.model!.setWeights(this.bestWeights);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// ModelCheckpoint (Keras's keras/src/callbacks/model_checkpoint.py): saves the model at the end of
+// epochs, to a path that may name the epoch and any log value, optionally only when it improved.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Callback, type Logs } from '../callbacks/callback.js';
+import { checkFilepathTemplate, formatFilepath } from './filepath-template.js';
+
+export interface ModelCheckpointOptions {
+  /** Where to save; `{epoch}` (1-based, as Keras) and log keys (`{val_loss:.4f}`) are filled in. */
+  filepath: string;
+  /** The log value saveBestOnly compares. Default 'val_loss'. */
+  monitor?: string;
+  /** Save only when `monitor` improves on the best so far. Default false (save every epoch). */
+  saveBestOnly?: boolean;
+  /** 'min', 'max', or 'auto' (default): 'max' for accuracies, else 'min'. */
+  mode?: 'auto' | 'min' | 'max';
+  /** Save every this many epochs (default 1). */
+  period?: number;
+  /** 1 prints a line per save. */
+  verbose?: 0 | 1;
+  /** Only save when the monitored value beats this (Keras initial_value_threshold). */
+  initialValueThreshold?: number;
+}
+
+export class ModelCheckpoint extends Callback {
+  readonly filepath: string;
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly mode: 'min' | 'max';
+  readonly period: number;
+  readonly verbose: 0 | 1;
+  /** Best monitored value so far (±Infinity before the first). */
+  best: number;
+  /** Path of the last file written (null before the first save). */
+  lastSaved: string | null = null;
+  private readonly initialBest: number;
+
+  constructor(options: ModelCheckpointOptions) {
+    super();
+    if (!options || typeof options.filepath !== 'string' || options.filepath === '')
+      throw new TypeError('ModelCheckpoint: filepath must be a non-empty string');
+    checkFilepathTemplate(options.filepath);
+    this.filepath = options.filepath;
+    this.monitor = options.monitor ?? 'val_loss';
+    this.saveBestOnly = options.saveBestOnly ?? false;
+    const mode = options.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new RangeError(`ModelCheckpoint: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
+    this.mode = mode === 'auto' ? (/acc|auc|precision|recall|f1/.test(this.monitor) ? 'max' : 'min') : mode;
+    this.period = options.period ?? 1;
+    if (!Number.isInteger(this.period) || this.period < 1) throw new RangeError(`ModelCheckpoint: period must be an integer >= 1, got ${options.period}`);
+    this.verbose = options.verbose ?? 0;
+    this.initialBest = options.initialValueThreshold ?? (this.mode === 'min' ? Infinity : -Infinity);
+    this.best = this.initialBest;
+  }
+
+  override onTrainBegin(): void {
+    // Keras keeps `best` across fits of one callback object; so do we (resume with the same object).
+  }
+
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if ((epoch + 1) % this.period !== 0) return;
+    const model = this.model;
+    if (!model) throw new Error('ModelCheckpoint: no model (pass the callback to fit)');
+    let path: string;
+    try {
+      path = formatFilepath(this.filepath, { epoch: epoch + 1, ...logs });
+    } catch (e) {
+      throw new Error(`ModelCheckpoint: ${(e as Error).message}`);
+    }
+    if (this.saveBestOnly) {
+      const v = logs[this.monitor];
+      if (v === undefined)
+        throw new Error(
+          `ModelCheckpoint: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')}); ` +
+            `pass validationData or validationSplit to fit, or choose another monitor`,
+        );
+      const better = this.mode === 'min' ? v < this.best : v > this.best;
+      if (!better) {
+        if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toPrecision(5)}`);
+        return;
+      }
+      if (this.verbose)
+        console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toPrecision(5)} to ${v.toPrecision(5)}, saving model to ${path}`);
+      this.best = v;
+    } else if (this.verbose) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
+    await mkdir(dirname(path), { recursive: true });
+    await model.save(path);
+    this.lastSaved = path;
+  }
+}

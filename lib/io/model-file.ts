@@ -1,0 +1,158 @@
+// A Sequential model <-> the bytes of a model file (./format.ts): architecture, weights, compile
+// configuration with optimizer state, training position (epoch, shuffle seed) and preprocessing.
+import { readFile, stat } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
+import { version } from '../backend.js';
+import { scalerFromConfig, type Scaler } from '../data/scalers.js';
+import { Matrix, describe } from '../matrix.js';
+import type { CompileConfig } from '../model/compile.js';
+import { Sequential, type SequentialConfig } from '../model/sequential.js';
+import { Optimizer } from '../optimizers.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { ModelFileError, decodeFile, encodeFile, type Tensor } from './format.js';
+
+const KIND = 'myelin.sequential';
+const SLOT = 'optimizer/slot_';
+/** Bigger than any model myelin trains; a larger "model" is a wrong path (or would not fit a Buffer). */
+const MAX_FILE_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
+
+/** The JSON header of a model file (besides its tensor table). */
+export interface ModelFileMeta {
+  kind: typeof KIND;
+  myelinVersion: string;
+  model: SequentialConfig;
+  /** null for a model saved before compile. */
+  compile: CompileConfig | null;
+  optimizer: { iterations: number; slots: number } | null;
+  /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
+  training: { epoch: number; seed: number | null };
+  preprocessing: ReturnType<Scaler['toJSON']> | null;
+}
+
+export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
+  if (!(model instanceof Sequential)) throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
+  if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
+  // Weights and optimizer state change under a running epoch; between epochs (callbacks) they are still.
+  if (model.engineBusy)
+    throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);
+  const tensors: Tensor[] = model.weights.map((w) => ({
+    name: w.name,
+    shape: w.shape,
+    data: w.value instanceof Matrix ? w.value.data : w.value,
+  }));
+  const compile = model.getCompileConfig();
+  let optimizer: ModelFileMeta['optimizer'] = null;
+  if (compile) {
+    const state = model.getOptimizerState();
+    optimizer = { iterations: state.iterations, slots: state.slots.length };
+    state.slots.forEach((s, i) => tensors.push({ name: SLOT + i, shape: [s.length], data: s }));
+  }
+  const meta: ModelFileMeta = {
+    kind: KIND,
+    myelinVersion: version,
+    model: model.getConfig(),
+    compile,
+    optimizer,
+    training: { epoch: model.epochsTrained, seed: model.trainingSeed },
+    preprocessing: model.preprocessing?.toJSON() ?? null,
+  };
+  return encodeFile(meta as unknown as Record<string, unknown>, tensors);
+}
+
+export async function saveModel(model: Sequential, path: string): Promise<void> {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
+  const bytes = modelToBytes(model, 'save');
+  try {
+    await writeFileAtomic(path, bytes);
+  } catch (e) {
+    throw new Error(`save: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Reads a model written by `model.save(path)` or `model.toBuffer()`: architecture, weights, the
+ * compile configuration with optimizer state (so `fit` resumes exactly, with `initialEpoch:
+ * model.epochsTrained`) and attached preprocessing. Everything is validated first; a damaged or
+ * foreign file is a ModelFileError naming the file and the problem.
+ */
+export async function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<Sequential> {
+  if (typeof source === 'string') {
+    let size: number;
+    try {
+      const s = await stat(source);
+      if (!s.isFile()) throw new ModelFileError(source, 'not a regular file');
+      size = s.size;
+    } catch (e) {
+      if (e instanceof ModelFileError) throw e;
+      throw new ModelFileError(source, `cannot read: ${(e as Error).message}`);
+    }
+    if (size > MAX_FILE_BYTES) throw new ModelFileError(source, `${size} bytes is too large for a myelin model file`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(source);
+    } catch (e) {
+      throw new ModelFileError(source, `cannot read: ${(e as Error).message}`);
+    }
+    return modelFromBytes(bytes, source);
+  }
+  if (source instanceof ArrayBuffer) return modelFromBytes(new Uint8Array(source), '<bytes>');
+  if (source instanceof Uint8Array) return modelFromBytes(source, '<bytes>');
+  throw new TypeError(`loadModel: expected a path, a Uint8Array/Buffer or an ArrayBuffer, got ${describe(source)}`);
+}
+
+export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
+  const { meta: raw, tensors } = decodeFile(bytes, file);
+  const fail = (problem: string): never => {
+    throw new ModelFileError(file, problem);
+  };
+  const attempt = <T>(what: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      return fail(`${what}: ${(e as Error).message}`);
+    }
+  };
+  const meta = raw as Partial<ModelFileMeta>;
+  if (meta.kind !== KIND) fail(`the header describes ${JSON.stringify(meta.kind)}, not a Sequential model (${KIND})`);
+  const model = attempt('the architecture is invalid', () => Sequential.fromConfig(meta.model as SequentialConfig));
+  if (!model.built) fail('the architecture has no input width (first layer inputDim)');
+
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const used = new Set<string>();
+  const take = (name: string, shape: number[]): Float32Array => {
+    const t = byName.get(name) ?? fail(`the weights lack ${JSON.stringify(name)}, which the architecture needs`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      fail(`${JSON.stringify(name)} has shape [${t.shape}] but the architecture needs [${shape}]`);
+    used.add(name);
+    return t.data;
+  };
+  const expected = model.weights;
+  const values = expected.map((w) => take(w.name, w.shape));
+  attempt('cannot set the weights', () => model.setWeights(values));
+
+  const compile = meta.compile;
+  if (compile !== null && compile !== undefined) {
+    if (typeof compile !== 'object') fail(`the compile configuration is ${describe(compile)}`);
+    const optimizer = attempt('the optimizer configuration is invalid', () => Optimizer.fromConfig(compile.optimizer));
+    attempt('the compile configuration is invalid', () => model.compile({ loss: compile.loss, metrics: compile.metrics, optimizer }));
+    const o = meta.optimizer;
+    if (!o || !Number.isSafeInteger(o.iterations) || o.iterations < 0 || !Number.isSafeInteger(o.slots))
+      fail(`the optimizer state ${JSON.stringify(o)} is invalid (needs iterations >= 0 and a slot count)`);
+    const want = model.getOptimizerState().slots;
+    if (o!.slots !== want.length) fail(`the file has ${o!.slots} optimizer slots but ${compile.optimizer.className} on this architecture needs ${want.length}`);
+    const slots = want.map((s, i) => take(SLOT + i, [s.length]));
+    attempt('cannot restore the optimizer state', () => model.setOptimizerState({ iterations: o!.iterations, slots }));
+  }
+  for (const t of tensors) if (!used.has(t.name)) fail(`tensor ${JSON.stringify(t.name)} belongs to nothing in the architecture`);
+
+  const tr = meta.training;
+  if (!tr || !Number.isSafeInteger(tr.epoch) || tr.epoch < 0 || !(tr.seed === null || (Number.isInteger(tr.seed) && tr.seed >= 0 && tr.seed < 2 ** 32)))
+    fail(`the training position ${JSON.stringify(tr)} is invalid`);
+  model.epochsTrained = tr!.epoch;
+  model.trainingSeed = tr!.seed;
+  if (meta.preprocessing !== null && meta.preprocessing !== undefined) {
+    const scaler = attempt('the preprocessing is invalid', () => scalerFromConfig(meta.preprocessing));
+    attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
+  }
+  return model;
+}

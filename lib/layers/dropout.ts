@@ -1,0 +1,37 @@
+// Dropout: inverted dropout while training (keep with probability 1 - rate, scale by 1 / (1 - rate)),
+// identity at inference. Masks come from a counter-based generator keyed by the seed.
+import type { DropoutSpec } from '../engine/contract.js';
+import { drawSeed } from '../random.js';
+import { Layer, type LayerOptions } from './layer.js';
+
+export interface DropoutOptions extends LayerOptions {
+  /** Mask seed; default: drawn from the global generator (setSeed) when the layer is created. */
+  seed?: number;
+}
+
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed: number;
+
+  constructor(rate: number, options: DropoutOptions = {}) {
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new RangeError(`Dropout: rate must be in [0, 1), got ${String(rate)}`);
+    if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff))
+      throw new RangeError(`Dropout: seed must be an integer in [0, 2^32), got ${String(options.seed)}`);
+    super(options, 'Dropout');
+    this.rate = rate;
+    this.seed = options.seed ?? drawSeed();
+  }
+
+  outputDim(inputDim: number): number {
+    return inputDim;
+  }
+
+  toSpec(): DropoutSpec {
+    return { kind: 'dropout', units: this.inputDim!, rate: this.rate, seed: this.seed };
+  }
+
+  protected ownConfig() {
+    return { rate: this.rate, seed: this.seed };
+  }
+}

@@ -1,0 +1,19 @@
+// The layer classes, and rebuilding a layer from its Keras-style config.
+import { Dense, type DenseOptions } from './dense.js';
+import { Dropout, type DropoutOptions } from './dropout.js';
+import type { Layer, LayerConfig } from './layer.js';
+
+export { Layer, type LayerConfig, type LayerOptions } from './layer.js';
+export { Dense, type DenseOptions } from './dense.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
+
+export function layerFromConfig(cfg: LayerConfig): Layer {
+  const c = cfg?.config ?? {};
+  switch (cfg?.className) {
+    case 'Dense':
+      return new Dense(c['units'] as number, c as DenseOptions);
+    case 'Dropout':
+      return new Dropout(c['rate'] as number, c as DropoutOptions);
+  }
+  throw new Error(`layerFromConfig: unknown className ${JSON.stringify(cfg?.className)}; valid: 'Dense', 'Dropout'`);
+}

@@ -1,0 +1,173 @@
+// Turns user data (Matrix, number[][], number[], typed arrays) into the engine's DataSpec, checking
+// shapes, class indexes and finite values once per call, with errors that name the argument, what
+// was expected and what was found. Float32Array-backed inputs pass through without copies.
+import type { DataSpec } from '../engine/contract.js';
+import type { LossName } from '../engine/ids.js';
+import { Matrix, describe } from '../matrix.js';
+
+export type Inputs = Matrix | number[][];
+export type Targets = Matrix | number[][] | number[] | Int32Array | Float32Array;
+export type Weights = number[] | Float32Array;
+
+/** What the targets must match: the last layer's width and name, and the loss. */
+export interface TargetSpec {
+  units: number;
+  layerName: string;
+  loss: LossName;
+}
+
+/** x as a Matrix of `inputDim` columns. `what` prefixes errors ('fit: x'). */
+export function toInputs(x: unknown, inputDim: number, what: string, checkValues: boolean): Matrix {
+  const m = toMatrix(x, what);
+  if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
+  if (m.cols !== inputDim)
+    throw new RangeError(`${what} has ${m.cols} columns per row, but the model's input is ${inputDim} wide (first layer inputDim)`);
+  if (checkValues) checkFinite(m.data, m.cols, what);
+  return m;
+}
+
+/**
+ * Targets in the engine's layout: rows x units floats, or one class index per row (Int32Array)
+ * for sparse categorical crossentropy. Class indexes for categorical crossentropy are one-hot
+ * encoded; a 1-D array for a one-unit output is its column.
+ */
+export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: string): Float32Array | Int32Array {
+  const { units, layerName, loss } = spec;
+  const last = `the last layer '${layerName}' outputs ${units} value${units === 1 ? '' : 's'} per row`;
+  const oneD = isVector(y);
+  const len = oneD ? (y as ArrayLike<number>).length : toMatrixRows(y, what);
+  if (len !== rows) throw new RangeError(`${what} has ${len} rows but x has ${rows}; they must have one row per sample`);
+  if (loss === 'sparse_categorical_crossentropy' || (loss === 'categorical_crossentropy' && units > 1 && oneD)) {
+    let values: ArrayLike<number>;
+    if (oneD) values = y as ArrayLike<number>;
+    else {
+      const m = toMatrix(y, what);
+      if (m.cols !== 1)
+        throw new RangeError(`${what} has ${m.cols} columns, but loss '${loss}' takes one class index per row (a number[] or Int32Array)`);
+      values = m.data;
+    }
+    const classes = toClassIndexes(values, units, what, last);
+    return loss === 'sparse_categorical_crossentropy' ? classes : oneHot(classes, units);
+  }
+  if (oneD) {
+    if (units !== 1)
+      throw new RangeError(`${what} is a 1-D array, but ${last} and loss '${loss}' needs ${units} target columns per row`);
+    const col = y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
+    checkFinite(col, 1, what);
+    return col;
+  }
+  const m = toMatrix(y, what);
+  if (m.cols !== units) {
+    const hint =
+      loss === 'categorical_crossentropy' && m.cols === 1
+        ? '; for class indexes pass a 1-D array (number[] / Int32Array) or use sparse_categorical_crossentropy'
+        : '';
+    throw new RangeError(`${what} has ${m.cols} columns per row, but ${last} (loss '${loss}')${hint}`);
+  }
+  checkFinite(m.data, m.cols, what);
+  return m.data;
+}
+
+/** One non-negative finite weight per row, or null. */
+export function toSampleWeight(w: unknown, rows: number, what: string): Float32Array | null {
+  if (w === undefined || w === null) return null;
+  if (!isVector(w)) throw new TypeError(`${what} must be a number[] or Float32Array with one weight per row, got ${describe(w)}`);
+  const out = w instanceof Float32Array ? w : Float32Array.from(w as ArrayLike<number>);
+  if (out.length !== rows) throw new RangeError(`${what} has ${out.length} values but there are ${rows} rows`);
+  for (let i = 0; i < out.length; i++)
+    if (!(out[i]! >= 0 && out[i]! < Infinity)) throw new RangeError(`${what}[${i}] must be a finite number >= 0, got ${out[i]}`);
+  return out;
+}
+
+/** Keras's class_weight → sample weights: the class of a row is its index, argmax, or round(y) for one output. */
+export function classWeightToSampleWeight(
+  classWeight: Record<number, number>,
+  y: Float32Array | Int32Array,
+  units: number,
+  what: string,
+): Float32Array {
+  const rows = y instanceof Int32Array ? y.length : y.length / units;
+  const out = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let cls: number;
+    if (y instanceof Int32Array) cls = y[i]!;
+    else if (units === 1) cls = Math.round(y[i]!);
+    else {
+      cls = 0;
+      for (let j = 1; j < units; j++) if (y[i * units + j]! > y[i * units + cls]!) cls = j;
+    }
+    const w = classWeight[cls];
+    if (w === undefined) throw new RangeError(`${what} has no weight for class ${cls} (row ${i}); give one for every class`);
+    if (!(w >= 0 && w < Infinity)) throw new RangeError(`${what}[${cls}] must be a finite number >= 0, got ${w}`);
+    out[i] = w;
+  }
+  return out;
+}
+
+/** Rows [start, end) of a DataSpec, sharing memory. */
+export function sliceData(d: DataSpec, cols: number, ycols: number, start: number, end: number): DataSpec {
+  return {
+    x: d.x.subarray(start * cols, end * cols),
+    rows: end - start,
+    y: d.y.subarray(start * ycols, end * ycols),
+    sampleWeight: d.sampleWeight ? d.sampleWeight.subarray(start, end) : null,
+  };
+}
+
+function toMatrix(v: unknown, what: string): Matrix {
+  if (v instanceof Matrix) return v;
+  if (!Array.isArray(v)) throw new TypeError(`${what} must be a Matrix or number[][], got ${describe(v)}`);
+  return Matrix.from(v, what);
+}
+
+function toMatrixRows(v: unknown, what: string): number {
+  if (v instanceof Matrix) return v.rows;
+  if (!Array.isArray(v)) throw new TypeError(`${what} must be a Matrix, number[][], number[] or Int32Array, got ${describe(v)}`);
+  return v.length;
+}
+
+function isVector(v: unknown): boolean {
+  if (v instanceof Int32Array || v instanceof Float32Array || v instanceof Float64Array) return true;
+  return Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number');
+}
+
+function toClassIndexes(values: ArrayLike<number>, units: number, what: string, last: string): Int32Array {
+  const out = values instanceof Int32Array ? values : new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const c = values[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= units)
+      throw new RangeError(
+        `${what}[${i}] is ${describe(c).replace(/^number /, '')}, but class indexes must be integers in [0, ${units - 1}] (${last})`,
+      );
+    out[i] = c;
+  }
+  return out;
+}
+
+function oneHot(classes: Int32Array, units: number): Float32Array {
+  const out = new Float32Array(classes.length * units);
+  for (let i = 0; i < classes.length; i++) out[i * units + classes[i]!] = 1;
+  return out;
+}
+
+/** Throws naming the first NaN/Infinity by row and column. One fast pass when all values are finite. */
+export function checkFinite(data: Float32Array, cols: number, what: string): void {
+  // v * 0 is NaN exactly for NaN and ±Infinity; four sums keep the loop at memory speed.
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n4 = data.length & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    s0 += data[i]! * 0;
+    s1 += data[i + 1]! * 0;
+    s2 += data[i + 2]! * 0;
+    s3 += data[i + 3]! * 0;
+  }
+  for (let i = n4; i < data.length; i++) s0 += data[i]! * 0;
+  if (s0 + s1 + s2 + s3 === 0) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) {
+      const at = cols === 1 ? `[${i}]` : `[${Math.floor(i / cols)}][${i % cols}]`;
+      throw new RangeError(`${what}${at} (row ${Math.floor(i / cols)}, column ${i % cols}) is ${v}; inputs must be finite numbers`);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// The fit loop. Input is validated and converted once; then epochs run natively: all in one call
+// when nothing needs control between epochs, else one call per epoch with the callbacks in between.
+// The engine keys shuffling and dropout by absolute epoch, so both ways give the same weights.
+import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
+import { CallbackList, type CallbackHooks, type FitParams, type Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { ProgressLogger } from '../callbacks/progress.js';
+import { TerminateOnNaN } from '../callbacks/terminate-on-nan.js';
+import { describe } from '../matrix.js';
+import { drawSeed } from '../random.js';
+import type { Compiled } from './compile.js';
+import {
+  classWeightToSampleWeight,
+  sliceData,
+  toInputs,
+  toSampleWeight,
+  toTargets,
+  type Inputs,
+  type Targets,
+  type Weights,
+} from './data.js';
+import type { Sequential } from './sequential.js';
+
+export interface FitOptions {
+  /** Index of the last epoch to run (exclusive), as Keras: epochs - initialEpoch epochs run. Default 1. */
+  epochs?: number;
+  /** Rows per gradient step. Default 32; the row count gives batch gradient descent, 1 stochastic. */
+  batchSize?: number;
+  /** Reshuffle the training rows every epoch. Default true. */
+  shuffle?: boolean;
+  /** Fraction of the rows, taken from the END before shuffling (as Keras), held out for validation. */
+  validationSplit?: number;
+  /** [x, y] or [x, y, sampleWeight]; overrides validationSplit. */
+  validationData?: [Inputs, Targets] | [Inputs, Targets, Weights];
+  /** 0 silent, 1 progress bar (default, as Keras), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: CallbackHooks[];
+  /** Epoch to start at (resuming a run): keys shuffling and dropout, and History's epoch numbers. */
+  initialEpoch?: number;
+  /** Weight per class index ({ 0: 1, 1: 5 }); turned into sample weights. */
+  classWeight?: Record<number, number>;
+  /** One weight per row. */
+  sampleWeight?: Weights;
+}
+
+/** fit rejects with this when the loss turned NaN/Infinity; `history` holds the finite epochs. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    message: string,
+    readonly history: History,
+  ) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+interface Prepared {
+  train: DataSpec;
+  val: DataSpec | null;
+  epochs: number;
+  initialEpoch: number;
+  batchSize: number;
+  shuffle: boolean;
+  verbose: 0 | 1 | 2;
+  callbacks: CallbackHooks[];
+}
+
+export async function runFit(
+  model: Sequential,
+  net: NativeNetwork,
+  compiled: Compiled,
+  x: Inputs,
+  y: Targets,
+  options: FitOptions,
+): Promise<History> {
+  const p = prepare(model, x, y, options);
+  const keys = ['loss', ...compiled.metrics.map((m) => m.name)];
+  if (p.val) keys.push(...keys.map((k) => `val_${k}`));
+  const steps = Math.ceil(p.train.rows / p.batchSize);
+  const params: FitParams = { verbose: p.verbose, epochs: p.epochs, steps };
+  const history = new History();
+  const progress = p.verbose > 0 ? new ProgressLogger(p.verbose as 1 | 2) : null;
+  const list = new CallbackList([...p.callbacks, ...(progress ? [progress] : []), history]);
+  list.setup(model, params);
+  const terminateOnNaN = p.callbacks.some((c) => c instanceof TerminateOnNaN);
+  // Per-epoch calls only when something must run between epochs.
+  const perEpoch =
+    progress !== null || p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
+  const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
+  // Resuming (initialEpoch > 0) continues the last run's shuffle/dropout streams, so it equals an uninterrupted fit.
+  const seed = p.initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
+  model.trainingSeed = seed;
+  const run = (initialEpoch: number, epochs: number): Promise<FitResult> =>
+    net.fit({
+      train: p.train,
+      val: p.val,
+      epochs,
+      initialEpoch,
+      batchSize: p.batchSize,
+      shuffle: p.shuffle,
+      seed,
+      ...(wantsBatches && {
+        onProgress: (_epoch: number, batch: number, batches: number, loss: number) => {
+          // `batch` counts the batches done; Keras's onBatchEnd takes the batch's 0-based index.
+          progress?.progress(batch, batches, loss);
+          list.onBatchEnd(batch - 1, { loss }, () => (model.stopTraining = true));
+        },
+      }),
+    });
+  const logsOf = (r: FitResult, i: number): Logs => {
+    const logs: Logs = {};
+    keys.forEach((k, j) => (logs[k] = r.logs[i * keys.length + j]!));
+    return logs;
+  };
+
+  model.fitting = true;
+  model.stopTraining = false;
+  model.history = history;
+  let nonFinite: FitResult['nonFinite'] = null;
+  try {
+    await list.onTrainBegin();
+    if (!perEpoch && p.epochs > p.initialEpoch) {
+      const r = await run(p.initialEpoch, p.epochs - p.initialEpoch);
+      // Nothing else has epoch hooks in this mode: History records the epochs directly.
+      for (let i = 0; i < r.epochsRun; i++) history.onEpochEnd(p.initialEpoch + i, logsOf(r, i));
+      model.epochsTrained = p.initialEpoch + r.epochsRun;
+      nonFinite = r.nonFinite;
+    } else {
+      for (let epoch = p.initialEpoch; epoch < p.epochs && !model.stopTraining; epoch++) {
+        await list.onEpochBegin(epoch);
+        const r = await run(epoch, 1);
+        nonFinite = r.nonFinite;
+        if (nonFinite || r.epochsRun === 0) break;
+        model.epochsTrained = epoch + 1;
+        await list.onEpochEnd(epoch, logsOf(r, 0));
+      }
+    }
+    if (list.batchError) throw list.batchError;
+    if (nonFinite && terminateOnNaN) {
+      console.log(`Epoch ${nonFinite.epoch + 1}, batch ${nonFinite.batch + 1}: invalid loss, terminating training`);
+      nonFinite = null;
+    }
+    await list.onTrainEnd();
+  } finally {
+    model.fitting = false;
+  }
+  if (nonFinite)
+    throw new NonFiniteLossError(
+      `fit: the loss became NaN or Infinity in epoch ${nonFinite.epoch + 1}, batch ${nonFinite.batch + 1}; training stopped ` +
+        `and the model keeps the weights from the end of the last finite epoch. Lower the learning rate, scale the inputs, ` +
+        `or pass callbacks: [new TerminateOnNaN()] to stop without an error.`,
+      history,
+    );
+  return history;
+}
+
+function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepared {
+  if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
+  const epochs = o.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be an integer >= 0, got ${String(o.epochs)}`);
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
+    throw new RangeError(`fit: initialEpoch must be an integer >= 0, got ${String(o.initialEpoch)}`);
+  const batchSize = o.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`fit: batchSize must be an integer >= 1, got ${String(o.batchSize)}`);
+  const verbose = o.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(o.verbose)}`);
+  const split = o.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1))
+    throw new RangeError(`fit: validationSplit must be in [0, 1), got ${String(o.validationSplit)}`);
+  const callbacks = o.callbacks ?? [];
+  if (!Array.isArray(callbacks)) throw new TypeError(`fit: callbacks must be an array, got ${describe(callbacks)}`);
+  for (const [i, c] of callbacks.entries())
+    if (c === null || typeof c !== 'object') throw new TypeError(`fit: callbacks[${i}] must be a Callback or an object of hooks, got ${describe(c)}`);
+  if (o.classWeight !== undefined && o.sampleWeight !== undefined)
+    throw new Error('fit: pass classWeight or sampleWeight, not both');
+
+  const inputDim = model.inputDim!;
+  const spec = model.targetSpec();
+  const xm = model.networkInputs(x, 'fit: x', true);
+  const ty = toTargets(y, xm.rows, spec, 'fit: y');
+  const sw =
+    o.classWeight !== undefined
+      ? classWeightToSampleWeight(o.classWeight, ty, spec.units, 'fit: classWeight')
+      : toSampleWeight(o.sampleWeight, xm.rows, 'fit: sampleWeight');
+  let train: DataSpec = { x: xm.data, rows: xm.rows, y: ty, sampleWeight: sw };
+  let val: DataSpec | null = null;
+  if (o.validationData !== undefined) {
+    const vd = o.validationData;
+    if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3)
+      throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${describe(vd)}`);
+    const vx = model.networkInputs(vd[0], 'fit: validationData x', true);
+    const vy = toTargets(vd[1], vx.rows, spec, 'fit: validationData y');
+    val = { x: vx.data, rows: vx.rows, y: vy, sampleWeight: toSampleWeight(vd[2], vx.rows, 'fit: validationData sampleWeight') };
+  } else if (split > 0) {
+    // Keras: the last fraction, before shuffling; x, y and sample weights alike.
+    const at = Math.floor(xm.rows * (1 - split));
+    if (at === 0 || at === xm.rows)
+      throw new RangeError(
+        `fit: validationSplit ${split} of ${xm.rows} rows leaves ${at === 0 ? 'no training' : 'no validation'} rows`,
+      );
+    const ycols = ty instanceof Int32Array ? 1 : spec.units;
+    val = sliceData(train, inputDim, ycols, at, xm.rows);
+    train = sliceData(train, inputDim, ycols, 0, at);
+  }
+  return { train, val, epochs, initialEpoch, batchSize, shuffle: o.shuffle ?? true, verbose, callbacks };
+}

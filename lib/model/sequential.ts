@@ -1,0 +1,397 @@
+// Sequential: a stack of layers trained by the native engine (lib/engine/contract.ts). Weights and
+// optimizer state live natively from the first compile/predict/getWeights on; fit runs whole epochs
+// in native code and returns a Keras History.
+import type { NativeNetwork, OptimizerState } from '../engine/contract.js';
+import { Layer, type LayerConfig } from '../layers/layer.js';
+import { layerFromConfig } from '../layers/index.js';
+import { Matrix, describe } from '../matrix.js';
+import { native } from '../native.js';
+import type { Optimizer } from '../optimizers.js';
+import type { History } from '../callbacks/history.js';
+import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
+import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
+import { runFit, type FitOptions } from './fit.js';
+import { summaryTable } from './summary.js';
+import type { Scaler } from '../data/scalers.js';
+import { modelToBytes, saveModel } from '../io/model-file.js';
+
+/** Keras-style model config: `Sequential.fromConfig(model.getConfig())` rebuilds the architecture. */
+export interface SequentialConfig {
+  name: string;
+  layers: LayerConfig[];
+}
+
+export interface EvaluateOptions {
+  /** Rows per batch (memory only: the result is over all rows). Default 32. */
+  batchSize?: number;
+  sampleWeight?: Weights;
+}
+
+/** A named weight array (Keras's `model.weights`): 'dense/kernel', 'dense/bias', ... */
+export interface WeightInfo {
+  name: string;
+  shape: number[];
+  value: Matrix | Float32Array;
+}
+
+export type WeightValue = Matrix | Float32Array | number[][] | number[];
+
+export class Sequential {
+  readonly name: string;
+  private readonly stack: Layer[] = [];
+  private net: NativeNetwork | null = null;
+  private compiled: Compiled | null = null;
+  private compileArgs: CompileArgs | null = null;
+  private stopFlag = false;
+  /** @internal True while fit() runs. */
+  fitting = false;
+  /** The History of the last fit (Keras's `model.history`). */
+  history: History | null = null;
+  /** Epochs trained so far: the initialEpoch that resumes training (saved in model files). */
+  epochsTrained = 0;
+  /** @internal Shuffle/dropout seed of the last fit; a fit with initialEpoch > 0 continues with it. */
+  trainingSeed: number | null = null;
+  private scaler: Scaler | null = null;
+
+  constructor(layers: Layer[] = [], options: { name?: string } = {}) {
+    this.name = options.name ?? 'sequential';
+    for (const l of layers) this.add(l);
+  }
+
+  static fromConfig(config: SequentialConfig): Sequential {
+    if (!config || !Array.isArray(config.layers))
+      throw new TypeError(`Sequential.fromConfig: expected { name, layers: [...] }, got ${describe(config)}`);
+    return new Sequential(config.layers.map(layerFromConfig), { name: config.name });
+  }
+
+  /** Architecture as Keras-style `{ className, config }` per layer (weights not included). */
+  getConfig(): SequentialConfig {
+    return { name: this.name, layers: this.stack.map((l) => l.getConfig()) };
+  }
+
+  /** The compile settings (null before compile), for persistence. */
+  getCompileConfig(): CompileConfig | null {
+    const c = this.compiled;
+    return c && { loss: c.loss, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
+  }
+
+  /**
+   * Attaches a fitted scaler: predict, predictAsync, evaluate and fit pass raw inputs through it,
+   * and save() stores it, so a loaded model takes raw inputs. null detaches it.
+   */
+  setPreprocessing(scaler: Scaler | null): void {
+    if (scaler !== null) {
+      if (typeof scaler?.transform !== 'function' || typeof scaler.toJSON !== 'function')
+        throw new TypeError(`setPreprocessing: expected a fitted StandardScaler or MinMaxScaler (or null), got ${describe(scaler)}`);
+      if (!scaler.fitted) throw new Error('setPreprocessing: the scaler is not fitted; call scaler.fit(xTrain) first');
+      if (this.inputDim !== null && scaler.nFeatures !== this.inputDim)
+        throw new RangeError(`setPreprocessing: the scaler was fitted on ${scaler.nFeatures} columns but the model's input is ${this.inputDim} wide`);
+    }
+    this.scaler = scaler;
+  }
+
+  get preprocessing(): Scaler | null {
+    return this.scaler;
+  }
+
+  /** @internal True while the engine runs an epoch (between epochs, in callbacks, it is false). */
+  get engineBusy(): boolean {
+    return this.net?.training ?? false;
+  }
+
+  /** @internal x checked (see toInputs), then through the attached preprocessing. */
+  networkInputs(x: unknown, what: string, checkValues: boolean): Matrix {
+    const m = toInputs(x, this.inputDim!, what, checkValues);
+    return this.scaler ? this.scaler.transform(m) : m;
+  }
+
+  /** Writes architecture, weights, compile configuration with optimizer state, training position and
+   *  preprocessing to one file, atomically (a temporary file renamed over `path`). See loadModel. */
+  async save(path: string): Promise<void> {
+    await saveModel(this, path);
+  }
+
+  /** The bytes save() would write, for databases and object stores; loadModel(bytes) reads them. */
+  toBuffer(): Uint8Array {
+    return modelToBytes(this);
+  }
+
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new TypeError(`add: expected a layer (Dense, Dropout), got ${describe(layer)}`);
+    if (this.fitting) throw new Error('add: the model is training; add layers before fit');
+    if (this.stack.includes(layer) || layer.owner) throw new Error(`add: layer '${layer.name}' is already in a model`);
+    const stem = layer.defaultName();
+    const taken = new Set(this.stack.map((l) => l.name));
+    let free = stem;
+    for (let i = 1; taken.has(free); i++) free = `${stem}_${i}`;
+    layer.assignName(free); // ignored when the layer was given a name
+    if (taken.has(layer.name)) throw new Error(`add: a layer named '${layer.name}' is already in the model; names must be unique`);
+    const prev = this.stack[this.stack.length - 1];
+    if (prev) {
+      if (prev.built) layer.build(prev.outputDim(prev.inputDim!));
+      else if (layer.inputDim !== null)
+        throw new Error(`add: layer '${layer.name}' has inputDim, but only the first layer may set it`);
+    } else if (layer.inputDim !== null) layer.build(layer.inputDim);
+    // The engine's shape changes: rebuild it with the current weights (and compile again, if compiled).
+    const old = this.net ? this.net.getWeights() : null;
+    this.stack.push(layer);
+    layer.owner = this;
+    if (old) {
+      let k = 0;
+      for (const l of this.stack.slice(0, -1)) l.initial = old.slice(k, (k += l.weightShapes().length));
+      this.net = null;
+      if (this.compileArgs) this.compile(this.compileArgs); // 'accuracy' may resolve differently now
+    }
+  }
+
+  /** The layers, in order (a copy of the list). */
+  get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  /** Input width (the first layer's inputDim), or null. */
+  get inputDim(): number | null {
+    return this.stack[0]?.inputDim ?? null;
+  }
+
+  /** Output width of the last layer, or null while unbuilt. */
+  get outputDim(): number | null {
+    return this.stack[this.stack.length - 1]?.outputShape?.[1] ?? null;
+  }
+
+  get built(): boolean {
+    return this.stack.length > 0 && this.stack[0]!.built;
+  }
+
+  /** The compiled optimizer (null before compile). Setting its learningRate takes effect in training. */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** History keys of the metrics, as compiled: ['loss', ...metric names]. */
+  get metricsNames(): string[] {
+    return this.compiled ? ['loss', ...this.compiled.metrics.map((m) => m.name)] : [];
+  }
+
+  /** Setting true during fit stops training after the current epoch (Keras's stop_training). */
+  get stopTraining(): boolean {
+    return this.stopFlag;
+  }
+  set stopTraining(v: boolean) {
+    this.stopFlag = v;
+    if (v && this.fitting) this.net?.requestStop();
+  }
+
+  countParams(): number {
+    return this.stack.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /** Prints (through `print`, default console.log; null prints nothing) and returns Keras 3's summary table. */
+  summary(print: ((text: string) => void) | null = console.log): string {
+    const text = summaryTable(this.name, this.stack);
+    print?.(text);
+    return text;
+  }
+
+  compile(args: CompileArgs): void {
+    if (this.fitting) throw new Error('compile: the model is training; compile before or after fit');
+    this.checkBuilt('compile');
+    const c = resolveCompile(args, this.outputDim!);
+    const net = this.engine('compile');
+    net.compile(compileSpec(c));
+    this.compiled?.optimizer.attach(null);
+    c.optimizer.attach(net);
+    this.compiled = c;
+    this.compileArgs = { ...args, optimizer: c.optimizer };
+  }
+
+  /** Trains on x, y (see FitOptions); resolves to the History. Rejects on bad input or a NaN loss. */
+  async fit(x: Inputs, y: Targets, options: FitOptions = {}): Promise<History> {
+    if (this.fitting) throw new Error('fit: this model is already training; await the running fit() before starting another');
+    if (!this.compiled) {
+      this.checkBuilt('fit');
+      throw new Error('fit: the model is not compiled; call model.compile({ loss, optimizer, metrics }) first');
+    }
+    return runFit(this, this.engine('fit'), this.compiled, x, y, options);
+  }
+
+  /** [loss, ...metrics] over all rows, in inference mode (no dropout), as compiled. */
+  async evaluate(x: Inputs, y: Targets, options: EvaluateOptions = {}): Promise<number[]> {
+    if (!this.compiled) throw new Error('evaluate: the model is not compiled; call model.compile(...) first');
+    if (this.fitting) throw new Error('evaluate: the model is training; await fit() first');
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`evaluate: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
+    const net = this.engine('evaluate');
+    const m = this.networkInputs(x, 'evaluate: x', true);
+    const targets = toTargets(y, m.rows, this.targetSpec(), 'evaluate: y');
+    const sampleWeight = toSampleWeight(options.sampleWeight, m.rows, 'evaluate: sampleWeight');
+    return Array.from(await net.evaluate({ x: m.data, rows: m.rows, y: targets, sampleWeight }, batchSize));
+  }
+
+  /**
+   * Outputs for x, synchronously (rows x units). During fit it reads the weights at the end of the
+   * last epoch. Inputs are not checked for NaN (NaN in, NaN out).
+   */
+  predict(x: Inputs): Matrix {
+    const m = this.predictInput(x, 'predict');
+    if (m.rows === 0) return new Matrix(0, this.outputDim!);
+    return new Matrix(m.rows, this.outputDim!, this.net!.predict(m.data, m.rows));
+  }
+
+  /** predict on a worker thread: the event loop keeps running (large inputs). */
+  async predictAsync(x: Inputs): Promise<Matrix> {
+    const m = this.predictInput(x, 'predictAsync');
+    if (m.rows === 0) return new Matrix(0, this.outputDim!);
+    return new Matrix(m.rows, this.outputDim!, await this.net!.predictAsync(m.data, m.rows));
+  }
+
+  /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
+  predictClasses(x: Inputs): Int32Array {
+    const p = this.predict(x);
+    const out = new Int32Array(p.rows);
+    const d = p.data;
+    if (p.cols === 1) {
+      for (let i = 0; i < p.rows; i++) out[i] = d[i]! > 0.5 ? 1 : 0;
+      return out;
+    }
+    for (let i = 0, o = 0; i < p.rows; i++, o += p.cols) {
+      let best = 0;
+      for (let j = 1; j < p.cols; j++) if (d[o + j]! > d[o + best]!) best = j;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  private predictInput(x: Inputs, what: string): Matrix {
+    this.engine(what);
+    return this.networkInputs(x, `${what}: x`, false);
+  }
+
+  /**
+   * All weights, Keras's order (a flat list): per Dense layer its kernel (Matrix inputDim x units),
+   * then its bias (Float32Array) unless useBias is false. Copies.
+   */
+  getWeights(): (Matrix | Float32Array)[] {
+    const flat = this.engine('getWeights').getWeights();
+    const shapes = this.stack.flatMap((l) => l.weightShapes());
+    return flat.map((w, i) => asValue(w, shapes[i]!));
+  }
+
+  /** Sets all weights from getWeights()-shaped values (also number[][] / number[]); shapes are checked. */
+  setWeights(weights: readonly WeightValue[]): void {
+    const net = this.engine('setWeights');
+    if (net.training) throw new Error('setWeights: the model is training; set weights before or after fit');
+    const names = this.weightNames();
+    const shapes = this.stack.flatMap((l) => l.weightShapes());
+    if (!Array.isArray(weights) || weights.length !== shapes.length)
+      throw new RangeError(
+        `setWeights: expected ${shapes.length} arrays (${names.join(', ')}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
+      );
+    net.setWeights(shapes.map((s, i) => toWeight(weights[i], s, `setWeights: weights[${i}] (${names[i]})`)));
+  }
+
+  /** Keras's `model.weights`: name, shape and value (a copy) of each weight array. */
+  get weights(): WeightInfo[] {
+    const names = this.weightNames();
+    return this.getWeights().map((value, i) => ({
+      name: names[i]!,
+      shape: value instanceof Matrix ? [value.rows, value.cols] : [value.length],
+      value,
+    }));
+  }
+
+  /** Optimizer slots and step count, for persistence (valid after compile). */
+  getOptimizerState(): OptimizerState {
+    return this.engine('getOptimizerState').getOptimizerState();
+  }
+
+  setOptimizerState(state: OptimizerState): void {
+    this.engine('setOptimizerState').setOptimizerState(state);
+  }
+
+  /** @internal Layer.getWeights. */
+  layerWeights(layer: Layer): (Matrix | Float32Array)[] {
+    const [start, end] = this.weightRange(layer);
+    return this.getWeights().slice(start, end);
+  }
+
+  /** @internal Layer.setWeights. */
+  setLayerWeights(layer: Layer, values: readonly unknown[]): void {
+    const [start, end] = this.weightRange(layer);
+    const all: WeightValue[] = this.getWeights();
+    if (!Array.isArray(values) || values.length !== end - start)
+      throw new RangeError(`setWeights: layer '${layer.name}' has ${end - start} weight arrays, got ${describe(values)}`);
+    all.splice(start, end - start, ...(values as WeightValue[]));
+    this.setWeights(all);
+  }
+
+  /** @internal What fit/evaluate check targets against. */
+  targetSpec() {
+    const last = this.stack[this.stack.length - 1]!;
+    return { units: this.outputDim!, layerName: last.name, loss: this.compiled!.loss };
+  }
+
+  private weightRange(layer: Layer): [number, number] {
+    let start = 0;
+    for (const l of this.stack) {
+      const n = l.weightShapes().length;
+      if (l === layer) return [start, start + n];
+      start += n;
+    }
+    throw new Error(`layer '${layer.name}' is not in model '${this.name}'`);
+  }
+
+  private weightNames(): string[] {
+    return this.stack.flatMap((l) => l.weightShapes().map((s) => `${l.name}/${s.length === 2 ? 'kernel' : 'bias'}`));
+  }
+
+  private checkBuilt(what: string): void {
+    if (this.stack.length === 0) throw new Error(`${what}: the model has no layers; add some with model.add(new Dense(...))`);
+    if (!this.built)
+      throw new Error(
+        `${what}: the model's input width is unknown; give the first layer inputDim, e.g. new Dense(${
+          (this.stack[0] as { units?: number }).units ?? 8
+        }, { inputDim: 4 })`,
+      );
+  }
+
+  /** The native engine, created on first use from the layers and their initial weights. */
+  private engine(what: string): NativeNetwork {
+    if (this.net) return this.net;
+    this.checkBuilt(what);
+    const net = new native.Network(this.stack.map((l) => l.toSpec()));
+    net.setWeights(this.stack.flatMap((l) => l.initial ?? []));
+    for (const l of this.stack) l.initial = null;
+    this.net = net;
+    return net;
+  }
+}
+
+function asValue(w: Float32Array, shape: number[]): Matrix | Float32Array {
+  return shape.length === 2 ? new Matrix(shape[0]!, shape[1]!, w) : w;
+}
+
+function toWeight(v: unknown, shape: number[], what: string): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const want = shape.length === 2 ? `${shape[0]}x${shape[1]}` : `${shape[0]} values`;
+  let out: Float32Array;
+  if (v instanceof Matrix) {
+    if (shape.length !== 2 || v.rows !== shape[0] || v.cols !== shape[1])
+      throw new RangeError(`${what} must be ${want}, got a ${v.rows}x${v.cols} Matrix`);
+    out = v.data;
+  } else if (v instanceof Float32Array) {
+    if (v.length !== size) throw new RangeError(`${what} must be ${want} (${size} values), got ${v.length} values`);
+    out = v;
+  } else if (Array.isArray(v) && shape.length === 2 && v.every(Array.isArray)) {
+    const m = Matrix.from(v as number[][], what);
+    if (m.rows !== shape[0] || m.cols !== shape[1]) throw new RangeError(`${what} must be ${want}, got ${m.rows}x${m.cols}`);
+    out = m.data;
+  } else if (Array.isArray(v) && shape.length === 1 && v.every((e) => typeof e === 'number')) {
+    if (v.length !== size) throw new RangeError(`${what} must be ${want}, got ${v.length} values`);
+    out = Float32Array.from(v as number[]);
+  } else throw new TypeError(`${what} must be ${shape.length === 2 ? 'a Matrix or number[][]' : 'a Float32Array or number[]'} of ${want}, got ${describe(v)}`);
+  for (let i = 0; i < out.length; i++)
+    if (!Number.isFinite(out[i])) throw new RangeError(`${what}: value ${i} is ${out[i]}; weights must be finite`);
+  return out;
+}

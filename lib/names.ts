@@ -1,0 +1,22 @@
+// Resolves user-given names ('binaryCrossentropy', 'MSE', 'leaky_relu') to canonical snake_case
+// identifiers; unknown names throw listing the accepted ones (never a silent default).
+
+/** camelCase / PascalCase / UPPER → snake_case lower. */
+export function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * Looks `name` up in `table` (canonical snake_case keys) after snake-casing it.
+ * `what` names the argument in the error ("compile: loss"); `shown` are the names listed as valid.
+ */
+export function resolveName<T>(name: unknown, table: Readonly<Record<string, T>>, what: string, shown?: readonly string[]): T {
+  if (typeof name === 'string') {
+    const key = snakeCase(name);
+    if (Object.prototype.hasOwnProperty.call(table, key)) return table[key]!;
+  }
+  const valid = (shown ?? Object.keys(table)).map((n) => `'${n}'`).join(', ');
+  if (name === undefined || name === null) throw new Error(`${what} is required; valid names are ${valid}`);
+  const got = typeof name === 'string' ? `'${name}'` : String(name);
+  throw new Error(`${what}: unknown name ${got}; valid names are ${valid}`);
+}
