@@ -8,6 +8,7 @@
 
 #include "core/engine/network.h"
 #include "core/engine/rng.h"
+#include "core/thread_pool.h"
 
 namespace myelin::engine {
 namespace {
@@ -23,8 +24,18 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
     }
     return;
   }
-  for (int i = 0; i < rows; ++i)
-    std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+  auto copy = [&](int begin, int end) {
+    for (int i = begin; i < end; ++i)
+      std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+  };
+  // Random rows come from DRAM: several threads keep more loads in flight.
+  const int threads = num_threads();
+  if (threads < 2 || static_cast<size_t>(rows) * cols < 65536) {
+    copy(0, rows);
+    return;
+  }
+  const int per = (rows + threads - 1) / threads;
+  parallel_for(threads, [&](int t) { copy(t * per, std::min(rows, (t + 1) * per)); });
 }
 
 }  // namespace
