@@ -70,7 +70,11 @@ class Network {
   FitOutcome fit(const FitOptions& o);
 
   bool training() const { return training_.load(); }
-  void set_training(bool t) { training_.store(t); }
+  // Starting a fit also clears any earlier stop request, so one made right after queuing counts.
+  void set_training(bool t) {
+    if (t) stop_.store(false);
+    training_.store(t);
+  }
   void request_stop() { stop_.store(true); }
 
  private:

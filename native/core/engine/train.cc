@@ -24,18 +24,25 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
     }
     return;
   }
-  auto copy = [&](int begin, int end) {
-    for (int i = begin; i < end; ++i)
-      std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+  struct Job {
+    float* dst;
+    const float* src;
+    const int32_t* idx;
+    int rows, cols, per;
+    void copy(int begin, int end) const {
+      for (int i = begin; i < end; ++i)
+        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+    }
   };
   // Random rows come from DRAM: several threads keep more loads in flight.
   const int threads = num_threads();
+  Job job{dst, src, idx, rows, cols, (rows + threads - 1) / threads};
   if (threads < 2 || static_cast<size_t>(rows) * cols < 65536) {
-    copy(0, rows);
+    job.copy(0, rows);
     return;
   }
-  const int per = (rows + threads - 1) / threads;
-  parallel_for(threads, [&](int t) { copy(t * per, std::min(rows, (t + 1) * per)); });
+  // One pointer of capture: std::function stores it inline, so no allocation per batch.
+  parallel_for(threads, [&job](int t) { job.copy(t * job.per, std::min(job.rows, (t + 1) * job.per)); });
 }
 
 }  // namespace
@@ -97,7 +104,6 @@ double Network::gradients(const Data& d, const std::vector<float*>& grads) const
 
 FitOutcome Network::fit(const FitOptions& o) {
   if (!compiled_) throw std::logic_error("fit before compile");
-  stop_.store(false);
   FitOutcome out;
   const Data& d = o.train;
   const int n = d.rows, in = input_dim(), od = output_dim();
