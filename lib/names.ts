@@ -16,6 +16,7 @@ export function resolveName<T>(name: unknown, table: Readonly<Record<string, T>>
     if (Object.prototype.hasOwnProperty.call(table, key)) return table[key]!;
   }
   const valid = (shown ?? Object.keys(table)).map((n) => `'${n}'`).join(', ');
+  if (name === undefined || name === null) throw new Error(`${what} is required; valid names are ${valid}`);
   const got = typeof name === 'string' ? `'${name}'` : String(name);
   throw new Error(`${what}: unknown name ${got}; valid names are ${valid}`);
 }

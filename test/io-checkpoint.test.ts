@@ -57,6 +57,21 @@ describe('ModelCheckpoint', () => {
     expect(new ModelCheckpoint({ filepath: 'a' }).mode).toBe('min');
   });
 
+  it('a checkpoint taken mid-run resumes to the same weights as the uninterrupted run (crash recovery)', async () => {
+    const dir = tmp();
+    setSeed(24);
+    const a = problem();
+    await a.m.fit(a.x, a.y, { epochs: 8, batchSize: 8, verbose: 0 });
+    setSeed(24);
+    const b = problem();
+    await b.m.fit(b.x, b.y, { epochs: 8, batchSize: 8, verbose: 0, callbacks: [new ModelCheckpoint({ filepath: join(dir, 'e{epoch}.myelin') })] });
+    const restored = await loadModel(join(dir, 'e5.myelin')); // as if the process died after epoch 5
+    expect(restored.epochsTrained).toBe(5);
+    await restored.fit(b.x, b.y, { epochs: 8, initialEpoch: restored.epochsTrained, batchSize: 8, verbose: 0 });
+    expect(restored.predict(a.x).data).toEqual(a.m.predict(a.x).data);
+    expect(restored.getOptimizerState()).toEqual(a.m.getOptimizerState());
+  });
+
   it('clear errors: a monitor that is not logged, an unknown placeholder, a bad spec', async () => {
     setSeed(23);
     const { x, y, m } = problem();

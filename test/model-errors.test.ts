@@ -60,6 +60,7 @@ describe('bad input', () => {
     expect(() => m.compile({ loss: 'hinge', optimizer: 'sgd' })).toThrow(
       "compile: loss: unknown name 'hinge'; valid names are 'mean_squared_error', 'mean_absolute_error', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mse', 'mae'",
     );
+    expect(() => m.compile({} as { loss: string })).toThrow("compile: loss is required; valid names are 'mean_squared_error'");
     expect(() => m.compile({ loss: 'mse', optimizer: 'nadam' })).toThrow(
       "compile: optimizer: unknown name 'nadam'; valid names are 'sgd', 'adam', 'rmsprop', 'adagrad'",
     );

@@ -150,6 +150,15 @@ describe('fit', () => {
     expect(h.epoch).toEqual([...Array(h.epoch.length).keys()]);
   });
 
+  it('an error thrown in onBatchEnd stops training and rejects fit with it', async () => {
+    const { x, y } = data(4096, 64, 11);
+    const m = new Sequential([new Dense(256, { inputDim: 64, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+    m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.01) });
+    const boom = new Error('boom');
+    await expect(m.fit(x, y, { epochs: 1000, verbose: 0, callbacks: [{ onBatchEnd: async () => Promise.reject(boom) }] })).rejects.toBe(boom);
+    expect((await m.fit(x, y, { epochs: 1, verbose: 0 })).epoch).toEqual([0]);
+  });
+
   it('a second concurrent fit rejects clearly and the first completes', async () => {
     const { x, y } = data(256, 8, 7);
     const m = mlp(8, 2);

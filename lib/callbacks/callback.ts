@@ -75,8 +75,22 @@ export class CallbackList {
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     for (const c of this.callbacks) await c.onEpochEnd?.(epoch, logs);
   }
-  /** Not awaited: it runs while the engine trains. */
-  onBatchEnd(batch: number, logs: Logs): void {
-    for (const c of this.callbacks) void c.onBatchEnd?.(batch, logs);
+  /** The first error an onBatchEnd hook threw or rejected with (fit rethrows it after the epoch). */
+  batchError: unknown = null;
+
+  /** Not awaited: it runs while the engine trains. An error stops training after the epoch. */
+  onBatchEnd(batch: number, logs: Logs, stop: () => void): void {
+    const fail = (err: unknown) => {
+      this.batchError ??= err;
+      stop();
+    };
+    for (const c of this.callbacks) {
+      try {
+        const r = c.onBatchEnd?.(batch, logs);
+        if (r instanceof Promise) r.catch(fail);
+      } catch (err) {
+        fail(err);
+      }
+    }
   }
 }

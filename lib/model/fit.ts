@@ -103,7 +103,7 @@ export async function runFit(
         onProgress: (_epoch: number, batch: number, batches: number, loss: number) => {
           // `batch` counts the batches done; Keras's onBatchEnd takes the batch's 0-based index.
           progress?.progress(batch, batches, loss);
-          list.onBatchEnd(batch - 1, { loss });
+          list.onBatchEnd(batch - 1, { loss }, () => (model.stopTraining = true));
         },
       }),
     });
@@ -135,6 +135,7 @@ export async function runFit(
         await list.onEpochEnd(epoch, logsOf(r, 0));
       }
     }
+    if (list.batchError) throw list.batchError;
     if (nonFinite && terminateOnNaN) {
       console.log(`Epoch ${nonFinite.epoch + 1}, batch ${nonFinite.batch + 1}: invalid loss, terminating training`);
       nonFinite = null;
