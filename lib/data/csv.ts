@@ -52,7 +52,13 @@ export class CsvError extends Error {
   }
 }
 
+/** Options that name a target that must be there: the result has `y`. */
+export type ReadCsvWithTarget = ReadCsvOptions & { target: string | number; requireTarget?: true };
+export type CsvDataWithTarget = CsvData & { y: Float32Array | Int32Array; targetName: string };
+
 /** Streams the file in 1 MiB chunks; memory is the output arrays plus one chunk. */
+export async function readCsv(path: string, options: ReadCsvWithTarget): Promise<CsvDataWithTarget>;
+export async function readCsv(path: string, options?: ReadCsvOptions): Promise<CsvData>;
 export async function readCsv(path: string, options: ReadCsvOptions = {}): Promise<CsvData> {
   const reader = new CsvReader(path, options);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -67,6 +73,8 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
 }
 
 /** The same as readCsv for text or bytes already in memory; `name` appears in error messages. */
+export function parseCsv(text: string | Uint8Array, options: ReadCsvWithTarget, name?: string): CsvDataWithTarget;
+export function parseCsv(text: string | Uint8Array, options?: ReadCsvOptions, name?: string): CsvData;
 export function parseCsv(text: string | Uint8Array, options: ReadCsvOptions = {}, name = '<csv text>'): CsvData {
   const reader = new CsvReader(name, options);
   reader.push(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
