@@ -118,5 +118,6 @@ describe('readCsv', () => {
     expect(d.y![3]).toBe(1);
     expect(d.y![4]).toBe(0);
     await expect(readCsv(join(dir, 'missing.csv'))).rejects.toThrow(/cannot read .*missing\.csv: ENOENT/);
+    await expect(readCsv(dir)).rejects.toThrow(/cannot read .*: EISDIR/);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,14 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(p, Buffer.from('second version'));
     expect(readFileSync(p, 'utf8')).toBe('second version');
     expect(readdirSync(d)).toEqual(['model.myelin']);
+  });
+
+  it('keeps the permissions of the file it replaces', async () => {
+    const p = join(dir(), 'private.myelin');
+    writeFileSync(p, 'x');
+    chmodSync(p, 0o600);
+    await writeFileAtomic(p, Buffer.from('new'));
+    expect(statSync(p).mode & 0o777).toBe(0o600);
   });
 
   it('a failure half-way leaves the previous file intact and removes the partial temporary file', async () => {

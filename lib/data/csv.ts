@@ -65,9 +65,10 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
   try {
     for await (const chunk of stream) reader.push(chunk as Buffer);
   } catch (e) {
-    if (e instanceof CsvError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    throw new CsvError(`readCsv: cannot read ${path}: ${err.message}`, path);
+    // File-system errors get the path; parse errors (CsvError) already name it.
+    if (typeof (e as NodeJS.ErrnoException)?.syscall === 'string')
+      throw new CsvError(`readCsv: cannot read ${path}: ${(e as Error).message}`, path);
+    throw e;
   }
   return reader.finish();
 }

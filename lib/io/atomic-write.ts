@@ -1,7 +1,7 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Tests only: fault injection between chunks, and the chunk size. */
@@ -15,9 +15,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   const dir = dirname(target);
   // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Replacing a file keeps its permissions (a 0600 model stays private).
+  const mode = await stat(target).then((s) => s.mode & 0o7777, () => 0o666);
   let fh;
   try {
-    fh = await open(temp, 'wx');
+    fh = await open(temp, 'wx', mode);
   } catch (e) {
     throw new Error(`cannot write ${path}: cannot create a temporary file in ${dir}: ${(e as Error).message}`, { cause: e });
   }
