@@ -188,6 +188,8 @@ describe('loadModel rejects what it cannot trust', () => {
 
   it('unknown layer class, bad shapes, missing or extra tensors, bad compile, optimizer and preprocessing', async () => {
     await reject(editJson(good, (h) => (h.model.layers[0].className = 'Conv2D')), /the architecture is invalid: .*unknown className "Conv2D"/);
+    await reject(editJson(good, (h) => (h.model.layers[2].config.units = 1e9)), /the architecture needs at least 9000000032 weights but the file holds \d+ values/);
+    await reject(editJson(good, (h) => (h.model.layers[0].config.inputDim = -3)), /layer 0 has an invalid inputDim -3/);
     await reject(editJson(good, (h) => (h.kind = 'something-else')), /describes "something-else", not a Sequential model/);
     await reject(editJson(good, (h) => (h.model.layers[2].config.units = 4)), /"out\/kernel" has shape \[8,3\] but the architecture needs \[8,4\]/);
     await reject(editJson(good, (h) => (h.tensors[1].name = 'dense/bias_x')), /lack "dense\/bias"|belongs to nothing/);

@@ -114,6 +114,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   };
   const meta = raw as Partial<ModelFileMeta>;
   if (meta.kind !== KIND) fail(`the header describes ${JSON.stringify(meta.kind)}, not a Sequential model (${KIND})`);
+  checkArchitectureSize(meta.model, tensors, fail);
   const model = attempt('the architecture is invalid', () => Sequential.fromConfig(meta.model as SequentialConfig));
   if (!model.built) fail('the architecture has no input width (first layer inputDim)');
 
@@ -155,4 +156,29 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
     attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
   }
   return model;
+}
+
+/**
+ * Building layers allocates their weights, so before building, the Dense sizes the header claims must
+ * fit in the values the file really holds: a forged header cannot make loadModel allocate gigabytes.
+ */
+function checkArchitectureSize(model: unknown, tensors: Tensor[], fail: (problem: string) => never): void {
+  const layers = (model as { layers?: unknown } | null)?.layers;
+  if (!Array.isArray(layers)) return; // Sequential.fromConfig reports the shape of the mistake
+  const held = tensors.reduce((n, t) => n + t.data.length, 0);
+  let need = 0;
+  let width: number | null = null;
+  layers.forEach((layer, i) => {
+    const c = (layer as { config?: Record<string, unknown> } | null)?.config;
+    if (!c || typeof c !== 'object') return;
+    const inputDim = c['inputDim'] ?? width;
+    for (const [key, v] of [['inputDim', inputDim], ['units', c['units']]] as const)
+      if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && (v as number) > 0))
+        fail(`layer ${i} has an invalid ${key} ${JSON.stringify(v)}`);
+    if (typeof c['units'] === 'number') {
+      if (typeof inputDim === 'number') need += inputDim * c['units'] + (c['useBias'] === false ? 0 : c['units']);
+      width = c['units'];
+    } else if (typeof inputDim === 'number') width = inputDim;
+    if (need > held) fail(`the architecture needs at least ${need} weights but the file holds ${held} values`);
+  });
 }
