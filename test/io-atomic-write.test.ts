@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,15 @@ describe('writeFileAtomic', () => {
     chmodSync(p, 0o600);
     await writeFileAtomic(p, Buffer.from('new'));
     expect(statSync(p).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes through a symlink to the file it points to', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'v1.myelin'), 'old');
+    symlinkSync('v1.myelin', join(d, 'current.myelin'));
+    await writeFileAtomic(join(d, 'current.myelin'), Buffer.from('new'));
+    expect(lstatSync(join(d, 'current.myelin')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'v1.myelin'), 'utf8')).toBe('new');
   });
 
   it('a failure half-way leaves the previous file intact and removes the partial temporary file', async () => {

@@ -1,6 +1,6 @@
 // readCsv: a delimited text file into a float32 feature Matrix and a target, streamed in chunks.
 import { createReadStream } from 'node:fs';
-import { Matrix } from '../matrix.js';
+import { Matrix, describe } from '../matrix.js';
 import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
 
 export interface ReadCsvOptions {
@@ -56,18 +56,32 @@ export class CsvError extends Error {
 export type ReadCsvWithTarget = ReadCsvOptions & { target: string | number; requireTarget?: true };
 export type CsvDataWithTarget = CsvData & { y: Float32Array | Int32Array; targetName: string };
 
-/** Streams the file in 1 MiB chunks; memory is the output arrays plus one chunk. */
-export async function readCsv(path: string, options: ReadCsvWithTarget): Promise<CsvDataWithTarget>;
-export async function readCsv(path: string, options?: ReadCsvOptions): Promise<CsvData>;
-export async function readCsv(path: string, options: ReadCsvOptions = {}): Promise<CsvData> {
-  const reader = new CsvReader(path, options);
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+/** Where readCsv reads from: a path, or any stream of byte chunks (a Readable, a fetch body, …). */
+export type CsvSource = string | AsyncIterable<Uint8Array>;
+
+/**
+ * Streams the file in 1 MiB chunks (or consumes the given stream); memory is the output arrays plus
+ * one chunk. A stream is named "<stream>" in errors.
+ */
+export async function readCsv(source: CsvSource, options: ReadCsvWithTarget): Promise<CsvDataWithTarget>;
+export async function readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<CsvData>;
+export async function readCsv(source: CsvSource, options: ReadCsvOptions = {}): Promise<CsvData> {
+  const isPath = typeof source === 'string';
+  if (!isPath && typeof (source as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] !== 'function')
+    throw new TypeError(`readCsv: expected a path or an async iterable of byte chunks, got ${describe(source)}`);
+  const name = isPath ? source : '<stream>';
+  const reader = new CsvReader(name, options);
+  const chunks = isPath ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   try {
-    for await (const chunk of stream) reader.push(chunk as Buffer);
+    for await (const chunk of chunks) {
+      if (!(chunk instanceof Uint8Array))
+        throw new TypeError(`readCsv: the stream must yield bytes (Uint8Array/Buffer), got ${describe(chunk)}; do not set an encoding`);
+      reader.push(chunk);
+    }
   } catch (e) {
     // File-system errors get the path; parse errors (CsvError) already name it.
     if (typeof (e as NodeJS.ErrnoException)?.syscall === 'string')
-      throw new CsvError(`readCsv: cannot read ${path}: ${(e as Error).message}`, path);
+      throw new CsvError(`readCsv: cannot read ${name}: ${(e as Error).message}`, name);
     throw e;
   }
   return reader.finish();

@@ -11,4 +11,4 @@ export {
   type TrainValTestOptions,
   type TrainValTestSplit,
 } from './split.js';
-export { readCsv, parseCsv, CsvError, type CsvData, type CsvDataWithTarget, type ReadCsvOptions, type ReadCsvWithTarget } from './csv.js';
+export { readCsv, parseCsv, CsvError, type CsvData, type CsvDataWithTarget, type CsvSource, type ReadCsvOptions, type ReadCsvWithTarget } from './csv.js';

@@ -1,7 +1,7 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Tests only: fault injection between chunks, and the chunk size. */
@@ -11,7 +11,8 @@ export const atomicWriteTestHooks: {
 } = { chunkBytes: 4 << 20, afterChunk: null };
 
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const target = resolve(path);
+  // Through a symlink, replace the file it points to, not the link.
+  const target = await realpath(resolve(path)).catch(() => resolve(path));
   const dir = dirname(target);
   // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

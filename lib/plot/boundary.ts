@@ -50,7 +50,7 @@ export function plotDecisionBoundary(model: Predictor, x: Matrix | number[][], y
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    return xm.rows ? niceDomain(lo, hi) : [0, 1];
+    return xm.rows ? niceDomain(lo, hi, 6) : [0, 1];
   };
   const xr = options.xRange ?? range(0);
   const yr = options.yRange ?? range(1);

@@ -1,0 +1,81 @@
+// Argument parsing with node:util parseArgs, and checked conversions whose errors name the option.
+import { parseArgs } from 'node:util';
+import type { Command, OptionSpec, ParsedArgs } from './command.js';
+import { UsageError } from './errors.js';
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+  json: { type: 'boolean', description: 'print the result as one JSON document on stdout (progress goes nowhere)' },
+  quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
+};
+
+export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [name, spec] of Object.entries({ ...COMMON_OPTIONS, ...cmd.options })) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (e) {
+    // parseArgs's messages are long and mention internals; keep the part that names the option.
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*?)'.*$/s, "unknown option '$1'");
+    throw new UsageError(msg, cmd.name);
+  }
+}
+
+export class ArgReader {
+  constructor(private readonly args: ParsedArgs, private readonly command: string) {}
+
+  private fail(message: string): never {
+    throw new UsageError(message, this.command);
+  }
+
+  string(name: string): string | undefined {
+    const v = this.args.values[name];
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  flag(name: string): boolean {
+    return this.args.values[name] === true;
+  }
+
+  /** A number option; `check` states the allowed range in the error message. */
+  number(name: string, check?: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean }): number | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const v = Number(raw);
+    const c = check ?? {};
+    const range =
+      (c.integer ? 'an integer' : 'a number') +
+      (c.min !== undefined ? (c.exclusiveMin ? ` > ${c.min}` : ` >= ${c.min}`) : '') +
+      (c.max !== undefined ? `${c.min !== undefined ? ' and' : ''} <= ${c.max}` : '');
+    if (raw.trim() === '' || !Number.isFinite(v) || (c.integer && !Number.isInteger(v)) || (c.min !== undefined && (c.exclusiveMin ? v <= c.min : v < c.min)) || (c.max !== undefined && v > c.max))
+      this.fail(`--${name} must be ${range}, got "${raw}"`);
+    return v;
+  }
+
+  choice<T extends string>(name: string, choices: readonly T[]): T | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (!(choices as readonly string[]).includes(raw)) this.fail(`--${name} must be one of ${choices.join(', ')}; got "${raw}"`);
+    return raw as T;
+  }
+
+  /** Comma-separated positive integers, e.g. --layers 16,8 (an empty string means none). */
+  intList(name: string): number[] | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (raw.trim() === '' || raw.trim() === 'none') return [];
+    const parts = raw.split(',').map((s) => s.trim());
+    const out = parts.map(Number);
+    if (out.some((v, i) => parts[i] === '' || !Number.isInteger(v) || v < 1)) this.fail(`--${name} must be comma-separated positive integers like 16,8; got "${raw}"`);
+    return out;
+  }
+
+  positionals(names: string[]): string[] {
+    const p = this.args.positionals;
+    if (p.length < names.length) this.fail(`missing ${names.slice(p.length).join(' and ')}`);
+    if (p.length > names.length) this.fail(`unexpected argument "${p[names.length]}"`);
+    return p;
+  }
+}

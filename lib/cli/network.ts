@@ -1,0 +1,43 @@
+// The network `myelin train` builds: hidden Dense layers, then the output layer and loss the task needs.
+import { Adagrad, Adam, Dense, RMSprop, SGD, Sequential } from '../index.js';
+import type { Task } from './task.js';
+
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Learning rates when --lr is not given: Keras's defaults, except SGD's, which is slow for unseen data at 0.01. */
+export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001 };
+
+export interface NetworkOptions {
+  inputDim: number;
+  hidden: number[];
+  activation: string;
+  task: Task;
+  classes: number;
+  loss?: string;
+  optimizer: OptimizerName;
+  lr?: number;
+  momentum?: number;
+}
+
+export function outputSetup(task: Task, classes: number): { units: number; activation: string; loss: string; metrics: string[] } {
+  if (task === 'regression') return { units: 1, activation: 'linear', loss: 'mean_squared_error', metrics: ['mae'] };
+  if (classes === 2) return { units: 1, activation: 'sigmoid', loss: 'binary_crossentropy', metrics: ['accuracy'] };
+  return { units: classes, activation: 'softmax', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] };
+}
+
+export function buildNetwork(o: NetworkOptions): Sequential {
+  const head = outputSetup(o.task, o.classes);
+  const model = new Sequential();
+  let inputDim: number | undefined = o.inputDim;
+  for (const units of o.hidden) {
+    model.add(new Dense(units, { inputDim, activation: o.activation }));
+    inputDim = undefined;
+  }
+  model.add(new Dense(head.units, { inputDim, activation: head.activation }));
+  const lr = o.lr ?? DEFAULT_LR[o.optimizer];
+  const optimizer =
+    o.optimizer === 'sgd' ? new SGD(lr, o.momentum ?? 0) : o.optimizer === 'adam' ? new Adam({ learningRate: lr }) : o.optimizer === 'rmsprop' ? new RMSprop({ learningRate: lr }) : new Adagrad({ learningRate: lr });
+  model.compile({ loss: o.loss ?? head.loss, optimizer, metrics: head.metrics });
+  return model;
+}

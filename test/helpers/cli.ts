@@ -1,0 +1,25 @@
+// Runs the built `myelin` command in a child process, as a user's shell would.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BIN = resolve(ROOT, 'dist/cli/main.js');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function myelin(args: string[], cwd = ROOT): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MYELIN_DEBUG: '' }, timeout: 120_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The stderr of a failed command is a single line without a stack trace. */
+export function oneLine(r: Run): string {
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  if (lines.length !== 1 || /^\s+at /m.test(r.stderr)) throw new Error(`expected one error line, got:\n${r.stderr}`);
+  return lines[0]!;
+}
