@@ -37,6 +37,13 @@ describe('summaryPlot', () => {
     expect(svg).not.toContain('<circle');
   });
 
+  it('draws grey points and no colour bar without feature values', () => {
+    const { phi } = values();
+    const svg = summaryPlot(phi, null, { plotType: 'beeswarm' });
+    expect(svg.match(/fill="#777"/g)).toHaveLength(24);
+    expect(svg).not.toContain('Feature value');
+  });
+
   it('writes a PNG', () => {
     const { phi, x } = values();
     const file = join(mkdtempSync(join(tmpdir(), 'myelin-summary-')), 'summary.png');

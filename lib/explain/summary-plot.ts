@@ -177,6 +177,7 @@ function beeswarm(body: string[], phi: Matrix, x: Matrix | null, names: string[]
     }
     body.push(el('g', { class: 'feature', 'data-feature': names[j]! }, dots));
   });
+  if (!x) return PANEL_W + 10;
   // Colour bar: feature value, low at the bottom, high at the top.
   const cbx = left + PANEL_W + 14;
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => el('stop', { offset: `${t * 100}%`, 'stop-color': color(1 - t) }));
