@@ -76,6 +76,11 @@ class Network {
     training_.store(t);
   }
   void request_stop() { stop_.store(true); }
+  // The owner is going away (environment teardown): a running fit returns at the next batch.
+  void abort() {
+    abort_.store(true);
+    stop_.store(true);
+  }
 
  private:
   enum class Mode { Train, GradsOnly };
@@ -113,7 +118,7 @@ class Network {
   bool compiled_ = false;
   bool fused_output_ = false;  // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
   std::atomic<float> lr_{0.01f};
-  std::atomic<bool> training_{false}, stop_{false};
+  std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
 };
 

@@ -162,6 +162,10 @@ FitOutcome Network::fit(const FitOptions& o) {
         return out;
       }
       loss_sum += batch_loss * r;
+      if (abort_.load(std::memory_order_relaxed)) {
+        out.stopped = true;
+        return out;
+      }
       if (o.on_progress) {
         const Clock::time_point now = Clock::now();
         if (now - last_progress >= progress_every) {
