@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../lib/datasets/random.js';
+import { seededRandom } from '../lib/data/random.js';
 import { ROOT, myelin } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-train-'));
@@ -13,7 +13,7 @@ const path = (f: string) => join(dir, f);
 
 /** Three Gaussian blobs in 3-D named by colour, a constant column, and quoting in one label. */
 function blobsCsv(n: number, seed: number): string {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const centres: Record<string, number[]> = { red: [0, 0, 0], green: [4, 0, 2], 'blue, dark': [0, 4, -2] };
   const names = Object.keys(centres);
@@ -27,7 +27,7 @@ function blobsCsv(n: number, seed: number): string {
 }
 
 function regressionCsv(n: number, seed: number): string {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   let s = 'size,rooms,age,price\n';
   for (let i = 0; i < n; i++) {
     const size = 40 + r() * 160;

@@ -30,6 +30,7 @@ describe('datasets.linear', () => {
   it('rejects a bad count', () => {
     expect(() => datasets.linear(0)).toThrow(/datasets\.linear\(n\): n must be a positive integer, got 0/);
     expect(() => datasets.circle(2.5)).toThrow(/got 2\.5/);
+    expect(() => datasets.linear(5, { seed: -1 })).toThrow(/seed must be a non-negative integer, got -1/);
   });
 });
 

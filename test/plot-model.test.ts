@@ -82,3 +82,15 @@ describe('plotDecisionBoundary', () => {
     expect(() => plotDecisionBoundary(circleModel, new Matrix(4, 2), [0, 1])).toThrow(/y has 2 labels for 4 rows/);
   });
 });
+
+describe('plotModel with Dropout', () => {
+  it('joins a Dropout layer to its input unit by unit', () => {
+    const withDropout = [
+      { name: 'hidden', type: 'Dense', inputShape: [null, 2], outputShape: [null, 3], activation: 'relu', params: 9 },
+      { name: 'dropout', type: 'Dropout', inputShape: [null, 3], outputShape: [null, 3], params: 0 },
+      { name: 'out', type: 'Dense', inputShape: [null, 3], outputShape: [null, 1], activation: 'sigmoid', params: 4 },
+    ];
+    const els = parseXml(plotModel({ layers: withDropout }, { style: 'neurons' }));
+    expect(byClass(els, 'weight')).toHaveLength(2 * 3 + 3 + 3 * 1);
+  });
+});

@@ -14,6 +14,13 @@ export interface GeneratorOptions {
   seed?: number;
 }
 
+/** The generators' seed: 42 unless given (the same points every run), a non-negative integer. */
+export function checkSeed(seed: number | undefined): number {
+  if (seed === undefined) return 42;
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`datasets: seed must be a non-negative integer, got ${seed}`);
+  return seed;
+}
+
 export function checkCount(n: number, fn: string): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`datasets.${fn}(n): n must be a positive integer, got ${n}`);
 }

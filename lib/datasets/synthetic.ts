@@ -1,7 +1,7 @@
 // The course's two generated problems: one a straight line separates, one it cannot.
 import { Matrix } from '../matrix.js';
-import { checkCount, type Dataset, type GeneratorOptions } from './dataset.js';
-import { mulberry32 } from './random.js';
+import { checkCount, checkSeed, type Dataset, type GeneratorOptions } from './dataset.js';
+import { seededRandom } from '../data/random.js';
 
 /**
  * n points uniform in [0, 100]²; class 1 where x + y ≥ 100, class 0 where x + y < 100 — the boundary a
@@ -9,7 +9,7 @@ import { mulberry32 } from './random.js';
  */
 export function linear(n: number, options: GeneratorOptions = {}): Dataset {
   checkCount(n, 'linear');
-  const rand = mulberry32(options.seed ?? 42);
+  const rand = seededRandom(checkSeed(options.seed));
   const x = new Matrix(n, 2);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -29,7 +29,7 @@ export function linear(n: number, options: GeneratorOptions = {}): Dataset {
  */
 export function circle(n: number, options: GeneratorOptions = {}): Dataset {
   checkCount(n, 'circle');
-  const rand = mulberry32(options.seed ?? 42);
+  const rand = seededRandom(checkSeed(options.seed));
   const x = new Matrix(n, 2);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {

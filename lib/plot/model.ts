@@ -114,7 +114,7 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
   const units = layers.map((l) => Number(l.outputShape[l.outputShape.length - 1] ?? 1));
   // Wide layers show their first and last units with a gap marked "⋮", so the picture stays readable.
   const shown = units.map((u) => (u <= MAX_DRAWN ? Array.from({ length: u }, (_, i) => i) : [0, 1, 2, 3, -1, u - 4, u - 3, u - 2, u - 1]));
-  const colW = 150;
+  const colW = Math.max(150, ...layers.map((l) => textWidth(l.name, 12) * 1.1 + 24));
   const rowH = 34;
   const maxRows = Math.max(...shown.map((s) => s.length));
   const top = o.title ? 54 : 24;
@@ -126,7 +126,8 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
   for (let c = 1; c < layers.length; c++)
     for (const [a, ia] of pos[c - 1]!.map((p, i) => [p, i] as const))
       for (const [b, ib] of pos[c]!.map((p, i) => [p, i] as const))
-        if (shown[c - 1]![ia]! >= 0 && shown[c]![ib]! >= 0) body.push(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: '#9aa', 'stroke-width': 0.7, class: 'weight' }));
+        // Dropout passes each unit straight through: one line per unit, not every pair.
+        if (shown[c - 1]![ia]! >= 0 && shown[c]![ib]! >= 0 && (layers[c]!.type !== 'Dropout' || shown[c - 1]![ia] === shown[c]![ib])) body.push(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: '#9aa', 'stroke-width': 0.7, class: 'weight' }));
   layers.forEach((l, c) => {
     const fill = c === 0 ? '#66bb6a' : c === layers.length - 1 ? '#ef6c00' : '#42a5f5';
     pos[c]!.forEach((p, r) => {
@@ -135,6 +136,10 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
     });
     const by = top + maxRows * rowH + 16;
     body.push(text(p0(c), by, c === 0 ? 'input' : l.name, { anchor: 'middle', baseline: 'hanging', size: 12, weight: 'bold' }));
+    if (l.type === 'Dropout') {
+      body.push(text(p0(c), by + 18, 'drops units in training', { anchor: 'middle', baseline: 'hanging', size: 11, fill: '#444' }));
+      return;
+    }
     const detail = c === 0 ? `${units[c]} features` : `${units[c]} unit${units[c] === 1 ? '' : 's'}${l.activation ? ' · ' + l.activation : ''}`;
     body.push(text(p0(c), by + 18, detail, { anchor: 'middle', baseline: 'hanging', size: 11, fill: '#444' }));
   });

@@ -187,11 +187,11 @@ function drawTrainingPictures(model: Sequential, history: Parameters<typeof plot
     files.push(f);
     return f;
   };
-  plotHistory(history, { toFile: file('history') });
+  plotHistory(history, { toFile: file('history'), title: 'Training history' });
   plotModel(model, { toFile: file('model'), showShapes: true });
-  if (cm) plotConfusionMatrix(cm, { toFile: file('confusion-matrix'), labels: classNames });
+  if (cm) plotConfusionMatrix(cm, { toFile: file('confusion-matrix'), labels: classNames, title: 'Held-out rows' });
   if (cm && featureNames.length === 2)
-    plotDecisionBoundary({ predict: (g: Matrix) => model.predict(scaler.transform(g)) }, x, y, { toFile: file('decision-boundary'), classNames, featureNames });
+    plotDecisionBoundary({ predict: (g: Matrix) => model.predict(scaler.transform(g)) }, x, y, { toFile: file('decision-boundary'), classNames, featureNames, title: 'Held-out rows over the decision regions' });
   out.line(`Pictures: ${files.join(', ')}`);
   return files;
 }
