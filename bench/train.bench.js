@@ -123,7 +123,20 @@ const w2 = await best(5, async () => {
 });
 
 let train = await mnistLike('train');
-note(real ? `W3 data: Fashion-MNIST from ${FASHION}` : 'W3 data: synthetic (Fashion-MNIST not installed: apt-get install dataset-fashion-mnist)');
+// Standardized pixels (one mean and deviation over the training set), as the course does its inputs.
+let sum = 0;
+let sumSq = 0;
+for (const v of train.x.data) {
+  sum += v;
+  sumSq += v * v;
+}
+const mean = sum / train.x.data.length;
+const sd = Math.sqrt(sumSq / train.x.data.length - mean * mean);
+const standardize = (m) => {
+  for (let i = 0; i < m.data.length; i++) m.data[i] = (m.data[i] - mean) / sd;
+};
+standardize(train.x);
+note(real ? `W3 data: Fashion-MNIST from ${FASHION}, pixels standardized (mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)})` : 'W3 data: synthetic (Fashion-MNIST not installed: apt-get install dataset-fashion-mnist)');
 const n3 = train.x.rows;
 const w3Rate = {};
 for (const threads of [1, 2]) {
@@ -161,6 +174,7 @@ note(`W3 5 epochs at 2 threads: ${(t5 / 1000).toFixed(1)} s; TS work per fit cal
 train = null;
 globalThis.gc?.();
 const test = await mnistLike('test');
+standardize(test.x);
 const w3Acc = accuracy(w3.predictClasses(test.x), test.y);
 
 // W4: inference with the trained W3 network.

@@ -20,3 +20,12 @@ export function resolveName<T>(name: unknown, table: Readonly<Record<string, T>>
   const got = typeof name === 'string' ? `'${name}'` : String(name);
   throw new Error(`${what}: unknown name ${got}; valid names are ${valid}`);
 }
+
+/** Throws on option keys that are not in `allowed` (a typo must not silently become a default). */
+export function checkKeys(options: object, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(options))
+    if (!allowed.includes(key)) {
+      const hint = key === 'inputShape' || key === 'input_shape' || key === 'input_dim' ? ' (the input width is inputDim: n)' : '';
+      throw new TypeError(`${what}: unknown option '${key}'${hint}; valid options are ${allowed.join(', ')}`);
+    }
+}

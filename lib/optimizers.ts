@@ -3,7 +3,7 @@
 // engine of the model they are compiled into.
 import type { OptimizerSpec } from './engine/contract.js';
 import { OPTIMIZERS, type OptimizerName } from './engine/ids.js';
-import { resolveName } from './names.js';
+import { checkKeys, resolveName } from './names.js';
 
 interface Common {
   learningRate?: number;
@@ -44,7 +44,8 @@ export abstract class Optimizer {
   /** The engine whose learning rate follows this optimizer's (set by Sequential.compile). */
   private engine: { setLearningRate(lr: number): void } | null = null;
 
-  protected constructor(opts: Common, defaultLr: number) {
+  protected constructor(opts: Common, defaultLr: number, extra: readonly string[]) {
+    checkKeys(opts, ['learningRate', 'clipnorm', 'clipvalue', ...extra], new.target.name);
     this.lr = checkLr(opts.learningRate ?? defaultLr, this.constructorName());
     this.clipnorm = checkNonNegative(opts.clipnorm ?? 0, 'clipnorm', this.constructorName());
     this.clipvalue = checkNonNegative(opts.clipvalue ?? 0, 'clipvalue', this.constructorName());
@@ -111,7 +112,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   constructor(learningRate?: number | SGDOptions, momentum?: number, options: SGDOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate, momentum: momentum ?? options.momentum };
-    super(o, 0.01);
+    super(o, 0.01, ['momentum', 'nesterov']);
     this.momentum = o.momentum ?? 0;
     if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))
       throw new RangeError(`SGD: momentum must be in [0, 1], got ${String(this.momentum)}`);
@@ -136,7 +137,7 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   constructor(learningRate?: number | AdamOptions, options: AdamOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate };
-    super(o, 0.001);
+    super(o, 0.001, ['beta1', 'beta2', 'epsilon']);
     this.beta1 = checkUnit(o.beta1 ?? 0.9, 'beta1', 'Adam');
     this.beta2 = checkUnit(o.beta2 ?? 0.999, 'beta2', 'Adam');
     this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'Adam');
@@ -159,7 +160,7 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   constructor(learningRate?: number | RMSpropOptions, options: RMSpropOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate };
-    super(o, 0.001);
+    super(o, 0.001, ['rho', 'epsilon']);
     this.rho = checkUnit(o.rho ?? 0.9, 'rho', 'RMSprop');
     this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'RMSprop');
   }
@@ -181,7 +182,7 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
   constructor(learningRate?: number | AdagradOptions, options: AdagradOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate };
-    super(o, 0.001);
+    super(o, 0.001, ['initialAccumulatorValue', 'epsilon']);
     this.initialAccumulatorValue = checkNonNegative(o.initialAccumulatorValue ?? 0.1, 'initialAccumulatorValue', 'Adagrad');
     this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'Adagrad');
   }

@@ -141,6 +141,17 @@ describe('bad input', () => {
     expect(() => m.setWeights([new Matrix(2, 4), b0!, k1!, [NaN]])).toThrow('setWeights: weights[3] (dense_1/bias): value 0 is NaN');
   });
 
+  it('unknown option names are errors, not silent defaults', async () => {
+    expect(() => new Dense(2, { activaton: 'relu' } as object)).toThrow(
+      "Dense: unknown option 'activaton'; valid options are inputDim, name, activation, useBias",
+    );
+    expect(() => new Dense(2, { inputShape: [2] } as object)).toThrow("Dense: unknown option 'inputShape' (the input width is inputDim: n)");
+    expect(() => new SGD({ lr: 0.1 } as object)).toThrow("SGD: unknown option 'lr'; valid options are learningRate, clipnorm, clipvalue, momentum, nesterov");
+    expect(() => new EarlyStopping({ paitence: 3 } as object)).toThrow("EarlyStopping: unknown option 'paitence'");
+    expect(() => binary().compile({ loss: 'mse', metric: ['acc'] } as { loss: string })).toThrow("compile: unknown option 'metric'");
+    await expect(binary().fit(X, Y, { batch_size: 2 } as object)).rejects.toThrow("fit: unknown option 'batch_size'");
+  });
+
   it('layer names must be unique and a layer belongs to one model', () => {
     const d = new Dense(2, { inputDim: 2, name: 'a' });
     const m = new Sequential([d]);

@@ -5,6 +5,7 @@
 // whether or not training stopped early.
 import type { Matrix } from '../matrix.js';
 import { isMaximized } from '../metrics.js';
+import { checkKeys } from '../names.js';
 import { Callback, type Logs } from './callback.js';
 
 export interface EarlyStoppingOptions {
@@ -44,6 +45,7 @@ export class EarlyStopping extends Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
+    checkKeys(options, ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'], 'EarlyStopping');
     this.monitor = options.monitor ?? 'val_loss';
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.patience = options.patience ?? 0;

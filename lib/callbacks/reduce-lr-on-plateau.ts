@@ -2,6 +2,7 @@
 // rate by `factor` after `patience` epochs without improvement, then waits `cooldown` epochs. It adds
 // the current rate to the epoch logs as 'learning_rate' (so History has it), as Keras 3 does.
 import { isMaximized } from '../metrics.js';
+import { checkKeys } from '../names.js';
 import { Callback, type Logs } from './callback.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -36,6 +37,7 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super();
+    checkKeys(options, ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr'], 'ReduceLROnPlateau');
     this.monitor = options.monitor ?? 'val_loss';
     this.factor = options.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor > 0))

@@ -3,7 +3,8 @@ import type { Command } from './command.js';
 import { COMMON_OPTIONS } from './args.js';
 
 export function commandHelp(cmd: Command): string {
-  const lines = [`Usage: myelin ${cmd.name}${cmd.positionals ? ' ' + cmd.positionals : ''} [options]`, '', cmd.summary];
+  const summary = cmd.summary.charAt(0).toUpperCase() + cmd.summary.slice(1) + '.';
+  const lines = [`Usage: myelin ${cmd.name}${cmd.positionals ? ' ' + cmd.positionals : ''} [options]`, '', summary];
   if (cmd.description) lines.push('', cmd.description);
   lines.push('', 'Options:');
   const all = { ...cmd.options, ...COMMON_OPTIONS } as Command['options'];

@@ -5,7 +5,7 @@ import type { Task } from './task.js';
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-/** Learning rates when --lr is not given: Keras's defaults, except SGD's, which is slow for unseen data at 0.01. */
+/** Learning rates when --lr is not given: Keras's defaults (SGD also gets momentum 0.9 unless --momentum says otherwise). */
 export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001 };
 
 export interface NetworkOptions {

@@ -3,6 +3,7 @@ import type { DenseSpec } from '../engine/contract.js';
 import { activationId, resolveActivation, type ActivationName } from '../activations.js';
 import { initialize, resolveInitializer, type InitializerConfig, type InitializerIdentifier } from '../initializers.js';
 import { resolveRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { checkKeys } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export interface DenseOptions extends LayerOptions {
@@ -17,6 +18,8 @@ export interface DenseOptions extends LayerOptions {
   kernelRegularizer?: RegularizerIdentifier;
 }
 
+const DENSE_OPTIONS = ['inputDim', 'name', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer'];
+
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
@@ -30,6 +33,7 @@ export class Dense extends Layer {
     if (!Number.isInteger(units) || units < 1) throw new RangeError(`Dense: units must be an integer >= 1, got ${String(units)}`);
     if (options === null || typeof options !== 'object')
       throw new TypeError(`Dense: options must be an object, got ${String(options)}`);
+    checkKeys(options, DENSE_OPTIONS, 'Dense');
     super(options, 'Dense');
     this.units = units;
     this.activation = resolveActivation(options.activation, 'Dense: activation');

@@ -2,6 +2,7 @@
 // identity at inference. Masks come from a counter-based generator keyed by the seed.
 import type { DropoutSpec } from '../engine/contract.js';
 import { drawSeed } from '../random.js';
+import { checkKeys } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {
@@ -18,6 +19,7 @@ export class Dropout extends Layer {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new RangeError(`Dropout: rate must be in [0, 1), got ${String(rate)}`);
     if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff))
       throw new RangeError(`Dropout: seed must be an integer in [0, 2^32), got ${String(options.seed)}`);
+    checkKeys(options, ['inputDim', 'name', 'seed'], 'Dropout');
     super(options, 'Dropout');
     this.rate = rate;
     this.seed = options.seed ?? drawSeed();

@@ -8,12 +8,12 @@ export { Dense, type DenseOptions } from './dense.js';
 export { Dropout, type DropoutOptions } from './dropout.js';
 
 export function layerFromConfig(cfg: LayerConfig): Layer {
-  const c = cfg?.config ?? {};
+  const { units, rate, ...options } = cfg?.config ?? {};
   switch (cfg?.className) {
     case 'Dense':
-      return new Dense(c['units'] as number, c as DenseOptions);
+      return new Dense(units as number, options as DenseOptions);
     case 'Dropout':
-      return new Dropout(c['rate'] as number, c as DropoutOptions);
+      return new Dropout(rate as number, options as DropoutOptions);
   }
   throw new Error(`layerFromConfig: unknown className ${JSON.stringify(cfg?.className)}; valid: 'Dense', 'Dropout'`);
 }

@@ -2,6 +2,7 @@
 import type { CompileSpec } from '../engine/contract.js';
 import { lossId, resolveLoss, type LossName } from '../losses.js';
 import { metricId, resolveMetrics, type ResolvedMetric } from '../metrics.js';
+import { checkKeys } from '../names.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers.js';
 
 export interface CompileArgs {
@@ -29,6 +30,7 @@ export interface Compiled {
 export function resolveCompile(args: CompileArgs, units: number): Compiled {
   if (args === null || typeof args !== 'object')
     throw new TypeError(`compile: expected { loss, optimizer, metrics }, got ${String(args)}`);
+  checkKeys(args, ['loss', 'optimizer', 'metrics'], 'compile');
   if (args.metrics !== undefined && !Array.isArray(args.metrics))
     throw new TypeError(`compile: metrics must be an array of names, got ${JSON.stringify(args.metrics)}`);
   const loss = resolveLoss(args.loss);

@@ -7,6 +7,7 @@ import { History } from '../callbacks/history.js';
 import { ProgressLogger } from '../callbacks/progress.js';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan.js';
 import { describe } from '../matrix.js';
+import { checkKeys } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import {
@@ -154,8 +155,22 @@ export async function runFit(
   return history;
 }
 
+const FIT_OPTIONS = [
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'validationSplit',
+  'validationData',
+  'verbose',
+  'callbacks',
+  'initialEpoch',
+  'classWeight',
+  'sampleWeight',
+];
+
 function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepared {
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
+  checkKeys(o, FIT_OPTIONS, 'fit');
   const epochs = o.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be an integer >= 0, got ${String(o.epochs)}`);
   const initialEpoch = o.initialEpoch ?? 0;

@@ -46,7 +46,7 @@ export const demo: Command = {
     'its training history, decision boundary, confusion matrix and architecture into the output folder.',
   options: {
     out: { type: 'string', arg: 'DIR', description: 'folder for the pictures', default: './myelin-demo' },
-    format: { type: 'string', arg: 'png|svg', description: 'picture format', default: 'png (svg when PNG rendering is unavailable)' },
+    format: { type: 'string', arg: 'png|svg', description: 'picture format', default: 'png, or svg where PNG rendering is unavailable' },
     seed: { type: 'string', arg: 'N', description: 'seed for data and training', default: '1' },
   },
   examples: ['myelin demo', 'myelin demo --out /tmp/pictures --format svg'],
