@@ -5,6 +5,7 @@ import { Dense, EarlyStopping, Matrix, StandardScaler, plotConfusionMatrix, plot
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
+import { resolveLoss } from '../../losses.js';
 import { buildNetwork, DEFAULT_LR, OPTIMIZERS, outputSetup } from '../network.js';
 import { saveTrained, type TrainedMeta } from '../model-file.js';
 import { scoreAndPrint, scoreJson } from '../metrics.js';
@@ -57,6 +58,8 @@ export const train: Command = {
     const hidden = a.intList('layers') ?? [16, 8];
     const activation = a.string('activation') ?? 'relu';
     checkName(() => new Dense(1, { activation }), '--activation', /^Dense: activation: /);
+    const loss = a.string('loss');
+    if (loss !== undefined) checkName(() => resolveLoss(loss), '--loss', /^(compile: )?loss: /);
     const optimizer = a.choice('optimizer', OPTIMIZERS) ?? 'adam';
     const lr = a.number('lr', { min: 0, exclusiveMin: true });
     const momentum = a.number('momentum', { min: 0, max: 1 });
@@ -96,10 +99,10 @@ export const train: Command = {
     const yScale = task === 'regression' ? targetScale(split.yTrain as Float32Array) : { mean: 0, std: 1 };
     const scaleY = (y: Float32Array | Int32Array) => (task === 'regression' ? Float32Array.from(y, (v) => (v - yScale.mean) / yScale.std) : y);
 
-    const model = checkName(() => buildNetwork({ inputDim: csv.featureNames.length, hidden, activation, task, classes, loss: a.string('loss'), optimizer, lr, momentum: momentum ?? 0.9 }), '--loss', /^compile: loss: /);
+    const model = checkName(() => buildNetwork({ inputDim: csv.featureNames.length, hidden, activation, task, classes, loss, optimizer, lr, momentum: momentum ?? 0.9 }), '--loss', /^compile: loss: /);
     if (!out.json) out.line(model.summary(null));
     const head = outputSetup(task, classes);
-    out.line(`Training: up to ${epochs} epochs, batch ${batchSize}, ${optimizer} (lr ${lr ?? DEFAULT_LR[optimizer]}${optimizer === 'sgd' ? `, momentum ${momentum ?? 0.9}` : ''}), loss ${a.string('loss') ?? head.loss}${task === 'regression' ? ' on the standardized target' : ''}${patience > 0 ? `, early stopping after ${patience} epochs without improvement` : ''}`);
+    out.line(`Training: up to ${epochs} epochs, batch ${batchSize}, ${optimizer} (lr ${lr ?? DEFAULT_LR[optimizer]}${optimizer === 'sgd' ? `, momentum ${momentum ?? 0.9}` : ''}), loss ${loss ?? head.loss}${task === 'regression' ? ' on the standardized target' : ''}${patience > 0 ? `, early stopping after ${patience} epochs without improvement` : ''}`);
     const hasVal = xVal.rows > 0;
     const callbacks: CallbackHooks[] = [progressCallback(out, { epochs, indent: '  ' })];
     if (patience > 0) callbacks.push(new EarlyStopping({ monitor: hasVal ? 'val_loss' : 'loss', patience, restoreBestWeights: true }));
