@@ -80,6 +80,15 @@ describe('plotConfusionMatrix', () => {
     expect(t).toContain('x + y ≥ 100 & "more"');
   });
 
+  it('widens the picture for a title longer than the grid', () => {
+    const title = 'A rather long title that is much wider than a two by two grid of cells';
+    const els = parseXml(plotConfusionMatrix([[1, 2], [3, 4]], { title }));
+    const width = Number(els[0]!.attrs.width);
+    expect(width).toBeGreaterThan(title.length * 8.5); // ~9 px per bold 15 px character
+    const t = els.find((e) => e.name === 'text' && e.text === title)!;
+    expect(Number(t.attrs.x)).toBeCloseTo(width / 2, 0);
+  });
+
   it('rejects non-square matrices, negative counts and the wrong number of labels', () => {
     expect(() => plotConfusionMatrix([[1, 2], [3]])).toThrow(/row 1 has 1 entries; a 2x2 matrix needs 2/);
     expect(() => plotConfusionMatrix([[1, -2], [3, 4]])).toThrow(/entry \[0\]\[1\] is -2/);

@@ -36,7 +36,8 @@ export function plotConfusionMatrix(matrix: ArrayLike<ArrayLike<number>>, option
   const gridW = cell * k;
   const bottomLabels = rotate ? longest * 0.71 + 14 : 24;
   const legendW = 96;
-  const width = left + gridW + legendW;
+  // A long title widens the picture rather than running off its edges (bold text is ~10 % wider).
+  const width = Math.max(left + gridW + legendW, options.title ? textWidth(options.title, 15) * 1.1 + 32 : 0);
   const height = top + gridW + bottomLabels + 34;
 
   const body: string[] = [];

@@ -81,14 +81,14 @@ function boxes(layers: LayerDescription[], o: PlotModelOptions): string {
   const gap = 34;
   const margin = 24;
   const top = o.title ? 48 : margin;
-  const width = boxW + 2 * margin;
+  const width = Math.max(boxW + 2 * margin, o.title ? textWidth(o.title, 15) * 1.1 + 32 : 0);
   const height = top + layers.length * boxH + (layers.length - 1) * gap + margin;
   const body: string[] = [
     el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' }, el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }))),
   ];
   if (o.title) body.push(text(width / 2, 28, o.title, { anchor: 'middle', size: 15, weight: 'bold' }));
   layers.forEach((l, i) => {
-    const x = margin;
+    const x = (width - boxW) / 2;
     const y = top + i * (boxH + gap);
     const parts = [el('rect', { x, y, width: boxW, height: boxH, rx: 6, fill: FILL[l.type] ?? '#fff8e1', stroke: '#555', 'stroke-width': 1.2 })];
     const cx = x + leftW / 2;
@@ -118,9 +118,10 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
   const rowH = 34;
   const maxRows = Math.max(...shown.map((s) => s.length));
   const top = o.title ? 54 : 24;
-  const width = layers.length * colW;
+  const width = Math.max(layers.length * colW, o.title ? textWidth(o.title, 15) * 1.1 + 32 : 0);
+  const ox = (width - layers.length * colW) / 2;
   const height = top + maxRows * rowH + 64;
-  const pos = shown.map((s, c) => s.map((_, r) => ({ x: colW / 2 + c * colW, y: top + rowH / 2 + ((maxRows - s.length) * rowH) / 2 + r * rowH })));
+  const pos = shown.map((s, c) => s.map((_, r) => ({ x: ox + colW / 2 + c * colW, y: top + rowH / 2 + ((maxRows - s.length) * rowH) / 2 + r * rowH })));
   const body: string[] = [];
   if (o.title) body.push(text(width / 2, 28, o.title, { anchor: 'middle', size: 15, weight: 'bold' }));
   for (let c = 1; c < layers.length; c++)
@@ -144,7 +145,7 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
     body.push(text(p0(c), by + 18, detail, { anchor: 'middle', baseline: 'hanging', size: 11, fill: '#444' }));
   });
   function p0(c: number): number {
-    return colW / 2 + c * colW;
+    return ox + colW / 2 + c * colW;
   }
   return document(width, height, body, o.title ?? 'Model');
 }
