@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../lib/datasets/random.js';
+import { seeded } from './helpers/explain-nets.js';
 import { myelin, oneLine } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-explain-'));
@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (f: string) => join(dir, f);
 
 function housesCsv(n: number, seed: number): string {
-  const r = mulberry32(seed);
+  const r = seeded(seed);
   let s = 'size,rooms,age,price\n';
   for (let i = 0; i < n; i++) {
     const size = 40 + r() * 160;
