@@ -283,7 +283,7 @@ rows.push(['W3 samples/s, 1 thread', `${(w3Rate[1] / 1000).toFixed(1)}k`, peers.
 rows.push(['W3 samples/s, 2 threads', `${(w3Rate[2] / 1000).toFixed(1)}k`, '-', '-', '≥ 180k', ok(w3Rate[2] >= 180e3)]);
 rows.push([
   `W3 test accuracy after 5 epochs${real ? '' : ' (synthetic data)'}`,
-  `${(w3Acc * 100).toFixed(1)} %`,
+  `${(w3Acc * 100).toFixed(2)} %`,
   '-',
   '-',
   '≥ 87.5 %',

@@ -1,7 +1,7 @@
 // Optimizer updates through the public API against Keras's formulas, computed step by step in float64
 // on a 2-2-1 network (tanh hidden layer, linear output, MSE, one full batch per epoch).
 import { describe, expect, it } from 'vitest';
-import { Adam, Dense, Matrix, SGD, Sequential, type Optimizer } from '../lib/index.js';
+import { Adagrad, Adam, Dense, Matrix, RMSprop, SGD, Sequential, type Optimizer } from '../lib/index.js';
 
 const X = [[1, 2], [0.5, -1], [-1, 0.5], [2, 1]];
 const T = [1, 0, 0.5, -1];
@@ -104,6 +104,26 @@ describe('optimizers follow Keras formulas', () => {
     });
     const got = await byMyelin(new Adam(lr), 3);
     expectClose(got.flat, [...hand.p.w1.flat(), ...hand.p.b1, ...hand.p.w2, hand.p.b2]);
+  });
+
+  it('RMSprop and Adagrad: Keras 3 puts epsilon inside the square root', async () => {
+    const lr = 0.01;
+    const rms = byHand(3, (p, g, s) => {
+      s[0] ??= p.map(() => 0);
+      for (let i = 0; i < p.length; i++) {
+        s[0]![i] = 0.9 * s[0]![i]! + 0.1 * g[i]! ** 2;
+        p[i]! -= (lr * g[i]!) / Math.sqrt(s[0]![i]! + 1e-7);
+      }
+    });
+    expectClose((await byMyelin(new RMSprop(lr), 3)).flat, [...rms.p.w1.flat(), ...rms.p.b1, ...rms.p.w2, rms.p.b2]);
+    const ada = byHand(3, (p, g, s) => {
+      s[0] ??= p.map(() => 0.1);
+      for (let i = 0; i < p.length; i++) {
+        s[0]![i]! += g[i]! ** 2;
+        p[i]! -= (lr * g[i]!) / Math.sqrt(s[0]![i]! + 1e-7);
+      }
+    });
+    expectClose((await byMyelin(new Adagrad(lr), 3)).flat, [...ada.p.w1.flat(), ...ada.p.b1, ...ada.p.w2, ada.p.b2]);
   });
 
   it('positional and options constructors agree; configs round-trip with Keras defaults', () => {
