@@ -1,6 +1,6 @@
 // fit semantics: validation split, History, one native call vs one per epoch, stopping, NaN losses,
 // concurrency, determinism across thread counts and the event loop during training.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   Dense,
   Dropout,
@@ -54,6 +54,24 @@ describe('fit', () => {
     const [valLoss, valAcc] = await a.evaluate(x.sliceRows(7, 10), y.subarray(7, 10));
     expect(h.history.val_loss![1]).toBeCloseTo(valLoss!, 5);
     expect(h.history.val_accuracy![1]).toBeCloseTo(valAcc!, 5);
+  });
+
+  it('warns when the validation rows taken from the end are all one class (sorted data)', async () => {
+    const x = Array.from({ length: 10 }, (_, i) => [i / 10, 1 - i / 10, 0]);
+    const sorted = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await mlp(3, 1).fit(x, sorted, { epochs: 1, validationSplit: 0.3, verbose: 0 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toBe(
+        'fit: all 3 validation rows (the last 30 %, taken before shuffling, as Keras does) are class 1; ' +
+          'if the rows are sorted, shuffle them first or pass validationData',
+      );
+      await mlp(3, 1).fit(x, [0, 1, 0, 1, 0, 1, 0, 1, 0, 1], { epochs: 1, validationSplit: 0.3, verbose: 0 });
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('History has Keras keys (names as compiled), one value per epoch, epoch indexes and params', async () => {

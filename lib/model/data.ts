@@ -79,7 +79,16 @@ export function toSampleWeight(w: unknown, rows: number, what: string): Float32A
   return out;
 }
 
-/** Keras's class_weight → sample weights: the class of a row is its index, argmax, or round(y) for one output. */
+/** The class of target row i as Keras reads it: the index, the argmax, or round(y) for one output. */
+export function classOf(y: Float32Array | Int32Array, units: number, i: number): number {
+  if (y instanceof Int32Array) return y[i]!;
+  if (units === 1) return Math.round(y[i]!);
+  let cls = 0;
+  for (let j = 1; j < units; j++) if (y[i * units + j]! > y[i * units + cls]!) cls = j;
+  return cls;
+}
+
+/** Keras's class_weight → sample weights, by classOf each row. */
 export function classWeightToSampleWeight(
   classWeight: Record<number, number>,
   y: Float32Array | Int32Array,
@@ -89,13 +98,7 @@ export function classWeightToSampleWeight(
   const rows = y instanceof Int32Array ? y.length : y.length / units;
   const out = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
-    let cls: number;
-    if (y instanceof Int32Array) cls = y[i]!;
-    else if (units === 1) cls = Math.round(y[i]!);
-    else {
-      cls = 0;
-      for (let j = 1; j < units; j++) if (y[i * units + j]! > y[i * units + cls]!) cls = j;
-    }
+    const cls = classOf(y, units, i);
     const w = classWeight[cls];
     if (w === undefined) throw new RangeError(`${what} has no weight for class ${cls} (row ${i}); give one for every class`);
     if (!(w >= 0 && w < Infinity)) throw new RangeError(`${what}[${cls}] must be a finite number >= 0, got ${w}`);

@@ -11,6 +11,7 @@ import { checkKeys } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import {
+  classOf,
   classWeightToSampleWeight,
   sliceData,
   toInputs,
@@ -168,6 +169,18 @@ const FIT_OPTIONS = [
   'sampleWeight',
 ];
 
+/** Sorted data makes the last rows one class: Keras's most common validationSplit surprise. */
+function warnSingleClassTail(y: Float32Array | Int32Array, units: number, split: number): void {
+  const rows = y instanceof Int32Array ? y.length : y.length / units;
+  const first = classOf(y, units, 0);
+  for (let i = 1; i < rows; i++) if (classOf(y, units, i) !== first) return;
+  if (rows > 1)
+    console.warn(
+      `fit: all ${rows} validation rows (the last ${Math.round(split * 100)} %, taken before shuffling, as Keras does) ` +
+        `are class ${first}; if the rows are sorted, shuffle them first or pass validationData`,
+    );
+}
+
 function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepared {
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   checkKeys(o, FIT_OPTIONS, 'fit');
@@ -218,6 +231,7 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     const ycols = ty instanceof Int32Array ? 1 : spec.units;
     val = sliceData(train, inputDim, ycols, at, xm.rows);
     train = sliceData(train, inputDim, ycols, 0, at);
+    if (spec.loss.endsWith('crossentropy')) warnSingleClassTail(val.y, spec.units, split);
   }
   return { train, val, epochs, initialEpoch, batchSize, shuffle: o.shuffle ?? true, verbose, callbacks };
 }
