@@ -57,6 +57,8 @@ export interface NativeKernels {
   scaleClip(g: Float32Array, scale: number, clip: number): void;
   regGrad(w: Float32Array, g: Float32Array | null, l1: number, l2: number): number;
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, key: number, rate: number): void;
+  /** y = x . w + bias for a few rows (the single-row inference path). */
+  denseRows(x: Float32Array, rows: number, k: number, w: Float32Array, n: number, bias: Float32Array | null, y: Float32Array): void;
 }
 
 export interface NativeDenseLayer {

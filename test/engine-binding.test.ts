@@ -35,6 +35,17 @@ describe('Network', () => {
     expect(net.predict(new Float32Array(0), 0).length).toBe(0);
   });
 
+  it('a single row predicts what the same row gives in a large batch (row kernel vs GEMM)', () => {
+    const net = new Network([dense(50, 70, 3), dense(70, 4, 4)]);
+    net.setWeights(randomWeights(net, 5, 0.3));
+    const x = Float32Array.from({ length: 50 * 300 }, (_, i) => Math.sin(i));
+    const all = net.predict(x, 300);
+    for (const r of [0, 137, 299]) {
+      const one = net.predict(x.subarray(r * 50, (r + 1) * 50), 1);
+      one.forEach((v, j) => expect(v).toBeCloseTo(all[r * 4 + j]!, 6));
+    }
+  });
+
   it('optimizer state round-trips and compile resets it (Adagrad starts at its initial accumulator)', async () => {
     const net = new Network([dense(2, 1, 2)]);
     net.compile(compileSpec(2, { ...sgd(0.1), kind: 3, initialAccumulator: 0.25 }));

@@ -225,6 +225,26 @@ describe.each(native.backendInfo().supportedIsas)('kernels on %s', (isa) => {
   });
 });
 
+describe.each(native.backendInfo().supportedIsas)('row kernel on %s', (isa) => {
+  it('dense rows (single-row inference) match x . w + bias, block tails included', () => {
+    native.forceIsa(isa);
+    for (const [rows, kk, n] of [[1, 784, 256], [3, 7, 130], [2, 5, 3]] as const) {
+      const x = values(rows * kk, 13, 1), w = values(kk * n, 14, 0.2), b = values(n, 15, 0.5);
+      for (const bias of [b, null]) {
+        const y = new Float32Array(rows * n);
+        k.denseRows(x, rows, kk, w, n, bias, y);
+        const want = Array.from({ length: rows * n }, (_, idx) => {
+          const r = Math.floor(idx / n), j = idx % n;
+          let s = bias ? bias[j]! : 0;
+          for (let i = 0; i < kk; i++) s += x[r * kk + i]! * w[i * n + j]!;
+          return s;
+        });
+        expectClose(y, want, 1e-5, 2e-5, `dense ${rows}x${kk}x${n}`);
+      }
+    }
+  });
+});
+
 describe('kernels binding checks its arguments', () => {
   it('names the argument in TypeError / RangeError', () => {
     expect(() => k.actForward(2, new Float32Array(4), new Float32Array(3))).toThrow(RangeError);

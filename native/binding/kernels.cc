@@ -177,6 +177,17 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// denseRows(x, rows, k, w, n, bias | null, y): y = x . w + bias, row-major.
+Napi::Value DenseRows(const Napi::CallbackInfo& info) {
+  const int rows = expect_int(info, 1, "rows", 0), k = expect_int(info, 2, "k", 1), n = expect_int(info, 4, "n", 1);
+  const float* x = f32(info, 0, "x", static_cast<size_t>(rows) * k);
+  const float* w = f32(info, 3, "w", static_cast<size_t>(k) * n);
+  const float* bias = opt_f32(info, 5, "bias", n);
+  float* y = f32(info, 6, "y", static_cast<size_t>(rows) * n);
+  vec().dense_rows(x, rows, k, w, n, bias, y);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void init_kernels(Napi::Env env, Napi::Object exports) {
@@ -194,6 +205,7 @@ void init_kernels(Napi::Env env, Napi::Object exports) {
   k.Set("scaleClip", Napi::Function::New<ScaleClip>(env, "scaleClip"));
   k.Set("regGrad", Napi::Function::New<RegGrad>(env, "regGrad"));
   k.Set("dropout", Napi::Function::New<Dropout>(env, "dropout"));
+  k.Set("denseRows", Napi::Function::New<DenseRows>(env, "denseRows"));
   exports.Set("kernels", k);
 }
 

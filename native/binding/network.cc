@@ -44,19 +44,21 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "Network must be called with new");
     std::vector<engine::LayerSpec> layers = parse_layers(env, info[0]);
     try {
-      net_ = std::make_unique<Network>(std::move(layers));
+      net_ = std::make_shared<Network>(std::move(layers));
     } catch (const std::invalid_argument& e) {
       throw Napi::RangeError::New(env, e.what());
     }
     report_memory(env);
   }
 
+  // Only at environment teardown can this run while a worker uses the network (workers pin the
+  // object): they share ownership, so the memory stays valid, and a fit stops at its next batch.
   void Finalize(Napi::BasicEnv env) override {
+    if (net_->training()) net_->abort();
     if (reported_) Napi::MemoryManagement::AdjustExternalMemory(env, -reported_);
     reported_ = 0;
   }
 
-  Network& net() { return *net_; }
 
  private:
   void report_memory(Napi::Env env) {
@@ -224,7 +226,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return o;
   }
 
-  std::unique_ptr<Network> net_;
+  std::shared_ptr<Network> net_;  // shared with running workers
   engine::Workspace ws_;  // predict() on the main thread
   int64_t reported_ = 0;
 };
@@ -240,8 +242,8 @@ struct Pins {
 
 class PredictWorker : public Napi::AsyncWorker {
  public:
-  PredictWorker(Napi::Env env, Network& net, const float* x, int rows, Napi::Float32Array out)
-      : Napi::AsyncWorker(env, "myelin:predict"), net_(net), x_(x), rows_(rows), out_ptr_(out.Data()),
+  PredictWorker(Napi::Env env, std::shared_ptr<Network> net, const float* x, int rows, Napi::Float32Array out)
+      : Napi::AsyncWorker(env, "myelin:predict"), net_(std::move(net)), x_(x), rows_(rows), out_ptr_(out.Data()),
         deferred_(Napi::Promise::Deferred::New(env)) {
     out_ = Napi::Persistent(out);
   }
@@ -251,13 +253,13 @@ class PredictWorker : public Napi::AsyncWorker {
  protected:
   void Execute() override {
     engine::Workspace ws;
-    net_.predict(x_, rows_, out_ptr_, ws);
+    net_->predict(x_, rows_, out_ptr_, ws);
   }
   void OnOK() override { deferred_.Resolve(out_.Value()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
-  Network& net_;
+  std::shared_ptr<Network> net_;
   const float* x_;
   int rows_;
   float* out_ptr_;
@@ -270,7 +272,7 @@ Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
   Napi::Float32Array x;
   const int rows = predict_args(info, &x);
   Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(rows) * net_->output_dim());
-  auto* w = new PredictWorker(env, *net_, x.Data(), rows, out);
+  auto* w = new PredictWorker(env, net_, x.Data(), rows, out);
   w->pins.add(info.This());
   w->pins.add(x);
   Napi::Promise p = w->promise();
@@ -280,8 +282,8 @@ Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
 
 class EvaluateWorker : public Napi::AsyncWorker {
  public:
-  EvaluateWorker(Napi::Env env, Network& net, ParsedData&& d, int batch)
-      : Napi::AsyncWorker(env, "myelin:evaluate"), net_(net), batch_(batch), deferred_(Napi::Promise::Deferred::New(env)) {
+  EvaluateWorker(Napi::Env env, std::shared_ptr<Network> net, ParsedData&& d, int batch)
+      : Napi::AsyncWorker(env, "myelin:evaluate"), net_(std::move(net)), batch_(batch), deferred_(Napi::Promise::Deferred::New(env)) {
     pins.add_all(d.pins);
     data_ = d.data;
     labels_ = std::move(d.labels);
@@ -291,7 +293,7 @@ class EvaluateWorker : public Napi::AsyncWorker {
   Napi::Promise promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { res_ = net_.evaluate(data_, batch_); }
+  void Execute() override { res_ = net_->evaluate(data_, batch_); }
   void OnOK() override {
     Napi::Float64Array a = Napi::Float64Array::New(Env(), res_.size());
     for (size_t i = 0; i < res_.size(); ++i) a[i] = res_[i];
@@ -300,7 +302,7 @@ class EvaluateWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
-  Network& net_;
+  std::shared_ptr<Network> net_;
   engine::Data data_;
   std::vector<int32_t> labels_;
   int batch_;
@@ -314,7 +316,7 @@ Napi::Value NetworkWrap::Evaluate(const Napi::CallbackInfo& info) {
   ParsedData d;
   parse_data(env, info[0], "data", *net_, sparse(), &d);
   const int batch = expect_int(info, 1, "batchSize", 1);
-  auto* w = new EvaluateWorker(env, *net_, std::move(d), batch);
+  auto* w = new EvaluateWorker(env, net_, std::move(d), batch);
   w->pins.add(info.This());
   Napi::Promise p = w->promise();
   w->Queue();
@@ -328,7 +330,8 @@ struct Progress {
 
 class FitWorker : public Napi::AsyncProgressWorker<Progress> {
  public:
-  FitWorker(Napi::Env env, Network& net) : Napi::AsyncProgressWorker<Progress>(env, "myelin:fit"), net_(net),
+  FitWorker(Napi::Env env, std::shared_ptr<Network> net)
+      : Napi::AsyncProgressWorker<Progress>(env, "myelin:fit"), net_(std::move(net)),
                                            deferred_(Napi::Promise::Deferred::New(env)) {}
   Pins pins;
   engine::FitOptions opts;
@@ -344,7 +347,7 @@ class FitWorker : public Napi::AsyncProgressWorker<Progress> {
         progress.Send(&p, 1);
       };
     try {
-      out_ = net_.fit(opts);
+      out_ = net_->fit(opts);
     } catch (const std::exception& e) {
       SetError(e.what());
     }
@@ -357,11 +360,11 @@ class FitWorker : public Napi::AsyncProgressWorker<Progress> {
                         Napi::Number::New(env, p->batches), Napi::Number::New(env, p->loss)});
     } catch (const Napi::Error& e) {  // a throwing callback stops training and rejects the fit
       callback_error_ = Napi::Persistent(static_cast<Napi::Value>(e.Value()));
-      net_.request_stop();
+      net_->request_stop();
     }
   }
   void OnOK() override {
-    net_.set_training(false);
+    net_->set_training(false);
     Napi::Env env = Env();
     if (!callback_error_.IsEmpty()) {
       deferred_.Reject(callback_error_.Value());
@@ -384,12 +387,12 @@ class FitWorker : public Napi::AsyncProgressWorker<Progress> {
     deferred_.Resolve(r);
   }
   void OnError(const Napi::Error& e) override {
-    net_.set_training(false);
+    net_->set_training(false);
     deferred_.Reject(e.Value());
   }
 
  private:
-  Network& net_;
+  std::shared_ptr<Network> net_;
   engine::FitOutcome out_;
   Napi::Reference<Napi::Value> callback_error_;
   Napi::Promise::Deferred deferred_;
@@ -425,7 +428,7 @@ Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   if (!cb.IsUndefined() && !cb.IsNull() && !cb.IsFunction())
     throw Napi::TypeError::New(env, "args.onProgress must be a function");
 
-  auto* w = new FitWorker(env, *net_);
+  auto* w = new FitWorker(env, net_);
   w->pins.add(info.This());
   w->pins.add_all(train.pins);
   w->pins.add_all(val.pins);

@@ -15,6 +15,9 @@
 namespace myelin::engine {
 namespace {
 
+// Up to this many rows, inference uses the streaming row kernel instead of GEMM.
+constexpr int kFewRows = 4;
+
 // Activations whose derivative needs the pre-activation, not just the output.
 bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
 // The GEMM epilogue applies every activation (core/gemm.h); only those whose pre-activation the
@@ -30,9 +33,14 @@ void chunked(size_t n, F&& f) {
     return;
   }
   const int tasks = static_cast<int>((n + kChunk - 1) / kChunk);
-  parallel_for(tasks, [&](int t) {
+  struct Job {
+    F& f;
+    size_t n;
+  } job{f, n};
+  // One pointer of capture: std::function stores it inline, so no allocation per batch.
+  parallel_for(tasks, [&job](int t) {
     const size_t b = static_cast<size_t>(t) * kChunk;
-    f(b, n - b < kChunk ? n - b : kChunk);
+    job.f(b, job.n - b < kChunk ? job.n - b : kChunk);
   });
 }
 
@@ -82,6 +90,17 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
     float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
+    if (rows <= kFewRows && !dropout_on) {
+      // Inference on a few rows (single-row predict): no packing, no thread pool.
+      float* z = needs_z(l.act) ? ws.z[i].data() : y;
+      k.dense_rows(cur, rows, l.in, kernel, l.units, bias, z);
+      if (l.act == Act::Softmax)
+        k.softmax_rows(z, static_cast<size_t>(l.units), rows, l.units);
+      else
+        k.act_forward(static_cast<int>(l.act), z, y, n);
+      cur = y;
+      continue;
+    }
     // Narrow layers: the GEMM epilogue would apply the activation row by row, a call per few values;
     // one call over the whole block is faster.
     const bool narrow = l.units < 16 && l.act != Act::Softmax;

@@ -70,8 +70,17 @@ class Network {
   FitOutcome fit(const FitOptions& o);
 
   bool training() const { return training_.load(); }
-  void set_training(bool t) { training_.store(t); }
+  // Starting a fit also clears any earlier stop request, so one made right after queuing counts.
+  void set_training(bool t) {
+    if (t) stop_.store(false);
+    training_.store(t);
+  }
   void request_stop() { stop_.store(true); }
+  // The owner is going away (environment teardown): a running fit returns at the next batch.
+  void abort() {
+    abort_.store(true);
+    stop_.store(true);
+  }
 
  private:
   enum class Mode { Train, GradsOnly };
@@ -109,7 +118,7 @@ class Network {
   bool compiled_ = false;
   bool fused_output_ = false;  // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
   std::atomic<float> lr_{0.01f};
-  std::atomic<bool> training_{false}, stop_{false};
+  std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/engine/network.h"
 #include "core/engine/rng.h"
+#include "core/thread_pool.h"
 
 namespace myelin::engine {
 namespace {
@@ -23,8 +24,25 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
     }
     return;
   }
-  for (int i = 0; i < rows; ++i)
-    std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+  struct Job {
+    float* dst;
+    const float* src;
+    const int32_t* idx;
+    int rows, cols, per;
+    void copy(int begin, int end) const {
+      for (int i = begin; i < end; ++i)
+        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+    }
+  };
+  // Random rows come from DRAM: several threads keep more loads in flight.
+  const int threads = num_threads();
+  Job job{dst, src, idx, rows, cols, (rows + threads - 1) / threads};
+  if (threads < 2 || static_cast<size_t>(rows) * cols < 65536) {
+    job.copy(0, rows);
+    return;
+  }
+  // One pointer of capture: std::function stores it inline, so no allocation per batch.
+  parallel_for(threads, [&job](int t) { job.copy(t * job.per, std::min(job.rows, (t + 1) * job.per)); });
 }
 
 }  // namespace
@@ -86,7 +104,6 @@ double Network::gradients(const Data& d, const std::vector<float*>& grads) const
 
 FitOutcome Network::fit(const FitOptions& o) {
   if (!compiled_) throw std::logic_error("fit before compile");
-  stop_.store(false);
   FitOutcome out;
   const Data& d = o.train;
   const int n = d.rows, in = input_dim(), od = output_dim();
@@ -145,6 +162,10 @@ FitOutcome Network::fit(const FitOptions& o) {
         return out;
       }
       loss_sum += batch_loss * r;
+      if (abort_.load(std::memory_order_relaxed)) {
+        out.stopped = true;
+        return out;
+      }
       if (o.on_progress) {
         const Clock::time_point now = Clock::now();
         if (now - last_progress >= progress_every) {
