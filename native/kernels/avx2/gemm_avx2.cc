@@ -47,7 +47,7 @@ void store_tile(float* t, float* c, long rs_c, long cs_c, int mr, int nr, float 
   } while (0)
 
 // A read along its rows (cs_a == 1): six row pointers, element p of each.
-void ukr_rows(long k, const float* a, long rs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
+void ukr_rows(long k, const float* a, long rs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c, int mr,
               int nr, float alpha, float beta) {
   __m256 acc[MR][2];
 #pragma GCC unroll 16
@@ -80,13 +80,13 @@ void ukr_rows(long k, const float* a, long rs_a, const float* b, float* c, long 
     x = _mm256_broadcast_ss(a5 + p);
     acc[5][0] = _mm256_fmadd_ps(x, b0, acc[5][0]);
     acc[5][1] = _mm256_fmadd_ps(x, b1, acc[5][1]);
-    b += NR;
+    b += rs_b;
   }
   MYELIN_STORE_TILE();
 }
 
 // A read down its columns (rs_a == 1): a packed panel (cs_a == MR) or a transposed operand.
-void ukr_cols(long k, const float* a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
+void ukr_cols(long k, const float* a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c, int mr,
               int nr, float alpha, float beta) {
   __m256 acc[MR][2];
 #pragma GCC unroll 16
@@ -101,19 +101,19 @@ void ukr_cols(long k, const float* a, long cs_a, const float* b, float* c, long 
       acc[i][1] = _mm256_fmadd_ps(x, b1, acc[i][1]);
     }
     a += cs_a;
-    b += NR;
+    b += rs_b;
   }
   MYELIN_STORE_TILE();
 }
 
 #undef MYELIN_STORE_TILE
 
-void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
-         int nr, float alpha, float beta) {
+void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c,
+         int mr, int nr, float alpha, float beta) {
   if (rs_a == 1)
-    ukr_cols(k, a, cs_a, b, c, rs_c, cs_c, mr, nr, alpha, beta);
+    ukr_cols(k, a, cs_a, b, rs_b, c, rs_c, cs_c, mr, nr, alpha, beta);
   else
-    ukr_rows(k, a, rs_a, b, c, rs_c, cs_c, mr, nr, alpha, beta);
+    ukr_rows(k, a, rs_a, b, rs_b, c, rs_c, cs_c, mr, nr, alpha, beta);
 }
 
 // In-register transpose of 8 rows of 8 floats.
