@@ -162,6 +162,8 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
       [{ m: 300, n: 128, k: 128, ta: true }, 2],
       [{ m: 500, n: 10, k: 200 }, 4],
       [{ m: 13, n: 900, k: 260, pad: 3 }, 3],
+      [{ m: 8, n: 900, k: 260 }, 5], // one row of tiles: B read in place
+      [{ m: 40, n: 300, k: 300, pad: 1024 - 300 }, 0], // A packed
     ];
     for (const [s, act] of shapes) {
       const outs: Float32Array[] = [];

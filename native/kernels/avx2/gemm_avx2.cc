@@ -183,10 +183,20 @@ void pack_b(long k, int nr, const float* b, long rs_b, long cs_b, float* dst) {
 }
 
 void pack_a(long k, int mr, const float* a, long rs_a, long cs_a, float* dst) {
-  for (long p = 0; p < k; ++p, dst += MR) {
+  long p = 0;
+  if (cs_a == 1) {  // rows of A: 8 k steps at a time through an 8x8 transpose
+    const __m256i panel = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);  // MR = 6 lanes
+    for (; p + 8 <= k; p += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; ++i) r[i] = i < mr ? _mm256_loadu_ps(a + i * rs_a + p) : _mm256_setzero_ps();
+      transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+      for (int q = 0; q < 8; ++q) _mm256_maskstore_ps(dst + (p + q) * MR, panel, r[q]);
+    }
+  }
+  for (; p < k; ++p) {
     int i = 0;
-    for (; i < mr; ++i) dst[i] = a[i * rs_a + p * cs_a];
-    for (; i < MR; ++i) dst[i] = 0.f;
+    for (; i < mr; ++i) dst[p * MR + i] = a[i * rs_a + p * cs_a];
+    for (; i < MR; ++i) dst[p * MR + i] = 0.f;
   }
 }
 

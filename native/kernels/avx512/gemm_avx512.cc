@@ -208,10 +208,22 @@ void pack_b(long k, int nr, const float* b, long rs_b, long cs_b, float* dst) {
 }
 
 void pack_a(long k, int mr, const float* a, long rs_a, long cs_a, float* dst) {
-  for (long p = 0; p < k; ++p, dst += MR) {
+  const __mmask16 rows = static_cast<__mmask16>((1u << mr) - 1), panel = static_cast<__mmask16>((1u << MR) - 1);
+  long p = 0;
+  if (cs_a == 1) {  // rows of A: 16 k steps at a time through a 16x16 transpose
+    for (; p + 16 <= k; p += 16) {
+      __m512 r[16];
+      for (int i = 0; i < 16; ++i) r[i] = i < mr ? _mm512_loadu_ps(a + i * rs_a + p) : _mm512_setzero_ps();
+      transpose16(r);
+      for (int q = 0; q < 16; ++q) _mm512_mask_storeu_ps(dst + (p + q) * MR, panel, r[q]);
+    }
+  } else if (rs_a == 1) {  // columns of A: MR contiguous floats per k step
+    for (; p < k; ++p) _mm512_mask_storeu_ps(dst + p * MR, panel, _mm512_maskz_loadu_ps(rows, a + p * cs_a));
+  }
+  for (; p < k; ++p) {
     int i = 0;
-    for (; i < mr; ++i) dst[i] = a[i * rs_a + p * cs_a];
-    for (; i < MR; ++i) dst[i] = 0.f;
+    for (; i < mr; ++i) dst[p * MR + i] = a[i * rs_a + p * cs_a];
+    for (; i < MR; ++i) dst[p * MR + i] = 0.f;
   }
 }
 
