@@ -82,13 +82,19 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
       for (const tb of [false, true]) {
         expectMatchesRef({ m: 45, n: 50, k: 33, ta, tb, pad: 7 });
         expectMatchesRef({ m: 50, n: 6, k: 19, ta, tb, pad: 3 });
+        // lda a multiple of 4 KiB: A is packed instead of read in place
+        expectMatchesRef({ m: 45, n: 50, k: 33, ta, tb, pad: 1024 - (ta ? 45 : 33) });
       }
   });
 
   it('applies alpha and beta like BLAS', () => {
     forced();
     for (const [alpha, beta] of [[2.5, 0], [1, 1], [-0.5, 2], [0, 0.5], [0, 0]])
-      for (const tb of [false, true]) expectMatchesRef({ m: 29, n: 35, k: 300, tb, alpha, beta, pad: 2 });
+      for (const tb of [false, true]) {
+        expectMatchesRef({ m: 29, n: 35, k: 300, tb, alpha, beta, pad: 2 });
+        expectMatchesRef({ m: 70, n: 7, k: 300, tb, alpha, beta, pad: 2 }); // narrow C, computed transposed
+        expectMatchesRef({ m: 4, n: 70, k: 30, tb, alpha, beta }); // one row of tiles, B read in place
+      }
   });
 
   it('handles zero-sized products: k = 0 scales C by beta, m or n = 0 touches nothing', () => {
@@ -156,6 +162,8 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
       [{ m: 300, n: 128, k: 128, ta: true }, 2],
       [{ m: 500, n: 10, k: 200 }, 4],
       [{ m: 13, n: 900, k: 260, pad: 3 }, 3],
+      [{ m: 8, n: 900, k: 260 }, 5], // one row of tiles: B read in place
+      [{ m: 40, n: 300, k: 300, pad: 1024 - 300 }, 0], // A packed
     ];
     for (const [s, act] of shapes) {
       const outs: Float32Array[] = [];

@@ -103,7 +103,7 @@ export function summaryPlot(shapValues: Matrix | Matrix[], x: MatrixLike | null,
   const shown = Math.min(maxDisplay, features);
   const labelW = Math.max(...names.map((n) => textWidth(n, 12))) + 16;
   const top = options.title ? 64 : 38;
-  const plotH = shown * ROW_H;
+  const plotH = Math.max(shown * ROW_H, type === 'bar' ? 0 : 110);
   const footer = 58 + (features > shown ? 18 : 0);
   const body: string[] = [];
   let left = 0;
@@ -180,13 +180,14 @@ function beeswarm(body: string[], phi: Matrix, x: Matrix | null, names: string[]
   if (!x) return PANEL_W + 10;
   // Colour bar: feature value, low at the bottom, high at the top.
   const cbx = left + PANEL_W + 14;
+  const cbh = Math.max(h, 110); // room for High, Low and the rotated title with few features
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => el('stop', { offset: `${t * 100}%`, 'stop-color': color(1 - t) }));
   body.push(el('defs', {}, el('linearGradient', { id: 'shap-value-colors', x1: 0, y1: 0, x2: 0, y2: 1 }, stops)));
-  body.push(el('rect', { x: cbx, y: top, width: 10, height: h, fill: 'url(#shap-value-colors)' }));
+  body.push(el('rect', { x: cbx, y: top, width: 10, height: cbh, fill: 'url(#shap-value-colors)' }));
   body.push(text(cbx + 14, top + 6, 'High', { size: 11, baseline: 'middle' }));
-  body.push(text(cbx + 14, top + h - 6, 'Low', { size: 11, baseline: 'middle' }));
-  body.push(text(cbx + 38, top + h / 2, 'Feature value', { anchor: 'middle', size: 12, rotate: -90 }));
-  return PANEL_W + 66;
+  body.push(text(cbx + 14, top + cbh - 6, 'Low', { size: 11, baseline: 'middle' }));
+  body.push(text(cbx + 54, top + cbh / 2, 'Feature value', { anchor: 'middle', size: 12, rotate: -90 }));
+  return PANEL_W + 76;
 }
 
 function bars(body: string[], outputs: Matrix[], names: string[], outNames: string[], left: number, top: number, shown: number): number {
@@ -210,12 +211,12 @@ function bars(body: string[], outputs: Matrix[], names: string[], outNames: stri
     body.push(text(sx(acc) + 4, y + (ROW_H - 8) / 2, formatTick(+acc.toPrecision(3)), { baseline: 'middle', size: 10, fill: '#444' }));
   });
   if (outputs.length > 1) {
-    const lx = left + PANEL_W + 14;
+    const lx = left + PANEL_W + 56; // clear of the value labels past the longest bar
     outNames.forEach((n, k) => {
       body.push(el('rect', { x: lx, y: top + k * 18, width: 10, height: 10, fill: OUTPUT_COLORS[k % OUTPUT_COLORS.length]! }));
       body.push(text(lx + 14, top + k * 18 + 5, n, { baseline: 'middle', size: 11 }));
     });
-    return PANEL_W + 24 + Math.max(...outNames.map((n) => textWidth(n, 11)));
+    return PANEL_W + 66 + Math.max(...outNames.map((n) => textWidth(n, 11)));
   }
-  return PANEL_W + 30;
+  return PANEL_W + 50;
 }

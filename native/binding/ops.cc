@@ -1,6 +1,7 @@
 // Backend information, thread control and GEMM, synchronous and as Promise-returning async work.
 #include <napi.h>
 
+#include <chrono>
 #include <string>
 
 #include "binding/args.h"
@@ -135,6 +136,16 @@ Napi::Value GemmAsync(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// Benchmarks: gemmBench(...gemm arguments, reps) runs the same GEMM reps times in native code and
+// returns the seconds taken, the cost as the training engine sees it (no JS call per product).
+Napi::Value GemmBench(const Napi::CallbackInfo& info) {
+  const GemmArgs g = parse_gemm(info);
+  const int reps = expect_int(info, 15, "reps", 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < reps; ++i) g.run();
+  return Napi::Number::New(info.Env(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
 // Benchmarks: gemmFmaPeak(isa, threads) -> GFLOP/s of that ISA's FMA units.
 Napi::Value GemmFmaPeak(const Napi::CallbackInfo& info) {
   if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
@@ -154,6 +165,7 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
   exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));
   exports.Set("gemmAsync", Napi::Function::New<GemmAsync>(env, "gemmAsync"));
+  exports.Set("gemmBench", Napi::Function::New<GemmBench>(env, "gemmBench"));
   exports.Set("gemmFmaPeak", Napi::Function::New<GemmFmaPeak>(env, "gemmFmaPeak"));
 }
 

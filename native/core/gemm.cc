@@ -125,15 +125,22 @@ void run_part(const Plan& P, const Part& part) {
   float* bp = t_pack_b.get(static_cast<size_t>(P.kc) * nc_max);
   float* ap = t_pack_a.get(static_cast<size_t>(P.kc) * mc_max);
 
+  // With a single block of rows, each B panel is packed just before its tiles use it (so it is
+  // still in L1), or read in place when one row of tiles uses it and its rows are contiguous.
+  const bool lazy_b = part.m <= K.mc;
+  const bool b_in_place = lazy_b && P.B.cs == 1 && part.m <= MR;
+
   for (int jc = 0; jc < part.n; jc += K.nc) {
     const int nc = std::min(K.nc, part.n - jc);
     const int jg = part.j0 + jc;  // global kernel column
     for (int pc = 0; pc < P.k; pc += P.kc) {
       const int kc = std::min(P.kc, P.k - pc);
       const float beta = pc == 0 ? P.beta : 1.f;
-      for (int jr = 0; jr < nc; jr += NR)
-        K.pack_b(kc, std::min(NR, nc - jr), P.B.p + static_cast<long>(pc) * P.B.rs + static_cast<long>(jg + jr) * P.B.cs,
-                 P.B.rs, P.B.cs, bp + static_cast<size_t>(jr) * kc);
+      const float* b_blk = P.B.p + static_cast<long>(pc) * P.B.rs + static_cast<long>(jg) * P.B.cs;
+      if (!lazy_b)
+        for (int jr = 0; jr < nc; jr += NR)
+          K.pack_b(kc, std::min(NR, nc - jr), b_blk + static_cast<long>(jr) * P.B.cs, P.B.rs, P.B.cs,
+                   bp + static_cast<size_t>(jr) * kc);
 
       for (int ic = 0; ic < part.m; ic += K.mc) {
         const int mc = std::min(K.mc, part.m - ic);
@@ -147,17 +154,26 @@ void run_part(const Plan& P, const Part& part) {
 
         for (int jr = 0; jr < nc; jr += NR) {
           const int nr = std::min(NR, nc - jr);
+          const float* b_src = b_blk + static_cast<long>(jr) * P.B.cs;
           const float* b_panel = bp + static_cast<size_t>(jr) * kc;
+          long rs_b = NR;
+          if (b_in_place && nr == NR) {
+            b_panel = b_src;
+            rs_b = P.B.rs;
+          } else if (lazy_b) {
+            b_panel = bp;
+            K.pack_b(kc, nr, b_src, P.B.rs, P.B.cs, bp);
+          }
           float* c_col = P.c + static_cast<long>(jg + jr) * P.cs_c;
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = std::min(MR, mc - ir);
             float* c_tile = c_col + static_cast<long>(ig + ir) * P.rs_c;
             if (ir < full)
-              K.ukr(kc, a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, c_tile, P.rs_c, P.cs_c, mr,
-                    nr, P.alpha, beta);
+              K.ukr(kc, a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c,
+                    P.cs_c, mr, nr, P.alpha, beta);
             else
-              K.ukr(kc, ap + static_cast<size_t>(ir) * kc, 1, MR, b_panel, c_tile, P.rs_c, P.cs_c, mr, nr, P.alpha,
-                    beta);
+              K.ukr(kc, ap + static_cast<size_t>(ir) * kc, 1, MR, b_panel, rs_b, c_tile, P.rs_c, P.cs_c, mr, nr,
+                    P.alpha, beta);
           }
         }
         if (pc + kc == P.k && P.fin.any()) P.fin.block(ig, mc, jg, nc);
@@ -198,14 +214,6 @@ void scale_c(float* c, long ldc, int m, int n, float beta) {
   }
 }
 
-int pack_a_policy() {
-  static const int v = [] {
-    const char* e = std::getenv("MYELIN_GEMM_PACKA");
-    return e ? std::atoi(e) : -1;
-  }();
-  return v;
-}
-
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
@@ -238,9 +246,10 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.kc = (k + k_blocks - 1) / k_blocks;
     P.c = c;
     P.alpha = alpha, P.beta = beta;
-    const int policy = pack_a_policy();
-    P.pack_a = policy >= 0 ? policy == 1 : false;
-    if (!(P.A.rs == 1 || P.A.cs == 1)) P.pack_a = true;
+    // A is read in place (broadcasts do not care about layout) unless neither stride is 1, or its
+    // rows/columns are a multiple of 4 KiB apart: those alias in the caches and the TLB.
+    const long a_stride = P.A.cs == 1 ? P.A.rs : P.A.cs;
+    P.pack_a = !(P.A.rs == 1 || P.A.cs == 1) || (a_stride % 1024 == 0 && P.m > P.K->mr);
     P.fin = fin;
 
     Part parts[64];

@@ -8,12 +8,13 @@ namespace myelin {
 // One MR x NR tile:  C = alpha * A * B + beta * C   (beta == 0: C is not read).
 // A: MR rows (all valid; the driver pads edge panels), element (i, p) at a[i * rs_a + p * cs_a],
 //    with rs_a == 1 or cs_a == 1 (a packed panel is rs_a = 1, cs_a = MR).
-// B: a packed panel, NR floats per k step (columns >= nr are zero).
+// B: NR floats per k step, rs_b apart: a packed panel (rs_b = NR, columns >= nr zero) or, when
+//    nr == NR, rows of the caller's B read in place.
 // C: element (i, j) at c[i * rs_c + j * cs_c]; only i < mr, j < nr are touched.
 // Every element is one chain of fused multiply-adds over p in order, then alpha/beta, so the value
 // does not depend on where the tile sits (thread count, edges, orientation).
-using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, float* c,
-                                 long rs_c, long cs_c, int mr, int nr, float alpha, float beta);
+using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b,
+                                 float* c, long rs_c, long cs_c, int mr, int nr, float alpha, float beta);
 
 // Packs an NR-wide panel of B (k x nr, element (p, j) at b[p * rs_b + j * cs_b]) into dst
 // (k * NR floats, columns >= nr zeroed).

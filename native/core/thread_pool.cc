@@ -1,17 +1,37 @@
+// A fork-join pool tuned for back-to-back small jobs (batch-sized layers take tens of
+// microseconds): workers spin on an epoch counter for a while after each job, so the next job
+// starts without a futex wake-up, and sleep on a condition variable only when the pool goes quiet.
 #include "core/thread_pool.h"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#include <immintrin.h>
+#define MYELIN_CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__)
+#define MYELIN_CPU_RELAX() asm volatile("yield")
+#else
+#define MYELIN_CPU_RELAX() ((void)0)
+#endif
+
 namespace myelin {
 namespace {
 
 thread_local bool t_in_pool_task = false;
+
+// How long an idle worker polls before it sleeps: long enough to cover the glue between the
+// GEMMs of one training step. After the first few microseconds it polls with sched_yield, so a
+// runnable thread (the JS event loop on a 2-core machine) gets the core at once.
+constexpr auto kSpinFor = std::chrono::microseconds(100);
+constexpr unsigned kHotSpins = 2048;
 
 class Pool {
  public:
@@ -41,63 +61,69 @@ class Pool {
       return;
     }
     ensure_workers(target_ - 1);
-    const int helpers = std::min(n_tasks - 1, static_cast<int>(workers_.size()));
-    {
+    // Publish the job, then open it; a worker reads the job only after seeing it open.
+    task_ = &task;
+    n_tasks_ = n_tasks;
+    next_.store(0, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    slots_.store(std::min(n_tasks - 1, target_ - 1));
+    open_.store(true);
+    epoch_.fetch_add(1);
+    if (sleepers_.load() > 0) {
       std::lock_guard<std::mutex> lk(mu_);
-      task_ = &task;
-      n_tasks_ = n_tasks;
-      next_.store(0, std::memory_order_relaxed);
-      done_.store(0, std::memory_order_relaxed);
-      wanted_ = helpers;
-      ++generation_;
+      cv_.notify_all();
     }
-    cv_.notify_all();
-    work(task, n_tasks);
-    // Wait for every task to finish, spinning briefly first: batch-sized layers take microseconds.
-    for (int spin = 0; done_.load(std::memory_order_acquire) < n_tasks; ++spin) {
-      if (spin > 2000) std::this_thread::yield();
-    }
-    // Workers that have not woken yet must not pick this task up any more.
-    std::unique_lock<std::mutex> lk(mu_);
-    wanted_ = 0;
-    idle_cv_.wait(lk, [&] { return active_ == 0; });
+    work();
+    while (done_.load(std::memory_order_acquire) < n_tasks) MYELIN_CPU_RELAX();
+    // Close the job and wait until no worker is still inside it.
+    open_.store(false);
+    while (active_.load() > 0) MYELIN_CPU_RELAX();
     task_ = nullptr;
   }
 
  private:
-  void work(const std::function<void(int)>& task, int n_tasks) {
+  void work() {
     const bool was = t_in_pool_task;
     t_in_pool_task = true;
+    const int n = n_tasks_;
     for (;;) {
       const int i = next_.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n_tasks) break;
-      task(i);
+      if (i >= n) break;
+      (*task_)(i);
       done_.fetch_add(1, std::memory_order_release);
     }
     t_in_pool_task = was;
   }
 
   void worker_main() {
-    unsigned long long seen = 0;
+    uint64_t seen = epoch_.load();
     for (;;) {
-      const std::function<void(int)>* task;
-      int n;
-      {
+      if (!wait_for_epoch(seen)) return;
+      seen = epoch_.load();
+      active_.fetch_add(1);
+      if (open_.load() && slots_.fetch_sub(1) > 0) work();
+      active_.fetch_sub(1);
+    }
+  }
+
+  // Spins, then sleeps, until the epoch moves past `seen`. False when the pool stops.
+  bool wait_for_epoch(uint64_t seen) {
+    auto start = std::chrono::steady_clock::now();
+    for (unsigned spin = 1;; ++spin) {
+      if (stop_.load(std::memory_order_relaxed)) return false;
+      if (epoch_.load(std::memory_order_acquire) != seen) return true;
+      if (spin < kHotSpins)
+        MYELIN_CPU_RELAX();
+      else
+        std::this_thread::yield();
+      if (spin % 64 == 0 && std::chrono::steady_clock::now() - start > kSpinFor) {
         std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return stop_ || (generation_ != seen && wanted_ > 0); });
-        if (stop_) return;
-        seen = generation_;
-        --wanted_;
-        ++active_;
-        task = task_;
-        n = n_tasks_;
+        sleepers_.fetch_add(1);
+        cv_.wait(lk, [&] { return stop_.load() || epoch_.load() != seen; });
+        sleepers_.fetch_sub(1);
+        start = std::chrono::steady_clock::now();
+        spin = 0;
       }
-      work(*task, n);
-      {
-        std::lock_guard<std::mutex> lk(mu_);
-        --active_;
-      }
-      idle_cv_.notify_all();
     }
   }
 
@@ -108,7 +134,7 @@ class Pool {
   void stop_workers() {
     {
       std::lock_guard<std::mutex> lk(mu_);
-      stop_ = true;
+      stop_.store(true);
     }
     cv_.notify_all();
     for (auto& t : workers_) t.join();
@@ -116,14 +142,14 @@ class Pool {
   }
 
   std::mutex submit_;  // one parallel_for at a time owns the workers
-  std::mutex mu_;
-  std::condition_variable cv_, idle_cv_;
+  std::mutex mu_;      // only for sleeping and waking
+  std::condition_variable cv_;
   std::vector<std::thread> workers_;
   const std::function<void(int)>* task_ = nullptr;
-  int n_tasks_ = 0, wanted_ = 0, active_ = 0, target_ = 1;
-  unsigned long long generation_ = 0;
-  bool stop_ = false;
-  std::atomic<int> next_{0}, done_{0};
+  int n_tasks_ = 0, target_ = 1;
+  std::atomic<uint64_t> epoch_{0};
+  std::atomic<bool> open_{false}, stop_{false};
+  std::atomic<int> next_{0}, done_{0}, slots_{0}, active_{0}, sleepers_{0};
 };
 
 Pool& pool() {

@@ -47,7 +47,7 @@ void store_tile(float* t, float* c, long rs_c, long cs_c, int mr, int nr, float 
   } while (0)
 
 // A read along its rows (cs_a == 1): six row pointers, element p of each.
-void ukr_rows(long k, const float* a, long rs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
+void ukr_rows(long k, const float* a, long rs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c, int mr,
               int nr, float alpha, float beta) {
   __m256 acc[MR][2];
 #pragma GCC unroll 16
@@ -80,13 +80,13 @@ void ukr_rows(long k, const float* a, long rs_a, const float* b, float* c, long 
     x = _mm256_broadcast_ss(a5 + p);
     acc[5][0] = _mm256_fmadd_ps(x, b0, acc[5][0]);
     acc[5][1] = _mm256_fmadd_ps(x, b1, acc[5][1]);
-    b += NR;
+    b += rs_b;
   }
   MYELIN_STORE_TILE();
 }
 
 // A read down its columns (rs_a == 1): a packed panel (cs_a == MR) or a transposed operand.
-void ukr_cols(long k, const float* a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
+void ukr_cols(long k, const float* a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c, int mr,
               int nr, float alpha, float beta) {
   __m256 acc[MR][2];
 #pragma GCC unroll 16
@@ -101,19 +101,19 @@ void ukr_cols(long k, const float* a, long cs_a, const float* b, float* c, long 
       acc[i][1] = _mm256_fmadd_ps(x, b1, acc[i][1]);
     }
     a += cs_a;
-    b += NR;
+    b += rs_b;
   }
   MYELIN_STORE_TILE();
 }
 
 #undef MYELIN_STORE_TILE
 
-void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
-         int nr, float alpha, float beta) {
+void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c,
+         int mr, int nr, float alpha, float beta) {
   if (rs_a == 1)
-    ukr_cols(k, a, cs_a, b, c, rs_c, cs_c, mr, nr, alpha, beta);
+    ukr_cols(k, a, cs_a, b, rs_b, c, rs_c, cs_c, mr, nr, alpha, beta);
   else
-    ukr_rows(k, a, rs_a, b, c, rs_c, cs_c, mr, nr, alpha, beta);
+    ukr_rows(k, a, rs_a, b, rs_b, c, rs_c, cs_c, mr, nr, alpha, beta);
 }
 
 // In-register transpose of 8 rows of 8 floats.
@@ -183,10 +183,20 @@ void pack_b(long k, int nr, const float* b, long rs_b, long cs_b, float* dst) {
 }
 
 void pack_a(long k, int mr, const float* a, long rs_a, long cs_a, float* dst) {
-  for (long p = 0; p < k; ++p, dst += MR) {
+  long p = 0;
+  if (cs_a == 1) {  // rows of A: 8 k steps at a time through an 8x8 transpose
+    const __m256i panel = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);  // MR = 6 lanes
+    for (; p + 8 <= k; p += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; ++i) r[i] = i < mr ? _mm256_loadu_ps(a + i * rs_a + p) : _mm256_setzero_ps();
+      transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+      for (int q = 0; q < 8; ++q) _mm256_maskstore_ps(dst + (p + q) * MR, panel, r[q]);
+    }
+  }
+  for (; p < k; ++p) {
     int i = 0;
-    for (; i < mr; ++i) dst[i] = a[i * rs_a + p * cs_a];
-    for (; i < MR; ++i) dst[i] = 0.f;
+    for (; i < mr; ++i) dst[p * MR + i] = a[i * rs_a + p * cs_a];
+    for (; i < MR; ++i) dst[p * MR + i] = 0.f;
   }
 }
 

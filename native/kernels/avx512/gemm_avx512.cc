@@ -7,17 +7,66 @@
 
 #include "core/gemm_kernel.h"
 
+// GCC 12's own avx512fintrin.h trips -Wmaybe-uninitialized (_mm512_undefined_ps): not our code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace myelin {
 namespace avx512 {
 namespace {
 
 constexpr int MR = 10, NR = 32;
 
+#if defined(__GNUC__)
+#define MYELIN_INLINE inline __attribute__((always_inline))
+#else
+#define MYELIN_INLINE __forceinline
+#endif
+
+// In-register transpose of 16 rows of 16 floats: r[j] becomes column j.
+MYELIN_INLINE void transpose16(__m512* r) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {  // per 128-bit lane: 4x4 blocks transposed
+    u[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+    u[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+    u[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    u[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+  }
+  for (int q = 0; q < 4; ++q) {  // then the 128-bit lanes
+    const __m512 v = _mm512_shuffle_f32x4(u[q], u[4 + q], 0x88), v2 = _mm512_shuffle_f32x4(u[q], u[4 + q], 0xdd);
+    const __m512 w = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0x88), w2 = _mm512_shuffle_f32x4(u[8 + q], u[12 + q], 0xdd);
+    r[q] = _mm512_shuffle_f32x4(v, w, 0x88);
+    r[8 + q] = _mm512_shuffle_f32x4(v, w, 0xdd);
+    r[4 + q] = _mm512_shuffle_f32x4(v2, w2, 0x88);
+    r[12 + q] = _mm512_shuffle_f32x4(v2, w2, 0xdd);
+  }
+}
+
 // Writes the tile t (MR x NR, the accumulators) to C as alpha*t + beta*C. Full row-major tiles go
 // straight to C, others through t, with the same vector arithmetic for every element.
 void store_tile(float* t, float* c, long rs_c, long cs_c, int mr, int nr, float alpha, float beta) {
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
   const bool direct = mr == MR && nr == NR && cs_c == 1;
+  if (rs_c == 1 && cs_c != 1) {  // C^T (a narrow C computed transposed): transpose 16 columns at a time
+    const __mmask16 mask = static_cast<__mmask16>((1u << mr) - 1);
+    for (int h = 0; h < nr; h += 16) {
+      __m512 r[16];
+      for (int i = 0; i < 16; ++i) r[i] = i < MR ? _mm512_load_ps(t + i * NR + h) : _mm512_setzero_ps();
+      transpose16(r);
+      for (int j = 0; j < 16 && h + j < nr; ++j) {
+        float* out = c + (h + j) * cs_c;
+        __m512 x = _mm512_mul_ps(va, r[j]);
+        if (beta != 0.f) x = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask, out), x);
+        _mm512_mask_storeu_ps(out, mask, x);
+      }
+    }
+    return;
+  }
   if (!direct && beta != 0.f)
     for (int i = 0; i < mr; ++i)
       for (int j = 0; j < nr; ++j) t[i * NR + j + NR * MR] = c[i * rs_c + j * cs_c];
@@ -48,7 +97,7 @@ void store_tile(float* t, float* c, long rs_c, long cs_c, int mr, int nr, float 
   } while (0)
 
 // A read along its rows (cs_a == 1): one pointer per row, element p of each.
-void ukr_rows(long k, const float* a, long rs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
+void ukr_rows(long k, const float* a, long rs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c, int mr,
               int nr, float alpha, float beta) {
   __m512 acc[MR][2];
 #pragma GCC unroll 16
@@ -65,13 +114,13 @@ void ukr_rows(long k, const float* a, long rs_a, const float* b, float* c, long 
       acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1]);
     }
-    b += NR;
+    b += rs_b;
   }
   MYELIN_STORE_TILE();
 }
 
 // A read down its columns (rs_a == 1): a packed panel (cs_a == MR) or a transposed operand.
-void ukr_cols(long k, const float* a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
+void ukr_cols(long k, const float* a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c, int mr,
               int nr, float alpha, float beta) {
   __m512 acc[MR][2];
 #pragma GCC unroll 16
@@ -86,19 +135,19 @@ void ukr_cols(long k, const float* a, long cs_a, const float* b, float* c, long 
       acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1]);
     }
     a += cs_a;
-    b += NR;
+    b += rs_b;
   }
   MYELIN_STORE_TILE();
 }
 
 #undef MYELIN_STORE_TILE
 
-void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
-         int nr, float alpha, float beta) {
+void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c,
+         int mr, int nr, float alpha, float beta) {
   if (rs_a == 1)
-    ukr_cols(k, a, cs_a, b, c, rs_c, cs_c, mr, nr, alpha, beta);
+    ukr_cols(k, a, cs_a, b, rs_b, c, rs_c, cs_c, mr, nr, alpha, beta);
   else
-    ukr_rows(k, a, rs_a, b, c, rs_c, cs_c, mr, nr, alpha, beta);
+    ukr_rows(k, a, rs_a, b, rs_b, c, rs_c, cs_c, mr, nr, alpha, beta);
 }
 
 // dst[q * ld + j] = column j's element p0+q, for 8 columns stored along k (column j at src + j*cs).
@@ -139,7 +188,14 @@ void pack_b(long k, int nr, const float* b, long rs_b, long cs_b, float* dst) {
     return;
   }
   long p = 0;
-  if (rs_b == 1 && nr == NR) {  // B stored along k (transposed): 8x8 blocks
+  if (rs_b == 1 && nr == NR) {  // B stored along k (transposed): 16x16 blocks
+    for (; p + 16 <= k; p += 16)
+      for (int j = 0; j < NR; j += 16) {
+        __m512 r[16];
+        for (int q = 0; q < 16; ++q) r[q] = _mm512_loadu_ps(b + p + (j + q) * cs_b);
+        transpose16(r);
+        for (int q = 0; q < 16; ++q) _mm512_storeu_ps(dst + (p + q) * NR + j, r[q]);
+      }
     for (; p + 8 <= k; p += 8)
       for (int j = 0; j < NR; j += 8) transpose_block8(b + p + j * cs_b, cs_b, dst + p * NR + j, NR);
   }
@@ -152,10 +208,22 @@ void pack_b(long k, int nr, const float* b, long rs_b, long cs_b, float* dst) {
 }
 
 void pack_a(long k, int mr, const float* a, long rs_a, long cs_a, float* dst) {
-  for (long p = 0; p < k; ++p, dst += MR) {
+  const __mmask16 rows = static_cast<__mmask16>((1u << mr) - 1), panel = static_cast<__mmask16>((1u << MR) - 1);
+  long p = 0;
+  if (cs_a == 1) {  // rows of A: 16 k steps at a time through a 16x16 transpose
+    for (; p + 16 <= k; p += 16) {
+      __m512 r[16];
+      for (int i = 0; i < 16; ++i) r[i] = i < mr ? _mm512_loadu_ps(a + i * rs_a + p) : _mm512_setzero_ps();
+      transpose16(r);
+      for (int q = 0; q < 16; ++q) _mm512_mask_storeu_ps(dst + (p + q) * MR, panel, r[q]);
+    }
+  } else if (rs_a == 1) {  // columns of A: MR contiguous floats per k step
+    for (; p < k; ++p) _mm512_mask_storeu_ps(dst + p * MR, panel, _mm512_maskz_loadu_ps(rows, a + p * cs_a));
+  }
+  for (; p < k; ++p) {
     int i = 0;
-    for (; i < mr; ++i) dst[i] = a[i * rs_a + p * cs_a];
-    for (; i < MR; ++i) dst[i] = 0.f;
+    for (; i < mr; ++i) dst[p * MR + i] = a[i * rs_a + p * cs_a];
+    for (; i < MR; ++i) dst[p * MR + i] = 0.f;
   }
 }
 

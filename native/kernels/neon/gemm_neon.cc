@@ -11,11 +11,11 @@ namespace {
 
 constexpr int MR = 8, NR = 8;
 
-void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
-         int nr, float alpha, float beta) {
+void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c,
+         int mr, int nr, float alpha, float beta) {
   float32x4_t acc[MR][2];
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = vdupq_n_f32(0.f);
-  for (long p = 0; p < k; ++p, b += NR) {
+  for (long p = 0; p < k; ++p, b += rs_b) {
     const float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4);
     const float* ap = a + p * cs_a;
     for (int i = 0; i < MR; ++i) {

@@ -9,10 +9,10 @@ namespace {
 
 constexpr int MR = 4, NR = 8;
 
-void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, float* c, long rs_c, long cs_c, int mr,
-         int nr, float alpha, float beta) {
+void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c,
+         int mr, int nr, float alpha, float beta) {
   float acc[MR][NR] = {};
-  for (long p = 0; p < k; ++p, b += NR) {
+  for (long p = 0; p < k; ++p, b += rs_b) {
     for (int i = 0; i < MR; ++i) {
       const float x = a[i * rs_a + p * cs_a];
       for (int j = 0; j < NR; ++j) acc[i][j] += x * b[j];
