@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dense, Sequential } from '../lib/index.js';
 import { seeded } from './helpers/explain-nets.js';
 import { myelin, oneLine } from './helpers/cli.js';
 
@@ -63,6 +64,22 @@ describe('myelin explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^price: expected value [\d.e+]+ \(mean output over the background\)\n {2}feature +mean \|SHAP\|\n {2}size /);
     expect(r.stderr).toContain('explaining 5 rows against 20 background rows (KernelExplainer)');
+  });
+
+  it("names the features from the file's header for a model saved from code", async () => {
+    const model = new Sequential();
+    model.add(new Dense(4, { inputDim: 3, activation: 'tanh' }));
+    model.add(new Dense(1));
+    model.setWeights([[[2, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0]], [0, 0, 0, 0], [[1], [0], [1], [0]], [0]]);
+    await model.save(path('code.myelin'));
+    const r = seeded(9);
+    writeFileSync(path('abc.csv'), 'alpha,beta,gamma\n' + Array.from({ length: 30 }, () => [r(), r(), r()].map((v) => v.toFixed(3)).join(',')).join('\n') + '\n');
+    const out = myelin(['explain', path('code.myelin'), path('abc.csv'), '--json'], dir);
+    expect(out.code).toBe(0);
+    const features = JSON.parse(out.stdout).outputs[0].features;
+    // beta never reaches the output: exactly 0
+    expect(features.map((f: { name: string }) => f.name)).toEqual(['alpha', 'gamma', 'beta']);
+    expect(features[2].meanAbsShap).toBe(0);
   });
 
   it('rejects bad arguments with one clear line', () => {

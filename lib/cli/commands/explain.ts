@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DeepExplainer, KernelExplainer, Matrix, summaryPlot } from '../../index.js';
+import { DeepExplainer, KernelExplainer, Matrix, readCsv, summaryPlot } from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { csvLine } from '../csv-out.js';
@@ -44,11 +44,15 @@ export const explain: Command = {
     const seed = a.number('seed', { integer: true, min: 0 }) ?? 0;
 
     const t = await loadTrained(modelFile!);
-    const data = await readFeatures(t, dataFile!);
+    // A model saved from code does not name its features: take them from the file's header.
+    const named = t.meta.featureNames ? null : await readCsv(dataFile!);
+    if (named && named.x.cols !== t.model.inputDim)
+      throw new CliError(`${dataFile} has ${named.x.cols} columns (${named.featureNames.join(', ')}) but the model takes ${t.model.inputDim} features`);
+    const data = named ? named.x : await readFeatures(t, dataFile!);
     if (data.rows === 0) throw new CliError(`${dataFile} has no data rows`);
     const x = nRows === undefined || nRows >= data.rows ? data : data.sliceRows(0, nRows);
     const background = drawRows(data, nBackground, seed);
-    const featureNames = t.meta.featureNames ?? Array.from({ length: data.cols }, (_, j) => `x${j}`);
+    const featureNames = t.meta.featureNames ?? named!.featureNames;
     out.note(`explaining ${x.rows} rows against ${background.rows} background rows (${method === 'deep' ? 'DeepExplainer' : 'KernelExplainer'})`);
 
     const started = Date.now();
