@@ -134,6 +134,20 @@ describe('determinism', () => {
       expect(sameBits(again.w, two.w)).toBe(true);
     });
 
+  it('predict over many rows (chunks spread over threads) is bit-identical with 1 and 2 threads', () => {
+    const net = new native.Network([dense(40, 96, 1), dense(96, 7, 4)]);
+    net.setWeights(randomWeights(net, 31, 0.2));
+    const x = randomMatrix(5000, 40, 32);
+    native.setNumThreads(1);
+    const one = net.predict(x, 5000);
+    native.setNumThreads(2);
+    const two = net.predict(x, 5000);
+    expect(sameBits([one], [two])).toBe(true);
+    // and each chunk equals predicting its rows alone
+    const tail = net.predict(x.subarray(4096 * 40), 5000 - 4096);
+    expect(sameBits([tail], [two.subarray(4096 * 7)])).toBe(true);
+  });
+
   it('epochs are keyed by absolute epoch: 2 epochs equal 1 + 1 with initialEpoch', async () => {
     const make = () => {
       const net = new native.Network([dense(4, 6, 3), dropout(6, 0.3, 2), dense(6, 1, 2)]);

@@ -50,13 +50,32 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
 void Network::predict(const float* x, int rows, float* out, Workspace& ws) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
   const int in = input_dim(), od = output_dim();
-  reserve(ws, std::min(rows, kPredictChunk), false);
-  for (int start = 0; start < rows; start += kPredictChunk) {
-    const int r = std::min(kPredictChunk, rows - start);
+  const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
+  auto run_chunk = [&](int c, Workspace& w) {
+    const int start = c * kPredictChunk, r = std::min(kPredictChunk, rows - start);
     float* dst = out + static_cast<size_t>(start) * od;
-    const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, ws, false, 0, 0, dst);
+    const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, w, false, 0, 0, dst);
     if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
+  };
+  const int threads = std::min(num_threads(), chunks);
+  if (threads < 2) {
+    reserve(ws, std::min(rows, kPredictChunk), false);
+    for (int c = 0; c < chunks; ++c) run_chunk(c, ws);
+    return;
   }
+  // Many rows: each thread runs whole chunks through every layer (the GEMMs inside run on that
+  // thread alone), so threads never wait on each other between layers. Chunk boundaries do not
+  // depend on the thread count, and neither do the results.
+  std::vector<Workspace> wss(threads);
+  struct Job {
+    decltype(run_chunk)& run;
+    std::vector<Workspace>& wss;
+    int chunks, threads;
+  } job{run_chunk, wss, chunks, threads};
+  for (Workspace& w : wss) reserve(w, kPredictChunk, false);
+  parallel_for(threads, [&job](int t) {
+    for (int c = t; c < job.chunks; c += job.threads) job.run(c, job.wss[t]);
+  });
 }
 
 std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const {
