@@ -255,8 +255,13 @@ class DeepShap {
     }
     // Several rows at once, each task single-threaded (nested GEMMs run inline), or one row at a
     // time with the GEMMs spread over the pool when there are fewer rows than threads.
+    // Tasks are also capped so their scratch stays under ~512 MB on many-core machines.
     const int threads = num_threads();
-    const int tasks = rows_ >= threads ? threads : 1;
+    const size_t scratch = sizeof(float) * (2 * static_cast<size_t>(chunk_) * nb_ * max_width_ +
+                                            static_cast<size_t>(nb_) * (9 * ratio_width_ + features_ + 2 * shapley_width_) +
+                                            (shapley_width_ ? size_t{1} << 22 : 0));
+    const int affordable = static_cast<int>(std::max<size_t>(1, (size_t{512} << 20) / std::max<size_t>(scratch, 1)));
+    const int tasks = rows_ >= threads ? std::min(threads, affordable) : 1;
     std::vector<Workspace> ws(tasks);
     parallel_for(tasks, [&](int t) {
       for (int i = t; i < rows_; i += tasks) explain_row(i, ws[t]);
@@ -283,7 +288,6 @@ class DeepShap {
         if (d.act == Act::Softmax) {
           if (rule_[l] == SoftmaxRule::ShiftInvariant)
             softmax_ratios(side(tx_, l, i, d.out), side(tr_, l, b, d.out), d.out, soft(w, b, l));
-
           continue;
         }
         const size_t ox = static_cast<size_t>(i) * d.out, ob = static_cast<size_t>(b) * d.out;

@@ -1,7 +1,7 @@
 // DeepSHAP for a stack of dense layers: DeepLIFT's rescale rule, one background row at a time as the
 // reference, averaged over the background (Lundberg & Lee 2017), with the per-op rules of SHAP's
-// TensorFlow DeepExplainer (deep_tf.py). Summation to delta holds per reference, so for every row
-// expected + sum(phi) = f(x) up to float rounding.
+// TensorFlow DeepExplainer (deep_tf.py); softmax by the rule chosen below. Summation to delta holds
+// per reference, so for every row expected + sum(phi) = f(x) up to float rounding.
 #pragma once
 
 #include <vector>
