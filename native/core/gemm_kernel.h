@@ -11,8 +11,8 @@ namespace myelin {
 // B: NR floats per k step, rs_b apart: a packed panel (rs_b = NR, columns >= nr zero) or, when
 //    nr == NR, rows of the caller's B read in place.
 // C: element (i, j) at c[i * rs_c + j * cs_c]; only i < mr, j < nr are touched.
-// Every element is one chain of fused multiply-adds over p in order, then alpha/beta, so the value
-// does not depend on where the tile sits (thread count, edges, orientation).
+// Every element is one chain of multiply-adds over p in order (fused where the ISA has FMA), then
+// alpha/beta, so its value does not depend on where the tile sits (thread count, edges, orientation).
 using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b,
                                  float* c, long rs_c, long cs_c, int mr, int nr, float alpha, float beta);
 

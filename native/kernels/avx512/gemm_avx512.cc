@@ -1,6 +1,6 @@
 // AVX-512F GEMM kernels: a 10x32 micro-kernel (20 zmm accumulators, 2 B loads and 10 broadcasts per
 // k step; 10 rows split batch-128 layers into 13 tiles and a 10-wide output into exactly one),
-// B/A packing, and the FMA peak probe.
+// B/A packing and transposed (C^T) stores through 16x16 in-register transposes, the FMA probe.
 // Compiled with -mavx512f -mavx2 -mfma and reached only through gemm_kernels() after the CPU
 // check, so this file holds intrinsics and plain C only: no inline code shared with other files.
 #include <immintrin.h>
