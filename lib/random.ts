@@ -83,3 +83,27 @@ export function globalRandom(): Rng {
 export function drawSeed(): number {
   return globalRng.nextUint32();
 }
+
+/** Uniform draws in [0, 1) from a generator seeded with `seed`. */
+export function seededRandom(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.uniform();
+}
+
+/** Fisher–Yates over a typed array, in place. */
+export function shuffleInPlace(a: Int32Array, random: () => number): Int32Array {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+  return a;
+}
+
+/** A seed option: an integer as given, or (undefined) one drawn from the global generator, so setSeed covers it. */
+export function checkSeed(seed: number | undefined, where: string): number {
+  if (seed === undefined) return drawSeed();
+  if (!Number.isInteger(seed)) throw new RangeError(`${where}: seed must be an integer, got ${seed}`);
+  return seed >>> 0;
+}

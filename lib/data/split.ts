@@ -2,7 +2,7 @@
 // matrices (typed-array row copies).
 import { Matrix, describe } from '../matrix.js';
 import { toClassIndexes } from './categorical.js';
-import { checkSeed, seededRandom, shuffleInPlace } from './random.js';
+import { checkSeed, seededRandom, shuffleInPlace } from '../random.js';
 
 /** Targets the splits accept; each part comes back in the same form. */
 export type SplitTargets = Matrix | Float32Array | Int32Array | number[] | number[][];

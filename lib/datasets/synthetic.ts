@@ -1,7 +1,7 @@
 // The course's two generated problems: one a straight line separates, one it cannot.
 import { Matrix } from '../matrix.js';
 import { checkCount, checkSeed, type Dataset, type GeneratorOptions } from './dataset.js';
-import { seededRandom } from '../data/random.js';
+import { seededRandom } from '../random.js';
 
 /**
  * n points uniform in [0, 100]²; class 1 where x + y ≥ 100, class 0 where x + y < 100 — the boundary a
