@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { backendInfo } from '../dist/index.js';
 import { native } from '../dist/native.js';
 
-const SAMPLES = 9;
-const SAMPLE_SECONDS = 0.02;
+const SAMPLES = 15;
+const SAMPLE_SECONDS = 0.01;
 
 // [label, m, k, n, transA, transB]: C (m x n) = op(A) (m x k) · op(B) (k x n).
 const SHAPES = [
@@ -110,7 +110,7 @@ for (const isa of isas) {
   peak[isa] = {};
   for (const t of threadCounts) {
     native.setNumThreads(t);
-    peak[isa][t] = Math.max(...[0, 1, 2].map(() => native.gemmFmaPeak(isa, t)));
+    peak[isa][t] = Math.max(...[0, 1, 2, 3, 4].map(() => native.gemmFmaPeak(isa, t)));
   }
 }
 
