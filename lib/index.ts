@@ -58,6 +58,7 @@ export {
   KernelExplainer,
   summaryPlot,
   type DeepExplainerOptions,
+  type SoftmaxRuleName,
   type SummaryPlotOptions,
   exactShapleyValues,
   permutationImportance,

@@ -16,6 +16,8 @@ export interface NativeBackendInfo {
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
+  /** Index of the first NaN/±Infinity, or -1. */
+  firstNonFinite(data: Float32Array): number;
   /** Tests and benchmarks only: switch every kernel table to another supported ISA. */
   forceIsa(isa: string): void;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,

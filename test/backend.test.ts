@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix, backendInfo, matmul } from '../lib/index.js';
+import { native } from '../lib/native.js';
 
 describe('backend', () => {
   it('reports an ISA this CPU supports, thread count and version', () => {
@@ -19,5 +20,23 @@ describe('backend', () => {
 
   it('rejects mismatched inner dimensions naming both shapes', () => {
     expect(() => matmul(new Matrix(2, 3), new Matrix(2, 3))).toThrow(/op\(a\) is 2x3.*op\(b\) is 2x3/);
+  });
+});
+
+describe('firstNonFinite', () => {
+  it('finds the first NaN/±Infinity wherever it sits relative to the scan blocks, and -1 when there is none', () => {
+    const n = 3 * 4096 + 13;
+    const x = Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) - 500);
+    x[10] = 3.4e38;
+    x[11] = 1e-45; // largest and smallest magnitudes are finite
+    expect(native.firstNonFinite(x)).toBe(-1);
+    expect(native.firstNonFinite(new Float32Array(0))).toBe(-1);
+    for (const [at, v] of [[0, NaN], [4095, Infinity], [4096, -Infinity], [n - 1, NaN], [8200, NaN]] as const) {
+      const y = x.slice();
+      y[at] = v;
+      if (at === 8200) y[n - 1] = Infinity; // the first one is reported
+      expect(native.firstNonFinite(y)).toBe(at);
+    }
+    expect(native.firstNonFinite(x.subarray(4096))).toBe(-1); // views are scanned from their own start
   });
 });

@@ -6,24 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dense, Sequential } from '../lib/index.js';
 import { seeded } from './helpers/explain-nets.js';
-import { myelin, oneLine } from './helpers/cli.js';
+import { housesCsv, myelin, oneLine } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-explain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (f: string) => join(dir, f);
-
-function housesCsv(n: number, seed: number): string {
-  const r = seeded(seed);
-  let s = 'size,rooms,age,price\n';
-  for (let i = 0; i < n; i++) {
-    const size = 40 + r() * 160;
-    const rooms = 1 + Math.floor(r() * 6);
-    const age = r() * 80;
-    const price = 1500 * size + 8000 * rooms - 900 * age + 20000 + (r() - 0.5) * 10000;
-    s += `${size.toFixed(1)},${rooms},${age.toFixed(1)},${price.toFixed(0)}\n`;
-  }
-  return s;
-}
 
 describe('myelin explain', () => {
   beforeAll(() => {

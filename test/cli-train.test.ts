@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../lib/random.js';
-import { ROOT, myelin } from './helpers/cli.js';
+import { ROOT, housesCsv, myelin } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,25 +26,12 @@ function blobsCsv(n: number, seed: number): string {
   return s;
 }
 
-function regressionCsv(n: number, seed: number): string {
-  const r = seededRandom(seed);
-  let s = 'size,rooms,age,price\n';
-  for (let i = 0; i < n; i++) {
-    const size = 40 + r() * 160;
-    const rooms = 1 + Math.floor(r() * 6);
-    const age = r() * 80;
-    const price = 1500 * size + 8000 * rooms - 900 * age + 20000 + (r() - 0.5) * 10000;
-    s += `${size.toFixed(1)},${rooms},${age.toFixed(1)},${price.toFixed(0)}\n`;
-  }
-  return s;
-}
-
 describe('myelin train / predict / evaluate / summary', () => {
   beforeAll(() => {
     writeFileSync(path('blobs.csv'), blobsCsv(300, 1));
     writeFileSync(path('blobs-new.csv'), blobsCsv(30, 2));
-    writeFileSync(path('houses.csv'), regressionCsv(400, 3));
-    writeFileSync(path('houses-new.csv'), regressionCsv(50, 4));
+    writeFileSync(path('houses.csv'), housesCsv(400, 3));
+    writeFileSync(path('houses-new.csv'), housesCsv(50, 4));
   });
 
   it('trains a classifier on text labels, reports test scores as JSON, and saves the model', () => {
@@ -114,7 +101,7 @@ describe('myelin train / predict / evaluate / summary', () => {
     expect(j.scores.r2).toBeGreaterThan(0.95);
     const p = myelin(['predict', path('houses.myelin'), path('houses-new.csv'), '--json'], dir);
     const preds = JSON.parse(p.stdout).predictions.map((o: { prediction: number }) => o.prediction);
-    const truth = regressionCsv(50, 4).trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
+    const truth = housesCsv(50, 4).trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
     const mae = preds.reduce((s: number, v: number, i: number) => s + Math.abs(v - truth[i]!), 0) / 50;
     expect(mae).toBeLessThan(20000); // prices span ~100k–330k
     const e = myelin(['evaluate', path('houses.myelin'), path('houses-new.csv')], dir);

@@ -50,6 +50,8 @@ describe('bad input', () => {
     );
     await expect(binary().fit(X, [1, Infinity, 0, 0], { verbose: 0 })).rejects.toThrow('fit: y[1] (row 1, column 0) is Infinity');
     await expect(binary().evaluate(X, [1, 0, -Infinity, 0])).rejects.toThrow('evaluate: y[2] (row 2, column 0) is -Infinity');
+    expect(() => binary().predict([[0, 1], [Infinity, 0]])).toThrow('predict: x[1][0] (row 1, column 0) is Infinity');
+    await expect(binary().predictAsync([[NaN, 1]])).rejects.toThrow('predictAsync: x[0][0] (row 0, column 0) is NaN');
   });
 
   it('unknown activation, loss, optimizer, metric and initializer names list the valid ones', () => {

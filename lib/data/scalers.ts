@@ -1,5 +1,6 @@
 // Feature scaling learnt on training rows, applied column-wise; serializable so a model file can
 // carry it (model.setPreprocessing).
+import { checkFinite } from '../finite.js';
 import { Matrix, describe } from '../matrix.js';
 
 export type ScalerInput = Matrix | ArrayLike<ArrayLike<number>>;
@@ -35,12 +36,6 @@ function affine(x: Matrix, offset: Float64Array, scale: Float64Array, inverse: b
   return new Matrix(rows, cols, out);
 }
 
-function checkFinite(x: Matrix, where: string): void {
-  const { cols, data } = x;
-  for (let k = 0; k < data.length; k++)
-    if (!Number.isFinite(data[k]!))
-      throw new RangeError(`${where}: x has ${data[k]} at row ${Math.floor(k / cols)}, column ${k % cols}`);
-}
 
 function numberArray(v: unknown, n: number | undefined, what: string): Float64Array {
   if (!Array.isArray(v) || v.some((e) => typeof e !== 'number' || !Number.isFinite(e)) || (n !== undefined && v.length !== n))
@@ -77,7 +72,7 @@ abstract class ColumnScaler implements Scaler {
   protected prepareFit(x: ScalerInput): Matrix {
     const m = asMatrix(x, 'x');
     if (m.rows === 0) throw new RangeError(`${this.name}.fit: x has no rows`);
-    checkFinite(m, `${this.name}.fit`);
+    checkFinite(m.data, m.cols, `${this.name}.fit: x`);
     return m;
   }
 

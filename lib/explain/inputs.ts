@@ -41,19 +41,6 @@ export function toPredictions(p: unknown, rows: number, what: string): Matrix {
   return m;
 }
 
-/** Deterministic 32-bit generator (mulberry32) for sampling and shuffles. */
-export function rng(seed: number): () => number {
-  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${String(seed)}`);
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function checkPositiveInt(v: number, what: string): void {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${String(v)}`);
 }

@@ -4,7 +4,8 @@
 // solution is the exact Shapley values.
 import { Matrix } from '../matrix.js';
 import { CoalitionEvaluator, defaultMaxRows, type CoalitionSet } from './coalitions.js';
-import { checkNonEmpty, checkPositiveInt, checkWidth, rng, toMatrix, type MatrixLike } from './inputs.js';
+import { checkNonEmpty, checkPositiveInt, checkWidth, toMatrix, type MatrixLike } from './inputs.js';
+import { seededRandom } from '../random.js';
 import { allCoalitions, sampledCoalitions, type Coalitions } from './kernel-sampling.js';
 import { predictor, type DenseLayerInput, type PredictFn, type PredictingModel } from './model.js';
 import { solveSymmetric } from './solve.js';
@@ -82,7 +83,7 @@ export class KernelExplainer {
         continue;
       }
       const exact = m <= EXACT_MAX_FEATURES || nSamples >= 2 ** m - 2;
-      const co = exact ? allCoalitions(m) : sampledCoalitions(m, nSamples, rng(seed + i));
+      const co = exact ? allCoalitions(m) : sampledCoalitions(m, nSamples, seededRandom(seed + i));
       const masks = new Uint8Array(co.count * D);
       for (let c = 0; c < co.count; c++) for (let t = 0; t < m; t++) masks[c * D + varying[t]!] = co.masks[c * m + t]!;
       pending.push({ i, varying, co, set: { x: xi, masks, count: co.count } });

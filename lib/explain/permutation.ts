@@ -1,7 +1,8 @@
 // Permutation importance (Breiman 2001; scikit-learn's permutation_importance): how much the
 // score drops when one feature's column is shuffled, breaking its link to the target.
 import { Matrix, describe } from '../matrix.js';
-import { checkNonEmpty, checkPositiveInt, rng, toMatrix, type MatrixLike } from './inputs.js';
+import { checkNonEmpty, checkPositiveInt, toMatrix, type MatrixLike } from './inputs.js';
+import { seededRandom } from '../random.js';
 import { resolveScorer, type ScoreFn } from './metrics.js';
 import { predictor, type DenseLayerInput, type PredictFn, type PredictingModel } from './model.js';
 
@@ -50,7 +51,7 @@ export function permutationImportance(
   const ym = toTargets(y, xm.rows);
   const repeats = options.repeats ?? 5;
   checkPositiveInt(repeats, 'permutationImportance: repeats');
-  const random = rng(options.seed ?? 0);
+  const random = seededRandom(options.seed ?? 0);
 
   const N = xm.rows;
   const D = xm.cols;

@@ -3,6 +3,7 @@
 // was expected and what was found. Float32Array-backed inputs pass through without copies.
 import type { DataSpec } from '../engine/contract.js';
 import type { LossName } from '../engine/ids.js';
+import { checkFinite } from '../finite.js';
 import { Matrix, describe } from '../matrix.js';
 
 export type Inputs = Matrix | number[][];
@@ -153,24 +154,3 @@ function oneHot(classes: Int32Array, units: number): Float32Array {
   return out;
 }
 
-/** Throws naming the first NaN/Infinity by row and column. One fast pass when all values are finite. */
-export function checkFinite(data: Float32Array, cols: number, what: string): void {
-  // v * 0 is NaN exactly for NaN and ±Infinity; four sums keep the loop at memory speed.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n4 = data.length & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    s0 += data[i]! * 0;
-    s1 += data[i + 1]! * 0;
-    s2 += data[i + 2]! * 0;
-    s3 += data[i + 3]! * 0;
-  }
-  for (let i = n4; i < data.length; i++) s0 += data[i]! * 0;
-  if (s0 + s1 + s2 + s3 === 0) return;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!Number.isFinite(v)) {
-      const at = cols === 1 ? `[${i}]` : `[${Math.floor(i / cols)}][${i % cols}]`;
-      throw new RangeError(`${what}${at} (row ${Math.floor(i / cols)}, column ${i % cols}) is ${v}; inputs must be finite numbers`);
-    }
-  }
-}

@@ -231,7 +231,7 @@ export class Sequential {
 
   /**
    * Outputs for x, synchronously (rows x units). During fit it reads the weights at the end of the
-   * last epoch. Inputs are not checked for NaN (NaN in, NaN out).
+   * last epoch. NaN/Infinity in x is an error naming its row and column.
    */
   predict(x: Inputs): Matrix {
     const m = this.predictInput(x, 'predict');
@@ -265,7 +265,7 @@ export class Sequential {
 
   private predictInput(x: Inputs, what: string): Matrix {
     this.engine(what);
-    return this.networkInputs(x, `${what}: x`, false);
+    return this.networkInputs(x, `${what}: x`, true);
   }
 
   /**

@@ -6,6 +6,7 @@
 
 #include "binding/args.h"
 #include "binding/modules.h"
+#include "core/finite.h"
 #include "core/gemm.h"
 #include "core/isa.h"
 #include "core/thread_pool.h"
@@ -157,12 +158,19 @@ Napi::Value GemmFmaPeak(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), gemm_fma_peak(isa, threads));
 }
 
+// JS: firstNonFinite(data) -> index of the first NaN/Infinity, or -1.
+Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
+  Napi::Float32Array x = expect_f32(info, 0, "data");
+  return Napi::Number::New(info.Env(), static_cast<double>(first_non_finite(x.Data(), x.ElementLength())));
+}
+
 }  // namespace
 
 void init_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("backendInfo", Napi::Function::New<BackendInfo>(env, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env, "setNumThreads"));
   exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
+  exports.Set("firstNonFinite", Napi::Function::New<FirstNonFinite>(env, "firstNonFinite"));
   exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));
   exports.Set("gemmAsync", Napi::Function::New<GemmAsync>(env, "gemmAsync"));
   exports.Set("gemmBench", Napi::Function::New<GemmBench>(env, "gemmBench"));

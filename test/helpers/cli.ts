@@ -1,6 +1,7 @@
 // Runs the built `myelin` command in a child process, as a user's shell would.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { seededRandom } from '../../lib/random.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = resolve(ROOT, 'dist/cli/main.js');
@@ -22,4 +23,18 @@ export function oneLine(r: Run): string {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   if (lines.length !== 1 || /^\s+at /m.test(r.stderr)) throw new Error(`expected one error line, got:\n${r.stderr}`);
   return lines[0]!;
+}
+
+/** House prices: price = 1500·size + 8000·rooms − 900·age + 20000 + noise (a regression CSV). */
+export function housesCsv(n: number, seed: number): string {
+  const r = seededRandom(seed);
+  let s = 'size,rooms,age,price\n';
+  for (let i = 0; i < n; i++) {
+    const size = 40 + r() * 160;
+    const rooms = 1 + Math.floor(r() * 6);
+    const age = r() * 80;
+    const price = 1500 * size + 8000 * rooms - 900 * age + 20000 + (r() - 0.5) * 10000;
+    s += `${size.toFixed(1)},${rooms},${age.toFixed(1)},${price.toFixed(0)}\n`;
+  }
+  return s;
 }

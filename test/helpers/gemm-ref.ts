@@ -1,16 +1,11 @@
 // Plain TypeScript references for the GEMM tests: float64 products, activations, seeded data.
+import { seededRandom } from '../../lib/random.js';
 
-/** Seeded uniform floats in [lo, hi) (mulberry32), reproducible across runs. */
+/** Seeded uniform floats in [lo, hi), reproducible across runs. */
 export function randomF32(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
+  const random = seededRandom(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * random();
   return out;
 }
 

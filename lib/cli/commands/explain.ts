@@ -2,6 +2,7 @@
 // DeepExplainer (or KernelExplainer) against background rows drawn from the data; prints the
 // features ranked by mean |SHAP value| per output, and writes summary plots and per-row values.
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from '../../random.js';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DeepExplainer, KernelExplainer, Matrix, readCsv, summaryPlot } from '../../index.js';
@@ -113,8 +114,7 @@ export const explain: Command = {
 /** n distinct rows drawn at random (all rows when n >= rows), in their original order. */
 function drawRows(m: Matrix, n: number, seed: number): Matrix {
   if (n >= m.rows) return m;
-  let s = seed >>> 0;
-  const random = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+  const random = seededRandom(seed);
   const idx = Array.from({ length: m.rows }, (_, i) => i);
   for (let i = 0; i < n; i++) {
     const r = i + Math.floor(random() * (m.rows - i));
