@@ -1,7 +1,8 @@
 # What `npm install` (node-gyp-build -> node-gyp) and prebuildify build. Sources come from
 # native/sources.json, the list CMakeLists.txt reads too. Each ISA's kernels are a static library
 # compiled with that ISA's flags only; everything else targets the baseline CPU, and the running
-# CPU picks the kernels (native/core/isa.cc). Never -march=native: prebuilt binaries run anywhere.
+# CPU picks the kernels (native/core/isa.cc). Nothing targets the build machine's own CPU: prebuilt
+# binaries must run on every CPU of their platform.
 # -fno-math-errno -fno-trapping-math let the elementwise kernels vectorize (see CMakeLists.txt).
 {
   "variables": {
