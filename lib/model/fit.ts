@@ -1,7 +1,7 @@
 // The fit loop. Input is validated and converted once; then epochs run natively: all in one call
 // when nothing needs control between epochs, else one call per epoch with the callbacks in between.
 // The engine keys shuffling and dropout by absolute epoch, so both ways give the same weights.
-import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
+import type { DataSpec, FitArgs, FitResult, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type CallbackHooks, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgressLogger } from '../callbacks/progress.js';
@@ -56,13 +56,7 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-interface Prepared {
-  train: DataSpec;
-  val: DataSpec | null;
-  epochs: number;
-  initialEpoch: number;
-  batchSize: number;
-  shuffle: boolean;
+interface Prepared extends Pick<FitArgs, 'train' | 'val' | 'epochs' | 'initialEpoch' | 'batchSize' | 'shuffle'> {
   verbose: 0 | 1 | 2;
   callbacks: CallbackHooks[];
 }

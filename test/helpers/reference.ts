@@ -2,6 +2,7 @@
 // derivatives, softmax, Keras's losses (with 1e-7 clipping) and their gradients, optimizer steps,
 // and the loss of a whole Dense network (dropout off) for finite-difference gradient checks.
 // Ids follow lib/engine/ids.ts.
+import type { DenseSpec } from '../../lib/engine/contract.js';
 
 export const EPS = 1e-7;
 
@@ -116,14 +117,7 @@ export function sampleLossGrad(loss: number, fused: boolean, p: ArrayLike<number
   return g;
 }
 
-export interface RefDense {
-  inputDim: number;
-  units: number;
-  activation: number;
-  useBias: boolean;
-  l1: number;
-  l2: number;
-}
+export type RefDense = Omit<DenseSpec, 'kind'>;
 
 /** Forward pass in float64; weights as getWeights() orders them (kernel, then bias if any). */
 export function forward(layers: RefDense[], weights: ArrayLike<number>[], x: ArrayLike<number>, rows: number): number[][] {
