@@ -16,6 +16,8 @@ export interface NativeBackendInfo {
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
+  /** Feature scaling per column: out = (x - offset) / scale, or x * scale + offset when inverse. */
+  affineColumns(x: Float32Array, cols: number, offset: Float64Array, scale: Float64Array, inverse: boolean, out: Float32Array): void;
   /** Index of the first NaN/±Infinity, or -1. */
   firstNonFinite(data: Float32Array): number;
   /** Tests and benchmarks only: switch every kernel table to another supported ISA. */

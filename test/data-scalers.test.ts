@@ -50,6 +50,24 @@ describe('StandardScaler', () => {
   });
 });
 
+describe('scaling kernel', () => {
+  it('transforms and inverts every element as float64 arithmetic rounded to float32 (the plain reference)', () => {
+    const rows = 37, cols = 5;
+    const x = new Matrix(rows, cols, Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 100 + (i % 7)));
+    const s = new StandardScaler().fit(x);
+    const mean = Array.from({ length: cols }, (_, j) => { let m = 0; for (let i = 0; i < rows; i++) m += x.get(i, j); return m / rows; });
+    const t = s.transform(x);
+    const back = s.inverseTransform(t);
+    const cfg = s.toJSON().config as { mean: number[]; std: number[] };
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) {
+        expect(cfg.mean[j]).toBeCloseTo(mean[j]!, 10);
+        expect(t.get(i, j)).toBe(Math.fround((x.get(i, j) - cfg.mean[j]!) / cfg.std[j]!));
+        expect(back.get(i, j)).toBe(Math.fround(t.get(i, j) * cfg.std[j]! + cfg.mean[j]!));
+      }
+  });
+});
+
 describe('MinMaxScaler', () => {
   it('maps the training range onto [0, 1] or a featureRange; constant columns go to the low end', () => {
     const s = new MinMaxScaler().fit(train);

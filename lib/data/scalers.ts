@@ -2,6 +2,7 @@
 // carry it (model.setPreprocessing).
 import { checkFinite } from '../finite.js';
 import { Matrix, describe } from '../matrix.js';
+import { native } from '../native.js';
 
 export type ScalerInput = Matrix | ArrayLike<ArrayLike<number>>;
 
@@ -26,14 +27,11 @@ function asMatrix(x: ScalerInput, name: string): Matrix {
   return x instanceof Matrix ? x : Matrix.from(x, name);
 }
 
-/** out = (x - offset) / scale per column, computed in float64, stored as float32. */
+/** out = (x - offset) / scale per column (natively: it runs on every predict of a model with preprocessing). */
 function affine(x: Matrix, offset: Float64Array, scale: Float64Array, inverse: boolean): Matrix {
-  const { rows, cols, data } = x;
-  const out = new Float32Array(rows * cols);
-  for (let i = 0, o = 0; i < rows; i++, o += cols)
-    if (inverse) for (let j = 0; j < cols; j++) out[o + j] = data[o + j]! * scale[j]! + offset[j]!;
-    else for (let j = 0; j < cols; j++) out[o + j] = (data[o + j]! - offset[j]!) / scale[j]!;
-  return new Matrix(rows, cols, out);
+  const out = new Matrix(x.rows, x.cols);
+  if (x.cols > 0) native.affineColumns(x.data, x.cols, offset, scale, inverse, out.data);
+  return out;
 }
 
 

@@ -26,6 +26,13 @@ inline Napi::Int32Array expect_i32(const Napi::CallbackInfo& info, size_t i, con
   return v.As<Napi::Int32Array>();
 }
 
+inline Napi::Float64Array expect_f64(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a Float64Array");
+  return v.As<Napi::Float64Array>();
+}
+
 // null/undefined -> false; otherwise must be a Float32Array.
 inline bool optional_f32(const Napi::CallbackInfo& info, size_t i, const char* name, Napi::Float32Array* out) {
   Napi::Value v = info[i];

@@ -6,6 +6,7 @@
 
 #include "binding/args.h"
 #include "binding/modules.h"
+#include "core/columns.h"
 #include "core/finite.h"
 #include "core/gemm.h"
 #include "core/isa.h"
@@ -164,12 +165,31 @@ Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(first_non_finite(x.Data(), x.ElementLength())));
 }
 
+// JS: affineColumns(x, cols, offset, scale, inverse, out): feature scaling, see core/columns.h.
+Napi::Value AffineColumns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float32Array x = expect_f32(info, 0, "x");
+  const int cols = expect_int(info, 1, "cols", 1);
+  Napi::Float64Array offset = expect_f64(info, 2, "offset");
+  Napi::Float64Array scale = expect_f64(info, 3, "scale");
+  const bool inverse = expect_bool(info, 4, "inverse");
+  Napi::Float32Array out = expect_f32(info, 5, "out");
+  const size_t n = x.ElementLength();
+  if (n % cols != 0) throw Napi::RangeError::New(env, "x has " + std::to_string(n) + " elements, not a multiple of cols (" + std::to_string(cols) + ")");
+  require_length(env, offset.ElementLength(), cols, "offset", "one value per column");
+  require_length(env, scale.ElementLength(), cols, "scale", "one value per column");
+  require_length(env, out.ElementLength(), n, "out", "as many values as x");
+  affine_columns(x.Data(), n / cols, cols, offset.Data(), scale.Data(), inverse, out.Data());
+  return env.Undefined();
+}
+
 }  // namespace
 
 void init_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("backendInfo", Napi::Function::New<BackendInfo>(env, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env, "setNumThreads"));
   exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
+  exports.Set("affineColumns", Napi::Function::New<AffineColumns>(env, "affineColumns"));
   exports.Set("firstNonFinite", Napi::Function::New<FirstNonFinite>(env, "firstNonFinite"));
   exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));
   exports.Set("gemmAsync", Napi::Function::New<GemmAsync>(env, "gemmAsync"));
