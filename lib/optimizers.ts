@@ -99,7 +99,10 @@ export abstract class Optimizer {
 
   protected abstract kind(): OptimizerName;
   protected abstract hyper(): Record<string, number | boolean>;
-  protected abstract specFields(): Partial<OptimizerSpec>;
+  /** The engine's fields for hyper(); they share names unless a subclass says otherwise. */
+  protected specFields(): Partial<OptimizerSpec> {
+    return this.hyper() as Partial<OptimizerSpec>;
+  }
   private constructorName(): string {
     return this.constructor.name;
   }
@@ -124,9 +127,6 @@ export class SGD extends Optimizer {
   protected hyper() {
     return { momentum: this.momentum, nesterov: this.nesterov };
   }
-  protected specFields() {
-    return { momentum: this.momentum, nesterov: this.nesterov };
-  }
 }
 
 /** Keras defaults: learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
@@ -148,9 +148,6 @@ export class Adam extends Optimizer {
   protected hyper() {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
-  protected specFields() {
-    return this.hyper();
-  }
 }
 
 /** Keras defaults: learningRate 0.001, rho 0.9, epsilon 1e-7 (no momentum, not centered). */
@@ -169,9 +166,6 @@ export class RMSprop extends Optimizer {
   }
   protected hyper() {
     return { rho: this.rho, epsilon: this.epsilon };
-  }
-  protected specFields() {
-    return this.hyper();
   }
 }
 
@@ -192,7 +186,7 @@ export class Adagrad extends Optimizer {
   protected hyper() {
     return { initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
-  protected specFields() {
+  protected override specFields() {
     return { initialAccumulator: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }
