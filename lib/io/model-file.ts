@@ -1,20 +1,16 @@
 // A Sequential model <-> the bytes of a model file (./format.ts): architecture, weights, compile
 // configuration with optimizer state, training position (epoch, shuffle seed) and preprocessing.
-import { readFile, stat } from 'node:fs/promises';
-import { constants as bufferConstants } from 'node:buffer';
 import { version } from '../backend.js';
 import { scalerFromConfig, type Scaler } from '../data/scalers.js';
 import { Matrix, describe } from '../matrix.js';
 import type { CompileConfig } from '../model/compile.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
 import { Optimizer } from '../optimizers.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { ModelFileError, decodeFile, encodeFile, type Tensor } from './format.js';
+import { checkMetadata, type Metadata } from './metadata.js';
 
 const KIND = 'myelin.sequential';
 const SLOT = 'optimizer/slot_';
-/** Bigger than any model myelin trains; a larger "model" is a wrong path (or would not fit a Buffer). */
-const MAX_FILE_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
 
 /** The JSON header of a model file (besides its tensor table). */
 export interface ModelFileMeta {
@@ -27,6 +23,8 @@ export interface ModelFileMeta {
   /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
   training: { epoch: number; seed: number | null };
   preprocessing: ReturnType<Scaler['toJSON']> | null;
+  /** model.metadata (absent in files written before it existed). */
+  metadata?: Metadata;
 }
 
 export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
@@ -55,49 +53,9 @@ export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array 
     optimizer,
     training: { epoch: model.epochsTrained, seed: model.trainingSeed },
     preprocessing: model.preprocessing?.toJSON() ?? null,
+    metadata: checkMetadata(model.metadata, `${where}: metadata`),
   };
   return encodeFile(meta as unknown as Record<string, unknown>, tensors);
-}
-
-export async function saveModel(model: Sequential, path: string): Promise<void> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
-  const bytes = modelToBytes(model, 'save');
-  try {
-    await writeFileAtomic(path, bytes);
-  } catch (e) {
-    throw new Error(`save: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-/**
- * Reads a model written by `model.save(path)` or `model.toBuffer()`: architecture, weights, the
- * compile configuration with optimizer state (so `fit` resumes exactly, with `initialEpoch:
- * model.epochsTrained`) and attached preprocessing. Everything is validated first; a damaged or
- * foreign file is a ModelFileError naming the file and the problem.
- */
-export async function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<Sequential> {
-  if (typeof source === 'string') {
-    let size: number;
-    try {
-      const s = await stat(source);
-      if (!s.isFile()) throw new ModelFileError(source, 'not a regular file');
-      size = s.size;
-    } catch (e) {
-      if (e instanceof ModelFileError) throw e;
-      throw new ModelFileError(source, `cannot read: ${(e as Error).message}`);
-    }
-    if (size > MAX_FILE_BYTES) throw new ModelFileError(source, `${size} bytes is too large for a myelin model file`);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(source);
-    } catch (e) {
-      throw new ModelFileError(source, `cannot read: ${(e as Error).message}`);
-    }
-    return modelFromBytes(bytes, source);
-  }
-  if (source instanceof ArrayBuffer) return modelFromBytes(new Uint8Array(source), '<bytes>');
-  if (source instanceof Uint8Array) return modelFromBytes(source, '<bytes>');
-  throw new TypeError(`loadModel: expected a path, a Uint8Array/Buffer or an ArrayBuffer, got ${describe(source)}`);
 }
 
 export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
@@ -155,7 +113,16 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
     const scaler = attempt('the preprocessing is invalid', () => scalerFromConfig(meta.preprocessing));
     attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
   }
+  const metadata = meta.metadata ?? legacyCliNotes((raw as { cli?: unknown }).cli);
+  model.metadata = attempt('the metadata is invalid', () => checkMetadata(metadata, 'metadata'));
   return model;
+}
+
+/** Files written by `myelin train` before model.metadata kept the CLI's notes under the header key "cli". */
+function legacyCliNotes(cli: unknown): Metadata {
+  if (!cli || typeof cli !== 'object' || Array.isArray(cli)) return {};
+  const { task, target, featureNames, classNames } = cli as Metadata;
+  return JSON.parse(JSON.stringify({ task, target, featureNames, classNames })) as Metadata;
 }
 
 /**
