@@ -10,14 +10,18 @@
 // - decode(bytes, file) returns a Sequential (or a promise of one) or throws ModelFileError(file, problem)
 //   naming what is wrong; any other error it throws is wrapped into one.
 // Both carry model.metadata (./metadata.ts). To add a format, add its entry to FORMATS.
+//
+// Sequential imports this file (save, toBuffer), so writers see Sequential as a type only, and readers,
+// which build Sequentials, are imported when first used (they also bring heavy libraries: protobufjs,
+// h5wasm, which a program that never loads such a file should not pay for).
 import { constants as bufferConstants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { describe } from '../matrix.js';
-import { Sequential } from '../model/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { MAGIC, ModelFileError } from './format.js';
 import { checkMetadata } from './metadata.js';
-import { modelFromBytes, modelToBytes } from './model-file.js';
+import { modelToBytes } from './model-save.js';
 
 export type FormatName = 'myelin' | 'onnx' | 'keras' | 'h5';
 
@@ -60,7 +64,7 @@ export const FORMATS: readonly ModelFormat[] = [
     description: "myelin's own file",
     sniff: (b) => startsWith(b, MAGIC),
     encode: modelToBytes,
-    decode: modelFromBytes,
+    decode: async (bytes, file) => (await import('./model-file.js')).modelFromBytes(bytes, file),
   },
   notYet('onnx', ['.onnx'], 'ONNX (.onnx)', isOnnx),
   notYet('keras', ['.keras'], 'Keras 3 archive (.keras)', isZip),
@@ -95,7 +99,8 @@ export function sniffFormat(bytes: Uint8Array, file: string): ModelFormat {
 
 /** The bytes of `model` in `format`; checks what every format needs first. */
 export function encodeModel(model: Sequential, format: ModelFormat, where: string): Uint8Array | Promise<Uint8Array> {
-  if (!(model instanceof Sequential)) throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
+  if (typeof (model as Partial<Sequential> | null)?.getConfig !== 'function')
+    throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
   if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
   if (model.engineBusy)
     throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);

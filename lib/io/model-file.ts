@@ -1,63 +1,18 @@
-// A Sequential model <-> the bytes of a model file (./format.ts): architecture, weights, compile
-// configuration with optimizer state, training position (epoch, shuffle seed) and preprocessing.
-import { version } from '../backend.js';
-import { scalerFromConfig, type Scaler } from '../data/scalers.js';
-import { Matrix, describe } from '../matrix.js';
-import type { CompileConfig } from '../model/compile.js';
+// The bytes of a model file (./format.ts) -> a Sequential model. The writing side is ./model-save.ts,
+// which Sequential imports; this side imports Sequential (one direction each: no import cycle).
+import { scalerFromConfig } from '../data/scalers.js';
+import { describe } from '../matrix.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
 import { Optimizer } from '../optimizers.js';
-import { ModelFileError, decodeFile, encodeFile, type Tensor } from './format.js';
+import { ModelFileError, decodeFile, type Tensor } from './format.js';
 import { checkMetadata, type Metadata } from './metadata.js';
+import { KIND, SLOT, type ModelFileMeta } from './model-save.js';
 
-const KIND = 'myelin.sequential';
-const SLOT = 'optimizer/slot_';
-
-/** The JSON header of a model file (besides its tensor table). */
-export interface ModelFileMeta {
-  kind: typeof KIND;
-  myelinVersion: string;
-  model: SequentialConfig;
-  /** null for a model saved before compile. */
-  compile: CompileConfig | null;
-  optimizer: { iterations: number; slots: number } | null;
-  /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
-  training: { epoch: number; seed: number | null };
-  preprocessing: ReturnType<Scaler['toJSON']> | null;
-  /** model.metadata (absent in files written before it existed). */
-  metadata?: Metadata;
-}
-
-export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
-  if (!(model instanceof Sequential)) throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
-  if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
-  // Weights and optimizer state change under a running epoch; between epochs (callbacks) they are still.
-  if (model.engineBusy)
-    throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);
-  const tensors: Tensor[] = model.weights.map((w) => ({
-    name: w.name,
-    shape: w.shape,
-    data: w.value instanceof Matrix ? w.value.data : w.value,
-  }));
-  const compile = model.getCompileConfig();
-  let optimizer: ModelFileMeta['optimizer'] = null;
-  if (compile) {
-    const state = model.getOptimizerState();
-    optimizer = { iterations: state.iterations, slots: state.slots.length };
-    state.slots.forEach((s, i) => tensors.push({ name: SLOT + i, shape: [s.length], data: s }));
-  }
-  const meta: ModelFileMeta = {
-    kind: KIND,
-    myelinVersion: version,
-    model: model.getConfig(),
-    compile,
-    optimizer,
-    training: { epoch: model.epochsTrained, seed: model.trainingSeed },
-    preprocessing: model.preprocessing?.toJSON() ?? null,
-    metadata: checkMetadata(model.metadata, `${where}: metadata`),
-  };
-  return encodeFile(meta as unknown as Record<string, unknown>, tensors);
-}
-
+/**
+ * A model from myelin's own file: architecture, weights, the compile configuration with optimizer
+ * state (so `fit` resumes exactly, with `initialEpoch: model.epochsTrained`), attached preprocessing and
+ * metadata. Everything is validated first; a damaged file is a ModelFileError naming the problem.
+ */
 export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   const { meta: raw, tensors } = decodeFile(bytes, file);
   const fail = (problem: string): never => {

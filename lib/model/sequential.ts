@@ -7,6 +7,7 @@ import { layerFromConfig } from '../layers/index.js';
 import { Matrix, describe } from '../matrix.js';
 import { native } from '../native.js';
 import type { Optimizer } from '../optimizers.js';
+import type { TrainingModel } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
@@ -37,7 +38,7 @@ export interface WeightInfo {
 
 export type WeightValue = Matrix | Float32Array | number[][] | number[];
 
-export class Sequential {
+export class Sequential implements TrainingModel {
   readonly name: string;
   private readonly stack: Layer[] = [];
   private net: NativeNetwork | null = null;
