@@ -15,7 +15,7 @@
 // which build Sequentials, are imported when first used (they also bring heavy libraries: protobufjs,
 // h5wasm, which a program that never loads such a file should not pay for).
 import { constants as bufferConstants } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { describe } from '../matrix.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -99,6 +99,17 @@ export function sniffFormat(bytes: Uint8Array, file: string): ModelFormat {
     file,
     `not a model file myelin reads: it starts with bytes ${head}, the signature of none of ${FORMATS.map((x) => x.description).join(', ')}`,
   );
+}
+
+/** The format of the file at `path`, from its first 64 KiB. */
+export async function readFormat(path: string): Promise<ModelFormat> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(new Uint8Array(1 << 16), 0, 1 << 16, 0);
+    return sniffFormat(buffer.subarray(0, bytesRead), path);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The bytes of `model` in `format`; checks what every format needs first. */
