@@ -16,13 +16,19 @@ const rows = Array.from({ length: 12 }, (_, i) => [i * 10 + 3, (i % 4) - 1.5, Ma
 beforeAll(async () => {
   // A classifier saved from code, with the notes `myelin train` would write, in both formats.
   setSeed(5);
-  const m = new Sequential([new Dense(8, { inputDim: 3, activation: 'tanh' }), new Dense(3, { activation: 'softmax' })]);
+  const m = new Sequential([
+    new Dense(8, { inputDim: 3, activation: 'tanh' }),
+    new Dense(3, { activation: 'softmax' }),
+  ]);
   m.setPreprocessing(new StandardScaler().fit(Matrix.from(rows)));
   m.metadata = { task: 'classification', featureNames: ['size', 'offset', 'wave'], classNames: ['low', 'mid', 'high'] };
   await m.save(path('m.myelin'));
   await m.save(path('m.onnx'));
   // Columns in another order, and an extra one: read by name.
-  writeFileSync(path('new.csv'), 'wave,extra,size,offset\n' + rows.map(([s, o, w]) => `${w},0,${s},${o}`).join('\n') + '\n');
+  writeFileSync(
+    path('new.csv'),
+    'wave,extra,size,offset\n' + rows.map(([s, o, w]) => `${w},0,${s},${o}`).join('\n') + '\n',
+  );
 });
 
 describe('myelin on ONNX files', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, ModelFileError, Sequential, StandardScaler, loadModel } from '../lib/index.js';
-import type { NodeProto, TensorProto } from '../lib/io/onnx/schema.js';
+import { encodeModelProto, type NodeProto, type TensorProto } from '../lib/io/onnx/schema.js';
 import { floats, graph, maxRelDiff, ortPredict } from './helpers/onnx.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
@@ -165,6 +165,38 @@ describe('ONNX import: the forms exporters write', () => {
       opsetImport: [{ domain: '', version: 20 }],
     });
     expect((await agrees(op20, 3)).layers.map((l) => (l as Dense).activation)).toEqual(['gelu']);
+  });
+});
+
+describe('ONNX import: a classifier with a label output (as skl2onnx writes)', () => {
+  it('reads the network behind the one float output and drops what only the label needs', async () => {
+    const io = (name: string, elemType: number, dims: object[]) => ({
+      name,
+      type: { tensorType: { elemType, shape: { dim: dims } } },
+    });
+    const bytes = encodeModelProto({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'skl',
+        node: [
+          node('MatMul', ['X', 'w'], ['h']),
+          node('Add', ['h', 'b'], ['z']),
+          node('Softmax', ['z'], ['probabilities']),
+          node('ArgMax', ['probabilities'], ['label'], [i('axis', 1)]),
+        ],
+        initializer: [floats('w', [2, 3], W), floats('b', [3], [0.1, 0.2, 0.3])],
+        input: [io('X', 1, [{ dimParam: 'N' }, { dimValue: 2 }])],
+        output: [io('label', 7, [{ dimParam: 'N' }]), io('probabilities', 1, [{ dimParam: 'N' }, { dimValue: 3 }])],
+      },
+    });
+    const m = await loadModel(bytes);
+    expect(m.layers.map((l) => (l as Dense).activation)).toEqual(['softmax']);
+    const x = random(10, 2, 3);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ X: new ort.Tensor('float32', x.data.slice(), [10, 2]) });
+    expect(maxRelDiff(m.predict(x).data, out.probabilities!.data as Float32Array)).toBeLessThan(1e-5);
   });
 });
 

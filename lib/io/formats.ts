@@ -97,7 +97,8 @@ export function sniffFormat(bytes: Uint8Array, file: string): ModelFormat {
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new ModelFileError(
     file,
-    `not a model file myelin reads: it starts with bytes ${head}, the signature of none of ${FORMATS.map((x) => x.description).join(', ')}`,
+    `not a model file myelin reads: it starts with bytes ${head}, ` +
+      `the signature of none of ${FORMATS.map((x) => x.description).join(', ')}`,
   );
 }
 

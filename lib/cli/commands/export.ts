@@ -6,7 +6,6 @@ import { UsageError } from '../errors.js';
 import { formatForPath } from '../../io/formats.js';
 import { loadTrained } from '../model-file.js';
 
-
 export const exportCommand: Command = {
   name: 'export',
   summary: 'convert a saved model to ONNX, Keras (.keras, .h5) or a myelin file',
@@ -28,7 +27,9 @@ export const exportCommand: Command = {
     await t.model.save(to);
     out.line(`${file} (${t.format.description}) exported to ${to} (${format.description})`);
     if (format.name === 'onnx' && t.model.optimizer)
-      out.note('ONNX is inference only: the compile configuration and optimizer state are not in it (docs/model-files.md).');
+      out.note(
+        'ONNX is inference only: the compile configuration and optimizer state are not in it (docs/model-files.md).',
+      );
     out.result({ from: file, fromFormat: t.format.name, to, format: format.name });
   },
 };

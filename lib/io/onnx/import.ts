@@ -35,7 +35,7 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
     if (constants.has(name)) fail(`the initializer '${name}' is defined twice`);
     constants.add(name, t.dims ?? [], () => readTensor(t, `initializer '${name}'`));
   }
-  const nodes: NodeProto[] = [];
+  let nodes: NodeProto[] = [];
   for (const [i, n] of (g.node ?? []).entries()) {
     if (n.opType !== 'Constant' || (n.domain && n.domain !== 'ai.onnx')) nodes.push(n);
     else {
@@ -46,18 +46,22 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   const inputs = (g.input ?? []).filter((v) => !constants.has(v.name ?? '')); // IR < 4 lists initializers as inputs
   if (inputs.length !== 1)
     fail(
-      `the graph has ${inputs.length} inputs (${inputs.map((v) => `'${v.name ?? ''}'`).join(', ')}); myelin reads graphs with one`,
+      `the graph has ${inputs.length} inputs (${inputs.map((v) => `'${v.name ?? ''}'`).join(', ')}); ` +
+        'myelin reads graphs with one',
     );
-  const outputs = g.output ?? [];
+  // Besides the network's output, classifiers from skl2onnx have a label output (ArgMax and a class
+  // lookup): the one float tensor output is the network's; what only other outputs need is dropped.
+  const all = g.output ?? [];
+  const floatOutputs = all.filter((v) => v.type?.tensorType?.elemType === FLOAT);
+  const outputs = all.length > 1 && floatOutputs.length === 1 ? floatOutputs : all;
   if (outputs.length !== 1)
-    fail(
-      `the graph has ${outputs.length} outputs (${outputs.map((v) => `'${v.name ?? ''}'`).join(', ')}); myelin reads graphs with one`,
-    );
+    fail(`the graph has ${all.length} outputs (${all.map((v) => `'${v.name ?? ''}'`).join(', ')}); myelin reads one`);
   const input = inputs[0]!;
   const output = outputs[0]!;
   const inShape = floatShape(input, 'input', fail);
   floatShape(output, 'output', fail);
   checkGraph(nodes, new Set([input.name!, ...constants.names()]), fail);
+  if (all.length > 1) nodes = ancestors(nodes, output.name!);
 
   const chain: Chain = {
     opset: opset!,
@@ -156,7 +160,8 @@ function checkGraph(nodes: NodeProto[], given: Set<string>, fail: (p: string) =>
     for (const i of n.input ?? [])
       if (i !== '' && !given.has(i) && !producer.has(i))
         fail(
-          `node ${nodeName(n)} reads '${i}', which no node, graph input or initializer provides (a missing initializer?)`,
+          `node ${nodeName(n)} reads '${i}', which no node, graph input or initializer provides ` +
+            '(a missing initializer?)',
         );
   // Kahn's algorithm: what cannot be ordered lies on a cycle.
   const waiting = new Map(nodes.map((n) => [n, new Set((n.input ?? []).filter((i) => producer.has(i)))]));
@@ -176,6 +181,21 @@ function checkGraph(nodes: NodeProto[], given: Set<string>, fail: (p: string) =>
     const stuck = nodes.filter((n) => waiting.get(n)!.size > 0).slice(0, 3);
     fail(`the graph has a cycle through ${stuck.map(nodeName).join(', ')}`);
   }
+}
+
+/** The nodes `output` depends on. */
+function ancestors(nodes: NodeProto[], output: string): NodeProto[] {
+  const producer = new Map(nodes.flatMap((n) => (n.output ?? []).map((o) => [o, n] as const)));
+  const keep = new Set<NodeProto>();
+  const todo = [output];
+  for (let t = todo.pop(); t !== undefined; t = todo.pop()) {
+    const n = producer.get(t);
+    if (n && !keep.has(n)) {
+      keep.add(n);
+      todo.push(...(n.input ?? []));
+    }
+  }
+  return nodes.filter((n) => keep.has(n));
 }
 
 function consumersOf(nodes: NodeProto[]): Map<string, NodeProto[]> {

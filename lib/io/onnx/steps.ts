@@ -132,7 +132,8 @@ const SINGLE: Record<string, Step> = {
     const axis = intAttr(n, 'axis', c.opset >= 13 ? -1 : 1);
     if (c.rank !== 2 || (axis !== 1 && axis !== -1))
       throw new Error(
-        `node ${nodeName(n)} takes softmax over axis ${axis} of a rank-${c.rank} tensor; myelin's is over the features of [batch, n]`,
+        `node ${nodeName(n)} takes softmax over axis ${axis} of a rank-${c.rank} tensor; ` +
+          "myelin's is over the features of [batch, n]",
       );
     activate(c, 'softmax', [n]);
     return n.output![0]!;
@@ -152,7 +153,8 @@ const SINGLE: Record<string, Step> = {
       s.length === 2 && keepsBatch && (s[1] === -1 ? s[0] === 0 : s[1]! > 0 && (c.width === null || s[1] === c.width));
     if (!ok)
       throw new Error(
-        `node ${nodeName(n)} reshapes to [${shape ? s : '(not a constant)'}]; myelin reads Reshape to [batch, n] ([-1, n] or [0, -1])`,
+        `node ${nodeName(n)} reshapes to [${shape ? s : '(not a constant)'}]; ` +
+          'myelin reads Reshape to [batch, n] ([-1, n] or [0, -1])',
       );
     if (s[1]! > 0) c.width = s[1]!;
     c.rank = 2;
@@ -191,7 +193,8 @@ function setBias(c: Chain, n: NodeProto, name: string, beta: number): void {
   const size = v?.values.length;
   if (!v || !(size === 1 || (size === last.units && v.dims[v.dims.length - 1] === last.units && v.dims.length <= 2)))
     throw new Error(
-      `node ${nodeName(n)}: its bias '${name}' must be a constant of shape [${last.units}] or a scalar${v ? `, not [${v.dims}]` : ''}`,
+      `node ${nodeName(n)}: its bias '${name}' must be a constant of shape [${last.units}] or a scalar` +
+        (v ? `, not [${v.dims}]` : ''),
     );
   if (last.bias || last.closed)
     throw new Error(`node ${nodeName(n)} adds a second bias, or a bias after the activation, to layer '${last.name}'`);
@@ -260,7 +263,8 @@ function elementwise(c: Chain, current: string, users: NodeProto[]): string {
     throw new Error(
       users.length === 1
         ? `node ${nodeName(first)} is not supported here; myelin reads ${SUPPORTED}`
-        : `tensor '${current}' is read by ${users.length} nodes (${users.map(nodeName).join(', ')}), which form none of the activations myelin reads (${SUPPORTED})`,
+        : `tensor '${current}' is read by ${users.length} nodes (${users.map(nodeName).join(', ')}), ` +
+          `which form none of the activations myelin reads (${SUPPORTED})`,
     );
   const exits = [...made.keys()].filter(
     (t) => t === c.output || (c.consumers.get(t) ?? []).some((n) => !region.has(n)),

@@ -26,7 +26,8 @@ export function readTensor(t: TensorProto, what: string): Constant {
   if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`${what} has invalid dims [${dims}]`);
   if (t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0)
     throw new Error(
-      `${what} keeps its values in an external file, which myelin does not read; save the model with its weights inside`,
+      `${what} keeps its values in an external file, which myelin does not read; ` +
+        'save the model with its weights inside',
     );
   if (t.segment) throw new Error(`${what} is a segment of a larger tensor, which myelin does not read`);
   const type = t.dataType ?? 0;
