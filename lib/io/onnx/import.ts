@@ -90,11 +90,11 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
     fail(`output '${output.name}' is declared ${declared} wide but the graph computes ${chain.width}`);
 
   const model = new Sequential([], { name: g.name && /^[\w.-]+$/.test(g.name) ? g.name : 'sequential' });
-  const names = new Set<string>();
+  // The nodes' names become the layers' when every one can (myelin's own files); else Keras's defaults.
+  const named = new Set(chain.layers.map((l) => l.name)).size === chain.layers.length;
+  const keep = named && chain.layers.every((l) => /^[A-Za-z][\w.-]*$/.test(l.name));
   chain.layers.forEach((l, i) => {
-    const name = /^[A-Za-z][\w.-]*$/.test(l.name) && !names.has(l.name) ? l.name : undefined;
-    if (name) names.add(name);
-    const options = { activation: l.activation, useBias: l.bias !== null, ...(name ? { name } : {}) };
+    const options = { activation: l.activation, useBias: l.bias !== null, ...(keep ? { name: l.name } : {}) };
     model.add(new Dense(l.units, i === 0 ? { ...options, inputDim: l.inputs } : options));
   });
   model.setWeights(
