@@ -4,3 +4,7 @@ export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { TerminateOnNaN } from './terminate-on-nan.js';
 export { ProgressLogger } from './progress.js';
+export { LearningRateScheduler, type LearningRateFunction } from './learning-rate-scheduler.js';
+export { CSVLogger, type CSVLoggerOptions } from './csv-logger.js';
+export { LambdaCallback, type LambdaCallbackOptions } from './lambda-callback.js';
+export { BackupAndRestore, type BackupAndRestoreOptions } from './backup-and-restore.js';

@@ -51,14 +51,44 @@ export interface OptimizerSpec {
   /** Adagrad */
   initialAccumulator: number;
   epsilon: number;
-  /** Keras clipnorm (per weight array) and clipvalue; 0 = off. */
+  /** Keras clipnorm (per weight array), clipvalue and global_clipnorm; 0 = off; at most one is set. */
   clipNorm: number;
   clipValue: number;
+  globalClipNorm?: number;
+  /** Decoupled weight decay (Keras): w -= w * weightDecay * lr before each update; 0 = off. */
+  weightDecay?: number;
+  /** A learning-rate schedule evaluated at every step (learningRate is then ignored). */
+  schedule?: ScheduleSpec | null;
+}
+
+/** Keras's schedules at step `iterations` (from 0); the fields of `kind` are required. */
+export interface ScheduleSpec {
+  /** Index into SCHEDULES. */
+  kind: number;
+  initial?: number;
+  decaySteps?: number;
+  decayRate?: number;
+  staircase?: boolean;
+  /** PolynomialDecay: end rate, power, cycle. */
+  end?: number;
+  power?: number;
+  cycle?: boolean;
+  /** CosineDecay: alpha; warmupTarget null = no warmup. */
+  alpha?: number;
+  warmupTarget?: number | null;
+  warmupSteps?: number;
+  /** PiecewiseConstantDecay. */
+  boundaries?: number[];
+  values?: number[];
 }
 
 export interface CompileSpec {
   /** Index into LOSSES. */
   loss: number;
+  /** Crossentropies: the outputs are logits (sigmoid / softmax applied by the loss). */
+  fromLogits?: boolean;
+  /** Binary and (dense) categorical crossentropy: Keras's label smoothing, in [0, 1]. */
+  labelSmoothing?: number;
   /** Indexes into METRICS, in the order History reports them. */
   metrics: number[];
   optimizer: OptimizerSpec;
@@ -117,6 +147,8 @@ export interface NativeNetwork {
   readonly paramCount: number;
   /** True while a fit() call runs. */
   readonly training: boolean;
+  /** Optimizer steps taken (Keras's optimizer.iterations), as of the last snapshot. */
+  readonly iterations: number;
   /** Sets loss, metrics and optimizer; resets optimizer state. */
   compile(spec: CompileSpec): void;
   /** Copies. During fit: the snapshot taken at the end of the last epoch. */

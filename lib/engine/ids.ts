@@ -10,11 +10,23 @@ export const LOSSES = [
   'binary_crossentropy',
   'categorical_crossentropy',
   'sparse_categorical_crossentropy',
+  'huber',
+  'log_cosh',
+  'hinge',
+  'squared_hinge',
+  'kl_divergence',
+  'poisson',
+  'mean_absolute_percentage_error',
+  'mean_squared_logarithmic_error',
 ] as const;
 export type LossName = (typeof LOSSES)[number];
 
-export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad'] as const;
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Learning-rate schedules; 'none' is a constant rate (native/core/engine/spec.h ScheduleId). */
+export const SCHEDULES = ['none', 'exponential_decay', 'piecewise_constant_decay', 'inverse_time_decay', 'polynomial_decay', 'cosine_decay'] as const;
+export type ScheduleName = (typeof SCHEDULES)[number];
 
 export const METRICS = [
   'binary_accuracy',

@@ -8,7 +8,7 @@ import { Matrix, describe } from '../matrix.js';
 import { native } from '../native.js';
 import type { Optimizer } from '../optimizers.js';
 import type { History } from '../callbacks/history.js';
-import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
+import { compileSpec, lossConfig, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
@@ -51,6 +51,8 @@ export class Sequential {
   epochsTrained = 0;
   /** @internal Shuffle/dropout seed of the last fit; a fit with initialEpoch > 0 continues with it. */
   trainingSeed: number | null = null;
+  /** @internal Set by a callback's onTrainBegin (BackupAndRestore): the epoch this fit starts at instead. */
+  resumeEpoch: number | null = null;
   private scaler: Scaler | null = null;
 
   constructor(layers: Layer[] = [], options: { name?: string } = {}) {
@@ -72,7 +74,7 @@ export class Sequential {
   /** The compile settings (null before compile), for persistence. */
   getCompileConfig(): CompileConfig | null {
     const c = this.compiled;
-    return c && { loss: c.loss, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
+    return c && { loss: lossConfig(c), metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
   }
 
   /**

@@ -120,6 +120,59 @@ std::vector<engine::LayerSpec> parse_layers(Napi::Env env, Napi::Value v) {
   return out;
 }
 
+namespace {
+
+std::vector<double> number_list(Napi::Env env, Napi::Object o, const char* key, const std::string& path) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsArray()) throw Napi::TypeError::New(env, path + "." + key + " must be an array of numbers, got " + type_of(v));
+  Napi::Array a = v.As<Napi::Array>();
+  std::vector<double> out;
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    Napi::Value e = a.Get(i);
+    const std::string p = path + "." + key + "[" + std::to_string(i) + "]";
+    if (!e.IsNumber() || !std::isfinite(e.As<Napi::Number>().DoubleValue()))
+      throw Napi::TypeError::New(env, p + " must be a finite number, got " + type_of(e));
+    out.push_back(e.As<Napi::Number>().DoubleValue());
+  }
+  return out;
+}
+
+// A learning-rate schedule: { kind, initial, decaySteps, decayRate, staircase, end, power, cycle, alpha,
+// warmupTarget (null = none), warmupSteps, boundaries, values }; the fields of its kind are required.
+engine::ScheduleSpec parse_schedule(Napi::Env env, Napi::Value v, const std::string& p) {
+  Napi::Object o = expect_object(env, v, p);
+  engine::ScheduleSpec s;
+  const int kind = int_field(env, o, "kind", p, 0, false, 0);
+  range_check(env, kind < engine::kScheduleCount, p + ".kind", "a schedule id below " + std::to_string(engine::kScheduleCount),
+              kind);
+  s.kind = static_cast<engine::ScheduleId>(kind);
+  if (s.kind == engine::ScheduleId::None) return s;
+  if (s.kind == engine::ScheduleId::Piecewise) {
+    s.boundaries = number_list(env, o, "boundaries", p);
+    s.values = number_list(env, o, "values", p);
+    if (s.values.size() != s.boundaries.size() + 1)
+      throw Napi::RangeError::New(env, p + ".values must have one more element than boundaries");
+    return s;
+  }
+  s.initial = number_field(env, o, "initial", p, false, 0);
+  s.decay_steps = number_field(env, o, "decaySteps", p, false, 0);
+  range_check(env, s.decay_steps > 0, p + ".decaySteps", "> 0", s.decay_steps);
+  s.decay_rate = number_field(env, o, "decayRate", p, true, 0);
+  s.staircase = bool_field(env, o, "staircase", p, true, false);
+  s.end = number_field(env, o, "end", p, true, 0);
+  s.power = number_field(env, o, "power", p, true, 1);
+  s.cycle = bool_field(env, o, "cycle", p, true, false);
+  s.alpha = number_field(env, o, "alpha", p, true, 0);
+  Napi::Value wt = o.Get("warmupTarget");
+  s.warmup = !wt.IsUndefined() && !wt.IsNull();
+  if (s.warmup) s.warmup_target = number_field(env, o, "warmupTarget", p, false, 0);
+  s.warmup_steps = number_field(env, o, "warmupSteps", p, true, 0);
+  range_check(env, s.warmup_steps >= 0, p + ".warmupSteps", ">= 0", s.warmup_steps);
+  return s;
+}
+
+}  // namespace
+
 engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
   Napi::Object o = expect_object(env, v, "spec");
   engine::CompileSpec c;
@@ -169,6 +222,25 @@ engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
   range_check(env, cn >= 0, p + ".clipNorm", ">= 0 (0 = off)", cn);
   range_check(env, cv >= 0, p + ".clipValue", ">= 0 (0 = off)", cv);
   s.clip_norm = static_cast<float>(cn), s.clip_value = static_cast<float>(cv);
+  const double gcn = number_field(env, op, "globalClipNorm", p, true, 0);
+  range_check(env, gcn >= 0, p + ".globalClipNorm", ">= 0 (0 = off)", gcn);
+  s.global_clip_norm = static_cast<float>(gcn);
+  if ((cn > 0) + (cv > 0) + (gcn > 0) > 1)
+    throw Napi::RangeError::New(env, p + ": only one of clipNorm, clipValue and globalClipNorm can be set");
+  const double wd = number_field(env, op, "weightDecay", p, true, 0);
+  range_check(env, wd >= 0, p + ".weightDecay", ">= 0 (0 = off)", wd);
+  s.weight_decay = static_cast<float>(wd);
+  Napi::Value sv = op.Get("schedule");
+  if (!sv.IsUndefined() && !sv.IsNull()) s.schedule = parse_schedule(env, sv, p + ".schedule");
+  c.from_logits = bool_field(env, o, "fromLogits", "spec", true, false);
+  const double ls = number_field(env, o, "labelSmoothing", "spec", true, 0);
+  range_check(env, ls >= 0 && ls <= 1, "spec.labelSmoothing", "in [0, 1]", ls);
+  c.label_smoothing = static_cast<float>(ls);
+  const LossId loss = static_cast<LossId>(c.loss);
+  if (c.from_logits && loss != LossId::Bce && loss != LossId::Cce && loss != LossId::SparseCce)
+    throw Napi::RangeError::New(env, "spec.fromLogits applies to the crossentropies only");
+  if (c.label_smoothing > 0 && loss != LossId::Bce && loss != LossId::Cce)
+    throw Napi::RangeError::New(env, "spec.labelSmoothing applies to binary and categorical crossentropy only");
   return c;
 }
 

@@ -10,8 +10,11 @@
 
 namespace myelin::engine {
 
-enum class OptId : int { Sgd = 0, Adam = 1, Rmsprop = 2, Adagrad = 3 };
-constexpr int kOptCount = 4;
+enum class OptId : int { Sgd = 0, Adam = 1, Rmsprop = 2, Adagrad = 3, AdamW = 4, Nadam = 5, Adamax = 6 };
+constexpr int kOptCount = 7;
+// Learning-rate schedules (Keras's keras/src/optimizers/schedules), evaluated at each step.
+enum class ScheduleId : int { None = 0, Exponential = 1, Piecewise = 2, InverseTime = 3, Polynomial = 4, Cosine = 5 };
+constexpr int kScheduleCount = 6;
 enum class MetricId : int { BinaryAccuracy = 0, CategoricalAccuracy = 1, SparseCategoricalAccuracy = 2, Mse = 3, Mae = 4 };
 constexpr int kMetricCount = 5;
 
@@ -25,6 +28,21 @@ struct LayerSpec {
   uint64_t seed = 0;   // dropout
 };
 
+struct ScheduleSpec {
+  ScheduleId kind = ScheduleId::None;
+  double initial = 0, decay_steps = 1, decay_rate = 0;
+  bool staircase = false;
+  double end = 0, power = 1;  // polynomial
+  bool cycle = false;
+  double alpha = 0;  // cosine
+  bool warmup = false;  // cosine: rise linearly from initial to warmup_target over warmup_steps, then decay
+  double warmup_target = 0, warmup_steps = 0;
+  std::vector<double> boundaries, values;                  // piecewise constant
+};
+
+// The learning rate of a schedule at step `step` (Keras's optimizer.iterations, from 0).
+double schedule_lr(const ScheduleSpec& s, int64_t step);
+
 struct OptimizerSpec {
   OptId kind = OptId::Sgd;
   float lr = 0.01f;
@@ -34,11 +52,15 @@ struct OptimizerSpec {
   float rho = 0.9f;
   float initial_accumulator = 0.1f;
   float epsilon = 1e-7f;
-  float clip_norm = 0.f, clip_value = 0.f;
+  float clip_norm = 0.f, clip_value = 0.f, global_clip_norm = 0.f;
+  float weight_decay = 0.f;  // decoupled: w -= w * weight_decay * lr before each update (Keras)
+  ScheduleSpec schedule;     // kind None: the rate is lr (set_learning_rate may change it)
 };
 
 struct CompileSpec {
   int loss = 0;
+  bool from_logits = false;     // BCE / CCE
+  float label_smoothing = 0.f;  // BCE / dense CCE
   std::vector<int> metrics;
   OptimizerSpec opt;
 };
