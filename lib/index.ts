@@ -53,9 +53,11 @@ export {
 } from './losses.js';
 export {
   Callback,
+  MonitorCallback,
   History,
   EarlyStopping,
   ReduceLROnPlateau,
+  ModelCheckpoint,
   TerminateOnNaN,
   LearningRateScheduler,
   CSVLogger,
@@ -68,8 +70,12 @@ export {
   type CallbackHooks,
   type FitParams,
   type Logs,
+  type TrainingModel,
+  type MonitorMode,
+  type MonitorOptions,
   type EarlyStoppingOptions,
   type ReduceLROnPlateauOptions,
+  type ModelCheckpointOptions,
 } from './callbacks/index.js';
 export * from './data/index.js';
 export * from './evaluate/index.js';

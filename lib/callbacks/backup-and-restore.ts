@@ -2,9 +2,9 @@
 // optimizer state and training position after every epoch; when the same fit starts again after an
 // interruption, training resumes after the last completed epoch, with the same shuffle/dropout
 // streams, so the result equals an uninterrupted run. The backup is deleted when fit completes.
-import { access, mkdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel } from '../io/model-file.js';
+import { decodeFile } from '../io/format.js';
 import { Matrix, describe } from '../matrix.js';
 import { checkKeys } from '../names.js';
 import { Callback } from './callback.js';
@@ -15,6 +15,7 @@ export interface BackupAndRestoreOptions {
 }
 
 const FILE = 'backup.myelin';
+const SLOT = 'optimizer/slot_';
 
 export class BackupAndRestore extends Callback {
   readonly backupDir: string;
@@ -33,29 +34,46 @@ export class BackupAndRestore extends Callback {
     this.deleteCheckpoint = options.deleteCheckpoint ?? true;
   }
 
-  /** The backup file inside backupDir. */
+  /** The backup file inside backupDir (a model file: loadModel reads it too). */
   get path(): string {
     return join(this.backupDir, FILE);
   }
 
   override async onTrainBegin(): Promise<void> {
     const model = this.model!;
-    const exists = await access(this.path).then(() => true, () => false);
-    if (!exists) return;
+    const bytes = await readFile(this.path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    if (bytes === null) return;
     const fail = (why: string): never => {
       throw new Error(`BackupAndRestore: cannot resume from ${this.path}: ${why}; delete it to start over`);
     };
-    const saved = await loadModel(this.path).catch((e: Error) => fail(e.message));
-    const shapes = (ws: (Matrix | Float32Array)[]) => ws.map((w) => (w instanceof Matrix ? `${w.rows}x${w.cols}` : `${w.length}`));
-    const have = shapes(model.getWeights()).join(', '), got = shapes(saved.getWeights()).join(', ');
-    if (have !== got) fail(`its weights have shapes [${got}] but this model's are [${have}]`);
-    const savedOpt = saved.optimizer?.className, opt = model.optimizer?.className;
-    if (savedOpt !== opt) fail(`it was trained with ${savedOpt ?? 'no optimizer'}, this model is compiled with ${opt}`);
-    model.setWeights(saved.getWeights());
-    model.setOptimizerState(saved.getOptimizerState());
-    model.epochsTrained = saved.epochsTrained;
-    model.trainingSeed = saved.trainingSeed;
-    model.resumeEpoch = saved.epochsTrained;
+    let file: ReturnType<typeof decodeFile>;
+    try {
+      file = decodeFile(bytes, this.path);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    const meta = file.meta as { training?: { epoch?: unknown; seed?: unknown }; optimizer?: { iterations?: unknown } | null };
+    const slots = file.tensors.filter((t) => t.name.startsWith(SLOT));
+    const weights = file.tensors.filter((t) => !t.name.startsWith(SLOT));
+    const have = model.getWeights().map((w) => (w instanceof Matrix ? [w.rows, w.cols] : [w.length]).join('x'));
+    const got = weights.map((t) => t.shape.join('x'));
+    if (have.join() !== got.join()) fail(`its weights have shapes [${got.join(', ')}] but this model's are [${have.join(', ')}]`);
+    const epoch = meta.training?.epoch, seed = meta.training?.seed, iterations = meta.optimizer?.iterations;
+    if (!Number.isInteger(epoch) || !Number.isInteger(iterations) || (seed !== null && !Number.isInteger(seed)))
+      fail('its training position is missing or invalid');
+    try {
+      model.restoreTraining({
+        weights: weights.map((t) => t.data),
+        optimizer: { iterations: iterations as number, slots: slots.map((t) => t.data) },
+        epoch: epoch as number,
+        seed: seed as number | null,
+      });
+    } catch (e) {
+      fail((e as Error).message);
+    }
   }
 
   override async onEpochEnd(): Promise<void> {
