@@ -4,7 +4,7 @@
 // [1e-7, 1 - 1e-7] (lib/engine/contract.ts, native/kernels/common/loss_kernels.inc).
 import { LOSSES, type LossName } from './engine/ids.js';
 import { describe } from './matrix.js';
-import { checkKeys, resolveName } from './names.js';
+import { checkKeys, resolveName, type Spellings } from './names.js';
 
 export type { LossName };
 
@@ -17,6 +17,9 @@ export const LOSS_ALIASES = {
   kld: 'kl_divergence',
   bce: 'binary_crossentropy',
 } as const satisfies Record<string, LossName>;
+
+/** A loss name or alias in any accepted spelling ('mse', 'binaryCrossentropy', 'KLD'), or a loss object. */
+export type LossIdentifier = Spellings<LossName | keyof typeof LOSS_ALIASES> | Loss;
 
 const TABLE: Record<string, LossName> = { ...Object.fromEntries(LOSSES.map((l) => [l, l])), ...LOSS_ALIASES };
 

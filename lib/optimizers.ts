@@ -292,7 +292,7 @@ const FACTORIES: Record<OptimizerName, (config: Record<string, unknown>) => Opti
 
 /** An Optimizer instance, or a name ('sgd', 'adam', 'adamw', 'nadam', 'adamax', 'rmsprop', 'adagrad'; any case)
  *  with Keras's defaults. */
-export type OptimizerIdentifier = Optimizer | string;
+export type OptimizerIdentifier = Optimizer | OptimizerName | Uppercase<OptimizerName> | Capitalize<OptimizerName> | 'RMSprop' | 'AdamW';
 
 export function resolveOptimizer(id: OptimizerIdentifier): Optimizer {
   if (id instanceof Optimizer) return id;

@@ -46,7 +46,7 @@ describe('myelin errors: one line, non-zero exit', () => {
     ['bad layer sizes', ['train', csv, '--target', 'label', '--layers', '16,x'], 2, /--layers must be comma-separated positive integers like 16,8; got "16,x"/],
     ['an unknown optimizer', ['train', csv, '--target', 'label', '--optimizer', 'lbfgs'], 2, /--optimizer must be one of adam, sgd, rmsprop, adagrad; got "lbfgs"/],
     ['an unknown activation', ['train', csv, '--target', 'label', '--activation', 'relu6'], 2, /--activation: unknown name 'relu6'; valid names are 'linear', 'relu'/],
-    ['an unknown loss', ['train', csv, '--target', 'label', '--loss', 'hinge'], 2, /--loss: unknown name 'hinge'; valid names are 'mean_squared_error'/],
+    ['an unknown loss', ['train', csv, '--target', 'label', '--loss', 'hinje'], 2, /--loss: unknown name 'hinje'; valid names are 'mean_squared_error'/],
     ['a file that does not exist', ['train', join(dir, 'nope.csv'), '--target', 'label'], 1, /nope\.csv/],
     ['a target column that does not exist', ['train', csv, '--target', 'colour'], 1, /colour/],
     ['text asked to be regressed', ['train', csv, '--target', 'label', '--task', 'regression'], 2, /--task regression needs a numeric target, but column "label" holds text \(even, odd\)/],

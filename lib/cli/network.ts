@@ -1,4 +1,7 @@
 // The network `myelin train` builds: hidden Dense layers, then the output layer and loss the task needs.
+import type { ActivationIdentifier } from '../activations.js';
+import type { LossIdentifier } from '../losses.js';
+import type { MetricIdentifier } from '../metrics.js';
 import { Adagrad, Adam, Dense, RMSprop, SGD, Sequential } from '../index.js';
 import type { Task } from './task.js';
 
@@ -11,16 +14,21 @@ export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 0.001, sgd: 0.0
 export interface NetworkOptions {
   inputDim: number;
   hidden: number[];
-  activation: string;
+  activation: ActivationIdentifier;
   task: Task;
   classes: number;
-  loss?: string;
+  loss?: LossIdentifier;
   optimizer: OptimizerName;
   lr?: number;
   momentum?: number;
 }
 
-export function outputSetup(task: Task, classes: number): { units: number; activation: string; loss: string; metrics: string[] } {
+export function outputSetup(task: Task, classes: number): {
+  units: number;
+  activation: ActivationIdentifier;
+  loss: LossIdentifier;
+  metrics: MetricIdentifier[];
+} {
   if (task === 'regression') return { units: 1, activation: 'linear', loss: 'mean_squared_error', metrics: ['mae'] };
   if (classes === 2) return { units: 1, activation: 'sigmoid', loss: 'binary_crossentropy', metrics: ['accuracy'] };
   return { units: classes, activation: 'softmax', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] };

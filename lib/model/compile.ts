@@ -1,18 +1,18 @@
 // compile(): resolves the loss, metrics and optimizer into the engine's CompileSpec.
 import type { CompileSpec } from '../engine/contract.js';
-import { Loss, lossId, resolveLoss, type LossConfig, type LossName, type ResolvedLoss } from '../losses.js';
-import { metricId, resolveMetrics, type ResolvedMetric } from '../metrics.js';
+import { Loss, lossId, resolveLoss, type LossConfig, type LossIdentifier, type LossName, type ResolvedLoss } from '../losses.js';
+import { metricId, resolveMetrics, type MetricIdentifier, type ResolvedMetric } from '../metrics.js';
 import { checkKeys } from '../names.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers.js';
 
 export interface CompileArgs {
   /** Keras identifier or alias ('mse', 'binary_crossentropy', 'categoricalCrossentropy', ...) or a loss
    *  object (`new BinaryCrossentropy({ fromLogits: true })`). */
-  loss: string | Loss;
+  loss: LossIdentifier;
   /** An Optimizer or a name ('sgd', 'adam', 'rmsprop', 'adagrad'). Default 'rmsprop', as Keras. */
   optimizer?: OptimizerIdentifier;
   /** 'accuracy', 'binary_accuracy', 'mse', ...; History keys use these names as given. */
-  metrics?: string[];
+  metrics?: MetricIdentifier[];
 }
 
 /** The serializable part of a compile (persistence): `compile({ loss, metrics, optimizer: Optimizer.fromConfig(optimizer) })`. */
@@ -63,6 +63,6 @@ export function lossConfig(c: Compiled): LossName | LossConfig {
 }
 
 /** A saved loss back into what compile takes. */
-export function lossFromConfig(loss: LossName | LossConfig): string | Loss {
+export function lossFromConfig(loss: LossName | LossConfig): LossIdentifier {
   return typeof loss === 'string' ? loss : Loss.fromConfig(loss);
 }
