@@ -2,10 +2,15 @@
 // run natively; these objects carry the hyperparameters and forward learning-rate changes to the
 // engine of the model they are compiled into.
 import type { OptimizerSpec } from './engine/contract.js';
-import { OPTIMIZERS, type OptimizerName } from './engine/ids.js';
+import { checkField } from './engine/fields.js';
+import { OPTIMIZERS, OPTIMIZER_DEFAULTS as DEFAULTS, type OptimizerName } from './engine/ids.js';
+import { SPEC_FIELDS } from './engine/specs.js';
 import { describe } from './matrix.js';
 import { checkKeys, resolveName } from './names.js';
 import { LearningRateSchedule, type ScheduleConfig } from './schedules.js';
+
+// Defaults and ranges are the engine contract's (native/contract.json), as the engine's fields name them.
+const FIELDS = SPEC_FIELDS.OptimizerSpec;
 
 interface Common {
   /** A number, or a schedule evaluated at every optimizer step (`new ExponentialDecay({...})`). */
@@ -53,6 +58,8 @@ interface Engine {
   readonly iterations: number;
 }
 
+const NO_SCHEDULE = LearningRateSchedule.none();
+
 const COMMON = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 export abstract class Optimizer {
@@ -66,16 +73,18 @@ export abstract class Optimizer {
   readonly globalClipnorm: number;
   private engine: Engine | null = null;
 
-  protected constructor(opts: Common, defaultLr: number, extra: readonly string[], defaultWeightDecay = 0) {
+  protected constructor(opts: Common, kind: OptimizerName, extra: readonly string[]) {
     const who = new.target.name;
     checkKeys(opts, [...COMMON, ...extra], who);
-    const lr = opts.learningRate ?? defaultLr;
+    const lr = opts.learningRate ?? DEFAULTS[kind].learningRate;
     this.schedule = lr instanceof LearningRateSchedule ? lr : null;
     this.lr = this.schedule ? this.schedule.call(0) : checkLr(lr, who);
-    this.weightDecay = checkNonNegative(opts.weightDecay ?? defaultWeightDecay, 'weightDecay', who);
-    this.clipnorm = checkNonNegative(opts.clipnorm ?? 0, 'clipnorm', who);
-    this.clipvalue = checkNonNegative(opts.clipvalue ?? 0, 'clipvalue', who);
-    this.globalClipnorm = checkNonNegative(opts.globalClipnorm ?? 0, 'globalClipnorm', who);
+    const d: Partial<Record<string, number | boolean>> = DEFAULTS[kind];
+    const wd = opts.weightDecay ?? (d['weightDecay'] as number | undefined) ?? FIELDS.weightDecay.default;
+    this.weightDecay = checkField(wd, FIELDS.weightDecay, who, 'weightDecay');
+    this.clipnorm = checkField(opts.clipnorm ?? FIELDS.clipNorm.default, FIELDS.clipNorm, who, 'clipnorm');
+    this.clipvalue = checkField(opts.clipvalue ?? FIELDS.clipValue.default, FIELDS.clipValue, who, 'clipvalue');
+    this.globalClipnorm = checkField(opts.globalClipnorm ?? FIELDS.globalClipNorm.default, FIELDS.globalClipNorm, who, 'globalClipnorm');
     const clips = (['clipnorm', 'clipvalue', 'globalClipnorm'] as const).filter((k) => this[k] > 0);
     if (clips.length > 1)
       throw new RangeError(`${who}: only one of clipnorm, clipvalue and globalClipnorm can be set, got ${clips.map((k) => `${k} ${this[k]}`).join(', ')}`);
@@ -130,7 +139,7 @@ export abstract class Optimizer {
       clipValue: this.clipvalue,
       globalClipNorm: this.globalClipnorm,
       weightDecay: this.weightDecay,
-      schedule: this.schedule?.toSpec() ?? null,
+      schedule: this.schedule?.toSpec() ?? NO_SCHEDULE,
       ...this.specFields(),
     };
   }
@@ -163,11 +172,9 @@ export class SGD extends Optimizer {
   constructor(learningRate?: number | LearningRateSchedule | SGDOptions, momentum?: number, options: SGDOptions = {}) {
     let o = optionsOf(learningRate, options);
     if (o === options || o.learningRate === learningRate) o = { ...o, momentum: momentum ?? o.momentum };
-    super(o, 0.01, ['momentum', 'nesterov']);
-    this.momentum = o.momentum ?? 0;
-    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))
-      throw new RangeError(`SGD: momentum must be in [0, 1], got ${String(this.momentum)}`);
-    this.nesterov = o.nesterov ?? false;
+    super(o, 'sgd', ['momentum', 'nesterov']);
+    this.momentum = checkField(o.momentum ?? DEFAULTS.sgd.momentum, FIELDS.momentum, 'SGD', 'momentum');
+    this.nesterov = o.nesterov ?? DEFAULTS.sgd.nesterov;
   }
   protected kind(): OptimizerName {
     return 'sgd';
@@ -183,13 +190,13 @@ abstract class AdamFamily extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   protected constructor(learningRate: number | LearningRateSchedule | AdamOptions | undefined, options: AdamOptions,
-    defaultWeightDecay = 0) {
+    kind: 'adam' | 'adamw' | 'nadam' | 'adamax') {
     const o = optionsOf(learningRate, options);
-    super(o, 0.001, ['beta1', 'beta2', 'epsilon'], defaultWeightDecay);
-    const who = this.constructor.name;
-    this.beta1 = checkUnit(o.beta1 ?? 0.9, 'beta1', who);
-    this.beta2 = checkUnit(o.beta2 ?? 0.999, 'beta2', who);
-    this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', who);
+    super(o, kind, ['beta1', 'beta2', 'epsilon']);
+    const who = this.constructor.name, d = DEFAULTS[kind];
+    this.beta1 = checkField(o.beta1 ?? d.beta1, FIELDS.beta1, who, 'beta1');
+    this.beta2 = checkField(o.beta2 ?? d.beta2, FIELDS.beta2, who, 'beta2');
+    this.epsilon = checkField(o.epsilon ?? d.epsilon, FIELDS.epsilon, who, 'epsilon');
   }
   protected hyper() {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
@@ -199,7 +206,7 @@ abstract class AdamFamily extends Optimizer {
 export class Adam extends AdamFamily {
   readonly className = 'Adam';
   constructor(learningRate?: number | LearningRateSchedule | AdamOptions, options: AdamOptions = {}) {
-    super(learningRate, options);
+    super(learningRate, options, 'adam');
   }
   protected kind(): OptimizerName {
     return 'adam';
@@ -210,7 +217,7 @@ export class Adam extends AdamFamily {
 export class AdamW extends AdamFamily {
   readonly className = 'AdamW';
   constructor(learningRate?: number | LearningRateSchedule | AdamWOptions, options: AdamWOptions = {}) {
-    super(learningRate, options, 0.004);
+    super(learningRate, options, 'adamw');
   }
   protected kind(): OptimizerName {
     return 'adamw';
@@ -221,7 +228,7 @@ export class AdamW extends AdamFamily {
 export class Nadam extends AdamFamily {
   readonly className = 'Nadam';
   constructor(learningRate?: number | LearningRateSchedule | NadamOptions, options: NadamOptions = {}) {
-    super(learningRate, options);
+    super(learningRate, options, 'nadam');
   }
   protected kind(): OptimizerName {
     return 'nadam';
@@ -232,7 +239,7 @@ export class Nadam extends AdamFamily {
 export class Adamax extends AdamFamily {
   readonly className = 'Adamax';
   constructor(learningRate?: number | LearningRateSchedule | AdamaxOptions, options: AdamaxOptions = {}) {
-    super(learningRate, options);
+    super(learningRate, options, 'adamax');
   }
   protected kind(): OptimizerName {
     return 'adamax';
@@ -246,9 +253,9 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   constructor(learningRate?: number | LearningRateSchedule | RMSpropOptions, options: RMSpropOptions = {}) {
     const o = optionsOf(learningRate, options);
-    super(o, 0.001, ['rho', 'epsilon']);
-    this.rho = checkUnit(o.rho ?? 0.9, 'rho', 'RMSprop');
-    this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'RMSprop');
+    super(o, 'rmsprop', ['rho', 'epsilon']);
+    this.rho = checkField(o.rho ?? DEFAULTS.rmsprop.rho, FIELDS.rho, 'RMSprop', 'rho');
+    this.epsilon = checkField(o.epsilon ?? DEFAULTS.rmsprop.epsilon, FIELDS.epsilon, 'RMSprop', 'epsilon');
   }
   protected kind(): OptimizerName {
     return 'rmsprop';
@@ -265,9 +272,10 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
   constructor(learningRate?: number | LearningRateSchedule | AdagradOptions, options: AdagradOptions = {}) {
     const o = optionsOf(learningRate, options);
-    super(o, 0.001, ['initialAccumulatorValue', 'epsilon']);
-    this.initialAccumulatorValue = checkNonNegative(o.initialAccumulatorValue ?? 0.1, 'initialAccumulatorValue', 'Adagrad');
-    this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'Adagrad');
+    super(o, 'adagrad', ['initialAccumulatorValue', 'epsilon']);
+    const acc = o.initialAccumulatorValue ?? DEFAULTS.adagrad.initialAccumulator;
+    this.initialAccumulatorValue = checkField(acc, FIELDS.initialAccumulator, 'Adagrad', 'initialAccumulatorValue');
+    this.epsilon = checkField(o.epsilon ?? DEFAULTS.adagrad.epsilon, FIELDS.epsilon, 'Adagrad', 'epsilon');
   }
   protected kind(): OptimizerName {
     return 'adagrad';
@@ -304,15 +312,4 @@ function checkLr(lr: unknown, who: string): number {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
     throw new RangeError(`${who}: learningRate must be a finite number > 0 or a LearningRateSchedule, got ${String(lr)}`);
   return lr;
-}
-
-function checkNonNegative(v: unknown, name: string, who: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw new RangeError(`${who}: ${name} must be a finite number >= 0, got ${String(v)}`);
-  return v;
-}
-
-function checkUnit(v: unknown, name: string, who: string): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${who}: ${name} must be in [0, 1), got ${String(v)}`);
-  return v;
 }

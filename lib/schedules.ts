@@ -4,6 +4,7 @@
 // count, `iterations` from 0; call(step) here gives the same value to JS (optimizer.learningRate).
 import type { ScheduleSpec } from './engine/contract.js';
 import { SCHEDULES, type ScheduleName } from './engine/ids.js';
+import { SPEC_FIELDS } from './engine/specs.js';
 import { describe } from './matrix.js';
 import { checkKeys, resolveName } from './names.js';
 
@@ -28,8 +29,13 @@ export abstract class LearningRateSchedule {
     return kind(cfg.config ?? {});
   }
 
-  protected spec(name: ScheduleName, fields: Omit<ScheduleSpec, 'kind'>): ScheduleSpec {
-    return { kind: SCHEDULES.indexOf(name), ...fields };
+  /** @internal The spec of a constant rate (kind 'none'). */
+  static none(): ScheduleSpec {
+    return spec('none', {});
+  }
+
+  protected spec(name: ScheduleName, fields: Partial<ScheduleSpec>): ScheduleSpec {
+    return spec(name, fields);
   }
 }
 
@@ -233,7 +239,8 @@ export class CosineDecay extends LearningRateSchedule {
   }
   toSpec(): ScheduleSpec {
     const { initialLearningRate: initial, decaySteps, alpha, warmupTarget, warmupSteps } = this;
-    return this.spec('cosine_decay', { initial, decaySteps, alpha, warmupTarget, warmupSteps });
+    const warmup = warmupTarget !== null;
+    return this.spec('cosine_decay', { initial, decaySteps, alpha, warmup, warmupTarget: warmupTarget ?? 0, warmupSteps });
   }
 }
 
@@ -253,6 +260,12 @@ const CLASSES: Record<Exclude<ScheduleName, 'none'>, (c: Config) => LearningRate
   polynomial_decay: (c) => new PolynomialDecay(c as unknown as PolynomialDecayOptions),
   cosine_decay: (c) => new CosineDecay(c as unknown as CosineDecayOptions),
 };
+
+/** A schedule spec: the fields given, the contract's defaults for the others. */
+function spec(name: ScheduleName, fields: Partial<ScheduleSpec>): ScheduleSpec {
+  const defaults = Object.fromEntries(Object.entries(SPEC_FIELDS.ScheduleSpec).map(([k, f]) => [k, f.default]));
+  return { ...(defaults as unknown as ScheduleSpec), ...fields, kind: SCHEDULES.indexOf(name) };
+}
 
 function checkOptions<T extends object>(options: T, allowed: string[], who: string): T {
   if (options === null || typeof options !== 'object')

@@ -1,5 +1,6 @@
 // The network `myelin train` builds: hidden Dense layers, then the output layer and loss the task needs.
 import type { ActivationIdentifier } from '../activations.js';
+import { OPTIMIZER_DEFAULTS } from '../engine/ids.js';
 import type { LossIdentifier } from '../losses.js';
 import type { MetricIdentifier } from '../metrics.js';
 import { Adagrad, Adam, Dense, RMSprop, SGD, Sequential } from '../index.js';
@@ -9,7 +10,7 @@ export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Learning rates when --lr is not given: Keras's defaults (SGD also gets momentum 0.9 unless --momentum says otherwise). */
-export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001 };
+export const DEFAULT_LR = Object.fromEntries(OPTIMIZERS.map((o) => [o, OPTIMIZER_DEFAULTS[o].learningRate])) as Record<OptimizerName, number>;
 
 export interface NetworkOptions {
   inputDim: number;

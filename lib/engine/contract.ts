@@ -1,5 +1,6 @@
 // The contract between the TypeScript model API (lib/model/...) and the native training engine
-// (native/core/engine/, bound in native/binding/network.cc). Ids index the arrays in ./ids.ts.
+// (native/core/engine/, bound in native/binding/network.cc). Ids index the arrays in ./ids.ts; the
+// specs (./specs.ts) and ids are generated from native/contract.json (scripts/gen-contract.mjs).
 //
 // Semantics are Keras's (see ../shared/design/peers-and-keras-semantics.md §4):
 // - Dense: y = act(x · kernel + bias), kernel is inputDim x units row-major (Keras orientation).
@@ -9,90 +10,18 @@
 //   per-sample loss is the mean over outputs (MSE, MAE, BCE) or the sum (CCE). BCE/CCE clip
 //   probabilities to [1e-7, 1 - 1e-7]; sigmoid+BCE and softmax+CCE use the fused gradient (p - t).
 // - L1/L2 kernel penalties are added to the reported loss (training and validation) and gradient.
-// - Optimizers update as Keras does: SGD v = μv − lr·g, w += v (Nesterov: w += μv − lr·g);
-//   Adam/RMSprop/Adagrad with Keras's defaults and epsilon placement.
+// - Optimizers update as Keras 3 does: SGD v = μv − lr·g, w += v (Nesterov: w += μv − lr·g);
+//   Adam/AdamW/Nadam/Adamax/RMSprop/Adagrad with Keras's defaults and epsilon placement; per step:
+//   the rate (a schedule at `iterations`), clipping, decoupled weight decay, then the update.
 // - The epoch loss is the batch-size-weighted mean of the per-batch losses (training mode, before
 //   each update); metrics likewise; validation runs at epoch end in inference mode.
 
-export interface DenseSpec {
-  kind: 'dense';
-  inputDim: number;
-  units: number;
-  /** Index into ACTIVATIONS. */
-  activation: number;
-  useBias: boolean;
-  /** Kernel regularization factors (0 = none). */
-  l1: number;
-  l2: number;
-}
+import type { CompileSpec, DenseSpec, DropoutSpec } from './specs.js';
 
-export interface DropoutSpec {
-  kind: 'dropout';
-  /** Width of the layer (same as its input). */
-  units: number;
-  rate: number;
-  seed: number;
-}
+// The specs, their fields' types, defaults and ranges are generated from native/contract.json.
+export type { CompileSpec, DenseSpec, DropoutSpec, OptimizerSpec, ScheduleSpec } from './specs.js';
 
 export type LayerSpec = DenseSpec | DropoutSpec;
-
-export interface OptimizerSpec {
-  /** Index into OPTIMIZERS. */
-  kind: number;
-  learningRate: number;
-  /** SGD */
-  momentum: number;
-  nesterov: boolean;
-  /** Adam */
-  beta1: number;
-  beta2: number;
-  /** RMSprop */
-  rho: number;
-  /** Adagrad */
-  initialAccumulator: number;
-  epsilon: number;
-  /** Keras clipnorm (per weight array), clipvalue and global_clipnorm; 0 = off; at most one is set. */
-  clipNorm: number;
-  clipValue: number;
-  globalClipNorm?: number;
-  /** Decoupled weight decay (Keras): w -= w * weightDecay * lr before each update; 0 = off. */
-  weightDecay?: number;
-  /** A learning-rate schedule evaluated at every step (learningRate is then ignored). */
-  schedule?: ScheduleSpec | null;
-}
-
-/** Keras's schedules at step `iterations` (from 0); the fields of `kind` are required. */
-export interface ScheduleSpec {
-  /** Index into SCHEDULES. */
-  kind: number;
-  initial?: number;
-  decaySteps?: number;
-  decayRate?: number;
-  staircase?: boolean;
-  /** PolynomialDecay: end rate, power, cycle. */
-  end?: number;
-  power?: number;
-  cycle?: boolean;
-  /** CosineDecay: alpha; warmupTarget null = no warmup. */
-  alpha?: number;
-  warmupTarget?: number | null;
-  warmupSteps?: number;
-  /** PiecewiseConstantDecay. */
-  boundaries?: number[];
-  values?: number[];
-}
-
-export interface CompileSpec {
-  /** Index into LOSSES. */
-  loss: number;
-  /** Crossentropies: the outputs are logits (sigmoid / softmax applied by the loss). */
-  fromLogits?: boolean;
-  /** Binary and (dense) categorical crossentropy: Keras's label smoothing, in [0, 1]. */
-  labelSmoothing?: number;
-  /** Indexes into METRICS, in the order History reports them. */
-  metrics: number[];
-  optimizer: OptimizerSpec;
-}
 
 /** Rows of a data set, already validated by TS (shapes, finite values). */
 export interface DataSpec {

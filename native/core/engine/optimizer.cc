@@ -14,20 +14,20 @@ namespace myelin::engine {
 double schedule_lr(const ScheduleSpec& s, int64_t step_i) {
   const double step = static_cast<double>(step_i);
   switch (s.kind) {
-    case ScheduleId::Exponential:
-    case ScheduleId::InverseTime: {
+    case ScheduleId::ExponentialDecay:
+    case ScheduleId::InverseTimeDecay: {
       double p = step / s.decay_steps;
       if (s.staircase) p = std::floor(p);
-      return s.kind == ScheduleId::Exponential ? s.initial * std::pow(s.decay_rate, p)
+      return s.kind == ScheduleId::ExponentialDecay ? s.initial * std::pow(s.decay_rate, p)
                                                : s.initial / (1.0 + s.decay_rate * p);
     }
-    case ScheduleId::Piecewise: {
+    case ScheduleId::PiecewiseConstantDecay: {
       // values[i] for boundaries[i - 1] < step <= boundaries[i].
       size_t i = 0;
       while (i < s.boundaries.size() && step > s.boundaries[i]) ++i;
       return s.values[i];
     }
-    case ScheduleId::Polynomial: {
+    case ScheduleId::PolynomialDecay: {
       double ds = s.decay_steps, t = step;
       if (s.cycle)
         ds *= step == 0 ? 1.0 : std::ceil(step / s.decay_steps);
@@ -35,7 +35,7 @@ double schedule_lr(const ScheduleSpec& s, int64_t step_i) {
         t = std::min(t, ds);
       return (s.initial - s.end) * std::pow(1.0 - t / ds, s.power) + s.end;
     }
-    case ScheduleId::Cosine: {
+    case ScheduleId::CosineDecay: {
       const double pi = 3.14159265358979323846;
       auto decay = [&](double t, double from) {
         const double cosine = 0.5 * (1.0 + std::cos(pi * t / s.decay_steps));

@@ -7,17 +7,11 @@
 #include <vector>
 
 #include "core/activations.h"
+#include "core/contract.h"  // OptId, MetricId; the fields' types, defaults and ranges
 
 namespace myelin::engine {
 
-enum class OptId : int { Sgd = 0, Adam = 1, Rmsprop = 2, Adagrad = 3, AdamW = 4, Nadam = 5, Adamax = 6 };
-constexpr int kOptCount = 7;
-// Learning-rate schedules (Keras's keras/src/optimizers/schedules), evaluated at each step.
-enum class ScheduleId : int { None = 0, Exponential = 1, Piecewise = 2, InverseTime = 3, Polynomial = 4, Cosine = 5 };
-constexpr int kScheduleCount = 6;
-enum class MetricId : int { BinaryAccuracy = 0, CategoricalAccuracy = 1, SparseCategoricalAccuracy = 2, Mse = 3, Mae = 4 };
-constexpr int kMetricCount = 5;
-
+// The binding fills every field from core/contract.h's tables (defaults in native/contract.json).
 struct LayerSpec {
   bool dense = true;
   int in = 0, units = 0;  // dropout: in == units
@@ -34,10 +28,10 @@ struct ScheduleSpec {
   bool staircase = false;
   double end = 0, power = 1;  // polynomial
   bool cycle = false;
-  double alpha = 0;  // cosine
-  bool warmup = false;  // cosine: rise linearly from initial to warmup_target over warmup_steps, then decay
+  double alpha = 0;      // cosine
+  bool warmup = false;   // cosine: rise linearly from initial to warmup_target over warmup_steps, then decay
   double warmup_target = 0, warmup_steps = 0;
-  std::vector<double> boundaries, values;                  // piecewise constant
+  std::vector<double> boundaries, values;  // piecewise constant
 };
 
 // The learning rate of a schedule at step `step` (Keras's optimizer.iterations, from 0).
@@ -45,13 +39,13 @@ double schedule_lr(const ScheduleSpec& s, int64_t step);
 
 struct OptimizerSpec {
   OptId kind = OptId::Sgd;
-  float lr = 0.01f;
+  float lr = 0.f;
   float momentum = 0.f;
   bool nesterov = false;
-  float beta1 = 0.9f, beta2 = 0.999f;
-  float rho = 0.9f;
-  float initial_accumulator = 0.1f;
-  float epsilon = 1e-7f;
+  float beta1 = 0.f, beta2 = 0.f;
+  float rho = 0.f;
+  float initial_accumulator = 0.f;
+  float epsilon = 0.f;
   float clip_norm = 0.f, clip_value = 0.f, global_clip_norm = 0.f;
   float weight_decay = 0.f;  // decoupled: w -= w * weight_decay * lr before each update (Keras)
   ScheduleSpec schedule;     // kind None: the rate is lr (set_learning_rate may change it)
@@ -59,10 +53,10 @@ struct OptimizerSpec {
 
 struct CompileSpec {
   int loss = 0;
-  bool from_logits = false;     // BCE / CCE
-  float label_smoothing = 0.f;  // BCE / dense CCE
   std::vector<int> metrics;
   OptimizerSpec opt;
+  bool from_logits = false;     // BCE / CCE
+  float label_smoothing = 0.f;  // BCE / dense CCE
 };
 
 // Rows of a data set; y is dense (rows x outputs) or, for sparse crossentropy, class indexes.
