@@ -3,10 +3,10 @@ import type { ActivationIdentifier } from '../activations.js';
 import { OPTIMIZER_DEFAULTS } from '../engine/ids.js';
 import type { LossIdentifier } from '../losses.js';
 import type { MetricIdentifier } from '../metrics.js';
-import { Adagrad, Adam, Dense, RMSprop, SGD, Sequential } from '../index.js';
+import { Dense, Optimizer, SGD, Sequential } from '../index.js';
 import type { Task } from './task.js';
 
-export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Learning rates when --lr is not given: Keras's defaults (SGD also gets momentum 0.9 unless --momentum says otherwise). */
@@ -46,7 +46,7 @@ export function buildNetwork(o: NetworkOptions): Sequential {
   model.add(new Dense(head.units, { inputDim, activation: head.activation }));
   const lr = o.lr ?? DEFAULT_LR[o.optimizer];
   const optimizer =
-    o.optimizer === 'sgd' ? new SGD(lr, o.momentum ?? 0) : o.optimizer === 'adam' ? new Adam({ learningRate: lr }) : o.optimizer === 'rmsprop' ? new RMSprop({ learningRate: lr }) : new Adagrad({ learningRate: lr });
+    o.optimizer === 'sgd' ? new SGD(lr, o.momentum ?? 0) : Optimizer.fromConfig({ className: o.optimizer, config: { learningRate: lr } });
   model.compile({ loss: o.loss ?? head.loss, optimizer, metrics: head.metrics });
   return model;
 }
