@@ -74,7 +74,7 @@ export interface OptimizerSpec {
   /** Decoupled weight decay (Keras): w -= w * wd * lr. */
   weightDecay: number;
   /** The learning-rate schedule, evaluated at every step. */
-  schedule: ScheduleSpec;
+  schedule?: ScheduleSpec | null;
 }
 
 export interface CompileSpec {
@@ -96,7 +96,7 @@ export interface FieldRule {
   readonly max?: number;
   readonly minOpen?: boolean;
   readonly maxOpen?: boolean;
-  readonly default?: number | boolean | readonly number[];
+  readonly default?: number | boolean | readonly number[] | null;
   /** Ids are below this. */
   readonly count?: number;
   /** 'in [0, 1)', '> 0', 'an integer >= 1', 'a loss id below 5'. */
@@ -147,7 +147,7 @@ export const SPEC_FIELDS = {
     clipValue: { type: 'float', min: 0, default: 0, want: '>= 0' },
     globalClipNorm: { type: 'float', min: 0, default: 0, want: '>= 0' },
     weightDecay: { type: 'float', min: 0, default: 0, want: '>= 0' },
-    schedule: { type: 'spec', want: '' },
+    schedule: { type: 'spec', default: null, want: '' },
   },
   CompileSpec: {
     loss: { type: 'id', count: 13, want: 'a loss id below 13' },

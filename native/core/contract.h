@@ -37,7 +37,7 @@ constexpr const char* kLayerKindNames[kLayerKindCount] = {"dense", "dropout"};
 
 namespace contract {
 
-enum class FieldType : int { Int, Float, Bool, Seed, Id, IdList, FloatList };
+enum class FieldType : int { Int, Float, Bool, Seed, Id, IdList, FloatList, Spec };
 
 // One spec field: its JS key, type, default (when optional), range (NaN: open-ended) and how to say it.
 struct Field {
@@ -53,6 +53,14 @@ struct Field {
 
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 
+// Each calls v(field, member) for every field of its spec, in table order; for a nested spec
+// v(field, member, nested table, nested visitor).
+template <class S, class V> void visit_dense_spec(S& s, V&& v);
+template <class S, class V> void visit_dropout_spec(S& s, V&& v);
+template <class S, class V> void visit_schedule_spec(S& s, V&& v);
+template <class S, class V> void visit_optimizer_spec(S& s, V&& v);
+template <class S, class V> void visit_compile_spec(S& s, V&& v);
+
 constexpr int kDenseSpecFieldCount = 6;
 constexpr Field kDenseSpecFields[kDenseSpecFieldCount] = {
   {"inputDim", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
@@ -63,29 +71,12 @@ constexpr Field kDenseSpecFields[kDenseSpecFieldCount] = {
   {"l2", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
 };
 
-// Calls v(field, member) for each DenseSpec field, in table order.
-template <class S, class V> void visit_dense_spec(S& s, V&& v) {
-  v(kDenseSpecFields[0], s.in);
-  v(kDenseSpecFields[1], s.units);
-  v(kDenseSpecFields[2], s.act);
-  v(kDenseSpecFields[3], s.use_bias);
-  v(kDenseSpecFields[4], s.l1);
-  v(kDenseSpecFields[5], s.l2);
-}
-
 constexpr int kDropoutSpecFieldCount = 3;
 constexpr Field kDropoutSpecFields[kDropoutSpecFieldCount] = {
   {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
   {"rate", FieldType::Float, false, 0.0, 0.0, 1.0, false, true, 0, "in [0, 1)"},
   {"seed", FieldType::Seed, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
-
-// Calls v(field, member) for each DropoutSpec field, in table order.
-template <class S, class V> void visit_dropout_spec(S& s, V&& v) {
-  v(kDropoutSpecFields[0], s.units);
-  v(kDropoutSpecFields[1], s.rate);
-  v(kDropoutSpecFields[2], s.seed);
-}
 
 constexpr int kScheduleSpecFieldCount = 14;
 constexpr Field kScheduleSpecFields[kScheduleSpecFieldCount] = {
@@ -105,23 +96,7 @@ constexpr Field kScheduleSpecFields[kScheduleSpecFieldCount] = {
   {"values", FieldType::FloatList, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
 
-// Calls v(field, member) for each ScheduleSpec field but the lists, in table order.
-template <class S, class V> void visit_schedule_spec(S& s, V&& v) {
-  v(kScheduleSpecFields[0], s.kind);
-  v(kScheduleSpecFields[1], s.initial);
-  v(kScheduleSpecFields[2], s.decay_steps);
-  v(kScheduleSpecFields[3], s.decay_rate);
-  v(kScheduleSpecFields[4], s.staircase);
-  v(kScheduleSpecFields[5], s.end);
-  v(kScheduleSpecFields[6], s.power);
-  v(kScheduleSpecFields[7], s.cycle);
-  v(kScheduleSpecFields[8], s.alpha);
-  v(kScheduleSpecFields[9], s.warmup);
-  v(kScheduleSpecFields[10], s.warmup_target);
-  v(kScheduleSpecFields[11], s.warmup_steps);
-}
-
-constexpr int kOptimizerSpecFieldCount = 13;
+constexpr int kOptimizerSpecFieldCount = 14;
 constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
   {"kind", FieldType::Id, false, 0.0, kNone, kNone, false, false, 7, "an optimizer id below 7"},
   {"learningRate", FieldType::Float, false, 0.0, 0.0, kNone, true, false, 0, "> 0"},
@@ -136,9 +111,50 @@ constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
   {"clipValue", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
   {"globalClipNorm", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
   {"weightDecay", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"schedule", FieldType::Spec, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
 
-// Calls v(field, member) for each OptimizerSpec field, in table order.
+constexpr int kCompileSpecFieldCount = 5;
+constexpr Field kCompileSpecFields[kCompileSpecFieldCount] = {
+  {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 13, "a loss id below 13"},
+  {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 5, "a metric id below 5"},
+  {"optimizer", FieldType::Spec, false, 0.0, kNone, kNone, false, false, 0, ""},
+  {"fromLogits", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
+  {"labelSmoothing", FieldType::Float, true, 0.0, 0.0, 1.0, false, false, 0, "in [0, 1]"},
+};
+
+template <class S, class V> void visit_dense_spec(S& s, V&& v) {
+  v(kDenseSpecFields[0], s.in);
+  v(kDenseSpecFields[1], s.units);
+  v(kDenseSpecFields[2], s.act);
+  v(kDenseSpecFields[3], s.use_bias);
+  v(kDenseSpecFields[4], s.l1);
+  v(kDenseSpecFields[5], s.l2);
+}
+
+template <class S, class V> void visit_dropout_spec(S& s, V&& v) {
+  v(kDropoutSpecFields[0], s.units);
+  v(kDropoutSpecFields[1], s.rate);
+  v(kDropoutSpecFields[2], s.seed);
+}
+
+template <class S, class V> void visit_schedule_spec(S& s, V&& v) {
+  v(kScheduleSpecFields[0], s.kind);
+  v(kScheduleSpecFields[1], s.initial);
+  v(kScheduleSpecFields[2], s.decay_steps);
+  v(kScheduleSpecFields[3], s.decay_rate);
+  v(kScheduleSpecFields[4], s.staircase);
+  v(kScheduleSpecFields[5], s.end);
+  v(kScheduleSpecFields[6], s.power);
+  v(kScheduleSpecFields[7], s.cycle);
+  v(kScheduleSpecFields[8], s.alpha);
+  v(kScheduleSpecFields[9], s.warmup);
+  v(kScheduleSpecFields[10], s.warmup_target);
+  v(kScheduleSpecFields[11], s.warmup_steps);
+  v(kScheduleSpecFields[12], s.boundaries);
+  v(kScheduleSpecFields[13], s.values);
+}
+
 template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
   v(kOptimizerSpecFields[0], s.kind);
   v(kOptimizerSpecFields[1], s.lr);
@@ -153,32 +169,26 @@ template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
   v(kOptimizerSpecFields[10], s.clip_value);
   v(kOptimizerSpecFields[11], s.global_clip_norm);
   v(kOptimizerSpecFields[12], s.weight_decay);
+  v(kOptimizerSpecFields[13], s.schedule, kScheduleSpecFields, [](auto& m, auto& r) { visit_schedule_spec(m, r); });
 }
 
-constexpr int kCompileSpecFieldCount = 4;
-constexpr Field kCompileSpecFields[kCompileSpecFieldCount] = {
-  {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 13, "a loss id below 13"},
-  {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 5, "a metric id below 5"},
-  {"fromLogits", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
-  {"labelSmoothing", FieldType::Float, true, 0.0, 0.0, 1.0, false, false, 0, "in [0, 1]"},
-};
-
-// Calls v(field, member) for each CompileSpec field but the lists, in table order.
 template <class S, class V> void visit_compile_spec(S& s, V&& v) {
   v(kCompileSpecFields[0], s.loss);
-  v(kCompileSpecFields[2], s.from_logits);
-  v(kCompileSpecFields[3], s.label_smoothing);
+  v(kCompileSpecFields[1], s.metrics);
+  v(kCompileSpecFields[2], s.opt, kOptimizerSpecFields, [](auto& m, auto& r) { visit_optimizer_spec(m, r); });
+  v(kCompileSpecFields[3], s.from_logits);
+  v(kCompileSpecFields[4], s.label_smoothing);
 }
 
 // Keras's default of each OptimizerSpec field per optimizer (OptId order); kNone: the field's own default.
 constexpr double kOptimizerDefaults[kOptCount][kOptimizerSpecFieldCount] = {
-  {kNone, 0.01, 0.0, 0.0, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone},  // sgd
-  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone},  // adam
-  {kNone, 0.001, kNone, kNone, kNone, kNone, 0.9, kNone, 1e-7, kNone, kNone, kNone, kNone},  // rmsprop
-  {kNone, 0.001, kNone, kNone, kNone, kNone, kNone, 0.1, 1e-7, kNone, kNone, kNone, kNone},  // adagrad
-  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, 0.004},  // adamw
-  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone},  // nadam
-  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone},  // adamax
+  {kNone, 0.01, 0.0, 0.0, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone},  // sgd
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // adam
+  {kNone, 0.001, kNone, kNone, kNone, kNone, 0.9, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // rmsprop
+  {kNone, 0.001, kNone, kNone, kNone, kNone, kNone, 0.1, 1e-7, kNone, kNone, kNone, kNone, kNone},  // adagrad
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, 0.004, kNone},  // adamw
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // nadam
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // adamax
 };
 
 }  // namespace contract
