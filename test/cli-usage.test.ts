@@ -44,7 +44,7 @@ describe('myelin errors: one line, non-zero exit', () => {
     ['a non-number', ['train', csv, '--target', 'label', '--epochs', 'ten'], 2, /--epochs must be an integer >= 1, got "ten"/],
     ['a bad fraction', ['train', csv, '--target', 'label', '--validation-split', '1.5'], 2, /--validation-split must be a number >= 0 and <= 0\.9, got "1\.5"/],
     ['bad layer sizes', ['train', csv, '--target', 'label', '--layers', '16,x'], 2, /--layers must be comma-separated positive integers like 16,8; got "16,x"/],
-    ['an unknown optimizer', ['train', csv, '--target', 'label', '--optimizer', 'lbfgs'], 2, /--optimizer must be one of adam, sgd, rmsprop, adagrad; got "lbfgs"/],
+    ['an unknown optimizer', ['train', csv, '--target', 'label', '--optimizer', 'lbfgs'], 2, /--optimizer must be one of adam, sgd, rmsprop, adagrad, adamw, nadam, adamax; got "lbfgs"/],
     ['an unknown activation', ['train', csv, '--target', 'label', '--activation', 'relu6'], 2, /--activation: unknown name 'relu6'; valid names are 'linear', 'relu'/],
     ['an unknown loss', ['train', csv, '--target', 'label', '--loss', 'hinje'], 2, /--loss: unknown name 'hinje'; valid names are 'mean_squared_error'/],
     ['a file that does not exist', ['train', join(dir, 'nope.csv'), '--target', 'label'], 1, /nope\.csv/],

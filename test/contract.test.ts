@@ -58,7 +58,7 @@ describe('engine contract', () => {
     expect(out['lib/engine/specs.ts']).toContain('  boundaries: number[];\n');
     expect(out['lib/engine/specs.ts']).toContain('  warmup?: OptimizerSpec | null;\n');
     expect(out['native/core/contract.h']).toContain('{"boundaries", FieldType::FloatList, true, 0.0, 0.0, kNone,');
-    expect(out['native/core/contract.h']).toContain('v(kCompileSpecFields[3], s.warmup, kOptimizerSpecFields, ');
+    expect(out['native/core/contract.h']).toContain('v(kCompileSpecFields[5], s.warmup, kOptimizerSpecFields, ');
     c.specs.DenseSpec.fields.units.type = 'CompileSpec';
     expect(() => loadContract(JSON.stringify(c))).toThrow(/DenseSpec\.units: unknown type 'CompileSpec' \(define nested specs first\)/);
   });
