@@ -22,10 +22,12 @@ namespace myelin::binding {
 // from memory JS cannot take away:
 //  - a SharedArrayBuffer can be neither detached nor shrunk: a reference keeps its memory, no copy;
 //  - anything else is copied once, here, on the main thread, before the call returns.
-// A copy costs one memcpy of the input (20000x784 floats: ~15 ms on the audit machine, against ~120 ms
-// for predictAsync through 784-128-10 and seconds for a fit, which reads its data every epoch), far less
-// than refusing every transferable buffer (all ordinary ones) would cost users. Sync calls need neither:
-// no JS runs while they do.
+// A copy costs a memcpy plus the first touch of fresh pages: for 20000x784 floats (63 MB) 20 ms into
+// touched memory, and on the audit's 2-core VM under heavy load 1.2 s into fresh pages, against 150 ms
+// for predict through 784-128-10 there (fit reads its data every epoch, so there the copy is small). The
+// alternatives cost more: refusing transferable buffers refuses every ordinary ArrayBuffer, and an
+// ownership check cannot see a transfer that happens after the call returned. Sync calls copy nothing
+// (no JS runs while they do), and SharedArrayBuffer inputs are the zero-copy way for large async work.
 class Held {
  public:
   Held() = default;
