@@ -76,7 +76,9 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool held) {
   job.rows = expect_int(info, 2, "rows", 0);
   Napi::Float32Array bg = expect_f32(info, 3, "background");
   job.bg_rows = expect_int(info, 4, "bgRows", 1);
-  job.softmax = static_cast<SoftmaxRule>(expect_int(info, 5, "softmaxRule", 0, 2));
+  const int rule = expect_int(info, 5, "softmaxRule", 0);
+  if (rule >= kSoftmaxRuleCount) throw Napi::RangeError::New(env, "softmaxRule must be 0 (shift-invariant), 1 (SHAP's) or 2 (Shapley)");
+  job.softmax = static_cast<SoftmaxRule>(rule);
   if (x.ElementLength() != job.rows * features)
     throw Napi::RangeError::New(env, "x has " + str(x.ElementLength()) + " values; " + std::to_string(job.rows) + " rows of " + str(features) + " features need " + str(job.rows * features));
   if (bg.ElementLength() != job.bg_rows * features)

@@ -306,7 +306,7 @@ Napi::Value NetworkWrap::Evaluate(const Napi::CallbackInfo& info) {
 Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object a = expect_object(env, info[0], "args");
-  const char* refusal = net_->training() ? "fit: this model is already training; await the running fit() before starting another"
+  const char* refusal = net_->training() ? "fit: the network is already training (a fit() call is running)"
                         : !net_->compiled() ? "fit before compile(): call compile() first"
                                             : nullptr;
   if (refusal) {
