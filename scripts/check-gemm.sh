@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 mode=("${@:-check}")
-core=(core/isa.cc core/thread_pool.cc core/gemm.cc core/activations.cc core/vec.cc
+core=(core/isa.cc core/thread_pool.cc core/cpu_info.cc core/gemm_config.cc core/gemm.cc core/activations.cc core/vec.cc
       kernels/scalar/gemm_scalar.cc kernels/scalar/vec_scalar.cc)
 flags=(-O3 -std=c++17 "-I$root/native" -fno-math-errno -fno-trapping-math -pthread)
 
@@ -34,7 +34,8 @@ else
   build g++ "$out/x86" kernels/neon/gemm_neon.cc kernels/neon/vec_neon.cc
 fi
 "$out/x86/gemm_check" "${mode[@]}"
-if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64 >/dev/null && [ "$(uname -m)" != aarch64 ]; then
+cross=$(command -v aarch64-linux-gnu-g++ && command -v qemu-aarch64 || true)
+if [ -n "$cross" ] && [ "$(uname -m)" != aarch64 ]; then
   echo "arm64 under qemu:"
   build aarch64-linux-gnu-g++ "$out/arm64" kernels/neon/gemm_neon.cc kernels/neon/vec_neon.cc
   qemu-aarch64 "$out/arm64/gemm_check" "${mode[@]}"

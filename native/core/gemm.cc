@@ -10,32 +10,16 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <stdexcept>
+#include <string>
 
+#include "core/gemm_config.h"
 #include "core/gemm_kernel.h"
 #include "core/isa.h"
 #include "core/thread_pool.h"
 
 namespace myelin {
 namespace {
-
-// The micro-kernel shape and cache blocks in use for an ISA (its first registered shape).
-struct Config {
-  const GemmKernels* K;
-  int mc, kc, nc;  // A block mc x kc (L2), B panel kc x nr (L1), B block kc x nc
-};
-
-Config config_for(Isa isa) {
-  switch (isa) {
-#if defined(__x86_64__) || defined(_M_X64)
-    case Isa::Avx512: return {avx512::gemm_kernels().shapes, 130, 256, 4096};
-    case Isa::Avx2: return {avx2::gemm_kernels().shapes, 144, 256, 4096};
-#endif
-#if defined(__aarch64__) || defined(_M_ARM64)
-    case Isa::Neon: return {neon::gemm_kernels().shapes, 128, 256, 4096};
-#endif
-    default: return {scalar::gemm_kernels().shapes, 128, 256, 2048};
-  }
-}
 
 // A per-thread, 64-byte aligned, growing buffer for packed panels.
 class Scratch {
@@ -233,8 +217,8 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     if (fin.any()) fin.block(0, m, 0, n);
   } else {
     Plan P;
-    const Config cfg = config_for(active_isa());
-    P.K = cfg.K;
+    const GemmConfig& cfg = gemm_config();
+    P.K = cfg.kernels;
     P.mc = cfg.mc, P.nc = cfg.nc;
     const View A{a, trans_a ? 1 : lda, trans_a ? lda : 1};
     const View B{b, trans_b ? 1 : ldb, trans_b ? ldb : 1};
@@ -284,7 +268,11 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
 }
 
 double gemm_fma_peak(Isa isa, int threads) {
-  const GemmKernels& K = *config_for(isa).K;
+  int count = 0;
+  const GemmConfig* configs = gemm_configs(&count);
+  const GemmConfig* cfg = std::find_if(configs, configs + count, [&](const GemmConfig& c) { return c.isa == isa; });
+  if (cfg == configs + count) throw std::runtime_error(std::string("ISA ") + isa_name(isa) + " is not supported");
+  const GemmKernels& K = *cfg->kernels;
   double best = 0.0;
   long iters = 1 << 16;
   for (int round = 0; round < 8; ++round) {

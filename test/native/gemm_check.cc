@@ -1,8 +1,9 @@
-// Standalone GEMM check, without Node: every supported ISA's kernels against a float64 reference
+// Standalone GEMM check, without Node: every GEMM config this CPU can run (core/gemm_config.h:
+// each ISA's kernels and shapes) against a float64 reference
 // (all transposes, alpha/beta, strided and 4 KiB-aliased operands), bit identity over 1-4 threads,
 // a hash of the results (to compare ISAs and builds), and timing. Built and run natively and, for
 // the NEON kernels, cross-compiled and run under qemu by scripts/check-gemm.sh.
-// Usage: gemm_check check | hash | time ISA THREADS
+// Usage: gemm_check check | hash | time ISA THREADS [M N K]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/gemm.h"
+#include "core/gemm_config.h"
 #include "core/isa.h"
 #include "core/thread_pool.h"
 
@@ -21,7 +23,6 @@ using namespace myelin;
 namespace {
 
 std::mt19937 rng(1);
-const Isa kIsas[] = {Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon};
 
 std::vector<float> random(size_t n) {
   std::uniform_real_distribution<float> d(-1, 1);
@@ -76,7 +77,7 @@ const int kShapes[][3] = {{1, 1, 1},     {3, 40, 20},   {40, 3, 20},   {37, 41, 
                           {8, 900, 260},  {45, 50, 33},  {50, 6, 19},   {300, 17, 31}, {2, 16, 2},
                           {32, 16, 16},   {33, 1, 5}};
 
-int check_isa() {
+int check_config() {
   int bad = 0;
   for (auto& s : kShapes)
     for (int t = 0; t < 4; ++t)
@@ -106,7 +107,7 @@ int check_isa() {
 }
 
 // FNV-1a over the bits of a fixed set of products.
-unsigned long hash_isa() {
+unsigned long hash_config() {
   rng.seed(7);
   unsigned long h = 1469598103934665603UL;
   for (int s = 0; s < 11; ++s)
@@ -126,7 +127,21 @@ unsigned long hash_isa() {
   return h;
 }
 
-void time_shapes() {
+void time_shapes(int argc, char** argv) {
+  if (argc >= 3) {  // one shape from the command line: M N K
+    const int m = std::atoi(argv[0]), n = std::atoi(argv[1]), k = std::atoi(argv[2]);
+    const auto a = random(size_t(m) * k), b = random(size_t(k) * n);
+    std::vector<float> c(size_t(m) * n);
+    const long reps = std::max(1L, long(4e8 / (2.0 * m * n * k)));
+    double best = 1e9;
+    for (int r = 0; r < 9; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (long i = 0; i < reps; ++i) gemm(false, false, m, n, k, 1, a.data(), k, b.data(), n, 0, c.data(), n);
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps);
+    }
+    std::printf("%dx%dx%d %.1f GFLOP/s\n", m, n, k, 2.0 * m * n * k / best * 1e-9);
+    return;
+  }
   const int shapes[][5] = {{512, 512, 512, 0, 0}, {1024, 1024, 1024, 0, 0}, {128, 256, 784, 0, 0},
                            {128, 128, 256, 0, 0}, {128, 10, 128, 0, 0},     {128, 784, 256, 0, 1},
                            {784, 256, 128, 1, 0}, {32, 16, 2, 0, 0},        {32, 16, 16, 0, 0}};
@@ -161,18 +176,22 @@ int main(int argc, char** argv) {
     }
     force_isa(isa);
     set_num_threads(argc > 3 ? std::atoi(argv[3]) : 1);
-    time_shapes();
+    const GemmConfig& c = gemm_config();
+    std::printf("%s %dx%d mc %d kc %d nc %d\n", c.name, c.mr, c.nr, c.mc, c.kc, c.nc);
+    time_shapes(argc - 4, argv + 4);
     return 0;
   }
-  int failed = 0;
-  for (Isa isa : kIsas) {
-    if (!isa_supported(isa)) continue;
-    force_isa(isa);
+  int failed = 0, count = 0;
+  const GemmConfig* configs = gemm_configs(&count);
+  for (int i = 0; i < count; ++i) {
+    const GemmConfig& c = configs[i];
+    force_gemm_config(c.name);
+    std::printf("%-12s %-7s %2dx%-2d mc %4d kc %3d nc %4d: ", c.name, isa_name(c.isa), c.mr, c.nr, c.mc, c.kc, c.nc);
     if (std::strcmp(mode, "hash") == 0) {
-      std::printf("%s %016lx\n", isa_name(isa), hash_isa());
+      std::printf("%016lx\n", hash_config());
     } else {
-      const int bad = check_isa();
-      std::printf("%s: %s\n", isa_name(isa), bad ? "FAIL" : "ok");
+      const int bad = check_config();
+      std::printf("%s\n", bad ? "FAIL" : "ok");
       failed += bad != 0;
     }
   }

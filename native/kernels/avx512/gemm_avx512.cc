@@ -1,6 +1,6 @@
 // AVX-512F GEMM kernels: the SIMD wrapper for kernels/common/gemm_kernels.inc (16-float zmm vectors)
-// and the shapes this ISA registers. 10x32: 20 zmm accumulators, 2 B loads and 10 broadcasts per
-// k step (10 rows split batch-128 layers into 13 tiles and a 10-wide output into exactly one).
+// and the shapes this ISA registers (core/gemm_config.cc picks one per CPU): per k step 2 B loads
+// and MR broadcasts into 2 x MR accumulators.
 // Compiled with -mavx512f -mavx2 -mfma and reached only through gemm_kernels() after the CPU check.
 #include <immintrin.h>
 
@@ -20,6 +20,7 @@ struct Simd {
   static constexpr int W = 16, kRegs = 32, kUnrollK = 2;
   static constexpr int kShapes[][2] = {
       {10, 32},  // 20 accumulators: splits batch-128 layers into 13 tiles, a 10-wide output into one
+      {12, 32},  // 24 accumulators: BLIS's skx shape (its 32x12, transposed), for Intel Xeon
   };
   MYELIN_X86_SIMD_OPS(_mm512, __m512)
   MYELIN_SIMD_INLINE static __mmask16 first(int n) { return static_cast<__mmask16>((1u << n) - 1); }

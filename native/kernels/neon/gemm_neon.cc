@@ -1,6 +1,6 @@
 // NEON (arm64) GEMM kernels: the SIMD wrapper for kernels/common/gemm_kernels.inc (4-float q
-// registers) and the shapes this ISA registers. 8x8: 16 accumulators, two B vectors and eight
-// broadcasts per k step. Compiled on arm64 only, where NEON is baseline.
+// registers) and the shapes this ISA registers (core/gemm_config.cc picks one per CPU): per k step
+// NR/4 B vectors and 8 broadcasts. Compiled on arm64 only, where NEON is baseline.
 #include <arm_neon.h>
 
 #include "core/gemm_kernel.h"
@@ -13,7 +13,7 @@ namespace {
 struct Simd {
   using V = float32x4_t;
   static constexpr int W = 4, kRegs = 32, kUnrollK = 2;
-  static constexpr int kShapes[][2] = {{8, 8}};
+  static constexpr int kShapes[][2] = {{8, 8}, {8, 12}};  // 16 or 24 accumulators
   MYELIN_SIMD_INLINE static V zero() { return vdupq_n_f32(0.f); }
   MYELIN_SIMD_INLINE static V set1(float x) { return vdupq_n_f32(x); }
   MYELIN_SIMD_INLINE static V load(const float* p) { return vld1q_f32(p); }
