@@ -80,12 +80,16 @@ struct Finish {
       std::swap(i0, j0);
       std::swap(mi, nj);
     }
-    for (int r = i0; r < i0 + mi; ++r) {
+    for (int r = i0; r < i0 + mi && bias != nullptr; ++r) {
       float* row = c + r * ldc + j0;
-      if (bias != nullptr)
-        for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
-      if (elementwise()) act_forward(act, row, row, static_cast<size_t>(nj));
+      for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
     }
+    if (!elementwise()) return;
+    if (nj == ldc) {  // whole rows: one call for the block (narrow layers would pay a call per few values)
+      act_forward(act, c + i0 * ldc, c + i0 * ldc, static_cast<size_t>(mi) * nj);
+      return;
+    }
+    for (int r = i0; r < i0 + mi; ++r) act_forward(act, c + r * ldc + j0, c + r * ldc + j0, static_cast<size_t>(nj));
   }
 };
 
