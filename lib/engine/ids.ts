@@ -50,6 +50,12 @@ export const METRICS = [
   'sparse_categorical_accuracy',
   'mean_squared_error',
   'mean_absolute_error',
+  'precision',
+  'recall',
+  'auc',
+  'f1_score',
+  'top_k_categorical_accuracy',
+  'r2_score',
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 

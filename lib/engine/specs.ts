@@ -82,6 +82,8 @@ export interface CompileSpec {
   loss: number;
   /** Indexes into METRICS, in the order History reports them. */
   metrics: number[];
+  /** Each metric's two options (metricArgs in lib/metrics.ts), or none. */
+  metricArgs: number[];
   optimizer: OptimizerSpec;
   /** Crossentropies: the outputs are logits. */
   fromLogits: boolean;
@@ -151,7 +153,8 @@ export const SPEC_FIELDS = {
   },
   CompileSpec: {
     loss: { type: 'id', count: 13, want: 'a loss id below 13' },
-    metrics: { type: 'ids', default: [], count: 5, want: 'a metric id below 5' },
+    metrics: { type: 'ids', default: [], count: 11, want: 'a metric id below 11' },
+    metricArgs: { type: 'floats', default: [], want: '' },
     optimizer: { type: 'spec', want: '' },
     fromLogits: { type: 'bool', default: false, want: '' },
     labelSmoothing: { type: 'float', min: 0, max: 1, default: 0, want: 'in [0, 1]' },

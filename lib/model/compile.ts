@@ -1,7 +1,7 @@
 // compile(): resolves the loss, metrics and optimizer into the engine's CompileSpec.
 import type { CompileSpec } from '../engine/contract.js';
 import { Loss, lossId, resolveLoss, type LossConfig, type LossIdentifier, type LossName, type ResolvedLoss } from '../losses.js';
-import { metricId, resolveMetrics, type MetricIdentifier, type ResolvedMetric } from '../metrics.js';
+import { metricId, resolveMetrics, type MetricConfig, type MetricIdentifier, type ResolvedMetric } from '../metrics.js';
 import { checkKeys } from '../names.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers.js';
 
@@ -11,7 +11,8 @@ export interface CompileArgs {
   loss: LossIdentifier;
   /** An Optimizer or a name ('sgd', 'adam', 'rmsprop', 'adagrad'). Default 'rmsprop', as Keras. */
   optimizer?: OptimizerIdentifier;
-  /** 'accuracy', 'binary_accuracy', 'mse', ...; History keys use these names as given. */
+  /** 'accuracy', 'binary_accuracy', 'mse', 'auc', ... or metric objects (`new AUC({ curve: 'PR' })`); History
+   *  keys use these names as given, or the objects' `name`. */
   metrics?: MetricIdentifier[];
 }
 
@@ -19,7 +20,7 @@ export interface CompileArgs {
 export interface CompileConfig {
   /** A name, or a loss object's config (Loss.fromConfig). */
   loss: LossName | LossConfig;
-  metrics: string[];
+  metrics: (string | MetricConfig)[];
   optimizer: OptimizerConfig;
 }
 
@@ -53,6 +54,7 @@ export function compileSpec(c: Compiled): CompileSpec {
     fromLogits: c.lossSpec.fromLogits,
     labelSmoothing: c.lossSpec.labelSmoothing,
     metrics: c.metrics.map((m) => metricId(m.metric)),
+    metricArgs: c.metrics.flatMap((m) => m.args),
     optimizer: c.optimizer.toSpec(),
   };
 }

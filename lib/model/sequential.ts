@@ -77,7 +77,9 @@ export class Sequential implements TrainingModel {
   /** The compile settings (null before compile), for persistence. */
   getCompileConfig(): CompileConfig | null {
     const c = this.compiled;
-    return c && { loss: lossConfig(c), metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
+    if (!c) return null;
+    const metrics = c.metrics.map((m) => (m.object ? { className: m.object.constructor.name, config: m.object.getConfig() } : m.name));
+    return { loss: lossConfig(c), metrics, optimizer: c.optimizer.getConfig() };
   }
 
   /**

@@ -23,9 +23,9 @@ enum class ScheduleId : int { None = 0, ExponentialDecay = 1, PiecewiseConstantD
 constexpr int kScheduleCount = 6;
 constexpr const char* kScheduleNames[kScheduleCount] = {"none", "exponential_decay", "piecewise_constant_decay", "inverse_time_decay", "polynomial_decay", "cosine_decay"};
 
-enum class MetricId : int { BinaryAccuracy = 0, CategoricalAccuracy = 1, SparseCategoricalAccuracy = 2, Mse = 3, Mae = 4 };
-constexpr int kMetricCount = 5;
-constexpr const char* kMetricNames[kMetricCount] = {"binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "mean_squared_error", "mean_absolute_error"};
+enum class MetricId : int { BinaryAccuracy = 0, CategoricalAccuracy = 1, SparseCategoricalAccuracy = 2, Mse = 3, Mae = 4, Precision = 5, Recall = 6, Auc = 7, F1Score = 8, TopKCategoricalAccuracy = 9, R2Score = 10 };
+constexpr int kMetricCount = 11;
+constexpr const char* kMetricNames[kMetricCount] = {"binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "mean_squared_error", "mean_absolute_error", "precision", "recall", "auc", "f1_score", "top_k_categorical_accuracy", "r2_score"};
 
 enum class SoftmaxRule : int { ShiftInvariant = 0, Shap = 1, Shapley = 2 };
 constexpr int kSoftmaxRuleCount = 3;
@@ -114,10 +114,11 @@ constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
   {"schedule", FieldType::Spec, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
 
-constexpr int kCompileSpecFieldCount = 5;
+constexpr int kCompileSpecFieldCount = 6;
 constexpr Field kCompileSpecFields[kCompileSpecFieldCount] = {
   {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 13, "a loss id below 13"},
-  {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 5, "a metric id below 5"},
+  {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 11, "a metric id below 11"},
+  {"metricArgs", FieldType::FloatList, true, 0.0, kNone, kNone, false, false, 0, ""},
   {"optimizer", FieldType::Spec, false, 0.0, kNone, kNone, false, false, 0, ""},
   {"fromLogits", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
   {"labelSmoothing", FieldType::Float, true, 0.0, 0.0, 1.0, false, false, 0, "in [0, 1]"},
@@ -175,9 +176,10 @@ template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
 template <class S, class V> void visit_compile_spec(S& s, V&& v) {
   v(kCompileSpecFields[0], s.loss);
   v(kCompileSpecFields[1], s.metrics);
-  v(kCompileSpecFields[2], s.opt, kOptimizerSpecFields, [](auto& m, auto& r) { visit_optimizer_spec(m, r); });
-  v(kCompileSpecFields[3], s.from_logits);
-  v(kCompileSpecFields[4], s.label_smoothing);
+  v(kCompileSpecFields[2], s.metric_args);
+  v(kCompileSpecFields[3], s.opt, kOptimizerSpecFields, [](auto& m, auto& r) { visit_optimizer_spec(m, r); });
+  v(kCompileSpecFields[4], s.from_logits);
+  v(kCompileSpecFields[5], s.label_smoothing);
 }
 
 // Keras's default of each OptimizerSpec field per optimizer (OptId order); kNone: the field's own default.

@@ -98,7 +98,7 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
 }
 
 double Network::loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw,
-                                 float* grad, Workspace& ws, double* metric_sums, double* weight_sum) const {
+                                 float* grad, Workspace& ws, MetricSet* metrics) const {
   LossBatch b;
   b.loss = spec_.loss;
   b.fused = fused_output_;
@@ -114,7 +114,7 @@ double Network::loss_and_metrics(const float* p, int rows, const float* y, const
   b.grad = grad;
   b.scratch = ws.scratch.data();
   const double s = vec().loss(b);
-  if (metric_sums) accumulate_metrics(spec_.metrics, p, rows, output_dim(), y, yi, sw, metric_sums, weight_sum);
+  if (metrics) metrics->add(p, rows, y, yi, sw);
   return s;
 }
 

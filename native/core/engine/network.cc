@@ -67,6 +67,7 @@ void Network::compile(const CompileSpec& spec) {
   if (spec.loss < 0 || spec.loss >= kLossCount) throw std::invalid_argument("loss id out of range");
   for (int m : spec.metrics)
     if (m < 0 || m >= kMetricCount) throw std::invalid_argument("metric id out of range");
+  MetricSet(spec.metrics, spec.metric_args, output_dim());  // checks the metrics' options
   const OptimizerSpec& o = spec.opt;
   switch (o.kind) {
     case OptId::Sgd: slots_per_array_ = o.momentum != 0.f ? 1 : 0; break;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/engine/buffer.h"
+#include "core/engine/metrics.h"
 #include "core/engine/spec.h"
 
 namespace myelin::engine {
@@ -104,7 +105,7 @@ class Network {
   float current_lr() const;
   double nadam_u_product(int64_t t);
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
-                          Workspace& ws, double* metric_sums, double* weight_sum) const;
+                          Workspace& ws, MetricSet* metrics) const;
   double penalty(const float* W) const;
   std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const;
   void take_snapshot();

@@ -54,6 +54,7 @@ struct OptimizerSpec {
 struct CompileSpec {
   int loss = 0;
   std::vector<int> metrics;
+  std::vector<float> metric_args;  // two per metric, or empty (defaults): see contract.json
   OptimizerSpec opt;
   bool from_logits = false;     // BCE / CCE
   float label_smoothing = 0.f;  // BCE / dense CCE

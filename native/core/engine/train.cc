@@ -80,9 +80,9 @@ void Network::predict(const float* x, int rows, float* out, Workspace& ws) const
 
 std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const {
   const int in = input_dim(), od = output_dim();
-  const size_t m = spec_.metrics.size();
-  std::vector<double> sums(m, 0.0);
-  double weight_sum = 0.0, loss_sum = 0.0;
+  MetricSet metrics(spec_.metrics, spec_.metric_args, od);
+  const size_t m = metrics.size();
+  double loss_sum = 0.0;
   const int b = std::max(1, std::min(batch_size, d.rows));
   reserve(ws, b, false);
   for (int start = 0; start < d.rows; start += b) {
@@ -90,11 +90,11 @@ std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batc
     const float* p = forward(W, d.x + static_cast<size_t>(start) * in, r, ws, false, 0, 0, nullptr);
     loss_sum += loss_and_metrics(p, r, d.y ? d.y + static_cast<size_t>(start) * od : nullptr,
                                  d.yi ? d.yi + start : nullptr, d.sw ? d.sw + start : nullptr, nullptr, ws,
-                                 sums.data(), &weight_sum);
+                                 &metrics);
   }
   std::vector<double> res(1 + m);
   res[0] = loss_sum / d.rows + penalty(W);
-  for (size_t k = 0; k < m; ++k) res[1 + k] = sums[k] / weight_sum;
+  for (size_t k = 0; k < m; ++k) res[1 + k] = metrics.result(k);
   return res;
 }
 
@@ -114,7 +114,7 @@ double Network::gradients(const Data& d, const std::vector<float*>& grads) const
   reserve(ws, d.rows, false);
   FloatBuf g(total_);
   const float* p = forward(snap_.data(), d.x, d.rows, ws, false, 0, 0, nullptr);
-  const double s = loss_and_metrics(p, d.rows, d.y, d.yi, d.sw, ws.g0.data(), ws, nullptr, nullptr);
+  const double s = loss_and_metrics(p, d.rows, d.y, d.yi, d.sw, ws.g0.data(), ws, nullptr);
   // GradsOnly never writes parameters or optimizer state, so the const_cast changes nothing shared.
   const double pen = const_cast<Network*>(this)->backward(snap_.data(), nullptr, g.data(), d.rows, ws, false, Mode::GradsOnly);
   for (size_t a = 0; a < arrays_.size(); ++a) std::memcpy(grads[a], g.data() + arrays_[a].off, arrays_[a].len * sizeof(float));
@@ -128,11 +128,11 @@ FitOutcome Network::fit(const FitOptions& o) {
   const int n = d.rows, in = input_dim(), od = output_dim();
   const int b = std::max(1, std::min(o.batch_size, n));
   const int batches = (n + b - 1) / b;
-  const size_t m = spec_.metrics.size();
+  MetricSet metrics(spec_.metrics, spec_.metric_args, od);
+  const size_t m = metrics.size();
   Workspace ws;
   reserve(ws, b, true);
   std::vector<int32_t> perm(o.shuffle ? n : 0);
-  std::vector<double> sums(m);
   using Clock = std::chrono::steady_clock;
   Clock::time_point last_progress = Clock::now();
   const auto progress_every = std::chrono::milliseconds(o.progress_ms);
@@ -141,8 +141,8 @@ FitOutcome Network::fit(const FitOptions& o) {
   for (int e = 0; e < o.epochs; ++e) {
     const int epoch = o.initial_epoch + e;
     if (o.shuffle) shuffle_rows(perm.data(), n, o.seed, static_cast<uint64_t>(epoch));
-    std::fill(sums.begin(), sums.end(), 0.0);
-    double loss_sum = 0.0, weight_sum = 0.0;
+    metrics.reset();
+    double loss_sum = 0.0;
     for (int bi = 0; bi < batches; ++bi) {
       const int start = bi * b;
       const int r = std::min(b, n - start);
@@ -170,7 +170,7 @@ FitOutcome Network::fit(const FitOptions& o) {
         }
       }
       const float* p = forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
-      const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, sums.data(), &weight_sum);
+      const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
       const double pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       ++iterations_;
       const double batch_loss = s / r + pen;
@@ -194,7 +194,7 @@ FitOutcome Network::fit(const FitOptions& o) {
       }
     }
     out.logs.push_back(loss_sum / n);
-    for (size_t k = 0; k < m; ++k) out.logs.push_back(sums[k] / weight_sum);
+    for (size_t k = 0; k < m; ++k) out.logs.push_back(metrics.result(k));
     if (o.has_val) {
       const std::vector<double> v = evaluate_on(params_.data(), o.val, b, ws);
       out.logs.insert(out.logs.end(), v.begin(), v.end());
