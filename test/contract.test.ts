@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script, no types
 import { generate, loadContract } from '../scripts/gen-contract.mjs';
 import { checkField } from '../lib/engine/fields.js';
-import { ACTIVATIONS, OPTIMIZER_DEFAULTS } from '../lib/engine/ids.js';
+import { ACTIVATIONS, METRICS, OPTIMIZER_DEFAULTS } from '../lib/engine/ids.js';
 import { SPEC_FIELDS } from '../lib/engine/specs.js';
 import { native } from '../lib/native.js';
 import { dense } from './helpers/engine.js';
@@ -43,7 +43,8 @@ describe('engine contract', () => {
   it('reads id lists and nested specs from the tables in the binding, naming the path', () => {
     const net = new native.Network([dense(2, 1, 0)]);
     const opt = { kind: 0, learningRate: 0.1 };
-    expect(() => net.compile({ loss: 0, metrics: [0, 7], optimizer: opt } as never)).toThrow('spec.metrics[1] must be a metric id below 5, got 7');
+    const m = METRICS.length;
+    expect(() => net.compile({ loss: 0, metrics: [0, m], optimizer: opt } as never)).toThrow(`spec.metrics[1] must be a metric id below ${m}, got ${m}`);
     expect(() => net.compile({ loss: 0, metrics: 3, optimizer: opt } as never)).toThrow('spec.metrics must be an array, got the number 3');
     expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, kind: 7 } } as never)).toThrow('spec.optimizer.kind must be an optimizer id below 7, got 7');
     expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, rho: 1 } } as never)).toThrow('spec.optimizer.rho must be in [0, 1), got 1');
@@ -58,7 +59,8 @@ describe('engine contract', () => {
     expect(out['lib/engine/specs.ts']).toContain('  boundaries: number[];\n');
     expect(out['lib/engine/specs.ts']).toContain('  warmup?: OptimizerSpec | null;\n');
     expect(out['native/core/contract.h']).toContain('{"boundaries", FieldType::FloatList, true, 0.0, 0.0, kNone,');
-    expect(out['native/core/contract.h']).toContain('v(kCompileSpecFields[5], s.warmup, kOptimizerSpecFields, ');
+    const at = Object.keys(c.specs.CompileSpec.fields).indexOf('warmup');
+    expect(out['native/core/contract.h']).toContain(`v(kCompileSpecFields[${at}], s.warmup, kOptimizerSpecFields, `);
     c.specs.DenseSpec.fields.units.type = 'CompileSpec';
     expect(() => loadContract(JSON.stringify(c))).toThrow(/DenseSpec\.units: unknown type 'CompileSpec' \(define nested specs first\)/);
   });
