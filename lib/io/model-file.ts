@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { constants as bufferConstants } from 'node:buffer';
 import { version } from '../backend.js';
-import { scalerFromConfig, type Scaler } from '../data/scalers.js';
+import { preprocessingFromConfig, type Preprocessing } from '../data/preprocessing.js';
 import { Matrix, describe } from '../matrix.js';
 import type { CompileConfig } from '../model/compile.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
@@ -26,7 +26,7 @@ export interface ModelFileMeta {
   optimizer: { iterations: number; slots: number } | null;
   /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
   training: { epoch: number; seed: number | null };
-  preprocessing: ReturnType<Scaler['toJSON']> | null;
+  preprocessing: ReturnType<Preprocessing['toJSON']> | null;
 }
 
 export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
@@ -152,7 +152,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   model.epochsTrained = tr!.epoch;
   model.trainingSeed = tr!.seed;
   if (meta.preprocessing !== null && meta.preprocessing !== undefined) {
-    const scaler = attempt('the preprocessing is invalid', () => scalerFromConfig(meta.preprocessing));
+    const scaler = attempt('the preprocessing is invalid', () => preprocessingFromConfig(meta.preprocessing));
     attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
   }
   return model;

@@ -9,10 +9,13 @@ import { native } from '../native.js';
 import type { Optimizer } from '../optimizers.js';
 import type { History } from '../callbacks/history.js';
 import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
+import type { TableInput } from '../data/table.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
-import type { Scaler } from '../data/scalers.js';
+import { Preprocessor } from '../data/preprocessor.js';
+import type { Preprocessing } from '../data/preprocessing.js';
+import { checkFinite } from '../finite.js';
 import { modelToBytes, saveModel } from '../io/model-file.js';
 
 /** Keras-style model config: `Sequential.fromConfig(model.getConfig())` rebuilds the architecture. */
@@ -51,7 +54,7 @@ export class Sequential {
   epochsTrained = 0;
   /** @internal Shuffle/dropout seed of the last fit; a fit with initialEpoch > 0 continues with it. */
   trainingSeed: number | null = null;
-  private scaler: Scaler | null = null;
+  private scaler: Preprocessing | null = null;
 
   constructor(layers: Layer[] = [], options: { name?: string } = {}) {
     this.name = options.name ?? 'sequential';
@@ -76,21 +79,22 @@ export class Sequential {
   }
 
   /**
-   * Attaches a fitted scaler: predict, predictAsync, evaluate and fit pass raw inputs through it,
-   * and save() stores it, so a loaded model takes raw inputs. null detaches it.
+   * Attaches fitted preprocessing: a scaler, or a Preprocessor (imputation, one-hot encoding, scaling
+   * of raw rows with text and missing cells). predict, predictAsync, evaluate and fit pass raw inputs
+   * through it, and save() stores it, so a loaded model takes raw inputs. null detaches it.
    */
-  setPreprocessing(scaler: Scaler | null): void {
-    if (scaler !== null) {
-      if (typeof scaler?.transform !== 'function' || typeof scaler.toJSON !== 'function')
-        throw new TypeError(`setPreprocessing: expected a fitted StandardScaler or MinMaxScaler (or null), got ${describe(scaler)}`);
-      if (!scaler.fitted) throw new Error('setPreprocessing: the scaler is not fitted; call scaler.fit(xTrain) first');
-      if (this.inputDim !== null && scaler.nFeatures !== this.inputDim)
-        throw new RangeError(`setPreprocessing: the scaler was fitted on ${scaler.nFeatures} columns but the model's input is ${this.inputDim} wide`);
+  setPreprocessing(pre: Preprocessing | null): void {
+    if (pre !== null) {
+      if (typeof pre?.transform !== 'function' || typeof pre.toJSON !== 'function')
+        throw new TypeError(`setPreprocessing: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`);
+      if (!pre.fitted) throw new Error('setPreprocessing: the preprocessing is not fitted; call fit(xTrain) first');
+      if (this.inputDim !== null && pre.nFeatures !== this.inputDim)
+        throw new RangeError(`setPreprocessing: the preprocessing outputs ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`);
     }
-    this.scaler = scaler;
+    this.scaler = pre;
   }
 
-  get preprocessing(): Scaler | null {
+  get preprocessing(): Preprocessing | null {
     return this.scaler;
   }
 
@@ -101,6 +105,13 @@ export class Sequential {
 
   /** @internal x checked (see toInputs), then through the attached preprocessing. */
   networkInputs(x: unknown, what: string, checkValues: boolean): Matrix {
+    if (this.scaler instanceof Preprocessor) {
+      // Raw rows (text, missing cells): checked once transformed.
+      const m = this.scaler.transform(x as TableInput, what);
+      if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
+      if (checkValues) checkFinite(m.data, m.cols, `${what} (after preprocessing)`);
+      return m;
+    }
     const m = toInputs(x, this.inputDim!, what, checkValues);
     return this.scaler ? this.scaler.transform(m) : m;
   }
