@@ -41,7 +41,7 @@ describe('myelin train / predict / evaluate / summary', () => {
     const j = JSON.parse(r.stdout);
     expect(j.task).toBe('classification');
     expect(j.classNames).toEqual(['blue, dark', 'green', 'red']);
-    expect(j.rows).toEqual({ train: 180, validation: 60, test: 60 });
+    expect(j.rows).toMatchObject({ train: 180, validation: 60, test: 60 });
     expect(j.scores.rows).toBe(60);
     expect(j.scores.accuracy).toBeGreaterThan(0.9);
     expect(j.scores.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(60);

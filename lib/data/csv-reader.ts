@@ -30,6 +30,9 @@ export class CsvReader implements CsvSink {
   private readonly missing: MissingMarkers | null;
   private codes: (CategoryCodes | null)[] = []; // per feature position
   private dropRow = false;
+  private keepAt = new Int32Array(0); // per column: its index among options.keep, or -1
+  private keepCols: number[] = [];
+  private kept: string[][] = [];
   private dropped = 0;
   // target
   private readonly mode: 'auto' | 'number' | 'class';
@@ -92,6 +95,26 @@ export class CsvReader implements CsvSink {
       throw this.wrap(e);
     }
     if (this.ncols < 0) throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
+    return this.snapshot(false);
+  }
+
+  /** Rows read so far (whole records) — for batches; the next rows start again at 0. */
+  get pendingRows(): number {
+    return this.rows;
+  }
+
+  /** The rows read so far as one batch, then forgets them (dictionaries and class mapping stay). */
+  take(): CsvData {
+    if (this.targetCol >= 0 && this.mode !== 'number' && !this.o.classNames)
+      throw new CsvError('readCsv: reading in batches needs a numeric target (targetType: \'number\') or fixed classNames', this.file);
+    const out = this.snapshot(true);
+    this.rows = 0;
+    this.dropped = 0;
+    this.kept = this.kept.map(() => []);
+    return out;
+  }
+
+  private snapshot(batch: boolean): CsvData {
     const out: CsvData = {
       x: new Matrix(this.rows, this.nf, this.x.slice(0, this.rows * this.nf)),
       featureNames: this.featureNames(),
@@ -100,9 +123,11 @@ export class CsvReader implements CsvSink {
       delimiter: this.delimiter,
     };
     if (this.codes.some((c) => c)) out.categories = this.codes.map((c) => (c ? [...c.names] : null));
+    if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
     if (this.targetCol >= 0) {
       out.targetName = this.names![this.targetCol];
       if (this.mode === 'number' || (this.mode === 'auto' && this.stillNumeric)) out.y = this.yNum!.slice(0, this.rows);
+      else if (batch) Object.assign(out, { y: this.yIds!.slice(0, this.rows), classNames: [...this.o.classNames!] });
       else Object.assign(out, this.classTarget());
     }
     return out;
@@ -122,6 +147,8 @@ export class CsvReader implements CsvSink {
     }
     if (col >= this.ncols) throw this.err(`has more than the ${this.ncols} fields of the ${this.hasHeader ? 'header' : 'first row'}`, line);
     if (col === 0) this.grow();
+    const k = this.keepAt[col]!;
+    if (k >= 0) this.kept[k]![this.rows] = UTF8.decode(buf.subarray(start, end));
     const role = this.roles[col]!;
     if (role >= 0) this.featureCell(buf, start, end, line, col, role);
     else if (role === Role.Target) this.targetCell(buf, start, end, line, col);
@@ -213,6 +240,11 @@ export class CsvReader implements CsvSink {
       return i;
     };
     this.roles = new Int32Array(n).fill(Role.Skip);
+    this.keepAt = new Int32Array(n).fill(-1);
+    this.keepCols = (this.o.keep ?? []).map((ref) => resolve(ref, 'kept column'));
+    this.keepCols.forEach((c, k) => (this.keepAt[c] = k));
+    this.kept = this.keepCols.map(() => []);
+    const ignored = new Set((this.o.ignore ?? []).map((ref) => resolve(ref, 'ignored column')));
     const t = this.o.target;
     if (t !== undefined) {
       const missing = typeof t === 'string' && !seen.has(t);
@@ -230,7 +262,7 @@ export class CsvReader implements CsvSink {
       });
       this.nf = this.o.features.length;
     } else {
-      for (let c = 0; c < n; c++) if (this.roles[c] === Role.Skip) this.roles[c] = this.nf++;
+      for (let c = 0; c < n; c++) if (this.roles[c] === Role.Skip && !ignored.has(c)) this.roles[c] = this.nf++;
     }
     this.codes = new Array<CategoryCodes | null>(this.nf).fill(null);
     const cat = this.o.categorical;

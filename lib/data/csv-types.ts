@@ -31,6 +31,10 @@ export interface ReadCsvOptions {
   /** Known categories by column name (the training rows'): a cell's code is its index in the list, -1
    *  for any other name. Makes the column categorical. */
   categories?: Readonly<Record<string, readonly string[]>>;
+  /** Columns left out of the features (by name or index); ignored when `features` is given. */
+  ignore?: Array<string | number>;
+  /** Columns whose raw text to return per row in CsvData.kept (passthrough columns, e.g. an id). */
+  keep?: Array<string | number>;
   /** A row whose target is missing: 'error' (default) or 'drop' (counted in CsvData.droppedRows). */
   missingTarget?: 'error' | 'drop';
 }
@@ -50,6 +54,8 @@ export interface CsvData {
    *  name outside `options.categories`, NaN when missing); null for numeric columns. Set when any
    *  column is categorical. */
   categories?: (string[] | null)[];
+  /** The raw text of each `options.keep` column: kept[k][row]. */
+  kept?: string[][];
   /** Rows left out because their target was missing (missingTarget: 'drop'). */
   droppedRows: number;
   /** The delimiter used (the detected one for 'auto'). */

@@ -13,17 +13,47 @@ export { CsvError, type CsvData, type CsvDataWithTarget, type CsvSource, type Re
 export async function readCsv(source: CsvSource, options: ReadCsvWithTarget): Promise<CsvDataWithTarget>;
 export async function readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<CsvData>;
 export async function readCsv(source: CsvSource, options: ReadCsvOptions = {}): Promise<CsvData> {
-  const isPath = typeof source === 'string';
-  if (!isPath && typeof (source as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] !== 'function')
+  const reader = new CsvReader(sourceName(source), options);
+  for await (const _ of pushChunks(source, reader));
+  return reader.finish();
+}
+
+/**
+ * readCsv in batches of about `batchRows` rows (at least; a batch ends at a 1 MiB chunk boundary), for
+ * files larger than memory. Category codes and class indexes mean the same in every batch; a class
+ * target needs `classNames`.
+ */
+export async function* readCsvBatches(source: CsvSource, options: ReadCsvOptions & { batchRows?: number } = {}): AsyncGenerator<CsvData> {
+  const batchRows = options.batchRows ?? 8192;
+  if (!Number.isInteger(batchRows) || batchRows < 1) throw new RangeError(`readCsvBatches: batchRows must be an integer >= 1, got ${describe(batchRows)}`);
+  const reader = new CsvReader(sourceName(source), options);
+  let yielded = false;
+  for await (const _ of pushChunks(source, reader))
+    if (reader.pendingRows >= batchRows) {
+      yielded = true;
+      yield reader.take();
+    }
+  const last = reader.finish();
+  if (last.rows > 0 || !yielded) yield last;
+}
+
+function sourceName(source: CsvSource): string {
+  if (typeof source === 'string') return source;
+  if (typeof (source as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] !== 'function')
     throw new TypeError(`readCsv: expected a path or an async iterable of byte chunks, got ${describe(source)}`);
-  const name = isPath ? source : '<stream>';
-  const reader = new CsvReader(name, options);
-  const chunks = isPath ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
+  return '<stream>';
+}
+
+/** Feeds the source's chunks to the reader, yielding after each. */
+async function* pushChunks(source: CsvSource, reader: CsvReader): AsyncGenerator<void> {
+  const name = sourceName(source);
+  const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   try {
     for await (const chunk of chunks) {
       if (!(chunk instanceof Uint8Array))
         throw new TypeError(`readCsv: the stream must yield bytes (Uint8Array/Buffer), got ${describe(chunk)}; do not set an encoding`);
       reader.push(chunk);
+      yield;
     }
   } catch (e) {
     // File-system errors get the path; parse errors (CsvError) already name it.
@@ -31,7 +61,6 @@ export async function readCsv(source: CsvSource, options: ReadCsvOptions = {}): 
       throw new CsvError(`readCsv: cannot read ${name}: ${(e as Error).message}`, name);
     throw e;
   }
-  return reader.finish();
 }
 
 /** The same as readCsv for text or bytes already in memory; `name` appears in error messages. */

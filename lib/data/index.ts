@@ -11,7 +11,7 @@ export {
   type TrainValTestOptions,
   type TrainValTestSplit,
 } from './split.js';
-export { readCsv, parseCsv, CsvError, type CsvData, type CsvDataWithTarget, type CsvSource, type ReadCsvOptions, type ReadCsvWithTarget } from './csv.js';
+export { readCsv, readCsvBatches, parseCsv, CsvError, type CsvData, type CsvDataWithTarget, type CsvSource, type ReadCsvOptions, type ReadCsvWithTarget } from './csv.js';
 export { Imputer, IMPUTE_STRATEGIES, type ImputeStrategy, type ImputerOptions } from './imputer.js';
 export { OneHotEncoder } from './one-hot.js';
 export { Preprocessor, type PreprocessorColumn, type PreprocessorConfig, type PreprocessorOptions } from './preprocessor.js';

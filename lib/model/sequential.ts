@@ -87,9 +87,10 @@ export class Sequential {
     if (pre !== null) {
       if (typeof pre?.transform !== 'function' || typeof pre.toJSON !== 'function')
         throw new TypeError(`setPreprocessing: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`);
-      if (!pre.fitted) throw new Error('setPreprocessing: the preprocessing is not fitted; call fit(xTrain) first');
+      const what = pre instanceof Preprocessor ? 'the preprocessing' : 'the scaler';
+      if (!pre.fitted) throw new Error(`setPreprocessing: ${what} is not fitted; call fit(xTrain) first`);
       if (this.inputDim !== null && pre.nFeatures !== this.inputDim)
-        throw new RangeError(`setPreprocessing: the preprocessing outputs ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`);
+        throw new RangeError(`setPreprocessing: ${what} ${pre instanceof Preprocessor ? 'outputs' : 'was fitted on'} ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`);
     }
     this.scaler = pre;
   }
