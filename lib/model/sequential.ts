@@ -13,6 +13,7 @@ import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type
 import type { TableInput } from '../data/table.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
+import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
 import { Preprocessor } from '../data/preprocessor.js';
 import type { Preprocessing } from '../data/preprocessing.js';
@@ -243,13 +244,17 @@ export class Sequential implements TrainingModel {
   }
 
   /** Trains on x, y (see FitOptions); resolves to the History. Rejects on bad input or a NaN loss. */
-  async fit(x: Inputs, y: Targets, options: FitOptions = {}): Promise<History> {
+  async fit(x: Inputs, y: Targets, options?: FitOptions): Promise<History>;
+  /** Trains on a Dataset (an async iterable of { x, y } chunks, read once per epoch), e.g. csvDataset(...). */
+  async fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
+  async fit(x: Inputs | Dataset, y?: Targets | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
     if (this.fitting) throw new Error('fit: this model is already training; await the running fit() before starting another');
     if (!this.compiled) {
       this.checkBuilt('fit');
       throw new Error('fit: the model is not compiled; call model.compile({ loss, optimizer, metrics }) first');
     }
-    return runFit(this, this.engine('fit'), this.compiled, x, y, options);
+    if (isDataset(x)) return runFitDataset(this, this.engine('fit'), this.compiled, x, (y ?? {}) as FitDatasetOptions);
+    return runFit(this, this.engine('fit'), this.compiled, x, y as Targets, options);
   }
 
   /** [loss, ...metrics] over all rows, in inference mode (no dropout), as compiled. */

@@ -19,7 +19,7 @@ import { delimiterOption, describeTable, readTrainingTable } from '../training-t
 import { prepareTarget, type Task } from '../task.js';
 
 /** Defaults `myelin train` uses (see docs/data.md for how they compare with scikit-learn's). */
-const DEFAULT_LAYERS = [16, 8];
+const DEFAULT_LAYERS = [100]; // sklearn MLP's hidden_layer_sizes; bench/defaults/compare.py
 const DEFAULT_BATCH = 32;
 
 export const train: Command = {
