@@ -18,3 +18,4 @@ export { Preprocessor, type PreprocessorColumn, type PreprocessorConfig, type Pr
 export { preprocessingFromConfig, type Preprocessing } from './preprocessing.js';
 export { MISSING_MARKERS } from './csv-cells.js';
 export type { Cell, Table, TableInput } from './table.js';
+export { csvDataset, streamStatistics, type CsvDatasetOptions, type TableBatch } from './csv-dataset.js';
