@@ -140,6 +140,34 @@ describe('CLI defects (issue 13 item 7, issue 14 items 5 and 12)', () => {
   });
 });
 
+describe('myelin train --memory: a file larger than the budget is streamed', () => {
+  it('trains from streamed passes, splits by a stable hash, and saves a model predict reads like any other', () => {
+    const m = join(dir, 'streamed.myelin');
+    const r = myelin(['train', data, '--target', 'label', '--memory', '4KB', '--epochs', '40', '--ignore', 'id', '-o', m, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.streamed).toBe(true);
+    expect(j.task).toBe('classification');
+    expect(j.classNames).toEqual(['no', 'yes']);
+    expect(j.features).toEqual(['a', 'b', 'color']);
+    expect(j.scores.accuracy).toBeGreaterThan(0.8);
+    const p = myelin(['predict', m, fresh]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split('\n')).toHaveLength(5);
+    expect(myelin(['train', data, '--target', 'label', '--memory', 'lots']).stderr).toMatch(/--memory must be a size like 512MB/);
+  });
+
+  it('partOf gives each row the same part on every pass, in about the asked proportions', async () => {
+    const { partOf } = await import('../lib/cli/train-stream.js');
+    const f = { val: 0.2, test: 0.2 };
+    const parts = Array.from({ length: 20000 }, (_, i) => partOf(i, 1, f));
+    expect(Array.from({ length: 20000 }, (_, i) => partOf(i, 1, f))).toEqual(parts);
+    const share = (p: string) => parts.filter((q) => q === p).length / parts.length;
+    expect(share('train')).toBeCloseTo(0.6, 1);
+    expect(share('test')).toBeCloseTo(0.2, 1);
+  });
+});
+
 describe('readCsv behind the CLI', () => {
   it('the messy file reads in the library with the same counts', async () => {
     const d = await readCsv(data, { target: 'label', delimiter: 'auto', missing: true, categorical: true, missingTarget: 'drop' });

@@ -1,7 +1,7 @@
 // `myelin train DATA.csv --target COL`: read, split 60/20/20, standardize on the training rows, train
 // with early stopping, report test metrics, save the model with its preprocessing and class names.
 import { basename, extname, join, resolve } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { Dense, Matrix, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, setNumThreads, setSeed, trainValTestSplit, type Preprocessor, type Sequential, type Table } from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
@@ -15,6 +15,7 @@ import type { Output } from '../output.js';
 import { pictureFormat } from '../pictures.js';
 import { duration } from '../progress.js';
 import { concatRows, concatTargets, trainStage } from '../train-stage.js';
+import { trainStreamed } from '../train-streamed.js';
 import { delimiterOption, describeTable, readTrainingTable } from '../training-table.js';
 import { prepareTarget, type Task } from '../task.js';
 
@@ -58,6 +59,7 @@ export const train: Command = {
     'no-refit': { type: 'boolean', description: 'keep the early-stopped model instead of training the final one on training + validation rows' },
     seed: { type: 'string', arg: 'N', description: 'seed for the split, initial weights and shuffling', default: '1' },
     threads: { type: 'string', arg: 'N', description: 'CPU threads for training', default: 'all cores' },
+    memory: { type: 'string', arg: 'SIZE', description: 'stream a file larger than SIZE (e.g. 512MB) instead of loading it: rows split by a hash of their position, no refit' },
     'log-every': { type: 'string', arg: 'N', description: 'without a terminal, print every N-th epoch\'s line (and the last)', default: '1' },
     out: { type: 'string', short: 'o', arg: 'FILE', description: 'where to save the model', default: '<DATA>.myelin in the current folder' },
     plots: { type: 'string', arg: 'DIR', description: 'draw the training history, confusion matrix, model (and decision boundary for 2 features) into DIR' },
@@ -106,8 +108,15 @@ export const train: Command = {
     await checkWritable(modelPath, 'the model to');
     if (plotsDir) await checkPlotsDir(plotsDir);
 
+    const memory = memoryOption(a.string('memory'));
+
     if (threads !== undefined) setNumThreads(threads);
     setSeed(seed);
+    if (memory !== undefined && file !== '-' && (await stat(file!).catch(() => null))?.size! > memory) {
+      const setup = { hidden, activation, task: 'regression' as Task, classes: 0, loss, optimizer, lr, momentum: momentum ?? 0.9, batchSize, categorical, impute: 'mean' } as const;
+      await trainStreamed(file!, { target, features, ignore, delimiter, categorical, valFrac, testFrac, seed, epochs, patience, logEvery, modelPath, memory }, setup, out);
+      return;
+    }
     const { csv, report } = await readTrainingTable(file!, { target, features, ignore, categorical, delimiter, impute }, out);
     if (csv.rows < 10) throw new CliError(`${file} has ${csv.rows} data rows${csv.droppedRows ? ` with a target` : ''}; training needs at least 10`);
     const prepared = prepareTarget(csv.y, csv.classNames, csv.targetName, requested);
@@ -169,6 +178,14 @@ export const train: Command = {
     });
   },
 };
+
+/** --memory 512MB → bytes (K, M, G with or without B; plain numbers are bytes). */
+function memoryOption(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(raw);
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`--memory must be a size like 512MB or 2GB; got "${raw}"`, 'train');
+  return Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase());
+}
 
 async function checkPlotsDir(dir: string): Promise<void> {
   try {
