@@ -1,7 +1,7 @@
 // Real tables through the CLI: missing cells, text columns, unseen categories, an id column, a ';'
 // delimiter and missing targets; and the CLI defects of issues 13 and 14, each with a test.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,23 @@ describe('myelin train on a messy table, then predict', () => {
       { a: -1, b: 0, color: '=1+1' },
     ]);
     Array.from(got.data).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+  });
+
+  it('streams: predictions come out while the input is still being written (no whole-file buffering)', async () => {
+    const child = spawn(process.execPath, [BIN, 'predict', model, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const rows = Array.from({ length: 10000 }, (_, i) => `${i};${(i % 7) - 3};${(i % 5) - 2};${['red', 'green', 'blue'][i % 3]}`).join('\n');
+    child.stdin.write('id;a;b;color\n' + rows + '\n');
+    // stdin stays open: only a streaming reader can answer now
+    const first = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no output before the input ended')), 60_000);
+      child.stdout.once('data', (d: Buffer) => (clearTimeout(t), resolve(d.toString())));
+    });
+    expect(first.startsWith('prediction,probability_no,probability_yes\n')).toBe(true);
+    child.stdin.end();
+    let out = first;
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    expect(await new Promise((r) => child.on('close', r))).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(10001);
   });
 
   it('reads standard input for "-" and writes standard output for -o -', () => {
