@@ -1,6 +1,8 @@
 // One training run of `myelin train`: preprocessing learnt on the rows it trains on, the network, fit
 // with early stopping, and a regression target's scale folded back into the output layer.
 import { EarlyStopping, Matrix, Preprocessor, type CallbackHooks, type History, type Sequential, type Table } from '../index.js';
+import type { ActivationIdentifier } from '../activations.js';
+import type { LossIdentifier } from '../losses.js';
 import { buildNetwork, type OptimizerName } from './network.js';
 import type { Output } from './output.js';
 import { progressCallback } from './progress.js';
@@ -8,10 +10,10 @@ import type { Task } from './task.js';
 
 export interface StageSetup {
   hidden: number[];
-  activation: string;
+  activation: ActivationIdentifier;
   task: Task;
   classes: number;
-  loss?: string;
+  loss?: LossIdentifier;
   optimizer: OptimizerName;
   lr?: number;
   momentum: number;

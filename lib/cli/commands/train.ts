@@ -1,5 +1,7 @@
 // `myelin train DATA.csv --target COL`: read, split 60/20/20, standardize on the training rows, train
 // with early stopping, report test metrics, save the model with its preprocessing and class names.
+import type { ActivationIdentifier } from '../../activations.js';
+import type { LossIdentifier } from '../../losses.js';
 import { basename, extname, join, resolve } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
 import { Dense, Matrix, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, setNumThreads, setSeed, trainValTestSplit, type Preprocessor, type Sequential, type Table } from '../../index.js';
@@ -83,9 +85,10 @@ export const train: Command = {
     const delimiter = delimiterOption(a.string('delimiter'));
     const requested = a.choice('task', ['auto', 'classification', 'regression'] as const) ?? 'auto';
     const hidden = a.intList('layers') ?? DEFAULT_LAYERS;
-    const activation = a.string('activation') ?? 'relu';
+    // Names from the command line are checked at run time (checkName).
+    const activation = (a.string('activation') ?? 'relu') as ActivationIdentifier;
     checkName(() => new Dense(1, { activation }), '--activation', /^Dense: activation: /);
-    const loss = a.string('loss');
+    const loss = a.string('loss') as LossIdentifier | undefined;
     if (loss !== undefined) checkName(() => resolveLoss(loss), '--loss', /^(compile: )?loss: /);
     const optimizer = a.choice('optimizer', OPTIMIZERS) ?? 'adam';
     const lr = a.number('lr', { min: 0, exclusiveMin: true });
