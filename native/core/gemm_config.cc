@@ -135,16 +135,22 @@ const State& state() {
 }
 
 std::atomic<const GemmConfig*> g_forced{nullptr};
+std::atomic<const GemmConfig*> g_chosen[4] = {};  // per Isa: the registry's choice, once made
 
 }  // namespace
 
 const GemmConfig& gemm_config() {
   if (const GemmConfig* f = g_forced.load(std::memory_order_acquire)) return *f;
+  const Isa isa = active_isa();
+  std::atomic<const GemmConfig*>& cached = g_chosen[static_cast<int>(isa)];
+  if (const GemmConfig* c = cached.load(std::memory_order_acquire)) return *c;  // every GEMM call asks
   const State& s = state();
   if (s.env_set) return s.from_env;
-  const Isa isa = active_isa();
   for (size_t i = 0; i < s.configs.size(); ++i)
-    if (s.configs[i].isa == isa && s.matches[i]) return s.configs[i];
+    if (s.configs[i].isa == isa && s.matches[i]) {
+      cached.store(&s.configs[i], std::memory_order_release);
+      return s.configs[i];
+    }
   // Unreachable: every ISA has a catch-all entry.
   throw std::runtime_error(std::string("no GEMM config for ISA ") + isa_name(isa));
 }
