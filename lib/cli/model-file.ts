@@ -3,6 +3,7 @@
 // keeps; a model saved from code with those keys is read the same way. The preprocessing (imputation,
 // one-hot encoding, standardization) travels as the model's preprocessing.
 import { loadModel, ModelFileError, Preprocessor, readCsv, type CsvData, type Preprocessing, type ReadCsvOptions, type Sequential, type Table } from '../index.js';
+import { readFormat, type ModelFormat } from '../io/formats.js';
 import { CliError } from './errors.js';
 import { checkReadable, dataSource, reason } from './input.js';
 import type { Task } from './task.js';
@@ -18,6 +19,8 @@ export interface TrainedMeta {
 
 export interface Trained {
   path: string;
+  /** The file's format (recognised from its content). */
+  format: ModelFormat;
   model: Sequential;
   meta: TrainedMeta;
   /** Describes the attached preprocessing, or null. */
@@ -46,7 +49,7 @@ export async function loadTrained(path: string): Promise<Trained> {
     throw e;
   }
   const meta = readMeta(model.metadata, model, path);
-  return { path, model, meta, preprocessing: describePreprocessing(model.preprocessing) };
+  return { path, format: await readFormat(path), model, meta, preprocessing: describePreprocessing(model.preprocessing) };
 }
 
 /** One line on what the model does to raw rows. */

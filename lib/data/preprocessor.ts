@@ -68,6 +68,12 @@ export class Preprocessor {
     return [...cols.filter((c) => c.type === 'number').map((c) => c.name), ...cols.flatMap((c) => (c.type === 'category' ? c.categories.map((k) => `${c.name}_${k}`) : []))];
   }
 
+  /** As a scaler's affineParams when every column is numeric (exporters: imputation aside), else null. */
+  numericAffine(): { offset: Float64Array; scale: Float64Array } | null {
+    if (this.need('numericAffine').some((c) => c.type !== 'number')) return null;
+    return { offset: this.mean!.slice(), scale: this.std!.slice() };
+  }
+
   /** Learns fills, categories and scaling from training rows (readCsv's { x, categories, featureNames }, or rows). */
   fit(input: TableInput, names?: readonly string[]): this {
     const t = toTable(input, 'Preprocessor.fit: x', names);

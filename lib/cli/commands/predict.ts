@@ -27,7 +27,11 @@ export const predict: Command = {
     out: { type: 'string', short: 'o', arg: 'FILE', description: 'write the predictions to FILE ("-": standard output)', default: 'standard output' },
     keep: { type: 'string', arg: 'COL,…', description: 'input columns to copy into the output, before the predictions' },
   },
-  examples: ['myelin predict iris.myelin new-flowers.csv --out predictions.csv', 'myelin predict iris.myelin new-flowers.csv --keep id > predictions.csv'],
+  examples: [
+    'myelin predict iris.myelin new-flowers.csv --out predictions.csv',
+    'myelin predict iris.myelin new-flowers.csv --keep id > predictions.csv',
+    'myelin predict model.onnx rows.csv',
+  ],
   async run(args, out) {
     const a = new ArgReader(args, 'predict');
     const [modelFile, dataFile] = a.positionals(['MODEL', 'DATA.csv']);
