@@ -73,7 +73,7 @@ export function toTable(input: TableInput, what: string, names?: readonly string
   return { x: new Matrix(n, cols, data), categories: categories.some((c) => c) ? categories : undefined, featureNames: names };
 }
 
-function isTable(v: unknown): v is Table {
+export function isTable(v: unknown): v is Table {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && (v as Table).x instanceof Matrix;
 }
 

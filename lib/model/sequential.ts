@@ -10,7 +10,7 @@ import type { Optimizer } from '../optimizers.js';
 import type { TrainingModel, TrainingState } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { compileSpec, lossConfig, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
-import type { TableInput } from '../data/table.js';
+import { isTable, type TableInput } from '../data/table.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
@@ -119,7 +119,9 @@ export class Sequential implements TrainingModel {
       if (checkValues) checkFinite(m.data, m.cols, `${what} (after preprocessing)`);
       return m;
     }
-    const m = toInputs(x, this.inputDim!, what, checkValues);
+    // A readCsv table of numbers is its Matrix.
+    const numbers = isTable(x) && !x.categories?.some((c) => c) ? x.x : x;
+    const m = toInputs(numbers, this.inputDim!, what, checkValues);
     return this.scaler ? this.scaler.transform(m) : m;
   }
 

@@ -53,7 +53,7 @@ export const explain: Command = {
     // With a Preprocessor (missing cells, categories) features are explained as the network sees them:
     // imputed, standardized, one column per category.
     const pre = t.model.preprocessing instanceof Preprocessor ? t.model.preprocessing : null;
-    const data = pre ? pre.transform(table) : (table as Matrix);
+    const data = pre ? pre.transform(table) : 'x' in table ? table.x : table;
     const model = pre ? networkOnly(t.model) : t.model;
     if (data.rows === 0) throw new CliError(`${dataFile} has no data rows`);
     const x = nRows === undefined || nRows >= data.rows ? data : data.sliceRows(0, nRows);
