@@ -45,8 +45,8 @@ function checkRange(values: Float64Array, what: string, positive: boolean): void
     const ok = positive ? v >= F32_MIN_NORMAL && v <= F32_MAX : Math.abs(v) <= F32_MAX;
     if (!ok)
       throw new RangeError(
-        `${what}[${j}] is ${v}; it must be ${positive ? `in [${F32_MIN_NORMAL}, ${F32_MAX}]` : `within ±${F32_MAX}`} ` +
-          `(float32's ${positive ? 'normal ' : ''}range), or every scaled value is NaN or infinite`,
+        `${what} must be ${positive ? `> 0, in float32's normal range [${F32_MIN_NORMAL}, ${F32_MAX}]` : `within float32's range ±${F32_MAX}`}` +
+          ` (else scaled values are NaN or infinite); ${what}[${j}] is ${v}`,
       );
   });
 }
