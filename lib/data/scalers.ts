@@ -21,6 +21,8 @@ export interface Scaler {
   fitTransform(x: ScalerInput): Matrix;
   inverseTransform(x: ScalerInput): Matrix;
   toJSON(): ScalerConfig;
+  /** @internal transform as (x - offset) / scale per column (copies), for exporters. */
+  affineParams(): { offset: Float64Array; scale: Float64Array };
 }
 
 function asMatrix(x: ScalerInput, name: string): Matrix {
@@ -81,6 +83,10 @@ abstract class ColumnScaler implements Scaler {
   fitTransform(x: ScalerInput): Matrix {
     const m = asMatrix(x, 'x');
     return this.fit(m).transform(m);
+  }
+  affineParams(): { offset: Float64Array; scale: Float64Array } {
+    if (!this.offset) throw new Error(`${this.name}: call fit(xTrain) first`);
+    return { offset: this.offset.slice(), scale: this.scale!.slice() };
   }
 
   protected prepareFit(x: ScalerInput): Matrix {
