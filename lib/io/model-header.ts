@@ -57,7 +57,12 @@ export function checkHeaderTypes(meta: Record<string, unknown>, fail: Fail): voi
   if (compile) {
     want(compile['loss'], 'string', 'compile.loss', fail);
     want(compile['metrics'], '?array', 'compile.metrics', fail);
-    ((compile['metrics'] as unknown[] | undefined) ?? []).forEach((m, i) => want(m, 'string', `compile.metrics[${i}]`, fail));
+    ((compile['metrics'] as unknown[] | undefined) ?? []).forEach((m, i) => {
+      want(m, 'string|object', `compile.metrics[${i}]`, fail);  // a name, or a metric object's config
+      if (typeof m !== 'object') return;
+      want((m as Record<string, unknown>)['className'], 'string', `compile.metrics[${i}].className`, fail);
+      want((m as Record<string, unknown>)['config'], 'object', `compile.metrics[${i}].config`, fail);
+    });
     const opt = compile['optimizer'] as Record<string, unknown>;
     want(opt, 'object', 'compile.optimizer', fail);
     want(opt['className'], 'string', 'compile.optimizer.className', fail);
