@@ -218,7 +218,8 @@ describe('loadModel rejects what it cannot trust', () => {
     await reject(editJson(good, (h) => (h.model.layers[0].config.useBias = 'x')), /model\.layers\[0\]\.config\.useBias must be boolean \(or absent\), got the string "x"/);
     await reject(editJson(good, (h) => (h.model.layers[2].config.useBias = 0)), /model\.layers\[2\]\.config\.useBias must be boolean \(or absent\), got number 0/);
     await reject(editJson(good, (h) => (h.model.layers[1].config.name = 7)), /model\.layers\[1\]\.config\.name must be string/);
-    await reject(editJson(good, (h) => (h.compile.metrics = [3])), /compile\.metrics\[0\] must be string, got number 3/);
+    await reject(editJson(good, (h) => (h.compile.metrics = [3])), /compile\.metrics\[0\] must be string or object, got number 3/);
+    await reject(editJson(good, (h) => (h.compile.metrics = [{ config: {} }])), /compile\.metrics\[0\]\.className must be string/);
     await reject(editJson(good, (h) => (h.compile.optimizer.config.learningRate = 'fast')), /compile\.optimizer\.config\.learningRate must be number or boolean/);
     await reject(editJson(good, (h) => (h.preprocessing = { className: 'StandardScaler', config: 5 })), /preprocessing\.config must be object, got number 5/);
     await reject(editJson(good, (h) => (h.model.layers = {})), /model\.layers must be array/);

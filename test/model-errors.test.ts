@@ -66,8 +66,8 @@ describe('bad input', () => {
     expect(() => m.compile({ loss: 'mse', optimizer: 'lion' })).toThrow(
       "compile: optimizer: unknown name 'lion'; valid names are 'sgd', 'adam', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'",
     );
-    expect(() => m.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['auc'] })).toThrow(
-      "compile: metrics: unknown name 'auc'; valid names are 'accuracy', 'acc', 'binary_accuracy'",
+    expect(() => m.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['aucc'] })).toThrow(
+      "compile: metrics: unknown name 'aucc'; valid names are 'accuracy', 'acc', 'binary_accuracy'",
     );
     expect(() => new Dense(2, { kernelInitializer: 'xavier' })).toThrow(
       "Dense: kernelInitializer: unknown name 'xavier'; valid names are 'glorot_uniform', 'glorot_normal'",

@@ -55,7 +55,7 @@ export function checkHeaderTypes(meta: Record<string, unknown>, fail: Fail): voi
   const compile = meta['compile'] as Record<string, unknown> | null | undefined;
   want(compile, '?object', 'compile', fail);
   if (compile) {
-    want(compile['loss'], 'string', 'compile.loss', fail);
+    want(compile['loss'], 'string|object', 'compile.loss', fail);  // a name or a loss object's config
     want(compile['metrics'], '?array', 'compile.metrics', fail);
     ((compile['metrics'] as unknown[] | undefined) ?? []).forEach((m, i) => {
       want(m, 'string|object', `compile.metrics[${i}]`, fail);  // a name, or a metric object's config
@@ -68,7 +68,7 @@ export function checkHeaderTypes(meta: Record<string, unknown>, fail: Fail): voi
     want(opt['className'], 'string', 'compile.optimizer.className', fail);
     want(opt['config'], '?object', 'compile.optimizer.config', fail);
     for (const [k, v] of Object.entries((opt['config'] as object | undefined) ?? {}))
-      want(v, '?number|boolean', `compile.optimizer.config.${k}`, fail);
+      want(v, '?number|boolean|object', `compile.optimizer.config.${k}`, fail);  // object: a schedule's config
   }
   want(meta['optimizer'], '?object', 'optimizer', fail);
   want(meta['training'], 'object', 'training', fail);
