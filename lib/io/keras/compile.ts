@@ -1,0 +1,183 @@
+// Keras compile configurations <-> myelin's compile arguments: the loss, the metrics and the optimizer with
+// its hyper-parameters. The names come from myelin's own tables (losses.ts, metrics.ts, optimizers.ts), so
+// an optimizer or loss added there maps here as soon as its name matches Keras's. Keras settings myelin does
+// not have are accepted only at their neutral value (amsgrad false, weight_decay None...); otherwise refused.
+import type { CompileArgs, CompileConfig } from '../../model/compile.js';
+import { resolveLoss } from '../../losses.js';
+import { Optimizer, type OptimizerConfig } from '../../optimizers.js';
+import { isObject, short, wrap, type Dialect, KerasConfigError } from './layers.js';
+
+type Json = Record<string, unknown>;
+const fail = (problem: string): never => {
+  throw new KerasConfigError(problem);
+};
+
+/** keras/src/utils/naming.py to_snake_case: 'RMSprop' → 'rm_sprop', 'Dense' → 'dense'. */
+export function kerasSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+const camelToSnake = (k: string) => k.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toLowerCase();
+const snakeToCamel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const isNone = (v: unknown) => v === null || v === undefined;
+
+/** Keras optimizer settings myelin lacks, and when their value changes nothing. */
+const NEUTRAL: Record<string, (v: unknown) => boolean> = {
+  name: () => true,
+  weight_decay: (v) => isNone(v) || v === 0,
+  global_clipnorm: isNone,
+  use_ema: (v) => isNone(v) || v === false,
+  ema_momentum: () => true, // used only with use_ema
+  ema_overwrite_frequency: () => true,
+  loss_scale_factor: isNone,
+  gradient_accumulation_steps: isNone,
+  jit_compile: () => true, // how Keras runs, not what it computes
+  is_legacy_optimizer: () => true,
+  decay: (v) => isNone(v) || v === 0,
+  amsgrad: (v) => isNone(v) || v === false,
+  centered: (v) => isNone(v) || v === false,
+  momentum: (v) => isNone(v) || v === 0, // RMSprop's; SGD's is myelin's own setting
+};
+
+/** A Keras optimizer ({ class_name, config }) as a myelin Optimizer. */
+export function parseOptimizer(v: unknown): Optimizer {
+  if (typeof v === 'string') v = { class_name: v, config: {} };
+  if (!isObject(v) || typeof v['class_name'] !== 'string') return fail(`the optimizer ${short(v)} is not { class_name, config }`);
+  const className = (v['class_name'] as string).replace(/^Custom>/, '');
+  const where = `optimizer ${className}`;
+  const config = isObject(v['config']) ? v['config'] : {};
+  let fresh: Optimizer;
+  try {
+    fresh = Optimizer.fromConfig({ className: className.toLowerCase(), config: {} });
+  } catch (e) {
+    return fail(`${where} is not one myelin has: ${(e as Error).message.replace(/^.*?valid/, 'valid')}`);
+  }
+  const own = new Set([...Object.keys(fresh.getConfig().config), 'learningRate', 'clipnorm', 'clipvalue']);
+  const mapped: Record<string, number | boolean> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const camel = snakeToCamel(key === 'lr' ? 'learning_rate' : key);
+    if (own.has(camel)) {
+      if (isNone(value)) continue;
+      if (isObject(value)) fail(`${where}: ${key} ${short(value)} (a schedule or an object) is not supported`);
+      mapped[camel] = value as number | boolean;
+    } else if (!NEUTRAL[key]?.(value)) fail(`${where}: ${key} ${short(value)} is not supported by myelin`);
+  }
+  try {
+    return Optimizer.fromConfig({ className: fresh.className, config: mapped });
+  } catch (e) {
+    return fail(`${where}: ${(e as Error).message}`);
+  }
+}
+
+/** A myelin optimizer config as Keras serializes it (keras/src/optimizers/base_optimizer.py get_config). */
+export function kerasOptimizer(opt: OptimizerConfig, dialect: Dialect): Json {
+  const own: Json = {};
+  for (const [k, v] of Object.entries(opt.config)) if (k !== 'learningRate' && k !== 'clipnorm' && k !== 'clipvalue') own[camelToSnake(k)] = v;
+  const base: Json = {
+    name: dialect === 'keras3' ? kerasSnakeCase(opt.className) : opt.className,
+    learning_rate: opt.config['learningRate'],
+    weight_decay: null,
+    clipnorm: opt.config['clipnorm'] ?? null,
+    global_clipnorm: null,
+    clipvalue: opt.config['clipvalue'] ?? null,
+    use_ema: false,
+    ema_momentum: 0.99,
+    ema_overwrite_frequency: null,
+  };
+  // Keras 3 has two more base settings; Keras 2's jit_compile / is_legacy_optimizer are left out, so that
+  // both Keras 2 and Keras 3 accept the legacy file's optimizer (Keras 3 refuses unknown arguments).
+  if (dialect === 'keras3') Object.assign(base, { loss_scale_factor: null, gradient_accumulation_steps: null });
+  if (dialect === 'keras3') return wrap('keras.optimizers', opt.className, { ...base, ...own }, dialect);
+  return { class_name: opt.className, config: { ...base, ...own } };
+}
+
+/** A Keras loss: a name, { class_name: 'function', config: name } or a Loss object of a known class. */
+function parseLoss(v: unknown): string {
+  if (Array.isArray(v) || (isObject(v) && !('class_name' in v)))
+    fail(`loss ${short(v)}: one loss per output (a multi-output model) is not supported`);
+  let name: unknown = v;
+  if (isObject(v)) {
+    const c = isObject(v['config']) ? v['config'] : {};
+    if (v['class_name'] === 'function') name = v['config'];
+    else {
+      name = typeof v['class_name'] === 'string' ? kerasSnakeCase(v['class_name']) : v['class_name'];
+      const neutral: Record<string, (x: unknown) => boolean> = {
+        from_logits: (x) => isNone(x) || x === false,
+        label_smoothing: (x) => isNone(x) || x === 0,
+        reduction: (x) => isNone(x) || x === 'sum_over_batch_size' || x === 'auto',
+        axis: (x) => isNone(x) || x === -1,
+        ignore_class: isNone,
+        dtype: (x) => isNone(x) || x === 'float32',
+        name: () => true,
+        fn: () => true,
+      };
+      for (const [k, x] of Object.entries(c))
+        if (!neutral[k]?.(x)) fail(`loss ${String(v['class_name'])}: ${k} ${short(x)} is not supported by myelin`);
+    }
+  }
+  try {
+    return resolveLoss(name);
+  } catch (e) {
+    return fail((e as Error).message.replace(/^compile: loss/, 'loss'));
+  }
+}
+
+/** Keras metrics: names, functions, MeanMetricWrapper (Keras 2) or Metric objects; a nested list per output. */
+function parseMetrics(v: unknown): string[] {
+  if (isNone(v)) return [];
+  if (!Array.isArray(v)) return fail(`metrics ${short(v)}: metrics per output (a multi-output model) are not supported`);
+  const flat = v.length === 1 && Array.isArray(v[0]) ? (v[0] as unknown[]) : v;
+  return flat.map((m) => {
+    if (typeof m === 'string') return m;
+    if (!isObject(m)) return fail(`metric ${short(m)} is not a name or a Keras metric`);
+    const c = isObject(m['config']) ? m['config'] : {};
+    if (m['class_name'] === 'function' && typeof m['config'] === 'string') return m['config'];
+    if (m['class_name'] === 'MeanMetricWrapper' && typeof c['name'] === 'string') return c['name'];
+    for (const [k, x] of Object.entries(c))
+      if (!(k === 'name' || k === 'dtype' || (k === 'threshold' && x === 0.5)))
+        fail(`metric ${String(m['class_name'])}: ${k} ${short(x)} is not supported by myelin`);
+    return typeof m['class_name'] === 'string' ? kerasSnakeCase(m['class_name']) : fail(`metric ${short(m)} has no class_name`);
+  });
+}
+
+/**
+ * Compile arguments from a Keras compile config (`compile_config` of config.json, or the legacy
+ * `training_config` with its `optimizer_config`). Execution settings (run_eagerly, steps_per_execution,
+ * jit_compile) are how Keras runs, not what it computes: ignored.
+ */
+export function parseCompile(cfg: Json, optimizer: unknown): CompileArgs {
+  for (const key of ['loss_weights', 'weighted_metrics', 'sample_weight_mode'] as const) {
+    const v = cfg[key];
+    if (!isNone(v) && !(Array.isArray(v) && v.length === 0)) fail(`compile ${key} ${short(v)} is not supported by myelin`);
+  }
+  return { loss: parseLoss(cfg['loss']), metrics: parseMetrics(cfg['metrics']), optimizer: parseOptimizer(optimizer) };
+}
+
+/** Keras 3's compile_config (keras/src/trainers/trainer.py compile, SerializableDict). */
+export function kerasCompileConfig(c: CompileConfig): Json {
+  return {
+    optimizer: kerasOptimizer(c.optimizer, 'keras3'),
+    loss: c.loss,
+    loss_weights: null,
+    metrics: c.metrics,
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}
+
+/** Keras 2's training_config (keras/saving/legacy/saving_utils.py model_metadata). */
+export function kerasTrainingConfig(c: CompileConfig): Json {
+  return {
+    loss: c.loss,
+    metrics: c.metrics.length ? c.metrics : null,
+    weighted_metrics: null,
+    loss_weights: null,
+    optimizer_config: kerasOptimizer(c.optimizer, 'keras2'),
+  };
+}
