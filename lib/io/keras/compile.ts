@@ -5,21 +5,12 @@
 import type { CompileArgs, CompileConfig } from '../../model/compile.js';
 import { resolveLoss } from '../../losses.js';
 import { Optimizer, type OptimizerConfig } from '../../optimizers.js';
-import { isObject, short, wrap, type Dialect, KerasConfigError } from './layers.js';
+import { isObject, kerasSnakeCase, short, wrap, type Dialect, KerasConfigError } from './layers.js';
 
 type Json = Record<string, unknown>;
 const fail = (problem: string): never => {
   throw new KerasConfigError(problem);
 };
-
-/** keras/src/utils/naming.py to_snake_case: 'RMSprop' → 'rm_sprop', 'Dense' → 'dense'. */
-export function kerasSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
 
 const camelToSnake = (k: string) => k.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toLowerCase();
 const snakeToCamel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -149,7 +140,7 @@ function parseMetrics(v: unknown): string[] {
  * `training_config` with its `optimizer_config`). Execution settings (run_eagerly, steps_per_execution,
  * jit_compile) are how Keras runs, not what it computes: ignored.
  */
-export function parseCompile(cfg: Json, optimizer: unknown): CompileArgs {
+export function parseCompile(cfg: Json, optimizer: unknown): CompileArgs & { optimizer: Optimizer } {
   for (const key of ['loss_weights', 'weighted_metrics', 'sample_weight_mode'] as const) {
     const v = cfg[key];
     if (!isNone(v) && !(Array.isArray(v) && v.length === 0)) fail(`compile ${key} ${short(v)} is not supported by myelin`);

@@ -37,6 +37,9 @@ export interface ModelSpec {
   layers: LayerSpec[];
 }
 
+/** The entries of a .keras archive (keras/src/saving/saving_lib.py _CONFIG_FILENAME, _METADATA_FILENAME, _VARS_FNAME_H5). */
+export const KERAS_ENTRIES = { config: 'config.json', metadata: 'metadata.json', weights: 'model.weights.h5' } as const;
+
 /** A refusal or a malformed config; the caller adds the file name. */
 export class KerasConfigError extends Error {}
 const fail = (problem: string): never => {
@@ -214,6 +217,7 @@ function initializer(v: unknown, where: string): InitializerConfig {
     className = v['class_name'];
     if (v['config'] !== undefined && !isObject(v['config'])) fail(`${where}: config is not an object`);
     config = { ...((v['config'] as Json) ?? {}) };
+    if (config['seed'] === null) delete config['seed']; // Keras writes seed: None; myelin leaves it out
   }
   try {
     return resolveInitializer({ className: className as string, config }, where);
@@ -276,6 +280,26 @@ function flatWidth(shape: unknown, where: string): number | null {
 export function short(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 80 ? s.slice(0, 80) + '…' : s;
+}
+
+/** keras/src/utils/naming.py to_snake_case: 'RMSprop' → 'rm_sprop', 'Dense' → 'dense'. */
+export function kerasSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** Keras's path names of the layers: snake_case class name, numbered per class (_get_unique_name). */
+export function layerPaths(spec: ModelSpec): string[] {
+  const used = new Map<string, number>();
+  return spec.layers.map((l) => {
+    const stem = kerasSnakeCase(l.kind === 'dense' ? 'Dense' : 'Dropout');
+    const n = used.get(stem);
+    used.set(stem, n === undefined ? 0 : n + 1);
+    return n === undefined ? `layers/${stem}` : `layers/${stem}_${n + 1}`;
+  });
 }
 
 /** Counts the weights the spec needs (a forged config must not make the loader allocate more than the file). */

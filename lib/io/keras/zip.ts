@@ -3,7 +3,7 @@
 // before anything is inflated (a forged directory cannot make it loop or allocate), and each entry's
 // CRC-32 is checked after, as Python's zipfile does (fflate does not).
 import { inflateSync, zipSync } from 'fflate';
-import { crc32 } from '../crc32.js';
+import { crc32 } from 'node:zlib';
 
 /** Entries are written uncompressed (ZIP_STORED), as Keras's zipfile.ZipFile(f, "w") does. */
 export function writeZip(entries: [string, Uint8Array][]): Uint8Array {
