@@ -8,6 +8,9 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
+  AdamW,
+  CategoricalCrossentropy,
+  ExponentialDecay,
   Dense,
   Dropout,
   Matrix,
@@ -131,6 +134,23 @@ describe('round trips', () => {
     expect(Array.from((await m.toBuffer({ format: 'keras' })).subarray(0, 4))).toEqual([0x50, 0x4b, 3, 4]);
   });
 
+  it('a learning-rate schedule, weight decay and a loss object round-trip (Keras names: initial_learning_rate...)', async () => {
+    setSeed(5);
+    const schedule = new ExponentialDecay({ initialLearningRate: 0.02, decaySteps: 3, decayRate: 0.9 });
+    const m = new Sequential([new Dense(3, { inputDim: 4, activation: 'softmax' })]);
+    m.compile({ loss: new CategoricalCrossentropy({ labelSmoothing: 0.1 }), optimizer: new AdamW({ learningRate: schedule, weightDecay: 0.01 }) });
+    const y = Matrix.from(Array.from({ length: X.rows }, (_, i) => [0, 1, 2].map((c) => Number(c === i % 3))));
+    await m.fit(X, y, { epochs: 2, batchSize: 2, verbose: 0 });
+    for (const [enc, dec] of [[kerasToBytes, kerasFromBytes], [h5ToBytes, h5FromBytes]] as const) {
+      const back = await dec(await enc(m), 'x');
+      expect(back.getCompileConfig()).toEqual(m.getCompileConfig());
+      expect(back.getOptimizerState()).toEqual(m.getOptimizerState());
+    }
+    const cfg = JSON.parse(strFromU8(unzipSync(await kerasToBytes(m))['config.json']!)).compile_config;
+    expect(cfg.optimizer.config.learning_rate).toMatchObject({ class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.02, decay_steps: 3 } });
+    expect(cfg.loss).toMatchObject({ class_name: 'CategoricalCrossentropy', config: { label_smoothing: 0.1, from_logits: false } });
+  });
+
   it('an uncompiled model round-trips without a compile configuration', async () => {
     setSeed(3);
     const m = new Sequential([new Dense(2, { inputDim: 3, activation: 'elu' })]);
@@ -225,11 +245,11 @@ describe('what myelin lacks is refused, naming the layer and the setting', () =>
     ['images as input', (c) => (c.config.layers[0].config.batch_shape = [null, 28, 28]), /batch_shape \[null,28,28\] is not \[batch, features\]/],
     ['amsgrad', (c) => (c.compile_config.optimizer.config.amsgrad = true), /optimizer Adam: amsgrad true is not supported/],
     ['an optimizer myelin lacks', (c) => (c.compile_config.optimizer.class_name = 'Ftrl'), /optimizer Ftrl is not one myelin has/],
-    ['a learning-rate schedule', (c) => (c.compile_config.optimizer.config.learning_rate = { class_name: 'ExponentialDecay', config: {} }),
-      /optimizer Adam: learning_rate .*ExponentialDecay.* is not supported/],
-    ['from_logits', (c) => (c.compile_config.loss = { module: 'keras.losses', class_name: 'CategoricalCrossentropy', config: { from_logits: true } }),
-      /loss CategoricalCrossentropy: from_logits true is not supported/],
-    ['a loss myelin lacks', (c) => (c.compile_config.loss = 'huber'), /loss: unknown name 'huber'/],
+    ['a schedule myelin lacks', (c) => (c.compile_config.optimizer.config.learning_rate = { class_name: 'CosineDecayRestarts', config: {} }),
+      /optimizer Adam: .*CosineDecayRestarts/],
+    ['ignore_class', (c) => (c.compile_config.loss = { module: 'keras.losses', class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: 3 } }),
+      /loss SparseCategoricalCrossentropy: ignore_class 3 is not supported/],
+    ['a loss myelin lacks', (c) => (c.compile_config.loss = 'categorical_hinge'), /loss "categorical_hinge": unknown name 'categorical_hinge'/],
     ['loss weights', (c) => (c.compile_config.loss_weights = [0.5]), /compile loss_weights \[0.5\] is not supported/],
   ];
   for (const [what, edit, message] of cases)
@@ -243,12 +263,15 @@ describe('what myelin lacks is refused, naming the layer and the setting', () =>
   it('Keras 3 objects for losses and metrics map by class name', async () => {
     const m = await kerasFromBytes(
       editedConfig((c) => {
-        c.compile_config.loss = { module: 'keras.losses', class_name: 'CategoricalCrossentropy', config: { name: 'cce', reduction: 'sum_over_batch_size', from_logits: false, label_smoothing: 0, axis: -1, dtype: null }, registered_name: null };
+        c.compile_config.loss = { module: 'keras.losses', class_name: 'CategoricalCrossentropy', config: { name: 'cce', reduction: 'sum_over_batch_size', from_logits: true, label_smoothing: 0, axis: -1, dtype: null }, registered_name: null };
         c.compile_config.metrics = [{ module: 'keras.metrics', class_name: 'CategoricalAccuracy', config: { name: 'categorical_accuracy', dtype: 'float32' }, registered_name: null }];
       }),
       'x.keras',
     );
-    expect(m.getCompileConfig()).toMatchObject({ loss: 'categorical_crossentropy', metrics: ['categorical_accuracy'] });
+    expect(m.getCompileConfig()).toMatchObject({
+      loss: { className: 'CategoricalCrossentropy', config: { fromLogits: true, labelSmoothing: 0 } },
+      metrics: ['categorical_accuracy'],
+    });
   });
 });
 

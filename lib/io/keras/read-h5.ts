@@ -2,6 +2,7 @@
 // keras/src/legacy/saving/legacy_h5_format.py load_model_from_hdf5). As load_weights_from_hdf5_group does,
 // the saved layers that have weights are matched in order to the model's layers that have weights.
 import type { Sequential } from '../../model/sequential.js';
+import type { Optimizer } from '../../optimizers.js';
 import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
 import { H5Node, readHdf5 } from './h5-read.js';
@@ -59,7 +60,7 @@ function readLegacy(f: H5Node, fileBytes: number): Decoded {
     weights[i] = names.map((n, w) => readArray(lg, n, shapes[i]![w]!, `${where}: ${n}`));
   });
   const notes = json(f, 'myelin');
-  const optimizer = compile ? legacyOptimizerState(f, spec, compile.optimizer.className, notes !== undefined, training) : null;
+  const optimizer = compile ? legacyOptimizerState(f, spec, compile.optimizer, notes !== undefined, training) : null;
   return { spec, weights, compile, optimizer, notes };
 }
 
@@ -68,15 +69,16 @@ function readLegacy(f: H5Node, fileBytes: number): Decoded {
  * >= 2.11's (iteration, slots; is_legacy_optimizer false) and myelin's (the same). Older Keras 2 optimizers
  * order their slots differently: their state is not read, and the optimizer starts fresh.
  */
-function legacyOptimizerState(f: H5Node, spec: ModelSpec, className: string, byMyelin: boolean, training: unknown) {
+function legacyOptimizerState(f: H5Node, spec: ModelSpec, optimizer: Optimizer, byMyelin: boolean, training: unknown) {
   const og = f.group('optimizer_weights');
-  const perArray = SLOT_NAMES[className]?.keras3.length;
+  const perArray = SLOT_NAMES[optimizer.className]?.keras3.length;
   if (!og || perArray === undefined) return null;
   const names = og.textList('weight_names') ?? fail('optimizer_weights: weight_names is not a list of names');
   if (names.length === 0) return null;
   const oc = isObject(training) && isObject(training['optimizer_config']) ? training['optimizer_config']['config'] : null;
   const modern = isObject(oc) && oc['is_legacy_optimizer'] === false;
-  const lead = (f.text('keras_version') ?? '').startsWith('3.') ? 2 : byMyelin || modern ? 1 : 0;
+  const keras3 = (f.text('keras_version') ?? '').startsWith('3.');
+  const lead = keras3 ? (optimizer.schedule ? 1 : 2) : byMyelin || modern ? 1 : 0;
   if (lead === 0) return null;
   return optimizerState(og, names, lead, perArray, weightShapes(spec).flat(), 'optimizer_weights');
 }

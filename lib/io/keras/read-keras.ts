@@ -2,6 +2,7 @@
 // _load_model_from_fileobj, H5IOStore.get). Weights are matched by path (layers/<class>[_n]/vars/<i>),
 // their shapes checked against the config before they are read.
 import type { Sequential } from '../../model/sequential.js';
+import type { Optimizer } from '../../optimizers.js';
 import { ModelFileError } from '../format.js';
 import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
@@ -53,7 +54,7 @@ export async function kerasFromBytes(bytes: Uint8Array, file: string): Promise<S
     if (4 * paramCount(spec) > weights.length)
       throw new KerasConfigError(`${CONFIG} describes ${paramCount(spec)} weights, more than ${WEIGHTS} can hold`);
     const root = new H5Node(await readHdf5(weights), '');
-    decoded = readWeights(root, spec, compile?.optimizer.className);
+    decoded = readWeights(root, spec, compile?.optimizer);
     decoded.compile = compile;
     decoded.notes = isObject(metadata) ? metadata['myelin'] : undefined;
   } catch (e) {
@@ -62,7 +63,7 @@ export async function kerasFromBytes(bytes: Uint8Array, file: string): Promise<S
   return assemble(decoded, file);
 }
 
-function readWeights(f: H5Node, spec: ModelSpec, optimizer: string | undefined): Decoded {
+function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefined): Decoded {
   const shapes = weightShapes(spec);
   const paths = layerPaths(spec);
   const weights = spec.layers.map((l, i) => {
@@ -74,12 +75,13 @@ function readWeights(f: H5Node, spec: ModelSpec, optimizer: string | undefined):
     return shapes[i]!.map((shape, k) => readArray(vars!, String(k), shape, what(k)));
   });
   const vars = optimizer ? f.group('optimizer/vars') : null;
-  const perArray = optimizer ? SLOT_NAMES[optimizer]?.keras3.length : undefined;
+  const perArray = optimizer ? SLOT_NAMES[optimizer.className]?.keras3.length : undefined;
+  const lead = optimizer?.schedule ? 1 : 2; // iteration, and learning_rate unless it is a schedule
   const names = vars?.keys().sort((a, b) => Number(a) - Number(b));
   if (names?.some((n, i) => n !== String(i))) throw new KerasConfigError(`${WEIGHTS}: optimizer/vars are not named 0, 1, 2...`);
   const state =
     vars && names && perArray !== undefined
-      ? optimizerState(vars, names, 2, perArray, shapes.flat(), `${WEIGHTS}: optimizer/vars`)
+      ? optimizerState(vars, names, lead, perArray, shapes.flat(), `${WEIGHTS}: optimizer/vars`)
       : null;
   return { spec, weights, compile: null, optimizer: state, notes: undefined };
 }

@@ -13,6 +13,7 @@ import { specOf, type ModelSpec } from './layers.js';
 export const SLOT_NAMES: Record<string, { keras3: string[]; keras2: string[] }> = {
   SGD: { keras3: ['momentum'], keras2: ['m'] },
   Adam: { keras3: ['momentum', 'velocity'], keras2: ['m', 'v'] },
+  AdamW: { keras3: ['momentum', 'velocity'], keras2: ['m', 'v'] }, // Keras's AdamW is an Adam
   RMSprop: { keras3: ['velocity'], keras2: ['velocity'] },
   Adagrad: { keras3: ['accumulator'], keras2: ['accumulator'] },
 };

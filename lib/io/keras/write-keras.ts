@@ -96,9 +96,12 @@ function writeWeights(f: H5Group, snap: Snapshot): void {
   writeTextAttr(vars, 'name', kerasSnakeCase(snap.compile.optimizer.className));
   const opt = snap.optimizer;
   writeInt64(vars, '0', opt?.iterations ?? 0);
-  writeFloats(vars, '1', Float32Array.of(snap.compile.optimizer.config['learningRate'] as number), []);
+  // A learning rate is a variable after the iteration; a schedule is not (base_optimizer.py __init__).
+  const lr = snap.compile.optimizer.config['learningRate'];
+  if (typeof lr === 'number') writeFloats(vars, '1', Float32Array.of(lr), []);
   if (!opt) return;
+  const lead = typeof lr === 'number' ? 2 : 1;
   const arrays = shapes.flat();
-  opt.slots.forEach((s, k) => writeFloats(vars, String(2 + k), s, arrays[Math.floor(k / opt.slotsPerArray)]!));
+  opt.slots.forEach((s, k) => writeFloats(vars, String(lead + k), s, arrays[Math.floor(k / opt.slotsPerArray)]!));
 }
 
