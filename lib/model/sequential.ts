@@ -279,7 +279,9 @@ export class Sequential implements TrainingModel {
     const out = new Int32Array(p.rows);
     const d = p.data;
     if (p.cols === 1) {
-      for (let i = 0; i < p.rows; i++) out[i] = d[i]! > 0.5 ? 1 : 0;
+      // A loss with fromLogits sees logits: sigmoid(z) > 0.5 where z > 0.
+      const threshold = this.compiled?.lossSpec.fromLogits ? 0 : 0.5;
+      for (let i = 0; i < p.rows; i++) out[i] = d[i]! > threshold ? 1 : 0;
       return out;
     }
     for (let i = 0, o = 0; i < p.rows; i++, o += p.cols) {
