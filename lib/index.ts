@@ -26,15 +26,21 @@ export type { ActivationName } from './activations.js';
 export type { LossName } from './losses.js';
 export {
   Callback,
+  MonitorCallback,
   History,
   EarlyStopping,
   ReduceLROnPlateau,
+  ModelCheckpoint,
   TerminateOnNaN,
   type CallbackHooks,
   type FitParams,
   type Logs,
+  type TrainingModel,
+  type MonitorMode,
+  type MonitorOptions,
   type EarlyStoppingOptions,
   type ReduceLROnPlateauOptions,
+  type ModelCheckpointOptions,
 } from './callbacks/index.js';
 export * from './data/index.js';
 export * from './evaluate/index.js';

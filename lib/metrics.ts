@@ -52,7 +52,12 @@ export function metricId(name: MetricName): number {
   return METRICS.indexOf(name);
 }
 
-/** Direction of improvement for a History key (EarlyStopping / ReduceLROnPlateau mode 'auto'). */
-export function isMaximized(key: string): boolean {
-  return /(^|_)(acc|accuracy)$/.test(key);
+/**
+ * Direction of improvement of a History key, for monitors in mode 'auto' (MonitorCallback): 'max' for
+ * scores (accuracy, AUC, precision, recall, F1, R², IoU), 'min' for losses, errors and anything else.
+ */
+export function monitorMode(key: string): 'min' | 'max' {
+  const name = key.replace(/^val_/, '');
+  if (/loss|error|crossentropy|hinge|divergence/.test(name)) return 'min';
+  return /(^|_)(acc|accuracy|auc|prc|precision|recall|f1|fbeta|r2|iou)($|_)/.test(name) ? 'max' : 'min';
 }

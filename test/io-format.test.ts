@@ -1,6 +1,4 @@
-import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../lib/io/crc32.js';
 import { editHeader, reseal } from './helpers/model-file.js';
 import { ModelFileError, decodeFile, encodeFile, type Tensor } from '../lib/io/format.js';
 
@@ -12,15 +10,6 @@ const tensors = (): Tensor[] => [
 const meta = { myelinVersion: '0.1.0', model: { className: 'Sequential', layers: [] }, note: 'ünïcødé' };
 
 const decode = (b: Uint8Array) => decodeFile(b, 'm.myelin');
-
-describe('crc32', () => {
-  it('matches the check value and zlib', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
-    const r = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7919) & 0xff);
-    for (const n of [0, 1, 7, 8, 9, 999, 1000]) expect(crc32(r.subarray(0, n))).toBe(zlib.crc32(r.subarray(0, n)));
-    expect(crc32(r.subarray(500), crc32(r.subarray(0, 500)))).toBe(crc32(r));
-  });
-});
 
 describe('model file container', () => {
   it('round-trips metadata and tensors bit for bit, with 64-byte aligned data', () => {

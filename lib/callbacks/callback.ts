@@ -1,9 +1,26 @@
 // The callback framework (Keras's keras/src/callbacks/callback.py, callback_list.py): a base class
-// whose hooks fit calls between native epochs, and plain objects with the same hooks.
-import type { Sequential } from '../model/sequential.js';
+// whose hooks fit calls between native epochs, and plain objects with the same hooks. Callbacks see the
+// model through TrainingModel, so lib/callbacks depends on no model class.
+import type { Matrix } from '../matrix.js';
+import type { Optimizer } from '../optimizers.js';
 
 /** Epoch results by History key ('loss', 'accuracy', 'val_loss', ...). Callbacks may add keys. */
 export type Logs = Record<string, number>;
+
+/** What a callback may use of the model being trained (Sequential implements it). */
+export interface TrainingModel {
+  readonly name: string;
+  /** Setting true stops training after the current epoch. */
+  stopTraining: boolean;
+  /** The compiled optimizer; its learningRate may be changed between epochs. */
+  readonly optimizer: Optimizer | null;
+  /** Epochs trained so far (the initialEpoch that resumes training). */
+  readonly epochsTrained: number;
+  getWeights(): (Matrix | Float32Array)[];
+  setWeights(weights: readonly (Matrix | Float32Array)[]): void;
+  /** Writes the model file (see Sequential.save); allowed between epochs. */
+  save(path: string): Promise<void>;
+}
 
 /** What fit tells callbacks (Keras's `params`). */
 export interface FitParams {
@@ -18,7 +35,7 @@ export interface FitParams {
  * called during an epoch at most every 100 ms (batches run natively), with the running loss.
  */
 export interface CallbackHooks {
-  setModel?(model: Sequential): void;
+  setModel?(model: TrainingModel): void;
   setParams?(params: FitParams): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
@@ -29,10 +46,10 @@ export interface CallbackHooks {
 
 export abstract class Callback implements CallbackHooks {
   /** The model being trained (set by fit). */
-  model: Sequential | null = null;
+  model: TrainingModel | null = null;
   params: FitParams = { verbose: 0, epochs: 0, steps: 0 };
 
-  setModel(model: Sequential): void {
+  setModel(model: TrainingModel): void {
     this.model = model;
   }
 
@@ -51,10 +68,10 @@ export abstract class Callback implements CallbackHooks {
 export class CallbackList {
   constructor(readonly callbacks: CallbackHooks[]) {}
 
-  setup(model: Sequential, params: FitParams): void {
+  setup(model: TrainingModel, params: FitParams): void {
     for (const c of this.callbacks) {
       if (c.setModel) c.setModel(model);
-      else (c as { model?: Sequential }).model = model;
+      else (c as { model?: TrainingModel }).model = model;
       if (c.setParams) c.setParams(params);
     }
   }

@@ -4,35 +4,25 @@
 // an improving run); restoreBestWeights restores the best epoch's weights at the end of training,
 // whether or not training stopped early.
 import type { Matrix } from '../matrix.js';
-import { isMaximized } from '../metrics.js';
 import { checkKeys } from '../names.js';
-import { Callback, type Logs } from './callback.js';
+import type { Logs } from './callback.js';
+import { MonitorCallback, type MonitorOptions } from './monitor.js';
 
-export interface EarlyStoppingOptions {
-  /** Default 'val_loss'. */
-  monitor?: string;
-  /** Smallest change that counts as an improvement (absolute value used). Default 0. */
-  minDelta?: number;
+/** monitor (default 'val_loss'), mode, minDelta (default 0); training stops unless the monitored value
+ *  beats `baseline` within `patience` epochs. */
+export interface EarlyStoppingOptions extends MonitorOptions {
   /** Epochs without improvement before stopping. Default 0. */
   patience?: number;
   /** 1 prints when it stops and restores. Default 0. */
   verbose?: number;
-  /** 'auto' (default): maximize accuracy keys, minimize the rest. */
-  mode?: 'auto' | 'min' | 'max';
-  /** Training stops unless the monitored value beats this within `patience` epochs. */
-  baseline?: number | null;
   restoreBestWeights?: boolean;
   /** Epochs to wait before monitoring starts. Default 0. */
   startFromEpoch?: number;
 }
 
-export class EarlyStopping extends Callback {
-  readonly monitor: string;
-  readonly minDelta: number;
+export class EarlyStopping extends MonitorCallback {
   readonly patience: number;
   readonly verbose: number;
-  readonly mode: 'auto' | 'min' | 'max';
-  readonly baseline: number | null;
   readonly restoreBestWeights: boolean;
   readonly startFromEpoch: number;
   /** Absolute epoch index at which training was stopped, 0 if it was not. */
@@ -44,29 +34,14 @@ export class EarlyStopping extends Callback {
   private warned = false;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    super();
     checkKeys(options, ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'], 'EarlyStopping');
-    this.monitor = options.monitor ?? 'val_loss';
-    this.minDelta = Math.abs(options.minDelta ?? 0);
+    super('EarlyStopping', options);
     this.patience = options.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0)
       throw new RangeError(`EarlyStopping: patience must be an integer >= 0, got ${String(options.patience)}`);
     this.verbose = options.verbose ?? 0;
-    this.mode = options.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(this.mode))
-      throw new Error(`EarlyStopping: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(options.mode)}`);
-    this.baseline = options.baseline ?? null;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     this.startFromEpoch = options.startFromEpoch ?? 0;
-  }
-
-  private get maximize(): boolean {
-    return this.mode === 'max' || (this.mode === 'auto' && isMaximized(this.monitor));
-  }
-
-  private isImprovement(value: number, reference: number | null): boolean {
-    if (reference === null) return true;
-    return this.maximize ? value - this.minDelta > reference : value + this.minDelta < reference;
   }
 
   override onTrainBegin(): void {
@@ -78,10 +53,9 @@ export class EarlyStopping extends Callback {
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {
-    const current = logs[this.monitor];
+    const current = this.monitored(logs);
     if (current === undefined) {
-      if (!this.warned)
-        console.warn(`EarlyStopping: monitor '${this.monitor}' is not in the logs; available: ${Object.keys(logs).join(', ')}`);
+      if (!this.warned) console.warn(this.missing('EarlyStopping', logs));
       this.warned = true;
       return;
     }

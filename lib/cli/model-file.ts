@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { readCsv, type Matrix, type Sequential, type StandardScaler } from '../index.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { decodeFile, encodeFile } from '../io/format.js';
-import { modelFromBytes, modelToBytes } from '../io/model-file.js';
+import { modelFromBytes } from '../io/model-file.js';
+import { modelToBytes } from '../io/model-save.js';
 import { CliError } from './errors.js';
 import type { Task } from './task.js';
 

@@ -14,7 +14,7 @@
 //
 // A reader checks magic, version and sizes against the real length before it allocates anything,
 // then the checksum, then the JSON and the tensor table, then the values (finite).
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 
 export const MAGIC = Uint8Array.of(0x89, 0x4d, 0x59, 0x45, 0x4c, 0x49, 0x4e, 0x0a);
 export const FORMAT_VERSION = 1;

@@ -1,3 +1,3 @@
-export { loadModel, type ModelFileMeta } from './model-file.js';
+export { loadModel } from './model-file.js';
+export type { ModelFileMeta } from './model-save.js';
 export { ModelFileError } from './format.js';
-export { ModelCheckpoint, type ModelCheckpointOptions } from './checkpoint.js';

@@ -1,73 +1,16 @@
-// A Sequential model <-> the bytes of a model file (./format.ts): architecture, weights, compile
-// configuration with optimizer state, training position (epoch, shuffle seed) and preprocessing.
+// The bytes of a model file (./format.ts) -> a Sequential model. The writing side is ./model-save.ts,
+// which Sequential imports; this side imports Sequential (one direction each: no import cycle).
 import { readFile, stat } from 'node:fs/promises';
 import { constants as bufferConstants } from 'node:buffer';
-import { version } from '../backend.js';
-import { scalerFromConfig, type Scaler } from '../data/scalers.js';
-import { Matrix, describe } from '../matrix.js';
-import type { CompileConfig } from '../model/compile.js';
+import { scalerFromConfig } from '../data/scalers.js';
+import { describe } from '../matrix.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
 import { Optimizer } from '../optimizers.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { ModelFileError, decodeFile, encodeFile, type Tensor } from './format.js';
+import { ModelFileError, decodeFile, type Tensor } from './format.js';
+import { KIND, SLOT, type ModelFileMeta } from './model-save.js';
 
-const KIND = 'myelin.sequential';
-const SLOT = 'optimizer/slot_';
 /** Bigger than any model myelin trains; a larger "model" is a wrong path (or would not fit a Buffer). */
 const MAX_FILE_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
-
-/** The JSON header of a model file (besides its tensor table). */
-export interface ModelFileMeta {
-  kind: typeof KIND;
-  myelinVersion: string;
-  model: SequentialConfig;
-  /** null for a model saved before compile. */
-  compile: CompileConfig | null;
-  optimizer: { iterations: number; slots: number } | null;
-  /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
-  training: { epoch: number; seed: number | null };
-  preprocessing: ReturnType<Scaler['toJSON']> | null;
-}
-
-export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
-  if (!(model instanceof Sequential)) throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
-  if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
-  // Weights and optimizer state change under a running epoch; between epochs (callbacks) they are still.
-  if (model.engineBusy)
-    throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);
-  const tensors: Tensor[] = model.weights.map((w) => ({
-    name: w.name,
-    shape: w.shape,
-    data: w.value instanceof Matrix ? w.value.data : w.value,
-  }));
-  const compile = model.getCompileConfig();
-  let optimizer: ModelFileMeta['optimizer'] = null;
-  if (compile) {
-    const state = model.getOptimizerState();
-    optimizer = { iterations: state.iterations, slots: state.slots.length };
-    state.slots.forEach((s, i) => tensors.push({ name: SLOT + i, shape: [s.length], data: s }));
-  }
-  const meta: ModelFileMeta = {
-    kind: KIND,
-    myelinVersion: version,
-    model: model.getConfig(),
-    compile,
-    optimizer,
-    training: { epoch: model.epochsTrained, seed: model.trainingSeed },
-    preprocessing: model.preprocessing?.toJSON() ?? null,
-  };
-  return encodeFile(meta as unknown as Record<string, unknown>, tensors);
-}
-
-export async function saveModel(model: Sequential, path: string): Promise<void> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
-  const bytes = modelToBytes(model, 'save');
-  try {
-    await writeFileAtomic(path, bytes);
-  } catch (e) {
-    throw new Error(`save: ${(e as Error).message}`, { cause: e });
-  }
-}
 
 /**
  * Reads a model written by `model.save(path)` or `model.toBuffer()`: architecture, weights, the

@@ -7,13 +7,14 @@ import { layerFromConfig } from '../layers/index.js';
 import { Matrix, describe } from '../matrix.js';
 import { native } from '../native.js';
 import type { Optimizer } from '../optimizers.js';
+import type { TrainingModel } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
 import type { Scaler } from '../data/scalers.js';
-import { modelToBytes, saveModel } from '../io/model-file.js';
+import { modelToBytes, saveModel } from '../io/model-save.js';
 
 /** Keras-style model config: `Sequential.fromConfig(model.getConfig())` rebuilds the architecture. */
 export interface SequentialConfig {
@@ -36,7 +37,7 @@ export interface WeightInfo {
 
 export type WeightValue = Matrix | Float32Array | number[][] | number[];
 
-export class Sequential {
+export class Sequential implements TrainingModel {
   readonly name: string;
   private readonly stack: Layer[] = [];
   private net: NativeNetwork | null = null;

@@ -1,5 +1,5 @@
 // Tools for damaging model files on purpose: edit the JSON header, reseal the checksum.
-import { crc32 } from '../../lib/io/crc32.js';
+import { crc32 } from 'node:zlib';
 
 /** Recomputes the trailing CRC-32 after a deliberate edit, to reach the checks behind it. */
 export function reseal(b: Uint8Array): Uint8Array {

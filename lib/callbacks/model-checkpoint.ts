@@ -2,18 +2,16 @@
 // epochs, to a path that may name the epoch and any log value, optionally only when it improved.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Callback, type Logs } from '../callbacks/callback.js';
-import { checkFilepathTemplate, formatFilepath } from './filepath-template.js';
+import { checkFilepathTemplate, formatFilepath } from '../io/filepath-template.js';
+import type { Logs } from './callback.js';
+import { MonitorCallback, type MonitorOptions } from './monitor.js';
 
-export interface ModelCheckpointOptions {
+/** monitor (default 'val_loss', what saveBestOnly compares), mode, minDelta (default 0). */
+export interface ModelCheckpointOptions extends Omit<MonitorOptions, 'baseline'> {
   /** Where to save; `{epoch}` (1-based, as Keras) and log keys (`{val_loss:.4f}`) are filled in. */
   filepath: string;
-  /** The log value saveBestOnly compares. Default 'val_loss'. */
-  monitor?: string;
   /** Save only when `monitor` improves on the best so far. Default false (save every epoch). */
   saveBestOnly?: boolean;
-  /** 'min', 'max', or 'auto' (default): 'max' for accuracies, else 'min'. */
-  mode?: 'auto' | 'min' | 'max';
   /** Save every this many epochs (default 1). */
   period?: number;
   /** 1 prints a line per save. */
@@ -22,35 +20,28 @@ export interface ModelCheckpointOptions {
   initialValueThreshold?: number;
 }
 
-export class ModelCheckpoint extends Callback {
+export class ModelCheckpoint extends MonitorCallback {
   readonly filepath: string;
-  readonly monitor: string;
   readonly saveBestOnly: boolean;
-  readonly mode: 'min' | 'max';
   readonly period: number;
   readonly verbose: 0 | 1;
   /** Best monitored value so far (±Infinity before the first). */
   best: number;
   /** Path of the last file written (null before the first save). */
   lastSaved: string | null = null;
-  private readonly initialBest: number;
 
   constructor(options: ModelCheckpointOptions) {
-    super();
     if (!options || typeof options.filepath !== 'string' || options.filepath === '')
       throw new TypeError('ModelCheckpoint: filepath must be a non-empty string');
+    const { initialValueThreshold = null } = options;
+    super('ModelCheckpoint', { ...options, baseline: initialValueThreshold });
     checkFilepathTemplate(options.filepath);
     this.filepath = options.filepath;
-    this.monitor = options.monitor ?? 'val_loss';
     this.saveBestOnly = options.saveBestOnly ?? false;
-    const mode = options.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) throw new RangeError(`ModelCheckpoint: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
-    this.mode = mode === 'auto' ? (/acc|auc|precision|recall|f1/.test(this.monitor) ? 'max' : 'min') : mode;
     this.period = options.period ?? 1;
     if (!Number.isInteger(this.period) || this.period < 1) throw new RangeError(`ModelCheckpoint: period must be an integer >= 1, got ${options.period}`);
     this.verbose = options.verbose ?? 0;
-    this.initialBest = options.initialValueThreshold ?? (this.mode === 'min' ? Infinity : -Infinity);
-    this.best = this.initialBest;
+    this.best = this.baseline ?? (this.mode === 'min' ? Infinity : -Infinity);
   }
 
   override onTrainBegin(): void {
@@ -68,14 +59,13 @@ export class ModelCheckpoint extends Callback {
       throw new Error(`ModelCheckpoint: ${(e as Error).message}`);
     }
     if (this.saveBestOnly) {
-      const v = logs[this.monitor];
+      const v = this.monitored(logs);
       if (v === undefined)
         throw new Error(
           `ModelCheckpoint: monitor '${this.monitor}' is not in the logs (${Object.keys(logs).join(', ')}); ` +
             `pass validationData or validationSplit to fit, or choose another monitor`,
         );
-      const better = this.mode === 'min' ? v < this.best : v > this.best;
-      if (!better) {
+      if (!this.isImprovement(v, this.best)) {
         if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toPrecision(5)}`);
         return;
       }
