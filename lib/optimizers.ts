@@ -2,8 +2,13 @@
 // run natively; these objects carry the hyperparameters and forward learning-rate changes to the
 // engine of the model they are compiled into.
 import type { OptimizerSpec } from './engine/contract.js';
-import { OPTIMIZERS, type OptimizerName } from './engine/ids.js';
+import { checkField } from './engine/fields.js';
+import { OPTIMIZERS, OPTIMIZER_DEFAULTS as DEFAULTS, type OptimizerName } from './engine/ids.js';
+import { SPEC_FIELDS } from './engine/specs.js';
 import { checkKeys, resolveName } from './names.js';
+
+// Defaults and ranges are the engine contract's (native/contract.json), as the engine's fields name them.
+const FIELDS = SPEC_FIELDS.OptimizerSpec;
 
 interface Common {
   learningRate?: number;
@@ -44,11 +49,12 @@ export abstract class Optimizer {
   /** The engine whose learning rate follows this optimizer's (set by Sequential.compile). */
   private engine: { setLearningRate(lr: number): void } | null = null;
 
-  protected constructor(opts: Common, defaultLr: number, extra: readonly string[]) {
+  protected constructor(opts: Common, kind: OptimizerName, extra: readonly string[]) {
     checkKeys(opts, ['learningRate', 'clipnorm', 'clipvalue', ...extra], new.target.name);
-    this.lr = checkLr(opts.learningRate ?? defaultLr, this.constructorName());
-    this.clipnorm = checkNonNegative(opts.clipnorm ?? 0, 'clipnorm', this.constructorName());
-    this.clipvalue = checkNonNegative(opts.clipvalue ?? 0, 'clipvalue', this.constructorName());
+    const who = this.constructorName();
+    this.lr = checkField(opts.learningRate ?? DEFAULTS[kind].learningRate, FIELDS.learningRate, who, 'learningRate');
+    this.clipnorm = checkField(opts.clipnorm ?? FIELDS.clipNorm.default, FIELDS.clipNorm, who, 'clipnorm');
+    this.clipvalue = checkField(opts.clipvalue ?? FIELDS.clipValue.default, FIELDS.clipValue, who, 'clipvalue');
   }
 
   get learningRate(): number {
@@ -57,7 +63,7 @@ export abstract class Optimizer {
 
   /** Takes effect from the next batch, also between epochs of a running fit (ReduceLROnPlateau). */
   set learningRate(lr: number) {
-    this.lr = checkLr(lr, this.constructorName());
+    this.lr = checkField(lr, FIELDS.learningRate, this.constructorName(), 'learningRate');
     this.engine?.setLearningRate(this.lr);
   }
 
@@ -115,11 +121,9 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   constructor(learningRate?: number | SGDOptions, momentum?: number, options: SGDOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate, momentum: momentum ?? options.momentum };
-    super(o, 0.01, ['momentum', 'nesterov']);
-    this.momentum = o.momentum ?? 0;
-    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))
-      throw new RangeError(`SGD: momentum must be in [0, 1], got ${String(this.momentum)}`);
-    this.nesterov = o.nesterov ?? false;
+    super(o, 'sgd', ['momentum', 'nesterov']);
+    this.momentum = checkField(o.momentum ?? DEFAULTS.sgd.momentum, FIELDS.momentum, 'SGD', 'momentum');
+    this.nesterov = o.nesterov ?? DEFAULTS.sgd.nesterov;
   }
   protected kind(): OptimizerName {
     return 'sgd';
@@ -129,7 +133,7 @@ export class SGD extends Optimizer {
   }
 }
 
-/** Keras defaults: learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
+/** Keras defaults (OPTIMIZER_DEFAULTS.adam): learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
 export class Adam extends Optimizer {
   readonly className = 'Adam';
   readonly beta1: number;
@@ -137,10 +141,10 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   constructor(learningRate?: number | AdamOptions, options: AdamOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate };
-    super(o, 0.001, ['beta1', 'beta2', 'epsilon']);
-    this.beta1 = checkUnit(o.beta1 ?? 0.9, 'beta1', 'Adam');
-    this.beta2 = checkUnit(o.beta2 ?? 0.999, 'beta2', 'Adam');
-    this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'Adam');
+    super(o, 'adam', ['beta1', 'beta2', 'epsilon']);
+    this.beta1 = checkField(o.beta1 ?? DEFAULTS.adam.beta1, FIELDS.beta1, 'Adam', 'beta1');
+    this.beta2 = checkField(o.beta2 ?? DEFAULTS.adam.beta2, FIELDS.beta2, 'Adam', 'beta2');
+    this.epsilon = checkField(o.epsilon ?? DEFAULTS.adam.epsilon, FIELDS.epsilon, 'Adam', 'epsilon');
   }
   protected kind(): OptimizerName {
     return 'adam';
@@ -150,16 +154,16 @@ export class Adam extends Optimizer {
   }
 }
 
-/** Keras defaults: learningRate 0.001, rho 0.9, epsilon 1e-7 (no momentum, not centered). */
+/** Keras defaults (OPTIMIZER_DEFAULTS.rmsprop): learningRate 0.001, rho 0.9, epsilon 1e-7 (no momentum, not centered). */
 export class RMSprop extends Optimizer {
   readonly className = 'RMSprop';
   readonly rho: number;
   readonly epsilon: number;
   constructor(learningRate?: number | RMSpropOptions, options: RMSpropOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate };
-    super(o, 0.001, ['rho', 'epsilon']);
-    this.rho = checkUnit(o.rho ?? 0.9, 'rho', 'RMSprop');
-    this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'RMSprop');
+    super(o, 'rmsprop', ['rho', 'epsilon']);
+    this.rho = checkField(o.rho ?? DEFAULTS.rmsprop.rho, FIELDS.rho, 'RMSprop', 'rho');
+    this.epsilon = checkField(o.epsilon ?? DEFAULTS.rmsprop.epsilon, FIELDS.epsilon, 'RMSprop', 'epsilon');
   }
   protected kind(): OptimizerName {
     return 'rmsprop';
@@ -169,16 +173,17 @@ export class RMSprop extends Optimizer {
   }
 }
 
-/** Keras defaults: learningRate 0.001, initialAccumulatorValue 0.1, epsilon 1e-7. */
+/** Keras defaults (OPTIMIZER_DEFAULTS.adagrad): learningRate 0.001, initialAccumulatorValue 0.1, epsilon 1e-7. */
 export class Adagrad extends Optimizer {
   readonly className = 'Adagrad';
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
   constructor(learningRate?: number | AdagradOptions, options: AdagradOptions = {}) {
     const o = typeof learningRate === 'object' ? learningRate : { ...options, learningRate };
-    super(o, 0.001, ['initialAccumulatorValue', 'epsilon']);
-    this.initialAccumulatorValue = checkNonNegative(o.initialAccumulatorValue ?? 0.1, 'initialAccumulatorValue', 'Adagrad');
-    this.epsilon = checkNonNegative(o.epsilon ?? 1e-7, 'epsilon', 'Adagrad');
+    super(o, 'adagrad', ['initialAccumulatorValue', 'epsilon']);
+    const acc = o.initialAccumulatorValue ?? DEFAULTS.adagrad.initialAccumulator;
+    this.initialAccumulatorValue = checkField(acc, FIELDS.initialAccumulator, 'Adagrad', 'initialAccumulatorValue');
+    this.epsilon = checkField(o.epsilon ?? DEFAULTS.adagrad.epsilon, FIELDS.epsilon, 'Adagrad', 'epsilon');
   }
   protected kind(): OptimizerName {
     return 'adagrad';
@@ -205,21 +210,4 @@ export function resolveOptimizer(id: OptimizerIdentifier): Optimizer {
   if (id instanceof Optimizer) return id;
   const make = resolveName(typeof id === 'string' ? id.toLowerCase() : id, FACTORIES, 'compile: optimizer', OPTIMIZERS);
   return make({});
-}
-
-function checkLr(lr: unknown, who: string): number {
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
-    throw new RangeError(`${who}: learningRate must be a finite number > 0, got ${String(lr)}`);
-  return lr;
-}
-
-function checkNonNegative(v: unknown, name: string, who: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw new RangeError(`${who}: ${name} must be a finite number >= 0, got ${String(v)}`);
-  return v;
-}
-
-function checkUnit(v: unknown, name: string, who: string): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${who}: ${name} must be in [0, 1), got ${String(v)}`);
-  return v;
 }

@@ -1,12 +1,8 @@
-// What the CLI keeps in a model file besides the model: the task, the target's name, the feature
-// columns by name and the class names, under the file header's "cli" key (loadModel ignores it, so
-// the file stays an ordinary myelin model). The standardization travels as the model's preprocessing.
-import { readFile } from 'node:fs/promises';
-import { readCsv, type Matrix, type Sequential, type StandardScaler } from '../index.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { decodeFile, encodeFile } from '../io/format.js';
-import { modelFromBytes } from '../io/model-file.js';
-import { modelToBytes } from '../io/model-save.js';
+// What the CLI keeps with a model: the task, the target's name, the feature columns by name and the
+// class names, in model.metadata ({ task, target, featureNames, classNames }), which every file format
+// keeps; a model saved from code with those keys is read the same way. The standardization travels as
+// the model's preprocessing.
+import { loadModel, ModelFileError, readCsv, type Matrix, type Sequential, type StandardScaler } from '../index.js';
 import { CliError } from './errors.js';
 import type { Task } from './task.js';
 
@@ -30,35 +26,34 @@ export interface Trained {
 export async function saveTrained(model: Sequential, scaler: StandardScaler, meta: TrainedMeta, path: string): Promise<void> {
   // From here on the model standardizes raw rows itself (predict applies its preprocessing).
   model.setPreprocessing(scaler);
-  const { meta: header, tensors } = decodeFile(modelToBytes(model, 'save'), path);
-  const cli = { task: meta.task, target: meta.target, featureNames: meta.featureNames, classNames: meta.classNames };
+  const notes = { task: meta.task, target: meta.target, featureNames: meta.featureNames, classNames: meta.classNames };
+  model.metadata = { ...model.metadata, ...JSON.parse(JSON.stringify(notes)) };
   try {
-    await writeFileAtomic(path, encodeFile({ ...header, cli }, tensors));
+    await model.save(path);
   } catch (e) {
-    throw new CliError(`cannot save the model to ${path}: ${(e as Error).message}`);
+    throw new CliError(`cannot save the model to ${path}: ${(e as Error).message.replace(/^save: /, '')}`);
   }
 }
 
 export async function loadTrained(path: string): Promise<Trained> {
-  let bytes: Uint8Array;
+  let model: Sequential;
   try {
-    bytes = await readFile(path);
+    model = await loadModel(path);
   } catch (e) {
-    throw new CliError(`cannot read the model file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    if (e instanceof ModelFileError && /ENOENT/.test(e.problem)) throw new CliError(`cannot read the model file ${path}: no such file`);
+    throw e;
   }
-  const model = modelFromBytes(bytes, path);
-  const header = decodeFile(bytes, path).meta;
-  const pre = header.preprocessing as { className?: string } | null | undefined;
-  const meta = readMeta(header.cli, model, path);
+  const pre = model.preprocessing?.toJSON() as { className?: string } | undefined;
+  const meta = readMeta(model.metadata, model, path);
   return { path, model, meta, preprocessing: pre?.className ? `${pre.className} (learnt on the training rows; applied to raw inputs)` : null };
 }
 
-function readMeta(cli: unknown, model: Sequential, path: string): TrainedMeta {
+function readMeta(notes: Record<string, unknown>, model: Sequential, path: string): TrainedMeta {
   const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
-  if (cli && typeof cli === 'object') {
-    const c = cli as Record<string, unknown>;
+  if (notes.task !== undefined || notes.featureNames !== undefined) {
+    const c = notes;
     if ((c.task !== 'classification' && c.task !== 'regression') || !strings(c.featureNames) || (c.classNames !== undefined && !strings(c.classNames)))
-      throw new CliError(`${path}: the CLI's notes in the model file are damaged (task, featureNames, classNames)`);
+      throw new CliError(`${path}: the model's metadata does not hold the CLI's notes (task, featureNames, classNames)`);
     if ((c.featureNames as string[]).length !== model.inputDim) throw new CliError(`${path}: the file names ${(c.featureNames as string[]).length} features but the model takes ${model.inputDim}`);
     return { task: c.task, target: typeof c.target === 'string' ? c.target : undefined, featureNames: c.featureNames as string[], classNames: c.classNames as string[] | undefined, fromCli: true };
   }

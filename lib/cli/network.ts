@@ -1,4 +1,5 @@
 // The network `myelin train` builds: hidden Dense layers, then the output layer and loss the task needs.
+import { OPTIMIZER_DEFAULTS } from '../engine/ids.js';
 import { Adagrad, Adam, Dense, RMSprop, SGD, Sequential } from '../index.js';
 import type { Task } from './task.js';
 
@@ -6,7 +7,7 @@ export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Learning rates when --lr is not given: Keras's defaults (SGD also gets momentum 0.9 unless --momentum says otherwise). */
-export const DEFAULT_LR: Record<OptimizerName, number> = { adam: 0.001, sgd: 0.01, rmsprop: 0.001, adagrad: 0.001 };
+export const DEFAULT_LR = Object.fromEntries(OPTIMIZERS.map((o) => [o, OPTIMIZER_DEFAULTS[o].learningRate])) as Record<OptimizerName, number>;
 
 export interface NetworkOptions {
   inputDim: number;

@@ -1,5 +1,6 @@
 // The contract between the TypeScript model API (lib/model/...) and the native training engine
-// (native/core/engine/, bound in native/binding/network.cc). Ids index the arrays in ./ids.ts.
+// (native/core/engine/, bound in native/binding/network.cc). Ids index the arrays in ./ids.ts; the
+// specs (./specs.ts) and ids are generated from native/contract.json (scripts/gen-contract.mjs).
 //
 // Semantics are Keras's (see ../shared/design/peers-and-keras-semantics.md §4):
 // - Dense: y = act(x · kernel + bias), kernel is inputDim x units row-major (Keras orientation).
@@ -14,55 +15,12 @@
 // - The epoch loss is the batch-size-weighted mean of the per-batch losses (training mode, before
 //   each update); metrics likewise; validation runs at epoch end in inference mode.
 
-export interface DenseSpec {
-  kind: 'dense';
-  inputDim: number;
-  units: number;
-  /** Index into ACTIVATIONS. */
-  activation: number;
-  useBias: boolean;
-  /** Kernel regularization factors (0 = none). */
-  l1: number;
-  l2: number;
-}
+import type { CompileSpec, DenseSpec, DropoutSpec } from './specs.js';
 
-export interface DropoutSpec {
-  kind: 'dropout';
-  /** Width of the layer (same as its input). */
-  units: number;
-  rate: number;
-  seed: number;
-}
+// The specs, their fields' types, defaults and ranges are generated from native/contract.json.
+export type { CompileSpec, DenseSpec, DropoutSpec, OptimizerSpec } from './specs.js';
 
 export type LayerSpec = DenseSpec | DropoutSpec;
-
-export interface OptimizerSpec {
-  /** Index into OPTIMIZERS. */
-  kind: number;
-  learningRate: number;
-  /** SGD */
-  momentum: number;
-  nesterov: boolean;
-  /** Adam */
-  beta1: number;
-  beta2: number;
-  /** RMSprop */
-  rho: number;
-  /** Adagrad */
-  initialAccumulator: number;
-  epsilon: number;
-  /** Keras clipnorm (per weight array) and clipvalue; 0 = off. */
-  clipNorm: number;
-  clipValue: number;
-}
-
-export interface CompileSpec {
-  /** Index into LOSSES. */
-  loss: number;
-  /** Indexes into METRICS, in the order History reports them. */
-  metrics: number[];
-  optimizer: OptimizerSpec;
-}
 
 /** Rows of a data set, already validated by TS (shapes, finite values). */
 export interface DataSpec {

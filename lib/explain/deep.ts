@@ -1,5 +1,6 @@
 // DeepExplainer: SHAP values of a dense network by DeepSHAP (DeepLIFT's rescale rule with each
 // background row as the reference, averaged over the background), computed natively in batches.
+import { SOFTMAX_RULES, type SoftmaxRuleName } from '../engine/ids.js';
 import { Matrix } from '../matrix.js';
 import { native } from '../native.js';
 import { checkNonEmpty, checkWidth, toMatrix, type MatrixLike } from './inputs.js';
@@ -21,9 +22,7 @@ export interface DeepExplainerOptions {
   softmaxRule?: SoftmaxRuleName;
 }
 
-export type SoftmaxRuleName = 'shapley' | 'shift-invariant' | 'shap';
-// Index = the native rule id (native/core/explain/deeplift.h).
-const SOFTMAX_RULES: readonly SoftmaxRuleName[] = ['shift-invariant', 'shap', 'shapley'];
+export type { SoftmaxRuleName };
 
 export class DeepExplainer {
   /** Mean model output over the background, one value per output. */
@@ -43,7 +42,8 @@ export class DeepExplainer {
   constructor(model: SequentialLike | readonly DenseLayerInput[], background: MatrixLike, options: DeepExplainerOptions = {}) {
     this.layers = denseStack(model, 'DeepExplainer');
     const rule = options.softmaxRule ?? 'shapley';
-    if (!SOFTMAX_RULES.includes(rule)) throw new RangeError(`DeepExplainer: softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got ${String(rule)}`);
+    if (!SOFTMAX_RULES.includes(rule))
+      throw new RangeError(`DeepExplainer: softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got ${String(rule)}`);
     this.softmaxRule = rule;
     this.background = toMatrix(background, 'DeepExplainer: background');
     checkNonEmpty(this.background, 'DeepExplainer: background');

@@ -1,48 +1,18 @@
 // The bytes of a model file (./format.ts) -> a Sequential model. The writing side is ./model-save.ts,
 // which Sequential imports; this side imports Sequential (one direction each: no import cycle).
-import { readFile, stat } from 'node:fs/promises';
-import { constants as bufferConstants } from 'node:buffer';
 import { scalerFromConfig } from '../data/scalers.js';
 import { describe } from '../matrix.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
 import { Optimizer } from '../optimizers.js';
 import { ModelFileError, decodeFile, type Tensor } from './format.js';
+import { checkMetadata, type Metadata } from './metadata.js';
 import { KIND, SLOT, type ModelFileMeta } from './model-save.js';
 
-/** Bigger than any model myelin trains; a larger "model" is a wrong path (or would not fit a Buffer). */
-const MAX_FILE_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
-
 /**
- * Reads a model written by `model.save(path)` or `model.toBuffer()`: architecture, weights, the
- * compile configuration with optimizer state (so `fit` resumes exactly, with `initialEpoch:
- * model.epochsTrained`) and attached preprocessing. Everything is validated first; a damaged or
- * foreign file is a ModelFileError naming the file and the problem.
+ * A model from myelin's own file: architecture, weights, the compile configuration with optimizer
+ * state (so `fit` resumes exactly, with `initialEpoch: model.epochsTrained`), attached preprocessing and
+ * metadata. Everything is validated first; a damaged file is a ModelFileError naming the problem.
  */
-export async function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<Sequential> {
-  if (typeof source === 'string') {
-    let size: number;
-    try {
-      const s = await stat(source);
-      if (!s.isFile()) throw new ModelFileError(source, 'not a regular file');
-      size = s.size;
-    } catch (e) {
-      if (e instanceof ModelFileError) throw e;
-      throw new ModelFileError(source, `cannot read: ${(e as Error).message}`);
-    }
-    if (size > MAX_FILE_BYTES) throw new ModelFileError(source, `${size} bytes is too large for a myelin model file`);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(source);
-    } catch (e) {
-      throw new ModelFileError(source, `cannot read: ${(e as Error).message}`);
-    }
-    return modelFromBytes(bytes, source);
-  }
-  if (source instanceof ArrayBuffer) return modelFromBytes(new Uint8Array(source), '<bytes>');
-  if (source instanceof Uint8Array) return modelFromBytes(source, '<bytes>');
-  throw new TypeError(`loadModel: expected a path, a Uint8Array/Buffer or an ArrayBuffer, got ${describe(source)}`);
-}
-
 export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   const { meta: raw, tensors } = decodeFile(bytes, file);
   const fail = (problem: string): never => {
@@ -98,7 +68,16 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
     const scaler = attempt('the preprocessing is invalid', () => scalerFromConfig(meta.preprocessing));
     attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
   }
+  const metadata = meta.metadata ?? legacyCliNotes((raw as { cli?: unknown }).cli);
+  model.metadata = attempt('the metadata is invalid', () => checkMetadata(metadata, 'metadata'));
   return model;
+}
+
+/** Files written by `myelin train` before model.metadata kept the CLI's notes under the header key "cli". */
+function legacyCliNotes(cli: unknown): Metadata {
+  if (!cli || typeof cli !== 'object' || Array.isArray(cli)) return {};
+  const { task, target, featureNames, classNames } = cli as Metadata;
+  return JSON.parse(JSON.stringify({ task, target, featureNames, classNames })) as Metadata;
 }
 
 /**

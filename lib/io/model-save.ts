@@ -1,13 +1,13 @@
 // A Sequential model -> the bytes of a model file (./format.ts): architecture, weights, compile
-// configuration with optimizer state, training position (epoch, shuffle seed) and preprocessing.
+// configuration with optimizer state, training position (epoch, shuffle seed), preprocessing, metadata.
 // Sequential imports this file, so it refers to Sequential by type only (./model-file.ts reads files).
 import { version } from '../backend.js';
 import type { Scaler } from '../data/scalers.js';
 import { Matrix, describe } from '../matrix.js';
 import type { CompileConfig } from '../model/compile.js';
 import type { Sequential, SequentialConfig } from '../model/sequential.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { encodeFile, type Tensor } from './format.js';
+import { checkMetadata, type Metadata } from './metadata.js';
 
 export const KIND = 'myelin.sequential';
 export const SLOT = 'optimizer/slot_';
@@ -23,6 +23,8 @@ export interface ModelFileMeta {
   /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
   training: { epoch: number; seed: number | null };
   preprocessing: ReturnType<Scaler['toJSON']> | null;
+  /** model.metadata (absent in files written before it existed). */
+  metadata?: Metadata;
 }
 
 export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
@@ -52,16 +54,7 @@ export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array 
     optimizer,
     training: { epoch: model.epochsTrained, seed: model.trainingSeed },
     preprocessing: model.preprocessing?.toJSON() ?? null,
+    metadata: checkMetadata(model.metadata, `${where}: metadata`),
   };
   return encodeFile(meta as unknown as Record<string, unknown>, tensors);
-}
-
-export async function saveModel(model: Sequential, path: string): Promise<void> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
-  const bytes = modelToBytes(model, 'save');
-  try {
-    await writeFileAtomic(path, bytes);
-  } catch (e) {
-    throw new Error(`save: ${(e as Error).message}`, { cause: e });
-  }
 }

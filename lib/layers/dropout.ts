@@ -1,6 +1,8 @@
 // Dropout: inverted dropout while training (keep with probability 1 - rate, scale by 1 / (1 - rate)),
 // identity at inference. Masks come from a counter-based generator keyed by the seed.
 import type { DropoutSpec } from '../engine/contract.js';
+import { checkField } from '../engine/fields.js';
+import { SPEC_FIELDS } from '../engine/specs.js';
 import { drawSeed } from '../random.js';
 import { checkKeys } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
@@ -16,7 +18,7 @@ export class Dropout extends Layer {
   readonly seed: number;
 
   constructor(rate: number, options: DropoutOptions = {}) {
-    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new RangeError(`Dropout: rate must be in [0, 1), got ${String(rate)}`);
+    checkField(rate, SPEC_FIELDS.DropoutSpec.rate, 'Dropout', 'rate');
     if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff))
       throw new RangeError(`Dropout: seed must be an integer in [0, 2^32), got ${String(options.seed)}`);
     checkKeys(options, ['inputDim', 'name', 'seed'], 'Dropout');

@@ -14,7 +14,8 @@ import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type We
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
 import type { Scaler } from '../data/scalers.js';
-import { modelToBytes, saveModel } from '../io/model-save.js';
+import { encodeModel, formatByName, saveModel, type FormatName } from '../io/formats.js';
+import { checkMetadata, type Metadata } from '../io/metadata.js';
 
 /** Keras-style model config: `Sequential.fromConfig(model.getConfig())` rebuilds the architecture. */
 export interface SequentialConfig {
@@ -53,6 +54,7 @@ export class Sequential implements TrainingModel {
   /** @internal Shuffle/dropout seed of the last fit; a fit with initialEpoch > 0 continues with it. */
   trainingSeed: number | null = null;
   private scaler: Scaler | null = null;
+  private notes: Metadata = {};
 
   constructor(layers: Layer[] = [], options: { name?: string } = {}) {
     this.name = options.name ?? 'sequential';
@@ -106,15 +108,37 @@ export class Sequential implements TrainingModel {
     return this.scaler ? this.scaler.transform(m) : m;
   }
 
-  /** Writes architecture, weights, compile configuration with optimizer state, training position and
-   *  preprocessing to one file, atomically (a temporary file renamed over `path`). See loadModel. */
-  async save(path: string): Promise<void> {
-    await saveModel(this, path);
+  /**
+   * Your own notes about the model (feature names, class names, units, a version...): a plain object of
+   * JSON values, at most 1 MiB as JSON, kept by save() in every format and restored by loadModel.
+   * Set it whole (checked then; a copy is kept) or change it in place (checked at save).
+   */
+  get metadata(): Metadata {
+    return this.notes;
+  }
+  set metadata(value: Metadata) {
+    this.notes = checkMetadata(value, 'metadata');
   }
 
-  /** The bytes save() would write, for databases and object stores; loadModel(bytes) reads them. */
-  toBuffer(): Uint8Array {
-    return modelToBytes(this);
+  /**
+   * Writes the model to `path`, atomically (a temporary file renamed over it), in the format its
+   * extension names: .onnx (ONNX, inference only), .keras (Keras 3), .h5 (Keras 2), anything else
+   * myelin's own file (architecture, weights, compile configuration with optimizer state, training
+   * position, preprocessing, metadata). `{ format }` overrides the extension. See loadModel.
+   */
+  async save(path: string, options: { format?: FormatName } = {}): Promise<void> {
+    await saveModel(this, path, options);
+  }
+
+  /**
+   * The bytes save() would write (default format 'myelin'), for databases and object stores;
+   * loadModel(bytes) reads them. Synchronous for 'myelin' and 'onnx'; a promise for 'keras' and 'h5'.
+   */
+  toBuffer(options?: { format?: 'myelin' | 'onnx' }): Uint8Array;
+  toBuffer(options: { format: 'keras' | 'h5' }): Promise<Uint8Array>;
+  toBuffer(options: { format?: FormatName }): Uint8Array | Promise<Uint8Array>;
+  toBuffer(options: { format?: FormatName } = {}): Uint8Array | Promise<Uint8Array> {
+    return encodeModel(this, formatByName(options?.format ?? 'myelin', 'toBuffer'), 'toBuffer');
   }
 
   add(layer: Layer): void {

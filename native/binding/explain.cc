@@ -93,7 +93,7 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
   Napi::Float32Array bg = expect_f32(info, 3, "background");
   job.bg_rows = expect_int(info, 4, "bgRows", 1);
   const int rule = expect_int(info, 5, "softmaxRule", 0);
-  if (rule > 2) throw Napi::RangeError::New(env, "softmaxRule must be 0 (shift-invariant), 1 (SHAP's) or 2 (Shapley)");
+  if (rule >= kSoftmaxRuleCount) throw Napi::RangeError::New(env, "softmaxRule must be 0 (shift-invariant), 1 (SHAP's) or 2 (Shapley)");
   job.softmax = static_cast<SoftmaxRule>(rule);
   if (x.ElementLength() != job.rows * features)
     throw Napi::RangeError::New(env, "x has " + str(x.ElementLength()) + " values; " + std::to_string(job.rows) + " rows of " + str(features) + " features need " + str(job.rows * features));

@@ -403,7 +403,7 @@ Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   Napi::Object a = expect_object(env, info[0], "args");
   if (net_->training()) {
     Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
-    d.Reject(Napi::Error::New(env, "fit: this model is already training; await the running fit() before starting another").Value());
+    d.Reject(Napi::Error::New(env, "fit: the network is already training (a fit() call is running)").Value());
     return d.Promise();
   }
   if (!net_->compiled()) {

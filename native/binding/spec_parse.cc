@@ -1,8 +1,9 @@
 #include "binding/spec_parse.h"
 
 #include <cmath>
+#include <type_traits>
 
-#include "core/vec.h"
+#include "core/contract.h"
 
 namespace myelin::binding {
 namespace {
@@ -71,50 +72,88 @@ bool bool_field(Napi::Env env, Napi::Object o, const char* key, const std::strin
   return v.As<Napi::Boolean>().Value();
 }
 
+namespace {
+
+// A field's value as the table says it must be (type, then range), or `fallback` when it is optional
+// and absent. Only bounds live here: what the values mean is native/contract.json's, checked in TS.
+double read_field(Napi::Env env, Napi::Object o, const std::string& path, const contract::Field& f, double fallback) {
+  using contract::FieldType;
+  Napi::Value v = o.Get(f.key);
+  const std::string p = path + "." + f.key;
+  if (v.IsUndefined() && f.optional) return fallback;
+  if (f.type == FieldType::Bool) {
+    if (!v.IsBoolean()) throw Napi::TypeError::New(env, p + " must be a boolean, got " + type_of(v));
+    return v.As<Napi::Boolean>().Value() ? 1.0 : 0.0;
+  }
+  if (!v.IsNumber()) throw Napi::TypeError::New(env, p + " must be a number, got " + type_of(v));
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) throw Napi::RangeError::New(env, p + " must be finite, got " + std::to_string(d));
+  bool ok = true;
+  if (f.type == FieldType::Id) {
+    ok = d == std::floor(d) && d >= 0 && d < f.id_count;
+  } else if (f.type == FieldType::Int) {
+    ok = d == std::floor(d) && d <= 2147483647.0;
+  }
+  if (f.type != FieldType::Id && f.type != FieldType::Seed) {
+    if (!std::isnan(f.min)) ok = ok && (f.min_open ? d > f.min : d >= f.min);
+    if (!std::isnan(f.max)) ok = ok && (f.max_open ? d < f.max : d <= f.max);
+  }
+  range_check(env, ok, p, f.want, d);
+  return d;
+}
+
+template <class T>
+void assign(T& member, double d) {
+  if constexpr (std::is_enum_v<T>)
+    member = static_cast<T>(static_cast<int>(d));
+  else if constexpr (std::is_same_v<T, bool>)
+    member = d != 0;
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    member = static_cast<uint64_t>(static_cast<int64_t>(d));
+  else
+    member = static_cast<T>(d);
+}
+
+// Reads each field the visitor passes into its member; `defaults` (per field, NaN = none) override the
+// table's fallbacks.
+struct FieldReader {
+  Napi::Env env;
+  Napi::Object o;
+  const std::string& path;
+  const contract::Field* table;
+  const double* defaults;
+  template <class T>
+  void operator()(const contract::Field& f, T& member) const {
+    const double own = defaults ? defaults[&f - table] : contract::kNone;
+    assign(member, read_field(env, o, path, f, std::isnan(own) ? f.fallback : own));
+  }
+};
+
+}  // namespace
+
+// Layer chaining (each input width the previous output width) is the engine's check (Network).
 std::vector<engine::LayerSpec> parse_layers(Napi::Env env, Napi::Value v) {
   if (!v.IsArray()) throw Napi::TypeError::New(env, "layers must be an array of layer specs, got " + type_of(v));
   Napi::Array arr = v.As<Napi::Array>();
   if (arr.Length() == 0) throw Napi::RangeError::New(env, "layers must not be empty");
   std::vector<engine::LayerSpec> out;
-  int prev_units = 0;
   for (uint32_t i = 0; i < arr.Length(); ++i) {
     const std::string path = "layers[" + std::to_string(i) + "]";
     Napi::Object o = expect_object(env, arr.Get(i), path);
     Napi::Value kind = o.Get("kind");
     const std::string k = kind.IsString() ? kind.As<Napi::String>().Utf8Value() : "";
     engine::LayerSpec l;
-    if (k == "dense") {
+    if (k == kLayerKindNames[static_cast<int>(LayerKind::Dense)]) {
       l.dense = true;
-      l.in = int_field(env, o, "inputDim", path, 1, false, 0);
-      l.units = int_field(env, o, "units", path, 1, false, 0);
-      const int act = int_field(env, o, "activation", path, 0, false, 0);
-      range_check(env, act < kActCount, path + ".activation", "an activation id below " + std::to_string(kActCount), act);
-      l.act = static_cast<Act>(act);
-      l.use_bias = bool_field(env, o, "useBias", path, true, true);
-      l.l1 = static_cast<float>(number_field(env, o, "l1", path, true, 0));
-      l.l2 = static_cast<float>(number_field(env, o, "l2", path, true, 0));
-      range_check(env, l.l1 >= 0, path + ".l1", ">= 0", l.l1);
-      range_check(env, l.l2 >= 0, path + ".l2", ">= 0", l.l2);
-      if (i > 0 && l.in != prev_units)
-        throw Napi::RangeError::New(env, path + ".inputDim must equal the previous layer's units (" +
-                                             std::to_string(prev_units) + "), got " + std::to_string(l.in));
-    } else if (k == "dropout") {
+      contract::visit_dense_spec(l, FieldReader{env, o, path, contract::kDenseSpecFields, nullptr});
+    } else if (k == kLayerKindNames[static_cast<int>(LayerKind::Dropout)]) {
       l.dense = false;
-      l.units = int_field(env, o, "units", path, 1, false, 0);
+      contract::visit_dropout_spec(l, FieldReader{env, o, path, contract::kDropoutSpecFields, nullptr});
       l.in = l.units;
-      const double rate = number_field(env, o, "rate", path, false, 0);
-      range_check(env, rate >= 0 && rate < 1, path + ".rate", "in [0, 1)", rate);
-      l.rate = static_cast<float>(rate);
-      const double seed = number_field(env, o, "seed", path, true, 0);
-      l.seed = static_cast<uint64_t>(static_cast<int64_t>(seed));
-      if (i > 0 && l.units != prev_units)
-        throw Napi::RangeError::New(env, path + ".units must equal the previous layer's units (" +
-                                             std::to_string(prev_units) + "), got " + std::to_string(l.units));
     } else {
       throw Napi::TypeError::New(env, path + ".kind must be 'dense' or 'dropout', got " + type_of(kind) +
                                           (kind.IsString() ? " '" + kind.As<Napi::String>().Utf8Value() + "'" : ""));
     }
-    prev_units = l.units;
     out.push_back(l);
   }
   return out;
@@ -123,52 +162,27 @@ std::vector<engine::LayerSpec> parse_layers(Napi::Env env, Napi::Value v) {
 engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
   Napi::Object o = expect_object(env, v, "spec");
   engine::CompileSpec c;
-  c.loss = int_field(env, o, "loss", "spec", 0, false, 0);
-  range_check(env, c.loss < kLossCount, "spec.loss", "a loss id below " + std::to_string(kLossCount), c.loss);
+  contract::visit_compile_spec(c, FieldReader{env, o, "spec", contract::kCompileSpecFields, nullptr});
   Napi::Value mv = o.Get("metrics");
   if (!mv.IsUndefined()) {
     if (!mv.IsArray()) throw Napi::TypeError::New(env, "spec.metrics must be an array of metric ids, got " + type_of(mv));
     Napi::Array ma = mv.As<Napi::Array>();
+    const contract::Field& f = contract::kCompileSpecFields[1];
     for (uint32_t i = 0; i < ma.Length(); ++i) {
       Napi::Value e = ma.Get(i);
       const std::string p = "spec.metrics[" + std::to_string(i) + "]";
       if (!e.IsNumber()) throw Napi::TypeError::New(env, p + " must be a number, got " + type_of(e));
       const double d = e.As<Napi::Number>().DoubleValue();
-      range_check(env, d == std::floor(d) && d >= 0 && d < engine::kMetricCount, p,
-                  "a metric id below " + std::to_string(engine::kMetricCount), d);
+      range_check(env, d == std::floor(d) && d >= 0 && d < f.id_count, p, f.want, d);
       c.metrics.push_back(static_cast<int>(d));
     }
   }
-  Napi::Object op = expect_object(env, o.Get("optimizer"), "spec.optimizer");
+  // The optimizer's kind first: an absent field takes that optimizer's default.
   const std::string p = "spec.optimizer";
-  engine::OptimizerSpec& s = c.opt;
-  const int kind = int_field(env, op, "kind", p, 0, false, 0);
-  range_check(env, kind < engine::kOptCount, p + ".kind", "an optimizer id below " + std::to_string(engine::kOptCount), kind);
-  s.kind = static_cast<engine::OptId>(kind);
-  const double lr = number_field(env, op, "learningRate", p, false, 0);
-  range_check(env, lr > 0, p + ".learningRate", "> 0", lr);
-  s.lr = static_cast<float>(lr);
-  const double mu = number_field(env, op, "momentum", p, true, 0);
-  range_check(env, mu >= 0 && mu <= 1, p + ".momentum", "in [0, 1]", mu);
-  s.momentum = static_cast<float>(mu);
-  s.nesterov = bool_field(env, op, "nesterov", p, true, false);
-  const double b1 = number_field(env, op, "beta1", p, true, 0.9), b2 = number_field(env, op, "beta2", p, true, 0.999);
-  range_check(env, b1 >= 0 && b1 < 1, p + ".beta1", "in [0, 1)", b1);
-  range_check(env, b2 >= 0 && b2 < 1, p + ".beta2", "in [0, 1)", b2);
-  s.beta1 = static_cast<float>(b1), s.beta2 = static_cast<float>(b2);
-  const double rho = number_field(env, op, "rho", p, true, 0.9);
-  range_check(env, rho >= 0 && rho < 1, p + ".rho", "in [0, 1)", rho);
-  s.rho = static_cast<float>(rho);
-  const double acc = number_field(env, op, "initialAccumulator", p, true, 0.1);
-  range_check(env, acc >= 0, p + ".initialAccumulator", ">= 0", acc);
-  s.initial_accumulator = static_cast<float>(acc);
-  const double eps = number_field(env, op, "epsilon", p, true, 1e-7);
-  range_check(env, eps >= 0, p + ".epsilon", ">= 0", eps);
-  s.epsilon = static_cast<float>(eps);
-  const double cn = number_field(env, op, "clipNorm", p, true, 0), cv = number_field(env, op, "clipValue", p, true, 0);
-  range_check(env, cn >= 0, p + ".clipNorm", ">= 0 (0 = off)", cn);
-  range_check(env, cv >= 0, p + ".clipValue", ">= 0 (0 = off)", cv);
-  s.clip_norm = static_cast<float>(cn), s.clip_value = static_cast<float>(cv);
+  Napi::Object op = expect_object(env, o.Get("optimizer"), p);
+  const int kind = static_cast<int>(read_field(env, op, p, contract::kOptimizerSpecFields[0], 0));
+  contract::visit_optimizer_spec(
+      c.opt, FieldReader{env, op, p, contract::kOptimizerSpecFields, contract::kOptimizerDefaults[kind]});
   return c;
 }
 

@@ -1,23 +1,14 @@
-// Activation functions, forward and backward, on contiguous float32 buffers. The numeric ids are
-// shared with lib/ (keep lib/engine/ids.ts in step).
+// Activation functions, forward and backward, on contiguous float32 buffers. Their ids (Act) are in
+// core/contract.h, generated from native/contract.json; the math is in kernels/common/vec_kernels.inc:
+// Softmax is row-wise, LeakyRelu has slope 0.2 below zero (Keras's activations.leaky_relu), Elu alpha 1,
+// Gelu the exact (erf) form (Keras's default), Swish x * sigmoid(x).
 #pragma once
 
 #include <cstddef>
 
-namespace myelin {
+#include "core/contract.h"
 
-enum class Act : int {
-  Linear = 0,
-  Relu = 1,
-  Sigmoid = 2,
-  Tanh = 3,
-  Softmax = 4,    // row-wise
-  LeakyRelu = 5,  // slope 0.2 below zero (Keras's activations.leaky_relu)
-  Elu = 6,        // alpha 1
-  Gelu = 7,       // exact (erf) form, Keras's default
-  Swish = 8,      // x * sigmoid(x)
-};
-constexpr int kActCount = 9;
+namespace myelin {
 
 // y = act(z) elementwise; y may alias z. Softmax is not elementwise: use act_rows.
 void act_forward(Act act, const float* z, float* y, size_t n);

@@ -8,11 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace myelin {
+#include "core/contract.h"  // LossId, Act
 
-// Loss ids shared with lib/engine/ids.ts (LOSSES).
-enum class LossId : int { Mse = 0, Mae = 1, Bce = 2, Cce = 3, SparseCce = 4 };
-constexpr int kLossCount = 5;
+namespace myelin {
 
 // Keras's backend epsilon, used to clip probabilities in the crossentropies.
 constexpr float kProbEpsilon = 1e-7f;

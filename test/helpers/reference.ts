@@ -1,8 +1,9 @@
 // A plain float64 reference of what the native engine computes: activations and their
 // derivatives, softmax, Keras's losses (with 1e-7 clipping) and their gradients, optimizer steps,
 // and the loss of a whole Dense network (dropout off) for finite-difference gradient checks.
-// Ids follow lib/engine/ids.ts.
+// Ids follow lib/engine/ids.ts: adding an activation or a loss there needs its reference here.
 import type { DenseSpec } from '../../lib/engine/contract.js';
+import { ACTIVATIONS, LOSSES, type ActivationName } from '../../lib/engine/ids.js';
 
 export const EPS = 1e-7;
 
@@ -32,34 +33,38 @@ function erfcLarge(x: number): number {
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** act(z) for the elementwise activations (ids 0-3, 5-8). */
+/** Each elementwise activation (all but softmax, see softmax below): act(z) and d act / dz from z. */
+export const ACTIVATION_REFERENCE: Record<Exclude<ActivationName, 'softmax'>, { f(z: number): number; df(z: number): number }> = {
+  linear: { f: (z) => z, df: () => 1 },
+  relu: { f: (z) => (Number.isNaN(z) ? NaN : z < 0 ? 0 : z), df: (z) => (z > 0 ? 1 : 0) },
+  sigmoid: { f: sigmoid, df: (z) => { const s = sigmoid(z); return s * (1 - s); } },
+  tanh: { f: Math.tanh, df: (z) => { const t = Math.tanh(z); return 1 - t * t; } },
+  leaky_relu: { f: (z) => (z < 0 ? 0.2 * z : z), df: (z) => (z > 0 ? 1 : 0.2) },
+  elu: { f: (z) => (z > 0 ? z : Math.expm1(z)), df: (z) => (z > 0 ? 1 : Math.exp(z)) },
+  gelu: {
+    f: (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)),
+    df: (z) => 0.5 * (1 + erf(z / Math.SQRT2)) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI),
+  },
+  swish: { f: (z) => z * sigmoid(z), df: (z) => { const s = sigmoid(z); return s * (1 + z * (1 - s)); } },
+};
+
+/** Ids of the elementwise activations: every one but softmax. */
+export const ELEMENTWISE_IDS = ACTIVATIONS.flatMap((a, id) => (a === 'softmax' ? [] : [id]));
+
+function activation(id: number) {
+  const ref = ACTIVATION_REFERENCE[ACTIVATIONS[id] as Exclude<ActivationName, 'softmax'>];
+  if (!ref) throw new Error(`no elementwise activation ${id}`);
+  return ref;
+}
+
+/** act(z) for an elementwise activation id. */
 export function actForward(id: number, z: number): number {
-  switch (id) {
-    case 0: return z;
-    case 1: return Number.isNaN(z) ? NaN : z < 0 ? 0 : z;
-    case 2: return sigmoid(z);
-    case 3: return Math.tanh(z);
-    case 5: return z < 0 ? 0.2 * z : z;
-    case 6: return z > 0 ? z : Math.expm1(z);
-    case 7: return 0.5 * z * (1 + erf(z / Math.SQRT2));
-    case 8: return z * sigmoid(z);
-    default: throw new Error(`no elementwise activation ${id}`);
-  }
+  return activation(id).f(z);
 }
 
 /** d act / dz, from z. */
 export function actDerivative(id: number, z: number): number {
-  switch (id) {
-    case 0: return 1;
-    case 1: return z > 0 ? 1 : 0;
-    case 2: { const s = sigmoid(z); return s * (1 - s); }
-    case 3: { const t = Math.tanh(z); return 1 - t * t; }
-    case 5: return z > 0 ? 1 : 0.2;
-    case 6: return z > 0 ? 1 : Math.exp(z);
-    case 7: return 0.5 * (1 + erf(z / Math.SQRT2)) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
-    case 8: { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
-    default: throw new Error(`no elementwise activation ${id}`);
-  }
+  return activation(id).df(z);
 }
 
 export function softmax(row: ArrayLike<number>): number[] {
@@ -76,14 +81,14 @@ const clip = (p: number) => Math.min(Math.max(p, EPS), 1 - EPS);
 export function sampleLoss(loss: number, p: ArrayLike<number>, t: ArrayLike<number>): number {
   const c = p.length;
   let s = 0;
-  switch (loss) {
-    case 0: for (let j = 0; j < c; j++) s += (p[j]! - t[j]!) ** 2; return s / c;
-    case 1: for (let j = 0; j < c; j++) s += Math.abs(p[j]! - t[j]!); return s / c;
-    case 2:
+  switch (LOSSES[loss]) {
+    case 'mean_squared_error': for (let j = 0; j < c; j++) s += (p[j]! - t[j]!) ** 2; return s / c;
+    case 'mean_absolute_error': for (let j = 0; j < c; j++) s += Math.abs(p[j]! - t[j]!); return s / c;
+    case 'binary_crossentropy':
       for (let j = 0; j < c; j++) { const q = clip(p[j]!); s -= t[j]! * Math.log(q) + (1 - t[j]!) * Math.log(1 - q); }
       return s / c;
-    case 3:
-    case 4: {
+    case 'categorical_crossentropy':
+    case 'sparse_categorical_crossentropy': {
       let sum = 0;
       for (let j = 0; j < c; j++) sum += p[j]!;
       for (let j = 0; j < c; j++) if (t[j] !== 0) s -= t[j]! * Math.log(clip(p[j]! / sum));
@@ -97,14 +102,15 @@ export function sampleLoss(loss: number, p: ArrayLike<number>, t: ArrayLike<numb
 export function sampleLossGrad(loss: number, fused: boolean, p: ArrayLike<number>, t: ArrayLike<number>): number[] {
   const c = p.length;
   const g = new Array<number>(c).fill(0);
-  if (loss === 0) for (let j = 0; j < c; j++) g[j] = (2 * (p[j]! - t[j]!)) / c;
-  else if (loss === 1) for (let j = 0; j < c; j++) g[j] = Math.sign(p[j]! - t[j]!) / c;
-  else if (loss === 2) {
+  const name = LOSSES[loss];
+  if (name === 'mean_squared_error') for (let j = 0; j < c; j++) g[j] = (2 * (p[j]! - t[j]!)) / c;
+  else if (name === 'mean_absolute_error') for (let j = 0; j < c; j++) g[j] = Math.sign(p[j]! - t[j]!) / c;
+  else if (name === 'binary_crossentropy') {
     for (let j = 0; j < c; j++) {
       if (fused) g[j] = (p[j]! - t[j]!) / c;
       else if (p[j]! >= EPS && p[j]! <= 1 - EPS) g[j] = (p[j]! - t[j]!) / (p[j]! * (1 - p[j]!)) / c;
     }
-  } else {
+  } else if (name === 'categorical_crossentropy' || name === 'sparse_categorical_crossentropy') {
     let sum = 0, tsum = 0;
     for (let j = 0; j < c; j++) { sum += p[j]!; tsum += t[j]!; }
     if (fused) for (let j = 0; j < c; j++) g[j] = p[j]! * tsum - t[j]!;
@@ -113,7 +119,7 @@ export function sampleLossGrad(loss: number, fused: boolean, p: ArrayLike<number
       const uq = u.reduce((a, uj, j) => a + uj * (p[j]! / sum), 0);
       for (let j = 0; j < c; j++) g[j] = (u[j]! - uq) / sum;
     }
-  }
+  } else throw new Error(`no loss ${loss}`);
   return g;
 }
 

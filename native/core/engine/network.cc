@@ -30,14 +30,13 @@ Network::Network(std::vector<LayerSpec> layers) : layers_(std::move(layers)) {
       if (i > 0) l.in = layers_[i - 1].units;
       l.in = l.in > 0 ? l.in : l.units;
       if (l.in != l.units)
-        throw std::invalid_argument(at(i) + " (dropout) has units " + std::to_string(l.units) + " but its input has " +
-                                    std::to_string(l.in));
-      if (!(l.rate >= 0.f && l.rate < 1.f)) throw std::invalid_argument(at(i) + ".rate must be in [0, 1)");
+        throw std::invalid_argument(at(i) + ".units must equal the previous layer's units (" + std::to_string(l.in) +
+                                    "), got " + std::to_string(l.units));
     } else {
       if (l.in < 1) throw std::invalid_argument(at(i) + ".inputDim must be >= 1");
       if (i > 0 && l.in != layers_[i - 1].units)
-        throw std::invalid_argument(at(i) + ".inputDim is " + std::to_string(l.in) + " but the previous layer has " +
-                                    std::to_string(layers_[i - 1].units) + " units");
+        throw std::invalid_argument(at(i) + ".inputDim must equal the previous layer's units (" +
+                                    std::to_string(layers_[i - 1].units) + "), got " + std::to_string(l.in));
       if (first_dense_ < 0) first_dense_ = static_cast<int>(i);
       last_dense_ = static_cast<int>(i);
       kernel_of_[i] = static_cast<int>(arrays_.size());

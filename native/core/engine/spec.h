@@ -7,14 +7,11 @@
 #include <vector>
 
 #include "core/activations.h"
+#include "core/contract.h"  // OptId, MetricId; the fields' types, defaults and ranges
 
 namespace myelin::engine {
 
-enum class OptId : int { Sgd = 0, Adam = 1, Rmsprop = 2, Adagrad = 3 };
-constexpr int kOptCount = 4;
-enum class MetricId : int { BinaryAccuracy = 0, CategoricalAccuracy = 1, SparseCategoricalAccuracy = 2, Mse = 3, Mae = 4 };
-constexpr int kMetricCount = 5;
-
+// The binding fills every field from core/contract.h's tables (defaults in native/contract.json).
 struct LayerSpec {
   bool dense = true;
   int in = 0, units = 0;  // dropout: in == units
@@ -27,13 +24,13 @@ struct LayerSpec {
 
 struct OptimizerSpec {
   OptId kind = OptId::Sgd;
-  float lr = 0.01f;
+  float lr = 0.f;
   float momentum = 0.f;
   bool nesterov = false;
-  float beta1 = 0.9f, beta2 = 0.999f;
-  float rho = 0.9f;
-  float initial_accumulator = 0.1f;
-  float epsilon = 1e-7f;
+  float beta1 = 0.f, beta2 = 0.f;
+  float rho = 0.f;
+  float initial_accumulator = 0.f;
+  float epsilon = 0.f;
   float clip_norm = 0.f, clip_value = 0.f;
 };
 

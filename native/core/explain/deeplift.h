@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/activations.h"
+#include "core/contract.h"
 
 namespace myelin {
 
@@ -18,21 +19,17 @@ struct DenseLayerView {
   Act act;
 };
 
-// How attributions pass through softmax; every rule sums to delta exactly. ShiftInvariant and Shap
-// decompose it as SHAP does, into exp, a row sum and a division (two-input Shapley split).
-enum class SoftmaxRule : int {
-  // On the raw logits: invariant to a shift of all logits, but a large change of the log-sum-exp
-  // between row and reference (exp(Δ) scale mismatch in the division) inflates opposite terms.
-  ShiftInvariant = 0,
-  // As SHAP's deep_tf.py: on max-centered logits, mapped back by d(z - max z)/dz. That ratio
-  // explodes where a logit barely moves but the max does (SHAP issue #1203: values of ±20 on
-  // probabilities that cancel in the sum).
-  Shap = 1,
-  // The exact Shapley values of the softmax's inputs (its logits as 2^K coalitions of row and
-  // reference values): bounded by the output's range, and the rule DeepSHAP prescribes for a
-  // multi-input nonlinearity. Softmax layers wider than kMaxShapleyUnits use ShiftInvariant.
-  Shapley = 2,
-};
+// How attributions pass through softmax (SoftmaxRule, core/contract.h); every rule sums to delta
+// exactly. ShiftInvariant and Shap decompose it as SHAP does, into exp, a row sum and a division
+// (two-input Shapley split).
+// - ShiftInvariant: on the raw logits: invariant to a shift of all logits, but a large change of the
+//   log-sum-exp between row and reference (exp(Δ) scale mismatch in the division) inflates opposite terms.
+// - Shap: as SHAP's deep_tf.py: on max-centered logits, mapped back by d(z - max z)/dz. That ratio
+//   explodes where a logit barely moves but the max does (SHAP issue #1203: values of ±20 on
+//   probabilities that cancel in the sum).
+// - Shapley: the exact Shapley values of the softmax's inputs (its logits as 2^K coalitions of row and
+//   reference values): bounded by the output's range, and the rule DeepSHAP prescribes for a
+//   multi-input nonlinearity. Softmax layers wider than kMaxShapleyUnits use ShiftInvariant.
 constexpr int kMaxShapleyUnits = 12;
 
 struct DeepShapOutput {

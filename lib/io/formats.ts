@@ -1,0 +1,163 @@
+// The model file formats, one entry each, and the three entry points that choose among them:
+// model.save(path) (by extension, or { format }), model.toBuffer({ format }) and loadModel(pathOrBytes)
+// (by content, never by name: a renamed or extension-less file still loads).
+//
+// A format is { name, extension, description, sniff, encode, decode }:
+// - sniff(bytes) answers from the first bytes alone whether they are this format's (cheap, no throwing);
+// - encode(model, where) returns the file's bytes (or a promise of them). The model is checked built and
+//   idle before; an encoder must read everything it needs from the model before its first await (a
+//   ModelCheckpoint save runs between epochs). `where` ('save', 'toBuffer') starts its error messages.
+// - decode(bytes, file) returns a Sequential (or a promise of one) or throws ModelFileError(file, problem)
+//   naming what is wrong; any other error it throws is wrapped into one.
+// Both carry model.metadata (./metadata.ts). To add a format, add its entry to FORMATS.
+//
+// Sequential imports this file (save, toBuffer), so writers see Sequential as a type only, and readers,
+// which build Sequentials, are imported when first used (they also bring heavy libraries: protobufjs,
+// h5wasm, which a program that never loads such a file should not pay for).
+import { constants as bufferConstants } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
+import { describe } from '../matrix.js';
+import type { Sequential } from '../model/sequential.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { MAGIC, ModelFileError } from './format.js';
+import { checkMetadata } from './metadata.js';
+import { modelToBytes } from './model-save.js';
+
+export type FormatName = 'myelin' | 'onnx' | 'keras' | 'h5';
+
+export interface ModelFormat {
+  readonly name: FormatName;
+  /** The extension save() maps to this format, lower case with its dot; the first is written. */
+  readonly extensions: readonly string[];
+  /** For messages: 'Keras 3 archive (.keras)'. */
+  readonly description: string;
+  sniff(bytes: Uint8Array): boolean;
+  encode(model: Sequential, where: string): Uint8Array | Promise<Uint8Array>;
+  decode(bytes: Uint8Array, file: string): Sequential | Promise<Sequential>;
+}
+
+const startsWith = (bytes: Uint8Array, sig: ArrayLike<number>, at = 0) =>
+  bytes.length >= at + sig.length && Array.prototype.every.call(sig, (b: number, i: number) => bytes[at + i] === b);
+/** A zip's first local file header (a .keras archive). */
+export const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]);
+const HDF5 = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** HDF5's signature sits at 0 or, after a user block, at 512, 1024, 2048... */
+export const isHdf5 = (b: Uint8Array) => {
+  for (let at = 0; at + HDF5.length <= b.length; at = at === 0 ? 512 : at * 2) if (startsWith(b, HDF5, at)) return true;
+  return false;
+};
+/** An ONNX ModelProto starts with field 1 (ir_version, a small varint): tag 0x08, then 1..127. */
+export const isOnnx = (b: Uint8Array) => b.length >= 2 && b[0] === 0x08 && b[1]! >= 1 && b[1]! <= 0x7f;
+
+function notYet(name: FormatName, extensions: string[], description: string, sniff: (b: Uint8Array) => boolean): ModelFormat {
+  const refuse = (): never => {
+    throw new Error(`the ${description} format is not yet supported by this myelin`);
+  };
+  return { name, extensions, description, sniff, encode: refuse, decode: refuse };
+}
+
+/** Every format, in sniffing order. The one source of truth for names, extensions and signatures. */
+export const FORMATS: readonly ModelFormat[] = [
+  {
+    name: 'myelin',
+    extensions: ['.myelin'],
+    description: "myelin's own file",
+    sniff: (b) => startsWith(b, MAGIC),
+    encode: modelToBytes,
+    decode: async (bytes, file) => (await import('./model-file.js')).modelFromBytes(bytes, file),
+  },
+  notYet('onnx', ['.onnx'], 'ONNX (.onnx)', isOnnx),
+  notYet('keras', ['.keras'], 'Keras 3 archive (.keras)', isZip),
+  notYet('h5', ['.h5', '.hdf5'], 'Keras 2 legacy HDF5 (.h5)', isHdf5),
+];
+
+const NAMES = FORMATS.map((f) => `'${f.name}'`).join(', ');
+
+export function formatByName(name: unknown, where: string): ModelFormat {
+  const f = FORMATS.find((x) => x.name === name);
+  if (!f) throw new RangeError(`${where}: format must be one of ${NAMES}, got ${describe(name)}`);
+  return f;
+}
+
+/** The format save(path) writes: by extension (case-insensitive), myelin's own for any other name. */
+export function formatForPath(path: string): ModelFormat {
+  const lower = path.toLowerCase();
+  return FORMATS.find((f) => f.extensions.some((e) => lower.endsWith(e))) ?? FORMATS[0]!;
+}
+
+/** The format whose signature the bytes carry, or a ModelFileError listing what myelin reads. */
+export function sniffFormat(bytes: Uint8Array, file: string): ModelFormat {
+  const f = FORMATS.find((x) => x.sniff(bytes));
+  if (f) return f;
+  if (bytes.length === 0) throw new ModelFileError(file, 'the file is empty');
+  const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  throw new ModelFileError(
+    file,
+    `not a model file myelin reads: it starts with bytes ${head}, the signature of none of ${FORMATS.map((x) => x.description).join(', ')}`,
+  );
+}
+
+/** The bytes of `model` in `format`; checks what every format needs first. */
+export function encodeModel(model: Sequential, format: ModelFormat, where: string): Uint8Array | Promise<Uint8Array> {
+  if (typeof (model as Partial<Sequential> | null)?.getConfig !== 'function')
+    throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
+  if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
+  if (model.engineBusy)
+    throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);
+  checkMetadata(model.metadata, `${where}: metadata`);
+  return format.encode(model, where);
+}
+
+export async function saveModel(model: Sequential, path: string, options: { format?: FormatName } = {}): Promise<void> {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
+  const format = options?.format === undefined ? formatForPath(path) : formatByName(options.format, 'save');
+  const bytes = await encodeModel(model, format, 'save');
+  try {
+    await writeFileAtomic(path, bytes);
+  } catch (e) {
+    throw new Error(`save: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Bigger than any model myelin trains; a larger "model" is a wrong path (or would not fit a Buffer). */
+const MAX_FILE_BYTES = Math.min(bufferConstants.MAX_LENGTH, 2 ** 32);
+
+/**
+ * Reads a model file of any format in FORMATS, recognised by its content: a Sequential ready to predict,
+ * compiled (with optimizer state) when the file holds a compile configuration, with its metadata and
+ * preprocessing. A damaged or foreign file is a ModelFileError naming the file and the problem.
+ */
+export async function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<Sequential> {
+  if (typeof source === 'string') return decodeModel(await readModelFile(source), source);
+  if (source instanceof ArrayBuffer) return decodeModel(new Uint8Array(source), '<bytes>');
+  if (source instanceof Uint8Array) return decodeModel(source, '<bytes>');
+  throw new TypeError(`loadModel: expected a path, a Uint8Array/Buffer or an ArrayBuffer, got ${describe(source)}`);
+}
+
+async function readModelFile(path: string): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new ModelFileError(path, 'not a regular file');
+    size = s.size;
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(path, `cannot read: ${(e as Error).message}`);
+  }
+  if (size > MAX_FILE_BYTES) throw new ModelFileError(path, `${size} bytes is too large for a model file`);
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new ModelFileError(path, `cannot read: ${(e as Error).message}`);
+  }
+}
+
+async function decodeModel(bytes: Uint8Array, file: string): Promise<Sequential> {
+  const format = sniffFormat(bytes, file);
+  try {
+    return await format.decode(bytes, file);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(file, `${format.description}: ${(e as Error).message}`);
+  }
+}
