@@ -36,11 +36,14 @@ export function loadContract(text = readFileSync(join(root, 'native/contract.jso
   const specs = {};
   for (const [name, spec] of Object.entries(c.specs)) {
     const fields = Object.entries(spec.fields).map(([key, f]) => {
-      const type = f.type;
-      const idList = type.endsWith('[]') ? type.slice(0, -2) : type;
-      const nested = type in c.specs;
-      if (!['int', 'float', 'bool', 'seed'].includes(type) && !ids[idList] && !nested) throw new Error(`${name}.${key}: unknown type '${type}'`);
-      return { key, cpp: f.cpp ?? snake(key), doc: f.doc ?? null, type, ids: ids[idList] ? idList : null, list: type.endsWith('[]'), nested,
+      const list = f.type.endsWith('[]');
+      const base = list ? f.type.slice(0, -2) : f.type;
+      let kind;
+      if (['int', 'float', 'bool', 'seed'].includes(base)) kind = list ? (base === 'float' ? 'floats' : null) : base;
+      else if (ids[base]) kind = list ? 'ids' : 'id';
+      else if (specs[base] && !list) kind = 'spec';
+      if (!kind) throw new Error(`${name}.${key}: unknown type '${f.type}'${c.specs[base] ? ' (define nested specs first)' : ''}`);
+      return { key, cpp: f.cpp ?? snake(key), doc: f.doc ?? null, kind, of: kind === 'id' || kind === 'ids' || kind === 'spec' ? base : null,
         min: f.min ?? null, max: f.max ?? null, minOpen: !!f.minOpen, maxOpen: !!f.maxOpen, default: f.default };
     });
     specs[name] = { ...spec, fields };
@@ -62,8 +65,8 @@ export function loadContract(text = readFileSync(join(root, 'native/contract.jso
 
 /** What a value must be, as both sides say it: 'in [0, 1)', '> 0', 'an integer >= 1', 'an activation id below 9'. */
 function want(f, ids) {
-  if (f.ids) return `${ids[f.ids].what} below ${ids[f.ids].names.length}`;
-  if (f.type === 'int') return `an integer >= ${f.min ?? 0}`;
+  if (f.kind === 'id' || f.kind === 'ids') return `${ids[f.of].what} below ${ids[f.of].names.length}`;
+  if (f.kind === 'int') return `an integer >= ${f.min ?? 0}`;
   if (f.min !== null && f.max !== null) return `in ${f.minOpen ? '(' : '['}${f.min}, ${f.max}${f.maxOpen ? ')' : ']'}`;
   if (f.min !== null) return `${f.minOpen ? '>' : '>='} ${f.min}`;
   if (f.max !== null) return `${f.maxOpen ? '<' : '<='} ${f.max}`;
@@ -71,7 +74,7 @@ function want(f, ids) {
 }
 
 function rangeProblem(f, v) {
-  if (f.type === 'bool') return typeof v !== 'boolean';
+  if (f.kind === 'bool') return typeof v !== 'boolean';
   if (typeof v !== 'number') return true;
   if (f.min !== null && (f.minOpen ? !(v > f.min) : !(v >= f.min))) return true;
   return f.max !== null && (f.maxOpen ? !(v < f.max) : !(v <= f.max));
@@ -94,6 +97,8 @@ function idsTs({ ids, optimizers }) {
   return out.join('\n');
 }
 
+const TS_TYPES = { int: 'number', float: 'number', seed: 'number', id: 'number', bool: 'boolean', ids: 'number[]', floats: 'number[]' };
+
 function specsTs({ ids, specs }) {
   const out = [`// ${HEAD}`, "// The specs the binding parses (lib/engine/contract.ts), with each field's type, default and range.", ''];
   for (const [name, s] of Object.entries(specs)) {
@@ -101,28 +106,28 @@ function specsTs({ ids, specs }) {
     if (s.kind) out.push(`  kind: '${s.kind}';`);
     for (const f of s.fields) {
       if (f.doc) out.push(`  /** ${f.doc} */`);
-      const type = f.nested ? f.type : f.type === 'bool' ? 'boolean' : f.list ? 'number[]' : 'number';
-      out.push(`  ${f.key}: ${type};`);
+      if (f.kind === 'spec') out.push(f.default === null ? `  ${f.key}?: ${f.of} | null;` : `  ${f.key}: ${f.of};`);
+      else out.push(`  ${f.key}: ${TS_TYPES[f.kind]};`);
     }
     out.push('}', '');
   }
   out.push('/** A spec field: its type, its default (absent: required), its allowed range and how to say it. */');
   out.push('export interface FieldRule {');
-  out.push(`  readonly type: 'int' | 'float' | 'bool' | 'seed' | 'id' | 'ids' | 'spec';`);
+  out.push(`  readonly type: 'int' | 'float' | 'bool' | 'seed' | 'id' | 'ids' | 'floats' | 'spec';`);
   out.push('  readonly min?: number;', '  readonly max?: number;', '  readonly minOpen?: boolean;', '  readonly maxOpen?: boolean;');
-  out.push('  readonly default?: number | boolean | readonly number[];', '  /** Ids are below this. */', '  readonly count?: number;');
+  out.push('  readonly default?: number | boolean | readonly number[] | null;', '  /** Ids are below this. */', '  readonly count?: number;');
   out.push("  /** 'in [0, 1)', '> 0', 'an integer >= 1', 'a loss id below 5'. */", '  readonly want: string;', '}', '');
   out.push('export const SPEC_FIELDS = {');
   for (const [name, s] of Object.entries(specs)) {
     out.push(`  ${name}: {`);
     for (const f of s.fields) {
-      const r = { type: f.ids ? (f.list ? 'ids' : 'id') : f.nested ? 'spec' : f.type };
+      const r = { type: f.kind };
       if (f.min !== null) r.min = f.min;
       if (f.max !== null) r.max = f.max;
       if (f.minOpen) r.minOpen = true;
       if (f.maxOpen) r.maxOpen = true;
       if (f.default !== undefined) r.default = f.default;
-      if (f.ids) r.count = ids[f.ids].names.length;
+      if (f.kind === 'id' || f.kind === 'ids') r.count = ids[f.of].names.length;
       r.want = want(f, ids);
       out.push(`    ${f.key}: { ${Object.entries(r).map(([k, v]) => `${k}: ${tsValue(v)}`).join(', ')} },`);
     }
@@ -142,27 +147,35 @@ function contractH({ ids, specs, optimizers }) {
     out.push(`constexpr const char* ${stem}Names[${stem}Count] = {${l.names.map((e) => `"${e.name}"`).join(', ')}};`, '');
   }
   out.push('namespace contract {', '');
-  out.push('enum class FieldType : int { Int, Float, Bool, Seed, Id, IdList };', '');
+  out.push('enum class FieldType : int { Int, Float, Bool, Seed, Id, IdList, FloatList, Spec };', '');
   out.push('// One spec field: its JS key, type, default (when optional), range (NaN: open-ended) and how to say it.');
   out.push('struct Field {', '  const char* key;', '  FieldType type;', '  bool optional;', '  double fallback;');
   out.push('  double min, max;', '  bool min_open, max_open;', '  int id_count;  // Id, IdList: ids are below this');
   out.push('  const char* want;  // "in [0, 1)", "> 0", "an integer >= 1", "a loss id below 5"', '};', '');
   out.push('constexpr double kNone = std::numeric_limits<double>::quiet_NaN();', '');
   const num = (v) => (v === null || v === undefined ? 'kNone' : cppNumber(v));
-  for (let [name, s] of Object.entries(specs)) {
-    const type = (f) => (f.ids ? (f.list ? 'IdList' : 'Id') : camel(f.type));
-    s = { ...s, fields: s.fields.filter((f) => !f.nested) };  // a nested spec has its own table
-    const fallback = (f) => (f.default === undefined || Array.isArray(f.default) ? '0.0' : typeof f.default === 'boolean' ? (f.default ? '1.0' : '0.0') : cppNumber(f.default));
+  const TYPES = { int: 'Int', float: 'Float', bool: 'Bool', seed: 'Seed', id: 'Id', ids: 'IdList', floats: 'FloatList', spec: 'Spec' };
+  const fallback = (f) => (typeof f.default === 'number' ? cppNumber(f.default) : f.default === true ? '1.0' : '0.0');
+  const visitor = (name) => `visit_${snake(name).slice(1)}`;
+  out.push('// Each calls v(field, member) for every field of its spec, in table order; for a nested spec');
+  out.push('// v(field, member, nested table, nested visitor).');
+  for (const name of Object.keys(specs)) out.push(`template <class S, class V> void ${visitor(name)}(S& s, V&& v);`);
+  out.push('');
+  for (const [name, s] of Object.entries(specs)) {
     out.push(`constexpr int k${name}FieldCount = ${s.fields.length};`);
     out.push(`constexpr Field k${name}Fields[k${name}FieldCount] = {`);
     for (const f of s.fields)
-      out.push(`  {"${f.key}", FieldType::${type(f)}, ${f.default !== undefined}, ${fallback(f)}, ${num(f.min)}, ${num(f.max)}, ` +
-        `${f.minOpen}, ${f.maxOpen}, ${f.ids ? ids[f.ids].names.length : 0}, "${want(f, ids)}"},`);
+      out.push(`  {"${f.key}", FieldType::${TYPES[f.kind]}, ${f.default !== undefined}, ${fallback(f)}, ${num(f.min)}, ${num(f.max)}, ` +
+        `${f.minOpen}, ${f.maxOpen}, ${f.of && ids[f.of] ? ids[f.of].names.length : 0}, "${want(f, ids)}"},`);
     out.push('};', '');
-    const own = s.fields.filter((f) => !f.list);
-    out.push(`// Calls v(field, member) for each ${name} field${s.fields.some((f) => f.list) ? ' but the id lists' : ''}, in table order.`);
-    out.push(`template <class S, class V> void visit_${snake(name).slice(1)}(S& s, V&& v) {`);
-    for (const f of own) out.push(`  v(k${name}Fields[${s.fields.indexOf(f)}], s.${f.cpp});`);
+  }
+  for (const [name, s] of Object.entries(specs)) {
+    out.push(`template <class S, class V> void ${visitor(name)}(S& s, V&& v) {`);
+    s.fields.forEach((f, i) => {
+      const field = `k${name}Fields[${i}]`;
+      if (f.kind !== 'spec') out.push(`  v(${field}, s.${f.cpp});`);
+      else out.push(`  v(${field}, s.${f.cpp}, k${f.of}Fields, [](auto& m, auto& r) { ${visitor(f.of)}(m, r); });`);
+    });
     out.push('}', '');
   }
   const fields = specs.OptimizerSpec.fields;

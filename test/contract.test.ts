@@ -40,6 +40,29 @@ describe('engine contract', () => {
     expect(edit((c) => delete c.optimizers.sgd)).toThrow(/optimizers\.sgd is missing/);
   });
 
+  it('reads id lists and nested specs from the tables in the binding, naming the path', () => {
+    const net = new native.Network([dense(2, 1, 0)]);
+    const opt = { kind: 0, learningRate: 0.1 };
+    expect(() => net.compile({ loss: 0, metrics: [0, 7], optimizer: opt } as never)).toThrow('spec.metrics[1] must be a metric id below 5, got 7');
+    expect(() => net.compile({ loss: 0, metrics: 3, optimizer: opt } as never)).toThrow('spec.metrics must be an array, got the number 3');
+    expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, kind: 4 } } as never)).toThrow('spec.optimizer.kind must be an optimizer id below 4, got 4');
+    expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, rho: 1 } } as never)).toThrow('spec.optimizer.rho must be in [0, 1), got 1');
+    expect(() => net.compile({ loss: 0, metrics: [] } as never)).toThrow('spec.optimizer must be an object, got undefined');
+  });
+
+  it('generates lists of numbers and optional nested specs', () => {
+    const c = JSON.parse(schema);
+    c.specs.OptimizerSpec.fields.boundaries = { type: 'float[]', min: 0, default: [] };
+    c.specs.CompileSpec.fields.warmup = { type: 'OptimizerSpec', default: null };
+    const out = generate(loadContract(JSON.stringify(c))) as Record<string, string>;
+    expect(out['lib/engine/specs.ts']).toContain('  boundaries: number[];\n');
+    expect(out['lib/engine/specs.ts']).toContain('  warmup?: OptimizerSpec | null;\n');
+    expect(out['native/core/contract.h']).toContain('{"boundaries", FieldType::FloatList, true, 0.0, 0.0, kNone,');
+    expect(out['native/core/contract.h']).toContain('v(kCompileSpecFields[3], s.warmup, kOptimizerSpecFields, ');
+    c.specs.DenseSpec.fields.units.type = 'CompileSpec';
+    expect(() => loadContract(JSON.stringify(c))).toThrow(/DenseSpec\.units: unknown type 'CompileSpec' \(define nested specs first\)/);
+  });
+
   it('gives C++ enumerators in CamelCase unless the schema names them', () => {
     const h = (generate() as Record<string, string>)['native/core/contract.h']!;
     expect(h).toContain('enum class Act : int { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Softmax = 4, LeakyRelu = 5,');

@@ -56,12 +56,12 @@ export interface CompileSpec {
 
 /** A spec field: its type, its default (absent: required), its allowed range and how to say it. */
 export interface FieldRule {
-  readonly type: 'int' | 'float' | 'bool' | 'seed' | 'id' | 'ids' | 'spec';
+  readonly type: 'int' | 'float' | 'bool' | 'seed' | 'id' | 'ids' | 'floats' | 'spec';
   readonly min?: number;
   readonly max?: number;
   readonly minOpen?: boolean;
   readonly maxOpen?: boolean;
-  readonly default?: number | boolean | readonly number[];
+  readonly default?: number | boolean | readonly number[] | null;
   /** Ids are below this. */
   readonly count?: number;
   /** 'in [0, 1)', '> 0', 'an integer >= 1', 'a loss id below 5'. */

@@ -74,13 +74,10 @@ bool bool_field(Napi::Env env, Napi::Object o, const char* key, const std::strin
 
 namespace {
 
-// A field's value as the table says it must be (type, then range), or `fallback` when it is optional
-// and absent. Only bounds live here: what the values mean is native/contract.json's, checked in TS.
-double read_field(Napi::Env env, Napi::Object o, const std::string& path, const contract::Field& f, double fallback) {
+// A number or boolean as field f says it must be (type, then range). Only bounds live here: what the
+// values mean is native/contract.json's, checked in TS.
+double read_value(Napi::Env env, Napi::Value v, const std::string& p, const contract::Field& f) {
   using contract::FieldType;
-  Napi::Value v = o.Get(f.key);
-  const std::string p = path + "." + f.key;
-  if (v.IsUndefined() && f.optional) return fallback;
   if (f.type == FieldType::Bool) {
     if (!v.IsBoolean()) throw Napi::TypeError::New(env, p + " must be a boolean, got " + type_of(v));
     return v.As<Napi::Boolean>().Value() ? 1.0 : 0.0;
@@ -89,12 +86,12 @@ double read_field(Napi::Env env, Napi::Object o, const std::string& path, const 
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d)) throw Napi::RangeError::New(env, p + " must be finite, got " + std::to_string(d));
   bool ok = true;
-  if (f.type == FieldType::Id) {
+  if (f.type == FieldType::Id || f.type == FieldType::IdList) {
     ok = d == std::floor(d) && d >= 0 && d < f.id_count;
   } else if (f.type == FieldType::Int) {
     ok = d == std::floor(d) && d <= 2147483647.0;
   }
-  if (f.type != FieldType::Id && f.type != FieldType::Seed) {
+  if (f.type != FieldType::Seed) {
     if (!std::isnan(f.min)) ok = ok && (f.min_open ? d > f.min : d >= f.min);
     if (!std::isnan(f.max)) ok = ok && (f.max_open ? d < f.max : d <= f.max);
   }
@@ -114,20 +111,57 @@ void assign(T& member, double d) {
     member = static_cast<T>(d);
 }
 
-// Reads each field the visitor passes into its member; `defaults` (per field, NaN = none) override the
-// table's fallbacks.
+const double* defaults_of(Napi::Env env, Napi::Object o, const std::string& path, const contract::Field* table);
+
+// Reads every field a contract visitor passes (core/contract.h) into its member: an absent optional
+// field takes `defaults` (per field; NaN = none), else the table's fallback.
 struct FieldReader {
   Napi::Env env;
   Napi::Object o;
-  const std::string& path;
+  std::string path;
   const contract::Field* table;
   const double* defaults;
+
   template <class T>
   void operator()(const contract::Field& f, T& member) const {
-    const double own = defaults ? defaults[&f - table] : contract::kNone;
-    assign(member, read_field(env, o, path, f, std::isnan(own) ? f.fallback : own));
+    Napi::Value v = o.Get(f.key);
+    if (v.IsUndefined() && f.optional) {
+      const double own = defaults ? defaults[&f - table] : contract::kNone;
+      assign(member, std::isnan(own) ? f.fallback : own);
+      return;
+    }
+    assign(member, read_value(env, v, path + "." + f.key, f));
+  }
+
+  template <class T>
+  void operator()(const contract::Field& f, std::vector<T>& member) const {
+    Napi::Value v = o.Get(f.key);
+    const std::string p = path + "." + f.key;
+    if (v.IsUndefined() && f.optional) return;
+    if (!v.IsArray()) throw Napi::TypeError::New(env, p + " must be an array, got " + type_of(v));
+    Napi::Array a = v.As<Napi::Array>();
+    member.clear();
+    for (uint32_t i = 0; i < a.Length(); ++i)
+      member.push_back(static_cast<T>(read_value(env, a.Get(i), p + "[" + std::to_string(i) + "]", f)));
+  }
+
+  template <class T, class Visit>
+  void operator()(const contract::Field& f, T& member, const contract::Field* sub, Visit visit) const {
+    Napi::Value v = o.Get(f.key);
+    if ((v.IsUndefined() || v.IsNull()) && f.optional) return;
+    const std::string p = path + "." + f.key;
+    Napi::Object so = expect_object(env, v, p);
+    FieldReader r{env, so, p, sub, defaults_of(env, so, p, sub)};
+    visit(member, r);
   }
 };
+
+// An optimizer's absent fields take that optimizer's defaults: its kind is read first.
+const double* defaults_of(Napi::Env env, Napi::Object o, const std::string& path, const contract::Field* table) {
+  if (table != contract::kOptimizerSpecFields) return nullptr;
+  const contract::Field& kind = table[0];
+  return contract::kOptimizerDefaults[static_cast<int>(read_value(env, o.Get(kind.key), path + "." + kind.key, kind))];
+}
 
 }  // namespace
 
@@ -163,26 +197,6 @@ engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
   Napi::Object o = expect_object(env, v, "spec");
   engine::CompileSpec c;
   contract::visit_compile_spec(c, FieldReader{env, o, "spec", contract::kCompileSpecFields, nullptr});
-  Napi::Value mv = o.Get("metrics");
-  if (!mv.IsUndefined()) {
-    if (!mv.IsArray()) throw Napi::TypeError::New(env, "spec.metrics must be an array of metric ids, got " + type_of(mv));
-    Napi::Array ma = mv.As<Napi::Array>();
-    const contract::Field& f = contract::kCompileSpecFields[1];
-    for (uint32_t i = 0; i < ma.Length(); ++i) {
-      Napi::Value e = ma.Get(i);
-      const std::string p = "spec.metrics[" + std::to_string(i) + "]";
-      if (!e.IsNumber()) throw Napi::TypeError::New(env, p + " must be a number, got " + type_of(e));
-      const double d = e.As<Napi::Number>().DoubleValue();
-      range_check(env, d == std::floor(d) && d >= 0 && d < f.id_count, p, f.want, d);
-      c.metrics.push_back(static_cast<int>(d));
-    }
-  }
-  // The optimizer's kind first: an absent field takes that optimizer's default.
-  const std::string p = "spec.optimizer";
-  Napi::Object op = expect_object(env, o.Get("optimizer"), p);
-  const int kind = static_cast<int>(read_field(env, op, p, contract::kOptimizerSpecFields[0], 0));
-  contract::visit_optimizer_spec(
-      c.opt, FieldReader{env, op, p, contract::kOptimizerSpecFields, contract::kOptimizerDefaults[kind]});
   return c;
 }
 

@@ -33,7 +33,7 @@ constexpr const char* kLayerKindNames[kLayerKindCount] = {"dense", "dropout"};
 
 namespace contract {
 
-enum class FieldType : int { Int, Float, Bool, Seed, Id, IdList };
+enum class FieldType : int { Int, Float, Bool, Seed, Id, IdList, FloatList, Spec };
 
 // One spec field: its JS key, type, default (when optional), range (NaN: open-ended) and how to say it.
 struct Field {
@@ -49,6 +49,13 @@ struct Field {
 
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 
+// Each calls v(field, member) for every field of its spec, in table order; for a nested spec
+// v(field, member, nested table, nested visitor).
+template <class S, class V> void visit_dense_spec(S& s, V&& v);
+template <class S, class V> void visit_dropout_spec(S& s, V&& v);
+template <class S, class V> void visit_optimizer_spec(S& s, V&& v);
+template <class S, class V> void visit_compile_spec(S& s, V&& v);
+
 constexpr int kDenseSpecFieldCount = 6;
 constexpr Field kDenseSpecFields[kDenseSpecFieldCount] = {
   {"inputDim", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
@@ -59,29 +66,12 @@ constexpr Field kDenseSpecFields[kDenseSpecFieldCount] = {
   {"l2", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
 };
 
-// Calls v(field, member) for each DenseSpec field, in table order.
-template <class S, class V> void visit_dense_spec(S& s, V&& v) {
-  v(kDenseSpecFields[0], s.in);
-  v(kDenseSpecFields[1], s.units);
-  v(kDenseSpecFields[2], s.act);
-  v(kDenseSpecFields[3], s.use_bias);
-  v(kDenseSpecFields[4], s.l1);
-  v(kDenseSpecFields[5], s.l2);
-}
-
 constexpr int kDropoutSpecFieldCount = 3;
 constexpr Field kDropoutSpecFields[kDropoutSpecFieldCount] = {
   {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
   {"rate", FieldType::Float, false, 0.0, 0.0, 1.0, false, true, 0, "in [0, 1)"},
   {"seed", FieldType::Seed, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
-
-// Calls v(field, member) for each DropoutSpec field, in table order.
-template <class S, class V> void visit_dropout_spec(S& s, V&& v) {
-  v(kDropoutSpecFields[0], s.units);
-  v(kDropoutSpecFields[1], s.rate);
-  v(kDropoutSpecFields[2], s.seed);
-}
 
 constexpr int kOptimizerSpecFieldCount = 11;
 constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
@@ -98,7 +88,28 @@ constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
   {"clipValue", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
 };
 
-// Calls v(field, member) for each OptimizerSpec field, in table order.
+constexpr int kCompileSpecFieldCount = 3;
+constexpr Field kCompileSpecFields[kCompileSpecFieldCount] = {
+  {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 5, "a loss id below 5"},
+  {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 5, "a metric id below 5"},
+  {"optimizer", FieldType::Spec, false, 0.0, kNone, kNone, false, false, 0, ""},
+};
+
+template <class S, class V> void visit_dense_spec(S& s, V&& v) {
+  v(kDenseSpecFields[0], s.in);
+  v(kDenseSpecFields[1], s.units);
+  v(kDenseSpecFields[2], s.act);
+  v(kDenseSpecFields[3], s.use_bias);
+  v(kDenseSpecFields[4], s.l1);
+  v(kDenseSpecFields[5], s.l2);
+}
+
+template <class S, class V> void visit_dropout_spec(S& s, V&& v) {
+  v(kDropoutSpecFields[0], s.units);
+  v(kDropoutSpecFields[1], s.rate);
+  v(kDropoutSpecFields[2], s.seed);
+}
+
 template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
   v(kOptimizerSpecFields[0], s.kind);
   v(kOptimizerSpecFields[1], s.lr);
@@ -113,15 +124,10 @@ template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
   v(kOptimizerSpecFields[10], s.clip_value);
 }
 
-constexpr int kCompileSpecFieldCount = 2;
-constexpr Field kCompileSpecFields[kCompileSpecFieldCount] = {
-  {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 5, "a loss id below 5"},
-  {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 5, "a metric id below 5"},
-};
-
-// Calls v(field, member) for each CompileSpec field but the id lists, in table order.
 template <class S, class V> void visit_compile_spec(S& s, V&& v) {
   v(kCompileSpecFields[0], s.loss);
+  v(kCompileSpecFields[1], s.metrics);
+  v(kCompileSpecFields[2], s.opt, kOptimizerSpecFields, [](auto& m, auto& r) { visit_optimizer_spec(m, r); });
 }
 
 // Keras's default of each OptimizerSpec field per optimizer (OptId order); kNone: the field's own default.
