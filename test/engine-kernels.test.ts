@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
 import { ELEMENTWISE_IDS, actDerivative, actForward, rng, sampleLoss, sampleLossGrad, softmax } from './helpers/reference.js';
 
-const k = native.kernels;
+const k = native._kernels;
 const initial = native.backendInfo().isa;
 afterAll(() => native.forceIsa(initial));
 
