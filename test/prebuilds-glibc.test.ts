@@ -1,7 +1,8 @@
 // The Linux prebuilt binaries load on glibc 2.28 (Debian 10, RHEL 8, Amazon Linux 2023), the floor
 // of Node 20's own binaries, and need no libstdc++: every shipped prebuilds/linux-*/*.glibc.node is
-// read with objdump and fails on any GLIBC_ version above 2.28, any GLIBCXX_/CXXABI_ import, or a
-// library beyond libc, libm, libpthread, libgcc_s and the dynamic loader.
+// read with objdump and fails on any GLIBC_ version above 2.28, any GLIBCXX_/CXXABI_ import, a
+// library beyond libc, libm, libpthread, libgcc_s and the dynamic loader, or an undefined symbol
+// that Node-API does not provide.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,9 @@ const LIBS = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libgcc_s\.so\.1|ld-lin
 function floorViolations(file: string): string[] {
   const bad: string[] = [];
   for (const line of execFileSync('objdump', ['-T', file], { encoding: 'utf8' }).split('\n')) {
+    // An unversioned strong import must come from node (Node-API); anything else is missing code.
+    const base = /\*UND\*\s+\S+\s+Base\s+(\S+)$/.exec(line);
+    if (base && !/^\S+\s+w\s/.test(line) && !/^(napi|node_api)_/.test(base[1]!)) bad.push(`${base[1]} is undefined`);
     const m = /\*UND\*\s+\S+\s+\(?([A-Z]+)_([\d.]+)\)?\s+(\S+)$/.exec(line);
     if (!m) continue;
     const [, lib, version, symbol] = m;
