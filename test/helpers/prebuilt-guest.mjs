@@ -38,6 +38,9 @@ for (const isa of info.supportedIsas) {
   isas[isa] = { gemm, act, softmax: b64(softmax), adam: { w: b64(aw), m: b64(am), v: b64(av) } };
 }
 native.forceIsa(info.isa);
+const file = createRequire(import.meta.url)('node-gyp-build').path(packageRoot);
+const results = { platform: process.platform, arch: process.arch, file, info, isas, accuracy: null };
+writeFileSync(resultsFile, JSON.stringify(results)); // kept if training crashes
 
 // The course's first exercise (test/model-course.test.ts): a perceptron separating x + y >= 100.
 setSeed(1);
@@ -51,5 +54,4 @@ await model.fit(scaler.fitTransform(train.x), train.y, { epochs: 1500, batchSize
 const pred = model.predictClasses(scaler.transform(test.x));
 const accuracy = pred.reduce((s, p, i) => s + (p === test.y[i] ? 1 : 0), 0) / test.y.length;
 
-const file = createRequire(import.meta.url)('node-gyp-build').path(packageRoot);
-writeFileSync(resultsFile, JSON.stringify({ platform: process.platform, arch: process.arch, file, info, isas, accuracy }));
+writeFileSync(resultsFile, JSON.stringify({ ...results, accuracy }));

@@ -63,7 +63,10 @@ export interface GuestResults {
   file: string;
   info: { isa: string; supportedIsas: string[] };
   isas: Record<string, { gemm: string[]; act: string[]; softmax: string; adam: { w: string; m: string; v: string } }>;
-  accuracy: number;
+  /** null when the guest died while training: see status and log. */
+  accuracy: number | null;
+  status: number | null;
+  log: string;
 }
 
 /** Runs the guest script with `command` (the foreign node, possibly behind an emulator). */
@@ -83,9 +86,10 @@ export function runGuest(command: string[], env: NodeJS.ProcessEnv, name: string
   const r = spawnSync(cmd!, [...args, join(root, 'test/helpers/prebuilt-guest.mjs'), casesFile, resultsFile],
     { cwd: root, env: { ...process.env, ...env, PREBUILDS_ONLY: '1' }, stdio: ['ignore', fd, fd], timeout: 280_000 });
   closeSync(fd);
-  if (r.status !== 0 || !existsSync(resultsFile))
-    throw new Error(`${command.join(' ')} failed (status ${r.status}, ${r.error ?? r.signal ?? ''}):\n${readFileSync(log, 'utf8')}`);
-  return JSON.parse(readFileSync(resultsFile, 'utf8')) as GuestResults;
+  const out = readFileSync(log, 'utf8');
+  if (!existsSync(resultsFile))
+    throw new Error(`${command.join(' ')} failed (status ${r.status}, ${r.error ?? r.signal ?? ''}):\n${out}`);
+  return { ...(JSON.parse(readFileSync(resultsFile, 'utf8')) as GuestResults), status: r.status, log: out };
 }
 
 function expectClose(got: Float32Array, want: ArrayLike<number>, tol: (i: number) => number, what: string): void {
