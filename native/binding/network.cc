@@ -27,6 +27,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return DefineClass(env, "Network",
                        {InstanceAccessor<&NetworkWrap::ParamCount>("paramCount"),
                         InstanceAccessor<&NetworkWrap::Training>("training"),
+                        InstanceAccessor<&NetworkWrap::Iterations>("iterations"),
                         InstanceMethod<&NetworkWrap::Compile>("compile"),
                         InstanceMethod<&NetworkWrap::GetWeights>("getWeights"),
                         InstanceMethod<&NetworkWrap::SetWeights>("setWeights"),
@@ -89,6 +90,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return Napi::Number::New(info.Env(), static_cast<double>(net_->param_count()));
   }
   Napi::Value Training(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), net_->training()); }
+  Napi::Value Iterations(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(net_->iterations()));
+  }
 
   Napi::Value Compile(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();

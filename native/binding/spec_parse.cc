@@ -132,6 +132,10 @@ engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
   Napi::Object o = expect_object(env, v, "spec");
   engine::CompileSpec c;
   contract::visit_compile_spec(c, FieldReader{env, o, "spec", contract::kCompileSpecFields, nullptr});
+  // The engine indexes a piecewise schedule's values by its boundaries.
+  const engine::ScheduleSpec& s = c.opt.schedule;
+  if (s.kind == ScheduleId::PiecewiseConstantDecay && s.values.size() != s.boundaries.size() + 1)
+    throw Napi::RangeError::New(env, "spec.optimizer.schedule.values must have one more element than boundaries");
   return c;
 }
 
