@@ -3,6 +3,7 @@
 // keeps; a model saved from code with those keys is read the same way. The standardization travels as
 // the model's preprocessing.
 import { loadModel, ModelFileError, readCsv, type Matrix, type Sequential, type StandardScaler } from '../index.js';
+import { readFormat, type ModelFormat } from '../io/formats.js';
 import { CliError } from './errors.js';
 import type { Task } from './task.js';
 
@@ -17,6 +18,8 @@ export interface TrainedMeta {
 
 export interface Trained {
   path: string;
+  /** The file's format (recognised from its content). */
+  format: ModelFormat;
   model: Sequential;
   meta: TrainedMeta;
   /** Describes the attached preprocessing, or null. */
@@ -45,7 +48,7 @@ export async function loadTrained(path: string): Promise<Trained> {
   }
   const pre = model.preprocessing?.toJSON() as { className?: string } | undefined;
   const meta = readMeta(model.metadata, model, path);
-  return { path, model, meta, preprocessing: pre?.className ? `${pre.className} (learnt on the training rows; applied to raw inputs)` : null };
+  return { path, format: await readFormat(path), model, meta, preprocessing: pre?.className ? `${pre.className} (learnt on the training rows; applied to raw inputs)` : null };
 }
 
 function readMeta(notes: Record<string, unknown>, model: Sequential, path: string): TrainedMeta {

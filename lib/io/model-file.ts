@@ -8,6 +8,7 @@ import { lossFromConfig } from '../model/compile.js';
 import { Optimizer } from '../optimizers.js';
 import { ModelFileError, decodeFile, type Tensor } from './format.js';
 import { checkMetadata, type Metadata } from './metadata.js';
+import { checkHeaderTypes } from './model-header.js';
 import { KIND, SLOT, type ModelFileMeta } from './model-save.js';
 
 /**
@@ -29,6 +30,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   };
   const meta = raw as Partial<ModelFileMeta>;
   if (meta.kind !== KIND) fail(`the header describes ${JSON.stringify(meta.kind)}, not a Sequential model (${KIND})`);
+  checkHeaderTypes(meta, fail);
   checkArchitectureSize(meta.model, tensors, fail);
   const model = attempt('the architecture is invalid', () => Sequential.fromConfig(meta.model as SequentialConfig));
   if (!model.built) fail('the architecture has no input width (first layer inputDim)');

@@ -16,7 +16,7 @@ export const predict: Command = {
   options: {
     out: { type: 'string', short: 'o', arg: 'FILE', description: 'write the predictions to FILE', default: 'standard output' },
   },
-  examples: ['myelin predict iris.myelin new-flowers.csv --out predictions.csv'],
+  examples: ['myelin predict iris.myelin new-flowers.csv --out predictions.csv', 'myelin predict model.onnx rows.csv'],
   async run(args, out) {
     const a = new ArgReader(args, 'predict');
     const [modelFile, dataFile] = a.positionals(['MODEL', 'DATA.csv']);
