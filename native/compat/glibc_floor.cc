@@ -43,6 +43,15 @@ MYELIN_PIN(int, pthread_key_delete, (unsigned key), (key))
 MYELIN_PIN(void*, pthread_getspecific, (unsigned key), (key))
 MYELIN_PIN(int, pthread_setspecific, (unsigned key, const void* value), (key, value))
 
+#if defined(__aarch64__)
+// fstat64 (2.33 on arm64; libstdc++'s filebuf calls it): before, __fxstat64 with the kernel's stat
+// layout (version 0) did the same.
+extern "C" int __fxstat64_base(int ver, int fd, void* buf);
+__asm__(".symver __fxstat64_base, __fxstat64@" MYELIN_GLIBC_BASE);
+MYELIN_HIDDEN int fstat64_pinned(int fd, void* buf) __asm__("fstat64");
+int fstat64_pinned(int fd, void* buf) { return __fxstat64_base(0, fd, buf); }
+#endif
+
 extern "C" {
 __attribute__((visibility("hidden"))) char __libc_single_threaded = 0;
 }
