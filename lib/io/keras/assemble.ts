@@ -1,5 +1,5 @@
 // What both Keras readers share: a Sequential from what a file holds, and errors that name the file.
-import { scalerFromConfig } from '../../data/scalers.js';
+import { preprocessingFromConfig } from '../../data/preprocessing.js';
 import type { CompileArgs } from '../../model/compile.js';
 import { Sequential } from '../../model/sequential.js';
 import { ModelFileError } from '../format.js';
@@ -54,7 +54,7 @@ function applyNotes(model: Sequential, notes: unknown): void {
       throw new Error(`training_seed ${String(seed)}`);
     model.trainingSeed = seed as number | null;
   }
-  if (preprocessing !== undefined && preprocessing !== null) model.setPreprocessing(scalerFromConfig(preprocessing));
+  if (preprocessing !== undefined && preprocessing !== null) model.setPreprocessing(preprocessingFromConfig(preprocessing));
 }
 
 /** A config problem, a damaged file or any other failure as the ModelFileError loadModel throws. */

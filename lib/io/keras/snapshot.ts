@@ -2,7 +2,6 @@
 // first await: a ModelCheckpoint save runs between epochs). Sequential imports the format registry, which
 // imports this file: Sequential is a type here only.
 import { version } from '../../backend.js';
-import type { Scaler } from '../../data/scalers.js';
 import { Matrix } from '../../matrix.js';
 import type { CompileConfig } from '../../model/compile.js';
 import type { Sequential } from '../../model/sequential.js';
@@ -24,7 +23,7 @@ export interface MyelinNotes {
   metadata: Metadata;
   epochs_trained: number;
   training_seed: number | null;
-  preprocessing: ReturnType<Scaler['toJSON']> | null;
+  preprocessing: ReturnType<NonNullable<Sequential['preprocessing']>['toJSON']> | null;
 }
 
 export interface Snapshot {
