@@ -13,17 +13,44 @@ export {
   Adam,
   RMSprop,
   Adagrad,
+  AdamW,
+  Nadam,
+  Adamax,
   type OptimizerConfig,
   type OptimizerIdentifier,
   type SGDOptions,
   type AdamOptions,
   type RMSpropOptions,
   type AdagradOptions,
+  type AdamWOptions,
+  type NadamOptions,
+  type AdamaxOptions,
 } from './optimizers.js';
+export {
+  LearningRateSchedule,
+  ExponentialDecay,
+  PiecewiseConstantDecay,
+  InverseTimeDecay,
+  PolynomialDecay,
+  CosineDecay,
+  type ScheduleConfig,
+  type ExponentialDecayOptions,
+  type PiecewiseConstantDecayOptions,
+  type PolynomialDecayOptions,
+  type CosineDecayOptions,
+} from './schedules.js';
 export { l1, l2, l1l2, type Regularizer } from './regularizers.js';
 export type { InitializerConfig, InitializerIdentifier } from './initializers.js';
 export type { ActivationName } from './activations.js';
-export type { LossName } from './losses.js';
+export {
+  Loss,
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  SparseCategoricalCrossentropy,
+  type CrossentropyOptions,
+  type LossConfig,
+  type LossName,
+} from './losses.js';
 export {
   Callback,
   MonitorCallback,
@@ -32,6 +59,14 @@ export {
   ReduceLROnPlateau,
   ModelCheckpoint,
   TerminateOnNaN,
+  LearningRateScheduler,
+  CSVLogger,
+  LambdaCallback,
+  BackupAndRestore,
+  type LearningRateFunction,
+  type CSVLoggerOptions,
+  type LambdaCallbackOptions,
+  type BackupAndRestoreOptions,
   type CallbackHooks,
   type FitParams,
   type Logs,

@@ -3,21 +3,29 @@
 // targets → sparse categorical; else categorical (argmax). The History key is the name as passed.
 import { METRICS, type MetricName } from './engine/ids.js';
 import type { LossName } from './engine/ids.js';
-import { resolveName } from './names.js';
+import { resolveName, type Spellings } from './names.js';
 
 export type { MetricName };
 
 type Kind = MetricName | 'accuracy';
 
-const TABLE: Record<string, Kind> = {
-  ...Object.fromEntries(METRICS.map((m) => [m, m])),
+const ALIASES = {
   accuracy: 'accuracy',
   acc: 'accuracy',
   mse: 'mean_squared_error',
   mae: 'mean_absolute_error',
-};
+} as const satisfies Record<string, Kind>;
+
+const TABLE: Record<string, Kind> = { ...Object.fromEntries(METRICS.map((m) => [m, m])), ...ALIASES };
 
 const SHOWN = ['accuracy', 'acc', ...METRICS, 'mse', 'mae'];
+
+/** A metric name or alias in any accepted spelling ('accuracy', 'binaryAccuracy', 'mae'). */
+export type MetricIdentifier = Spellings<MetricName | keyof typeof ALIASES>;
+
+/** A History key a callback can watch: the loss, a metric as compiled (any spelling), their `val_`
+ *  forms, and 'learning_rate' (added by LearningRateScheduler / ReduceLROnPlateau). */
+export type MonitorName = 'loss' | 'val_loss' | MetricIdentifier | `val_${MetricIdentifier}` | 'learning_rate';
 
 export interface ResolvedMetric {
   /** The name as the user passed it: History keys are `name` and `val_${name}`. */

@@ -1,6 +1,13 @@
 // Resolves user-given names ('binaryCrossentropy', 'MSE', 'leaky_relu') to canonical snake_case
 // identifiers; unknown names throw listing the accepted ones (never a silent default).
 
+/** 'binary_crossentropy' → 'binaryCrossentropy'. */
+export type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+/** The spellings resolveName accepts for a snake_case name, as a type: snake_case, camelCase, PascalCase and
+ *  UPPER_CASE ('binary_crossentropy', 'binaryCrossentropy', 'BinaryCrossentropy', 'BINARY_CROSSENTROPY'). */
+export type Spellings<S extends string> = S | CamelCase<S> | Capitalize<CamelCase<S>> | Uppercase<S>;
+
 /** camelCase / PascalCase / UPPER → snake_case lower. */
 export function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();

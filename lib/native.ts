@@ -38,8 +38,10 @@ export interface NativeBinding {
   groupMeans(p: Float32Array, groups: number, groupRows: number, cols: number): Float64Array;
   /** The training engine (native/binding/network.cc); see lib/engine/contract.ts. */
   Network: NetworkConstructor;
-  /** Tests only: the active ISA's elementwise kernels (native/binding/kernels.cc). */
-  kernels: NativeKernels;
+  /** Aborts this thread's running fits and waits for them (each stops at its next batch). */
+  abortFits(): void;
+  /** Test hook, not API: the active ISA's elementwise kernels (native/binding/kernels.cc). */
+  _kernels: NativeKernels;
 }
 
 /** native/core/vec.h, one function per kernel; ids as in lib/engine/ids.ts. */
@@ -113,3 +115,7 @@ function load(): NativeBinding {
 }
 
 export const native: NativeBinding = load();
+
+// process.exit() joins libuv's threads and then exits the process under a running fit's thread: stop
+// fits first (each at its next batch). Worker threads' fits stop in the addon's cleanup hook instead.
+process.once('exit', () => native.abortFits());

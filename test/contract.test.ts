@@ -45,7 +45,7 @@ describe('engine contract', () => {
     const opt = { kind: 0, learningRate: 0.1 };
     expect(() => net.compile({ loss: 0, metrics: [0, 7], optimizer: opt } as never)).toThrow('spec.metrics[1] must be a metric id below 5, got 7');
     expect(() => net.compile({ loss: 0, metrics: 3, optimizer: opt } as never)).toThrow('spec.metrics must be an array, got the number 3');
-    expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, kind: 4 } } as never)).toThrow('spec.optimizer.kind must be an optimizer id below 4, got 4');
+    expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, kind: 7 } } as never)).toThrow('spec.optimizer.kind must be an optimizer id below 7, got 7');
     expect(() => net.compile({ loss: 0, metrics: [], optimizer: { ...opt, rho: 1 } } as never)).toThrow('spec.optimizer.rho must be in [0, 1), got 1');
     expect(() => net.compile({ loss: 0, metrics: [] } as never)).toThrow('spec.optimizer must be an object, got undefined');
   });
@@ -58,7 +58,7 @@ describe('engine contract', () => {
     expect(out['lib/engine/specs.ts']).toContain('  boundaries: number[];\n');
     expect(out['lib/engine/specs.ts']).toContain('  warmup?: OptimizerSpec | null;\n');
     expect(out['native/core/contract.h']).toContain('{"boundaries", FieldType::FloatList, true, 0.0, 0.0, kNone,');
-    expect(out['native/core/contract.h']).toContain('v(kCompileSpecFields[3], s.warmup, kOptimizerSpecFields, ');
+    expect(out['native/core/contract.h']).toContain('v(kCompileSpecFields[5], s.warmup, kOptimizerSpecFields, ');
     c.specs.DenseSpec.fields.units.type = 'CompileSpec';
     expect(() => loadContract(JSON.stringify(c))).toThrow(/DenseSpec\.units: unknown type 'CompileSpec' \(define nested specs first\)/);
   });
@@ -66,7 +66,7 @@ describe('engine contract', () => {
   it('gives C++ enumerators in CamelCase unless the schema names them', () => {
     const h = (generate() as Record<string, string>)['native/core/contract.h']!;
     expect(h).toContain('enum class Act : int { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Softmax = 4, LeakyRelu = 5,');
-    expect(h).toContain('enum class LossId : int { Mse = 0, Mae = 1, Bce = 2, Cce = 3, SparseCce = 4 };');
+    expect(h).toContain('enum class LossId : int { Mse = 0, Mae = 1, Bce = 2, Cce = 3, SparseCce = 4, Huber = 5,');
     expect(h).toContain('enum class SoftmaxRule : int { ShiftInvariant = 0, Shap = 1, Shapley = 2 };');
   });
 

@@ -95,7 +95,15 @@ describe('bad arguments', () => {
 
   it('compile', () => {
     const net = new Network([dense(2, 1, 2)]);
-    expect(() => net.compile(compileSpec(9, sgd(0.1)))).toThrow(/spec\.loss must be a loss id below 5, got 9/);
+    expect(() => net.compile(compileSpec(99, sgd(0.1)))).toThrow(/spec\.loss must be a loss id below 13, got 99/);
+    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { weightDecay: -1 })))).toThrow(/spec\.optimizer\.weightDecay must be >= 0/);
+    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { schedule: { kind: 1, initial: 0.1, decaySteps: 0 } })))).toThrow(
+      /spec\.optimizer\.schedule\.decaySteps must be > 0, got 0/,
+    );
+    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { schedule: { kind: 2, boundaries: [1], values: [1] } })))).toThrow(
+      /spec\.optimizer\.schedule\.values must have one more element than boundaries/,
+    );
+    expect(() => net.compile({ ...compileSpec(0, sgd(0.1)), labelSmoothing: 2 })).toThrow(/spec\.labelSmoothing must be in \[0, 1\], got 2/);
     expect(() => net.compile(compileSpec(0, sgd(0)))).toThrow(/spec\.optimizer\.learningRate must be > 0, got 0/);
     expect(() => net.compile(compileSpec(0, sgd(0.1, 2)))).toThrow(/momentum must be in \[0, 1\]/);
     expect(() => net.compile(compileSpec(0, sgd(0.1), [7]))).toThrow(/spec\.metrics\[0\]/);

@@ -193,7 +193,7 @@ describe('loadModel rejects what it cannot trust', () => {
     await reject(editJson(good, (h) => (h.kind = 'something-else')), /describes "something-else", not a Sequential model/);
     await reject(editJson(good, (h) => (h.model.layers[2].config.units = 4)), /"out\/kernel" has shape \[8,3\] but the architecture needs \[8,4\]/);
     await reject(editJson(good, (h) => (h.tensors[1].name = 'dense/bias_x')), /lack "dense\/bias"|belongs to nothing/);
-    await reject(editJson(good, (h) => (h.compile.loss = 'hinge')), /the compile configuration is invalid: .*hinge/);
+    await reject(editJson(good, (h) => (h.compile.loss = 'hinje')), /the compile configuration is invalid: .*hinje/);
     await reject(editJson(good, (h) => (h.compile.optimizer.className = 'Lion')), /the optimizer configuration is invalid: .*Lion/);
     await reject(editJson(good, (h) => (h.optimizer.slots = 3)), /the file has 3 optimizer slots but Adam on this architecture needs 8/);
     await reject(editJson(good, (h) => (h.optimizer.iterations = -1)), /the optimizer state .* is invalid/);

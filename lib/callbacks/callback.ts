@@ -1,6 +1,7 @@
 // The callback framework (Keras's keras/src/callbacks/callback.py, callback_list.py): a base class
 // whose hooks fit calls between native epochs, and plain objects with the same hooks. Callbacks see the
 // model through TrainingModel, so lib/callbacks depends on no model class.
+import type { OptimizerState } from '../engine/contract.js';
 import type { Matrix } from '../matrix.js';
 import type { Optimizer } from '../optimizers.js';
 
@@ -20,6 +21,17 @@ export interface TrainingModel {
   setWeights(weights: readonly (Matrix | Float32Array)[]): void;
   /** Writes the model file (see Sequential.save); allowed between epochs. */
   save(path: string): Promise<void>;
+  /** @internal BackupAndRestore, in onTrainBegin: restores a backup's weights, optimizer state and training
+   *  position; the fit then starts at `epoch` with the backup's shuffle/dropout seed. */
+  restoreTraining(state: TrainingState): void;
+}
+
+/** What BackupAndRestore restores. */
+export interface TrainingState {
+  weights: Float32Array[];
+  optimizer: OptimizerState;
+  epoch: number;
+  seed: number | null;
 }
 
 /** What fit tells callbacks (Keras's `params`). */

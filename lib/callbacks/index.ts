@@ -6,3 +6,7 @@ export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
 export { TerminateOnNaN } from './terminate-on-nan.js';
 export { ProgressLogger } from './progress.js';
+export { LearningRateScheduler, type LearningRateFunction } from './learning-rate-scheduler.js';
+export { CSVLogger, type CSVLoggerOptions } from './csv-logger.js';
+export { LambdaCallback, type LambdaCallbackOptions } from './lambda-callback.js';
+export { BackupAndRestore, type BackupAndRestoreOptions } from './backup-and-restore.js';

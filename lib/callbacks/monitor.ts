@@ -1,14 +1,14 @@
 // MonitorCallback (Keras 3's keras/src/callbacks/monitor_callback.py): the base of callbacks that watch
 // one log value — which key, which direction is better, by how much it must change to count.
 import { describe } from '../matrix.js';
-import { monitorMode } from '../metrics.js';
+import { monitorMode, type MonitorName } from '../metrics.js';
 import { Callback, type Logs } from './callback.js';
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 export interface MonitorOptions {
   /** The log key to watch. Default 'val_loss'. */
-  monitor?: string;
+  monitor?: MonitorName;
   /** 'min', 'max', or 'auto' (default): 'max' for accuracies and other scores, else 'min'. */
   mode?: MonitorMode;
   /** Smallest change that counts as an improvement (absolute value used). */
@@ -27,7 +27,8 @@ export abstract class MonitorCallback extends Callback {
   /** `who` names the callback in error messages; `minDelta` is its default for options.minDelta. */
   constructor(who: string, options: MonitorOptions, minDelta = 0) {
     super();
-    const { monitor = 'val_loss', mode = 'auto', baseline = null } = options;
+    const { mode = 'auto', baseline = null } = options;
+    const monitor: string = options.monitor ?? 'val_loss';
     if (typeof monitor !== 'string' || monitor === '')
       throw new TypeError(`${who}: monitor must be a log key such as 'val_loss', got ${describe(monitor)}`);
     if (!['auto', 'min', 'max'].includes(mode))

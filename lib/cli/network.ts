@@ -1,9 +1,12 @@
 // The network `myelin train` builds: hidden Dense layers, then the output layer and loss the task needs.
+import type { ActivationIdentifier } from '../activations.js';
 import { OPTIMIZER_DEFAULTS } from '../engine/ids.js';
-import { Adagrad, Adam, Dense, RMSprop, SGD, Sequential } from '../index.js';
+import type { LossIdentifier } from '../losses.js';
+import type { MetricIdentifier } from '../metrics.js';
+import { Dense, Optimizer, SGD, Sequential } from '../index.js';
 import type { Task } from './task.js';
 
-export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Learning rates when --lr is not given: Keras's defaults (SGD also gets momentum 0.9 unless --momentum says otherwise). */
@@ -12,16 +15,21 @@ export const DEFAULT_LR = Object.fromEntries(OPTIMIZERS.map((o) => [o, OPTIMIZER
 export interface NetworkOptions {
   inputDim: number;
   hidden: number[];
-  activation: string;
+  activation: ActivationIdentifier;
   task: Task;
   classes: number;
-  loss?: string;
+  loss?: LossIdentifier;
   optimizer: OptimizerName;
   lr?: number;
   momentum?: number;
 }
 
-export function outputSetup(task: Task, classes: number): { units: number; activation: string; loss: string; metrics: string[] } {
+export function outputSetup(task: Task, classes: number): {
+  units: number;
+  activation: ActivationIdentifier;
+  loss: LossIdentifier;
+  metrics: MetricIdentifier[];
+} {
   if (task === 'regression') return { units: 1, activation: 'linear', loss: 'mean_squared_error', metrics: ['mae'] };
   if (classes === 2) return { units: 1, activation: 'sigmoid', loss: 'binary_crossentropy', metrics: ['accuracy'] };
   return { units: classes, activation: 'softmax', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] };
@@ -38,7 +46,7 @@ export function buildNetwork(o: NetworkOptions): Sequential {
   model.add(new Dense(head.units, { inputDim, activation: head.activation }));
   const lr = o.lr ?? DEFAULT_LR[o.optimizer];
   const optimizer =
-    o.optimizer === 'sgd' ? new SGD(lr, o.momentum ?? 0) : o.optimizer === 'adam' ? new Adam({ learningRate: lr }) : o.optimizer === 'rmsprop' ? new RMSprop({ learningRate: lr }) : new Adagrad({ learningRate: lr });
+    o.optimizer === 'sgd' ? new SGD(lr, o.momentum ?? 0) : Optimizer.fromConfig({ className: o.optimizer, config: { learningRate: lr } });
   model.compile({ loss: o.loss ?? head.loss, optimizer, metrics: head.metrics });
   return model;
 }

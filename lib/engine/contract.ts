@@ -10,15 +10,16 @@
 //   per-sample loss is the mean over outputs (MSE, MAE, BCE) or the sum (CCE). BCE/CCE clip
 //   probabilities to [1e-7, 1 - 1e-7]; sigmoid+BCE and softmax+CCE use the fused gradient (p - t).
 // - L1/L2 kernel penalties are added to the reported loss (training and validation) and gradient.
-// - Optimizers update as Keras does: SGD v = μv − lr·g, w += v (Nesterov: w += μv − lr·g);
-//   Adam/RMSprop/Adagrad with Keras's defaults and epsilon placement.
+// - Optimizers update as Keras 3 does: SGD v = μv − lr·g, w += v (Nesterov: w += μv − lr·g);
+//   Adam/AdamW/Nadam/Adamax/RMSprop/Adagrad with Keras's defaults and epsilon placement; per step:
+//   the rate (a schedule at `iterations`), clipping, decoupled weight decay, then the update.
 // - The epoch loss is the batch-size-weighted mean of the per-batch losses (training mode, before
 //   each update); metrics likewise; validation runs at epoch end in inference mode.
 
 import type { CompileSpec, DenseSpec, DropoutSpec } from './specs.js';
 
 // The specs, their fields' types, defaults and ranges are generated from native/contract.json.
-export type { CompileSpec, DenseSpec, DropoutSpec, OptimizerSpec } from './specs.js';
+export type { CompileSpec, DenseSpec, DropoutSpec, OptimizerSpec, ScheduleSpec } from './specs.js';
 
 export type LayerSpec = DenseSpec | DropoutSpec;
 
@@ -75,6 +76,8 @@ export interface NativeNetwork {
   readonly paramCount: number;
   /** True while a fit() call runs. */
   readonly training: boolean;
+  /** Optimizer steps taken (Keras's optimizer.iterations), as of the last snapshot. */
+  readonly iterations: number;
   /** Sets loss, metrics and optimizer; resets optimizer state. */
   compile(spec: CompileSpec): void;
   /** Copies. During fit: the snapshot taken at the end of the last epoch. */

@@ -20,11 +20,29 @@ export const LOSSES = [
   'binary_crossentropy',
   'categorical_crossentropy',
   'sparse_categorical_crossentropy',
+  'huber',
+  'log_cosh',
+  'hinge',
+  'squared_hinge',
+  'kl_divergence',
+  'poisson',
+  'mean_absolute_percentage_error',
+  'mean_squared_logarithmic_error',
 ] as const;
 export type LossName = (typeof LOSSES)[number];
 
-export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad'] as const;
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const SCHEDULES = [
+  'none',
+  'exponential_decay',
+  'piecewise_constant_decay',
+  'inverse_time_decay',
+  'polynomial_decay',
+  'cosine_decay',
+] as const;
+export type ScheduleName = (typeof SCHEDULES)[number];
 
 export const METRICS = [
   'binary_accuracy',
@@ -47,4 +65,7 @@ export const OPTIMIZER_DEFAULTS = {
   adam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   rmsprop: { learningRate: 0.001, rho: 0.9, epsilon: 1e-7 },
   adagrad: { learningRate: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 },
+  adamw: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.004 },
+  nadam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  adamax: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
 } as const;

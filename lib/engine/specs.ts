@@ -23,6 +23,31 @@ export interface DropoutSpec {
   seed: number;
 }
 
+export interface ScheduleSpec {
+  /** Index into SCHEDULES; 'none' is the constant learningRate. */
+  kind: number;
+  /** The rate at step 0 (all but piecewise). */
+  initial: number;
+  decaySteps: number;
+  /** Exponential and inverse time decay. */
+  decayRate: number;
+  staircase: boolean;
+  /** Polynomial decay: the final rate. */
+  end: number;
+  power: number;
+  cycle: boolean;
+  /** Cosine decay: its floor, a fraction. */
+  alpha: number;
+  /** Cosine decay: first rise linearly to warmupTarget. */
+  warmup: boolean;
+  warmupTarget: number;
+  warmupSteps: number;
+  /** Piecewise constant: increasing steps. */
+  boundaries: number[];
+  /** Piecewise constant: one more than boundaries. */
+  values: number[];
+}
+
 export interface OptimizerSpec {
   /** Index into OPTIMIZERS. */
   kind: number;
@@ -44,6 +69,12 @@ export interface OptimizerSpec {
   clipNorm: number;
   /** Keras clipvalue; 0 = off. */
   clipValue: number;
+  /** Keras global_clipnorm, over all arrays; 0 = off. */
+  globalClipNorm: number;
+  /** Decoupled weight decay (Keras): w -= w * wd * lr. */
+  weightDecay: number;
+  /** The learning-rate schedule, evaluated at every step. */
+  schedule?: ScheduleSpec | null;
 }
 
 export interface CompileSpec {
@@ -52,6 +83,10 @@ export interface CompileSpec {
   /** Indexes into METRICS, in the order History reports them. */
   metrics: number[];
   optimizer: OptimizerSpec;
+  /** Crossentropies: the outputs are logits. */
+  fromLogits: boolean;
+  /** Binary and dense categorical crossentropy. */
+  labelSmoothing: number;
 }
 
 /** A spec field: its type, its default (absent: required), its allowed range and how to say it. */
@@ -82,8 +117,24 @@ export const SPEC_FIELDS = {
     rate: { type: 'float', min: 0, max: 1, maxOpen: true, want: 'in [0, 1)' },
     seed: { type: 'seed', default: 0, want: '' },
   },
+  ScheduleSpec: {
+    kind: { type: 'id', default: 0, count: 6, want: 'a schedule id below 6' },
+    initial: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    decaySteps: { type: 'float', min: 0, minOpen: true, default: 1, want: '> 0' },
+    decayRate: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    staircase: { type: 'bool', default: false, want: '' },
+    end: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    power: { type: 'float', min: 0, minOpen: true, default: 1, want: '> 0' },
+    cycle: { type: 'bool', default: false, want: '' },
+    alpha: { type: 'float', min: 0, max: 1, default: 0, want: 'in [0, 1]' },
+    warmup: { type: 'bool', default: false, want: '' },
+    warmupTarget: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    warmupSteps: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    boundaries: { type: 'floats', default: [], want: '' },
+    values: { type: 'floats', default: [], want: '' },
+  },
   OptimizerSpec: {
-    kind: { type: 'id', count: 4, want: 'an optimizer id below 4' },
+    kind: { type: 'id', count: 7, want: 'an optimizer id below 7' },
     learningRate: { type: 'float', min: 0, minOpen: true, want: '> 0' },
     momentum: { type: 'float', min: 0, max: 1, default: 0, want: 'in [0, 1]' },
     nesterov: { type: 'bool', default: false, want: '' },
@@ -94,10 +145,15 @@ export const SPEC_FIELDS = {
     epsilon: { type: 'float', min: 0, default: 0, want: '>= 0' },
     clipNorm: { type: 'float', min: 0, default: 0, want: '>= 0' },
     clipValue: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    globalClipNorm: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    weightDecay: { type: 'float', min: 0, default: 0, want: '>= 0' },
+    schedule: { type: 'spec', default: null, want: '' },
   },
   CompileSpec: {
-    loss: { type: 'id', count: 5, want: 'a loss id below 5' },
+    loss: { type: 'id', count: 13, want: 'a loss id below 13' },
     metrics: { type: 'ids', default: [], count: 5, want: 'a metric id below 5' },
     optimizer: { type: 'spec', want: '' },
+    fromLogits: { type: 'bool', default: false, want: '' },
+    labelSmoothing: { type: 'float', min: 0, max: 1, default: 0, want: 'in [0, 1]' },
   },
 } as const satisfies Record<string, Record<string, FieldRule>>;

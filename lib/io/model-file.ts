@@ -3,6 +3,8 @@
 import { scalerFromConfig } from '../data/scalers.js';
 import { describe } from '../matrix.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
+import type { MetricIdentifier } from '../metrics.js';
+import { lossFromConfig } from '../model/compile.js';
 import { Optimizer } from '../optimizers.js';
 import { ModelFileError, decodeFile, type Tensor } from './format.js';
 import { checkMetadata, type Metadata } from './metadata.js';
@@ -48,7 +50,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   if (compile !== null && compile !== undefined) {
     if (typeof compile !== 'object') fail(`the compile configuration is ${describe(compile)}`);
     const optimizer = attempt('the optimizer configuration is invalid', () => Optimizer.fromConfig(compile.optimizer));
-    attempt('the compile configuration is invalid', () => model.compile({ loss: compile.loss, metrics: compile.metrics, optimizer }));
+    attempt('the compile configuration is invalid', () => model.compile({ loss: lossFromConfig(compile.loss), metrics: compile.metrics as MetricIdentifier[], optimizer }));
     const o = meta.optimizer;
     if (!o || !Number.isSafeInteger(o.iterations) || o.iterations < 0 || !Number.isSafeInteger(o.slots))
       fail(`the optimizer state ${JSON.stringify(o)} is invalid (needs iterations >= 0 and a slot count)`);

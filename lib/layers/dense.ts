@@ -2,7 +2,7 @@
 import type { DenseSpec } from '../engine/contract.js';
 import { checkField } from '../engine/fields.js';
 import { SPEC_FIELDS } from '../engine/specs.js';
-import { activationId, resolveActivation, type ActivationName } from '../activations.js';
+import { activationId, resolveActivation, type ActivationIdentifier, type ActivationName } from '../activations.js';
 import { initialize, resolveInitializer, type InitializerConfig, type InitializerIdentifier } from '../initializers.js';
 import { resolveRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import { checkKeys } from '../names.js';
@@ -10,7 +10,7 @@ import { Layer, type LayerOptions } from './layer.js';
 
 export interface DenseOptions extends LayerOptions {
   /** Default 'linear' (Keras's activation=None). */
-  activation?: ActivationName | string | null;
+  activation?: ActivationIdentifier;
   useBias?: boolean;
   /** Default 'glorot_uniform'. */
   kernelInitializer?: InitializerIdentifier;

@@ -83,9 +83,7 @@ export async function runFit(
   const perEpoch =
     progress !== null || p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
   const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
-  // Resuming (initialEpoch > 0) continues the last run's shuffle/dropout streams, so it equals an uninterrupted fit.
-  const seed = p.initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
-  model.trainingSeed = seed;
+  let seed = 0;
   const run = (initialEpoch: number, epochs: number): Promise<FitResult> =>
     net.fit({
       train: p.train,
@@ -114,7 +112,13 @@ export async function runFit(
   model.history = history;
   let nonFinite: FitResult['nonFinite'] = null;
   try {
+    model.resumeEpoch = null;
     await list.onTrainBegin();
+    // A callback restoring a backup (BackupAndRestore) moves the start.
+    if (model.resumeEpoch !== null) p.initialEpoch = model.resumeEpoch;
+    // Resuming (initialEpoch > 0) continues the last run's shuffle/dropout streams, so it equals an uninterrupted fit.
+    seed = p.initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
+    model.trainingSeed = seed;
     if (!perEpoch && p.epochs > p.initialEpoch) {
       const r = await run(p.initialEpoch, p.epochs - p.initialEpoch);
       // Nothing else has epoch hooks in this mode: History records the epochs directly.

@@ -7,9 +7,9 @@ import { layerFromConfig } from '../layers/index.js';
 import { Matrix, describe } from '../matrix.js';
 import { native } from '../native.js';
 import type { Optimizer } from '../optimizers.js';
-import type { TrainingModel } from '../callbacks/callback.js';
+import type { TrainingModel, TrainingState } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
-import { compileSpec, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
+import { compileSpec, lossConfig, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
@@ -54,6 +54,8 @@ export class Sequential implements TrainingModel {
   epochsTrained = 0;
   /** @internal Shuffle/dropout seed of the last fit; a fit with initialEpoch > 0 continues with it. */
   trainingSeed: number | null = null;
+  /** @internal Set by a callback's onTrainBegin (BackupAndRestore): the epoch this fit starts at instead. */
+  resumeEpoch: number | null = null;
   private scaler: Scaler | null = null;
   private notes: Metadata = {};
 
@@ -76,7 +78,7 @@ export class Sequential implements TrainingModel {
   /** The compile settings (null before compile), for persistence. */
   getCompileConfig(): CompileConfig | null {
     const c = this.compiled;
-    return c && { loss: c.loss, metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
+    return c && { loss: lossConfig(c), metrics: c.metrics.map((m) => m.name), optimizer: c.optimizer.getConfig() };
   }
 
   /**
@@ -334,6 +336,15 @@ export class Sequential implements TrainingModel {
 
   setOptimizerState(state: OptimizerState): void {
     this.engine('setOptimizerState').setOptimizerState(state);
+  }
+
+  /** @internal TrainingModel.restoreTraining (BackupAndRestore). */
+  restoreTraining(state: TrainingState): void {
+    this.setWeights(state.weights);
+    this.setOptimizerState(state.optimizer);
+    this.epochsTrained = state.epoch;
+    this.trainingSeed = state.seed;
+    this.resumeEpoch = state.epoch;
   }
 
   /** @internal Layer.getWeights. */

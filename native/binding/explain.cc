@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "binding/args.h"
+#include "binding/async.h"
 #include "binding/modules.h"
 #include "core/explain/coalitions.h"
 #include "core/explain/deeplift.h"
@@ -26,60 +27,43 @@ struct DeepShapJob {
   int rows = 0, bg_rows = 0;
   SoftmaxRule softmax = SoftmaxRule::ShiftInvariant;
   DeepShapOutput out{};
-  // The result arrays, referenced so they outlive the call's handle scope (async work).
-  Napi::Reference<Napi::Object> result_ref;
-  std::vector<Napi::Reference<Napi::Value>> pinned;  // inputs, for async work
+  Held inputs;                          // async: x, background and the layers' arrays (async.h)
+  Napi::Reference<Napi::Object> result_ref;  // the result arrays, which the work writes
 
   void run() { deep_shap(layers, x, rows, bg, bg_rows, out, softmax); }
-  Napi::Object result() const { return result_ref.Value(); }
+  Napi::Value result(Napi::Env) const { return result_ref.Value(); }
 };
 
-Napi::Float32Array layer_f32(Napi::Env env, Napi::Object layer, const char* key, const std::string& where) {
-  Napi::Value v = layer.Get(key);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    throw Napi::TypeError::New(env, where + "." + key + " must be a Float32Array");
-  return v.As<Napi::Float32Array>();
-}
-
-int layer_int(Napi::Env env, Napi::Object layer, const char* key, const std::string& where, int min_value) {
-  Napi::Value v = layer.Get(key);
-  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-  if (!v.IsNumber() || d != static_cast<int>(d) || d < min_value)
-    throw Napi::RangeError::New(env, where + "." + key + " must be an integer >= " + std::to_string(min_value));
-  return static_cast<int>(d);
-}
-
-DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
+// Reads and checks the arguments; `held` (async) makes the job read copies of what JS could free meanwhile.
+DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool held) {
   Napi::Env env = info.Env();
   if (info.Length() < 6) throw Napi::TypeError::New(env, "deepShap expects 6 arguments");
-  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "layers must be an array");
-  Napi::Array arr = info[0].As<Napi::Array>();
+  Napi::Array arr = as_array(env, info[0], "layers");
   if (arr.Length() == 0) throw Napi::RangeError::New(env, "layers must hold at least one dense layer");
   DeepShapJob job;
+  auto keep = [&](Napi::Float32Array a, const std::string& name) {
+    return held ? job.inputs.hold<float>(env, a, name) : a.Data();
+  };
   for (uint32_t l = 0; l < arr.Length(); ++l) {
     const std::string where = "layers[" + std::to_string(l) + "]";
-    if (!arr.Get(l).IsObject()) throw Napi::TypeError::New(env, where + " must be an object");
-    Napi::Object o = arr.Get(l).As<Napi::Object>();
+    Napi::Object o = as_object(env, arr.Get(l), where);
     DenseLayerView d{};
-    d.in = layer_int(env, o, "inDim", where, 1);
-    d.out = layer_int(env, o, "units", where, 1);
-    const int act = layer_int(env, o, "act", where, 0);
-    if (act >= kActCount) throw Napi::RangeError::New(env, where + ".act must be an activation id below " + std::to_string(kActCount));
+    d.in = int_field(env, o, "inDim", where, 1, false, 0);
+    d.out = int_field(env, o, "units", where, 1, false, 0);
+    const int act = int_field(env, o, "act", where, 0, false, 0);
+    range_check(env, act < kActCount, where + ".act", "an activation id below " + std::to_string(kActCount), act);
     d.act = static_cast<Act>(act);
-    Napi::Float32Array kernel = layer_f32(env, o, "kernel", where);
+    Napi::Float32Array kernel = typed_field<float>(env, o, "kernel", where);
     if (kernel.ElementLength() != static_cast<size_t>(d.in) * d.out)
       throw Napi::RangeError::New(env, where + ".kernel has " + str(kernel.ElementLength()) + " values; " +
                                            std::to_string(d.in) + "x" + std::to_string(d.out) + " needs " +
                                            str(static_cast<size_t>(d.in) * d.out));
-    d.kernel = kernel.Data();
-    if (pin) job.pinned.push_back(Napi::Persistent(Napi::Value(kernel)));
-    Napi::Value bias = o.Get("bias");
-    if (!bias.IsNull() && !bias.IsUndefined()) {
-      Napi::Float32Array b = layer_f32(env, o, "bias", where);
+    d.kernel = keep(kernel, where + ".kernel");
+    if (!absent(o.Get("bias"))) {
+      Napi::Float32Array b = typed_field<float>(env, o, "bias", where);
       if (b.ElementLength() != static_cast<size_t>(d.out))
         throw Napi::RangeError::New(env, where + ".bias has " + str(b.ElementLength()) + " values; needs " + std::to_string(d.out));
-      d.bias = b.Data();
-      if (pin) job.pinned.push_back(Napi::Persistent(bias));
+      d.bias = keep(b, where + ".bias");
     }
     if (l > 0 && job.layers.back().out != d.in)
       throw Napi::RangeError::New(env, where + ".inDim is " + std::to_string(d.in) + " but the layer before has " +
@@ -99,10 +83,11 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
     throw Napi::RangeError::New(env, "x has " + str(x.ElementLength()) + " values; " + std::to_string(job.rows) + " rows of " + str(features) + " features need " + str(job.rows * features));
   if (bg.ElementLength() != job.bg_rows * features)
     throw Napi::RangeError::New(env, "background has " + str(bg.ElementLength()) + " values; " + std::to_string(job.bg_rows) + " rows of " + str(features) + " features need " + str(job.bg_rows * features));
-  job.x = x.Data();
-  job.bg = bg.Data();
-  Napi::Float32Array phi = Napi::Float32Array::New(env, static_cast<size_t>(outputs) * job.rows * features);
-  Napi::Float32Array output = Napi::Float32Array::New(env, static_cast<size_t>(job.rows) * outputs);
+  job.x = keep(x, "x");
+  job.bg = keep(bg, "background");
+  const size_t phi_len = checked_mul(env, checked_mul(env, outputs, job.rows, "phi"), features, "phi");
+  Napi::Float32Array phi = new_f32(env, phi_len, "phi (outputs x rows x features)");
+  Napi::Float32Array output = new_f32(env, static_cast<size_t>(job.rows) * outputs, "output (rows x outputs)");
   Napi::Float64Array expected = Napi::Float64Array::New(env, outputs);
   job.out = {phi.Data(), output.Data(), expected.Data()};
   Napi::Object result = Napi::Object::New(env);
@@ -110,40 +95,17 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool pin) {
   result.Set("output", output);
   result.Set("expected", expected);
   job.result_ref = Napi::Persistent(result);
-  if (pin) {
-    job.pinned.push_back(Napi::Persistent(Napi::Value(x)));
-    job.pinned.push_back(Napi::Persistent(Napi::Value(bg)));
-  }
   return job;
 }
 
 Napi::Value DeepShap(const Napi::CallbackInfo& info) {
   DeepShapJob job = parse_deep_shap(info, false);
   job.run();
-  return job.result();
+  return job.result(info.Env());
 }
 
-class DeepShapWorker : public Napi::AsyncWorker {
- public:
-  DeepShapWorker(Napi::Env env, DeepShapJob job)
-      : Napi::AsyncWorker(env, "myelin:deepShap"), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise promise() { return deferred_.Promise(); }
-
- protected:
-  void Execute() override { job_.run(); }
-  void OnOK() override { deferred_.Resolve(job_.result()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  DeepShapJob job_;
-  Napi::Promise::Deferred deferred_;
-};
-
 Napi::Value DeepShapAsync(const Napi::CallbackInfo& info) {
-  auto* w = new DeepShapWorker(info.Env(), parse_deep_shap(info, true));
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  return PromiseWorker<DeepShapJob>::start(info.Env(), "myelin:deepShap", parse_deep_shap(info, true));
 }
 
 // JS: fillCoalitions(x, background, bgRows, features, masks: Uint8Array, nMasks, out)
@@ -154,9 +116,7 @@ Napi::Value FillCoalitions(const Napi::CallbackInfo& info) {
   Napi::Float32Array bg = expect_f32(info, 1, "background");
   const int nb = expect_int(info, 2, "bgRows", 1);
   const int features = expect_int(info, 3, "features", 1);
-  if (!info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    throw Napi::TypeError::New(env, "masks must be a Uint8Array");
-  Napi::Uint8Array masks = info[4].As<Napi::Uint8Array>();
+  Napi::Uint8Array masks = expect_typed<uint8_t>(info, 4, "masks");
   const int n = expect_int(info, 5, "nMasks", 0);
   Napi::Float32Array out = expect_f32(info, 6, "out");
   const size_t f = features;

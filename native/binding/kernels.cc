@@ -1,4 +1,4 @@
-// `kernels`: the active ISA's elementwise kernels (core/vec.h), one JS function each, for tests
+// `_kernels`: the active ISA's elementwise kernels (core/vec.h), one JS function each, for tests
 // that compare them with a TypeScript reference on every ISA (switch with forceIsa). Lengths are
 // checked here; the kernels themselves trust their callers.
 #include <napi.h>
@@ -206,7 +206,7 @@ void init_kernels(Napi::Env env, Napi::Object exports) {
   k.Set("regGrad", Napi::Function::New<RegGrad>(env, "regGrad"));
   k.Set("dropout", Napi::Function::New<Dropout>(env, "dropout"));
   k.Set("denseRows", Napi::Function::New<DenseRows>(env, "denseRows"));
-  exports.Set("kernels", k);
+  exports.Set("_kernels", k);  // underscore: a test hook, not API
 }
 
 }  // namespace myelin::binding

@@ -1,7 +1,7 @@
 // `Network`: the training engine (core/engine/network.h) as a JS class. Parameters, optimizer
 // state and workspaces live in native memory owned by the object and freed with it by the GC; their
-// size is reported to V8. fit/predictAsync/evaluate run on libuv worker threads and settle
-// Promises; nothing touches N-API off the main thread.
+// size is reported to V8. predictAsync/evaluate run on the libuv pool (async.h), fit on a thread of
+// its own (fit_task.h); they settle Promises and nothing touches N-API off the main thread.
 #include <napi.h>
 
 #include <memory>
@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "binding/args.h"
+#include "binding/async.h"
+#include "binding/fit_task.h"
 #include "binding/modules.h"
 #include "binding/spec_parse.h"
 #include "core/engine/network.h"
@@ -25,6 +27,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return DefineClass(env, "Network",
                        {InstanceAccessor<&NetworkWrap::ParamCount>("paramCount"),
                         InstanceAccessor<&NetworkWrap::Training>("training"),
+                        InstanceAccessor<&NetworkWrap::Iterations>("iterations"),
                         InstanceMethod<&NetworkWrap::Compile>("compile"),
                         InstanceMethod<&NetworkWrap::GetWeights>("getWeights"),
                         InstanceMethod<&NetworkWrap::SetWeights>("setWeights"),
@@ -47,12 +50,14 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
       net_ = std::make_shared<Network>(std::move(layers));
     } catch (const std::invalid_argument& e) {
       throw Napi::RangeError::New(env, e.what());
+    } catch (const std::bad_alloc&) {
+      throw Napi::RangeError::New(env, "Network: could not allocate the parameters of these layers");
     }
     report_memory(env);
   }
 
-  // Only at environment teardown can this run while a worker uses the network (workers pin the
-  // object): they share ownership, so the memory stays valid, and a fit stops at its next batch.
+  // Workers share ownership of the network, so its memory outlives this object; a fit still running
+  // (this runs only at environment teardown then) stops at its next batch.
   void Finalize(Napi::BasicEnv env) override {
     if (net_->training()) net_->abort();
     if (reported_) Napi::MemoryManagement::AdjustExternalMemory(env, -reported_);
@@ -85,12 +90,19 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return Napi::Number::New(info.Env(), static_cast<double>(net_->param_count()));
   }
   Napi::Value Training(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), net_->training()); }
+  Napi::Value Iterations(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(net_->iterations()));
+  }
 
   Napi::Value Compile(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     not_training(env, "compile");
     engine::CompileSpec spec = parse_compile(env, info[0]);
-    net_->compile(spec);
+    try {
+      net_->compile(spec);
+    } catch (const std::bad_alloc&) {
+      throw Napi::RangeError::New(env, "compile: could not allocate the optimizer state");
+    }
     report_memory(env);
     return env.Undefined();
   }
@@ -192,9 +204,19 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   Napi::Value Predict(const Napi::CallbackInfo& info) {
     Napi::Float32Array x;
     const int rows = predict_args(info, &x);
-    Napi::Float32Array out = Napi::Float32Array::New(info.Env(), static_cast<size_t>(rows) * net_->output_dim());
-    if (rows > 0) net_->predict(x.Data(), rows, out.Data(), ws_);
+    Napi::Float32Array out = new_output(info.Env(), rows);
+    try {
+      if (rows > 0) net_->predict(x.Data(), rows, out.Data(), ws_);
+    } catch (const std::bad_alloc&) {
+      throw Napi::RangeError::New(info.Env(), "predict: out of memory for the layers' workspaces");
+    }
     return out;
+  }
+
+  // rows x outputs, or a RangeError when that cannot be allocated.
+  Napi::Float32Array new_output(Napi::Env env, int rows) {
+    return new_f32(env, static_cast<size_t>(rows) * net_->output_dim(),
+                   "the predictions (" + std::to_string(rows) + " rows x " + std::to_string(net_->output_dim()) + " outputs)");
   }
 
   Napi::Value PredictAsync(const Napi::CallbackInfo& info);
@@ -231,83 +253,46 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   int64_t reported_ = 0;
 };
 
-// Keeps the Network object and the typed arrays a worker reads alive until it settles.
-struct Pins {
-  std::vector<Napi::Reference<Napi::Value>> refs;
-  void add(Napi::Value v) { refs.push_back(Napi::Persistent(v)); }
-  void add_all(const std::vector<Napi::Value>& vs) {
-    for (const Napi::Value& v : vs) add(v);
-  }
-};
+struct PredictJob {
+  std::shared_ptr<Network> net;
+  Held inputs;
+  const float* x = nullptr;
+  int rows = 0;
+  float* out = nullptr;
+  Napi::Reference<Napi::Float32Array> out_ref;  // made here: JS cannot reach it before the Promise settles
 
-class PredictWorker : public Napi::AsyncWorker {
- public:
-  PredictWorker(Napi::Env env, std::shared_ptr<Network> net, const float* x, int rows, Napi::Float32Array out)
-      : Napi::AsyncWorker(env, "myelin:predict"), net_(std::move(net)), x_(x), rows_(rows), out_ptr_(out.Data()),
-        deferred_(Napi::Promise::Deferred::New(env)) {
-    out_ = Napi::Persistent(out);
-  }
-  Pins pins;
-  Napi::Promise promise() { return deferred_.Promise(); }
-
- protected:
-  void Execute() override {
+  void run() {
     engine::Workspace ws;
-    net_->predict(x_, rows_, out_ptr_, ws);
+    if (rows > 0) net->predict(x, rows, out, ws);
   }
-  void OnOK() override { deferred_.Resolve(out_.Value()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::shared_ptr<Network> net_;
-  const float* x_;
-  int rows_;
-  float* out_ptr_;
-  Napi::Reference<Napi::Float32Array> out_;
-  Napi::Promise::Deferred deferred_;
+  Napi::Value result(Napi::Env) const { return out_ref.Value(); }
 };
 
 Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  PredictJob job;
   Napi::Float32Array x;
-  const int rows = predict_args(info, &x);
-  Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<size_t>(rows) * net_->output_dim());
-  auto* w = new PredictWorker(env, net_, x.Data(), rows, out);
-  w->pins.add(info.This());
-  w->pins.add(x);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  job.net = net_;
+  job.rows = predict_args(info, &x);
+  job.x = job.inputs.hold<float>(env, x, "x");
+  Napi::Float32Array out = new_output(env, job.rows);
+  job.out = out.Data();
+  job.out_ref = Napi::Persistent(out);
+  return PromiseWorker<PredictJob>::start(env, "myelin:predict", std::move(job));
 }
 
-class EvaluateWorker : public Napi::AsyncWorker {
- public:
-  EvaluateWorker(Napi::Env env, std::shared_ptr<Network> net, ParsedData&& d, int batch)
-      : Napi::AsyncWorker(env, "myelin:evaluate"), net_(std::move(net)), batch_(batch), deferred_(Napi::Promise::Deferred::New(env)) {
-    pins.add_all(d.pins);
-    data_ = d.data;
-    labels_ = std::move(d.labels);
-    if (data_.yi) data_.yi = labels_.data();
-  }
-  Pins pins;
-  Napi::Promise promise() { return deferred_.Promise(); }
+struct EvaluateJob {
+  std::shared_ptr<Network> net;
+  HeldData data;
+  int batch = 1;
+  std::vector<double> res;
 
- protected:
-  void Execute() override { res_ = net_->evaluate(data_, batch_); }
-  void OnOK() override {
-    Napi::Float64Array a = Napi::Float64Array::New(Env(), res_.size());
-    for (size_t i = 0; i < res_.size(); ++i) a[i] = res_[i];
-    deferred_.Resolve(a);
+  void run() { res = net->evaluate(data.data, batch); }
+  Napi::Value result(Napi::Env env) const {
+    Napi::Float64Array a = Napi::Float64Array::New(env, res.size());
+    for (size_t i = 0; i < res.size(); ++i) a[i] = res[i];
+    return a;
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::shared_ptr<Network> net_;
-  engine::Data data_;
-  std::vector<int32_t> labels_;
-  int batch_;
-  std::vector<double> res_;
-  Napi::Promise::Deferred deferred_;
 };
 
 Napi::Value NetworkWrap::Evaluate(const Napi::CallbackInfo& info) {
@@ -315,106 +300,28 @@ Napi::Value NetworkWrap::Evaluate(const Napi::CallbackInfo& info) {
   need_compiled(env, "evaluate");
   ParsedData d;
   parse_data(env, info[0], "data", *net_, sparse(), &d);
-  const int batch = expect_int(info, 1, "batchSize", 1);
-  auto* w = new EvaluateWorker(env, net_, std::move(d), batch);
-  w->pins.add(info.This());
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  EvaluateJob job;
+  job.net = net_;
+  job.batch = expect_int(info, 1, "batchSize", 1);
+  job.data = HeldData(env, std::move(d), *net_, "data");
+  return PromiseWorker<EvaluateJob>::start(env, "myelin:evaluate", std::move(job));
 }
-
-struct Progress {
-  int epoch, batch, batches;
-  double loss;
-};
-
-class FitWorker : public Napi::AsyncProgressWorker<Progress> {
- public:
-  FitWorker(Napi::Env env, std::shared_ptr<Network> net)
-      : Napi::AsyncProgressWorker<Progress>(env, "myelin:fit"), net_(std::move(net)),
-                                           deferred_(Napi::Promise::Deferred::New(env)) {}
-  Pins pins;
-  engine::FitOptions opts;
-  std::vector<int32_t> train_labels, val_labels;
-  Napi::FunctionReference on_progress;
-  Napi::Promise promise() { return deferred_.Promise(); }
-
- protected:
-  void Execute(const ExecutionProgress& progress) override {
-    if (!on_progress.IsEmpty())
-      opts.on_progress = [&progress](int e, int b, int n, double loss) {
-        const Progress p{e, b, n, loss};
-        progress.Send(&p, 1);
-      };
-    try {
-      out_ = net_->fit(opts);
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnProgress(const Progress* p, size_t count) override {
-    if (count == 0 || on_progress.IsEmpty() || !callback_error_.IsEmpty()) return;
-    Napi::Env env = Env();
-    try {
-      on_progress.Call({Napi::Number::New(env, p->epoch), Napi::Number::New(env, p->batch),
-                        Napi::Number::New(env, p->batches), Napi::Number::New(env, p->loss)});
-    } catch (const Napi::Error& e) {  // a throwing callback stops training and rejects the fit
-      callback_error_ = Napi::Persistent(static_cast<Napi::Value>(e.Value()));
-      net_->request_stop();
-    }
-  }
-  void OnOK() override {
-    net_->set_training(false);
-    Napi::Env env = Env();
-    if (!callback_error_.IsEmpty()) {
-      deferred_.Reject(callback_error_.Value());
-      return;
-    }
-    Napi::Object r = Napi::Object::New(env);
-    Napi::Float64Array logs = Napi::Float64Array::New(env, out_.logs.size());
-    for (size_t i = 0; i < out_.logs.size(); ++i) logs[i] = out_.logs[i];
-    r.Set("logs", logs);
-    r.Set("epochsRun", out_.epochs_run);
-    r.Set("stopped", out_.stopped);
-    if (out_.nonfinite_epoch >= 0) {
-      Napi::Object nf = Napi::Object::New(env);
-      nf.Set("epoch", out_.nonfinite_epoch);
-      nf.Set("batch", out_.nonfinite_batch);
-      r.Set("nonFinite", nf);
-    } else {
-      r.Set("nonFinite", env.Null());
-    }
-    deferred_.Resolve(r);
-  }
-  void OnError(const Napi::Error& e) override {
-    net_->set_training(false);
-    deferred_.Reject(e.Value());
-  }
-
- private:
-  std::shared_ptr<Network> net_;
-  engine::FitOutcome out_;
-  Napi::Reference<Napi::Value> callback_error_;
-  Napi::Promise::Deferred deferred_;
-};
 
 Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object a = expect_object(env, info[0], "args");
-  if (net_->training()) {
+  const char* refusal = net_->training() ? "fit: the network is already training (a fit() call is running)"
+                        : !net_->compiled() ? "fit before compile(): call compile() first"
+                                            : nullptr;
+  if (refusal) {
     Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
-    d.Reject(Napi::Error::New(env, "fit: the network is already training (a fit() call is running)").Value());
-    return d.Promise();
-  }
-  if (!net_->compiled()) {
-    Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
-    d.Reject(Napi::Error::New(env, "fit before compile(): call compile() first").Value());
+    d.Reject(Napi::Error::New(env, refusal).Value());
     return d.Promise();
   }
   ParsedData train, val;
   parse_data(env, a.Get("train"), "args.train", *net_, sparse(), &train);
   Napi::Value vv = a.Get("val");
-  const bool has_val = !vv.IsNull() && !vv.IsUndefined();
+  const bool has_val = !absent(vv);
   if (has_val) parse_data(env, vv, "args.val", *net_, sparse(), &val);
   engine::FitOptions o;
   o.epochs = int_field(env, a, "epochs", "args", 0, false, 0);
@@ -425,32 +332,25 @@ Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   o.seed = static_cast<uint64_t>(static_cast<int64_t>(seed));
   o.progress_ms = int_field(env, a, "progressMs", "args", 0, true, 100);
   Napi::Value cb = a.Get("onProgress");
-  if (!cb.IsUndefined() && !cb.IsNull() && !cb.IsFunction())
-    throw Napi::TypeError::New(env, "args.onProgress must be a function");
-
-  auto* w = new FitWorker(env, net_);
-  w->pins.add(info.This());
-  w->pins.add_all(train.pins);
-  w->pins.add_all(val.pins);
-  w->train_labels = std::move(train.labels);
-  w->val_labels = std::move(val.labels);
-  o.train = train.data;
-  if (o.train.yi) o.train.yi = w->train_labels.data();
+  if (!absent(cb) && !cb.IsFunction()) type_error(env, "args.onProgress", "a function", cb);
+  FitJob job;
+  job.train = HeldData(env, std::move(train), *net_, "args.train");
+  if (has_val) job.val = HeldData(env, std::move(val), *net_, "args.val");
   o.has_val = has_val;
-  o.val = val.data;
-  if (o.val.yi) o.val.yi = w->val_labels.data();
-  if (cb.IsFunction()) w->on_progress = Napi::Persistent(cb.As<Napi::Function>());
-  w->opts = std::move(o);
-  net_->set_training(true);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  job.opts = std::move(o);
+  return start_fit(env, net_, std::move(job), cb.IsFunction() ? cb.As<Napi::Function>() : Napi::Function());
+}
+
+Napi::Value AbortFits(const Napi::CallbackInfo& info) {
+  abort_fits(info.Env());
+  return info.Env().Undefined();
 }
 
 }  // namespace
 
 void init_network(Napi::Env env, Napi::Object exports) {
   exports.Set("Network", NetworkWrap::Define(env));
+  exports.Set("abortFits", Napi::Function::New<AbortFits>(env, "abortFits"));
 }
 
 }  // namespace myelin::binding

@@ -2,9 +2,13 @@
 #include <napi.h>
 
 #include <chrono>
+#include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 
 #include "binding/args.h"
+#include "binding/async.h"
 #include "binding/modules.h"
 #include "core/columns.h"
 #include "core/finite.h"
@@ -34,8 +38,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ForceIsa(const Napi::CallbackInfo& info) {
-  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
-  const std::string name = info[0].As<Napi::String>();
+  const std::string name = expect_string(info, 0, "isa");
   Isa isa;
   if (!isa_from_name(name.c_str(), &isa))
     throw Napi::RangeError::New(info.Env(), "isa must be one of scalar, avx2, avx512, neon; got " + name);
@@ -111,31 +114,42 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Runs on the libuv pool; the typed arrays stay referenced until the Promise settles.
-class GemmWorker : public Napi::AsyncWorker {
- public:
-  GemmWorker(const Napi::CallbackInfo& info, const GemmArgs& g)
-      : Napi::AsyncWorker(info.Env(), "myelin:gemm"), g_(g), deferred_(Napi::Promise::Deferred::New(info.Env())) {
-    for (size_t i : {6u, 8u, 11u, 13u}) pinned_.push_back(Napi::Persistent(info[i]));
+// gemmAsync: a, b and bias are held (async.h); C is computed into native memory seeded from c and
+// copied into c when the work is done, so JS never sees a half-written c and a c detached or shrunk
+// meanwhile rejects instead of being written through a stale pointer.
+struct GemmJob {
+  GemmArgs g;
+  Held inputs;
+  std::unique_ptr<float[]> c;
+  size_t c_len = 0;
+  Napi::Reference<Napi::Float32Array> c_ref;
+
+  void run() { g.run(); }
+  Napi::Value result(Napi::Env env) {
+    Napi::Float32Array out = c_ref.Value();
+    if (out.ElementLength() < c_len)
+      throw Napi::TypeError::New(env, "c was detached or shrunk while gemmAsync ran; its result is lost");
+    if (c_len) std::memcpy(out.Data(), c.get(), c_len * sizeof(float));
+    return env.Undefined();
   }
-  Napi::Promise promise() { return deferred_.Promise(); }
-
- protected:
-  void Execute() override { g_.run(); }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  GemmArgs g_;
-  Napi::Promise::Deferred deferred_;
-  std::vector<Napi::Reference<Napi::Value>> pinned_;
 };
 
 Napi::Value GemmAsync(const Napi::CallbackInfo& info) {
-  auto* w = new GemmWorker(info, parse_gemm(info));
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  Napi::Env env = info.Env();
+  GemmJob job;
+  job.g = parse_gemm(info);
+  GemmArgs& g = job.g;
+  g.a = job.inputs.hold<float>(env, info[6].As<Napi::Float32Array>(), "a");
+  g.b = job.inputs.hold<float>(env, info[8].As<Napi::Float32Array>(), "b");
+  if (g.bias) g.bias = job.inputs.hold<float>(env, info[13].As<Napi::Float32Array>(), "bias");
+  Napi::Float32Array c = info[11].As<Napi::Float32Array>();
+  job.c_len = extent(g.m, g.n, g.ldc);
+  job.c.reset(new (std::nothrow) float[job.c_len ? job.c_len : 1]);
+  if (!job.c) throw Napi::RangeError::New(env, "could not allocate a copy of c (" + std::to_string(job.c_len) + " floats)");
+  if (job.c_len) std::memcpy(job.c.get(), c.Data(), job.c_len * sizeof(float));
+  g.c = job.c.get();
+  job.c_ref = Napi::Persistent(c);
+  return PromiseWorker<GemmJob>::start(env, "myelin:gemm", std::move(job));
 }
 
 // Benchmarks: gemmBench(...gemm arguments, reps) runs the same GEMM reps times in native code and
@@ -150,8 +164,7 @@ Napi::Value GemmBench(const Napi::CallbackInfo& info) {
 
 // Benchmarks: gemmFmaPeak(isa, threads) -> GFLOP/s of that ISA's FMA units.
 Napi::Value GemmFmaPeak(const Napi::CallbackInfo& info) {
-  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
-  const std::string name = info[0].As<Napi::String>();
+  const std::string name = expect_string(info, 0, "isa");
   Isa isa;
   if (!isa_from_name(name.c_str(), &isa) || !isa_supported(isa))
     throw Napi::RangeError::New(info.Env(), "isa " + name + " is not supported on this CPU or build");

@@ -6,71 +6,6 @@
 #include "core/contract.h"
 
 namespace myelin::binding {
-namespace {
-
-std::string num_str(double d) {
-  if (d == std::floor(d) && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
-  return std::to_string(d);
-}
-
-std::string type_of(Napi::Value v) {
-  if (v.IsUndefined()) return "undefined";
-  if (v.IsNull()) return "null";
-  if (v.IsTypedArray()) {
-    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
-      case napi_float32_array: return "a Float32Array";
-      case napi_int32_array: return "an Int32Array";
-      case napi_float64_array: return "a Float64Array";
-      default: return "another typed array";
-    }
-  }
-  if (v.IsArray()) return "an array";
-  if (v.IsNumber()) return "the number " + num_str(v.As<Napi::Number>().DoubleValue());
-  if (v.IsString()) return "a string";
-  if (v.IsBoolean()) return "a boolean";
-  if (v.IsFunction()) return "a function";
-  return "an object";
-}
-
-void range_check(Napi::Env env, bool ok, const std::string& path, const std::string& want, double got) {
-  if (!ok) throw Napi::RangeError::New(env, path + " must be " + want + ", got " + num_str(got));
-}
-
-}  // namespace
-
-Napi::Object expect_object(Napi::Env env, Napi::Value v, const std::string& name) {
-  if (!v.IsObject() || v.IsArray() || v.IsFunction())
-    throw Napi::TypeError::New(env, name + " must be an object, got " + type_of(v));
-  return v.As<Napi::Object>();
-}
-
-double number_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, bool optional,
-                    double fallback) {
-  Napi::Value v = o.Get(key);
-  const std::string p = path + "." + key;
-  if (v.IsUndefined() && optional) return fallback;
-  if (!v.IsNumber()) throw Napi::TypeError::New(env, p + " must be a number, got " + type_of(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d)) throw Napi::RangeError::New(env, p + " must be finite, got " + std::to_string(d));
-  return d;
-}
-
-int int_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, int min_value, bool optional,
-              int fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() && optional) return fallback;
-  const double d = number_field(env, o, key, path, false, 0);
-  range_check(env, d == std::floor(d) && d >= min_value && d <= 2147483647.0, path + "." + key,
-              "an integer >= " + std::to_string(min_value), d);
-  return static_cast<int>(d);
-}
-
-bool bool_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, bool optional, bool fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined() && optional) return fallback;
-  if (!v.IsBoolean()) throw Napi::TypeError::New(env, path + "." + key + " must be a boolean, got " + type_of(v));
-  return v.As<Napi::Boolean>().Value();
-}
 
 namespace {
 
@@ -197,6 +132,10 @@ engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
   Napi::Object o = expect_object(env, v, "spec");
   engine::CompileSpec c;
   contract::visit_compile_spec(c, FieldReader{env, o, "spec", contract::kCompileSpecFields, nullptr});
+  // The engine indexes a piecewise schedule's values by its boundaries.
+  const engine::ScheduleSpec& s = c.opt.schedule;
+  if (s.kind == ScheduleId::PiecewiseConstantDecay && s.values.size() != s.boundaries.size() + 1)
+    throw Napi::RangeError::New(env, "spec.optimizer.schedule.values must have one more element than boundaries");
   return c;
 }
 

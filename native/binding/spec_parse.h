@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/engine/network.h"
+#include "binding/args.h"
 #include "core/engine/spec.h"
 
 namespace myelin::binding {
@@ -24,13 +25,5 @@ struct ParsedData {
 };
 void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const engine::Network& net,
                 bool sparse, ParsedData* out);
-
-// Helpers shared with network.cc.
-Napi::Object expect_object(Napi::Env env, Napi::Value v, const std::string& name);
-double number_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, bool optional,
-                    double fallback);
-int int_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, int min_value, bool optional,
-              int fallback);
-bool bool_field(Napi::Env env, Napi::Object o, const char* key, const std::string& path, bool optional, bool fallback);
 
 }  // namespace myelin::binding

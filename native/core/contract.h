@@ -11,13 +11,17 @@ enum class Act : int { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Softmax = 4,
 constexpr int kActCount = 9;
 constexpr const char* kActNames[kActCount] = {"linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "gelu", "swish"};
 
-enum class LossId : int { Mse = 0, Mae = 1, Bce = 2, Cce = 3, SparseCce = 4 };
-constexpr int kLossCount = 5;
-constexpr const char* kLossNames[kLossCount] = {"mean_squared_error", "mean_absolute_error", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"};
+enum class LossId : int { Mse = 0, Mae = 1, Bce = 2, Cce = 3, SparseCce = 4, Huber = 5, LogCosh = 6, Hinge = 7, SquaredHinge = 8, KlDivergence = 9, Poisson = 10, Mape = 11, Msle = 12 };
+constexpr int kLossCount = 13;
+constexpr const char* kLossNames[kLossCount] = {"mean_squared_error", "mean_absolute_error", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "huber", "log_cosh", "hinge", "squared_hinge", "kl_divergence", "poisson", "mean_absolute_percentage_error", "mean_squared_logarithmic_error"};
 
-enum class OptId : int { Sgd = 0, Adam = 1, Rmsprop = 2, Adagrad = 3 };
-constexpr int kOptCount = 4;
-constexpr const char* kOptNames[kOptCount] = {"sgd", "adam", "rmsprop", "adagrad"};
+enum class OptId : int { Sgd = 0, Adam = 1, Rmsprop = 2, Adagrad = 3, AdamW = 4, Nadam = 5, Adamax = 6 };
+constexpr int kOptCount = 7;
+constexpr const char* kOptNames[kOptCount] = {"sgd", "adam", "rmsprop", "adagrad", "adamw", "nadam", "adamax"};
+
+enum class ScheduleId : int { None = 0, ExponentialDecay = 1, PiecewiseConstantDecay = 2, InverseTimeDecay = 3, PolynomialDecay = 4, CosineDecay = 5 };
+constexpr int kScheduleCount = 6;
+constexpr const char* kScheduleNames[kScheduleCount] = {"none", "exponential_decay", "piecewise_constant_decay", "inverse_time_decay", "polynomial_decay", "cosine_decay"};
 
 enum class MetricId : int { BinaryAccuracy = 0, CategoricalAccuracy = 1, SparseCategoricalAccuracy = 2, Mse = 3, Mae = 4 };
 constexpr int kMetricCount = 5;
@@ -53,6 +57,7 @@ constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 // v(field, member, nested table, nested visitor).
 template <class S, class V> void visit_dense_spec(S& s, V&& v);
 template <class S, class V> void visit_dropout_spec(S& s, V&& v);
+template <class S, class V> void visit_schedule_spec(S& s, V&& v);
 template <class S, class V> void visit_optimizer_spec(S& s, V&& v);
 template <class S, class V> void visit_compile_spec(S& s, V&& v);
 
@@ -73,9 +78,27 @@ constexpr Field kDropoutSpecFields[kDropoutSpecFieldCount] = {
   {"seed", FieldType::Seed, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
 
-constexpr int kOptimizerSpecFieldCount = 11;
+constexpr int kScheduleSpecFieldCount = 14;
+constexpr Field kScheduleSpecFields[kScheduleSpecFieldCount] = {
+  {"kind", FieldType::Id, true, 0.0, kNone, kNone, false, false, 6, "a schedule id below 6"},
+  {"initial", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"decaySteps", FieldType::Float, true, 1.0, 0.0, kNone, true, false, 0, "> 0"},
+  {"decayRate", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"staircase", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
+  {"end", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"power", FieldType::Float, true, 1.0, 0.0, kNone, true, false, 0, "> 0"},
+  {"cycle", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
+  {"alpha", FieldType::Float, true, 0.0, 0.0, 1.0, false, false, 0, "in [0, 1]"},
+  {"warmup", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
+  {"warmupTarget", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"warmupSteps", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"boundaries", FieldType::FloatList, true, 0.0, kNone, kNone, false, false, 0, ""},
+  {"values", FieldType::FloatList, true, 0.0, kNone, kNone, false, false, 0, ""},
+};
+
+constexpr int kOptimizerSpecFieldCount = 14;
 constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
-  {"kind", FieldType::Id, false, 0.0, kNone, kNone, false, false, 4, "an optimizer id below 4"},
+  {"kind", FieldType::Id, false, 0.0, kNone, kNone, false, false, 7, "an optimizer id below 7"},
   {"learningRate", FieldType::Float, false, 0.0, 0.0, kNone, true, false, 0, "> 0"},
   {"momentum", FieldType::Float, true, 0.0, 0.0, 1.0, false, false, 0, "in [0, 1]"},
   {"nesterov", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
@@ -86,13 +109,18 @@ constexpr Field kOptimizerSpecFields[kOptimizerSpecFieldCount] = {
   {"epsilon", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
   {"clipNorm", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
   {"clipValue", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"globalClipNorm", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"weightDecay", FieldType::Float, true, 0.0, 0.0, kNone, false, false, 0, ">= 0"},
+  {"schedule", FieldType::Spec, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
 
-constexpr int kCompileSpecFieldCount = 3;
+constexpr int kCompileSpecFieldCount = 5;
 constexpr Field kCompileSpecFields[kCompileSpecFieldCount] = {
-  {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 5, "a loss id below 5"},
+  {"loss", FieldType::Id, false, 0.0, kNone, kNone, false, false, 13, "a loss id below 13"},
   {"metrics", FieldType::IdList, true, 0.0, kNone, kNone, false, false, 5, "a metric id below 5"},
   {"optimizer", FieldType::Spec, false, 0.0, kNone, kNone, false, false, 0, ""},
+  {"fromLogits", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
+  {"labelSmoothing", FieldType::Float, true, 0.0, 0.0, 1.0, false, false, 0, "in [0, 1]"},
 };
 
 template <class S, class V> void visit_dense_spec(S& s, V&& v) {
@@ -110,6 +138,23 @@ template <class S, class V> void visit_dropout_spec(S& s, V&& v) {
   v(kDropoutSpecFields[2], s.seed);
 }
 
+template <class S, class V> void visit_schedule_spec(S& s, V&& v) {
+  v(kScheduleSpecFields[0], s.kind);
+  v(kScheduleSpecFields[1], s.initial);
+  v(kScheduleSpecFields[2], s.decay_steps);
+  v(kScheduleSpecFields[3], s.decay_rate);
+  v(kScheduleSpecFields[4], s.staircase);
+  v(kScheduleSpecFields[5], s.end);
+  v(kScheduleSpecFields[6], s.power);
+  v(kScheduleSpecFields[7], s.cycle);
+  v(kScheduleSpecFields[8], s.alpha);
+  v(kScheduleSpecFields[9], s.warmup);
+  v(kScheduleSpecFields[10], s.warmup_target);
+  v(kScheduleSpecFields[11], s.warmup_steps);
+  v(kScheduleSpecFields[12], s.boundaries);
+  v(kScheduleSpecFields[13], s.values);
+}
+
 template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
   v(kOptimizerSpecFields[0], s.kind);
   v(kOptimizerSpecFields[1], s.lr);
@@ -122,20 +167,28 @@ template <class S, class V> void visit_optimizer_spec(S& s, V&& v) {
   v(kOptimizerSpecFields[8], s.epsilon);
   v(kOptimizerSpecFields[9], s.clip_norm);
   v(kOptimizerSpecFields[10], s.clip_value);
+  v(kOptimizerSpecFields[11], s.global_clip_norm);
+  v(kOptimizerSpecFields[12], s.weight_decay);
+  v(kOptimizerSpecFields[13], s.schedule, kScheduleSpecFields, [](auto& m, auto& r) { visit_schedule_spec(m, r); });
 }
 
 template <class S, class V> void visit_compile_spec(S& s, V&& v) {
   v(kCompileSpecFields[0], s.loss);
   v(kCompileSpecFields[1], s.metrics);
   v(kCompileSpecFields[2], s.opt, kOptimizerSpecFields, [](auto& m, auto& r) { visit_optimizer_spec(m, r); });
+  v(kCompileSpecFields[3], s.from_logits);
+  v(kCompileSpecFields[4], s.label_smoothing);
 }
 
 // Keras's default of each OptimizerSpec field per optimizer (OptId order); kNone: the field's default.
 constexpr double kOptimizerDefaults[kOptCount][kOptimizerSpecFieldCount] = {
-  {kNone, 0.01, 0.0, 0.0, kNone, kNone, kNone, kNone, kNone, kNone, kNone},  // sgd
-  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone},  // adam
-  {kNone, 0.001, kNone, kNone, kNone, kNone, 0.9, kNone, 1e-7, kNone, kNone},  // rmsprop
-  {kNone, 0.001, kNone, kNone, kNone, kNone, kNone, 0.1, 1e-7, kNone, kNone},  // adagrad
+  {kNone, 0.01, 0.0, 0.0, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone},  // sgd
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // adam
+  {kNone, 0.001, kNone, kNone, kNone, kNone, 0.9, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // rmsprop
+  {kNone, 0.001, kNone, kNone, kNone, kNone, kNone, 0.1, 1e-7, kNone, kNone, kNone, kNone, kNone},  // adagrad
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, 0.004, kNone},  // adamw
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // nadam
+  {kNone, 0.001, kNone, kNone, 0.9, 0.999, kNone, kNone, 1e-7, kNone, kNone, kNone, kNone, kNone},  // adamax
 };
 
 }  // namespace contract

@@ -18,6 +18,8 @@ constexpr float kProbEpsilon = 1e-7f;
 struct LossBatch {
   int loss = 0;          // LossId
   bool fused = false;    // sigmoid+BCE or softmax+(sparse)CCE: grad is w.r.t. the logits, p - t
+  bool logits = false;   // BCE/CCE from_logits: p are logits, the loss applies sigmoid/softmax itself
+  float smoothing = 0.f; // label smoothing of BCE (t (1 - s) + s / 2) and dense CCE (t (1 - s) + s / cols)
   const float* p = nullptr;  // rows x cols predictions
   int rows = 0, cols = 0;
   const float* t = nullptr;      // rows x cols targets (dense losses), or null
@@ -39,14 +41,20 @@ struct VecKernels {
   void (*act_backward)(int act, const float* y, const float* z, float* g, int rows, int cols, float* db);
   // db[j] = sum over rows of g[r][j], rows in order.
   void (*col_sums)(const float* g, int rows, int cols, float* db);
-  // Returns sum_r sw_r * loss_r (per-sample loss: mean over outputs for MSE/MAE/BCE, sum for CCE)
-  // and, if grad is set, writes scale * sw_r * dloss_r / d(p or logits).
+  // Returns sum_r sw_r * loss_r (per-sample loss: sum over outputs for CCE and KL divergence, else the
+  // mean) and, if grad is set, writes scale * sw_r * dloss_r / d(p or logits). Keras 3's formulas.
   double (*loss)(const LossBatch& b);
   // Keras SGD: mu == 0: w -= lr g (v unused); else v = mu v - lr g; w += v (nesterov: w += mu v - lr g).
   void (*sgd)(float* w, float* v, const float* g, size_t n, float lr, float mu, bool nesterov);
   // Keras Adam with alpha = lr sqrt(1 - b2^t) / (1 - b1^t): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
   // w -= alpha m / (sqrt(v) + eps).
   void (*adam)(float* w, float* m, float* v, const float* g, size_t n, float alpha, float b1, float b2, float eps);
+  // Keras Nadam with the step's coefficients: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
+  // w -= lr (cm m + cg g) / (sqrt(v cv) + eps).
+  void (*nadam)(float* w, float* m, float* v, const float* g, size_t n, float lr, float b1, float b2, float eps, float cm,
+                float cg, float cv);
+  // Keras Adamax with alpha = lr / (1 - b1^t): m += (g - m)(1 - b1); u = max(b2 u, |g|); w -= alpha m / (u + eps).
+  void (*adamax)(float* w, float* m, float* u, const float* g, size_t n, float alpha, float b1, float b2, float eps);
   // Keras RMSprop: v = rho v + (1 - rho) g^2; w -= lr g / sqrt(v + eps).
   void (*rmsprop)(float* w, float* v, const float* g, size_t n, float lr, float rho, float eps);
   // Keras Adagrad: a += g^2; w -= lr g / sqrt(a + eps).

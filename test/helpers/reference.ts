@@ -94,7 +94,52 @@ export function sampleLoss(loss: number, p: ArrayLike<number>, t: ArrayLike<numb
       for (let j = 0; j < c; j++) if (t[j] !== 0) s -= t[j]! * Math.log(clip(p[j]! / sum));
       return s;
     }
+    case 'kl_divergence':
+      for (let j = 0; j < c; j++) { const tc = Math.min(Math.max(t[j]!, EPS), 1); s += tc * Math.log(tc / Math.min(Math.max(p[j]!, EPS), 1)); }
+      return s;
+    case 'huber':
+    case 'log_cosh':
+    case 'hinge':
+    case 'squared_hinge':
+    case 'poisson':
+    case 'mean_absolute_percentage_error':
+    case 'mean_squared_logarithmic_error': {
+      const binary = Array.from(t).every((v) => v === 0 || v === 1);
+      for (let j = 0; j < c; j++) s += elementLoss(LOSSES[loss]!, p[j]!, t[j]!, binary);
+      return s / c;
+    }
     default: throw new Error(`no loss ${loss}`);
+  }
+}
+
+/** Keras 3's per-element terms of the losses that average over outputs (hinge targets: {0, 1} → {-1, 1} when all binary). */
+function elementLoss(name: string, p: number, t: number, binary: boolean): number {
+  const d = p - t, h = binary ? 2 * t - 1 : t;
+  switch (name) {
+    case 'huber': return Math.abs(d) <= 1 ? 0.5 * d * d : Math.abs(d) - 0.5;
+    case 'log_cosh': return Math.log(Math.cosh(d));
+    case 'hinge': return Math.max(1 - h * p, 0);
+    case 'squared_hinge': return Math.max(1 - h * p, 0) ** 2;
+    case 'poisson': return p - t * Math.log(p + EPS);
+    case 'mean_absolute_percentage_error': return (100 * Math.abs(d)) / Math.max(Math.abs(t), EPS);
+    case 'mean_squared_logarithmic_error': return (Math.log(Math.max(p, EPS) + 1) - Math.log(Math.max(t, EPS) + 1)) ** 2;
+    default: throw new Error(`no loss ${name}`);
+  }
+}
+
+/** d elementLoss / dp. */
+function elementLossGrad(name: string, p: number, t: number, binary: boolean): number {
+  const d = p - t, h = binary ? 2 * t - 1 : t;
+  switch (name) {
+    case 'huber': return Math.abs(d) <= 1 ? d : Math.sign(d);
+    case 'log_cosh': return Math.tanh(d);
+    case 'hinge': return 1 - h * p > 0 ? -h : 0;
+    case 'squared_hinge': return 1 - h * p > 0 ? -2 * h * (1 - h * p) : 0;
+    case 'poisson': return 1 - t / (p + EPS);
+    case 'mean_absolute_percentage_error': return (100 * Math.sign(d)) / Math.max(Math.abs(t), EPS);
+    case 'mean_squared_logarithmic_error':
+      return p > EPS ? (2 * (Math.log(p + 1) - Math.log(Math.max(t, EPS) + 1))) / (p + 1) : 0;
+    default: throw new Error(`no loss ${name}`);
   }
 }
 
@@ -119,7 +164,12 @@ export function sampleLossGrad(loss: number, fused: boolean, p: ArrayLike<number
       const uq = u.reduce((a, uj, j) => a + uj * (p[j]! / sum), 0);
       for (let j = 0; j < c; j++) g[j] = (u[j]! - uq) / sum;
     }
-  } else throw new Error(`no loss ${loss}`);
+  } else if (name === 'kl_divergence') {
+    for (let j = 0; j < c; j++) g[j] = p[j]! < EPS || p[j]! > 1 ? 0 : -Math.min(Math.max(t[j]!, EPS), 1) / p[j]!;
+  } else {
+    const binary = Array.from(t).every((v) => v === 0 || v === 1);
+    for (let j = 0; j < c; j++) g[j] = elementLossGrad(name!, p[j]!, t[j]!, binary) / c;
+  }
   return g;
 }
 

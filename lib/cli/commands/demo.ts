@@ -2,6 +2,7 @@
 // x + y = 100; the same perceptron fails on a circle (one neuron draws one straight line); a network
 // with hidden layers succeeds. Each step prints its summary, progress, accuracy and confusion matrix,
 // and draws its pictures.
+import type { ActivationIdentifier } from '../../activations.js';
 import { resolve, join } from 'node:path';
 import { Dense, SGD, Sequential, StandardScaler, confusionMatrix, formatConfusionMatrix, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, setSeed, datasets, type Matrix } from '../../index.js';
 import type { Command } from '../command.js';
@@ -16,7 +17,7 @@ interface Step {
   data: datasets.Dataset;
   fresh: datasets.Dataset;
   hidden: number[];
-  activation: string;
+  activation: ActivationIdentifier;
   epochs: number;
   batchSize: number;
   lr: number;

@@ -1,5 +1,7 @@
 // `myelin train DATA.csv --target COL`: read, split 60/20/20, standardize on the training rows, train
 // with early stopping, report test metrics, save the model with its preprocessing and class names.
+import type { ActivationIdentifier } from '../../activations.js';
+import type { LossIdentifier } from '../../losses.js';
 import { basename, extname, join, resolve } from 'node:path';
 import { Dense, EarlyStopping, Matrix, StandardScaler, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, readCsv, setNumThreads, setSeed, trainValTestSplit, type CallbackHooks, type Sequential } from '../../index.js';
 import type { Command } from '../command.js';
@@ -56,9 +58,10 @@ export const train: Command = {
     if (!target) throw new UsageError('--target COL is required: the column to predict', 'train');
     const requested = a.choice('task', ['auto', 'classification', 'regression'] as const) ?? 'auto';
     const hidden = a.intList('layers') ?? [16, 8];
-    const activation = a.string('activation') ?? 'relu';
+    // Names from the command line are checked at run time (checkName).
+    const activation = (a.string('activation') ?? 'relu') as ActivationIdentifier;
     checkName(() => new Dense(1, { activation }), '--activation', /^Dense: activation: /);
-    const loss = a.string('loss');
+    const loss = a.string('loss') as LossIdentifier | undefined;
     if (loss !== undefined) checkName(() => resolveLoss(loss), '--loss', /^(compile: )?loss: /);
     const optimizer = a.choice('optimizer', OPTIMIZERS) ?? 'adam';
     const lr = a.number('lr', { min: 0, exclusiveMin: true });

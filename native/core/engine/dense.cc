@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/engine/chunked.h"
 #include "core/engine/metrics.h"
 #include "core/engine/network.h"
 #include "core/engine/rng.h"
@@ -23,26 +24,6 @@ bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
 // The GEMM epilogue applies every activation (core/gemm.h); only those whose pre-activation the
 // backward pass needs are applied afterwards.
 bool gemm_fuses(Act a) { return !needs_z(a); }
-
-// Elementwise work over n floats, split over the pool only when it is big enough to pay for a wake.
-template <typename F>
-void chunked(size_t n, F&& f) {
-  constexpr size_t kChunk = 16384;
-  if (n < 4 * kChunk || num_threads() < 2) {
-    f(size_t{0}, n);
-    return;
-  }
-  const int tasks = static_cast<int>((n + kChunk - 1) / kChunk);
-  struct Job {
-    F& f;
-    size_t n;
-  } job{f, n};
-  // One pointer of capture: std::function stores it inline, so no allocation per batch.
-  parallel_for(tasks, [&job](int t) {
-    const size_t b = static_cast<size_t>(t) * kChunk;
-    job.f(b, job.n - b < kChunk ? job.n - b : kChunk);
-  });
-}
 
 }  // namespace
 
@@ -121,6 +102,8 @@ double Network::loss_and_metrics(const float* p, int rows, const float* y, const
   LossBatch b;
   b.loss = spec_.loss;
   b.fused = fused_output_;
+  b.logits = spec_.from_logits;
+  b.smoothing = spec_.label_smoothing;
   b.p = p;
   b.rows = rows;
   b.cols = output_dim();
@@ -135,41 +118,6 @@ double Network::loss_and_metrics(const float* p, int rows, const float* y, const
   return s;
 }
 
-void Network::update_array(int a, float* g) {
-  const VecKernels& k = vec();
-  const OptimizerSpec& o = spec_.opt;
-  const size_t n = arrays_[a].len;
-  float* w = params_.data() + arrays_[a].off;
-  float* s0 = slots_per_array_ ? slots_.data() + slot_off_[a] : nullptr;
-  float* s1 = slots_per_array_ > 1 ? s0 + n : nullptr;
-  const float lr = lr_.load(std::memory_order_relaxed);
-  // Keras clips each gradient array: clipnorm scales it to norm <= clipnorm, clipvalue clamps it.
-  float scale = 1.f;
-  if (o.clip_norm > 0.f) {
-    const double norm = std::sqrt(k.sum_squares(g, n));
-    if (norm > o.clip_norm) scale = static_cast<float>(o.clip_norm / norm);
-  }
-  if (scale != 1.f || o.clip_value > 0.f) k.scale_clip(g, n, scale, o.clip_value);
-  switch (o.kind) {
-    case OptId::Sgd:
-      chunked(n, [&](size_t b, size_t c) { k.sgd(w + b, s0 ? s0 + b : nullptr, g + b, c, lr, o.momentum, o.nesterov); });
-      break;
-    case OptId::Adam: {
-      const double t = static_cast<double>(iterations_ + 1);
-      const float alpha = static_cast<float>(lr * std::sqrt(1.0 - std::pow(static_cast<double>(o.beta2), t)) /
-                                             (1.0 - std::pow(static_cast<double>(o.beta1), t)));
-      chunked(n, [&](size_t b, size_t c) { k.adam(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon); });
-      break;
-    }
-    case OptId::Rmsprop:
-      chunked(n, [&](size_t b, size_t c) { k.rmsprop(w + b, s0 + b, g + b, c, lr, o.rho, o.epsilon); });
-      break;
-    case OptId::Adagrad:
-      chunked(n, [&](size_t b, size_t c) { k.adagrad(w + b, s0 + b, g + b, c, lr, o.epsilon); });
-      break;
-  }
-}
-
 double Network::backward(const float* W, float* params, float* grads, int rows, Workspace& ws, bool dropout_on,
                          Mode mode) {
   const VecKernels& k = vec();
@@ -177,6 +125,8 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
   float* g = ws.g0.data();
   float* gn = ws.g1.data();
   double pen = 0.0;
+  // global_clipnorm needs every gradient before any update: updates wait for the end of the pass.
+  const bool deferred = mode == Mode::Train && o.global_clip_norm > 0.f;
   const int L = static_cast<int>(layers_.size());
   for (int i = L - 1; i >= first_dense_; --i) {
     const LayerSpec& l = layers_[i];
@@ -205,8 +155,9 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
       if (reg) pen += k.reg_grad(kernel, gw, ka.len, l.l1, l.l2);
     } else {
       float* w = params + ka.off;
-      const float lr = lr_.load(std::memory_order_relaxed);
-      const bool plain_sgd = o.kind == OptId::Sgd && !o.nesterov && o.clip_norm == 0.f && o.clip_value == 0.f && !reg;
+      const float lr = current_lr();
+      const bool plain_sgd = o.kind == OptId::Sgd && !o.nesterov && o.clip_norm == 0.f && o.clip_value == 0.f && !reg &&
+                             !deferred && o.weight_decay == 0.f;
       if (plain_sgd && o.momentum == 0.f) {
         // w -= lr * X^T dZ straight from the GEMM.
         gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, 1.f, w, l.units);
@@ -218,12 +169,13 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
       } else {
         gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units);
         if (reg) pen += k.reg_grad(w, gw, ka.len, l.l1, l.l2);
-        update_array(kernel_of_[i], gw);
+        if (!deferred) update_array(kernel_of_[i], gw);
       }
-      if (db) update_array(bias_of_[i], db);
+      if (db && !deferred) update_array(bias_of_[i], db);
     }
     std::swap(g, gn);
   }
+  if (deferred) update_all_global_clip(grads);
   return pen;
 }
 

@@ -70,7 +70,10 @@ void Network::compile(const CompileSpec& spec) {
   const OptimizerSpec& o = spec.opt;
   switch (o.kind) {
     case OptId::Sgd: slots_per_array_ = o.momentum != 0.f ? 1 : 0; break;
-    case OptId::Adam: slots_per_array_ = 2; break;
+    case OptId::Adam:
+    case OptId::AdamW:
+    case OptId::Nadam:
+    case OptId::Adamax: slots_per_array_ = 2; break;
     case OptId::Rmsprop:
     case OptId::Adagrad: slots_per_array_ = 1; break;
     default: throw std::invalid_argument("optimizer id out of range");
@@ -90,11 +93,12 @@ void Network::compile(const CompileSpec& spec) {
       std::fill_n(slots_.data() + slot_off_[a], arrays_[a].len, o.initial_accumulator);
   if (off) std::memcpy(snap_slots_.data(), slots_.data(), off * sizeof(float));
   iterations_ = snap_iterations_ = 0;
+  nadam_step_ = -1;
   spec_ = spec;
   lr_.store(o.lr);
   const LayerSpec& last = layers_.back();
   const LossId loss = static_cast<LossId>(spec.loss);
-  fused_output_ = last.dense && ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
+  fused_output_ = last.dense && !spec.from_logits && ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
                                  ((loss == LossId::Cce || loss == LossId::SparseCce) && last.act == Act::Softmax));
   compiled_ = true;
 }

@@ -54,6 +54,11 @@ class Network {
   const CompileSpec& compile_spec() const { return spec_; }
   int slots_per_array() const { return slots_per_array_; }
   void set_learning_rate(float lr) { lr_.store(lr); }
+  // Optimizer steps taken (Keras's iterations): the step a schedule is evaluated at.
+  int64_t iterations() const {
+    std::lock_guard<std::mutex> lk(snap_mu_);
+    return snap_iterations_;
+  }
 
   // Copies of the snapshot (the live weights outside fit). dst[i] holds arrays()[i].len floats.
   void get_weights(const std::vector<float*>& dst) const;
@@ -92,7 +97,12 @@ class Network {
   // From ws.g0 = dL/d(output or logits): gradients, and in Train mode the optimizer update.
   // Returns the L1/L2 penalty of the weights before their update.
   double backward(const float* W, float* params, float* grads, int rows, Workspace& ws, bool dropout_on, Mode mode);
-  void update_array(int a, float* grad);
+  // One optimizer step of weight array a with its gradient (clipped: global clipping already applied).
+  void update_array(int a, float* grad, bool clipped = false);
+  // global_clipnorm: every gradient is in grads; clip them together, then update every array.
+  void update_all_global_clip(float* grads);
+  float current_lr() const;
+  double nadam_u_product(int64_t t);
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
                           Workspace& ws, double* metric_sums, double* weight_sum) const;
   double penalty(const float* W) const;
@@ -113,6 +123,8 @@ class Network {
   std::vector<size_t> slot_off_;
   int slots_per_array_ = 0;
   int64_t iterations_ = 0, snap_iterations_ = 0;
+  int64_t nadam_step_ = -1;  // nadam_product_ = prod of u_i for i in 1..nadam_step_
+  double nadam_product_ = 1.0;
 
   CompileSpec spec_;
   bool compiled_ = false;

@@ -22,6 +22,21 @@ struct LayerSpec {
   uint64_t seed = 0;   // dropout
 };
 
+struct ScheduleSpec {
+  ScheduleId kind = ScheduleId::None;
+  double initial = 0, decay_steps = 1, decay_rate = 0;
+  bool staircase = false;
+  double end = 0, power = 1;  // polynomial
+  bool cycle = false;
+  double alpha = 0;      // cosine
+  bool warmup = false;   // cosine: rise linearly from initial to warmup_target over warmup_steps, then decay
+  double warmup_target = 0, warmup_steps = 0;
+  std::vector<double> boundaries, values;  // piecewise constant
+};
+
+// The learning rate of a schedule at step `step` (Keras's optimizer.iterations, from 0).
+double schedule_lr(const ScheduleSpec& s, int64_t step);
+
 struct OptimizerSpec {
   OptId kind = OptId::Sgd;
   float lr = 0.f;
@@ -31,13 +46,17 @@ struct OptimizerSpec {
   float rho = 0.f;
   float initial_accumulator = 0.f;
   float epsilon = 0.f;
-  float clip_norm = 0.f, clip_value = 0.f;
+  float clip_norm = 0.f, clip_value = 0.f, global_clip_norm = 0.f;
+  float weight_decay = 0.f;  // decoupled: w -= w * weight_decay * lr before each update (Keras)
+  ScheduleSpec schedule;     // kind None: the rate is lr (set_learning_rate may change it)
 };
 
 struct CompileSpec {
   int loss = 0;
   std::vector<int> metrics;
   OptimizerSpec opt;
+  bool from_logits = false;     // BCE / CCE
+  float label_smoothing = 0.f;  // BCE / dense CCE
 };
 
 // Rows of a data set; y is dense (rows x outputs) or, for sparse crossentropy, class indexes.
