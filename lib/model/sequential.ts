@@ -13,7 +13,7 @@ import { compileSpec, lossConfig, resolveCompile, type CompileArgs, type Compile
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { summaryTable } from './summary.js';
-import { asValue, toWeight } from './weights.js';
+import { asValue, classesOf, toWeight } from './weights.js';
 import type { Scaler } from '../data/scalers.js';
 import { encodeModel, formatByName, saveModel, type FormatName } from '../io/formats.js';
 import { checkMetadata, type Metadata } from '../io/metadata.js';
@@ -276,19 +276,7 @@ export class Sequential implements TrainingModel {
 
   /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
   predictClasses(x: Inputs): Int32Array {
-    const p = this.predict(x);
-    const out = new Int32Array(p.rows);
-    const d = p.data;
-    if (p.cols === 1) {
-      for (let i = 0; i < p.rows; i++) out[i] = d[i]! > 0.5 ? 1 : 0;
-      return out;
-    }
-    for (let i = 0, o = 0; i < p.rows; i++, o += p.cols) {
-      let best = 0;
-      for (let j = 1; j < p.cols; j++) if (d[o + j]! > d[o + best]!) best = j;
-      out[i] = best;
-    }
-    return out;
+    return classesOf(this.predict(x));
   }
 
   private predictInput(x: Inputs, what: string): Matrix {

@@ -1,5 +1,6 @@
 // Weight values between the engine's flat Float32Arrays and what users pass and get: Matrix for kernels,
-// Float32Array for biases; number[][] / number[] accepted, shapes and finiteness checked.
+// Float32Array for biases; number[][] / number[] accepted, shapes and finiteness checked. And the classes
+// of a block of outputs.
 import { Matrix, describe } from '../matrix.js';
 
 export function asValue(w: Float32Array, shape: number[]): Matrix | Float32Array {
@@ -27,5 +28,21 @@ export function toWeight(v: unknown, shape: number[], what: string): Float32Arra
   } else throw new TypeError(`${what} must be ${shape.length === 2 ? 'a Matrix or number[][]' : 'a Float32Array or number[]'} of ${want}, got ${describe(v)}`);
   for (let i = 0; i < out.length; i++)
     if (!Number.isFinite(out[i])) throw new RangeError(`${what}: value ${i} is ${out[i]}; weights must be finite`);
+  return out;
+}
+
+/** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
+export function classesOf(p: Matrix): Int32Array {
+  const out = new Int32Array(p.rows);
+  const d = p.data;
+  if (p.cols === 1) {
+    for (let i = 0; i < p.rows; i++) out[i] = d[i]! > 0.5 ? 1 : 0;
+    return out;
+  }
+  for (let i = 0, o = 0; i < p.rows; i++, o += p.cols) {
+    let best = 0;
+    for (let j = 1; j < p.cols; j++) if (d[o + j]! > d[o + best]!) best = j;
+    out[i] = best;
+  }
   return out;
 }
