@@ -42,7 +42,7 @@ async function w1() {
   console.log(`W1 perceptron 250x2->1, 1500 epochs in one fit: best ${best.toFixed(2)} ms (${((best * 1000) / 1500).toFixed(2)} us/epoch), final train accuracy ${acc.toFixed(3)}`);
 }
 
-async function w3(threads) {
+async function w3(threads, optimizer = sgd(0.05, 0.9), label = '') {
   native.setNumThreads(threads);
   const rows = quick ? 12_800 : 60_000;
   const x = uniform(rows * 784, 7, 0, 1);
@@ -50,7 +50,7 @@ async function w3(threads) {
   const y = new Float32Array(rows * 10);
   labels.forEach((c, i) => { y[i * 10 + c] = 1; });
   const net = new native.Network([dense(784, 256, 1), dense(256, 128, 1), dense(128, 10, 4)]);
-  net.compile({ loss: 3, metrics: [1], optimizer: sgd(0.05, 0.9) });
+  net.compile({ loss: 3, metrics: [1], optimizer });
   const w = net.getWeights().map((a, i) => (i % 2 ? a : uniform(a.length, 3 + i, -0.05, 0.05)));
   net.setWeights(w);
   const data = { x, rows, y, sampleWeight: null };
@@ -62,10 +62,22 @@ async function w3(threads) {
     await net.fit({ train: data, val: null, epochs: 1, initialEpoch: rep, batchSize: 128, shuffle: true, seed: 1 });
     best = Math.max(best, rows / ((performance.now() - t0) / 1000));
   }
-  console.log(`W3 784-256-128-10 batch 128, ${threads} thread(s): best ${Math.round(best).toLocaleString('en-US')} samples/s`);
+  console.log(`W3 784-256-128-10 batch 128, ${threads} thread(s)${label}: best ${Math.round(best).toLocaleString('en-US')} samples/s`);
 }
 
 console.log(`isa ${native.backendInfo().isa}, ${native.backendInfo().threads} threads available`);
 await w1();
 await w3(1);
 await w3(2);
+// The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
+// GEMM path; these run the per-array update after the weight-gradient GEMM).
+const cosine = { kind: 5, initial: 0.05, decaySteps: 2000, alpha: 0.1, warmup: true, warmupTarget: 0.1, warmupSteps: 100 };
+for (const [label, opt] of [
+  ['SGD momentum + CosineDecay with warmup', { ...sgd(0.05, 0.9), schedule: cosine }],
+  ['SGD momentum + globalClipNorm 1', { ...sgd(0.05, 0.9), globalClipNorm: 1 }],
+  ['Adam', { ...sgd(0.001, 0), kind: 1 }],
+  ['AdamW (weightDecay 0.004)', { ...sgd(0.001, 0), kind: 4, weightDecay: 0.004 }],
+  ['Nadam', { ...sgd(0.001, 0), kind: 5 }],
+  ['Adamax', { ...sgd(0.001, 0), kind: 6 }],
+])
+  await w3(native.backendInfo().threads, opt, `, ${label}`);

@@ -12,16 +12,44 @@ export interface BackendInfo {
   version: string;
   /** Every ISA this CPU and binary support. */
   supportedIsas: string[];
+  /** The CPU as it describes itself (x86 CPUID; arm64 MIDR and sysfs); 0 or '' where it does not say. */
+  cpu: {
+    name: string;
+    vendor: string;
+    /** x86: display family; arm64: implementer. */
+    family: number;
+    /** x86: display model; arm64: part number. */
+    model: number;
+    /** Bytes: L1 data and L2 per core, L3 as reported. */
+    cacheBytes: { l1d: number; l2: number; l3: number };
+  };
+  /**
+   * The GEMM parameters in use, chosen for this CPU from a registry (MYELIN_GEMM_CONFIG=<name> forces
+   * one, `<name>:MC,KC,NC` its cache blocks too): micro-kernel shape mr x nr and blocks mc, kc, nc.
+   */
+  gemm: { config: string; isa: string; mr: number; nr: number; mc: number; kc: number; nc: number };
 }
 
 export const version: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 export function backendInfo(): BackendInfo {
   const info = native.backendInfo();
-  return { isa: info.isa, threads: info.threads, version, supportedIsas: info.supportedIsas };
+  const { name, vendor, family, model, l1d, l2, l3 } = info.cpu;
+  return {
+    isa: info.isa,
+    threads: info.threads,
+    version,
+    supportedIsas: info.supportedIsas,
+    cpu: { name, vendor, family, model, cacheBytes: { l1d, l2, l3 } },
+    gemm: { ...info.gemm },
+  };
 }
 
-/** Threads for native kernels (default: the number of cores, or MYELIN_NUM_THREADS). */
+/**
+ * Threads for native kernels (default: the number of cores, or MYELIN_NUM_THREADS). Capped at 4x the
+ * hardware threads (more only adds context switches; backendInfo().threads says what was set).
+ * Lowering it ends the pool threads no longer needed.
+ */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be an integer >= 1, got ${n}`);
   native.setNumThreads(n);

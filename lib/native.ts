@@ -6,10 +6,22 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NetworkConstructor } from './engine/contract.js';
 
+export interface NativeGemmConfig {
+  config: string;
+  isa: string;
+  mr: number;
+  nr: number;
+  mc: number;
+  kc: number;
+  nc: number;
+}
+
 export interface NativeBackendInfo {
   isa: string;
   threads: number;
   supportedIsas: string[];
+  cpu: { name: string; vendor: string; family: number; model: number; l1d: number; l2: number; l3: number };
+  gemm: NativeGemmConfig;
 }
 
 /** Typed view of what native/binding/*.cc export. */
@@ -22,6 +34,10 @@ export interface NativeBinding {
   firstNonFinite(data: Float32Array): number;
   /** Tests and benchmarks only: switch every kernel table to another supported ISA. */
   forceIsa(isa: string): void;
+  /** Tests and benchmarks only: every GEMM config (kernel shape and cache blocks) this CPU can run. */
+  gemmConfigs(): NativeGemmConfig[];
+  /** Tests and benchmarks only: force a GEMM config by name; null returns to the choice for this CPU. */
+  forceGemmConfig(name: string | null): void;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
     c: Float32Array, ldc: number, bias: Float32Array | null, act: number): void;

@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { Matrix, backendInfo, matmul } from '../lib/index.js';
+import { Matrix, backendInfo, matmul, setNumThreads } from '../lib/index.js';
 import { native } from '../lib/native.js';
 
 describe('backend', () => {
@@ -38,5 +40,31 @@ describe('firstNonFinite', () => {
       expect(native.firstNonFinite(y)).toBe(at);
     }
     expect(native.firstNonFinite(x.subarray(4096))).toBe(-1); // views are scanned from their own start
+  });
+});
+
+describe('thread pool size', () => {
+  const osThreads = () => readdirSync('/proc/self/task').length;
+
+  it.runIf(process.platform === 'linux')('caps threads at 4x the cores and ends pool threads when lowered', () => {
+    const initial = backendInfo().threads;
+    const product = () => matmul(new Matrix(96, 96), new Matrix(96, 96));
+    try {
+      setNumThreads(1);
+      const base = osThreads();
+      setNumThreads(100_000);
+      const cap = 4 * cpus().length;
+      expect(backendInfo().threads).toBe(cap);
+      product(); // starts the pool's workers: one thread fewer than the count (the caller works too)
+      expect(osThreads() - base).toBe(cap - 1);
+      setNumThreads(2);
+      expect(backendInfo().threads).toBe(2);
+      expect(osThreads() - base).toBe(1);
+      product();
+      setNumThreads(1);
+      expect(osThreads()).toBe(base);
+    } finally {
+      setNumThreads(initial);
+    }
   });
 });

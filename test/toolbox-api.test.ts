@@ -147,6 +147,15 @@ describe('loss objects', () => {
     expect(await back.evaluate(X, y, { verbose: 0 })).toEqual(await m.evaluate(X, y, { verbose: 0 }));
   });
 
+  it('predictClasses of a one-output model trained from logits thresholds the logit at 0', () => {
+    const m = new Sequential([new Dense(1, { inputDim: 1 })]);
+    m.setWeights([[[1]], [0.2]]);
+    m.compile({ loss: new BinaryCrossentropy({ fromLogits: true }), optimizer: 'sgd' });
+    expect(Array.from(m.predictClasses([[-0.5], [-0.1], [0.4]]))).toEqual([0, 1, 1]);
+    m.compile({ loss: 'binary_crossentropy', optimizer: 'sgd' });
+    expect(Array.from(m.predictClasses([[-0.5], [-0.1], [0.4]]))).toEqual([0, 0, 1]);
+  });
+
   it('the new loss names and aliases resolve', () => {
     for (const loss of ['huber', 'log_cosh', 'logCosh', 'hinge', 'squared_hinge', 'kld', 'kl_divergence', 'poisson', 'mape', 'msle']) {
       const m = net();

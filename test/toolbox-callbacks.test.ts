@@ -57,6 +57,7 @@ describe('LearningRateScheduler', () => {
       'SGD: the learning rate is a ExponentialDecay schedule, so it cannot be set',
     );
     expect(() => new LearningRateScheduler(0.1 as never)).toThrow('LearningRateScheduler: schedule must be a function');
+    expect(() => new LearningRateScheduler((_e, lr) => lr, 2)).toThrow('LearningRateScheduler: verbose must be 0 or 1, got number 2');
   });
 });
 

@@ -276,7 +276,8 @@ export class Sequential implements TrainingModel {
 
   /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
   predictClasses(x: Inputs): Int32Array {
-    return classesOf(this.predict(x));
+    // A loss with fromLogits sees logits: sigmoid(z) > 0.5 where z > 0.
+    return classesOf(this.predict(x), this.compiled?.lossSpec.fromLogits ? 0 : 0.5);
   }
 
   private predictInput(x: Inputs, what: string): Matrix {

@@ -31,12 +31,12 @@ export function toWeight(v: unknown, shape: number[], what: string): Float32Arra
   return out;
 }
 
-/** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
-export function classesOf(p: Matrix): Int32Array {
+/** Class per row: argmax of the outputs, or output > threshold for a one-unit output (Keras 2's predict_classes). */
+export function classesOf(p: Matrix, threshold = 0.5): Int32Array {
   const out = new Int32Array(p.rows);
   const d = p.data;
   if (p.cols === 1) {
-    for (let i = 0; i < p.rows; i++) out[i] = d[i]! > 0.5 ? 1 : 0;
+    for (let i = 0; i < p.rows; i++) out[i] = d[i]! > threshold ? 1 : 0;
     return out;
   }
   for (let i = 0, o = 0; i < p.rows; i++, o += p.cols) {

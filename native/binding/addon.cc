@@ -2,13 +2,15 @@
 #include <napi.h>
 
 #include "binding/modules.h"
+#include "core/gemm_config.h"
 #include "core/isa.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   try {
-    myelin::active_isa();  // validates MYELIN_ISA once, at load, with a clear message
+    myelin::active_isa();  // validates MYELIN_ISA and MYELIN_GEMM_CONFIG once, at load, with a clear message
+    myelin::gemm_config();
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }

@@ -12,12 +12,26 @@
 #include "binding/modules.h"
 #include "core/columns.h"
 #include "core/finite.h"
+#include "core/cpu_info.h"
 #include "core/gemm.h"
+#include "core/gemm_config.h"
 #include "core/isa.h"
 #include "core/thread_pool.h"
 
 namespace myelin::binding {
 namespace {
+
+Napi::Object GemmConfigObject(Napi::Env env, const GemmConfig& g) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("config", g.name);
+  o.Set("isa", isa_name(g.isa));
+  o.Set("mr", g.mr);
+  o.Set("nr", g.nr);
+  o.Set("mc", g.mc);
+  o.Set("kc", g.kc);
+  o.Set("nc", g.nc);
+  return o;
+}
 
 Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -29,7 +43,43 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   for (Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon})
     if (isa_supported(isa)) supported.Set(n++, isa_name(isa));
   o.Set("supportedIsas", supported);
+  const CpuInfo& cpu = cpu_info();
+  Napi::Object c = Napi::Object::New(env);
+  c.Set("name", cpu.name);
+  c.Set("vendor", cpu.vendor);
+  c.Set("family", cpu.family);
+  c.Set("model", cpu.model);
+  c.Set("l1d", static_cast<double>(cpu.l1d));
+  c.Set("l2", static_cast<double>(cpu.l2));
+  c.Set("l3", static_cast<double>(cpu.l3));
+  o.Set("cpu", c);
+  o.Set("gemm", GemmConfigObject(env, gemm_config()));
   return o;
+}
+
+// Tests and benchmarks: every GEMM config this CPU can run.
+Napi::Value GemmConfigs(const Napi::CallbackInfo& info) {
+  int count = 0;
+  const GemmConfig* configs = gemm_configs(&count);
+  Napi::Array out = Napi::Array::New(info.Env(), count);
+  for (int i = 0; i < count; ++i) out.Set(i, GemmConfigObject(info.Env(), configs[i]));
+  return out;
+}
+
+// Tests and benchmarks: force a GEMM config by name; null returns to the automatic choice.
+Napi::Value ForceGemmConfig(const Napi::CallbackInfo& info) {
+  if (info[0].IsNull() || info[0].IsUndefined()) {
+    force_gemm_config(nullptr);
+    return info.Env().Undefined();
+  }
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "config must be a string or null");
+  const std::string name = info[0].As<Napi::String>();
+  try {
+    force_gemm_config(name.c_str());
+  } catch (const std::runtime_error& e) {
+    throw Napi::RangeError::New(info.Env(), e.what());
+  }
+  return info.Env().Undefined();
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -202,6 +252,8 @@ void init_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("backendInfo", Napi::Function::New<BackendInfo>(env, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env, "setNumThreads"));
   exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
+  exports.Set("gemmConfigs", Napi::Function::New<GemmConfigs>(env, "gemmConfigs"));
+  exports.Set("forceGemmConfig", Napi::Function::New<ForceGemmConfig>(env, "forceGemmConfig"));
   exports.Set("affineColumns", Napi::Function::New<AffineColumns>(env, "affineColumns"));
   exports.Set("firstNonFinite", Napi::Function::New<FirstNonFinite>(env, "firstNonFinite"));
   exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));

@@ -10,26 +10,16 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <stdexcept>
+#include <string>
 
+#include "core/gemm_config.h"
 #include "core/gemm_kernel.h"
 #include "core/isa.h"
 #include "core/thread_pool.h"
 
 namespace myelin {
 namespace {
-
-const GemmKernels& kernels_for(Isa isa) {
-  switch (isa) {
-#if defined(__x86_64__) || defined(_M_X64)
-    case Isa::Avx512: return *avx512::gemm_kernels();
-    case Isa::Avx2: return *avx2::gemm_kernels();
-#endif
-#if defined(__aarch64__) || defined(_M_ARM64)
-    case Isa::Neon: return *neon::gemm_kernels();
-#endif
-    default: return *scalar::gemm_kernels();
-  }
-}
 
 // A per-thread, 64-byte aligned, growing buffer for packed panels.
 class Scratch {
@@ -90,12 +80,16 @@ struct Finish {
       std::swap(i0, j0);
       std::swap(mi, nj);
     }
-    for (int r = i0; r < i0 + mi; ++r) {
+    for (int r = i0; r < i0 + mi && bias != nullptr; ++r) {
       float* row = c + r * ldc + j0;
-      if (bias != nullptr)
-        for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
-      if (elementwise()) act_forward(act, row, row, static_cast<size_t>(nj));
+      for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
     }
+    if (!elementwise()) return;
+    if (nj == ldc) {  // whole rows: one call for the block (narrow layers would pay a call per few values)
+      act_forward(act, c + i0 * ldc, c + i0 * ldc, static_cast<size_t>(mi) * nj);
+      return;
+    }
+    for (int r = i0; r < i0 + mi; ++r) act_forward(act, c + r * ldc + j0, c + r * ldc + j0, static_cast<size_t>(nj));
   }
 };
 
@@ -106,6 +100,7 @@ struct Part {
 
 struct Plan {
   const GemmKernels* K;
+  int mc, nc;  // cache blocks (kc below, evened out over k)
   int m, n, k, kc;
   View A, B;  // op(A) m x k, op(B) k x n in kernel coordinates
   float* c;
@@ -120,18 +115,18 @@ int round_up(int x, int to) { return (x + to - 1) / to * to; }
 void run_part(const Plan& P, const Part& part) {
   const GemmKernels& K = *P.K;
   const int MR = K.mr, NR = K.nr;
-  const int nc_max = std::min(round_up(part.n, NR), K.nc);
-  const int mc_max = std::min(round_up(part.m, MR), K.mc);
+  const int nc_max = std::min(round_up(part.n, NR), P.nc);
+  const int mc_max = std::min(round_up(part.m, MR), P.mc);
   float* bp = t_pack_b.get(static_cast<size_t>(P.kc) * nc_max);
   float* ap = t_pack_a.get(static_cast<size_t>(P.kc) * mc_max);
 
   // With a single block of rows, each B panel is packed just before its tiles use it (so it is
   // still in L1), or read in place when one row of tiles uses it and its rows are contiguous.
-  const bool lazy_b = part.m <= K.mc;
+  const bool lazy_b = part.m <= P.mc;
   const bool b_in_place = lazy_b && P.B.cs == 1 && part.m <= MR;
 
-  for (int jc = 0; jc < part.n; jc += K.nc) {
-    const int nc = std::min(K.nc, part.n - jc);
+  for (int jc = 0; jc < part.n; jc += P.nc) {
+    const int nc = std::min(P.nc, part.n - jc);
     const int jg = part.j0 + jc;  // global kernel column
     for (int pc = 0; pc < P.k; pc += P.kc) {
       const int kc = std::min(P.kc, P.k - pc);
@@ -142,8 +137,8 @@ void run_part(const Plan& P, const Part& part) {
           K.pack_b(kc, std::min(NR, nc - jr), b_blk + static_cast<long>(jr) * P.B.cs, P.B.rs, P.B.cs,
                    bp + static_cast<size_t>(jr) * kc);
 
-      for (int ic = 0; ic < part.m; ic += K.mc) {
-        const int mc = std::min(K.mc, part.m - ic);
+      for (int ic = 0; ic < part.m; ic += P.mc) {
+        const int mc = std::min(P.mc, part.m - ic);
         const int ig = part.i0 + ic;  // global kernel row
         const float* a_blk = P.A.p + static_cast<long>(ig) * P.A.rs + static_cast<long>(pc) * P.A.cs;
         // Packed: every panel. In place: only a short last panel, so kernels always see MR rows.
@@ -226,7 +221,9 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     if (fin.any()) fin.block(0, m, 0, n);
   } else {
     Plan P;
-    P.K = &kernels_for(active_isa());
+    const GemmConfig& cfg = gemm_config();
+    P.K = cfg.kernels;
+    P.mc = cfg.mc, P.nc = cfg.nc;
     const View A{a, trans_a ? 1 : lda, trans_a ? lda : 1};
     const View B{b, trans_b ? 1 : ldb, trans_b ? ldb : 1};
     // A narrow C wastes most of an NR-wide register block: compute C^T = op(B)^T op(A)^T instead,
@@ -243,7 +240,7 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
       P.rs_c = ldc, P.cs_c = 1;
     }
     P.k = k;
-    const int k_blocks = (k + P.K->kc - 1) / P.K->kc;
+    const int k_blocks = (k + cfg.kc - 1) / cfg.kc;
     P.kc = (k + k_blocks - 1) / k_blocks;
     P.c = c;
     P.alpha = alpha, P.beta = beta;
@@ -275,7 +272,11 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
 }
 
 double gemm_fma_peak(Isa isa, int threads) {
-  const GemmKernels& K = kernels_for(isa);
+  int count = 0;
+  const GemmConfig* configs = gemm_configs(&count);
+  const GemmConfig* cfg = std::find_if(configs, configs + count, [&](const GemmConfig& c) { return c.isa == isa; });
+  if (cfg == configs + count) throw std::runtime_error(std::string("ISA ") + isa_name(isa) + " is not supported");
+  const GemmKernels& K = *cfg->kernels;
   double best = 0.0;
   long iters = 1 << 16;
   for (int round = 0; round < 8; ++round) {

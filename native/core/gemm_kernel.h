@@ -1,16 +1,28 @@
-// The contract between the GEMM driver (core/gemm.cc) and the per-ISA kernels
-// (native/kernels/<isa>/gemm_<isa>.cc). Declarations and plain structs only: this header is
-// included by files compiled for different ISAs, so it must not define any code (ODR).
+// The contract between the GEMM driver (core/gemm.cc) and the per-ISA kernels. Declarations and
+// plain structs only: this header is included by files compiled for different ISAs, so it must not
+// define any code (ODR).
+//
+// BLIS-style layering. The driver owns the loops over cache blocks (jc > pc > ic > jr > ir), the
+// threads and the epilogue; the kernels own register tiles and packing. Each ISA is written as
+// - a SIMD wrapper (native/kernels/<isa>/gemm_<isa>.cc): its vector type and a dozen one-line
+//   operations (load, broadcast, fma, masked load/store of the first n lanes, a W x W transpose),
+// - and the one kernel template, kernels/common/gemm_kernels.inc, included into that ISA's
+//   namespace: micro-kernel, packing, edge and transposed stores, the FMA probe, for every
+//   micro-kernel shape (MR x NR) the ISA registers.
+// Adding an ISA = a wrapper file, a namespace line below, a case in gemm_config.cc.
 #pragma once
 
 namespace myelin {
 
 // One MR x NR tile:  C = alpha * A * B + beta * C   (beta == 0: C is not read).
-// A: MR rows (all valid; the driver pads edge panels), element (i, p) at a[i * rs_a + p * cs_a],
-//    with rs_a == 1 or cs_a == 1 (a packed panel is rs_a = 1, cs_a = MR).
+// A: MR rows (the driver pads short edge panels), element (i, p) at a[i * rs_a + p * cs_a]: a packed
+//    panel (rs_a = 1, cs_a = MR), or the caller's A in place, along its rows (cs_a = 1) or columns
+//    (rs_a = 1).
 // B: NR floats per k step, rs_b apart: a packed panel (rs_b = NR, columns >= nr zero) or, when
 //    nr == NR, rows of the caller's B read in place.
-// C: element (i, j) at c[i * rs_c + j * cs_c]; only i < mr, j < nr are touched.
+// C: element (i, j) at c[i * rs_c + j * cs_c] with rs_c == 1 or cs_c == 1; only i < mr, j < nr are
+//    touched. The compute loop always runs the full MR x NR tile; edges (mr < MR, nr < NR) and
+//    transposed C are handled once, in the template's store, the same way for every ISA.
 // Every element is one chain of multiply-adds over p in order (fused where the ISA has FMA), then
 // alpha/beta, so its value does not depend on where the tile sits (thread count, edges, orientation).
 using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b,
@@ -24,9 +36,9 @@ using GemmPackB = void (*)(long k, int nr, const float* b, long rs_b, long cs_b,
 // (k * MR floats, rows >= mr zeroed).
 using GemmPackA = void (*)(long k, int mr, const float* a, long rs_a, long cs_a, float* dst);
 
+// One micro-kernel shape of one ISA.
 struct GemmKernels {
-  int mr, nr;      // register block
-  int mc, kc, nc;  // cache blocks: A block mc x kc (L2), B panel kc x nr (L1), B block kc x nc
+  int mr, nr;  // register block
   GemmMicroKernel ukr;
   GemmPackA pack_a;
   GemmPackB pack_b;
@@ -35,10 +47,16 @@ struct GemmKernels {
   double (*fma_probe)(long iters);
 };
 
-// One table per ISA, defined in that ISA's kernel file. Call only after isa_supported() said yes.
-namespace scalar { const GemmKernels* gemm_kernels(); }
-namespace avx2 { const GemmKernels* gemm_kernels(); }
-namespace avx512 { const GemmKernels* gemm_kernels(); }
-namespace neon { const GemmKernels* gemm_kernels(); }
+// Every shape an ISA's kernel file instantiates.
+struct GemmKernelList {
+  const GemmKernels* shapes;
+  int count;
+};
+
+// One list per ISA, defined in that ISA's kernel file. Call only after isa_supported() said yes.
+namespace scalar { GemmKernelList gemm_kernels(); }
+namespace avx2 { GemmKernelList gemm_kernels(); }
+namespace avx512 { GemmKernelList gemm_kernels(); }
+namespace neon { GemmKernelList gemm_kernels(); }
 
 }  // namespace myelin

@@ -33,22 +33,34 @@ thread_local bool t_in_pool_task = false;
 constexpr auto kSpinFor = std::chrono::microseconds(100);
 constexpr unsigned kHotSpins = 2048;
 
+int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
 class Pool {
  public:
   Pool() {
-    int n = static_cast<int>(std::thread::hardware_concurrency());
+    int n = cores();
     if (const char* env = std::getenv("MYELIN_NUM_THREADS")) {
       const int v = std::atoi(env);
       if (v > 0) n = v;
     }
-    target_ = n < 1 ? 1 : n;
+    target_ = std::clamp(n, 1, max_threads());
   }
 
   ~Pool() { stop_workers(); }
 
+  // Lowering the count ends the workers no longer needed (none is inside a job: we hold submit_).
   void set_threads(int n) {
     std::lock_guard<std::mutex> submit(submit_);
-    target_ = n < 1 ? 1 : n;
+    target_ = std::clamp(n, 1, max_threads());
+    const int keep = target_ - 1;
+    if (static_cast<int>(workers_.size()) <= keep) return;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      keep_.store(keep);
+    }
+    cv_.notify_all();
+    for (size_t i = keep; i < workers_.size(); ++i) workers_[i].join();
+    workers_.resize(keep);
   }
 
   int threads() const { return target_; }
@@ -95,10 +107,10 @@ class Pool {
     t_in_pool_task = was;
   }
 
-  void worker_main() {
+  void worker_main(int index) {
     uint64_t seen = epoch_.load();
     for (;;) {
-      if (!wait_for_epoch(seen)) return;
+      if (!wait_for_epoch(seen, index)) return;
       seen = epoch_.load();
       active_.fetch_add(1);
       if (open_.load() && slots_.fetch_sub(1) > 0) work();
@@ -106,11 +118,13 @@ class Pool {
     }
   }
 
-  // Spins, then sleeps, until the epoch moves past `seen`. False when the pool stops.
-  bool wait_for_epoch(uint64_t seen) {
+  // Spins, then sleeps, until the epoch moves past `seen`. False when the pool stops or shrinks
+  // below this worker.
+  bool wait_for_epoch(uint64_t seen, int index) {
     auto start = std::chrono::steady_clock::now();
+    const auto leaving = [&] { return stop_.load(std::memory_order_relaxed) || index >= keep_.load(); };
     for (unsigned spin = 1;; ++spin) {
-      if (stop_.load(std::memory_order_relaxed)) return false;
+      if (leaving()) return false;
       if (epoch_.load(std::memory_order_acquire) != seen) return true;
       if (spin < kHotSpins)
         MYELIN_CPU_RELAX();
@@ -119,7 +133,7 @@ class Pool {
       if (spin % 64 == 0 && std::chrono::steady_clock::now() - start > kSpinFor) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1);
-        cv_.wait(lk, [&] { return stop_.load() || epoch_.load() != seen; });
+        cv_.wait(lk, [&] { return leaving() || epoch_.load() != seen; });
         sleepers_.fetch_sub(1);
         start = std::chrono::steady_clock::now();
         spin = 0;
@@ -128,7 +142,11 @@ class Pool {
   }
 
   void ensure_workers(int n) {
-    while (static_cast<int>(workers_.size()) < n) workers_.emplace_back([this] { worker_main(); });
+    keep_.store(n);
+    while (static_cast<int>(workers_.size()) < n) {
+      const int index = static_cast<int>(workers_.size());
+      workers_.emplace_back([this, index] { worker_main(index); });
+    }
   }
 
   void stop_workers() {
@@ -150,6 +168,7 @@ class Pool {
   std::atomic<uint64_t> epoch_{0};
   std::atomic<bool> open_{false}, stop_{false};
   std::atomic<int> next_{0}, done_{0}, slots_{0}, active_{0}, sleepers_{0};
+  std::atomic<int> keep_{0};  // workers with an index at or above this leave
 };
 
 Pool& pool() {
@@ -160,6 +179,7 @@ Pool& pool() {
 
 }  // namespace
 
+int max_threads() { return 4 * cores(); }
 void set_num_threads(int n) { pool().set_threads(n); }
 int num_threads() { return pool().threads(); }
 void parallel_for(int n_tasks, const std::function<void(int)>& task) { pool().run(n_tasks, task); }

@@ -8,9 +8,11 @@
 namespace myelin {
 
 // Threads used by parallel_for, including the caller. Default: MYELIN_NUM_THREADS, else the number
-// of hardware threads. n < 1 is clamped to 1.
+// of hardware threads. Clamped to [1, max_threads()]; lowering it ends the workers no longer needed.
 void set_num_threads(int n);
 int num_threads();
+// 4x the hardware threads: more only adds context switches (and each thread's stack and scratch).
+int max_threads();
 
 // Runs task(i) for every i in [0, n_tasks), spread over the pool, and returns when all are done.
 // Nested calls, and calls made while another caller owns the pool, run inline on the caller.

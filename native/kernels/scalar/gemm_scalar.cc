@@ -1,65 +1,63 @@
-// Portable GEMM kernels: a 4x8 micro-kernel in plain C++ (the compiler may vectorize it for the
-// baseline target), packing, and the FMA peak probe for that code. The fallback on CPUs without
-// a SIMD path, and MYELIN_ISA=scalar.
+// Portable GEMM kernels: the SIMD wrapper for kernels/common/gemm_kernels.inc on 4-float GCC/Clang
+// generic vectors, and the shapes this ISA registers. The fallback on CPUs without a SIMD path, and
+// MYELIN_ISA=scalar.
 #include "core/gemm_kernel.h"
+#include "kernels/common/simd_inline.h"
 
 namespace myelin {
 namespace scalar {
 namespace {
 
-constexpr int MR = 4, NR = 8;
+// GCC/Clang generic vectors (SSE2 or NEON registers; each operation is written per lane, and the
+// compiler maps it onto the baseline target's vectors).
+typedef float Vec4 __attribute__((vector_size(16)));
 
-void ukr(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c, long rs_c, long cs_c,
-         int mr, int nr, float alpha, float beta) {
-  float acc[MR][NR] = {};
-  for (long p = 0; p < k; ++p, b += rs_b) {
-    for (int i = 0; i < MR; ++i) {
-      const float x = a[i * rs_a + p * cs_a];
-      for (int j = 0; j < NR; ++j) acc[i][j] += x * b[j];
-    }
+struct Simd {
+  using V = Vec4;
+  static constexpr int W = 4, kRegs = 16, kUnrollK = 1;
+  static constexpr int kShapes[][2] = {{4, 8}};
+  MYELIN_SIMD_INLINE static V set1(float x) {
+    V v;
+    for (int i = 0; i < W; ++i) v[i] = x;
+    return v;
   }
-  for (int i = 0; i < mr; ++i) {
-    for (int j = 0; j < nr; ++j) {
-      float& out = c[i * rs_c + j * cs_c];
-      const float r = alpha * acc[i][j];
-      out = beta == 0.f ? r : r + beta * out;
-    }
+  MYELIN_SIMD_INLINE static V zero() { return set1(0.f); }
+  MYELIN_SIMD_INLINE static V load(const float* p) {
+    V v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
   }
-}
-
-void pack_b(long k, int nr, const float* b, long rs_b, long cs_b, float* dst) {
-  for (long p = 0; p < k; ++p, dst += NR) {
-    int j = 0;
-    for (; j < nr; ++j) dst[j] = b[p * rs_b + j * cs_b];
-    for (; j < NR; ++j) dst[j] = 0.f;
+  MYELIN_SIMD_INLINE static void store(float* p, V v) { __builtin_memcpy(p, &v, sizeof v); }
+  // Not fused where the target has no FMA (the compiler contracts it where it has).
+  MYELIN_SIMD_INLINE static V fma(V a, V b, V c) {
+    for (int i = 0; i < W; ++i) c[i] += a[i] * b[i];
+    return c;
   }
-}
-
-void pack_a(long k, int mr, const float* a, long rs_a, long cs_a, float* dst) {
-  for (long p = 0; p < k; ++p, dst += MR) {
-    int i = 0;
-    for (; i < mr; ++i) dst[i] = a[i * rs_a + p * cs_a];
-    for (; i < MR; ++i) dst[i] = 0.f;
+  MYELIN_SIMD_INLINE static V mul(V a, V b) {
+    for (int i = 0; i < W; ++i) a[i] *= b[i];
+    return a;
   }
-}
-
-double fma_probe(long iters) {
-  float r[16];
-  for (int i = 0; i < 16; ++i) r[i] = 0.001f * static_cast<float>(i);
-  for (long it = 0; it < iters; ++it)
-    for (int i = 0; i < 16; ++i) r[i] = r[i] * 0.999999f + 1e-6f;
-  float s = 0.f;
-  for (int i = 0; i < 16; ++i) s += r[i];
-  volatile float sink = s;
-  (void)sink;
-  return static_cast<double>(iters) * 16 * 2;
-}
-
-const GemmKernels kKernels = {MR, NR, /*mc*/ 128, /*kc*/ 256, /*nc*/ 2048, ukr, pack_a, pack_b, fma_probe};
+  MYELIN_SIMD_INLINE static V load_n(const float* p, int n) {
+    V v = zero();
+    for (int i = 0; i < n; ++i) v[i] = p[i];
+    return v;
+  }
+  MYELIN_SIMD_INLINE static void store_n(float* p, V v, int n) {
+    for (int i = 0; i < n; ++i) p[i] = v[i];
+  }
+  MYELIN_SIMD_INLINE static void transpose(V* r) {
+    for (int i = 0; i < W; ++i)
+      for (int j = i + 1; j < W; ++j) {
+        const float x = r[i][j];
+        r[i][j] = r[j][i];
+        r[j][i] = x;
+      }
+  }
+};
 
 }  // namespace
 
-const GemmKernels* gemm_kernels() { return &kKernels; }
+#include "kernels/common/gemm_kernels.inc"
 
 }  // namespace scalar
 }  // namespace myelin

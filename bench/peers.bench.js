@@ -1,0 +1,146 @@
+// myelin against OpenBLAS and PyTorch on this CPU (issue 15's targets), in interleaved rounds:
+// sgemm at 1 thread (numpy on Debian's OpenBLAS, with the OpenBLAS kernels that run fastest here),
+// and W3 training (784-256-128-10, batch 128) against PyTorch tuned as the issue says (1 OpenMP
+// thread, OpenBLAS threads = the threads measured). Each round times myelin, then the peer; the
+// tables give the median ratio (> 1: myelin faster) and its spread over the rounds.
+// Needs Debian's /usr/bin/python3 with numpy (and python3-torch for W3): says so and skips otherwise.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Dense, Matrix, SGD, Sequential, backendInfo, setNumThreads, setSeed } from '../dist/index.js';
+import { native } from '../dist/native.js';
+
+const PYTHON = '/usr/bin/python3';
+const ROUNDS = 5;
+const here = dirname(fileURLToPath(import.meta.url));
+const info = backendInfo();
+const { cpu } = info;
+const kib = (b) => `${Math.round(b / 1024)} KiB`;
+console.log(
+  `CPU: ${cpu.name || 'unknown'} (${cpu.vendor} family ${cpu.family} model ${cpu.model}; L1d ${kib(cpu.cacheBytes.l1d)}, ` +
+    `L2 ${kib(cpu.cacheBytes.l2)}), ${info.supportedIsas.at(-1)}; myelin ${info.version}, GEMM config ${info.gemm.config} ` +
+    `(${info.gemm.mr}x${info.gemm.nr}, mc ${info.gemm.mc} kc ${info.gemm.kc} nc ${info.gemm.nc})`,
+);
+
+const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
+if (probe.status !== 0) {
+  console.log(`- skipped: ${PYTHON} with numpy is not installed (scripts/install-system-deps.sh --bench)`);
+  process.exit(0);
+}
+
+/** A peers.py process; ask(request) resolves with its one-line JSON answer. */
+function peer(env) {
+  const child = spawn(PYTHON, [join(here, 'peers.py')], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async ask(req) {
+      child.stdin.write(`${JSON.stringify(req)}\n`);
+      const { value } = await lines.next();
+      return JSON.parse(value);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ratioCell = (rs) => `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
+
+function myelinSeconds(m, n, k, seconds) {
+  const a = Float32Array.from({ length: m * k }, () => Math.random());
+  const b = Float32Array.from({ length: k * n }, () => Math.random());
+  const c = new Float32Array(m * n);
+  const once = native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, 1);
+  const reps = Math.max(1, Math.round(seconds / Math.max(once, 1e-7)));
+  let best = Infinity;
+  for (let s = 0; s < 5; s++) best = Math.min(best, native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, reps) / reps);
+  return best;
+}
+
+// OpenBLAS kernels: the fastest on 1024^3 of OPENBLAS_CORETYPE (if set) and the kernels for this CPU.
+const avx512 = info.supportedIsas.includes('avx512');
+const forCpu =
+  cpu.vendor === 'AuthenticAMD'
+    ? ['Zen', ...(avx512 ? ['SkylakeX'] : [])]
+    : cpu.vendor === 'GenuineIntel'
+      ? [avx512 ? 'SkylakeX' : 'Haswell']
+      : [''];
+const candidates = [...new Set([process.env.OPENBLAS_CORETYPE, ...forCpu].filter((c) => c !== undefined))];
+let coretype = candidates[0];
+let blasCore = '';
+let bestProbe = Infinity;
+for (const c of candidates) {
+  const p = peer({ OPENBLAS_CORETYPE: c, OPENBLAS_NUM_THREADS: '1' });
+  const { openblas_core: core } = await p.ask({ op: 'info' });
+  const { seconds } = await p.ask({ op: 'sgemm', m: 1024, n: 1024, k: 1024, seconds: 0.2 });
+  p.close();
+  console.log(`- OpenBLAS with OPENBLAS_CORETYPE=${c || '(unset)'} runs its ${core} kernels: ${(2 * 1024 ** 3 / seconds / 1e9).toFixed(0)} GFLOP/s on 1024^3`);
+  if (seconds < bestProbe) [bestProbe, coretype, blasCore] = [seconds, c, core];
+}
+const blas = peer({ OPENBLAS_CORETYPE: coretype, OPENBLAS_NUM_THREADS: '1' });
+const blasInfo = await blas.ask({ op: 'info' });
+console.log(`- peer: numpy ${blasInfo.numpy} on ${blasInfo.openblas_config} (${blasCore} kernels), 1 thread`);
+
+setNumThreads(1);
+const peak = Math.max(...[0, 1, 2].map(() => native.gemmFmaPeak(info.isa, 1)));
+const SHAPES = [
+  ['square 512', 512, 512, 512],
+  ['square 1024', 1024, 1024, 1024],
+  ['square 2048', 2048, 2048, 2048],
+  ['X·W1 (128x784 · 784x256)', 128, 256, 784],
+  ['H1·W2 (128x256 · 256x128)', 128, 128, 256],
+];
+console.log(`\n### sgemm, 1 thread (FMA peak ${peak.toFixed(0)} GFLOP/s)\n`);
+console.log('| shape | myelin GFLOP/s (median) | % of peak | OpenBLAS GFLOP/s | myelin / OpenBLAS, median (spread) |');
+console.log('|---|---|---|---|---|');
+for (const [label, m, n, k] of SHAPES) {
+  const flops = 2 * m * n * k;
+  const mine = [];
+  const theirs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    mine.push(myelinSeconds(m, n, k, 0.05));
+    theirs.push((await blas.ask({ op: 'sgemm', m, n, k, seconds: 0.05 })).seconds);
+  }
+  const ratios = mine.map((s, i) => theirs[i] / s);
+  const g = (s) => (flops / median(s) / 1e9).toFixed(0);
+  console.log(`| ${label} | ${g(mine)} | ${((flops / median(mine) / 1e9 / peak) * 100).toFixed(0)} % | ${g(theirs)} | ${ratioCell(ratios)} |`);
+}
+blas.close();
+
+// ---- W3 training against PyTorch ----
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+if (!hasTorch) {
+  console.log('\n- W3 vs PyTorch skipped: python3-torch is not installed (scripts/install-system-deps.sh --bench)');
+  process.exit(0);
+}
+const ROWS = 12800;
+const x = new Matrix(ROWS, 784);
+for (let i = 0; i < x.data.length; i++) x.data[i] = Math.random();
+const y = new Int32Array(ROWS).map((_, i) => Math.min(9, Math.floor(x.data[i * 784] * 10)));
+const torch = peer({ OPENBLAS_CORETYPE: coretype });
+console.log(`\n### W3 training (784-256-128-10, batch 128, SGD momentum), samples/s; PyTorch ${blasInfo.torch ?? ''}`);
+console.log('PyTorch: 1 OpenMP thread (torch.set_num_threads), OpenBLAS threads = the threads measured\n');
+console.log('| threads | myelin | PyTorch | myelin / PyTorch, median (spread) |');
+console.log('|---|---|---|---|');
+const cores = Math.max(1, Math.min(2, info.threads));
+for (let threads = 1; threads <= cores; threads++) {
+  const mine = [];
+  const theirs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    setNumThreads(threads);
+    setSeed(3);
+    const model = new Sequential([
+      new Dense(256, { inputDim: 784, activation: 'relu' }),
+      new Dense(128, { activation: 'relu' }),
+      new Dense(10, { activation: 'softmax' }),
+    ]);
+    model.compile({ loss: 'categorical_crossentropy', optimizer: new SGD(0.05, 0.9) });
+    const t = performance.now();
+    await model.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0 });
+    mine.push((performance.now() - t) / 1000);
+    theirs.push((await torch.ask({ op: 'w3', threads, rows: ROWS })).seconds);
+  }
+  const rate = (s) => (ROWS / median(s)).toFixed(0);
+  console.log(`| ${threads} | ${rate(mine)} | ${rate(theirs)} | ${ratioCell(mine.map((s, i) => theirs[i] / s))} |`);
+}
+torch.close();
