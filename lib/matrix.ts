@@ -17,6 +17,8 @@ export class Matrix {
     this.rows = rows;
     this.cols = cols;
     this.data = data;
+    // The shape is checked against data once, here: frozen, it cannot drift from data.length later.
+    Object.freeze(this);
   }
 
   /** Copies a rectangular array of finite-or-not numbers; ragged rows or non-numbers are errors. */

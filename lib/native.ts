@@ -1,5 +1,5 @@
-// Loads the addon: build/Release or build/Debug (a local build), else prebuilds/<platform>-<arch>/
-// (node-gyp-build). If neither loads, the error says what was looked for and what to do.
+// Loads the addon: MYELIN_ADDON (a path to a .node file) when set, else build/Release or build/Debug
+// (a local build), else prebuilds/<platform>-<arch>/ (node-gyp-build). If neither loads, the error says what was looked for and what to do.
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -112,6 +112,9 @@ function candidates(): string[] {
 
 function load(): NativeBinding {
   const require = createRequire(import.meta.url);
+  // A specific build, e.g. the sanitizer build of `npm run test:asan`.
+  const chosen = process.env['MYELIN_ADDON'];
+  if (chosen) return require(resolve(chosen)) as NativeBinding;
   try {
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
     return nodeGypBuild(packageRoot) as NativeBinding;

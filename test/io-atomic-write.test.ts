@@ -63,3 +63,27 @@ describe('writeFileAtomic', () => {
     expect(existsSync(join(d, 'no'))).toBe(false);
   });
 });
+
+describe('temporary files of interrupted saves', () => {
+  it('are removed on the next save of the same path when their writer is gone or they are a day old', async () => {
+    const d = dir();
+    const p = join(d, 'model.myelin');
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const livePid = process.ppid; // runs: its save may be under way
+    const names = {
+      dead: `.model.myelin.${deadPid}.0badc0de.tmp`,
+      ours: `.model.myelin.${process.pid}.12345678.tmp`,
+      live: `.model.myelin.${livePid}.abcdef01.tmp`,
+      liveOld: `.model.myelin.${livePid}.abcdef02.tmp`,
+      otherTarget: `.other.myelin.${deadPid}.0badc0de.tmp`,
+      notOurPattern: `.model.myelin.tmp`,
+    };
+    for (const n of Object.values(names)) writeFileSync(join(d, n), 'partial');
+    const { utimesSync } = await import('node:fs');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(join(d, names.liveOld), twoDaysAgo, twoDaysAgo);
+    await writeFileAtomic(p, Buffer.from('saved'));
+    expect(readdirSync(d).sort()).toEqual(['model.myelin', names.live, names.otherTarget, names.notOurPattern].sort());
+  });
+});

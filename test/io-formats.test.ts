@@ -50,7 +50,9 @@ describe('the format registry', () => {
       "toBuffer: format must be one of 'myelin', 'onnx', 'keras', 'h5', got the string \"pmml\"",
     );
     await expect(m.save(join(d, 'x'), { format: 'tflite' as never })).rejects.toThrow(/^save: format must be one of/);
-    expect(() => new Sequential([new Dense(2)]).toBuffer({ format: 'onnx' })).toThrow(/^toBuffer: the model has no weights yet/);
+    expect(() => new Sequential([new Dense(2)]).toBuffer({ format: 'onnx' })).toThrow(
+      /^toBuffer: the model has no weights yet/,
+    );
   });
 });
 
@@ -64,7 +66,13 @@ describe('model.metadata', () => {
     expect(m.metadata.units).toBe('cm');
     m.metadata.trainedBy = 'test'; // changed in place: kept too
     const l = await loadModel(m.toBuffer());
-    expect(l.metadata).toEqual({ featureNames: ['a', 'b'], units: 'cm', version: 3, nested: { ok: true, list: [1, null, 'x'] }, trainedBy: 'test' });
+    expect(l.metadata).toEqual({
+      featureNames: ['a', 'b'],
+      units: 'cm',
+      version: 3,
+      nested: { ok: true, list: [1, null, 'x'] },
+      trainedBy: 'test',
+    });
     expect(readHeader(m.toBuffer()).metadata.units).toBe('cm');
   });
 
@@ -76,7 +84,10 @@ describe('model.metadata', () => {
       [new Map(), /^metadata must be a plain object/],
       [{ a: Number.NaN }, /^metadata\.a is NaN; JSON numbers must be finite/],
       [{ a: [1, Infinity] }, /^metadata\.a\[1\] is Infinity/],
-      [{ f: () => 1 }, /^metadata\.f is function .*only null, booleans, numbers, strings, arrays and plain objects are kept/],
+      [
+        { f: () => 1 },
+        /^metadata\.f is function .*only null, booleans, numbers, strings, arrays and plain objects are kept/,
+      ],
       [{ d: new Date(0) }, /^metadata\.d is .*only null/],
       [{ u: undefined }, /^metadata\.u is undefined/],
       [{ big: 'x'.repeat(MAX_METADATA_CHARS) }, /^metadata is 1048586 characters as JSON; the limit is 1048576/],
@@ -84,7 +95,9 @@ describe('model.metadata', () => {
     for (const [value, message] of bad) expect(() => (m.metadata = value as never), String(message)).toThrow(message);
     const cyclic: Record<string, unknown> = { a: {} };
     (cyclic.a as Record<string, unknown>).back = cyclic;
-    expect(() => (m.metadata = cyclic as never)).toThrow('metadata.a.back refers back to an enclosing object (a cycle)');
+    expect(() => (m.metadata = cyclic as never)).toThrow(
+      'metadata.a.back refers back to an enclosing object (a cycle)',
+    );
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
     expect(() => (m.metadata = { deep } as never)).toThrow(/nested more than 64 levels deep/);
@@ -94,7 +107,7 @@ describe('model.metadata', () => {
     expect(() => m.toBuffer()).toThrow(/^toBuffer: metadata\.when is/);
   });
 
-  it("reads the CLI's notes from files written before metadata existed (header key \"cli\")", async () => {
+  it('reads the CLI\'s notes from files written before metadata existed (header key "cli")', async () => {
     const m = small();
     const old = editJson(m.toBuffer(), (h) => {
       delete h.metadata;
@@ -104,12 +117,17 @@ describe('model.metadata', () => {
     const none = editJson(m.toBuffer(), (h) => delete h.metadata);
     expect((await loadModel(none)).metadata).toEqual({});
     const damaged = editJson(m.toBuffer(), (h) => (h.metadata = [1]));
-    await expect(loadModel(damaged)).rejects.toThrow(/^loadModel: <bytes>: the metadata is invalid: metadata must be a plain object/);
+    await expect(loadModel(damaged)).rejects.toThrow(
+      /^loadModel: <bytes>: the metadata is invalid: metadata must be a plain object/,
+    );
   });
 
   it('a loaded model predicts as the saved one', async () => {
     const m = small();
-    const x = Matrix.from([[1, 2], [-3, 0.5]]);
+    const x = Matrix.from([
+      [1, 2],
+      [-3, 0.5],
+    ]);
     expect((await loadModel(m.toBuffer())).predict(x).data).toEqual(m.predict(x).data);
   });
 });

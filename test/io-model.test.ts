@@ -203,6 +203,28 @@ describe('loadModel rejects what it cannot trust', () => {
     expect(readHeader(good).myelinVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('forged header fields: scaler values outside float32, non-boolean useBias, fields of the wrong type', async () => {
+    const cols: number = readHeader(good).model.layers[0].config.inputDim;
+    const first = (v: number, rest: number) => Array.from({ length: cols }, (_, j) => (j === 0 ? v : rest));
+    const standard = (mean: number, std: number) => (h: Record<string, any>) =>
+      (h.preprocessing = { className: 'StandardScaler', config: { mean: first(mean, 0), std: first(std, 1) } });
+    await reject(editJson(good, standard(0, 5e-324)), /preprocessing is invalid: StandardScaler config\.std must be > 0, in float32's normal range \[1\.17\d*e-38, 3\.40\d*e\+38\] .*; StandardScaler config\.std\[0\] is 5e-324$/);
+    await reject(editJson(good, standard(1e308, 1)), /StandardScaler config\.mean must be within float32's range ±3\.40\d*e\+38 .*config\.mean\[0\] is 1e\+308$/);
+    await reject(editJson(good, standard(-1e308, 1)), /config\.mean\[0\] is -1e\+308$/);
+    const minMax = (lo: number, hi: number) => (h: Record<string, any>) =>
+      (h.preprocessing = { className: 'MinMaxScaler', config: { featureRange: [0, 1], dataMin: first(lo, 0), dataMax: first(hi, 1) } });
+    await reject(editJson(good, minMax(-3e38, 3e38)), /MinMaxScaler config dataMax - dataMin\[0\] is 6e\+38$/);
+    await reject(editJson(good, minMax(-1e300, 0)), /MinMaxScaler config\.dataMin\[0\] is -1e\+300$/);
+    await reject(editJson(good, (h) => (h.model.layers[0].config.useBias = 'x')), /model\.layers\[0\]\.config\.useBias must be boolean \(or absent\), got the string "x"/);
+    await reject(editJson(good, (h) => (h.model.layers[2].config.useBias = 0)), /model\.layers\[2\]\.config\.useBias must be boolean \(or absent\), got number 0/);
+    await reject(editJson(good, (h) => (h.model.layers[1].config.name = 7)), /model\.layers\[1\]\.config\.name must be string/);
+    await reject(editJson(good, (h) => (h.compile.metrics = [3])), /compile\.metrics\[0\] must be string, got number 3/);
+    await reject(editJson(good, (h) => (h.compile.optimizer.config.learningRate = 'fast')), /compile\.optimizer\.config\.learningRate must be number or boolean/);
+    await reject(editJson(good, (h) => (h.preprocessing = { className: 'StandardScaler', config: 5 })), /preprocessing\.config must be object, got number 5/);
+    await reject(editJson(good, (h) => (h.model.layers = {})), /model\.layers must be array/);
+    await reject(editJson(good, (h) => (h.training = 'yesterday')), /training must be object/);
+  });
+
   it('fuzz: thousands of random truncations, bit flips and byte smashes give a clear error, never a crash or a wrong model', async () => {
     const { x } = data();
     const expected = (await loadModel(good)).predict(x).data;

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   predict: { summary: 'predict with a saved model on a CSV file', load: async () => (await import('./commands/predict.js')).predict },
   evaluate: { summary: 'score a saved model on a labelled CSV file', load: async () => (await import('./commands/evaluate.js')).evaluate },
   summary: { summary: 'print a saved model: layers, shapes, parameters, training setup', load: async () => (await import('./commands/summary.js')).summary },
+  export: { summary: 'convert a saved model to ONNX, Keras (.keras, .h5) or a myelin file', load: async () => (await import('./commands/export.js')).exportCommand },
   explain: { summary: 'which features drive a saved model\'s predictions: SHAP values, summary plots', load: async () => (await import('./commands/explain.js')).explain },
 };
 

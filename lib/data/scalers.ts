@@ -21,6 +21,8 @@ export interface Scaler {
   fitTransform(x: ScalerInput): Matrix;
   inverseTransform(x: ScalerInput): Matrix;
   toJSON(): ScalerConfig;
+  /** @internal transform as (x - offset) / scale per column (copies), for exporters. */
+  affineParams(): { offset: Float64Array; scale: Float64Array };
 }
 
 function asMatrix(x: ScalerInput, name: string): Matrix {
@@ -34,6 +36,22 @@ function affine(x: Matrix, offset: Float64Array, scale: Float64Array, inverse: b
   return out;
 }
 
+
+/** float32's largest finite and smallest normal magnitudes: scaled values are float32. */
+const F32_MAX = 3.4028234663852886e38;
+const F32_MIN_NORMAL = 1.1754943508222875e-38;
+
+/** Each |v| <= F32_MAX (and >= F32_MIN_NORMAL when `positive`): else a scaled input is ±Infinity or NaN. */
+function checkRange(values: Float64Array, what: string, positive: boolean): void {
+  values.forEach((v, j) => {
+    const ok = positive ? v >= F32_MIN_NORMAL && v <= F32_MAX : Math.abs(v) <= F32_MAX;
+    if (!ok)
+      throw new RangeError(
+        `${what} must be ${positive ? `> 0, in float32's normal range [${F32_MIN_NORMAL}, ${F32_MAX}]` : `within float32's range ±${F32_MAX}`}` +
+          ` (else scaled values are NaN or infinite); ${what}[${j}] is ${v}`,
+      );
+  });
+}
 
 function numberArray(v: unknown, n: number | undefined, what: string): Float64Array {
   if (!Array.isArray(v) || v.some((e) => typeof e !== 'number' || !Number.isFinite(e)) || (n !== undefined && v.length !== n))
@@ -65,6 +83,10 @@ abstract class ColumnScaler implements Scaler {
   fitTransform(x: ScalerInput): Matrix {
     const m = asMatrix(x, 'x');
     return this.fit(m).transform(m);
+  }
+  affineParams(): { offset: Float64Array; scale: Float64Array } {
+    if (!this.offset) throw new Error(`${this.name}: call fit(xTrain) first`);
+    return { offset: this.offset.slice(), scale: this.scale!.slice() };
   }
 
   protected prepareFit(x: ScalerInput): Matrix {
@@ -129,7 +151,8 @@ export class StandardScaler extends ColumnScaler {
     const s = new StandardScaler();
     const mean = numberArray(config?.mean, undefined, 'StandardScaler config.mean');
     const std = numberArray(config?.std, mean.length, 'StandardScaler config.std');
-    if (std.some((v) => v <= 0)) throw new RangeError('StandardScaler config.std must be > 0');
+    checkRange(mean, 'StandardScaler config.mean', false);
+    checkRange(std, 'StandardScaler config.std', true);
     s.offset = mean;
     s.scale = std;
     return s;
@@ -185,8 +208,13 @@ export class MinMaxScaler extends ColumnScaler {
     const s = new MinMaxScaler({ featureRange: [range[0]!, range[1]!] });
     const min = numberArray(config?.dataMin, undefined, 'MinMaxScaler config.dataMin');
     const max = numberArray(config?.dataMax, min.length, 'MinMaxScaler config.dataMax');
+    checkRange(min, 'MinMaxScaler config.dataMin', false);
+    checkRange(max, 'MinMaxScaler config.dataMax', false);
+    checkRange(max.map((v, j) => v - min[j]!), 'MinMaxScaler config dataMax - dataMin', false);
     if (min.some((v, j) => v > max[j]!)) throw new RangeError('MinMaxScaler config.dataMin must be <= dataMax');
     s.setStats(min, max);
+    checkRange(s.scale!, 'MinMaxScaler config (dataMax - dataMin) / featureRange width', true);
+    checkRange(s.offset!, 'MinMaxScaler config offset', false);
     return s;
   }
 

@@ -1,7 +1,7 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Tests only: fault injection between chunks, and the chunk size. */
@@ -16,6 +16,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   const dir = dirname(target);
   // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  inFlight.add(temp);
   // Replacing a file keeps its permissions (a 0600 model stays private).
   const mode = await stat(target).then((s) => s.mode & 0o7777, () => 0o666);
   let fh;
@@ -39,8 +40,47 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     await fh?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, { cause: e });
+  } finally {
+    inFlight.delete(temp);
   }
   await syncDir(dir);
+  await removeStaleTemps(dir, basename(target));
+}
+
+/** Temporary files this process is writing now. */
+const inFlight = new Set<string>();
+/** A temp file whose writer may be alive is removed only when it has not been written for this long. */
+const STALE_MS = 24 * 3600 * 1000;
+
+/**
+ * Temporary files of earlier saves to the same target that were killed mid-write (our own name pattern
+ * only: `.<name>.<pid>.<8 hex>.tmp`). One is removed when its writer is provably gone: its pid is not
+ * a running process, or it is this process and not writing it now. A pid that runs (perhaps reused,
+ * perhaps another container's) may be a concurrent save: its file is removed only when unmodified for
+ * STALE_MS. Best effort: a file that cannot be listed or removed is left.
+ */
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid)) continue;
+    const file = join(dir, name);
+    if (inFlight.has(file)) continue;
+    const dead = pid === process.pid || !processRuns(pid);
+    const old = await stat(file).then((s) => Date.now() - s.mtimeMs > STALE_MS, () => false);
+    if (dead || old) await unlink(file).catch(() => {});
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // runs, as another user
+  }
 }
 
 /** Makes the rename durable. Not possible on every platform (Windows cannot open folders): ignore. */

@@ -15,13 +15,14 @@
 // which build Sequentials, are imported when first used (they also bring heavy libraries: protobufjs,
 // h5wasm, which a program that never loads such a file should not pay for).
 import { constants as bufferConstants } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { describe } from '../matrix.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { MAGIC, ModelFileError } from './format.js';
 import { checkMetadata } from './metadata.js';
 import { modelToBytes } from './model-save.js';
+import { onnxFormat } from './onnx/index.js';
 
 export type FormatName = 'myelin' | 'onnx' | 'keras' | 'h5';
 
@@ -46,10 +47,13 @@ export const isHdf5 = (b: Uint8Array) => {
   for (let at = 0; at + HDF5.length <= b.length; at = at === 0 ? 512 : at * 2) if (startsWith(b, HDF5, at)) return true;
   return false;
 };
-/** An ONNX ModelProto starts with field 1 (ir_version, a small varint): tag 0x08, then 1..127. */
-export const isOnnx = (b: Uint8Array) => b.length >= 2 && b[0] === 0x08 && b[1]! >= 1 && b[1]! <= 0x7f;
 
-function notYet(name: FormatName, extensions: string[], description: string, sniff: (b: Uint8Array) => boolean): ModelFormat {
+function notYet(
+  name: FormatName,
+  extensions: string[],
+  description: string,
+  sniff: (b: Uint8Array) => boolean,
+): ModelFormat {
   const refuse = (): never => {
     throw new Error(`the ${description} format is not yet supported by this myelin`);
   };
@@ -66,7 +70,7 @@ export const FORMATS: readonly ModelFormat[] = [
     encode: modelToBytes,
     decode: async (bytes, file) => (await import('./model-file.js')).modelFromBytes(bytes, file),
   },
-  notYet('onnx', ['.onnx'], 'ONNX (.onnx)', isOnnx),
+  onnxFormat,
   notYet('keras', ['.keras'], 'Keras 3 archive (.keras)', isZip),
   notYet('h5', ['.h5', '.hdf5'], 'Keras 2 legacy HDF5 (.h5)', isHdf5),
 ];
@@ -93,23 +97,39 @@ export function sniffFormat(bytes: Uint8Array, file: string): ModelFormat {
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new ModelFileError(
     file,
-    `not a model file myelin reads: it starts with bytes ${head}, the signature of none of ${FORMATS.map((x) => x.description).join(', ')}`,
+    `not a model file myelin reads: it starts with bytes ${head}, ` +
+      `the signature of none of ${FORMATS.map((x) => x.description).join(', ')}`,
   );
+}
+
+/** The format of the file at `path`, from its first 64 KiB. */
+export async function readFormat(path: string): Promise<ModelFormat> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(new Uint8Array(1 << 16), 0, 1 << 16, 0);
+    return sniffFormat(buffer.subarray(0, bytesRead), path);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The bytes of `model` in `format`; checks what every format needs first. */
 export function encodeModel(model: Sequential, format: ModelFormat, where: string): Uint8Array | Promise<Uint8Array> {
   if (typeof (model as Partial<Sequential> | null)?.getConfig !== 'function')
     throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
-  if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
+  if (!model.built)
+    throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
   if (model.engineBusy)
-    throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);
+    throw new Error(
+      `${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`,
+    );
   checkMetadata(model.metadata, `${where}: metadata`);
   return format.encode(model, where);
 }
 
 export async function saveModel(model: Sequential, path: string, options: { format?: FormatName } = {}): Promise<void> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
+  if (typeof path !== 'string' || path === '')
+    throw new TypeError(`save: path must be a non-empty string, got ${describe(path)}`);
   const format = options?.format === undefined ? formatForPath(path) : formatByName(options.format, 'save');
   const bytes = await encodeModel(model, format, 'save');
   try {

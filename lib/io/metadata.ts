@@ -16,7 +16,8 @@ const MAX_DEPTH = 64;
  * `where` starts the error message ('metadata', 'save: metadata', 'loadModel: x.onnx: metadata').
  */
 export function checkMetadata(value: unknown, where: string): Metadata {
-  if (!isPlainObject(value)) throw new TypeError(`${where} must be a plain object of JSON values, got ${describe(value)}`);
+  if (!isPlainObject(value))
+    throw new TypeError(`${where} must be a plain object of JSON values, got ${describe(value)}`);
   const open = new Set<object>();
   const visit = (v: unknown, path: string, depth: number): void => {
     if (v === null || typeof v === 'boolean' || typeof v === 'string') return;
@@ -25,7 +26,9 @@ export function checkMetadata(value: unknown, where: string): Metadata {
       return;
     }
     if (typeof v !== 'object' || !(Array.isArray(v) || isPlainObject(v)))
-      throw new TypeError(`${where}${path} is ${describe(v)}; only null, booleans, numbers, strings, arrays and plain objects are kept`);
+      throw new TypeError(
+        `${where}${path} is ${describe(v)}; only null, booleans, numbers, strings, arrays and plain objects are kept`,
+      );
     if (depth > MAX_DEPTH) throw new RangeError(`${where}${path} is nested more than ${MAX_DEPTH} levels deep`);
     if (open.has(v)) throw new TypeError(`${where}${path} refers back to an enclosing object (a cycle)`);
     open.add(v);

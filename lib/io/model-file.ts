@@ -1,6 +1,6 @@
 // The bytes of a model file (./format.ts) -> a Sequential model. The writing side is ./model-save.ts,
 // which Sequential imports; this side imports Sequential (one direction each: no import cycle).
-import { scalerFromConfig } from '../data/scalers.js';
+import { preprocessingFromConfig } from '../data/preprocessing.js';
 import { describe } from '../matrix.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
 import type { MetricIdentifier } from '../metrics.js';
@@ -8,6 +8,7 @@ import { lossFromConfig } from '../model/compile.js';
 import { Optimizer } from '../optimizers.js';
 import { ModelFileError, decodeFile, type Tensor } from './format.js';
 import { checkMetadata, type Metadata } from './metadata.js';
+import { checkHeaderTypes } from './model-header.js';
 import { KIND, SLOT, type ModelFileMeta } from './model-save.js';
 
 /**
@@ -29,6 +30,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   };
   const meta = raw as Partial<ModelFileMeta>;
   if (meta.kind !== KIND) fail(`the header describes ${JSON.stringify(meta.kind)}, not a Sequential model (${KIND})`);
+  checkHeaderTypes(meta, fail);
   checkArchitectureSize(meta.model, tensors, fail);
   const model = attempt('the architecture is invalid', () => Sequential.fromConfig(meta.model as SequentialConfig));
   if (!model.built) fail('the architecture has no input width (first layer inputDim)');
@@ -67,7 +69,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   model.epochsTrained = tr!.epoch;
   model.trainingSeed = tr!.seed;
   if (meta.preprocessing !== null && meta.preprocessing !== undefined) {
-    const scaler = attempt('the preprocessing is invalid', () => scalerFromConfig(meta.preprocessing));
+    const scaler = attempt('the preprocessing is invalid', () => preprocessingFromConfig(meta.preprocessing));
     attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
   }
   const metadata = meta.metadata ?? legacyCliNotes((raw as { cli?: unknown }).cli);

@@ -5,6 +5,7 @@ import { SPEC_FIELDS } from '../engine/specs.js';
 import { activationId, resolveActivation, type ActivationIdentifier, type ActivationName } from '../activations.js';
 import { initialize, resolveInitializer, type InitializerConfig, type InitializerIdentifier } from '../initializers.js';
 import { resolveRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
+import { describe } from '../matrix.js';
 import { checkKeys } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
@@ -36,6 +37,8 @@ export class Dense extends Layer {
     if (options === null || typeof options !== 'object')
       throw new TypeError(`Dense: options must be an object, got ${String(options)}`);
     checkKeys(options, DENSE_OPTIONS, 'Dense');
+    if (options.useBias !== undefined && typeof options.useBias !== 'boolean')
+      throw new TypeError(`Dense: useBias must be a boolean, got ${describe(options.useBias)}`);
     super(options, 'Dense');
     this.units = units;
     this.activation = resolveActivation(options.activation, 'Dense: activation');

@@ -9,7 +9,7 @@ export const summary: Command = {
   summary: 'print a saved model: layers, shapes, parameters, training setup',
   positionals: 'MODEL',
   options: {},
-  examples: ['myelin summary iris.myelin', 'myelin summary iris.myelin --json'],
+  examples: ['myelin summary iris.myelin', 'myelin summary model.onnx --json'],
   async run(args, out) {
     const a = new ArgReader(args, 'summary');
     const [file] = a.positionals(['MODEL']);
@@ -19,6 +19,7 @@ export const summary: Command = {
     for (const l of lines) out.line(l);
     out.result({
       file: t.path,
+      format: t.format.name,
       layers: t.model.layers.map((l) => ({ name: l.name, type: l.className, outputShape: l.outputShape, params: l.countParams() })),
       params: t.model.countParams(),
       task: t.meta.task,
@@ -32,7 +33,7 @@ export const summary: Command = {
 
 function describeTrained(t: Awaited<ReturnType<typeof loadTrained>>): string[] {
   const m = t.meta;
-  const lines = [`Task: ${m.task}${m.target ? ` of "${m.target}"` : ''}`];
+  const lines = [`File: ${t.path} (${t.format.description})`, `Task: ${m.task}${m.target ? ` of "${m.target}"` : ''}`];
   if (m.featureNames) lines.push(`Features (${m.featureNames.length}): ${m.featureNames.join(', ')}`);
   if (m.classNames) lines.push(`Classes (${m.classNames.length}): ${m.classNames.join(', ')}`);
   lines.push(`Preprocessing: ${t.preprocessing ?? 'none (the model takes inputs as they are)'}`);
