@@ -5,6 +5,7 @@ export { backendInfo, setNumThreads, version, type BackendInfo } from './backend
 export { setSeed } from './random.js';
 export { Sequential, type SequentialConfig, type EvaluateOptions, type WeightInfo, type WeightValue } from './model/sequential.js';
 export { NonFiniteLossError, type FitOptions } from './model/fit.js';
+export type { Dataset, DatasetBatch, FitDatasetOptions } from './model/fit-dataset.js';
 export type { CompileArgs, CompileConfig } from './model/compile.js';
 export { Layer, Dense, Dropout, layerFromConfig, type LayerConfig, type LayerOptions, type DenseOptions, type DropoutOptions } from './layers/index.js';
 export {

@@ -39,6 +39,17 @@ describe('training progress', () => {
     expect(out.notes.map((l) => /epoch (\d+)/.exec(l)![1])).toEqual(['1', '10', '20', '25']);
   });
 
+  it('on a TTY, draws the epoch training ended on when early stopping ends a fast run between redraws', () => {
+    const out = fakeOutput(true);
+    const cb = progressCallback(out, { epochs: 1000 });
+    cb.onTrainBegin();
+    for (let e = 0; e < 3; e++) cb.onEpochEnd(e, { loss: 1 / (e + 1) }); // well within one 80 ms redraw interval
+    cb.onTrainEnd();
+    const frames = out.raw.split('\r').filter(Boolean);
+    expect(frames[frames.length - 1]).toMatch(/^epoch +3\/1000 \[.*loss 0\.3333/);
+    expect(out.raw.endsWith('\n')).toBe(true);
+  });
+
   it('redraws one bar in place on a TTY and ends it with a newline', () => {
     const out = fakeOutput(true);
     const cb = progressCallback(out, { epochs: 2 });

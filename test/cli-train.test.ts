@@ -41,7 +41,7 @@ describe('myelin train / predict / evaluate / summary', () => {
     const j = JSON.parse(r.stdout);
     expect(j.task).toBe('classification');
     expect(j.classNames).toEqual(['blue, dark', 'green', 'red']);
-    expect(j.rows).toEqual({ train: 180, validation: 60, test: 60 });
+    expect(j.rows).toMatchObject({ train: 180, validation: 60, test: 60 });
     expect(j.scores.rows).toBe(60);
     expect(j.scores.accuracy).toBeGreaterThan(0.9);
     expect(j.scores.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(60);
@@ -88,7 +88,7 @@ describe('myelin train / predict / evaluate / summary', () => {
     expect(j.scores.accuracy).toBeGreaterThan(0.9);
     const s = myelin(['summary', path('blobs.myelin')], dir);
     expect(s.code).toBe(0);
-    expect(s.stdout).toMatch(/Total params: 243 /); // 4·16+16 + 16·8+8 + 8·3+3
+    expect(s.stdout).toMatch(/Total params: 803 /); // 4·100+100 + 100·3+3
     expect(s.stdout).toMatch(/Classes \(3\): blue, dark, green, red/);
     expect(s.stdout).toMatch(/Features \(4\): f1, f2, f3, constant/);
   });

@@ -7,7 +7,7 @@ import { myelin, oneLine } from './helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const csv = join(dir, 'small.csv');
-writeFileSync(csv, 'a,b,label\n' + Array.from({ length: 30 }, (_, i) => `${i},${i % 7},${i % 2 ? 'odd' : 'even'}`).join('\n') + '\n');
+writeFileSync(csv, 'a,b,label\n' + Array.from({ length: 30 }, (_, i) => `${i % 10},${i % 7},${i % 2 ? 'odd' : 'even'}`).join('\n') + '\n');
 
 describe('myelin help', () => {
   it('lists every command', () => {

@@ -13,14 +13,49 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
 export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, spec] of Object.entries({ ...COMMON_OPTIONS, ...cmd.options })) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true; tokens: true }>>;
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: values as ParsedArgs['values'], positionals };
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     // parseArgs's messages are long and mention internals; keep the part that names the option.
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*?)'.*$/s, "unknown option '$1'");
     throw new UsageError(msg, cmd.name);
   }
+  // A value option given twice is a mistake, not "the last one wins".
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.type !== 'string') continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once; give it once`, cmd.name);
+    seen.add(t.name);
+  }
+  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+/** `--lr -0.1` and `-o -`: a value that starts with "-" after an option that takes one is its value. */
+function joinNegativeValues(argv: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): string[] {
+  const takesValue = (tok: string): string | null => {
+    const long = /^--([^=]+)$/.exec(tok);
+    if (long) return options[long[1]!]?.type === 'string' ? `--${long[1]}` : null;
+    const short = /^-([^-])$/.exec(tok);
+    if (!short) return null;
+    const entry = Object.entries(options).find(([, o]) => o.short === short[1]);
+    return entry && entry[1].type === 'string' ? `--${entry[0]}` : null;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = takesValue(tok);
+    const next = argv[i + 1];
+    if (name && next !== undefined && (/^-(\d|\.\d)/.test(next) || next === '-')) {
+      out.push(`${name}=${next}`);
+      i++;
+    } else out.push(tok);
+  }
+  return out;
 }
 
 export class ArgReader {
@@ -70,6 +105,15 @@ export class ArgReader {
     const out = parts.map(Number);
     if (out.some((v, i) => parts[i] === '' || !Number.isInteger(v) || v < 1)) this.fail(`--${name} must be comma-separated positive integers like 16,8; got "${raw}"`);
     return out;
+  }
+
+  /** Comma-separated column names, e.g. --features a,b (blanks trimmed; empty entries are an error). */
+  names(name: string): string[] | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    const parts = raw.split(',').map((s) => s.trim());
+    if (parts.some((p) => p === '')) this.fail(`--${name} must be comma-separated column names like a,b; got "${raw}"`);
+    return parts;
   }
 
   positionals(names: string[]): string[] {

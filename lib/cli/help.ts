@@ -29,6 +29,10 @@ export function mainHelp(commands: Pick<Command, 'name' | 'summary'>[], version:
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
+    'Options:',
+    '  -h, --help     show this help',
+    '  -v, --version  print the version',
+    '',
     "Run 'myelin <command> --help' for a command's options.",
     'Start with: myelin demo',
   ].join('\n');

@@ -1,5 +1,5 @@
 // Test metrics the CLI reports: the classification report and confusion matrix, or MSE/MAE/R².
-import { classificationReport, type Matrix, type Sequential } from '../index.js';
+import { classificationReport, type Matrix, type Sequential, type Table } from '../index.js';
 import type { Output } from './output.js';
 import type { Task } from './task.js';
 
@@ -38,20 +38,21 @@ export interface ScoreResult {
 }
 
 /** Scores `model` on (x, y) and prints the result under `heading`. */
-export function scoreAndPrint(model: Sequential, x: Matrix, y: Int32Array | Float32Array, task: Task, classNames: string[] | undefined, heading: string, out: Output): ScoreResult {
+export function scoreAndPrint(model: Sequential, x: Matrix | Table, y: Int32Array | Float32Array, task: Task, classNames: string[] | undefined, heading: string, out: Output): ScoreResult {
+  const rows = y.length;
   out.line('');
-  out.line(`${heading} (${x.rows} rows)`);
+  out.line(`${heading} (${rows} rows)`);
   if (task === 'classification') {
     const predicted = model.predictClasses(x);
     const report = classificationReport(y, predicted, { targetNames: classNames, labels: classNames?.map((_, i) => i) });
     out.line('');
     out.line(report.toString()); // the per-class table, then the confusion matrix
-    return { task, rows: x.rows, accuracy: report.accuracy, confusionMatrix: report.confusionMatrix, report };
+    return { task, rows, accuracy: report.accuracy, confusionMatrix: report.confusionMatrix, report };
   }
   const p = model.predict(x);
   const s = regressionScores(y, p.data);
   out.line(`  MSE ${fmt(s.mse)}   MAE ${fmt(s.mae)}   R² ${s.r2.toFixed(4)}`);
-  return { task, rows: x.rows, regression: s };
+  return { task, rows, regression: s };
 }
 
 function fmt(v: number): string {

@@ -1,10 +1,11 @@
 // What the CLI keeps with a model: the task, the target's name, the feature columns by name and the
 // class names, in model.metadata ({ task, target, featureNames, classNames }), which every file format
-// keeps; a model saved from code with those keys is read the same way. The standardization travels as
-// the model's preprocessing.
-import { loadModel, ModelFileError, readCsv, type Matrix, type Sequential, type StandardScaler } from '../index.js';
+// keeps; a model saved from code with those keys is read the same way. The preprocessing (imputation,
+// one-hot encoding, standardization) travels as the model's preprocessing.
+import { loadModel, ModelFileError, Preprocessor, readCsv, type CsvData, type Preprocessing, type ReadCsvOptions, type Sequential, type Table } from '../index.js';
 import { readFormat, type ModelFormat } from '../io/formats.js';
 import { CliError } from './errors.js';
+import { checkReadable, dataSource, reason } from './input.js';
 import type { Task } from './task.js';
 
 export interface TrainedMeta {
@@ -26,9 +27,9 @@ export interface Trained {
   preprocessing: string | null;
 }
 
-export async function saveTrained(model: Sequential, scaler: StandardScaler, meta: TrainedMeta, path: string): Promise<void> {
-  // From here on the model standardizes raw rows itself (predict applies its preprocessing).
-  model.setPreprocessing(scaler);
+export async function saveTrained(model: Sequential, pre: Preprocessing, meta: TrainedMeta, path: string): Promise<void> {
+  // From here on the model prepares raw rows itself (predict applies its preprocessing).
+  model.setPreprocessing(pre);
   const notes = { task: meta.task, target: meta.target, featureNames: meta.featureNames, classNames: meta.classNames };
   model.metadata = { ...model.metadata, ...JSON.parse(JSON.stringify(notes)) };
   try {
@@ -39,16 +40,27 @@ export async function saveTrained(model: Sequential, scaler: StandardScaler, met
 }
 
 export async function loadTrained(path: string): Promise<Trained> {
+  await checkReadable(path);
   let model: Sequential;
   try {
     model = await loadModel(path);
   } catch (e) {
-    if (e instanceof ModelFileError && /ENOENT/.test(e.problem)) throw new CliError(`cannot read the model file ${path}: no such file`);
+    if (e instanceof ModelFileError && /ENOENT/.test(e.problem)) throw new CliError(`cannot read ${path}: ${reason({ code: 'ENOENT' })}`);
     throw e;
   }
-  const pre = model.preprocessing?.toJSON() as { className?: string } | undefined;
   const meta = readMeta(model.metadata, model, path);
-  return { path, format: await readFormat(path), model, meta, preprocessing: pre?.className ? `${pre.className} (learnt on the training rows; applied to raw inputs)` : null };
+  return { path, format: await readFormat(path), model, meta, preprocessing: describePreprocessing(model.preprocessing) };
+}
+
+/** One line on what the model does to raw rows. */
+export function describePreprocessing(pre: Preprocessing | null): string | null {
+  if (!pre) return null;
+  if (!(pre instanceof Preprocessor)) return `${pre.toJSON().className} (learnt on the training rows; applied to raw inputs)`;
+  const cats = pre.columns.filter((c) => c.type === 'category');
+  const steps = [`missing numbers → ${pre.impute}`];
+  if (cats.length) steps.push(`missing categories → most frequent`, `one-hot: ${cats.map((c) => `${c.name} (${c.type === 'category' ? c.categories.length : 0})`).join(', ')}`);
+  if (pre.scale) steps.push('numbers standardized');
+  return `${steps.join('; ')} (learnt on the training rows; applied to raw inputs)`;
 }
 
 function readMeta(notes: Record<string, unknown>, model: Sequential, path: string): TrainedMeta {
@@ -57,7 +69,8 @@ function readMeta(notes: Record<string, unknown>, model: Sequential, path: strin
     const c = notes;
     if ((c.task !== 'classification' && c.task !== 'regression') || !strings(c.featureNames) || (c.classNames !== undefined && !strings(c.classNames)))
       throw new CliError(`${path}: the model's metadata does not hold the CLI's notes (task, featureNames, classNames)`);
-    if ((c.featureNames as string[]).length !== model.inputDim) throw new CliError(`${path}: the file names ${(c.featureNames as string[]).length} features but the model takes ${model.inputDim}`);
+    const width = model.preprocessing instanceof Preprocessor ? model.preprocessing.nInputs : model.inputDim;
+    if ((c.featureNames as string[]).length !== width) throw new CliError(`${path}: the file names ${(c.featureNames as string[]).length} features but the model takes ${width}`);
     return { task: c.task, target: typeof c.target === 'string' ? c.target : undefined, featureNames: c.featureNames as string[], classNames: c.classNames as string[] | undefined, fromCli: true };
   }
   // A model saved from code: a sigmoid or softmax output means a classifier.
@@ -66,26 +79,42 @@ function readMeta(notes: Record<string, unknown>, model: Sequential, path: strin
   return { task: classifier ? 'classification' : 'regression', fromCli: false };
 }
 
+/** How to read a data file's feature columns for this model: by name, with its categories and missing cells. */
+export function featureOptions(t: Trained): ReadCsvOptions {
+  const pre = t.model.preprocessing;
+  const o: ReadCsvOptions = t.meta.featureNames ? { features: t.meta.featureNames } : {};
+  if (!(pre instanceof Preprocessor)) return o;
+  const categories: Record<string, string[]> = {};
+  for (const c of pre.columns) if (c.type === 'category') categories[c.name] = c.categories;
+  return { ...o, missing: true, categorical: true, categories, delimiter: 'auto' };
+}
+
 /** The model's feature columns from a CSV, by name when the model knows them (other columns ignored). */
-export async function readFeatures(t: Trained, file: string): Promise<Matrix> {
-  const csv = await readCsv(file, t.meta.featureNames ? { features: t.meta.featureNames } : {});
-  checkWidth(t, csv.x.cols, csv.featureNames, file);
-  return csv.x;
+export async function readFeatures(t: Trained, file: string): Promise<Table> {
+  await checkReadable(file);
+  const csv = await readCsv(dataSource(file), featureOptions(t));
+  checkWidth(t, csv, file);
+  return csv;
 }
 
 /** Features and the true labels (as class indexes of the model's classes) or values. */
-export async function readLabelled(t: Trained, file: string, target: string): Promise<{ x: Matrix; y: Int32Array | Float32Array }> {
+export async function readLabelled(t: Trained, file: string, target: string): Promise<{ x: Table; y: Int32Array | Float32Array; dropped: number }> {
+  await checkReadable(file);
   const classNames = t.meta.task === 'classification' ? t.meta.classNames : undefined;
-  const csv = await readCsv(file, {
+  const csv = await readCsv(dataSource(file), {
     target,
-    ...(t.meta.featureNames ? { features: t.meta.featureNames } : {}),
+    ...featureOptions(t),
     ...(classNames ? { classNames } : { targetType: t.meta.task === 'regression' ? 'number' : 'auto' }),
+    missing: true,
+    missingTarget: 'drop',
   });
-  checkWidth(t, csv.x.cols, csv.featureNames, file);
-  return { x: csv.x, y: csv.y! };
+  checkWidth(t, csv, file);
+  return { x: csv, y: csv.y!, dropped: csv.droppedRows };
 }
 
-function checkWidth(t: Trained, cols: number, names: string[], file: string): void {
-  if (cols !== t.model.inputDim)
-    throw new CliError(`${file} has ${cols} feature columns (${names.join(', ')}) but the model takes ${t.model.inputDim}`);
+export function checkWidth(t: Trained, csv: CsvData, file: string): void {
+  const pre = t.model.preprocessing;
+  const width = pre instanceof Preprocessor ? pre.nInputs : t.model.inputDim;
+  if (csv.x.cols !== width)
+    throw new CliError(`${file} has ${csv.x.cols} feature columns (${csv.featureNames.join(', ')}) but the model takes ${width}`);
 }

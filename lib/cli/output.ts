@@ -14,16 +14,21 @@ export interface Output {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** Control characters from data (terminal escapes, NUL, bell…) shown as \xNN; line breaks kept. */
+export function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 export function createOutput(json: boolean, quiet = false): Output {
   return {
     json,
     tty: !json && !quiet && Boolean(process.stderr.isTTY),
     stderr: process.stderr,
     line(text = '') {
-      if (!json) process.stdout.write(text + '\n');
+      if (!json) process.stdout.write(escapeControls(text) + '\n');
     },
     note(text: string) {
-      if (!json && !quiet) process.stderr.write(text + '\n');
+      if (!json && !quiet) process.stderr.write(escapeControls(text) + '\n');
     },
     result(value: unknown) {
       if (json) process.stdout.write(JSON.stringify(value, jsonReplacer, 2) + '\n');

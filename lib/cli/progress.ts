@@ -40,6 +40,7 @@ export function progressCallback(out: Output, o: ProgressOptions) {
   let lastLine = '';
   let seen = 0;
   let pending = ''; // the latest epoch's line when it was not printed (stopped early between prints)
+  let skipped: { done: number; logs: Logs; elapsed: number } | null = null; // TTY: an epoch not drawn yet
   return {
     onTrainBegin() {
       start = performance.now();
@@ -52,15 +53,12 @@ export function progressCallback(out: Output, o: ProgressOptions) {
       if (out.json) return;
       if (out.tty) {
         const now = performance.now();
-        if (now - lastDraw < 80 && done < o.epochs) return; // redraw at most ~12 times a second
+        if (now - lastDraw < 80 && done < o.epochs) {
+          skipped = { done, logs, elapsed }; // drawn later, or at the end if training stops here
+          return; // redraw at most ~12 times a second
+        }
         lastDraw = now;
-        const width = 24;
-        const filled = Math.round((done / o.epochs) * width);
-        const eta = done < o.epochs ? ` · ETA ${duration((elapsed / seen) * (o.epochs - done))}` : '';
-        const line = `${indent}epoch ${String(done).padStart(String(o.epochs).length)}/${o.epochs} [${'='.repeat(filled)}${filled < width ? '>' : ''}${' '.repeat(Math.max(0, width - filled - 1))}] ${formatLogs(logs)}${eta}`;
-        const cols = (out.stderr as NodeJS.WriteStream).columns ?? 120;
-        out.stderr.write('\r' + line.slice(0, cols - 1).padEnd(Math.min(cols - 1, lastLine.length)));
-        lastLine = line.slice(0, cols - 1);
+        draw(done, logs, elapsed);
       } else {
         const line = `${indent}epoch ${done}/${o.epochs} · ${formatLogs(logs)} · ${duration(elapsed)}`;
         if (done % every === 0 || done === o.epochs || done === 1) {
@@ -70,10 +68,23 @@ export function progressCallback(out: Output, o: ProgressOptions) {
       }
     },
     onTrainEnd() {
+      if (out.tty && skipped) draw(skipped.done, skipped.logs, skipped.elapsed); // the epoch training ended on
       if (out.tty && lastLine) out.stderr.write('\n');
       else if (pending) out.note(pending);
       lastLine = '';
       pending = '';
+      skipped = null;
     },
   };
+
+  function draw(done: number, logs: Logs, elapsed: number): void {
+    skipped = null;
+    const width = 24;
+    const filled = Math.round((done / o.epochs) * width);
+    const eta = done < o.epochs ? ` · ETA ${duration((elapsed / seen) * (o.epochs - done))}` : '';
+    const line = `${indent}epoch ${String(done).padStart(String(o.epochs).length)}/${o.epochs} [${'='.repeat(filled)}${filled < width ? '>' : ''}${' '.repeat(Math.max(0, width - filled - 1))}] ${formatLogs(logs)}${eta}`;
+    const cols = (out.stderr as NodeJS.WriteStream).columns ?? 120;
+    out.stderr.write('\r' + line.slice(0, cols - 1).padEnd(Math.min(cols - 1, lastLine.length)));
+    lastLine = line.slice(0, cols - 1);
+  }
 }

@@ -1,6 +1,6 @@
 // The bytes of a model file (./format.ts) -> a Sequential model. The writing side is ./model-save.ts,
 // which Sequential imports; this side imports Sequential (one direction each: no import cycle).
-import { scalerFromConfig } from '../data/scalers.js';
+import { preprocessingFromConfig } from '../data/preprocessing.js';
 import { describe } from '../matrix.js';
 import { Sequential, type SequentialConfig } from '../model/sequential.js';
 import type { MetricIdentifier } from '../metrics.js';
@@ -69,7 +69,7 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   model.epochsTrained = tr!.epoch;
   model.trainingSeed = tr!.seed;
   if (meta.preprocessing !== null && meta.preprocessing !== undefined) {
-    const scaler = attempt('the preprocessing is invalid', () => scalerFromConfig(meta.preprocessing));
+    const scaler = attempt('the preprocessing is invalid', () => preprocessingFromConfig(meta.preprocessing));
     attempt('the preprocessing does not fit the model', () => model.setPreprocessing(scaler));
   }
   const metadata = meta.metadata ?? legacyCliNotes((raw as { cli?: unknown }).cli);

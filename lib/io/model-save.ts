@@ -2,7 +2,7 @@
 // configuration with optimizer state, training position (epoch, shuffle seed), preprocessing, metadata.
 // Sequential imports this file, so it refers to Sequential by type only (./model-file.ts reads files).
 import { version } from '../backend.js';
-import type { Scaler } from '../data/scalers.js';
+import type { Preprocessing } from '../data/preprocessing.js';
 import { Matrix, describe } from '../matrix.js';
 import type { CompileConfig } from '../model/compile.js';
 import type { Sequential, SequentialConfig } from '../model/sequential.js';
@@ -22,7 +22,7 @@ export interface ModelFileMeta {
   optimizer: { iterations: number; slots: number } | null;
   /** Epochs trained (the initialEpoch to resume at) and the shuffle/dropout seed of that run. */
   training: { epoch: number; seed: number | null };
-  preprocessing: ReturnType<Scaler['toJSON']> | null;
+  preprocessing: ReturnType<Preprocessing['toJSON']> | null;
   /** model.metadata (absent in files written before it existed). */
   metadata?: Metadata;
 }

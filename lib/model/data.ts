@@ -5,8 +5,10 @@ import type { DataSpec } from '../engine/contract.js';
 import type { LossName } from '../engine/ids.js';
 import { checkFinite } from '../finite.js';
 import { Matrix, describe } from '../matrix.js';
+import type { TableInput } from '../data/table.js';
 
-export type Inputs = Matrix | number[][];
+/** Numbers; or, for a model with a Preprocessor, raw rows (strings, nulls; objects keyed by column) or a readCsv table. */
+export type Inputs = Matrix | number[][] | TableInput;
 export type Targets = Matrix | number[][] | number[] | Int32Array | Float32Array;
 export type Weights = number[] | Float32Array;
 

@@ -10,10 +10,14 @@ import type { Optimizer } from '../optimizers.js';
 import type { TrainingModel, TrainingState } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
 import { compileSpec, lossConfig, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
+import { isTable, type TableInput } from '../data/table.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
+import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
-import type { Scaler } from '../data/scalers.js';
+import { Preprocessor } from '../data/preprocessor.js';
+import type { Preprocessing } from '../data/preprocessing.js';
+import { checkFinite } from '../finite.js';
 import { encodeModel, formatByName, saveModel, type FormatName } from '../io/formats.js';
 import { checkMetadata, type Metadata } from '../io/metadata.js';
 
@@ -55,7 +59,7 @@ export class Sequential implements TrainingModel {
   trainingSeed: number | null = null;
   /** @internal Set by a callback's onTrainBegin (BackupAndRestore): the epoch this fit starts at instead. */
   resumeEpoch: number | null = null;
-  private scaler: Scaler | null = null;
+  private scaler: Preprocessing | null = null;
   private notes: Metadata = {};
 
   constructor(layers: Layer[] = [], options: { name?: string } = {}) {
@@ -81,21 +85,23 @@ export class Sequential implements TrainingModel {
   }
 
   /**
-   * Attaches a fitted scaler: predict, predictAsync, evaluate and fit pass raw inputs through it,
-   * and save() stores it, so a loaded model takes raw inputs. null detaches it.
+   * Attaches fitted preprocessing: a scaler, or a Preprocessor (imputation, one-hot encoding, scaling
+   * of raw rows with text and missing cells). predict, predictAsync, evaluate and fit pass raw inputs
+   * through it, and save() stores it, so a loaded model takes raw inputs. null detaches it.
    */
-  setPreprocessing(scaler: Scaler | null): void {
-    if (scaler !== null) {
-      if (typeof scaler?.transform !== 'function' || typeof scaler.toJSON !== 'function')
-        throw new TypeError(`setPreprocessing: expected a fitted StandardScaler or MinMaxScaler (or null), got ${describe(scaler)}`);
-      if (!scaler.fitted) throw new Error('setPreprocessing: the scaler is not fitted; call scaler.fit(xTrain) first');
-      if (this.inputDim !== null && scaler.nFeatures !== this.inputDim)
-        throw new RangeError(`setPreprocessing: the scaler was fitted on ${scaler.nFeatures} columns but the model's input is ${this.inputDim} wide`);
+  setPreprocessing(pre: Preprocessing | null): void {
+    if (pre !== null) {
+      if (typeof pre?.transform !== 'function' || typeof pre.toJSON !== 'function')
+        throw new TypeError(`setPreprocessing: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`);
+      const what = pre instanceof Preprocessor ? 'the preprocessing' : 'the scaler';
+      if (!pre.fitted) throw new Error(`setPreprocessing: ${what} is not fitted; call fit(xTrain) first`);
+      if (this.inputDim !== null && pre.nFeatures !== this.inputDim)
+        throw new RangeError(`setPreprocessing: ${what} ${pre instanceof Preprocessor ? 'outputs' : 'was fitted on'} ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`);
     }
-    this.scaler = scaler;
+    this.scaler = pre;
   }
 
-  get preprocessing(): Scaler | null {
+  get preprocessing(): Preprocessing | null {
     return this.scaler;
   }
 
@@ -106,7 +112,16 @@ export class Sequential implements TrainingModel {
 
   /** @internal x checked (see toInputs), then through the attached preprocessing. */
   networkInputs(x: unknown, what: string, checkValues: boolean): Matrix {
-    const m = toInputs(x, this.inputDim!, what, checkValues);
+    if (this.scaler instanceof Preprocessor) {
+      // Raw rows (text, missing cells): checked once transformed.
+      const m = this.scaler.transform(x as TableInput, what);
+      if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
+      if (checkValues) checkFinite(m.data, m.cols, `${what} (after preprocessing)`);
+      return m;
+    }
+    // A readCsv table of numbers is its Matrix.
+    const numbers = isTable(x) && !x.categories?.some((c) => c) ? x.x : x;
+    const m = toInputs(numbers, this.inputDim!, what, checkValues);
     return this.scaler ? this.scaler.transform(m) : m;
   }
 
@@ -233,13 +248,17 @@ export class Sequential implements TrainingModel {
   }
 
   /** Trains on x, y (see FitOptions); resolves to the History. Rejects on bad input or a NaN loss. */
-  async fit(x: Inputs, y: Targets, options: FitOptions = {}): Promise<History> {
+  async fit(x: Inputs, y: Targets, options?: FitOptions): Promise<History>;
+  /** Trains on a Dataset (an async iterable of { x, y } chunks, read once per epoch), e.g. csvDataset(...). */
+  async fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
+  async fit(x: Inputs | Dataset, y?: Targets | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
     if (this.fitting) throw new Error('fit: this model is already training; await the running fit() before starting another');
     if (!this.compiled) {
       this.checkBuilt('fit');
       throw new Error('fit: the model is not compiled; call model.compile({ loss, optimizer, metrics }) first');
     }
-    return runFit(this, this.engine('fit'), this.compiled, x, y, options);
+    if (isDataset(x)) return runFitDataset(this, this.engine('fit'), this.compiled, x, (y ?? {}) as FitDatasetOptions);
+    return runFit(this, this.engine('fit'), this.compiled, x, y as Targets, options);
   }
 
   /** [loss, ...metrics] over all rows, in inference mode (no dropout), as compiled. */

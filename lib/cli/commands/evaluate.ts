@@ -20,8 +20,9 @@ export const evaluate: Command = {
     const t = await loadTrained(modelFile!);
     const target = a.string('target') ?? t.meta.target;
     if (!target) throw new UsageError('--target COL is required: this model does not say which column it predicts', 'evaluate');
-    const { x, y } = await readLabelled(t, dataFile!, target);
+    const { x, y, dropped } = await readLabelled(t, dataFile!, target);
+    if (dropped) out.line(`Dropped ${dropped} rows whose target is missing`);
     const score = scoreAndPrint(t.model, x, y, t.meta.task, t.meta.classNames, `${dataFile}`, out);
-    out.result({ model: t.path, data: dataFile, target, task: t.meta.task, scores: scoreJson(score) });
+    out.result({ model: t.path, data: dataFile, target, task: t.meta.task, droppedRows: dropped, scores: scoreJson(score) });
   },
 };

@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { seededRandom } from '../../random.js';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DeepExplainer, KernelExplainer, Matrix, readCsv, summaryPlot } from '../../index.js';
+import { DeepExplainer, KernelExplainer, Matrix, Preprocessor, Sequential, readCsv, summaryPlot } from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { csvLine } from '../csv-out.js';
@@ -49,22 +49,27 @@ export const explain: Command = {
     const named = t.meta.featureNames ? null : await readCsv(dataFile!);
     if (named && named.x.cols !== t.model.inputDim)
       throw new CliError(`${dataFile} has ${named.x.cols} columns (${named.featureNames.join(', ')}) but the model takes ${t.model.inputDim} features`);
-    const data = named ? named.x : await readFeatures(t, dataFile!);
+    const table = named ? named.x : await readFeatures(t, dataFile!);
+    // With a Preprocessor (missing cells, categories) features are explained as the network sees them:
+    // imputed, standardized, one column per category.
+    const pre = t.model.preprocessing instanceof Preprocessor ? t.model.preprocessing : null;
+    const data = pre ? pre.transform(table) : 'x' in table ? table.x : table;
+    const model = pre ? networkOnly(t.model) : t.model;
     if (data.rows === 0) throw new CliError(`${dataFile} has no data rows`);
     const x = nRows === undefined || nRows >= data.rows ? data : data.sliceRows(0, nRows);
     const background = drawRows(data, nBackground, seed);
-    const featureNames = t.meta.featureNames ?? named!.featureNames;
+    const featureNames = pre ? pre.featureNames : (t.meta.featureNames ?? named!.featureNames);
     out.note(`explaining ${x.rows} rows against ${background.rows} background rows (${method === 'deep' ? 'DeepExplainer' : 'KernelExplainer'})`);
 
     const started = Date.now();
     let expected: number[];
     let phi: Matrix[];
     if (method === 'deep') {
-      const e = new DeepExplainer(t.model, background);
+      const e = new DeepExplainer(model, background);
       phi = await e.shapValuesAsync(x);
       expected = e.expectedValue;
     } else {
-      const e = new KernelExplainer(t.model, background);
+      const e = new KernelExplainer(model, background);
       phi = e.shapValues(x);
       expected = e.expectedValue;
     }
@@ -110,6 +115,13 @@ export const explain: Command = {
     });
   },
 };
+
+/** The same network without its preprocessing (it explains transformed rows). */
+function networkOnly(model: Sequential): Sequential {
+  const copy = Sequential.fromConfig(model.getConfig());
+  copy.setWeights(model.getWeights());
+  return copy;
+}
 
 /** n distinct rows drawn at random (all rows when n >= rows), in their original order. */
 function drawRows(m: Matrix, n: number, seed: number): Matrix {

@@ -1,74 +1,104 @@
 // `myelin predict MODEL DATA.csv`: one output row per input row — the predicted class (named as in the
-// training file) and each class's probability, or the predicted value.
+// training file) and each class's probability, or the predicted value. Rows stream through in batches,
+// so memory stays flat whatever the file's size.
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Preprocessor, readCsvBatches, type Matrix } from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { csvLine } from '../csv-out.js';
-import { loadTrained, readFeatures } from '../model-file.js';
+import { CliError } from '../errors.js';
+import { checkReadable, checkWritable, dataSource } from '../input.js';
+import { checkWidth, featureOptions, loadTrained, type Trained } from '../model-file.js';
+
+const BATCH_ROWS = 4096;
 
 export const predict: Command = {
   name: 'predict',
   summary: 'predict with a saved model on a CSV file',
   positionals: 'MODEL DATA.csv',
   description:
-    'Reads the feature columns the model was trained on, by name (others, such as the target, are ignored),\n' +
-    'and writes a CSV with a `prediction` column and, for classifiers, a `probability_<class>` column per class.',
+    'Reads the feature columns the model was trained on, by name (others, such as the target, are ignored;\n' +
+    '"-" reads standard input), and writes a CSV with a `prediction` column and, for classifiers, a\n' +
+    '`probability_<class>` column per class; --keep puts columns of the input first (an id, to join on).\n' +
+    'Text cells that a spreadsheet would run as formulas (starting with = + - @ tab or CR) are written\n' +
+    "with a leading ' (OWASP's advice against CSV injection).",
   options: {
-    out: { type: 'string', short: 'o', arg: 'FILE', description: 'write the predictions to FILE', default: 'standard output' },
+    out: { type: 'string', short: 'o', arg: 'FILE', description: 'write the predictions to FILE ("-": standard output)', default: 'standard output' },
+    keep: { type: 'string', arg: 'COL,…', description: 'input columns to copy into the output, before the predictions' },
   },
-  examples: ['myelin predict iris.myelin new-flowers.csv --out predictions.csv', 'myelin predict model.onnx rows.csv'],
+  examples: [
+    'myelin predict iris.myelin new-flowers.csv --out predictions.csv',
+    'myelin predict iris.myelin new-flowers.csv --keep id > predictions.csv',
+    'myelin predict model.onnx rows.csv',
+  ],
   async run(args, out) {
     const a = new ArgReader(args, 'predict');
     const [modelFile, dataFile] = a.positionals(['MODEL', 'DATA.csv']);
-    const outFile = a.string('out');
+    const outFile = a.string('out') === '-' ? undefined : a.string('out');
+    const keep = a.names('keep') ?? [];
+    if (outFile) await checkWritable(outFile, 'the predictions to');
     const t = await loadTrained(modelFile!);
-    const x = await readFeatures(t, dataFile!);
-    const p = t.model.predict(x);
-    const classNames = t.meta.classNames;
-    const header = ['prediction'];
-    const rows: (string | number)[][] = [];
+    await checkReadable(dataFile!);
+    const rows = readCsvBatches(dataSource(dataFile!), { ...featureOptions(t), keep, batchRows: BATCH_ROWS });
+    const sink = outFile ? createWriteStream(outFile) : process.stdout;
+    const failed = outFile ? new Promise<never>((_, reject) => sink.on('error', (e) => reject(new CliError(`cannot write ${outFile}: ${e.message}`)))) : null;
+    failed?.catch(() => {});
+    const write = async (text: string) => {
+      if (out.json && !outFile) return;
+      if (!sink.write(text)) await Promise.race([once(sink, 'drain'), ...(failed ? [failed] : [])]);
+    };
+    const names = classNames(t);
+    await write(csvLine([...keep, 'prediction', ...(names ? names.map((n) => `probability_${n}`) : [])]));
     const json: Record<string, unknown>[] = [];
-    if (t.meta.task === 'classification') {
-      const names = classNames ?? Array.from({ length: Math.max(2, p.cols) }, (_, i) => String(i));
-      header.push(...names.map((n) => `probability_${n}`));
+    const unseen = new Map<string, number>();
+    let count = 0;
+    for await (const batch of rows) {
+      checkWidth(t, batch, dataFile!);
+      if (batch.rows === 0) continue;
+      const p = t.model.predict(batch);
+      countUnseen(t, unseen);
+      let text = '';
       for (let i = 0; i < p.rows; i++) {
-        const probs = p.cols === 1 ? [1 - p.data[i]!, p.data[i]!] : Array.from(p.row(i));
-        let best = 0;
-        for (let j = 1; j < probs.length; j++) if (probs[j]! > probs[best]!) best = j;
-        const rounded = probs.map((v) => +v.toPrecision(6));
-        rows.push([names[best]!, ...rounded]);
-        json.push({ prediction: names[best], probabilities: Object.fromEntries(names.map((n, j) => [n, rounded[j]])) });
+        const kept = batch.kept?.map((k) => k[i]!) ?? [];
+        const r = predictionRow(p, i, names);
+        text += csvLine([...kept, ...r.cells]);
+        if (out.json) json.push({ ...(keep.length ? { kept: Object.fromEntries(keep.map((k, j) => [k, kept[j]])) } : {}), ...r.json });
       }
-    } else {
-      for (let i = 0; i < p.rows; i++) {
-        const v = +p.data[i]!.toPrecision(7);
-        rows.push([v]);
-        json.push({ prediction: v });
-      }
-    }
-    if (out.json) {
-      if (outFile) await writeCsv(outFile, header, rows);
-      out.result({ rows: p.rows, task: t.meta.task, ...(outFile ? { out: outFile } : {}), predictions: json });
-      return;
+      count += p.rows;
+      await write(text);
     }
     if (outFile) {
-      await writeCsv(outFile, header, rows);
-      out.note(`${p.rows} predictions written to ${outFile}`);
-    } else {
-      process.stdout.write(csvLine(header));
-      for (const r of rows) process.stdout.write(csvLine(r));
+      sink.end();
+      await Promise.race([once(sink, 'finish'), failed!]);
     }
+    const unseenNote = [...unseen].map(([c, n]) => `${c} ${n}`).join(', ');
+    if (unseen.size) out.note(`note: categories the training rows lack were encoded as all zeros (${unseenNote})`);
+    if (outFile) out.note(`${count} predictions written to ${outFile}`);
+    out.result({ rows: count, task: t.meta.task, ...(outFile ? { out: outFile } : {}), unseenCategories: Object.fromEntries(unseen), predictions: json });
   },
 };
 
-async function writeCsv(file: string, header: string[], rows: (string | number)[][]): Promise<void> {
-  const stream = createWriteStream(file);
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('error', (e) => reject(new Error(`cannot write ${file}: ${e.message}`)));
-    stream.on('finish', resolve);
-  });
-  stream.write(csvLine(header));
-  for (const r of rows) stream.write(csvLine(r));
-  stream.end();
-  await done;
+function classNames(t: Trained): string[] | null {
+  if (t.meta.task !== 'classification') return null;
+  const units = t.model.outputDim!;
+  return t.meta.classNames ?? Array.from({ length: Math.max(2, units) }, (_, i) => String(i));
+}
+
+function predictionRow(p: Matrix, i: number, names: string[] | null): { cells: (string | number)[]; json: Record<string, unknown> } {
+  if (!names) {
+    const v = +p.data[i]!.toPrecision(7);
+    return { cells: [v], json: { prediction: v } };
+  }
+  const probs = p.cols === 1 ? [1 - p.data[i]!, p.data[i]!] : Array.from(p.row(i));
+  let best = 0;
+  for (let j = 1; j < probs.length; j++) if (probs[j]! > probs[best]!) best = j;
+  const rounded = probs.map((v) => +v.toPrecision(6));
+  return { cells: [names[best]!, ...rounded], json: { prediction: names[best], probabilities: Object.fromEntries(names.map((n, j) => [n, rounded[j]])) } };
+}
+
+function countUnseen(t: Trained, into: Map<string, number>): void {
+  const pre = t.model.preprocessing;
+  if (!(pre instanceof Preprocessor)) return;
+  pre.unseen.forEach((n, j) => n && into.set(pre.inputNames[j]!, (into.get(pre.inputNames[j]!) ?? 0) + n));
 }

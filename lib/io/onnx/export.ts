@@ -8,6 +8,7 @@
 // onnxruntime since 1.13 (2022; onnxruntime-web and mobile included), with Softmax's single-axis
 // semantics (opset 13). Newer opsets add nothing an MLP needs but the Gelu (20) and Swish operators,
 // whose decomposed forms below compute the same functions.
+import { Preprocessor } from '../../data/preprocessor.js';
 import { version } from '../../backend.js';
 import type { Dense } from '../../layers/dense.js';
 import { Matrix } from '../../matrix.js';
@@ -37,7 +38,14 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
 
   const scaler = model.preprocessing;
   if (scaler) {
-    const { offset, scale } = scaler.affineParams();
+    // A Preprocessor exports its scaling; its imputation and one-hot encoding have no graph nodes yet.
+    const affine = scaler instanceof Preprocessor ? scaler.numericAffine() : scaler.affineParams();
+    if (!affine)
+      throw new Error(
+        "the model's Preprocessor one-hot encodes text columns, which has no ONNX export yet; export the network " +
+          'alone (setPreprocessing(null)) and encode rows with preprocessor.transform(rows)',
+      );
+    const { offset, scale } = affine;
     node('Sub', 'preprocessing/sub', [current, constant('preprocessing/offset', [width], offset)]);
     node('Div', 'preprocessing/div', [current, constant('preprocessing/scale', [width], scale)]);
   }

@@ -1,0 +1,156 @@
+// `myelin train --memory SIZE` on a file larger than SIZE: the table is never held in memory. Every row
+// goes to training, validation or test by a stable hash of its position in the file, so every pass
+// agrees. Pass 1 learns the categories, the task and the preprocessing statistics (training rows only);
+// training passes stream the training rows as a Dataset, with the validation rows for early stopping;
+// a last pass scores the test rows. No refit here: that would be one more pass per epoch.
+import { EarlyStopping, Matrix, readCsvBatches, streamStatistics, type CsvData, type History, type Preprocessor, type ReadCsvOptions, type Sequential, type TableBatch } from '../index.js';
+import { CliError } from './errors.js';
+import { buildNetwork } from './network.js';
+import type { Output } from './output.js';
+import { progressCallback } from './progress.js';
+import type { StageSetup } from './train-stage.js';
+import { MAX_AUTO_CLASSES, type Task } from './task.js';
+
+export type Part = 'train' | 'val' | 'test';
+
+export interface StreamPlan {
+  file: string;
+  target: string;
+  read: ReadCsvOptions;
+  fractions: { val: number; test: number };
+  seed: number;
+  batchRows: number;
+}
+
+/** A row's part from its 0-based position in the file: a 32-bit integer hash, the same on every pass. */
+export function partOf(row: number, seed: number, f: { val: number; test: number }): Part {
+  let h = (row ^ Math.imul(seed + 0x9e3779b9, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  const u = ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+  return u < f.test ? 'test' : u < f.test + f.val ? 'val' : 'train';
+}
+
+interface Layout {
+  names: string[];
+  targetCol: number;
+  categories: Record<string, string[]>;
+  task: Task;
+  classNames?: string[];
+}
+
+/** The rows of one part as { x, y } chunks: the target column split off, rows without a target skipped. */
+async function* partBatches(plan: StreamPlan, layout: Layout | null, part: Part, onBatch?: (b: CsvData) => void): AsyncGenerator<TableBatch> {
+  const read: ReadCsvOptions = layout
+    ? { ...plan.read, features: layout.names, categories: layout.categories, categorical: true }
+    : { ...plan.read, categorical: true };
+  let base = 0;
+  for await (const b of readCsvBatches(plan.file, { ...read, batchRows: plan.batchRows })) {
+    onBatch?.(b);
+    const t = layout?.targetCol ?? b.featureNames.indexOf(plan.target);
+    if (t < 0) throw new CliError(`${plan.file} has no column named "${plan.target}"; columns: ${b.featureNames.join(', ')}`);
+    const cols = b.x.cols;
+    const keep: number[] = [];
+    for (let i = 0; i < b.rows; i++) if (partOf(base + i, plan.seed, plan.fractions) === part && b.x.data[i * cols + t] === b.x.data[i * cols + t]) keep.push(i);
+    base += b.rows;
+    const x = new Matrix(keep.length, cols - 1);
+    const y = new Float32Array(keep.length);
+    keep.forEach((r, k) => {
+      const row = b.x.data.subarray(r * cols, (r + 1) * cols);
+      x.data.set(row.subarray(0, t), k * (cols - 1));
+      x.data.set(row.subarray(t + 1), k * (cols - 1) + t);
+      y[k] = row[t]!;
+    });
+    const drop = <T>(a: T[]) => a.filter((_, j) => j !== t);
+    yield { x: { x, categories: b.categories && drop(b.categories), featureNames: drop(b.featureNames) }, y: layout?.task === 'classification' ? classIds(y, layout, b.categories?.[t] ?? null) : y };
+  }
+}
+
+function classIds(y: Float32Array, layout: Layout, names: string[] | null): Int32Array {
+  const index = new Map(layout.classNames!.map((n, i) => [n, i]));
+  return Int32Array.from(y, (v) => index.get(names ? names[v]! : String(v)) ?? 0);
+}
+
+/** Pass 1: columns, categories, task and class names, the training rows' statistics, and the counts. */
+export async function planPass(plan: StreamPlan, categorical: string[] | undefined): Promise<{ layout: Layout; preprocessor: Preprocessor; rows: Record<Part, number> }> {
+  let last: CsvData | null = null;
+  const values = new Set<number>();
+  let integers = true;
+  const rows: Record<Part, number> = { train: 0, val: 0, test: 0 };
+  const train = partBatches(plan, null, 'train', (b) => {
+    last = b;
+    const t = b.featureNames.indexOf(plan.target);
+    if (t < 0 || b.categories?.[t]) return;
+    for (let i = t; i < b.x.data.length; i += b.x.cols) {
+      const v = b.x.data[i]!;
+      if (v !== v) continue;
+      if (!Number.isInteger(v)) integers = false;
+      if (values.size <= MAX_AUTO_CLASSES) values.add(v);
+    }
+  });
+  const counted = async function* () {
+    for await (const b of train) (rows.train += b.y.length), yield b;
+  };
+  const { preprocessor } = await streamStatistics(counted(), { categorical });
+  const b = last as CsvData | null;
+  if (!b) throw new CliError(`${plan.file} has no rows`);
+  const t = b.featureNames.indexOf(plan.target);
+  const categories: Record<string, string[]> = {};
+  b.categories?.forEach((c, j) => c && (categories[b.featureNames[j]!] = c));
+  const textTarget = b.categories?.[t] ?? null;
+  const task: Task = textTarget || (integers && values.size <= MAX_AUTO_CLASSES) ? 'classification' : 'regression';
+  const classNames = task === 'classification' ? (textTarget ? [...textTarget].sort() : [...values].sort((p, q) => p - q).map(String)) : undefined;
+  return { layout: { names: b.featureNames, targetCol: t, categories, task, classNames }, preprocessor, rows };
+}
+
+export function streamDataset(plan: StreamPlan, layout: Layout, part: Part): AsyncIterable<TableBatch> {
+  return { [Symbol.asyncIterator]: () => partBatches(plan, layout, part)[Symbol.asyncIterator]() };
+}
+
+export async function fitStreaming(
+  s: StageSetup,
+  plan: StreamPlan,
+  layout: Layout,
+  pre: Preprocessor,
+  run: { epochs: number; patience: number; logEvery: number },
+  out: Output,
+): Promise<{ model: Sequential; history: History }> {
+  const model = buildNetwork({ ...s, inputDim: pre.nFeatures });
+  model.setPreprocessing(pre);
+  const callbacks = [progressCallback(out, { epochs: run.epochs, indent: '  ', every: run.logEvery })];
+  if (run.patience > 0) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: run.patience, restoreBestWeights: true }) as never);
+  const history = await model.fit(streamDataset(plan, layout, 'train'), {
+    epochs: run.epochs,
+    batchSize: s.batchSize,
+    callbacks,
+    ...(plan.fractions.val > 0 ? { validationData: streamDataset(plan, layout, 'val') } : {}),
+  });
+  return { model, history };
+}
+
+/** Test scores in one pass: accuracy and the confusion matrix, or MSE, MAE and R². */
+export async function scoreStreaming(model: Sequential, plan: StreamPlan, layout: Layout): Promise<Record<string, unknown>> {
+  const k = layout.classNames?.length ?? 0;
+  const cm = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  let n = 0, se = 0, ae = 0, sy = 0, syy = 0;
+  for await (const b of streamDataset(plan, layout, 'test')) {
+    if (b.y.length === 0) continue;
+    if (layout.task === 'classification') {
+      const p = model.predictClasses(b.x);
+      b.y.forEach((t, i) => cm[t]![p[i]!]!++);
+    } else {
+      const p = model.predict(b.x).data;
+      b.y.forEach((t, i) => {
+        const d = t - p[i]!;
+        (se += d * d), (ae += Math.abs(d)), (sy += t), (syy += t * t);
+      });
+    }
+    n += b.y.length;
+  }
+  if (layout.task === 'classification') {
+    const right = cm.reduce((s, row, i) => s + row[i]!, 0);
+    return { rows: n, accuracy: n ? right / n : NaN, confusionMatrix: cm };
+  }
+  const ss = syy - (sy * sy) / n;
+  return { rows: n, mse: se / n, mae: ae / n, r2: ss > 0 ? 1 - se / ss : 0 };
+}

@@ -1,0 +1,121 @@
+// Reading the training file for `myelin train`: column choice, missing cells, text columns, id
+// columns left out, and the counts the report gives.
+import { Matrix, readCsv, type CsvDataWithTarget } from '../index.js';
+import { CliError, UsageError } from './errors.js';
+import { checkReadable, dataSource } from './input.js';
+import type { Output } from './output.js';
+
+export interface ColumnChoice {
+  target: string;
+  features?: string[];
+  ignore?: string[];
+  categorical?: string[];
+  delimiter: string;
+  impute: 'mean' | 'median' | 'drop';
+}
+
+export interface TableReport {
+  /** Rows dropped: target missing, and (--impute drop) a feature missing. */
+  dropped: { missingTarget: number; missingFeatures: number };
+  /** Missing feature cells per column (only columns with some), before imputation. */
+  missing: Record<string, number>;
+  /** Columns left out as ids. */
+  idColumns: string[];
+  /** Categorical columns and how many categories each has in the file. */
+  categorical: Record<string, number>;
+  delimiter: string;
+}
+
+/** `--delimiter` as readCsv takes it: 'auto', one character, or the words tab/comma/semicolon. */
+export function delimiterOption(raw: string | undefined): string {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+  const d = named[raw] ?? raw;
+  if (d.length !== 1) throw new UsageError(`--delimiter must be auto, one character, or tab; got "${raw}"`, 'train');
+  return d;
+}
+
+export async function readTrainingTable(file: string, c: ColumnChoice, out: Output): Promise<{ csv: CsvDataWithTarget; report: TableReport }> {
+  await checkReadable(file);
+  let csv = await readCsv(dataSource(file), {
+    target: c.target,
+    delimiter: c.delimiter,
+    missing: true,
+    categorical: c.categorical ?? true,
+    missingTarget: 'drop',
+    ...(c.features ? { features: c.features } : {}),
+    ...(c.ignore ? { ignore: c.ignore } : {}),
+  });
+  const report: TableReport = { dropped: { missingTarget: csv.droppedRows, missingFeatures: 0 }, missing: {}, idColumns: [], categorical: {}, delimiter: csv.delimiter };
+  if (!c.features) {
+    const ids = csv.featureNames.filter((_, j) => !csv.categories?.[j] && isIdColumn(csv.x, j));
+    if (ids.length) {
+      for (const id of ids)
+        out.note(`note: "${id}" holds a different integer on every row (an id?); it is left out of the features (name it in --features to use it)`);
+      csv = keepColumns(csv, csv.featureNames.map((n, j) => (ids.includes(n) ? -1 : j)).filter((j) => j >= 0));
+      report.idColumns = ids;
+    }
+  }
+  if (csv.featureNames.length === 0) throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);
+  const counts = missingCounts(csv.x);
+  csv.featureNames.forEach((n, j) => counts[j]! > 0 && (report.missing[n] = counts[j]!));
+  csv.categories?.forEach((k, j) => k && (report.categorical[csv.featureNames[j]!] = k.length));
+  if (c.impute === 'drop' && counts.some((n) => n > 0)) {
+    const before = csv.rows;
+    csv = keepRows(csv, (i) => !rowHasNaN(csv.x, i));
+    report.dropped.missingFeatures = before - csv.rows;
+  }
+  return { csv, report };
+}
+
+/** Every value an integer and none repeated, with no missing cell: an id, not a measurement. */
+function isIdColumn(x: Matrix, j: number): boolean {
+  if (x.rows < 2) return false;
+  const seen = new Set<number>();
+  for (let i = j; i < x.data.length; i += x.cols) {
+    const v = x.data[i]!;
+    if (!Number.isInteger(v) || seen.has(v)) return false;
+    seen.add(v);
+  }
+  return true;
+}
+
+function missingCounts(x: Matrix): number[] {
+  const n = new Array<number>(x.cols).fill(0);
+  for (let i = 0; i < x.data.length; i++) if (x.data[i] !== x.data[i]) n[i % x.cols]!++;
+  return n;
+}
+
+function rowHasNaN(x: Matrix, i: number): boolean {
+  for (let j = i * x.cols; j < (i + 1) * x.cols; j++) if (x.data[j] !== x.data[j]) return true;
+  return false;
+}
+
+function keepColumns(csv: CsvDataWithTarget, cols: number[]): CsvDataWithTarget {
+  const x = new Matrix(csv.rows, cols.length);
+  for (let i = 0; i < csv.rows; i++) cols.forEach((j, k) => (x.data[i * cols.length + k] = csv.x.data[i * csv.x.cols + j]!));
+  return { ...csv, x, featureNames: cols.map((j) => csv.featureNames[j]!), categories: csv.categories && cols.map((j) => csv.categories![j]!) };
+}
+
+function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvDataWithTarget {
+  const rows: number[] = [];
+  for (let i = 0; i < csv.rows; i++) if (keep(i)) rows.push(i);
+  const w = csv.x.cols;
+  const x = new Matrix(rows.length, w);
+  rows.forEach((r, k) => x.data.set(csv.x.data.subarray(r * w, (r + 1) * w), k * w));
+  const y = csv.y instanceof Int32Array ? Int32Array.from(rows, (r) => csv.y[r]!) : Float32Array.from(rows, (r) => csv.y[r]!);
+  return { ...csv, x, y, rows: rows.length };
+}
+
+/** The report's lines on what was read and left out. */
+export function describeTable(r: TableReport): string[] {
+  const lines: string[] = [];
+  if (r.dropped.missingTarget) lines.push(`Dropped ${r.dropped.missingTarget} rows whose target is missing`);
+  if (r.dropped.missingFeatures) lines.push(`Dropped ${r.dropped.missingFeatures} rows with missing features (--impute drop)`);
+  const m = Object.entries(r.missing);
+  if (m.length) lines.push(`Missing cells: ${m.map(([n, k]) => `${n} ${k}`).join(', ')}`);
+  const cats = Object.entries(r.categorical);
+  if (cats.length) lines.push(`Categorical (one-hot): ${cats.map(([n, k]) => `${n} (${k} categories)`).join(', ')}`);
+  if (r.idColumns.length) lines.push(`Left out as ids: ${r.idColumns.join(', ')}`);
+  return lines;
+}

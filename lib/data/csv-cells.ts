@@ -1,0 +1,76 @@
+// Cell-level helpers of readCsv: missing-value markers, text columns as category codes, delimiter sniffing.
+
+/** Cells read as missing when readCsv's `missing` is true (compared trimmed, case-insensitively). */
+export const MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'null', '?'];
+
+const UTF8 = new TextDecoder('utf-8');
+
+/** Recognises missing-value markers in raw cell bytes without decoding cells that cannot be one. */
+export class MissingMarkers {
+  private readonly set: Set<string>;
+  private readonly maxBytes: number;
+  /** Some marker is a number (-999): numbers must be tested too. */
+  readonly numeric: boolean;
+
+  constructor(markers: readonly string[]) {
+    this.set = new Set(markers.map((m) => m.trim().toLowerCase()));
+    this.numeric = [...this.set].some((m) => m !== '' && Number.isFinite(Number(m)));
+    this.maxBytes = Math.max(0, ...[...this.set].map((m) => Buffer.byteLength(m)));
+  }
+
+  test(buf: Uint8Array, start: number, end: number): boolean {
+    while (start < end && (buf[start] === 0x20 || buf[start] === 0x09)) start++;
+    while (end > start && (buf[end - 1] === 0x20 || buf[end - 1] === 0x09)) end--;
+    if (end - start > this.maxBytes) return false;
+    return this.set.has(UTF8.decode(buf.subarray(start, end)).toLowerCase());
+  }
+}
+
+/** One categorical column's dictionary: category name → code (index in `names`). */
+export class CategoryCodes {
+  readonly names: string[];
+  private readonly ids = new Map<string, number>();
+
+  /** `fixed`: a closed list (predict files): names outside it get code -1 instead of a new code. */
+  constructor(fixed?: readonly string[], private readonly closed = fixed !== undefined) {
+    this.names = fixed ? [...fixed] : [];
+    this.names.forEach((n, i) => this.ids.set(n, i));
+  }
+
+  code(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      if (this.closed) return -1;
+      this.ids.set(name, (id = this.names.length));
+      this.names.push(name);
+    }
+    return id;
+  }
+}
+
+/** The shortest decimal text that reads back as this float32 (for numbers met before a column turned out text). */
+export function float32Text(v: number): string {
+  for (let p = 1; p < 10; p++) {
+    const s = String(Number(v.toPrecision(p)));
+    if (Math.fround(Number(s)) === v) return s;
+  }
+  return String(v);
+}
+
+/**
+ * The delimiter among , ; tab that splits the first line (outside quotes) most often; ',' when none
+ * does. `head` is the start of the file.
+ */
+export function sniffDelimiter(head: Uint8Array): string {
+  const counts = new Map<number, number>([[0x2c, 0], [0x3b, 0], [0x09, 0]]);
+  let quoted = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i]!;
+    if (c === 0x22) quoted = !quoted;
+    else if (!quoted && (c === 0x0a || c === 0x0d)) break;
+    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = 0x2c;
+  for (const [c, n] of counts) if (n > counts.get(best)!) best = c;
+  return String.fromCharCode(best);
+}

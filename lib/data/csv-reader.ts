@@ -1,0 +1,390 @@
+// The streaming CSV reader behind readCsv: fields from the tokenizer land in float32 arrays as they come.
+import { Matrix, describe } from '../matrix.js';
+import { CategoryCodes, MISSING_MARKERS, MissingMarkers, float32Text, sniffDelimiter } from './csv-cells.js';
+import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
+import { CsvError, type CsvData, type ReadCsvOptions } from './csv-types.js';
+const UTF8 = new TextDecoder('utf-8');
+const F32_MAX = 3.4028234663852886e38;
+const MAX_AUTO_LABELS = 1 << 16; // distinct target values remembered while a target still looks numeric
+
+const enum Role {
+  Skip = -1,
+  Target = -2,
+}
+
+export class CsvReader implements CsvSink {
+  private tokenizer: CsvTokenizer | null = null;
+  private readonly hasHeader: boolean;
+  private names: string[] | null = null;
+  private ncols = -1;
+  private roles: Int32Array | null = null; // per column: feature position, Role.Skip or Role.Target
+  private targetCol = -1;
+  private nf = 0;
+  private rows = 0;
+  private x = new Float32Array(0);
+  private headerFields: string[] = [];
+  private pending: Uint8Array[] = [];
+  private delimiter: string;
+  private head: Uint8Array[] = []; // the file's start while sniffing the delimiter
+  // missing cells and categorical features
+  private readonly missing: MissingMarkers | null;
+  private codes: (CategoryCodes | null)[] = []; // per feature position
+  private dropRow = false;
+  private keepAt = new Int32Array(0); // per column: its index among options.keep, or -1
+  private keepCols: number[] = [];
+  private kept: string[][] = [];
+  private dropped = 0;
+  // target
+  private readonly mode: 'auto' | 'number' | 'class';
+  private yNum: Float32Array | null = null;
+  private yIds: Int32Array | null = null;
+  private labelIds = new Map<string, number>();
+  private stillNumeric = true;
+
+  constructor(private readonly file: string, private readonly o: ReadCsvOptions) {
+    const delim = o.delimiter ?? ',';
+    if (delim !== 'auto' && (typeof delim !== 'string' || delim.length !== 1 || delim.charCodeAt(0) > 0x7f || '"\r\n'.includes(delim)))
+      throw new CsvError(`readCsv: delimiter must be one ASCII character other than a quote or line break, or 'auto', got ${JSON.stringify(delim)}`, file);
+    this.delimiter = delim;
+    this.hasHeader = o.header ?? true;
+    this.mode = o.classNames ? 'class' : (o.targetType ?? 'auto');
+    if (!['auto', 'number', 'class'].includes(this.mode))
+      throw new CsvError(`readCsv: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(o.targetType)}`, file);
+    if (o.classNames) {
+      if (!Array.isArray(o.classNames) || o.classNames.some((n) => typeof n !== 'string') || new Set(o.classNames).size !== o.classNames.length)
+        throw new CsvError(`readCsv: classNames must be distinct strings, got ${JSON.stringify(o.classNames)}`, file);
+      o.classNames.forEach((n, i) => this.labelIds.set(n, i));
+    }
+    const m = o.missing ?? false;
+    if (typeof m !== 'boolean' && !(Array.isArray(m) && m.every((v) => typeof v === 'string')))
+      throw new CsvError(`readCsv: missing must be true, false or a list of strings, got ${describe(m)}`, file);
+    this.missing = m === false ? null : new MissingMarkers(m === true ? MISSING_MARKERS : m);
+    if (o.missingTarget !== undefined && o.missingTarget !== 'error' && o.missingTarget !== 'drop')
+      throw new CsvError(`readCsv: missingTarget must be 'error' or 'drop', got ${describe(o.missingTarget)}`, file);
+    if (delim !== 'auto') this.tokenizer = new CsvTokenizer(delim.charCodeAt(0), this);
+  }
+
+  push(chunk: Uint8Array): void {
+    try {
+      if (!this.tokenizer) {
+        // 'auto': sniff from the first line (or 64 KiB) once it is here.
+        this.head.push(chunk);
+        const seen = Buffer.concat(this.head);
+        if (!seen.includes(0x0a) && !seen.includes(0x0d) && seen.length < 1 << 16) return;
+        this.startSniffed(seen);
+        return;
+      }
+      this.tokenizer.push(chunk);
+    } catch (e) {
+      throw this.wrap(e);
+    }
+  }
+
+  private startSniffed(seen: Uint8Array): void {
+    this.head = [];
+    this.delimiter = sniffDelimiter(seen);
+    this.tokenizer = new CsvTokenizer(this.delimiter.charCodeAt(0), this);
+    this.tokenizer.push(seen);
+  }
+
+  finish(): CsvData {
+    try {
+      if (!this.tokenizer) this.startSniffed(Buffer.concat(this.head));
+      this.tokenizer!.end();
+    } catch (e) {
+      throw this.wrap(e);
+    }
+    if (this.ncols < 0) throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
+    return this.snapshot(false);
+  }
+
+  /** Rows read so far (whole records) — for batches; the next rows start again at 0. */
+  get pendingRows(): number {
+    return this.rows;
+  }
+
+  /** The rows read so far as one batch, then forgets them (dictionaries and class mapping stay). */
+  take(): CsvData {
+    if (this.targetCol >= 0 && this.mode !== 'number' && !this.o.classNames)
+      throw new CsvError('readCsv: reading in batches needs a numeric target (targetType: \'number\') or fixed classNames', this.file);
+    const out = this.snapshot(true);
+    this.rows = 0;
+    this.dropped = 0;
+    this.kept = this.kept.map(() => []);
+    return out;
+  }
+
+  private snapshot(batch: boolean): CsvData {
+    const out: CsvData = {
+      x: new Matrix(this.rows, this.nf, this.x.slice(0, this.rows * this.nf)),
+      featureNames: this.featureNames(),
+      rows: this.rows,
+      droppedRows: this.dropped,
+      delimiter: this.delimiter,
+    };
+    if (this.codes.some((c) => c)) out.categories = this.codes.map((c) => (c ? [...c.names] : null));
+    if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
+    if (this.targetCol >= 0) {
+      out.targetName = this.names![this.targetCol];
+      if (this.mode === 'number' || (this.mode === 'auto' && this.stillNumeric)) out.y = this.yNum!.slice(0, this.rows);
+      else if (batch) Object.assign(out, { y: this.yIds!.slice(0, this.rows), classNames: [...this.o.classNames!] });
+      else Object.assign(out, this.classTarget());
+    }
+    return out;
+  }
+
+  // --- CsvSink ---
+
+  field(buf: Uint8Array, start: number, end: number, col: number, line: number): void {
+    if (this.hasHeader && this.ncols < 0) {
+      this.headerFields.push(UTF8.decode(buf.subarray(start, end)).trim());
+      return;
+    }
+    if (!this.roles) {
+      // First record of a file without a header: the column count is known at its end.
+      this.pending.push(buf.slice(start, end));
+      return;
+    }
+    if (col >= this.ncols) throw this.err(`has more than the ${this.ncols} fields of the ${this.hasHeader ? 'header' : 'first row'}`, line);
+    if (col === 0) this.grow();
+    const k = this.keepAt[col]!;
+    if (k >= 0) this.kept[k]![this.rows] = UTF8.decode(buf.subarray(start, end));
+    const role = this.roles[col]!;
+    if (role >= 0) this.featureCell(buf, start, end, line, col, role);
+    else if (role === Role.Target) this.targetCell(buf, start, end, line, col);
+  }
+
+  private featureCell(buf: Uint8Array, start: number, end: number, line: number, col: number, role: number): void {
+    const at = this.rows * this.nf + role;
+    const codes = this.codes[role];
+    if (!codes) {
+      const v = parseNumber(buf, start, end);
+      if (Math.abs(v) <= F32_MAX) {
+        this.x[at] = this.missing?.numeric && this.missing.test(buf, start, end) ? NaN : v;
+        return;
+      }
+      if (this.missing?.test(buf, start, end)) {
+        this.x[at] = NaN;
+        return;
+      }
+      if (!this.o.categorical || Math.abs(v) > F32_MAX) {
+        const raw = UTF8.decode(buf.subarray(start, Math.min(end, start + 60)));
+        const what = raw.trim() === '' ? 'is empty' : `${JSON.stringify(raw)} is not a finite number${Math.abs(v) > F32_MAX ? ' in float32 range' : ''}`;
+        const hint = this.missing ? '' : raw.trim() === '' || ['na', 'n/a', 'nan', 'null', '?'].includes(raw.trim().toLowerCase()) ? ' (pass missing: true to read missing cells as NaN)' : ' (pass categorical: true to read text columns as categories)';
+        throw this.err(`feature ${what}${this.o.categorical || this.missing ? '' : hint}`, line, col);
+      }
+      this.toCategorical(role);
+    } else if (this.missing?.test(buf, start, end)) {
+      this.x[at] = NaN;
+      return;
+    }
+    this.x[at] = this.codes[role]!.code(categoryName(buf, start, end));
+  }
+
+  /** A numeric column met text: it becomes categorical, its numbers so far category names. */
+  private toCategorical(role: number): void {
+    const codes = (this.codes[role] = new CategoryCodes());
+    for (let i = role; i < this.rows * this.nf; i += this.nf) {
+      const v = this.x[i]!;
+      if (v === v) this.x[i] = codes.code(float32Text(v));
+    }
+  }
+
+  record(fields: number, line: number): void {
+    if (this.hasHeader && this.ncols < 0) {
+      this.names = this.headerFields;
+      this.ncols = fields;
+      this.setup();
+      return;
+    }
+    if (!this.roles) {
+      this.ncols = fields;
+      this.names = Array.from({ length: fields }, (_, i) => `col_${i}`);
+      this.setup();
+      const pending = this.pending;
+      this.pending = [];
+      pending.forEach((b, c) => this.field(b, 0, b.length, c, line));
+    }
+    if (fields !== this.ncols)
+      throw this.err(`has ${fields} field${fields === 1 ? '' : 's'} but the ${this.hasHeader ? 'header' : 'first row'} has ${this.ncols}`, line);
+    if (this.dropRow) {
+      this.dropRow = false;
+      this.dropped++;
+      return; // the next row overwrites this one
+    }
+    this.rows++;
+  }
+
+  // --- setup and target ---
+
+  private setup(): void {
+    const names = this.names!;
+    const n = this.ncols;
+    const seen = new Map<string, number>();
+    names.forEach((nm, i) => {
+      if (nm === '' && this.hasHeader) names[i] = nm = `col_${i}`;
+      if (!seen.has(nm)) seen.set(nm, i);
+    });
+    const resolve = (ref: string | number, what: string): number => {
+      if (typeof ref === 'number') {
+        if (!Number.isInteger(ref) || ref >= n || ref < -n)
+          throw new CsvError(`readCsv: ${what} index ${ref} is outside the ${n} columns of ${this.file}`, this.file);
+        return ref < 0 ? n + ref : ref;
+      }
+      const i = seen.get(ref);
+      if (i === undefined)
+        throw new CsvError(
+          `readCsv: ${this.file} has no column named ${JSON.stringify(ref)} for the ${what}${this.hasHeader ? '' : ' (header: false names columns col_0, col_1, …)'}; columns: ${names.join(', ')}`,
+          this.file,
+        );
+      return i;
+    };
+    this.roles = new Int32Array(n).fill(Role.Skip);
+    this.keepAt = new Int32Array(n).fill(-1);
+    this.keepCols = (this.o.keep ?? []).map((ref) => resolve(ref, 'kept column'));
+    this.keepCols.forEach((c, k) => (this.keepAt[c] = k));
+    this.kept = this.keepCols.map(() => []);
+    const ignored = new Set((this.o.ignore ?? []).map((ref) => resolve(ref, 'ignored column')));
+    const t = this.o.target;
+    if (t !== undefined) {
+      const missing = typeof t === 'string' && !seen.has(t);
+      if (!(missing && this.o.requireTarget === false)) {
+        this.targetCol = resolve(t, 'target');
+        this.roles[this.targetCol] = Role.Target;
+      }
+    }
+    if (this.o.features) {
+      this.o.features.forEach((ref, k) => {
+        const c = resolve(ref, 'feature');
+        if (this.roles![c] !== Role.Skip)
+          throw new CsvError(`readCsv: column ${JSON.stringify(names[c])} is listed twice (features / target)`, this.file);
+        this.roles![c] = k;
+      });
+      this.nf = this.o.features.length;
+    } else {
+      for (let c = 0; c < n; c++) if (this.roles[c] === Role.Skip && !ignored.has(c)) this.roles[c] = this.nf++;
+    }
+    this.codes = new Array<CategoryCodes | null>(this.nf).fill(null);
+    const cat = this.o.categorical;
+    const categoricalAt = (ref: string | number, fixed?: readonly string[]) => {
+      const c = resolve(ref, 'categorical column');
+      if (this.roles![c]! < 0) throw new CsvError(`readCsv: categorical column ${JSON.stringify(names[c])} is not a feature column`, this.file);
+      this.codes[this.roles![c]!] = new CategoryCodes(fixed);
+    };
+    if (Array.isArray(cat)) cat.forEach((ref) => categoricalAt(ref));
+    else if (cat !== undefined && typeof cat !== 'boolean')
+      throw new CsvError(`readCsv: categorical must be true, false or a list of columns, got ${describe(cat)}`, this.file);
+    for (const [name, list] of Object.entries(this.o.categories ?? {})) {
+      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
+        throw new CsvError(`readCsv: categories[${JSON.stringify(name)}] must be a list of strings, got ${describe(list)}`, this.file);
+      categoricalAt(name, list);
+    }
+    this.x = new Float32Array(Math.max(1024, this.nf * 64));
+    if (this.targetCol >= 0) {
+      if (this.mode !== 'class') this.yNum = new Float32Array(1024);
+      if (this.mode !== 'number') this.yIds = new Int32Array(1024);
+    }
+  }
+
+  /** Makes room for row `this.rows` (called per record before its fields land). */
+  private grow(): void {
+    const need = (this.rows + 1) * this.nf;
+    if (need > this.x.length) this.x = enlarge(this.x, need);
+    if (this.yNum && this.rows >= this.yNum.length) this.yNum = enlarge(this.yNum, this.rows + 1);
+    if (this.yIds && this.rows >= this.yIds.length) this.yIds = enlarge(this.yIds, this.rows + 1);
+  }
+
+  private targetCell(buf: Uint8Array, start: number, end: number, line: number, col: number): void {
+    if (this.o.missingTarget === 'drop' && (isBlank(buf, start, end) || this.missing?.test(buf, start, end))) {
+      this.dropRow = true;
+      return;
+    }
+    if (this.mode !== 'class') {
+      const v = parseNumber(buf, start, end);
+      if (Math.abs(v) <= F32_MAX) this.yNum![this.rows] = v;
+      else if (this.mode === 'number' || isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a number');
+      else if (this.stillNumeric) {
+        if (!this.yIds)
+          throw this.err(
+            `target ${JSON.stringify(UTF8.decode(buf.subarray(start, end)))} is text, but the rows before it held more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
+            line,
+            col,
+          );
+        this.stillNumeric = false;
+      }
+    }
+    if (this.yIds) {
+      if (isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a class name');
+      const label = UTF8.decode(buf.subarray(start, end)).trim();
+      let id = this.labelIds.get(label);
+      if (id === undefined) {
+        if (this.o.classNames)
+          throw this.err(`target ${JSON.stringify(label)} is not one of the classes ${this.o.classNames.map((c) => JSON.stringify(c)).join(', ')}`, line, col);
+        if (this.mode === 'auto' && this.stillNumeric && this.labelIds.size >= MAX_AUTO_LABELS) {
+          this.yIds = null; // a regression target: stop remembering labels
+          this.labelIds.clear();
+          return;
+        }
+        this.labelIds.set(label, (id = this.labelIds.size));
+      }
+      this.yIds[this.rows] = id;
+    }
+  }
+
+  private classTarget(): Pick<CsvData, 'y' | 'classNames'> {
+    const ids = this.yIds!.slice(0, this.rows);
+    if (this.o.classNames) return { y: ids, classNames: [...this.o.classNames] };
+    const labels = [...this.labelIds.keys()];
+    const numeric = labels.every((l) => Number.isFinite(parseNumber(Buffer.from(l), 0, Buffer.byteLength(l))));
+    const sorted = [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const remap = new Int32Array(labels.length);
+    sorted.forEach((l, i) => (remap[this.labelIds.get(l)!] = i));
+    for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]!]!;
+    return { y: ids, classNames: sorted };
+  }
+
+  // --- errors ---
+
+  private featureNames(): string[] {
+    const out: string[] = new Array(this.nf);
+    this.roles!.forEach((r, c) => {
+      if (r >= 0) out[r] = this.names![c]!;
+    });
+    return out;
+  }
+
+  private targetError(buf: Uint8Array, start: number, end: number, line: number, col: number, expected: string): CsvError {
+    if (isBlank(buf, start, end)) return this.err(`target is missing (empty cell)`, line, col);
+    return this.err(`target ${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is not ${expected}`, line, col);
+  }
+
+  private err(what: string, line: number, col?: number): CsvError {
+    const name = col !== undefined ? this.names?.[col] : undefined;
+    const where = col !== undefined ? `, column ${col + 1}${name !== undefined ? ` (${JSON.stringify(name)})` : ''}` : '';
+    return new CsvError(`readCsv: ${this.file} line ${line}${where}: ${col === undefined ? 'the row ' : ''}${what}`, this.file, line, col !== undefined ? col + 1 : undefined, name);
+  }
+
+  private wrap(e: unknown): unknown {
+    if (e instanceof CsvSyntaxError) return new CsvError(`readCsv: ${this.file} line ${e.line}: ${e.message}`, this.file, e.line);
+    return e;
+  }
+}
+
+/** A category's name: the trimmed text, numbers in one spelling ("3.0" and "3" are one category). */
+function categoryName(buf: Uint8Array, start: number, end: number): string {
+  const v = parseNumber(buf, start, end);
+  return Math.abs(v) <= F32_MAX ? float32Text(Math.fround(v)) : UTF8.decode(buf.subarray(start, end)).trim();
+}
+
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
+  return true;
+}
+
+function enlarge<T extends Float32Array | Int32Array>(a: T, need: number): T {
+  let cap = a.length * 2;
+  while (cap < need) cap *= 2;
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a);
+  return b;
+}

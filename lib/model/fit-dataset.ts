@@ -1,0 +1,117 @@
+// fit on a Dataset (Keras/tfjs): an async iterable of { x, y } chunks, iterated once per epoch, for data
+// larger than memory. Each chunk trains natively (gradient steps of batchSize rows, shuffled within
+// the chunk); the next chunk is read and parsed on the JS thread while the current one trains. Epoch
+// logs are the row-weighted means over the chunks; validation is an [x, y] pair or another Dataset.
+import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
+import { CallbackList, type FitParams, type Logs } from '../callbacks/callback.js';
+import { History } from '../callbacks/history.js';
+import { Matrix, describe } from '../matrix.js';
+import { checkKeys } from '../names.js';
+import { drawSeed } from '../random.js';
+import type { Compiled } from './compile.js';
+import { toTargets, type Inputs, type Targets } from './data.js';
+import { NonFiniteLossError, type FitOptions } from './fit.js';
+import type { Sequential } from './sequential.js';
+
+/** One element of a Dataset: rows of inputs (raw rows when the model has a Preprocessor) and targets. */
+export interface DatasetBatch {
+  x: Inputs;
+  y: Targets;
+}
+
+/** Iterated once per epoch: each `for await` must start again from the first row. */
+export type Dataset = AsyncIterable<DatasetBatch>;
+
+export interface FitDatasetOptions extends Pick<FitOptions, 'epochs' | 'batchSize' | 'shuffle' | 'callbacks' | 'initialEpoch'> {
+  validationData?: Dataset | [Inputs, Targets];
+}
+
+export function isDataset(v: unknown): v is Dataset {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Dataset)[Symbol.asyncIterator] === 'function';
+}
+
+export async function runFitDataset(model: Sequential, net: NativeNetwork, compiled: Compiled, data: Dataset, o: FitDatasetOptions = {}): Promise<History> {
+  if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
+  checkKeys(o, ['epochs', 'batchSize', 'shuffle', 'callbacks', 'initialEpoch', 'validationData', 'verbose'], 'fit (Dataset)');
+  const epochs = o.epochs ?? 1;
+  const initialEpoch = o.initialEpoch ?? 0;
+  const batchSize = o.batchSize ?? 32;
+  for (const [k, v, min] of [['epochs', epochs, 0], ['initialEpoch', initialEpoch, 0], ['batchSize', batchSize, 1]] as const)
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`fit: ${k} must be an integer >= ${min}, got ${String(v)}`);
+  const keys = ['loss', ...compiled.metrics.map((m) => m.name)];
+  const history = new History();
+  const list = new CallbackList([...(o.callbacks ?? []), history]);
+  list.setup(model, { verbose: 0, epochs, steps: 0 } as FitParams);
+  const seed = initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
+  model.trainingSeed = seed;
+  const spec = model.targetSpec();
+  const toSpec = (b: DatasetBatch, what: string): DataSpec => {
+    if (b === null || typeof b !== 'object' || !('x' in b) || !('y' in b)) throw new TypeError(`${what} must be { x, y }, got ${describe(b)}`);
+    const x = model.networkInputs(b.x, `${what}.x`, true);
+    return { x: x.data, rows: x.rows, y: toTargets(b.y, x.rows, spec, `${what}.y`), sampleWeight: null };
+  };
+
+  model.fitting = true;
+  model.stopTraining = false;
+  model.history = history;
+  try {
+    await list.onTrainBegin();
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await list.onEpochBegin(epoch);
+      const sums = new Float64Array(keys.length);
+      let rows = 0;
+      let k = 0;
+      const it = data[Symbol.asyncIterator]();
+      let next = it.next(); // read ahead: the next chunk parses while this one trains
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        const train = toSpec(r.value, `fit: dataset element ${k++}`);
+        next = it.next();
+        if (train.rows === 0) continue;
+        const res: FitResult = await net.fit({ train, val: null, epochs: 1, initialEpoch: epoch, batchSize, shuffle: o.shuffle ?? true, seed });
+        if (res.nonFinite)
+          throw new NonFiniteLossError(`fit: the loss became NaN or Infinity in epoch ${epoch + 1} (dataset element ${k - 1}); lower the learning rate or scale the inputs`, history);
+        if (res.epochsRun === 0) break;
+        keys.forEach((_, j) => (sums[j]! += res.logs[j]! * train.rows));
+        rows += train.rows;
+      }
+      if (rows === 0) throw new RangeError(`fit: the dataset yielded no rows in epoch ${epoch + 1}`);
+      const logs: Logs = {};
+      keys.forEach((key, j) => (logs[key] = sums[j]! / rows));
+      if (o.validationData !== undefined) Object.assign(logs, await validate(model, o.validationData, keys));
+      model.epochsTrained = epoch + 1;
+      await list.onEpochEnd(epoch, logs);
+    }
+    await list.onTrainEnd();
+  } finally {
+    model.fitting = false;
+  }
+  return history;
+}
+
+async function validate(model: Sequential, v: Dataset | [Inputs, Targets], keys: string[]): Promise<Logs> {
+  const sums = new Float64Array(keys.length);
+  let rows = 0;
+  const add = async (x: Inputs, y: Targets) => {
+    const r = await evaluateWhileFitting(model, x, y);
+    r.values.forEach((s, j) => (sums[j]! += s * r.rows));
+    rows += r.rows;
+  };
+  if (Array.isArray(v)) await add(v[0], v[1]);
+  else for await (const b of v) await add(b.x, b.y);
+  const logs: Logs = {};
+  keys.forEach((k, j) => (logs[`val_${k}`] = rows ? sums[j]! / rows : NaN));
+  return logs;
+}
+
+/** evaluate refuses to run during fit; between chunks the engine is idle, so lift the flag around it. */
+async function evaluateWhileFitting(model: Sequential, x: Inputs, y: Targets): Promise<{ values: number[]; rows: number }> {
+  model.fitting = false;
+  try {
+    const values = await model.evaluate(x, y, { batchSize: 256 });
+    return { values, rows: y instanceof Matrix ? y.rows : (y as ArrayLike<unknown>).length };
+  } finally {
+    model.fitting = true;
+  }
+}

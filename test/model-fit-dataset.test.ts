@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { Dense, Matrix, Sequential, setSeed, type Dataset } from '../lib/index.js';
+import { seededRandom } from '../lib/random.js';
+
+/** y = 2a − b + 0.5 over n rows, served in chunks of `chunk` rows; counts passes. */
+function linearData(n: number, chunk: number) {
+  const r = seededRandom(3);
+  const x = new Matrix(n, 2);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x.data[2 * i] = r() * 2 - 1;
+    x.data[2 * i + 1] = r() * 2 - 1;
+    y[i] = 2 * x.data[2 * i]! - x.data[2 * i + 1]! + 0.5;
+  }
+  let passes = 0;
+  const dataset: Dataset = {
+    async *[Symbol.asyncIterator]() {
+      passes++;
+      for (let s = 0; s < n; s += chunk) yield { x: x.sliceRows(s, Math.min(n, s + chunk)), y: y.subarray(s, Math.min(n, s + chunk)) };
+    },
+  };
+  return { x, y, dataset, passes: () => passes };
+}
+
+const model = () => {
+  const m = new Sequential([new Dense(1, { inputDim: 2 })]);
+  m.compile({ loss: 'mse', optimizer: 'adam', metrics: ['mae'] });
+  return m;
+};
+
+describe('fit on a Dataset', () => {
+  it('reads the dataset once per epoch, logs row-weighted means, validates on [x, y], and learns', async () => {
+    setSeed(1);
+    const d = linearData(1000, 300);
+    const m = model();
+    m.optimizer!.learningRate = 0.05;
+    const h = await m.fit(d.dataset, { epochs: 30, batchSize: 16, validationData: [d.x, d.y] });
+    expect(d.passes()).toBe(30);
+    expect(h.epoch).toHaveLength(30);
+    expect(Object.keys(h.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
+    expect(h.history.val_loss!.at(-1)!).toBeLessThan(1e-3);
+    expect(m.epochsTrained).toBe(30);
+    // val_loss is the evaluate of the model at the end of the epoch
+    expect((await m.evaluate(d.x, d.y))[0]).toBeCloseTo(h.history.val_loss!.at(-1)!, 6);
+  });
+
+  it('a dataset element without x and y, or no rows at all, is an error that says so', async () => {
+    const bad: Dataset = { async *[Symbol.asyncIterator]() { yield { x: [[1, 2]] } as never; } };
+    await expect(model().fit(bad)).rejects.toThrow(/dataset element 0 must be \{ x, y \}/);
+    const empty: Dataset = { async *[Symbol.asyncIterator]() {} };
+    await expect(model().fit(empty)).rejects.toThrow(/the dataset yielded no rows in epoch 1/);
+  });
+});
