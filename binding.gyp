@@ -4,6 +4,8 @@
 # CPU picks the kernels (native/core/isa.cc). Nothing targets the build machine's own CPU: prebuilt
 # binaries must run on every CPU of their platform.
 # -fno-math-errno -fno-trapping-math let the elementwise kernels vectorize (see CMakeLists.txt).
+# The ISA flags come from native/sources.json ("flags"). MSVC: /EHsc (ExceptionHandling 1) as
+# node-addon-api's exceptions need; C4068 is `#pragma GCC unroll`, which MSVC ignores.
 {
   "variables": {
     "src": "require('./native/sources.json')"
@@ -21,7 +23,7 @@
       "OTHER_CFLAGS": ["-O3"]
     },
     "msvs_settings": {
-      "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/O2"] }
+      "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17", "/O2", "/wd4068"] }
     }
   },
   "targets": [
@@ -46,17 +48,17 @@
           "target_name": "myelin_avx2",
           "type": "static_library",
           "sources": ["<!@(node -p \"<(src).avx2.join(' ')\")"],
-          "cflags": ["-mavx2", "-mfma"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-O3", "-mavx2", "-mfma"] },
-          "msvs_settings": { "VCCLCompilerTool": { "EnableEnhancedInstructionSet": 5 } }
+          "cflags": ["<!@(node -p \"<(src).flags.avx2.gcc.join(' ')\")"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-O3", "<!@(node -p \"<(src).flags.avx2.gcc.join(' ')\")"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["<!@(node -p \"<(src).flags.avx2.msvc.join(' ')\")"] } }
         },
         {
           "target_name": "myelin_avx512",
           "type": "static_library",
           "sources": ["<!@(node -p \"<(src).avx512.join(' ')\")"],
-          "cflags": ["-mavx512f", "-mavx2", "-mfma"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-O3", "-mavx512f", "-mavx2", "-mfma"] },
-          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
+          "cflags": ["<!@(node -p \"<(src).flags.avx512.gcc.join(' ')\")"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-O3", "<!@(node -p \"<(src).flags.avx512.gcc.join(' ')\")"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["<!@(node -p \"<(src).flags.avx512.msvc.join(' ')\")"] } }
         }
       ]
     }]

@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The CLI and examples run dist/ in child processes: rebuild it when lib/ is newer.
-    globalSetup: ['test/helpers/build-dist.ts'],
+    // The prebuilt binaries (test/package.test.ts, test/prebuilds-*.test.ts): built when stale.
+    globalSetup: ['test/helpers/build-dist.ts', 'test/helpers/build-prebuilds.ts'],
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 300_000,

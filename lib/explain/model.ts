@@ -139,24 +139,28 @@ export function inputTransform(model: unknown): ((x: Matrix) => Matrix) | null {
   return (x) => (pre as { transform(x: Matrix): Matrix }).transform(x);
 }
 
-/** Inference through dense layers natively: one fused GEMM + bias + activation per layer. */
-export function denseForward(layers: readonly DenseView[], x: Matrix, what = 'predict'): Matrix {
-  if (x.cols !== layers[0]!.inDim) throw new RangeError(`${what}: x has ${x.cols} columns but the model has ${layers[0]!.inDim} features`);
-  let cur = x;
-  for (const l of layers) {
-    const out = new Matrix(cur.rows, l.units);
-    native.gemm(false, false, cur.rows, l.units, l.inDim, 1, cur.data, l.inDim, l.kernel, l.units, 0, out.data, l.units, l.bias, l.act);
-    cur = out;
-  }
-  return cur;
+/**
+ * Inference through dense layers by the engine's own forward pass (the one Sequential.predict runs): a
+ * native Network holding copies of the layers' weights, made once.
+ */
+function denseForward(layers: readonly DenseView[], what: string): (x: Matrix) => Matrix {
+  const net = new native.Network(
+    layers.map((l) => ({ kind: 'dense', inputDim: l.inDim, units: l.units, activation: l.act, useBias: !!l.bias, l1: 0, l2: 0 })),
+  );
+  net.setWeights(layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel])));
+  const inDim = layers[0]!.inDim;
+  const outDim = layers[layers.length - 1]!.units;
+  return (x) => {
+    if (x.cols !== inDim) throw new RangeError(`${what}: x has ${x.cols} columns but the model has ${inDim} features`);
+    return x.rows === 0 ? new Matrix(0, outDim) : new Matrix(x.rows, outDim, net.predict(x.data, x.rows));
+  };
 }
 
 /** A batch predict function for a model, a layer list or a function; always returns rows x outputs. */
 export function predictor(model: PredictFn | PredictingModel | SequentialLike | readonly DenseLayerInput[], what: string): (x: Matrix) => Matrix {
   if (typeof model === 'function') return (x) => toPredictions(model(x), x.rows, `${what}: the predict function`);
   if (Array.isArray(model)) {
-    const layers = denseStack(model, what);
-    return (x) => denseForward(layers, x, what);
+    return denseForward(denseStack(model, what), what);
   }
   const m = model as Partial<PredictingModel> | null;
   if (m && typeof m === 'object' && typeof m.predict === 'function') {

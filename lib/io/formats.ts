@@ -21,6 +21,7 @@ import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { MAGIC, ModelFileError } from './format.js';
 import { checkMetadata } from './metadata.js';
+import { snapshot as kerasSnapshot } from './keras/snapshot.js';
 import { modelToBytes } from './model-save.js';
 import { onnxFormat } from './onnx/index.js';
 
@@ -48,18 +49,6 @@ export const isHdf5 = (b: Uint8Array) => {
   return false;
 };
 
-function notYet(
-  name: FormatName,
-  extensions: string[],
-  description: string,
-  sniff: (b: Uint8Array) => boolean,
-): ModelFormat {
-  const refuse = (): never => {
-    throw new Error(`the ${description} format is not yet supported by this myelin`);
-  };
-  return { name, extensions, description, sniff, encode: refuse, decode: refuse };
-}
-
 /** Every format, in sniffing order. The one source of truth for names, extensions and signatures. */
 export const FORMATS: readonly ModelFormat[] = [
   {
@@ -71,8 +60,28 @@ export const FORMATS: readonly ModelFormat[] = [
     decode: async (bytes, file) => (await import('./model-file.js')).modelFromBytes(bytes, file),
   },
   onnxFormat,
-  notYet('keras', ['.keras'], 'Keras 3 archive (.keras)', isZip),
-  notYet('h5', ['.h5', '.hdf5'], 'Keras 2 legacy HDF5 (.h5)', isHdf5),
+  {
+    name: 'keras',
+    extensions: ['.keras'],
+    description: 'Keras 3 archive (.keras)',
+    sniff: isZip, // the reader then requires config.json, and says so when it is missing
+    encode: (model, where) => {
+      const snap = kerasSnapshot(model, where);
+      return import('./keras/write-keras.js').then((w) => w.kerasFromSnapshot(snap));
+    },
+    decode: async (bytes, file) => (await import('./keras/read-keras.js')).kerasFromBytes(bytes, file),
+  },
+  {
+    name: 'h5',
+    extensions: ['.h5', '.hdf5'],
+    description: 'Keras 2 legacy HDF5 (.h5)',
+    sniff: isHdf5,
+    encode: (model, where) => {
+      const snap = kerasSnapshot(model, where);
+      return import('./keras/write-h5.js').then((w) => w.h5FromSnapshot(snap));
+    },
+    decode: async (bytes, file) => (await import('./keras/read-h5.js')).h5FromBytes(bytes, file),
+  },
 ];
 
 const NAMES = FORMATS.map((f) => `'${f.name}'`).join(', ');

@@ -1,5 +1,7 @@
 // Dense: y = activation(x · kernel + bias), kernel inputDim x units (Keras's orientation and defaults).
 import type { DenseSpec } from '../engine/contract.js';
+import { checkField } from '../engine/fields.js';
+import { SPEC_FIELDS } from '../engine/specs.js';
 import { activationId, resolveActivation, type ActivationIdentifier, type ActivationName } from '../activations.js';
 import { initialize, resolveInitializer, type InitializerConfig, type InitializerIdentifier } from '../initializers.js';
 import { resolveRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
@@ -31,7 +33,7 @@ export class Dense extends Layer {
   readonly kernelRegularizer: Regularizer | null;
 
   constructor(units: number, options: DenseOptions = {}) {
-    if (!Number.isInteger(units) || units < 1) throw new RangeError(`Dense: units must be an integer >= 1, got ${String(units)}`);
+    checkField(units, SPEC_FIELDS.DenseSpec.units, 'Dense', 'units');
     if (options === null || typeof options !== 'object')
       throw new TypeError(`Dense: options must be an object, got ${String(options)}`);
     checkKeys(options, DENSE_OPTIONS, 'Dense');

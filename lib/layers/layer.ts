@@ -2,6 +2,8 @@
 // the seeded initializers) when added to a Sequential model whose input width is known. Its weights
 // then live in the model's native engine; before that, in `initial`.
 import type { LayerSpec } from '../engine/contract.js';
+import { checkField } from '../engine/fields.js';
+import { SPEC_FIELDS } from '../engine/specs.js';
 import type { Matrix } from '../matrix.js';
 
 /** Keras-style serialized layer: `{ className: 'Dense', config: { name, units, ... } }`. */
@@ -36,8 +38,7 @@ export abstract class Layer {
   owner: WeightOwner | null = null;
 
   protected constructor(opts: LayerOptions, who: string) {
-    if (opts.inputDim !== undefined && (!Number.isInteger(opts.inputDim) || opts.inputDim < 1))
-      throw new RangeError(`${who}: inputDim must be an integer >= 1, got ${String(opts.inputDim)}`);
+    if (opts.inputDim !== undefined) checkField(opts.inputDim, SPEC_FIELDS.DenseSpec.inputDim, who, 'inputDim');
     if (opts.name !== undefined && (typeof opts.name !== 'string' || opts.name === ''))
       throw new TypeError(`${who}: name must be a non-empty string, got ${JSON.stringify(opts.name)}`);
     this.inputDim = opts.inputDim ?? null;

@@ -15,6 +15,7 @@ import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type We
 import { runFit, type FitOptions } from './fit.js';
 import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
+import { asValue, classesOf, toWeight } from './weights.js';
 import { Preprocessor } from '../data/preprocessor.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { checkFinite } from '../finite.js';
@@ -296,21 +297,8 @@ export class Sequential implements TrainingModel {
 
   /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
   predictClasses(x: Inputs): Int32Array {
-    const p = this.predict(x);
-    const out = new Int32Array(p.rows);
-    const d = p.data;
-    if (p.cols === 1) {
-      // A loss with fromLogits sees logits: sigmoid(z) > 0.5 where z > 0.
-      const threshold = this.compiled?.lossSpec.fromLogits ? 0 : 0.5;
-      for (let i = 0; i < p.rows; i++) out[i] = d[i]! > threshold ? 1 : 0;
-      return out;
-    }
-    for (let i = 0, o = 0; i < p.rows; i++, o += p.cols) {
-      let best = 0;
-      for (let j = 1; j < p.cols; j++) if (d[o + j]! > d[o + best]!) best = j;
-      out[i] = best;
-    }
-    return out;
+    // A loss with fromLogits sees logits: sigmoid(z) > 0.5 where z > 0.
+    return classesOf(this.predict(x), this.compiled?.lossSpec.fromLogits ? 0 : 0.5);
   }
 
   private predictInput(x: Inputs, what: string): Matrix {
@@ -425,32 +413,4 @@ export class Sequential implements TrainingModel {
     this.net = net;
     return net;
   }
-}
-
-function asValue(w: Float32Array, shape: number[]): Matrix | Float32Array {
-  return shape.length === 2 ? new Matrix(shape[0]!, shape[1]!, w) : w;
-}
-
-function toWeight(v: unknown, shape: number[], what: string): Float32Array {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const want = shape.length === 2 ? `${shape[0]}x${shape[1]}` : `${shape[0]} values`;
-  let out: Float32Array;
-  if (v instanceof Matrix) {
-    if (shape.length !== 2 || v.rows !== shape[0] || v.cols !== shape[1])
-      throw new RangeError(`${what} must be ${want}, got a ${v.rows}x${v.cols} Matrix`);
-    out = v.data;
-  } else if (v instanceof Float32Array) {
-    if (v.length !== size) throw new RangeError(`${what} must be ${want} (${size} values), got ${v.length} values`);
-    out = v;
-  } else if (Array.isArray(v) && shape.length === 2 && v.every(Array.isArray)) {
-    const m = Matrix.from(v as number[][], what);
-    if (m.rows !== shape[0] || m.cols !== shape[1]) throw new RangeError(`${what} must be ${want}, got ${m.rows}x${m.cols}`);
-    out = m.data;
-  } else if (Array.isArray(v) && shape.length === 1 && v.every((e) => typeof e === 'number')) {
-    if (v.length !== size) throw new RangeError(`${what} must be ${want}, got ${v.length} values`);
-    out = Float32Array.from(v as number[]);
-  } else throw new TypeError(`${what} must be ${shape.length === 2 ? 'a Matrix or number[][]' : 'a Float32Array or number[]'} of ${want}, got ${describe(v)}`);
-  for (let i = 0; i < out.length; i++)
-    if (!Number.isFinite(out[i])) throw new RangeError(`${what}: value ${i} is ${out[i]}; weights must be finite`);
-  return out;
 }

@@ -16,6 +16,7 @@
 #include "core/gemm_config.h"
 #include "core/gemm_kernel.h"
 #include "core/isa.h"
+#include "core/portable.h"
 #include "core/thread_pool.h"
 
 namespace myelin {
@@ -29,12 +30,7 @@ class Scratch {
     if (floats > cap_) {
       release();
       const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-#if defined(_MSC_VER)
-      p_ = static_cast<float*>(_aligned_malloc(bytes, 64));
-#else
-      void* q = nullptr;
-      p_ = posix_memalign(&q, 64, bytes) == 0 ? static_cast<float*>(q) : nullptr;
-#endif
+      p_ = static_cast<float*>(aligned_alloc64(bytes));
       if (p_ == nullptr) throw std::bad_alloc();
       cap_ = floats;
     }
@@ -43,11 +39,7 @@ class Scratch {
 
  private:
   void release() {
-#if defined(_MSC_VER)
-    _aligned_free(p_);
-#else
-    std::free(p_);
-#endif
+    aligned_free64(p_);
     p_ = nullptr;
     cap_ = 0;
   }

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <new>
+
+#include "core/portable.h"
 
 namespace myelin::engine {
 
@@ -18,22 +19,22 @@ class FloatBuf {
   FloatBuf(FloatBuf&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
   FloatBuf& operator=(FloatBuf&& o) noexcept {
     if (this != &o) {
-      std::free(p_);
+      aligned_free64(p_);
       p_ = o.p_, n_ = o.n_;
       o.p_ = nullptr, o.n_ = 0;
     }
     return *this;
   }
-  ~FloatBuf() { std::free(p_); }
+  ~FloatBuf() { aligned_free64(p_); }
 
   // Reallocates (zeroed) when n differs from the current size.
   void resize(size_t n) {
     if (n == n_) return;
-    std::free(p_);
+    aligned_free64(p_);
     p_ = nullptr, n_ = 0;
     if (n == 0) return;
     const size_t bytes = (n * sizeof(float) + 63) & ~static_cast<size_t>(63);
-    p_ = static_cast<float*>(std::aligned_alloc(64, bytes));
+    p_ = static_cast<float*>(aligned_alloc64(bytes));
     if (!p_) throw std::bad_alloc();
     std::memset(p_, 0, bytes);
     n_ = n;

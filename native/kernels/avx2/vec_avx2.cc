@@ -2,6 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/portable.h"
 #include "core/vec.h"
 
 namespace myelin {

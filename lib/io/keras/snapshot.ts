@@ -1,0 +1,73 @@
+// What both Keras writers take from a model, read synchronously (a writer reads everything before its
+// first await: a ModelCheckpoint save runs between epochs). Sequential imports the format registry, which
+// imports this file: Sequential is a type here only.
+import { version } from '../../backend.js';
+import { Matrix } from '../../matrix.js';
+import type { CompileConfig } from '../../model/compile.js';
+import type { Sequential } from '../../model/sequential.js';
+import type { Metadata } from '../metadata.js';
+import { specOf, type ModelSpec } from './layers.js';
+
+/** The optimizers whose Keras variables (per weight array, in this order) are myelin's slots, by dialect. */
+export const SLOT_NAMES: Record<string, { keras3: string[]; keras2: string[] }> = {
+  SGD: { keras3: ['momentum'], keras2: ['m'] },
+  Adam: { keras3: ['momentum', 'velocity'], keras2: ['m', 'v'] },
+  AdamW: { keras3: ['momentum', 'velocity'], keras2: ['m', 'v'] }, // Keras's AdamW is an Adam
+  RMSprop: { keras3: ['velocity'], keras2: ['velocity'] },
+  Adagrad: { keras3: ['accumulator'], keras2: ['accumulator'] },
+};
+
+/** What myelin keeps in a Keras file under its own key (Keras ignores it): see docs/model-files.md. */
+export interface MyelinNotes {
+  myelin_version: string;
+  metadata: Metadata;
+  epochs_trained: number;
+  training_seed: number | null;
+  preprocessing: ReturnType<NonNullable<Sequential['preprocessing']>['toJSON']> | null;
+}
+
+export interface Snapshot {
+  spec: ModelSpec;
+  /** Per layer, its weight arrays in Keras's order. */
+  weights: Float32Array[][];
+  compile: CompileConfig | null;
+  /** Step count and slots (per weight array, Keras's order); null when there is no optimizer or its
+   *  variables have no known Keras order (Keras then starts that optimizer fresh). */
+  optimizer: { iterations: number; slotsPerArray: number; slots: Float32Array[] } | null;
+  notes: MyelinNotes;
+}
+
+/** The model's state for a Keras writer; `where` starts error messages. The model is built and idle. */
+export function snapshot(model: Sequential, where: string): Snapshot {
+  let spec: ModelSpec;
+  try {
+    spec = specOf(model);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
+  const flat = model.getWeights().map((w) => (w instanceof Matrix ? w.data : w));
+  let k = 0;
+  const weights = model.layers.map((l) => flat.slice(k, (k += l.weightShapes().length)));
+  const compile = model.getCompileConfig();
+  let optimizer: Snapshot['optimizer'] = null;
+  const slotNames = compile && SLOT_NAMES[compile.optimizer.className];
+  if (slotNames) {
+    const state = model.getOptimizerState();
+    const slotsPerArray = flat.length ? state.slots.length / flat.length : 0;
+    if (slotsPerArray === slotNames.keras3.length || state.slots.length === 0)
+      optimizer = { iterations: state.iterations, slotsPerArray, slots: state.slots };
+  }
+  const notes: MyelinNotes = {
+    myelin_version: version,
+    metadata: structuredClone(model.metadata),
+    epochs_trained: model.epochsTrained,
+    training_seed: model.trainingSeed,
+    preprocessing: model.preprocessing?.toJSON() ?? null,
+  };
+  return { spec, weights, compile, optimizer, notes };
+}
+
+/** Keras 2's names for a layer's weight arrays: 'dense/kernel:0', 'dense/bias:0'. */
+export function legacyWeightNames(layer: string, count: number): string[] {
+  return ['kernel', 'bias'].slice(0, count).map((v) => `${layer}/${v}:0`);
+}

@@ -1,0 +1,11 @@
+// vitest globalSetup: the prebuilt binaries this machine can make (scripts/prebuilds.mjs), built once
+// per run and only when a native source is newer, for test/package.test.ts and test/prebuilds-*.
+// A missing cross compiler skips its target here; the tests of that target then say so.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export default function setup(): void {
+  const root = resolve(import.meta.dirname, '../..');
+  execFileSync(process.execPath, [resolve(root, 'scripts/prebuilds.mjs'), '--if-available', '--if-stale'],
+    { cwd: root, stdio: 'inherit' });
+}
