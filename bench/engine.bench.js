@@ -5,15 +5,38 @@
 import { native } from '../dist/native.js';
 
 const quick = process.argv.includes('--quick');
-const dense = (inputDim, units, activation) => ({ kind: 'dense', inputDim, units, activation, useBias: true, l1: 0, l2: 0 });
-const sgd = (learningRate, momentum) => ({ kind: 0, learningRate, momentum, nesterov: false, beta1: 0.9, beta2: 0.999, rho: 0.9,
-  initialAccumulator: 0.1, epsilon: 1e-7, clipNorm: 0, clipValue: 0 });
+const dense = (inputDim, units, activation) => ({
+  kind: 'dense',
+  inputDim,
+  units,
+  activation,
+  useBias: true,
+  l1: 0,
+  l2: 0,
+});
+const sgd = (learningRate, momentum) => ({
+  kind: 0,
+  learningRate,
+  momentum,
+  nesterov: false,
+  beta1: 0.9,
+  beta2: 0.999,
+  rho: 0.9,
+  initialAccumulator: 0.1,
+  epsilon: 1e-7,
+  clipNorm: 0,
+  clipValue: 0,
+});
 
 function uniform(n, seed, lo, hi) {
   let s = seed >>> 0 || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = lo + ((hi - lo) * s) / 4294967296;
   }
   return out;
@@ -22,7 +45,8 @@ function uniform(n, seed, lo, hi) {
 async function w1() {
   const n = 250;
   const raw = uniform(2 * n, 1, 0, 100);
-  const x = new Float32Array(2 * n), y = new Float32Array(n);
+  const x = new Float32Array(2 * n),
+    y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = raw[2 * i] + raw[2 * i + 1] >= 100 ? 1 : 0;
     x[2 * i] = (raw[2 * i] - 50) / 28.87;
@@ -30,16 +54,27 @@ async function w1() {
   }
   const net = new native.Network([dense(2, 1, 2)]);
   const init = [Float32Array.from([0.3, -0.7]), new Float32Array(1)];
-  let best = Infinity, acc = 0;
+  let best = Infinity,
+    acc = 0;
   for (let rep = 0; rep < (quick ? 5 : 20); rep++) {
     net.compile({ loss: 2, metrics: [0], optimizer: sgd(0.1, 0.9) });
     net.setWeights(init);
     const t0 = performance.now();
-    const r = await net.fit({ train: { x, rows: n, y, sampleWeight: null }, val: null, epochs: 1500, initialEpoch: 0, batchSize: n, shuffle: true, seed: 1 });
+    const r = await net.fit({
+      train: { x, rows: n, y, sampleWeight: null },
+      val: null,
+      epochs: 1500,
+      initialEpoch: 0,
+      batchSize: n,
+      shuffle: true,
+      seed: 1,
+    });
     best = Math.min(best, performance.now() - t0);
     acc = r.logs[r.logs.length - 1];
   }
-  console.log(`W1 perceptron 250x2->1, 1500 epochs in one fit: best ${best.toFixed(2)} ms (${((best * 1000) / 1500).toFixed(2)} us/epoch), final train accuracy ${acc.toFixed(3)}`);
+  console.log(
+    `W1 perceptron 250x2->1, 1500 epochs in one fit: best ${best.toFixed(2)} ms (${((best * 1000) / 1500).toFixed(2)} us/epoch), final train accuracy ${acc.toFixed(3)}`,
+  );
 }
 
 async function w3(threads, optimizer = sgd(0.05, 0.9), label = '') {
@@ -48,21 +83,33 @@ async function w3(threads, optimizer = sgd(0.05, 0.9), label = '') {
   const x = uniform(rows * 784, 7, 0, 1);
   const labels = new Uint8Array(rows).map((_, i) => (i * 7) % 10);
   const y = new Float32Array(rows * 10);
-  labels.forEach((c, i) => { y[i * 10 + c] = 1; });
+  labels.forEach((c, i) => {
+    y[i * 10 + c] = 1;
+  });
   const net = new native.Network([dense(784, 256, 1), dense(256, 128, 1), dense(128, 10, 4)]);
   net.compile({ loss: 3, metrics: [1], optimizer });
   const w = net.getWeights().map((a, i) => (i % 2 ? a : uniform(a.length, 3 + i, -0.05, 0.05)));
   net.setWeights(w);
   const data = { x, rows, y, sampleWeight: null };
   // warm-up: page in the data, start the pool
-  await net.fit({ train: { x: x.subarray(0, 1280 * 784), rows: 1280, y: y.subarray(0, 12800), sampleWeight: null }, val: null, epochs: 1, initialEpoch: 0, batchSize: 128, shuffle: true, seed: 1 });
+  await net.fit({
+    train: { x: x.subarray(0, 1280 * 784), rows: 1280, y: y.subarray(0, 12800), sampleWeight: null },
+    val: null,
+    epochs: 1,
+    initialEpoch: 0,
+    batchSize: 128,
+    shuffle: true,
+    seed: 1,
+  });
   let best = 0;
   for (let rep = 0; rep < (quick ? 2 : 3); rep++) {
     const t0 = performance.now();
     await net.fit({ train: data, val: null, epochs: 1, initialEpoch: rep, batchSize: 128, shuffle: true, seed: 1 });
     best = Math.max(best, rows / ((performance.now() - t0) / 1000));
   }
-  console.log(`W3 784-256-128-10 batch 128, ${threads} thread(s)${label}: best ${Math.round(best).toLocaleString('en-US')} samples/s`);
+  console.log(
+    `W3 784-256-128-10 batch 128, ${threads} thread(s)${label}: best ${Math.round(best).toLocaleString('en-US')} samples/s`,
+  );
 }
 
 console.log(`isa ${native.backendInfo().isa}, ${native.backendInfo().threads} threads available`);
@@ -71,7 +118,15 @@ await w3(1);
 await w3(2);
 // The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
 // GEMM path; these run the per-array update after the weight-gradient GEMM).
-const cosine = { kind: 5, initial: 0.05, decaySteps: 2000, alpha: 0.1, warmup: true, warmupTarget: 0.1, warmupSteps: 100 };
+const cosine = {
+  kind: 5,
+  initial: 0.05,
+  decaySteps: 2000,
+  alpha: 0.1,
+  warmup: true,
+  warmupTarget: 0.1,
+  warmupSteps: 100,
+};
 for (const [label, opt] of [
   ['SGD momentum + CosineDecay with warmup', { ...sgd(0.05, 0.9), schedule: cosine }],
   ['SGD momentum + globalClipNorm 1', { ...sgd(0.05, 0.9), globalClipNorm: 1 }],

@@ -6,10 +6,15 @@ import { DeepExplainer, KernelExplainer, Matrix, backendInfo, setNumThreads } fr
 
 function seeded(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 const random = seeded(42);
-const matrix = (r, c, scale) => new Matrix(r, c, Float32Array.from({ length: r * c }, () => (random() * 2 - 1) * scale));
+const matrix = (r, c, scale) =>
+  new Matrix(
+    r,
+    c,
+    Float32Array.from({ length: r * c }, () => (random() * 2 - 1) * scale),
+  );
 const net = (widths, acts) =>
   acts.map((activation, l) => ({
     kernel: matrix(widths[l], widths[l + 1], Math.sqrt(6 / (widths[l] + widths[l + 1]))),
@@ -50,7 +55,11 @@ const xM = new Matrix(100, 784, x);
 const maxAbs = (phi) => Math.max(...phi.map((m) => m.data.reduce((a, v) => Math.max(a, Math.abs(v)), 0)));
 console.log('| case | threads | median ms | worst |E + Σφ − f(x)| | max |φ| |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const [th, rule] of [[1, 'shapley'], [2, 'shapley'], [1, 'shap']]) {
+for (const [th, rule] of [
+  [1, 'shapley'],
+  [2, 'shapley'],
+  [1, 'shap'],
+]) {
   setNumThreads(th);
   const e = new DeepExplainer(w3, bgM, { softmaxRule: rule });
   let phi;
@@ -61,7 +70,9 @@ for (const [th, rule] of [[1, 'shapley'], [2, 'shapley'], [1, 'shap']]) {
     const fx = new DeepExplainer(w3, xM.sliceRows(i, i + 1)).expectedValue;
     for (let k = 0; k < 10; k++) out.set(i, k, fx[k]);
   }
-  console.log(`| DeepExplainer W3 (softmaxRule '${rule}'), 100 rows x 100 background | ${th} | ${ms.toFixed(0)} | ${worstAdditivity(e.expectedValue, phi, out).toExponential(2)} | ${maxAbs(phi).toFixed(3)} |`);
+  console.log(
+    `| DeepExplainer W3 (softmaxRule '${rule}'), 100 rows x 100 background | ${th} | ${ms.toFixed(0)} | ${worstAdditivity(e.expectedValue, phi, out).toExponential(2)} | ${maxAbs(phi).toFixed(3)} |`,
+  );
 }
 
 // Kernel SHAP on a tabular model: 10 features, 10-32(relu)-1(sigmoid), exact (1022 coalitions).
@@ -74,7 +85,9 @@ let kphi;
 const kms = time(() => (kphi = ke.shapValues(tabX)), 2);
 const kout = new Matrix(100, 1);
 for (let i = 0; i < 100; i++) kout.set(i, 0, new DeepExplainer(tab, tabX.sliceRows(i, i + 1)).expectedValue[0]);
-console.log(`| KernelExplainer 10 features (exact), 100 rows x 50 background | 2 | ${kms.toFixed(0)} | ${worstAdditivity(ke.expectedValue, kphi, kout).toExponential(2)} | |`);
+console.log(
+  `| KernelExplainer 10 features (exact), 100 rows x 50 background | 2 | ${kms.toFixed(0)} | ${worstAdditivity(ke.expectedValue, kphi, kout).toExponential(2)} | |`,
+);
 const tab30 = net([30, 64, 1], ['relu', 'sigmoid']);
 const ke30 = new KernelExplainer(tab30, matrix(50, 30, 1));
 const k30ms = time(() => ke30.shapValues(matrix(20, 30, 1), { nSamples: 2048 }), 1);

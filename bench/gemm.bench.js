@@ -54,7 +54,12 @@ function myelinGflops(shape, ops) {
   const [, m, k, n, ta, tb] = shape;
   const { a, b, c, lda, ldb } = ops;
   const flops = 2 * m * n * k;
-  const reps = Math.max(1, Math.round(SAMPLE_SECONDS / Math.max(native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7)));
+  const reps = Math.max(
+    1,
+    Math.round(
+      SAMPLE_SECONDS / Math.max(native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
+    ),
+  );
   let best = Infinity;
   for (let s = 0; s < SAMPLES; s++)
     best = Math.min(best, native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps) / reps);
@@ -140,10 +145,16 @@ process.stderr.write('\n');
 native.forceIsa(info.isa);
 native.setNumThreads(info.threads);
 
-console.log(`myelin ${info.version}, default ISA ${info.isa}; GFLOP/s (% of the FMA peak for that ISA × threads), best of ${SAMPLES}.`);
+console.log(
+  `myelin ${info.version}, default ISA ${info.isa}; GFLOP/s (% of the FMA peak for that ISA × threads), best of ${SAMPLES}.`,
+);
 console.log(`Peer: ${note}, GFLOP/s.\n`);
-console.log('| FP32 FMA peak probe | ' + cols.map(({ isa, t }) => `${isa} ${t}T: ${peak[isa][t].toFixed(1)}`).join(' | ') + ' |');
+console.log(
+  '| FP32 FMA peak probe | ' + cols.map(({ isa, t }) => `${isa} ${t}T: ${peak[isa][t].toFixed(1)}`).join(' | ') + ' |',
+);
 console.log('|---|' + cols.map(() => '---|').join('') + '\n');
-console.log(`| shape | m×k×n | ${cols.map(({ isa, t }) => `${isa} ${t}T`).join(' | ')} | ${info.isa} 1T, JS call | tfjs-wasm |`);
+console.log(
+  `| shape | m×k×n | ${cols.map(({ isa, t }) => `${isa} ${t}T`).join(' | ')} | ${info.isa} 1T, JS call | tfjs-wasm |`,
+);
 console.log(`|---|---|${cols.map(() => '---:|').join('')}---:|---:|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -27,24 +27,38 @@ async function track(title, total, step) {
   console.log(`${title}`);
   console.log('| after | RSS MB | heap MB | external MB |\n|---:|---:|---:|---:|');
   for (const p of points) console.log(`| ${p.at} | ${mb(p.rss)} | ${mb(p.heap)} | ${mb(p.external)} |`);
-  const q2 = points[Math.floor(points.length / 4)].rss, q4 = points[points.length - 1].rss;
+  const q2 = points[Math.floor(points.length / 4)].rss,
+    q4 = points[points.length - 1].rss;
   const drift = ((q4 - q2) / q2) * 100;
-  console.log(`RSS drift after warm-up: ${drift >= 0 ? '+' : ''}${drift.toFixed(1)} % (${Math.abs(drift) <= 5 ? 'within' : 'OUTSIDE'} ±5 %)\n`);
+  console.log(
+    `RSS drift after warm-up: ${drift >= 0 ? '+' : ''}${drift.toFixed(1)} % (${Math.abs(drift) <= 5 ? 'within' : 'OUTSIDE'} ±5 %)\n`,
+  );
 }
 
-const rows = 512, cols = 32;
-const x = new Matrix(rows, cols, Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37)));
+const rows = 512,
+  cols = 32;
+const x = new Matrix(
+  rows,
+  cols,
+  Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37)),
+);
 const y = Float32Array.from({ length: rows }, (_, i) => i % 2);
 
 async function cycle() {
-  const m = new Sequential([new Dense(64, { inputDim: cols, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+  const m = new Sequential([
+    new Dense(64, { inputDim: cols, activation: 'relu' }),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
   m.compile({ loss: 'binary_crossentropy', optimizer: 'adam' });
   await m.fit(x, y, { epochs: 2, batchSize: 64, verbose: 0 });
 }
 
 await track(`create -> fit -> drop (${cols}-64-1, ${rows} rows, 2 epochs)`, quick ? 200 : 1000, cycle);
 
-const model = new Sequential([new Dense(64, { inputDim: cols, activation: 'relu' }), new Dense(3, { activation: 'softmax' })]);
+const model = new Sequential([
+  new Dense(64, { inputDim: cols, activation: 'relu' }),
+  new Dense(3, { activation: 'softmax' }),
+]);
 const one = new Matrix(1, cols, x.data.slice(0, cols));
 const predicts = quick ? 100_000 : 1_000_000;
 await track(`single-row predict (${cols}-64-3), ${predicts} calls`, 100, () => {

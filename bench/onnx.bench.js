@@ -16,7 +16,11 @@ const SINGLE = quick ? 500 : 3000;
 
 function cpuName() {
   try {
-    return execFileSync('lscpu', { encoding: 'utf8' }).match(/^Model name:\s*(.+)$/m)?.[1]?.trim() ?? 'unknown CPU';
+    return (
+      execFileSync('lscpu', { encoding: 'utf8' })
+        .match(/^Model name:\s*(.+)$/m)?.[1]
+        ?.trim() ?? 'unknown CPU'
+    );
   } catch {
     return 'unknown CPU (lscpu unavailable)';
   }

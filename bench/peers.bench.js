@@ -31,7 +31,10 @@ if (probe.status !== 0) {
 
 /** A peers.py process; ask(request) resolves with its one-line JSON answer. */
 function peer(env) {
-  const child = spawn(PYTHON, [join(here, 'peers.py')], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(PYTHON, [join(here, 'peers.py')], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
     async ask(req) {
@@ -53,7 +56,8 @@ function myelinSeconds(m, n, k, seconds) {
   const once = native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, 1);
   const reps = Math.max(1, Math.round(seconds / Math.max(once, 1e-7)));
   let best = Infinity;
-  for (let s = 0; s < 5; s++) best = Math.min(best, native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, reps) / reps);
+  for (let s = 0; s < 5; s++)
+    best = Math.min(best, native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, reps) / reps);
   return best;
 }
 
@@ -74,7 +78,9 @@ for (const c of candidates) {
   const { openblas_core: core } = await p.ask({ op: 'info' });
   const { seconds } = await p.ask({ op: 'sgemm', m: 1024, n: 1024, k: 1024, seconds: 0.2 });
   p.close();
-  console.log(`- OpenBLAS with OPENBLAS_CORETYPE=${c || '(unset)'} runs its ${core} kernels: ${(2 * 1024 ** 3 / seconds / 1e9).toFixed(0)} GFLOP/s on 1024^3`);
+  console.log(
+    `- OpenBLAS with OPENBLAS_CORETYPE=${c || '(unset)'} runs its ${core} kernels: ${((2 * 1024 ** 3) / seconds / 1e9).toFixed(0)} GFLOP/s on 1024^3`,
+  );
   if (seconds < bestProbe) [bestProbe, coretype, blasCore] = [seconds, c, core];
 }
 const blas = peer({ OPENBLAS_CORETYPE: coretype, OPENBLAS_NUM_THREADS: '1' });
@@ -103,7 +109,9 @@ for (const [label, m, n, k] of SHAPES) {
   }
   const ratios = mine.map((s, i) => theirs[i] / s);
   const g = (s) => (flops / median(s) / 1e9).toFixed(0);
-  console.log(`| ${label} | ${g(mine)} | ${((flops / median(mine) / 1e9 / peak) * 100).toFixed(0)} % | ${g(theirs)} | ${ratioCell(ratios)} |`);
+  console.log(
+    `| ${label} | ${g(mine)} | ${((flops / median(mine) / 1e9 / peak) * 100).toFixed(0)} % | ${g(theirs)} | ${ratioCell(ratios)} |`,
+  );
 }
 blas.close();
 

@@ -20,7 +20,7 @@ async function generate(file, bytes) {
   const out = createWriteStream(file);
   out.write('x0,x1,x2,x3,x4,x5,x6,x7,x8,x9,x10,x11,city,y\n');
   let s = 7;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const cities = ['Lyon', 'Nice', 'Paris'];
   let written = 0;
   let rows = 0;
@@ -42,21 +42,43 @@ async function generate(file, bytes) {
 
 function run(label, file, extra, rows) {
   const timeBin = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-v'] : [];
-  const cmd = [...timeBin, process.execPath, bin, 'train', file, '--target', 'y', '--epochs', String(epochs), '--early-stopping', '0', '--no-refit', '--json', '-q', '-o', join(dirname(file), `${label}.myelin`), ...extra];
+  const cmd = [
+    ...timeBin,
+    process.execPath,
+    bin,
+    'train',
+    file,
+    '--target',
+    'y',
+    '--epochs',
+    String(epochs),
+    '--early-stopping',
+    '0',
+    '--no-refit',
+    '--json',
+    '-q',
+    '-o',
+    join(dirname(file), `${label}.myelin`),
+    ...extra,
+  ];
   const t0 = performance.now();
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr.slice(-2000)}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const trainRows = rows * 0.6;
-  console.log(`| ${label} | ${rss ? (Number(rss[1]) / 1024).toFixed(0) + ' MB' : 'n/a'} | ${seconds.toFixed(1)} s | ${((trainRows * epochs) / seconds / 1000).toFixed(0)}k rows/s |`);
+  console.log(
+    `| ${label} | ${rss ? (Number(rss[1]) / 1024).toFixed(0) + ' MB' : 'n/a'} | ${seconds.toFixed(1)} s | ${((trainRows * epochs) / seconds / 1000).toFixed(0)}k rows/s |`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-stream-'));
 try {
   const file = join(dir, 'big.csv');
   const rows = await generate(file, mb * 2 ** 20);
-  console.log(`${(statSync(file).size / 2 ** 20).toFixed(0)} MB, ${rows} rows, ${epochs} epochs (training rows × epochs / wall time, reading included)\n`);
+  console.log(
+    `${(statSync(file).size / 2 ** 20).toFixed(0)} MB, ${rows} rows, ${epochs} epochs (training rows × epochs / wall time, reading included)\n`,
+  );
   console.log('| path | peak RSS | wall time | throughput |\n|---|---:|---:|---:|');
   run(`streamed (--memory ${memory})`, file, ['--memory', memory], rows);
   run('in memory', file, [], rows);

@@ -5,7 +5,17 @@
 // Timings are the best of several runs: the machine is shared.
 import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { Dense, Matrix, SGD, Sequential, StandardScaler, backendInfo, datasets, setNumThreads, setSeed } from '../dist/index.js';
+import {
+  Dense,
+  Matrix,
+  SGD,
+  Sequential,
+  StandardScaler,
+  backendInfo,
+  datasets,
+  setNumThreads,
+  setSeed,
+} from '../dist/index.js';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const rows = [];
@@ -136,7 +146,11 @@ const standardize = (m) => {
   for (let i = 0; i < m.data.length; i++) m.data[i] = (m.data[i] - mean) / sd;
 };
 standardize(train.x);
-note(real ? `W3 data: Fashion-MNIST from ${FASHION}, pixels standardized (mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)})` : 'W3 data: synthetic (Fashion-MNIST not installed: apt-get install dataset-fashion-mnist)');
+note(
+  real
+    ? `W3 data: Fashion-MNIST from ${FASHION}, pixels standardized (mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)})`
+    : 'W3 data: synthetic (Fashion-MNIST not installed: apt-get install dataset-fashion-mnist)',
+);
 const n3 = train.x.rows;
 const w3Rate = {};
 for (const threads of [1, 2]) {
@@ -169,7 +183,9 @@ const ticker = setInterval(() => {
 const t5 = await timed(() => w3.fit(train.x, train.y, { epochs: 5, batchSize: 128, verbose: 0 }));
 clearInterval(ticker);
 lags.sort((a, b) => a - b);
-note(`W3 5 epochs at 2 threads: ${(t5 / 1000).toFixed(1)} s; TS work per fit call (input checks, one-hot targets): ${overhead.toFixed(1)} ms`);
+note(
+  `W3 5 epochs at 2 threads: ${(t5 / 1000).toFixed(1)} s; TS work per fit call (input checks, one-hot targets): ${overhead.toFixed(1)} ms`,
+);
 // The training set is released before the test set loads (peers time their training on test rows).
 train = null;
 globalThis.gc?.();
@@ -211,7 +227,8 @@ try {
     m.compile({ loss, optimizer: tf.train.momentum(lr, 0.9) });
     return m;
   };
-  const tfFit = async (m, x, y, epochs, batchSize) => timed(() => m.fit(x, y, { epochs, batchSize, verbose: 0, shuffle: true }));
+  const tfFit = async (m, x, y, epochs, batchSize) =>
+    timed(() => m.fit(x, y, { epochs, batchSize, verbose: 0, shuffle: true }));
   {
     const x = tf.tensor2d(linX.data, [250, 2]);
     const y = tf.tensor2d(Float32Array.from(linTrain.y), [250, 1]);
@@ -223,7 +240,11 @@ try {
     const x = tf.tensor2d(circTrain.x.data, [1000, 2]);
     const y = tf.tensor2d(Float32Array.from(circTrain.y), [1000, 1]);
     const m = tfModel(
-      [{ units: 16, inputShape: [2], activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+      [
+        { units: 16, inputShape: [2], activation: 'tanh' },
+        { units: 16, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
       'binaryCrossentropy',
       0.1,
     );
@@ -235,7 +256,11 @@ try {
     const x = tf.tensor2d(test.x.data.subarray(0, n * 784), [n, 784]);
     const y = tf.oneHot(tf.tensor1d(test.y.subarray(0, n), 'int32'), 10).toFloat();
     const m = tfModel(
-      [{ units: 256, inputShape: [784], activation: 'relu' }, { units: 128, activation: 'relu' }, { units: 10, activation: 'softmax' }],
+      [
+        { units: 256, inputShape: [784], activation: 'relu' },
+        { units: 128, activation: 'relu' },
+        { units: 10, activation: 'softmax' },
+      ],
       'categoricalCrossentropy',
       0.05,
     );
@@ -256,7 +281,9 @@ try {
     tl.sort((a, b) => a - b);
     peers.w4.tfjs = `${(10000 / (pms / 1000) / 1000).toFixed(0)}k rows/s; p50 ${percentile(tl, 50).toFixed(0)} µs, p99 ${percentile(tl, 99).toFixed(0)} µs`;
   }
-  note(`tfjs ${tf.version.tfjs} on ${tf.getBackend()}: W1 150 epochs x10, W2 5 epochs x40, W3 40 batches of 128 (~ = extrapolated)`);
+  note(
+    `tfjs ${tf.version.tfjs} on ${tf.getBackend()}: W1 150 epochs x10, W2 5 epochs x40, W3 40 batches of 128 (~ = extrapolated)`,
+  );
 } catch (err) {
   note(`tfjs-wasm not run: ${err.message}`);
 }
@@ -268,7 +295,12 @@ try {
     return timed(() => net.train(rowsOf(linX, linTrain.y), { iterations: 1500, errorThresh: 1e-9 }));
   });
   peers.w1.brain = `${b1.toFixed(0)} ms`;
-  const net2 = new brain.NeuralNetwork({ hiddenLayers: [16, 16], activation: 'tanh', learningRate: 0.1, momentum: 0.9 });
+  const net2 = new brain.NeuralNetwork({
+    hiddenLayers: [16, 16],
+    activation: 'tanh',
+    learningRate: 0.1,
+    momentum: 0.9,
+  });
   const b2 = await timed(() => net2.train(rowsOf(circTrain.x, circTrain.y), { iterations: 20, errorThresh: 1e-9 }));
   peers.w2.brain = `~${(b2 * 10).toFixed(0)} ms`;
   note('brain.js 1.6: per-sample updates (no batches), sigmoid output; W2 20 iterations x10');
@@ -277,9 +309,30 @@ try {
 }
 
 const ok = (v) => (v ? 'yes' : '**no**');
-rows.push(['W1 perceptron, 1500 epochs (fit wall time)', `${w1.toFixed(1)} ms (acc ${(w1Acc * 100).toFixed(1)} %)`, peers.w1.tfjs ?? '-', peers.w1.brain ?? '-', '≤ 10 ms', ok(w1 <= 10)]);
-rows.push(['W2 circle 2-16-16-1, 200 epochs', `${w2.toFixed(1)} ms (acc ${(w2Acc * 100).toFixed(1)} %)`, peers.w2.tfjs ?? '-', peers.w2.brain ?? '-', '≤ 100 ms', ok(w2 <= 100)]);
-rows.push(['W3 samples/s, 1 thread', `${(w3Rate[1] / 1000).toFixed(1)}k`, peers.w3.tfjs ?? '-', '-', '≥ 100k', ok(w3Rate[1] >= 100e3)]);
+rows.push([
+  'W1 perceptron, 1500 epochs (fit wall time)',
+  `${w1.toFixed(1)} ms (acc ${(w1Acc * 100).toFixed(1)} %)`,
+  peers.w1.tfjs ?? '-',
+  peers.w1.brain ?? '-',
+  '≤ 10 ms',
+  ok(w1 <= 10),
+]);
+rows.push([
+  'W2 circle 2-16-16-1, 200 epochs',
+  `${w2.toFixed(1)} ms (acc ${(w2Acc * 100).toFixed(1)} %)`,
+  peers.w2.tfjs ?? '-',
+  peers.w2.brain ?? '-',
+  '≤ 100 ms',
+  ok(w2 <= 100),
+]);
+rows.push([
+  'W3 samples/s, 1 thread',
+  `${(w3Rate[1] / 1000).toFixed(1)}k`,
+  peers.w3.tfjs ?? '-',
+  '-',
+  '≥ 100k',
+  ok(w3Rate[1] >= 100e3),
+]);
 rows.push(['W3 samples/s, 2 threads', `${(w3Rate[2] / 1000).toFixed(1)}k`, '-', '-', '≥ 180k', ok(w3Rate[2] >= 180e3)]);
 rows.push([
   `W3 test accuracy after 5 epochs${real ? '' : ' (synthetic data)'}`,
@@ -289,11 +342,39 @@ rows.push([
   '≥ 87.5 %',
   real ? ok(w3Acc >= 0.875) : 'n/a',
 ]);
-rows.push(['Event loop lag during W3 fit (5 ms interval), p99 / max', `${percentile(lags, 99).toFixed(1)} / ${lags[lags.length - 1].toFixed(1)} ms`, '-', '-', '< 20 ms', ok(lags[lags.length - 1] < 20)]);
+rows.push([
+  'Event loop lag during W3 fit (5 ms interval), p99 / max',
+  `${percentile(lags, 99).toFixed(1)} / ${lags[lags.length - 1].toFixed(1)} ms`,
+  '-',
+  '-',
+  '< 20 ms',
+  ok(lags[lags.length - 1] < 20),
+]);
 rows.push(['W3/W4 peak RSS (myelin only)', `${rssMb.toFixed(0)} MB`, '-', '-', '≤ 300 MB', ok(rssMb <= 300)]);
-rows.push(['W4 predict 10,000 rows, 1 thread', `${(w4Rate[1] / 1000).toFixed(0)}k rows/s`, peers.w4.tfjs ?? '-', '-', '', '']);
-rows.push(['W4 predict 10,000 rows, 2 threads', `${(w4Rate[2] / 1000).toFixed(0)}k rows/s`, '-', '-', '≥ 420k', ok(w4Rate[2] >= 420e3)]);
-rows.push(['W4 single-row predict p50 / p99', `${percentile(lat, 50).toFixed(1)} / ${percentile(lat, 99).toFixed(1)} µs`, '-', '-', 'p50 ≤ 10 µs', ok(percentile(lat, 50) <= 10)]);
+rows.push([
+  'W4 predict 10,000 rows, 1 thread',
+  `${(w4Rate[1] / 1000).toFixed(0)}k rows/s`,
+  peers.w4.tfjs ?? '-',
+  '-',
+  '',
+  '',
+]);
+rows.push([
+  'W4 predict 10,000 rows, 2 threads',
+  `${(w4Rate[2] / 1000).toFixed(0)}k rows/s`,
+  '-',
+  '-',
+  '≥ 420k',
+  ok(w4Rate[2] >= 420e3),
+]);
+rows.push([
+  'W4 single-row predict p50 / p99',
+  `${percentile(lat, 50).toFixed(1)} / ${percentile(lat, 99).toFixed(1)} µs`,
+  '-',
+  '-',
+  'p50 ≤ 10 µs',
+  ok(percentile(lat, 50) <= 10),
+]);
 
 console.log('\n| workload | myelin | tfjs-wasm | brain.js | target | met |\n|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -11,7 +11,9 @@ const [xTrain, xTest] = [scaler.transform(train.x), scaler.transform(test.x)];
 async function trainAndScore(name, hidden) {
   setSeed(1);
   const model = new Sequential();
-  hidden.forEach((units, i) => model.add(new Dense(units, { ...(i === 0 ? { inputDim: 2 } : {}), activation: 'tanh' })));
+  hidden.forEach((units, i) =>
+    model.add(new Dense(units, { ...(i === 0 ? { inputDim: 2 } : {}), activation: 'tanh' })),
+  );
   model.add(new Dense(1, { ...(hidden.length === 0 ? { inputDim: 2 } : {}), activation: 'sigmoid' }));
   model.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.1, 0.9), metrics: ['accuracy'] });
   await model.fit(xTrain, train.y, { epochs: 200, batchSize: 32, verbose: 0 });
@@ -27,6 +29,9 @@ const network = await trainAndScore('network 2-16-16-1', [16, 16]);
 // trained on standardized inputs, so the picture's predictor standardizes the grid first.
 const file = process.argv[2];
 if (file) {
-  plotDecisionBoundary({ predict: (g) => network.predict(scaler.transform(g)) }, test.x, test.y, { toFile: file, classNames: test.classNames });
+  plotDecisionBoundary({ predict: (g) => network.predict(scaler.transform(g)) }, test.x, test.y, {
+    toFile: file,
+    classNames: test.classNames,
+  });
   console.log(`decision boundary drawn to ${file}`);
 }

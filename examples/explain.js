@@ -1,7 +1,19 @@
 // The course's last step: which measurements drive the iris network's predictions? SHAP values by
 // DeepExplainer (with a summary plot), checked against permutation importance.
 // Run: node examples/explain.js [OUT_DIR]
-import { Adam, DeepExplainer, Dense, Sequential, StandardScaler, datasets, permutationImportance, readCsv, setSeed, summaryPlot, trainTestSplit } from 'myelin';
+import {
+  Adam,
+  DeepExplainer,
+  Dense,
+  Sequential,
+  StandardScaler,
+  datasets,
+  permutationImportance,
+  readCsv,
+  setSeed,
+  summaryPlot,
+  trainTestSplit,
+} from 'myelin';
 
 setSeed(1);
 const { x, y, classNames, featureNames } = await readCsv(datasets.IRIS_PATH, { target: 'species' });
@@ -20,7 +32,10 @@ const shap = explainer.shapValues(xTest); // one Matrix (rows x 4) per species
 const meanAbs = (m, j) => m.toArray().reduce((s, row) => s + Math.abs(row[j]), 0) / m.rows;
 classNames.forEach((name, k) => {
   const ranked = featureNames.map((f, j) => [f, meanAbs(shap[k], j)]).sort((a, b) => b[1] - a[1]);
-  console.log(`${name}: expected ${explainer.expectedValue[k].toFixed(3)}; ` + ranked.map(([f, v]) => `${f} ${v.toFixed(3)}`).join(', '));
+  console.log(
+    `${name}: expected ${explainer.expectedValue[k].toFixed(3)}; ` +
+      ranked.map(([f, v]) => `${f} ${v.toFixed(3)}`).join(', '),
+  );
 });
 
 // expected value + the row's SHAP values = the model's probability, for every row and species
@@ -34,7 +49,12 @@ for (let k = 0; k < 3; k++)
 console.log(`largest |expected + sum(SHAP) - prediction|: ${worst.toExponential(1)}`);
 
 const imp = permutationImportance(model, xTest, yTest, { metric: 'accuracy', repeats: 10, seed: 1 });
-console.log('permutation importance (accuracy drop): ' + featureNames.map((f, j) => `${f} ${imp.importancesMean[j].toFixed(3)} ± ${imp.importancesStd[j].toFixed(3)}`).join(', '));
+console.log(
+  'permutation importance (accuracy drop): ' +
+    featureNames
+      .map((f, j) => `${f} ${imp.importancesMean[j].toFixed(3)} ± ${imp.importancesStd[j].toFixed(3)}`)
+      .join(', '),
+);
 
 const outDir = process.argv[2];
 if (outDir) {

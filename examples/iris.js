@@ -1,7 +1,18 @@
 // Three species of iris from four measurements: a multi-class network with the course's 60/20/20
 // split (train / validation / test), early stopping, and the confusion matrix of the test set.
 // Run: node examples/iris.js
-import { Dense, EarlyStopping, Sequential, StandardScaler, Adam, classificationReport, datasets, readCsv, setSeed, trainValTestSplit } from 'myelin';
+import {
+  Dense,
+  EarlyStopping,
+  Sequential,
+  StandardScaler,
+  Adam,
+  classificationReport,
+  datasets,
+  readCsv,
+  setSeed,
+  trainValTestSplit,
+} from 'myelin';
 
 setSeed(1);
 // The Iris data ships with myelin; readCsv maps the text column "species" to class indexes.
@@ -22,7 +33,9 @@ const history = await model.fit(scaler.transform(split.xTrain), split.yTrain, {
   callbacks: [new EarlyStopping({ monitor: 'val_loss', patience: 30, restoreBestWeights: true })],
   verbose: 0,
 });
-console.log(`trained ${history.epoch.length} epochs; best val_loss ${Math.min(...history.history.val_loss).toFixed(4)}`);
+console.log(
+  `trained ${history.epoch.length} epochs; best val_loss ${Math.min(...history.history.val_loss).toFixed(4)}`,
+);
 
 const predicted = model.predictClasses(scaler.transform(split.xTest));
 const report = classificationReport(split.yTest, predicted, { targetNames: classNames });

@@ -1,6 +1,15 @@
 // The course's first exercise: a perceptron (one sigmoid neuron) learns which side of the line
 // x + y = 100 a point lies on. Run: node examples/perceptron.js
-import { Dense, SGD, Sequential, StandardScaler, confusionMatrix, datasets, formatConfusionMatrix, setSeed } from 'myelin';
+import {
+  Dense,
+  SGD,
+  Sequential,
+  StandardScaler,
+  confusionMatrix,
+  datasets,
+  formatConfusionMatrix,
+  setSeed,
+} from 'myelin';
 
 setSeed(1);
 const train = datasets.linear(250, { seed: 1 }); // 250 random points in [0, 100]², label x + y ≥ 100

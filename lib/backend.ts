@@ -30,7 +30,9 @@ export interface BackendInfo {
   gemm: { config: string; isa: string; mr: number; nr: number; mc: number; kc: number; nc: number };
 }
 
-export const version: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const version: string = (
+  JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export function backendInfo(): BackendInfo {
   const info = native.backendInfo();

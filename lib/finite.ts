@@ -5,7 +5,8 @@ import { native } from './native.js';
 export function checkFinite(data: Float32Array, cols: number, what: string): void {
   const i = native.firstNonFinite(data);
   if (i < 0) return;
-  const row = Math.floor(i / cols), col = i % cols;
+  const row = Math.floor(i / cols),
+    col = i % cols;
   const at = cols === 1 ? `[${i}]` : `[${row}][${col}]`;
   throw new RangeError(`${what}${at} (row ${row}, column ${col}) is ${data[i]}; inputs must be finite numbers`);
 }

@@ -3,15 +3,38 @@ export { Matrix } from './matrix.js';
 export { matmul, matmulAsync, type MatmulOptions } from './ops.js';
 export { backendInfo, setNumThreads, version, type BackendInfo } from './backend.js';
 export { setSeed } from './random.js';
-export { Sequential, type SequentialConfig, type EvaluateOptions, type WeightInfo, type WeightValue } from './model/sequential.js';
+export {
+  Sequential,
+  type SequentialConfig,
+  type EvaluateOptions,
+  type WeightInfo,
+  type WeightValue,
+} from './model/sequential.js';
 export { NonFiniteLossError, type FitOptions } from './model/fit.js';
 export type { Dataset, DatasetBatch, FitDatasetOptions } from './model/fit-dataset.js';
 export type { CompileArgs, CompileConfig } from './model/compile.js';
 export {
-  Metric, Precision, Recall, AUC, F1Score, TopKCategoricalAccuracy, R2Score,
-  type MetricConfig, type MetricIdentifier, type MonitorName,
+  Metric,
+  Precision,
+  Recall,
+  AUC,
+  F1Score,
+  TopKCategoricalAccuracy,
+  R2Score,
+  type MetricConfig,
+  type MetricIdentifier,
+  type MonitorName,
 } from './metrics.js';
-export { Layer, Dense, Dropout, layerFromConfig, type LayerConfig, type LayerOptions, type DenseOptions, type DropoutOptions } from './layers/index.js';
+export {
+  Layer,
+  Dense,
+  Dropout,
+  layerFromConfig,
+  type LayerConfig,
+  type LayerOptions,
+  type DenseOptions,
+  type DropoutOptions,
+} from './layers/index.js';
 export {
   Optimizer,
   SGD,

@@ -71,7 +71,8 @@ export function initialize(init: InitializerConfig, shape: readonly number[]): F
   const scaling = SCALING[key];
   if (scaling) {
     const n = Math.max(1, scaling.mode === 'fan_in' ? fanIn : (fanIn + fanOut) / 2);
-    if (scaling.distribution === 'uniform') fillUniform(out, rng, -Math.sqrt((3 * scaling.scale) / n), Math.sqrt((3 * scaling.scale) / n));
+    if (scaling.distribution === 'uniform')
+      fillUniform(out, rng, -Math.sqrt((3 * scaling.scale) / n), Math.sqrt((3 * scaling.scale) / n));
     else fillTruncatedNormal(out, rng, 0, Math.sqrt(scaling.scale / n) / TRUNC_STDDEV);
     return out;
   }

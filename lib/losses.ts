@@ -51,7 +51,8 @@ export abstract class Loss {
       throw new TypeError(`${who}: options must be an object, got ${describe(options)}`);
     checkKeys(options, smoothing ? ['fromLogits', 'labelSmoothing'] : ['fromLogits'], who);
     const fromLogits = options.fromLogits ?? false;
-    if (typeof fromLogits !== 'boolean') throw new TypeError(`${who}: fromLogits must be a boolean, got ${describe(fromLogits)}`);
+    if (typeof fromLogits !== 'boolean')
+      throw new TypeError(`${who}: fromLogits must be a boolean, got ${describe(fromLogits)}`);
     const s = options.labelSmoothing ?? 0;
     if (typeof s !== 'number' || !(s >= 0 && s <= 1))
       throw new RangeError(`${who}: labelSmoothing must be a number in [0, 1], got ${describe(s)}`);
@@ -112,7 +113,8 @@ export interface ResolvedLoss {
 }
 
 export function resolveLoss(id: unknown): ResolvedLoss {
-  if (id instanceof Loss) return { name: id.name, fromLogits: id.fromLogits, labelSmoothing: id.labelSmoothing, object: id };
+  if (id instanceof Loss)
+    return { name: id.name, fromLogits: id.fromLogits, labelSmoothing: id.labelSmoothing, object: id };
   const name = resolveName(id, TABLE, 'compile: loss', SHOWN);
   return { name, fromLogits: false, labelSmoothing: 0, object: null };
 }

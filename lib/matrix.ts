@@ -33,7 +33,9 @@ export class Matrix {
       if (row === null || typeof row !== 'object' || typeof row.length !== 'number')
         throw new TypeError(`${name}[${i}] must be an array of numbers, got ${describe(row)}`);
       if (row.length !== cols)
-        throw new RangeError(`${name}[${i}] has ${row.length} values but row 0 has ${cols} (rows must all be the same length)`);
+        throw new RangeError(
+          `${name}[${i}] has ${row.length} values but row 0 has ${cols} (rows must all be the same length)`,
+        );
       for (let j = 0; j < cols; j++) {
         const v = row[j];
         if (typeof v !== 'number') throw new TypeError(`${name}[${i}][${j}] must be a number, got ${describe(v)}`);

@@ -137,7 +137,13 @@ export class AUC extends Metric {
       throw new RangeError(`AUC: curve must be 'ROC' or 'PR', got ${JSON.stringify(curve)}`);
     this.curve = curve;
     const count = (x: number) => Number.isInteger(x) && x > 1 && x <= 100000;
-    this.numThresholds = checkNumber('AUC', 'numThresholds', o.numThresholds ?? 200, count, 'an integer in [2, 100000]');
+    this.numThresholds = checkNumber(
+      'AUC',
+      'numThresholds',
+      o.numThresholds ?? 200,
+      count,
+      'an integer in [2, 100000]',
+    );
   }
   args(): [number, number] {
     return [this.curve === 'PR' ? 1 : 0, this.numThresholds];
@@ -164,7 +170,8 @@ export class F1Score extends Metric {
       throw new RangeError(`F1Score: average must be 'macro', 'micro' or 'weighted', got ${JSON.stringify(average)}`);
     this.average = average as (typeof AVERAGES)[number];
     const inRange = (x: number) => x > 0 && x <= 1;
-    this.threshold = o.threshold == null ? null : checkNumber('F1Score', 'threshold', o.threshold, inRange, 'in (0, 1]');
+    this.threshold =
+      o.threshold == null ? null : checkNumber('F1Score', 'threshold', o.threshold, inRange, 'in (0, 1]');
   }
   args(units: number): [number, number] {
     return [this.threshold ?? (units === 1 ? 0.5 : -1), AVERAGES.indexOf(this.average)];

@@ -17,7 +17,12 @@ export function snakeCase(name: string): string {
  * Looks `name` up in `table` (canonical snake_case keys) after snake-casing it.
  * `what` names the argument in the error ("compile: loss"); `shown` are the names listed as valid.
  */
-export function resolveName<T>(name: unknown, table: Readonly<Record<string, T>>, what: string, shown?: readonly string[]): T {
+export function resolveName<T>(
+  name: unknown,
+  table: Readonly<Record<string, T>>,
+  what: string,
+  shown?: readonly string[],
+): T {
   if (typeof name === 'string') {
     const key = snakeCase(name);
     if (Object.prototype.hasOwnProperty.call(table, key)) return table[key]!;
@@ -32,7 +37,8 @@ export function resolveName<T>(name: unknown, table: Readonly<Record<string, T>>
 export function checkKeys(options: object, allowed: readonly string[], what: string): void {
   for (const key of Object.keys(options))
     if (!allowed.includes(key)) {
-      const hint = key === 'inputShape' || key === 'input_shape' || key === 'input_dim' ? ' (the input width is inputDim: n)' : '';
+      const hint =
+        key === 'inputShape' || key === 'input_shape' || key === 'input_dim' ? ' (the input width is inputDim: n)' : '';
       throw new TypeError(`${what}: unknown option '${key}'${hint}; valid options are ${allowed.join(', ')}`);
     }
 }

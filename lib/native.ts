@@ -29,7 +29,14 @@ export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
   /** Feature scaling per column: out = (x - offset) / scale, or x * scale + offset when inverse. */
-  affineColumns(x: Float32Array, cols: number, offset: Float64Array, scale: Float64Array, inverse: boolean, out: Float32Array): void;
+  affineColumns(
+    x: Float32Array,
+    cols: number,
+    offset: Float64Array,
+    scale: Float64Array,
+    inverse: boolean,
+    out: Float32Array,
+  ): void;
   /** Index of the first NaN/±Infinity, or -1. */
   firstNonFinite(data: Float32Array): number;
   /** Tests and benchmarks only: switch every kernel table to another supported ISA. */
@@ -38,18 +45,68 @@ export interface NativeBinding {
   gemmConfigs(): NativeGemmConfig[];
   /** Tests and benchmarks only: force a GEMM config by name; null returns to the choice for this CPU. */
   forceGemmConfig(name: string | null): void;
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
-    c: Float32Array, ldc: number, bias: Float32Array | null, act: number): void;
-  gemmAsync(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number,
-    c: Float32Array, ldc: number, bias: Float32Array | null, act: number): Promise<void>;
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+    bias: Float32Array | null,
+    act: number,
+  ): void;
+  gemmAsync(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+    bias: Float32Array | null,
+    act: number,
+  ): Promise<void>;
   /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features;
    *  softmaxRule 0 shift-invariant, 1 SHAP's, 2 Shapley. */
-  deepShap(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number, softmaxRule: number): NativeDeepShap;
-  deepShapAsync(layers: readonly NativeDenseLayer[], x: Float32Array, rows: number, background: Float32Array, bgRows: number, softmaxRule: number): Promise<NativeDeepShap>;
+  deepShap(
+    layers: readonly NativeDenseLayer[],
+    x: Float32Array,
+    rows: number,
+    background: Float32Array,
+    bgRows: number,
+    softmaxRule: number,
+  ): NativeDeepShap;
+  deepShapAsync(
+    layers: readonly NativeDenseLayer[],
+    x: Float32Array,
+    rows: number,
+    background: Float32Array,
+    bgRows: number,
+    softmaxRule: number,
+  ): Promise<NativeDeepShap>;
   /** Kernel SHAP inputs: per mask, every background row with the masked-in features taken from x. */
-  fillCoalitions(x: Float32Array, background: Float32Array, bgRows: number, features: number, masks: Uint8Array, nMasks: number, out: Float32Array): void;
+  fillCoalitions(
+    x: Float32Array,
+    background: Float32Array,
+    bgRows: number,
+    features: number,
+    masks: Uint8Array,
+    nMasks: number,
+    out: Float32Array,
+  ): void;
   /** Means over consecutive groups of groupRows rows. */
   groupMeans(p: Float32Array, groups: number, groupRows: number, cols: number): Float64Array;
   /** The training engine (native/binding/network.cc); see lib/engine/contract.ts. */
@@ -64,15 +121,40 @@ export interface NativeBinding {
 export interface NativeKernels {
   actForward(act: number, z: Float32Array, y: Float32Array): void;
   softmaxRows(c: Float32Array, rows: number, cols: number): void;
-  actBackward(act: number, y: Float32Array, z: Float32Array | null, g: Float32Array, rows: number, cols: number,
-    db: Float32Array | null): void;
+  actBackward(
+    act: number,
+    y: Float32Array,
+    z: Float32Array | null,
+    g: Float32Array,
+    rows: number,
+    cols: number,
+    db: Float32Array | null,
+  ): void;
   colSums(g: Float32Array, rows: number, cols: number, db: Float32Array): void;
   /** Returns sum over rows of sampleWeight * loss; grad gets scale * sampleWeight * dloss/d(p or logits). */
-  loss(loss: number, fused: boolean, p: Float32Array, rows: number, cols: number, t: Float32Array | null,
-    idx: Int32Array | null, sw: Float32Array | null, scale: number, grad: Float32Array | null): number;
+  loss(
+    loss: number,
+    fused: boolean,
+    p: Float32Array,
+    rows: number,
+    cols: number,
+    t: Float32Array | null,
+    idx: Int32Array | null,
+    sw: Float32Array | null,
+    scale: number,
+    grad: Float32Array | null,
+  ): number;
   sgd(w: Float32Array, v: Float32Array | null, g: Float32Array, lr: number, mu: number, nesterov: boolean): void;
-  adam(w: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, alpha: number, beta1: number, beta2: number,
-    eps: number): void;
+  adam(
+    w: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    g: Float32Array,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+  ): void;
   rmsprop(w: Float32Array, v: Float32Array, g: Float32Array, lr: number, rho: number, eps: number): void;
   adagrad(w: Float32Array, a: Float32Array, g: Float32Array, lr: number, eps: number): void;
   sumSquares(g: Float32Array): number;
@@ -80,7 +162,15 @@ export interface NativeKernels {
   regGrad(w: Float32Array, g: Float32Array | null, l1: number, l2: number): number;
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, key: number, rate: number): void;
   /** y = x . w + bias for a few rows (the single-row inference path). */
-  denseRows(x: Float32Array, rows: number, k: number, w: Float32Array, n: number, bias: Float32Array | null, y: Float32Array): void;
+  denseRows(
+    x: Float32Array,
+    rows: number,
+    k: number,
+    w: Float32Array,
+    n: number,
+    bias: Float32Array | null,
+    y: Float32Array,
+  ): void;
 }
 
 export interface NativeDenseLayer {

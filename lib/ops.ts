@@ -22,7 +22,23 @@ function prepare(a: Matrix, b: Matrix, opts: MatmulOptions) {
         `op(b) is ${kb}x${n}${tb ? ' (b transposed)' : ''}`,
     );
   const out = new Matrix(m, n);
-  const args = [ta, tb, m, n, k, 1, a.data, Math.max(a.cols, 1), b.data, Math.max(b.cols, 1), 0, out.data, Math.max(n, 1), null, 0] as const;
+  const args = [
+    ta,
+    tb,
+    m,
+    n,
+    k,
+    1,
+    a.data,
+    Math.max(a.cols, 1),
+    b.data,
+    Math.max(b.cols, 1),
+    0,
+    out.data,
+    Math.max(n, 1),
+    null,
+    0,
+  ] as const;
   return { out, args };
 }
 

@@ -84,10 +84,17 @@ export abstract class Optimizer {
     this.weightDecay = checkField(wd, FIELDS.weightDecay, who, 'weightDecay');
     this.clipnorm = checkField(opts.clipnorm ?? FIELDS.clipNorm.default, FIELDS.clipNorm, who, 'clipnorm');
     this.clipvalue = checkField(opts.clipvalue ?? FIELDS.clipValue.default, FIELDS.clipValue, who, 'clipvalue');
-    this.globalClipnorm = checkField(opts.globalClipnorm ?? FIELDS.globalClipNorm.default, FIELDS.globalClipNorm, who, 'globalClipnorm');
+    this.globalClipnorm = checkField(
+      opts.globalClipnorm ?? FIELDS.globalClipNorm.default,
+      FIELDS.globalClipNorm,
+      who,
+      'globalClipnorm',
+    );
     const clips = (['clipnorm', 'clipvalue', 'globalClipnorm'] as const).filter((k) => this[k] > 0);
     if (clips.length > 1)
-      throw new RangeError(`${who}: only one of clipnorm, clipvalue and globalClipnorm can be set, got ${clips.map((k) => `${k} ${this[k]}`).join(', ')}`);
+      throw new RangeError(
+        `${who}: only one of clipnorm, clipvalue and globalClipnorm can be set, got ${clips.map((k) => `${k} ${this[k]}`).join(', ')}`,
+      );
   }
 
   /** The rate of the next step: with a schedule, its value at the optimizer's step count (Keras's iterations). */
@@ -109,7 +116,8 @@ export abstract class Optimizer {
   /** Keras-style config with camelCase keys; Optimizer.fromConfig rebuilds the optimizer. */
   getConfig(): OptimizerConfig {
     const config: OptimizerConfig['config'] = { learningRate: this.schedule?.getConfig() ?? this.lr, ...this.hyper() };
-    for (const k of ['weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'] as const) if (this[k]) config[k] = this[k];
+    for (const k of ['weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'] as const)
+      if (this[k]) config[k] = this[k];
     return { className: this.className, config };
   }
 
@@ -119,7 +127,8 @@ export abstract class Optimizer {
     const make = resolveName(cfg?.className, table, 'Optimizer.fromConfig: className', OPTIMIZERS);
     const config: Record<string, unknown> = { ...(cfg.config ?? {}) };
     const lr = config['learningRate'];
-    if (lr !== null && typeof lr === 'object') config['learningRate'] = LearningRateSchedule.fromConfig(lr as ScheduleConfig);
+    if (lr !== null && typeof lr === 'object')
+      config['learningRate'] = LearningRateSchedule.fromConfig(lr as ScheduleConfig);
     return make(config);
   }
 
@@ -160,7 +169,8 @@ export abstract class Optimizer {
 /** The options object of a constructor called as (options) or (learningRate, ..., options). */
 function optionsOf<T extends Common>(first: number | LearningRateSchedule | T | undefined, options: T): T {
   if (first !== null && typeof first === 'object' && !(first instanceof LearningRateSchedule)) return first;
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
   return first === undefined ? options : { ...options, learningRate: first };
 }
 
@@ -189,11 +199,15 @@ abstract class AdamFamily extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  protected constructor(learningRate: number | LearningRateSchedule | AdamOptions | undefined, options: AdamOptions,
-    kind: 'adam' | 'adamw' | 'nadam' | 'adamax') {
+  protected constructor(
+    learningRate: number | LearningRateSchedule | AdamOptions | undefined,
+    options: AdamOptions,
+    kind: 'adam' | 'adamw' | 'nadam' | 'adamax',
+  ) {
     const o = optionsOf(learningRate, options);
     super(o, kind, ['beta1', 'beta2', 'epsilon']);
-    const who = this.constructor.name, d = DEFAULTS[kind];
+    const who = this.constructor.name,
+      d = DEFAULTS[kind];
     this.beta1 = checkField(o.beta1 ?? d.beta1, FIELDS.beta1, who, 'beta1');
     this.beta2 = checkField(o.beta2 ?? d.beta2, FIELDS.beta2, who, 'beta2');
     this.epsilon = checkField(o.epsilon ?? d.epsilon, FIELDS.epsilon, who, 'epsilon');
@@ -300,7 +314,13 @@ const FACTORIES: Record<OptimizerName, (config: Record<string, unknown>) => Opti
 
 /** An Optimizer instance, or a name ('sgd', 'adam', 'adamw', 'nadam', 'adamax', 'rmsprop', 'adagrad'; any case)
  *  with Keras's defaults. */
-export type OptimizerIdentifier = Optimizer | OptimizerName | Uppercase<OptimizerName> | Capitalize<OptimizerName> | 'RMSprop' | 'AdamW';
+export type OptimizerIdentifier =
+  | Optimizer
+  | OptimizerName
+  | Uppercase<OptimizerName>
+  | Capitalize<OptimizerName>
+  | 'RMSprop'
+  | 'AdamW';
 
 export function resolveOptimizer(id: OptimizerIdentifier): Optimizer {
   if (id instanceof Optimizer) return id;
@@ -310,6 +330,8 @@ export function resolveOptimizer(id: OptimizerIdentifier): Optimizer {
 
 function checkLr(lr: unknown, who: string): number {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
-    throw new RangeError(`${who}: learningRate must be a finite number > 0 or a LearningRateSchedule, got ${String(lr)}`);
+    throw new RangeError(
+      `${who}: learningRate must be a finite number > 0 or a LearningRateSchedule, got ${String(lr)}`,
+    );
   return lr;
 }

@@ -57,7 +57,11 @@ export class ExponentialDecay extends LearningRateSchedule {
   readonly staircase: boolean;
   constructor(options: ExponentialDecayOptions) {
     super();
-    const o = checkOptions(options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'], 'ExponentialDecay');
+    const o = checkOptions(
+      options,
+      ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
+      'ExponentialDecay',
+    );
     this.initialLearningRate = positive(o.initialLearningRate, 'initialLearningRate', 'ExponentialDecay');
     this.decaySteps = positive(o.decaySteps, 'decaySteps', 'ExponentialDecay');
     this.decayRate = positive(o.decayRate, 'decayRate', 'ExponentialDecay');
@@ -86,7 +90,11 @@ export class InverseTimeDecay extends LearningRateSchedule {
   readonly staircase: boolean;
   constructor(options: ExponentialDecayOptions) {
     super();
-    const o = checkOptions(options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'], 'InverseTimeDecay');
+    const o = checkOptions(
+      options,
+      ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
+      'InverseTimeDecay',
+    );
     this.initialLearningRate = positive(o.initialLearningRate, 'initialLearningRate', 'InverseTimeDecay');
     this.decaySteps = positive(o.decaySteps, 'decaySteps', 'InverseTimeDecay');
     this.decayRate = nonNegative(o.decayRate, 'decayRate', 'InverseTimeDecay');
@@ -125,7 +133,9 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     this.values = numbers(o.values, 'values', who);
     this.boundaries.forEach((b, i) => {
       if (i > 0 && !(b > this.boundaries[i - 1]!))
-        throw new RangeError(`${who}: boundaries must increase, got ${b} after ${this.boundaries[i - 1]} (boundaries[${i}])`);
+        throw new RangeError(
+          `${who}: boundaries must increase, got ${b} after ${this.boundaries[i - 1]} (boundaries[${i}])`,
+        );
     });
     this.values.forEach((v, i) => nonNegative(v, `values[${i}]`, who));
     if (this.values.length !== this.boundaries.length + 1)
@@ -219,7 +229,8 @@ export class CosineDecay extends LearningRateSchedule {
     this.decaySteps = positive(o.decaySteps, 'decaySteps', who);
     this.alpha = nonNegative(o.alpha ?? 0, 'alpha', who);
     if (this.alpha > 1) throw new RangeError(`${who}: alpha must be in [0, 1], got ${this.alpha}`);
-    this.warmupTarget = o.warmupTarget === undefined || o.warmupTarget === null ? null : positive(o.warmupTarget, 'warmupTarget', who);
+    this.warmupTarget =
+      o.warmupTarget === undefined || o.warmupTarget === null ? null : positive(o.warmupTarget, 'warmupTarget', who);
     this.warmupSteps = nonNegative(o.warmupSteps ?? 0, 'warmupSteps', who);
     if (this.warmupTarget === null && this.initialLearningRate === 0)
       throw new RangeError(`${who}: initialLearningRate must be > 0 without a warmupTarget, got 0`);
@@ -240,7 +251,14 @@ export class CosineDecay extends LearningRateSchedule {
   toSpec(): ScheduleSpec {
     const { initialLearningRate: initial, decaySteps, alpha, warmupTarget, warmupSteps } = this;
     const warmup = warmupTarget !== null;
-    return this.spec('cosine_decay', { initial, decaySteps, alpha, warmup, warmupTarget: warmupTarget ?? 0, warmupSteps });
+    return this.spec('cosine_decay', {
+      initial,
+      decaySteps,
+      alpha,
+      warmup,
+      warmupTarget: warmupTarget ?? 0,
+      warmupSteps,
+    });
   }
 }
 

@@ -47,8 +47,18 @@ export function loadContract(text = readFileSync(join(root, 'native/contract.jso
       const hint = c.specs[base] ? ' (define nested specs first)' : '';
       if (!kind) throw new Error(`${name}.${key}: unknown type '${f.type}'${hint}`);
       const of = kind === 'id' || kind === 'ids' || kind === 'spec' ? base : null;
-      return { key, cpp: f.cpp ?? snake(key), doc: f.doc ?? null, kind, of,
-        min: f.min ?? null, max: f.max ?? null, minOpen: !!f.minOpen, maxOpen: !!f.maxOpen, default: f.default };
+      return {
+        key,
+        cpp: f.cpp ?? snake(key),
+        doc: f.doc ?? null,
+        kind,
+        of,
+        min: f.min ?? null,
+        max: f.max ?? null,
+        minOpen: !!f.minOpen,
+        maxOpen: !!f.maxOpen,
+        default: f.default,
+      };
     });
     specs[name] = { ...spec, fields };
   }
@@ -97,13 +107,23 @@ function idsTs({ ids, optimizers }) {
   out.push("/** Keras's defaults of each optimizer: its learning rate and the OptimizerSpec fields it uses. */");
   out.push('export const OPTIMIZER_DEFAULTS = {');
   for (const [name, d] of Object.entries(optimizers))
-    out.push(`  ${name}: { ${Object.entries(d).map(([k, v]) => `${k}: ${tsValue(v)}`).join(', ')} },`);
+    out.push(
+      `  ${name}: { ${Object.entries(d)
+        .map(([k, v]) => `${k}: ${tsValue(v)}`)
+        .join(', ')} },`,
+    );
   out.push('} as const;', '');
   return out.join('\n');
 }
 
 const TS_TYPES = {
-  int: 'number', float: 'number', seed: 'number', id: 'number', bool: 'boolean', ids: 'number[]', floats: 'number[]',
+  int: 'number',
+  float: 'number',
+  seed: 'number',
+  id: 'number',
+  bool: 'boolean',
+  ids: 'number[]',
+  floats: 'number[]',
 };
 
 function specsTs({ ids, specs }) {
@@ -139,7 +159,11 @@ function specsTs({ ids, specs }) {
       if (f.default !== undefined) r.default = f.default;
       if (f.kind === 'id' || f.kind === 'ids') r.count = ids[f.of].names.length;
       r.want = want(f, ids);
-      out.push(`    ${f.key}: { ${Object.entries(r).map(([k, v]) => `${k}: ${tsValue(v)}`).join(', ')} },`);
+      out.push(
+        `    ${f.key}: { ${Object.entries(r)
+          .map(([k, v]) => `${k}: ${tsValue(v)}`)
+          .join(', ')} },`,
+      );
     }
     out.push('  },');
   }
@@ -167,7 +191,14 @@ function contractH({ ids, specs, optimizers }) {
   out.push('constexpr double kNone = std::numeric_limits<double>::quiet_NaN();', '');
   const num = (v) => (v === null || v === undefined ? 'kNone' : cppNumber(v));
   const TYPES = {
-    int: 'Int', float: 'Float', bool: 'Bool', seed: 'Seed', id: 'Id', ids: 'IdList', floats: 'FloatList', spec: 'Spec',
+    int: 'Int',
+    float: 'Float',
+    bool: 'Bool',
+    seed: 'Seed',
+    id: 'Id',
+    ids: 'IdList',
+    floats: 'FloatList',
+    spec: 'Spec',
   };
   const fallback = (f) => (typeof f.default === 'number' ? cppNumber(f.default) : f.default === true ? '1.0' : '0.0');
   const visitor = (name) => `visit_${snake(name).slice(1)}`;
@@ -179,9 +210,11 @@ function contractH({ ids, specs, optimizers }) {
     out.push(`constexpr int k${name}FieldCount = ${s.fields.length};`);
     out.push(`constexpr Field k${name}Fields[k${name}FieldCount] = {`);
     for (const f of s.fields)
-      out.push(`  {"${f.key}", FieldType::${TYPES[f.kind]}, ${f.default !== undefined}, ${fallback(f)}, ` +
-        `${num(f.min)}, ${num(f.max)}, ` +
-        `${f.minOpen}, ${f.maxOpen}, ${f.of && ids[f.of] ? ids[f.of].names.length : 0}, "${want(f, ids)}"},`);
+      out.push(
+        `  {"${f.key}", FieldType::${TYPES[f.kind]}, ${f.default !== undefined}, ${fallback(f)}, ` +
+          `${num(f.min)}, ${num(f.max)}, ` +
+          `${f.minOpen}, ${f.maxOpen}, ${f.of && ids[f.of] ? ids[f.of].names.length : 0}, "${want(f, ids)}"},`,
+      );
     out.push('};', '');
   }
   for (const [name, s] of Object.entries(specs)) {

@@ -24,7 +24,8 @@ const CROSS = {
   'win32-x64': { toolchain: 'cmake/x86_64-w64-mingw32.cmake', compiler: 'x86_64-w64-mingw32-g++-posix' },
 };
 
-const hostLibc = process.platform !== 'linux' ? '' : process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl';
+const hostLibc =
+  process.platform !== 'linux' ? '' : process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl';
 const host = `${process.platform}-${process.arch}`;
 
 /** The file node-gyp-build picks: Linux binaries carry their C library as a tag. */
@@ -46,8 +47,17 @@ function build(target) {
   const cross = target === host ? null : CROSS[target];
   const libc = target.startsWith('linux-') ? (cross ? 'glibc' : hostLibc) : '';
   const out = join(root, '.cache/prebuild', target);
-  const args = ['compile', '--out', out, '--arch', target.split('-')[1], '--parallel', String(availableParallelism()),
-    '--CDMYELIN_PREBUILD=ON', `--CDMYELIN_NODE_API_DEF=${require('node-api-headers').def_paths.node_api_def}`];
+  const args = [
+    'compile',
+    '--out',
+    out,
+    '--arch',
+    target.split('-')[1],
+    '--parallel',
+    String(availableParallelism()),
+    '--CDMYELIN_PREBUILD=ON',
+    `--CDMYELIN_NODE_API_DEF=${require('node-api-headers').def_paths.node_api_def}`,
+  ];
   if (cross) args.push(`--CDCMAKE_TOOLCHAIN_FILE=${join(root, cross.toolchain)}`);
   console.log(`prebuilds: building ${target}${libc ? ` (${libc})` : ''}`);
   execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), ...args], { cwd: root, stdio: 'inherit' });
@@ -63,9 +73,12 @@ const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const buildable = host === 'linux-x64' && hostLibc === 'glibc' ? [host, ...Object.keys(CROSS)] : [host];
 for (const t of named)
-  if (!buildable.includes(t)) throw new Error(`prebuilds: cannot build ${t} here; this machine builds: ${buildable.join(', ')}`);
+  if (!buildable.includes(t))
+    throw new Error(`prebuilds: cannot build ${t} here; this machine builds: ${buildable.join(', ')}`);
 
-const sourcesTime = Math.max(...['native', 'CMakeLists.txt', 'cmake', 'scripts/prebuilds.mjs'].map((p) => newestSource(join(root, p))));
+const sourcesTime = Math.max(
+  ...['native', 'CMakeLists.txt', 'cmake', 'scripts/prebuilds.mjs'].map((p) => newestSource(join(root, p))),
+);
 for (const target of named.length ? named : buildable) {
   const cross = target === host ? null : CROSS[target];
   if (cross && !hasCommand(cross.compiler)) {

@@ -14,10 +14,23 @@ describe('backend', () => {
   });
 
   it('multiplies a hand-computed 2x3 by 3x2', () => {
-    const a = Matrix.from([[1, 2, 3], [4, 5, 6]]);
-    const b = Matrix.from([[7, 8], [9, 10], [11, 12]]);
-    expect(matmul(a, b).toArray()).toEqual([[58, 64], [139, 154]]);
-    expect(matmul(b, a, { transposeA: true, transposeB: true }).toArray()).toEqual([[58, 139], [64, 154]]);
+    const a = Matrix.from([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const b = Matrix.from([
+      [7, 8],
+      [9, 10],
+      [11, 12],
+    ]);
+    expect(matmul(a, b).toArray()).toEqual([
+      [58, 64],
+      [139, 154],
+    ]);
+    expect(matmul(b, a, { transposeA: true, transposeB: true }).toArray()).toEqual([
+      [58, 139],
+      [64, 154],
+    ]);
   });
 
   it('rejects mismatched inner dimensions naming both shapes', () => {
@@ -33,7 +46,13 @@ describe('firstNonFinite', () => {
     x[11] = 1e-45; // largest and smallest magnitudes are finite
     expect(native.firstNonFinite(x)).toBe(-1);
     expect(native.firstNonFinite(new Float32Array(0))).toBe(-1);
-    for (const [at, v] of [[0, NaN], [4095, Infinity], [4096, -Infinity], [n - 1, NaN], [8200, NaN]] as const) {
+    for (const [at, v] of [
+      [0, NaN],
+      [4095, Infinity],
+      [4096, -Infinity],
+      [n - 1, NaN],
+      [8200, NaN],
+    ] as const) {
       const y = x.slice();
       y[at] = v;
       if (at === 8200) y[n - 1] = Infinity; // the first one is reported

@@ -18,19 +18,38 @@ function child(args: string[], prefix: string[] = []) {
 describe('inputs taken away under async work', () => {
   const entries = ['predictAsync', 'evaluate', 'fit', 'matmulAsync'];
   const modes = ['detach', 'resize', 'shared'];
-  it.each(entries.flatMap((e) => modes.map((m) => [e, m])))('%s with a %s input gives the untouched result', (entry, mode) => {
-    const r = child(['--expose-gc', helper('hostile-buffers.mjs'), entry!, mode!]);
-    expect({ status: r.status, signal: r.signal, err: r.status === 0 ? '' : r.err }).toEqual({ status: 0, signal: null, err: '' });
-    expect(r.out).toBe('agree');
-  });
+  it.each(entries.flatMap((e) => modes.map((m) => [e, m])))(
+    '%s with a %s input gives the untouched result',
+    (entry, mode) => {
+      const r = child(['--expose-gc', helper('hostile-buffers.mjs'), entry!, mode!]);
+      expect({ status: r.status, signal: r.signal, err: r.status === 0 ? '' : r.err }).toEqual({
+        status: 0,
+        signal: null,
+        err: '',
+      });
+      expect(r.out).toBe('agree');
+    },
+  );
 });
 
 describe('matmulAsync', () => {
   it('equals matmul for plain, transposed and empty products', async () => {
-    const a = new Matrix(37, 19, Float32Array.from({ length: 37 * 19 }, (_, i) => Math.sin(i)));
-    const b = new Matrix(19, 23, Float32Array.from({ length: 19 * 23 }, (_, i) => Math.cos(i)));
+    const a = new Matrix(
+      37,
+      19,
+      Float32Array.from({ length: 37 * 19 }, (_, i) => Math.sin(i)),
+    );
+    const b = new Matrix(
+      19,
+      23,
+      Float32Array.from({ length: 19 * 23 }, (_, i) => Math.cos(i)),
+    );
     expect(Array.from((await matmulAsync(a, b)).data)).toEqual(Array.from(matmul(a, b).data));
-    const bt = new Matrix(23, 19, Float32Array.from({ length: 23 * 19 }, (_, i) => Math.cos(i * 3)));
+    const bt = new Matrix(
+      23,
+      19,
+      Float32Array.from({ length: 23 * 19 }, (_, i) => Math.cos(i * 3)),
+    );
     const got = await matmulAsync(a, bt, { transposeB: true });
     expect(got.shape).toEqual([37, 23]);
     expect(Array.from(got.data)).toEqual(Array.from(matmul(a, bt, { transposeB: true }).data));
@@ -87,11 +106,15 @@ describe('outputs too large to allocate', () => {
     }`;
   // (Not under ASan, whose shadow memory alone needs terabytes of address space.)
   const asan = (process.env['LD_PRELOAD'] ?? '').includes('libasan');
-  it.runIf(spawnSync('prlimit', ['--version']).status === 0 && !asan)('predict and predictAsync throw a RangeError', () => {
-    const r = child(['--input-type=module', '-e', script], ['prlimit', '--as=3000000000']);
-    expect(r.status, r.err).toBe(0);
-    const lines = r.out.split('\n');
-    expect(lines).toHaveLength(2);
-    for (const l of lines) expect(l).toMatch(/^RangeError: could not allocate the predictions \(40000 rows x 100000 outputs\)/);
-  });
+  it.runIf(spawnSync('prlimit', ['--version']).status === 0 && !asan)(
+    'predict and predictAsync throw a RangeError',
+    () => {
+      const r = child(['--input-type=module', '-e', script], ['prlimit', '--as=3000000000']);
+      expect(r.status, r.err).toBe(0);
+      const lines = r.out.split('\n');
+      expect(lines).toHaveLength(2);
+      for (const l of lines)
+        expect(l).toMatch(/^RangeError: could not allocate the predictions \(40000 rows x 100000 outputs\)/);
+    },
+  );
 });

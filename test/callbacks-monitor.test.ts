@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EarlyStopping, ModelCheckpoint, MonitorCallback, ReduceLROnPlateau, type MonitorOptions } from '../lib/index.js';
+import {
+  EarlyStopping,
+  ModelCheckpoint,
+  MonitorCallback,
+  ReduceLROnPlateau,
+  type MonitorOptions,
+} from '../lib/index.js';
 import { monitorMode } from '../lib/metrics.js';
 
 class Watch extends MonitorCallback {
@@ -10,9 +16,28 @@ class Watch extends MonitorCallback {
 
 describe('MonitorCallback', () => {
   it("resolves mode 'auto' from the monitored key: scores up, losses and errors down", () => {
-    for (const k of ['accuracy', 'val_acc', 'binary_accuracy', 'val_categorical_accuracy', 'auc', 'val_precision', 'recall', 'f1_score', 'r2_score'])
+    for (const k of [
+      'accuracy',
+      'val_acc',
+      'binary_accuracy',
+      'val_categorical_accuracy',
+      'auc',
+      'val_precision',
+      'recall',
+      'f1_score',
+      'r2_score',
+    ])
       expect([k, monitorMode(k)]).toEqual([k, 'max']);
-    for (const k of ['loss', 'val_loss', 'mean_absolute_error', 'val_mse', 'score', 'learning_rate', 'accuracy_loss', 'val_binary_crossentropy'])
+    for (const k of [
+      'loss',
+      'val_loss',
+      'mean_absolute_error',
+      'val_mse',
+      'score',
+      'learning_rate',
+      'accuracy_loss',
+      'val_binary_crossentropy',
+    ])
       expect([k, monitorMode(k)]).toEqual([k, 'min']);
     expect(new Watch().mode).toBe('min');
     expect(new Watch({ monitor: 'val_accuracy' }).mode).toBe('max');
@@ -37,9 +62,15 @@ describe('MonitorCallback', () => {
 
   it('names the callback and the argument in its errors', () => {
     expect(() => new Watch({ mode: 'up' as 'max' })).toThrow(/^Watch: mode must be 'auto', 'min' or 'max', got "up"$/);
-    expect(() => new EarlyStopping({ monitor: 3 as unknown as string })).toThrow(/EarlyStopping: monitor must be a log key/);
-    expect(() => new ReduceLROnPlateau({ minDelta: Number.NaN })).toThrow(/ReduceLROnPlateau: minDelta must be a finite number, got number NaN/);
-    expect(() => new EarlyStopping({ baseline: '1' as unknown as number })).toThrow(/EarlyStopping: baseline must be a number or null/);
+    expect(() => new EarlyStopping({ monitor: 3 as unknown as string })).toThrow(
+      /EarlyStopping: monitor must be a log key/,
+    );
+    expect(() => new ReduceLROnPlateau({ minDelta: Number.NaN })).toThrow(
+      /ReduceLROnPlateau: minDelta must be a finite number, got number NaN/,
+    );
+    expect(() => new EarlyStopping({ baseline: '1' as unknown as number })).toThrow(
+      /EarlyStopping: baseline must be a number or null/,
+    );
     expect(() => new ModelCheckpoint({ filepath: 'm', mode: 'x' as 'min' })).toThrow(/ModelCheckpoint: mode must be/);
   });
 

@@ -23,10 +23,13 @@ describe('myelin demo', () => {
     expect(r.stdout.match(/Total params/g)).toHaveLength(3);
     expect(r.stdout.match(/predicted/g)!.length).toBeGreaterThanOrEqual(3); // a confusion matrix per step
     expect(r.stderr).toMatch(/epoch 1500\/1500/);
-    expect(r.stdout).toMatch(new RegExp(`Pictures are in ${join(dir, 'pictures').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(r.stdout).toMatch(
+      new RegExp(`Pictures are in ${join(dir, 'pictures').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     const files = readdirSync(join(dir, 'pictures')).sort();
     expect(files).toHaveLength(12);
     for (const step of ['1-perceptron-linear', '2-perceptron-circle', '3-network-circle'])
-      for (const kind of ['history', 'boundary', 'confusion', 'model']) expect(existsSync(join(dir, 'pictures', `${step}-${kind}.png`))).toBe(true);
+      for (const kind of ['history', 'boundary', 'confusion', 'model'])
+        expect(existsSync(join(dir, 'pictures', `${step}-${kind}.png`))).toBe(true);
   });
 });

@@ -16,12 +16,29 @@ describe('myelin explain', () => {
   beforeAll(() => {
     writeFileSync(path('houses.csv'), housesCsv(400, 3));
     writeFileSync(path('houses-new.csv'), housesCsv(40, 4));
-    const r = myelin(['train', path('houses.csv'), '--target', 'price', '--epochs', '150', '--out', path('houses.myelin'), '--quiet'], dir);
+    const r = myelin(
+      ['train', path('houses.csv'), '--target', 'price', '--epochs', '150', '--out', path('houses.myelin'), '--quiet'],
+      dir,
+    );
     expect(r.code).toBe(0);
   });
 
   it('ranks the features by mean |SHAP value| and writes plots and per-row values that add up to the predictions', () => {
-    const r = myelin(['explain', path('houses.myelin'), path('houses-new.csv'), '--background', '30', '--plots', path('plots'), '--out', path('shap.csv'), '--json'], dir);
+    const r = myelin(
+      [
+        'explain',
+        path('houses.myelin'),
+        path('houses-new.csv'),
+        '--background',
+        '30',
+        '--plots',
+        path('plots'),
+        '--out',
+        path('shap.csv'),
+        '--json',
+      ],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -47,9 +64,24 @@ describe('myelin explain', () => {
   });
 
   it('explains with Kernel SHAP and prints a table', () => {
-    const r = myelin(['explain', path('houses.myelin'), path('houses-new.csv'), '--method', 'kernel', '--background', '20', '--rows', '5'], dir);
+    const r = myelin(
+      [
+        'explain',
+        path('houses.myelin'),
+        path('houses-new.csv'),
+        '--method',
+        'kernel',
+        '--background',
+        '20',
+        '--rows',
+        '5',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^price: expected value [\d.e+]+ \(mean output over the background\)\n {2}feature +mean \|SHAP\|\n {2}size /);
+    expect(r.stdout).toMatch(
+      /^price: expected value [\d.e+]+ \(mean output over the background\)\n {2}feature +mean \|SHAP\|\n {2}size /,
+    );
     expect(r.stderr).toContain('explaining 5 rows against 20 background rows (KernelExplainer)');
   });
 
@@ -57,10 +89,24 @@ describe('myelin explain', () => {
     const model = new Sequential();
     model.add(new Dense(4, { inputDim: 3, activation: 'tanh' }));
     model.add(new Dense(1));
-    model.setWeights([[[2, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0]], [0, 0, 0, 0], [[1], [0], [1], [0]], [0]]);
+    model.setWeights([
+      [
+        [2, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 1, 0],
+      ],
+      [0, 0, 0, 0],
+      [[1], [0], [1], [0]],
+      [0],
+    ]);
     await model.save(path('code.myelin'));
     const r = seeded(9);
-    writeFileSync(path('abc.csv'), 'alpha,beta,gamma\n' + Array.from({ length: 30 }, () => [r(), r(), r()].map((v) => v.toFixed(3)).join(',')).join('\n') + '\n');
+    writeFileSync(
+      path('abc.csv'),
+      'alpha,beta,gamma\n' +
+        Array.from({ length: 30 }, () => [r(), r(), r()].map((v) => v.toFixed(3)).join(',')).join('\n') +
+        '\n',
+    );
     const out = myelin(['explain', path('code.myelin'), path('abc.csv'), '--json'], dir);
     expect(out.code).toBe(0);
     const features = JSON.parse(out.stdout).outputs[0].features;

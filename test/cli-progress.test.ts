@@ -63,23 +63,37 @@ describe('training progress', () => {
   });
 
   it('formats small and large values readably', () => {
-    expect(formatLogs({ loss: 0.00001234, mse: 123456789, accuracy: 0.5 })).toBe('loss 1.23e-5 · mse 1.23e+8 · accuracy 0.5000');
+    expect(formatLogs({ loss: 0.00001234, mse: 123456789, accuracy: 0.5 })).toBe(
+      'loss 1.23e-5 · mse 1.23e+8 · accuracy 0.5000',
+    );
   });
 });
 
 describe('task detection', () => {
   it('takes text labels and a few integer values as classes, other numbers as regression', () => {
-    expect(prepareTarget(new Int32Array([0, 1, 2, 1]), ['a', 'b', 'c'], 'y', 'auto')).toMatchObject({ task: 'classification', classNames: ['a', 'b', 'c'] });
+    expect(prepareTarget(new Int32Array([0, 1, 2, 1]), ['a', 'b', 'c'], 'y', 'auto')).toMatchObject({
+      task: 'classification',
+      classNames: ['a', 'b', 'c'],
+    });
     const ints = prepareTarget(Float32Array.from([3, 7, 3, 5]), undefined, 'y', 'auto');
     expect(ints).toMatchObject({ task: 'classification', classNames: ['3', '5', '7'] });
     expect(Array.from(ints.y)).toEqual([0, 2, 0, 1]);
     expect(prepareTarget(Float32Array.from([0.5, 1.25, 2]), undefined, 'y', 'auto').task).toBe('regression');
-    expect(prepareTarget(Float32Array.from({ length: 50 }, (_, i) => i), undefined, 'y', 'auto').task).toBe('regression');
+    expect(
+      prepareTarget(
+        Float32Array.from({ length: 50 }, (_, i) => i),
+        undefined,
+        'y',
+        'auto',
+      ).task,
+    ).toBe('regression');
     expect(prepareTarget(Float32Array.from([3, 7, 3, 5]), undefined, 'y', 'regression').task).toBe('regression');
   });
 
   it('refuses a target with one class', () => {
-    expect(() => prepareTarget(Float32Array.from([1, 1, 1]), undefined, 'y', 'auto')).toThrow(/column "y" has a single value \(1\)/);
+    expect(() => prepareTarget(Float32Array.from([1, 1, 1]), undefined, 'y', 'auto')).toThrow(
+      /column "y" has a single value \(1\)/,
+    );
     expect(() => prepareTarget(new Int32Array([0, 0]), ['yes'], 'y', 'auto')).toThrow(/single class \(yes\)/);
   });
 });

@@ -13,15 +13,24 @@ const dir = mkdtempSync(join(tmpdir(), 'myelin-tables-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** label = yes when a + (color is red) − b > 0.3; 5 % of the targets, 10 % of a and color missing. */
-function messyCsv(n: number, seed: number): { text: string; missingTargets: number; missingA: number; missingColor: number } {
+function messyCsv(
+  n: number,
+  seed: number,
+): { text: string; missingTargets: number; missingA: number; missingColor: number } {
   const r = seededRandom(seed);
   const colors = ['red', 'green', 'blue'];
   let text = 'id;a;b;color;label\n';
-  let missingTargets = 0, missingA = 0, missingColor = 0;
+  let missingTargets = 0,
+    missingA = 0,
+    missingColor = 0;
   for (let i = 0; i < n; i++) {
-    const a = r() * 4 - 2, b = r() * 4 - 2, color = colors[Math.floor(r() * 3)]!;
+    const a = r() * 4 - 2,
+      b = r() * 4 - 2,
+      color = colors[Math.floor(r() * 3)]!;
     const label = a + (color === 'red' ? 1 : 0) - b > 0.3 ? 'yes' : 'no';
-    const dropT = r() < 0.05, dropA = r() < 0.1, dropC = r() < 0.1;
+    const dropT = r() < 0.05,
+      dropA = r() < 0.1,
+      dropC = r() < 0.1;
     if (dropT) missingTargets++;
     else (missingA += +dropA), (missingColor += +dropC);
     text += `${5000 + i * 3};${dropA ? 'NA' : a.toFixed(3)};${b.toFixed(3)};${dropC ? '' : color};${dropT ? '' : label}\n`;
@@ -57,7 +66,12 @@ describe('myelin train on a messy table, then predict', () => {
     expect(p.code, p.stderr).toBe(0);
     const lines = p.stdout.trim().split('\n');
     expect(lines[0]).toBe('id,color,prediction,probability_no,probability_yes');
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['1,red', '2,purple', '3,', "4,'=1+1"]);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      '1,red',
+      '2,purple',
+      '3,',
+      "4,'=1+1",
+    ]);
     expect(lines[1]!.split(',')[2]).toBe('yes'); // 1.5 + 1 + 1 > 0.3
     expect(p.stderr).toMatch(/categories the training rows lack were encoded as all zeros \(color 2\)/);
   });
@@ -77,7 +91,10 @@ describe('myelin train on a messy table, then predict', () => {
 
   it('streams: predictions come out while the input is still being written (no whole-file buffering)', async () => {
     const child = spawn(process.execPath, [BIN, 'predict', model, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const rows = Array.from({ length: 10000 }, (_, i) => `${i};${(i % 7) - 3};${(i % 5) - 2};${['red', 'green', 'blue'][i % 3]}`).join('\n');
+    const rows = Array.from(
+      { length: 10000 },
+      (_, i) => `${i};${(i % 7) - 3};${(i % 5) - 2};${['red', 'green', 'blue'][i % 3]}`,
+    ).join('\n');
     child.stdin.write('id;a;b;color\n' + rows + '\n');
     // stdin stays open: only a streaming reader can answer now
     const first = await new Promise<string>((resolve, reject) => {
@@ -93,7 +110,10 @@ describe('myelin train on a messy table, then predict', () => {
   });
 
   it('reads standard input for "-" and writes standard output for -o -', () => {
-    const p = spawnSync(process.execPath, [BIN, 'predict', model, '-', '-o', '-'], { input: readFileSync(fresh), encoding: 'utf8' });
+    const p = spawnSync(process.execPath, [BIN, 'predict', model, '-', '-o', '-'], {
+      input: readFileSync(fresh),
+      encoding: 'utf8',
+    });
     expect(p.status, p.stderr).toBe(0);
     expect(p.stdout.split('\n')).toHaveLength(6);
   });
@@ -101,7 +121,12 @@ describe('myelin train on a messy table, then predict', () => {
 
 describe('CLI defects (issue 13 item 7, issue 14 items 5 and 12)', () => {
   const small = join(dir, 'small.csv');
-  writeFileSync(small, 'a,b,label\n' + Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 7},${i % 2 ? 'odd' : 'even'}`).join('\n') + '\n');
+  writeFileSync(
+    small,
+    'a,b,label\n' +
+      Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 7},${i % 2 ? 'odd' : 'even'}`).join('\n') +
+      '\n',
+  );
 
   it('a negative number is taken as an option value (and then checked)', () => {
     const r = myelin(['train', small, '--target', 'label', '--lr', '-0.1']);
@@ -122,18 +147,38 @@ describe('CLI defects (issue 13 item 7, issue 14 items 5 and 12)', () => {
     expect(oneLine(r)).toBe('myelin: cannot write the model to /nonexistent/x.myelin: no such file or folder');
     const p = myelin(['train', small, '--target', 'label', '--plots', join(small, 'pictures')]);
     expect(p.code).toBe(1);
-    expect(oneLine(p)).toMatch(/cannot write pictures to .*small\.csv\/pictures: a part of the path is not a directory/);
+    expect(oneLine(p)).toMatch(
+      /cannot write pictures to .*small\.csv\/pictures: a part of the path is not a directory/,
+    );
     expect(p.stdout).not.toMatch(/Training/);
   });
 
   it('one wording for missing files, whichever command, naming no library function', () => {
     const missing = join(dir, 'nope.csv');
-    const lines = [myelin(['train', missing, '--target', 'x']), myelin(['predict', missing, small]), myelin(['summary', missing]), myelin(['predict', model, missing])].map(oneLine);
+    const lines = [
+      myelin(['train', missing, '--target', 'x']),
+      myelin(['predict', missing, small]),
+      myelin(['summary', missing]),
+      myelin(['predict', model, missing]),
+    ].map(oneLine);
     expect(lines).toEqual(Array(4).fill(`myelin: cannot read ${missing}: no such file or folder`));
   });
 
   it('--log-every thins the per-epoch lines; --version is in --help', () => {
-    const r = myelin(['train', small, '--target', 'label', '--epochs', '30', '--early-stopping', '0', '--log-every', '10', '-o', join(dir, 's.myelin')]);
+    const r = myelin([
+      'train',
+      small,
+      '--target',
+      'label',
+      '--epochs',
+      '30',
+      '--early-stopping',
+      '0',
+      '--log-every',
+      '10',
+      '-o',
+      join(dir, 's.myelin'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.match(/epoch (\d+)\/30/g)).toEqual(['epoch 1/30', 'epoch 10/30', 'epoch 20/30', 'epoch 30/30']);
     expect(myelin(['--help']).stdout).toMatch(/-v, --version/);
@@ -141,7 +186,12 @@ describe('CLI defects (issue 13 item 7, issue 14 items 5 and 12)', () => {
 
   it('control characters from data are escaped in what is printed; formula-like names are neutralized in CSV output', () => {
     const evil = join(dir, 'evil.csv');
-    writeFileSync(evil, 'x\x1b[31m,=cmd|calc,label\n' + Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 3},${i % 2 ? '@SUM(1)' : '-x'}`).join('\n') + '\n');
+    writeFileSync(
+      evil,
+      'x\x1b[31m,=cmd|calc,label\n' +
+        Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 3},${i % 2 ? '@SUM(1)' : '-x'}`).join('\n') +
+        '\n',
+    );
     const m = join(dir, 'evil.myelin');
     expect(myelin(['train', evil, '--target', 'label', '-o', m, '--epochs', '5']).code).toBe(0);
     const s = myelin(['summary', m]);
@@ -160,7 +210,21 @@ describe('CLI defects (issue 13 item 7, issue 14 items 5 and 12)', () => {
 describe('myelin train --memory: a file larger than the budget is streamed', () => {
   it('trains from streamed passes, splits by a stable hash, and saves a model predict reads like any other', () => {
     const m = join(dir, 'streamed.myelin');
-    const r = myelin(['train', data, '--target', 'label', '--memory', '4KB', '--epochs', '40', '--ignore', 'id', '-o', m, '--json']);
+    const r = myelin([
+      'train',
+      data,
+      '--target',
+      'label',
+      '--memory',
+      '4KB',
+      '--epochs',
+      '40',
+      '--ignore',
+      'id',
+      '-o',
+      m,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.streamed).toBe(true);
@@ -171,7 +235,9 @@ describe('myelin train --memory: a file larger than the budget is streamed', () 
     const p = myelin(['predict', m, fresh]);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout.trim().split('\n')).toHaveLength(5);
-    expect(myelin(['train', data, '--target', 'label', '--memory', 'lots']).stderr).toMatch(/--memory must be a size like 512MB/);
+    expect(myelin(['train', data, '--target', 'label', '--memory', 'lots']).stderr).toMatch(
+      /--memory must be a size like 512MB/,
+    );
   });
 
   it('partOf gives each row the same part on every pass, in about the asked proportions', async () => {
@@ -187,7 +253,13 @@ describe('myelin train --memory: a file larger than the budget is streamed', () 
 
 describe('readCsv behind the CLI', () => {
   it('the messy file reads in the library with the same counts', async () => {
-    const d = await readCsv(data, { target: 'label', delimiter: 'auto', missing: true, categorical: true, missingTarget: 'drop' });
+    const d = await readCsv(data, {
+      target: 'label',
+      delimiter: 'auto',
+      missing: true,
+      categorical: true,
+      missingTarget: 'drop',
+    });
     expect(d.droppedRows).toBe(messy.missingTargets);
     expect(d.categories![3]).toHaveLength(3);
   });

@@ -35,7 +35,22 @@ describe('myelin train / predict / evaluate / summary', () => {
   });
 
   it('trains a classifier on text labels, reports test scores as JSON, and saves the model', () => {
-    const r = myelin(['train', path('blobs.csv'), '--target', 'colour', '--epochs', '60', '--out', path('blobs.myelin'), '--plots', path('plots'), '--json'], dir);
+    const r = myelin(
+      [
+        'train',
+        path('blobs.csv'),
+        '--target',
+        'colour',
+        '--epochs',
+        '60',
+        '--out',
+        path('blobs.myelin'),
+        '--plots',
+        path('plots'),
+        '--json',
+      ],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -47,11 +62,29 @@ describe('myelin train / predict / evaluate / summary', () => {
     expect(j.scores.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(60);
     expect(j.history.loss.length).toBe(j.epochs);
     expect(existsSync(path('blobs.myelin'))).toBe(true);
-    expect(j.pictures.map((p: string) => p.replace(/.*[\\/]/, '')).sort()).toEqual(['confusion-matrix.png', 'history.png', 'model.png']);
+    expect(j.pictures.map((p: string) => p.replace(/.*[\\/]/, '')).sort()).toEqual([
+      'confusion-matrix.png',
+      'history.png',
+      'model.png',
+    ]);
   });
 
   it('prints progress, the constant-column note and the test report for a person', () => {
-    const r = myelin(['train', path('blobs.csv'), '--target', 'colour', '--epochs', '5', '--early-stopping', '0', '--out', path('blobs5.myelin')], dir);
+    const r = myelin(
+      [
+        'train',
+        path('blobs.csv'),
+        '--target',
+        'colour',
+        '--epochs',
+        '5',
+        '--early-stopping',
+        '0',
+        '--out',
+        path('blobs5.myelin'),
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Task: classification \(column "colour" holds text labels: blue, dark, green, red\)/);
     expect(r.stdout).toMatch(/Split: 180 training, 60 validation, 60 test rows/);
@@ -59,7 +92,9 @@ describe('myelin train / predict / evaluate / summary', () => {
     expect(r.stdout).toMatch(/precision\s+recall\s+f1-score\s+support/);
     expect(r.stdout).toMatch(/Model saved to .*blobs5\.myelin/);
     // Not a TTY: one line per epoch.
-    expect(r.stderr.match(/^  epoch \d+\/5 · loss [\d.]+ · accuracy [\d.]+ · val_loss [\d.]+ · val_accuracy [\d.]+ · /gm)).toHaveLength(5);
+    expect(
+      r.stderr.match(/^  epoch \d+\/5 · loss [\d.]+ · accuracy [\d.]+ · val_loss [\d.]+ · val_accuracy [\d.]+ · /gm),
+    ).toHaveLength(5);
     expect(r.stderr).toMatch(/note: "constant" is constant in the training rows/);
   });
 
@@ -69,11 +104,18 @@ describe('myelin train / predict / evaluate / summary', () => {
     const lines = readFileSync(path('pred.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('prediction,"probability_blue, dark",probability_green,probability_red');
     expect(lines).toHaveLength(31);
-    const truth = blobsCsv(30, 2).trim().split('\n').slice(1).map((l) => (l.endsWith('"') ? 'blue, dark' : l.split(',').at(-1)));
+    const truth = blobsCsv(30, 2)
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => (l.endsWith('"') ? 'blue, dark' : l.split(',').at(-1)));
     let right = 0;
     lines.slice(1).forEach((l, i) => {
       const label = l.startsWith('"') ? 'blue, dark' : l.split(',')[0];
-      const probs = l.replace(/^"[^"]*",|^[^,]*,/, '').split(',').map(Number);
+      const probs = l
+        .replace(/^"[^"]*",|^[^,]*,/, '')
+        .split(',')
+        .map(Number);
       expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       if (label === truth[i]) right++;
     });
@@ -94,14 +136,21 @@ describe('myelin train / predict / evaluate / summary', () => {
   });
 
   it('detects regression, learns a target in the thousands, and predicts in its units', () => {
-    const r = myelin(['train', path('houses.csv'), '--target', 'price', '--epochs', '150', '--out', path('houses.myelin'), '--json'], dir);
+    const r = myelin(
+      ['train', path('houses.csv'), '--target', 'price', '--epochs', '150', '--out', path('houses.myelin'), '--json'],
+      dir,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.task).toBe('regression');
     expect(j.scores.r2).toBeGreaterThan(0.95);
     const p = myelin(['predict', path('houses.myelin'), path('houses-new.csv'), '--json'], dir);
     const preds = JSON.parse(p.stdout).predictions.map((o: { prediction: number }) => o.prediction);
-    const truth = housesCsv(50, 4).trim().split('\n').slice(1).map((l) => Number(l.split(',')[3]));
+    const truth = housesCsv(50, 4)
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[3]));
     const mae = preds.reduce((s: number, v: number, i: number) => s + Math.abs(v - truth[i]!), 0) / 50;
     expect(mae).toBeLessThan(20000); // prices span ~100k–330k
     const e = myelin(['evaluate', path('houses.myelin'), path('houses-new.csv')], dir);
@@ -109,13 +158,24 @@ describe('myelin train / predict / evaluate / summary', () => {
   });
 
   it('takes a few integer values as classes, and learns iris', () => {
-    const r = myelin(['train', join(ROOT, 'data/iris.csv'), '--target', 'species', '--out', path('iris.myelin'), '--json'], dir);
+    const r = myelin(
+      ['train', join(ROOT, 'data/iris.csv'), '--target', 'species', '--out', path('iris.myelin'), '--json'],
+      dir,
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(j.scores.accuracy).toBeGreaterThanOrEqual(0.85);
-    writeFileSync(path('binary.csv'), 'a,b,y\n' + Array.from({ length: 60 }, (_, i) => `${i % 10},${(i * 7) % 11},${i % 10 >= 5 ? 1 : 0}`).join('\n') + '\n');
-    const b = myelin(['train', path('binary.csv'), '--target', 'y', '--epochs', '3', '--out', path('binary.myelin'), '--json'], dir);
+    writeFileSync(
+      path('binary.csv'),
+      'a,b,y\n' +
+        Array.from({ length: 60 }, (_, i) => `${i % 10},${(i * 7) % 11},${i % 10 >= 5 ? 1 : 0}`).join('\n') +
+        '\n',
+    );
+    const b = myelin(
+      ['train', path('binary.csv'), '--target', 'y', '--epochs', '3', '--out', path('binary.myelin'), '--json'],
+      dir,
+    );
     expect(JSON.parse(b.stdout)).toMatchObject({ task: 'classification', classNames: ['0', '1'] });
     expect(JSON.parse(b.stdout).reason).toMatch(/2 integer values \(0, 1\); use --task regression/);
   });

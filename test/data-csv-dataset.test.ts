@@ -10,11 +10,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const r = seededRandom(11);
 const rows = Array.from({ length: 203 }, (_, i) => {
-  const a = +(r() * 10 - 5).toFixed(2), color = ['red', 'green', 'blue'][i % 3]!;
-  return { a: i % 17 === 0 ? null : a, b: 1000 + (i % 9), color: i % 23 === 0 ? null : color, y: +(2 * a + (color === 'red' ? 3 : 0)).toFixed(3) };
+  const a = +(r() * 10 - 5).toFixed(2),
+    color = ['red', 'green', 'blue'][i % 3]!;
+  return {
+    a: i % 17 === 0 ? null : a,
+    b: 1000 + (i % 9),
+    color: i % 23 === 0 ? null : color,
+    y: +(2 * a + (color === 'red' ? 3 : 0)).toFixed(3),
+  };
 });
 const csv = join(dir, 't.csv');
-writeFileSync(csv, 'a,b,color,y\n' + rows.map((o) => `${o.a ?? 'NA'},${o.b},${o.color ?? ''},${o.y}`).join('\n') + '\n');
+writeFileSync(
+  csv,
+  'a,b,color,y\n' + rows.map((o) => `${o.a ?? 'NA'},${o.b},${o.color ?? ''},${o.y}`).join('\n') + '\n',
+);
 const jsonl = join(dir, 't.jsonl');
 writeFileSync(jsonl, rows.map((o) => JSON.stringify(o)).join('\n') + '\n');
 
@@ -24,7 +33,8 @@ describe('csvDataset and streamStatistics', () => {
     for (const file of [csv, jsonl]) {
       const { rows: n, preprocessor } = await streamStatistics(csvDataset(file, { target: 'y', batchSize: 16 }));
       expect(n).toBe(203);
-      const a = preprocessor.toJSON().config, b = whole.toJSON().config;
+      const a = preprocessor.toJSON().config,
+        b = whole.toJSON().config;
       expect(a.columns.map((c) => ({ ...c, fill: typeof c.fill === 'number' ? +c.fill.toFixed(4) : c.fill }))).toEqual(
         b.columns.map((c) => ({ ...c, fill: typeof c.fill === 'number' ? +c.fill.toFixed(4) : c.fill })),
       );
@@ -58,7 +68,9 @@ describe('csvDataset and streamStatistics', () => {
 
   it('names what is wrong: no target, a bad batch size, a text target without classNames', async () => {
     expect(() => csvDataset(csv, {} as never)).toThrow(/options\.target .* is required/);
-    expect(() => csvDataset(csv, { target: 'y', batchSize: 0 })).toThrow(/batchSize must be an integer >= 1, got number 0|batchSize must be an integer >= 1/);
+    expect(() => csvDataset(csv, { target: 'y', batchSize: 0 })).toThrow(
+      /batchSize must be an integer >= 1, got number 0|batchSize must be an integer >= 1/,
+    );
     const it = csvDataset(csv, { target: 'color' })[Symbol.asyncIterator]();
     await expect(it.next()).rejects.toThrow(/target "red" is not a number|is not a number/);
   });

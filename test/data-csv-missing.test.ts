@@ -32,7 +32,10 @@ describe('readCsv: missing cells, text columns, dropped targets, delimiter detec
   });
 
   it('maps cells onto known categories: unseen names get -1, missing NaN', () => {
-    const d = parseCsv('a,color\n1,red\n2,pink\n3,\n4,blue\n', { missing: true, categories: { color: ['blue', 'red'] } });
+    const d = parseCsv('a,color\n1,red\n2,pink\n3,\n4,blue\n', {
+      missing: true,
+      categories: { color: ['blue', 'red'] },
+    });
     expect(Array.from(d.x.data)).toEqual([1, 1, 2, -1, 3, nan, 4, 0]);
     expect(d.categories).toEqual([null, ['blue', 'red']]);
   });
@@ -51,9 +54,13 @@ describe('readCsv: missing cells, text columns, dropped targets, delimiter detec
   });
 
   it('without the options, missing and text cells are errors that say which option reads them', () => {
-    expect(() => parseCsv('a,b\n1,NA\n')).toThrow(/line 2, column 2 \("b"\): feature "NA" is not a finite number \(pass missing: true/);
+    expect(() => parseCsv('a,b\n1,NA\n')).toThrow(
+      /line 2, column 2 \("b"\): feature "NA" is not a finite number \(pass missing: true/,
+    );
     expect(() => parseCsv('a,b\n1,red\n')).toThrow(/feature "red" is not a finite number \(pass categorical: true/);
     expect(() => parseCsv('a,t\n1,\n', { target: 't' })).toThrow(/target is missing/);
-    expect(() => parseCsv('a,b\n1,2\n', { categorical: ['c'] })).toThrow(/no column named "c" for the categorical column/);
+    expect(() => parseCsv('a,b\n1,2\n', { categorical: ['c'] })).toThrow(
+      /no column named "c" for the categorical column/,
+    );
   });
 });

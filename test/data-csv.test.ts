@@ -58,7 +58,9 @@ describe('readCsv', () => {
     expect(Array.from(d.y!)).toEqual([1, 0, 1]);
     const f = parseCsv('a,t\n1,dog\n', { target: 't', classNames: ['cat', 'dog'] });
     expect(Array.from(f.y!)).toEqual([1]);
-    expect(() => parseCsv('a,t\n1,cow\n', { target: 't', classNames: ['cat', 'dog'] })).toThrow(/line 2, column 2 \("t"\): target "cow" is not one of the classes "cat", "dog"/);
+    expect(() => parseCsv('a,t\n1,cow\n', { target: 't', classNames: ['cat', 'dog'] })).toThrow(
+      /line 2, column 2 \("t"\): target "cow" is not one of the classes "cat", "dog"/,
+    );
   });
 
   it('no target reads features only; requireTarget: false tolerates a predict file without the target column', () => {
@@ -72,8 +74,13 @@ describe('readCsv', () => {
   });
 
   it('errors name the file, line, column and column name', () => {
-    const bad = (text: string, opts = {}) => () => parseCsv(text, { target: 'y', ...opts }, 'data.csv');
-    expect(bad('a,y\n1,0\nx1,1\n')).toThrow('readCsv: data.csv line 3, column 1 ("a"): feature "x1" is not a finite number');
+    const bad =
+      (text: string, opts = {}) =>
+      () =>
+        parseCsv(text, { target: 'y', ...opts }, 'data.csv');
+    expect(bad('a,y\n1,0\nx1,1\n')).toThrow(
+      'readCsv: data.csv line 3, column 1 ("a"): feature "x1" is not a finite number',
+    );
     expect(bad('a,y\n1,0\n,1\n')).toThrow('readCsv: data.csv line 3, column 1 ("a"): feature is empty');
     expect(bad('a,y\n1,0\n2\n')).toThrow('readCsv: data.csv line 3: the row has 1 field but the header has 2');
     expect(bad('a,y\n1,0,5\n')).toThrow('readCsv: data.csv line 2: the row has more than the 2 fields of the header');
@@ -95,7 +102,20 @@ describe('readCsv', () => {
   });
 
   it('parses numbers exactly like Number() then float32, on the fast path and off it', () => {
-    const vals = ['0', '-0.5', '+12.25', '.5', '5.', '1e3', '2.5E-3', ' 7 ', '123456789012345678', '0.1000000000000000055511151231257827', '3.4e38', '1e-50'];
+    const vals = [
+      '0',
+      '-0.5',
+      '+12.25',
+      '.5',
+      '5.',
+      '1e3',
+      '2.5E-3',
+      ' 7 ',
+      '123456789012345678',
+      '0.1000000000000000055511151231257827',
+      '3.4e38',
+      '1e-50',
+    ];
     const d = parseCsv(vals.join('\n') + '\n', { header: false });
     expect(Array.from(d.x.data)).toEqual(vals.map((v) => Math.fround(Number(v))));
     expect(() => parseCsv('1e39\n', { header: false })).toThrow(/"1e39" is not a finite number in float32 range/);
@@ -121,8 +141,11 @@ describe('readCsv', () => {
     await expect(readCsv(dir)).rejects.toThrow(/cannot read .*: EISDIR/);
     // Any stream of byte chunks works too (a Readable, a fetch body).
     const s = await readCsv(createReadStream(path, { highWaterMark: 65_536 }), { target: 'label' });
-    const same = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    const same = (a: ArrayBufferView, b: ArrayBufferView) =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
     expect(same(s.x.data, d.x.data) && same(s.y, d.y)).toBe(true); // (toEqual is slow on 100k-element arrays)
-    await expect(readCsv(createReadStream(path, { encoding: 'utf8' }))).rejects.toThrow(/must yield bytes .* got the string/);
+    await expect(readCsv(createReadStream(path, { encoding: 'utf8' }))).rejects.toThrow(
+      /must yield bytes .* got the string/,
+    );
   });
 });

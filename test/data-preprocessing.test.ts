@@ -10,7 +10,8 @@ const close = (got: Matrix, want: number[][], tol = 1e-5) => {
   expect(got.shape).toEqual([want.length, want[0]!.length]);
   want.forEach((r, i) => r.forEach((v, j) => expect(got.get(i, j)).toBeCloseTo(v, -Math.log10(tol))));
 };
-const trainRows = () => f.train.numbers.map((r: (number | null)[], i: number) => [...r, f.train.colors[i], f.train.sizes[i]]);
+const trainRows = () =>
+  f.train.numbers.map((r: (number | null)[], i: number) => [...r, f.train.colors[i], f.train.sizes[i]]);
 const testRows = () => f.test.numbers.map((r: (number | null)[], i: number) => [...r, ...f.test.categories[i]]);
 
 describe('Imputer (vs sklearn SimpleImputer)', () => {
@@ -22,11 +23,20 @@ describe('Imputer (vs sklearn SimpleImputer)', () => {
     });
 
   it('null counts as missing in plain arrays; Infinity is an error; round-trips through toJSON', () => {
-    const imp = new Imputer({ strategy: 'constant', fillValue: -1 }).fit([[1, null as unknown as number], [3, 4]]);
+    const imp = new Imputer({ strategy: 'constant', fillValue: -1 }).fit([
+      [1, null as unknown as number],
+      [3, 4],
+    ]);
     expect(imp.transform([[NaN, NaN]]).toArray()).toEqual([[-1, -1]]);
     expect(() => new Imputer().fit([[Infinity]])).toThrow(/x\[0\]\[0\] is Infinity; only NaN marks a missing value/);
-    expect(Imputer.fromConfig(new Imputer().fit([[1], [NaN], [3]]).toJSON().config).transform([[NaN]]).toArray()).toEqual([[2]]);
-    expect(() => new Imputer({ strategy: 'mode' as never })).toThrow(/strategy must be one of mean, median, most_frequent, constant/);
+    expect(
+      Imputer.fromConfig(new Imputer().fit([[1], [NaN], [3]]).toJSON().config)
+        .transform([[NaN]])
+        .toArray(),
+    ).toEqual([[2]]);
+    expect(() => new Imputer({ strategy: 'mode' as never })).toThrow(
+      /strategy must be one of mean, median, most_frequent, constant/,
+    );
   });
 });
 
@@ -43,7 +53,10 @@ describe('OneHotEncoder (vs sklearn, handle_unknown=ignore)', () => {
   it('numbers are categories by value, sorted numerically', () => {
     const enc = new OneHotEncoder().fit(new Matrix(4, 1, Float32Array.of(10, 2, 2, 0.5)));
     expect(enc.categories).toEqual([['0.5', '2', '10']]);
-    expect(enc.transform([[2], [3]]).toArray()).toEqual([[0, 1, 0], [0, 0, 0]]);
+    expect(enc.transform([[2], [3]]).toArray()).toEqual([
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
   });
 });
 
@@ -53,7 +66,18 @@ describe('Preprocessor (vs sklearn ColumnTransformer: mean imputer + scaler, mos
     close(p.transform(trainRows()), f.pipeline.train);
     close(p.transform(testRows()), f.pipeline.test);
     expect(p.unseen).toEqual([0, 0, 0, 1, 1]);
-    expect(p.featureNames).toEqual(['a', 'b', 'c', 'color_blue', 'color_green', 'color_red', 'size_L', 'size_M', 'size_S', 'size_XL']);
+    expect(p.featureNames).toEqual([
+      'a',
+      'b',
+      'c',
+      'color_blue',
+      'color_green',
+      'color_red',
+      'size_L',
+      'size_M',
+      'size_S',
+      'size_XL',
+    ]);
   });
 
   it('reads readCsv tables whose category codes differ from the training file, and rows as objects', () => {
@@ -65,10 +89,16 @@ describe('Preprocessor (vs sklearn ColumnTransformer: mean imputer + scaler, mos
     expect(a.toArray()).toEqual(b.toArray());
     // n: mean 2, std 1 (train 1, 2 (imputed), 3 -> std sqrt(2/3)); color: blue, red; missing -> red (most frequent)
     const s = Math.sqrt(2 / 3);
-    close(a, [[0, 1, 0], [2 / s, 0, 0], [0, 0, 1]]);
+    close(a, [
+      [0, 1, 0],
+      [2 / s, 0, 0],
+      [0, 0, 1],
+    ]);
     expect(p.unseen).toEqual([0, 1]);
     expect(() => p.transform([[1, 'red', 3]])).toThrow(/has 3 columns but the preprocessing takes 2 \(n, color\)/);
-    expect(() => p.transform(parseCsv('n,color\nx,red\n', { categorical: true }))).toThrow(/column 0 \("n"\) holds text/);
+    expect(() => p.transform(parseCsv('n,color\nx,red\n', { categorical: true }))).toThrow(
+      /column 0 \("n"\) holds text/,
+    );
   });
 
   it('a model with a Preprocessor predicts on raw rows, saves it and loads it back', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Matrix, MinMaxScaler, StandardScaler, fromCategorical, scalerFromConfig, toCategorical } from '../lib/index.js';
+import {
+  Matrix,
+  MinMaxScaler,
+  StandardScaler,
+  fromCategorical,
+  scalerFromConfig,
+  toCategorical,
+} from '../lib/index.js';
 
 const train = Matrix.from([
   [1, 10, 5],
@@ -16,7 +23,12 @@ describe('StandardScaler', () => {
     expect(s.std![0]).toBeCloseTo(Math.sqrt(3.5), 12);
     expect(s.std![1]).toBeCloseTo(Math.sqrt(125), 12);
     expect(s.std![2]).toBe(1);
-    const t = s.transform(Matrix.from([[3, 25, 5], [6, 40, 7]]));
+    const t = s.transform(
+      Matrix.from([
+        [3, 25, 5],
+        [6, 40, 7],
+      ]),
+    );
     expect(t.data[0]).toBe(0);
     expect(t.data[3]).toBeCloseTo(3 / Math.sqrt(3.5), 6);
     expect(t.data[4]).toBeCloseTo(15 / Math.sqrt(125), 6);
@@ -43,19 +55,34 @@ describe('StandardScaler', () => {
 
   it('errors: transform before fit, wrong column count, NaN in training data, bad config', () => {
     expect(() => new StandardScaler().transform(train)).toThrow(/call fit\(xTrain\) first/);
-    expect(() => new StandardScaler().fit(train).transform(new Matrix(1, 2))).toThrow(/x has 2 columns but the scaler was fitted on 3/);
-    expect(() => new StandardScaler().fit(new Matrix(1, 2, Float32Array.from([1, NaN])))).toThrow(/x\[0\]\[1\] \(row 0, column 1\) is NaN/);
-    expect(() => scalerFromConfig({ className: 'StandardScaler', config: { mean: [0], std: [0] } })).toThrow(/std must be > 0/);
+    expect(() => new StandardScaler().fit(train).transform(new Matrix(1, 2))).toThrow(
+      /x has 2 columns but the scaler was fitted on 3/,
+    );
+    expect(() => new StandardScaler().fit(new Matrix(1, 2, Float32Array.from([1, NaN])))).toThrow(
+      /x\[0\]\[1\] \(row 0, column 1\) is NaN/,
+    );
+    expect(() => scalerFromConfig({ className: 'StandardScaler', config: { mean: [0], std: [0] } })).toThrow(
+      /std must be > 0/,
+    );
     expect(() => scalerFromConfig({ className: 'Robust', config: {} })).toThrow(/unknown scaler class "Robust"/);
   });
 });
 
 describe('scaling kernel', () => {
   it('transforms and inverts every element as float64 arithmetic rounded to float32 (the plain reference)', () => {
-    const rows = 37, cols = 5;
-    const x = new Matrix(rows, cols, Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 100 + (i % 7)));
+    const rows = 37,
+      cols = 5;
+    const x = new Matrix(
+      rows,
+      cols,
+      Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 100 + (i % 7)),
+    );
     const s = new StandardScaler().fit(x);
-    const mean = Array.from({ length: cols }, (_, j) => { let m = 0; for (let i = 0; i < rows; i++) m += x.get(i, j); return m / rows; });
+    const mean = Array.from({ length: cols }, (_, j) => {
+      let m = 0;
+      for (let i = 0; i < rows; i++) m += x.get(i, j);
+      return m / rows;
+    });
     const t = s.transform(x);
     const back = s.inverseTransform(t);
     const cfg = s.toJSON().config as { mean: number[]; std: number[] };
@@ -73,12 +100,16 @@ describe('MinMaxScaler', () => {
     const s = new MinMaxScaler().fit(train);
     expect(Array.from(s.dataMin!)).toEqual([1, 10, 5]);
     expect(Array.from(s.dataMax!)).toEqual([6, 40, 5]);
-    expect(Array.from(s.transform(train).data)).toEqual([0, 0, 0, 0.2, 1 / 3, 0, 0.4, 2 / 3, 0, 1, 1, 0].map(Math.fround));
+    expect(Array.from(s.transform(train).data)).toEqual(
+      [0, 0, 0, 0.2, 1 / 3, 0, 0.4, 2 / 3, 0, 1, 1, 0].map(Math.fround),
+    );
     const r = new MinMaxScaler({ featureRange: [-1, 1] }).fit(train);
     expect(Array.from(r.transform(Matrix.from([[1, 40, 5]])).data)).toEqual([-1, 1, -1]);
     const back = r.inverseTransform(r.transform(train));
     for (let k = 0; k < back.data.length; k++) expect(back.data[k]).toBeCloseTo(train.data[k]!, 5);
-    expect(scalerFromConfig(JSON.parse(JSON.stringify(r.toJSON()))).transform(train).data).toEqual(r.transform(train).data);
+    expect(scalerFromConfig(JSON.parse(JSON.stringify(r.toJSON()))).transform(train).data).toEqual(
+      r.transform(train).data,
+    );
     expect(() => new MinMaxScaler({ featureRange: [1, 1] })).toThrow(/low < high/);
   });
 });

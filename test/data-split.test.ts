@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Matrix, trainTestSplit, trainValTestSplit } from '../lib/index.js';
 
 function data(n: number, classOf: (i: number) => number) {
-  const x = new Matrix(n, 2, Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 ? -Math.floor(k / 2) : Math.floor(k / 2))));
+  const x = new Matrix(
+    n,
+    2,
+    Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 ? -Math.floor(k / 2) : Math.floor(k / 2))),
+  );
   const y = Int32Array.from({ length: n }, (_, i) => classOf(i));
   return { x, y };
 }
@@ -45,14 +49,24 @@ describe('trainValTestSplit', () => {
     const { x, y } = data(97, (i) => (i < 50 ? 0 : i < 83 ? 1 : 2));
     const s = trainValTestSplit(x, y, { seed: 5, stratify: true, train: 0.5, val: 0.3, test: 0.2 });
     expect([s.yTrain.length, s.yVal.length, s.yTest.length]).toEqual([49, 29, 19]); // 48.5, 29.1, 19.4 by largest remainder
-    for (const [part, f] of [[s.yTrain, 0.5], [s.yVal, 0.3], [s.yTest, 0.2]] as const)
-      for (const [c, n] of [[0, 50], [1, 33], [2, 14]])
+    for (const [part, f] of [
+      [s.yTrain, 0.5],
+      [s.yVal, 0.3],
+      [s.yTest, 0.2],
+    ] as const)
+      for (const [c, n] of [
+        [0, 50],
+        [1, 33],
+        [2, 14],
+      ])
         expect(Math.abs(count(part, c) - n * f)).toBeLessThanOrEqual(1);
   });
 
   it('rejects fractions that do not sum to 1 and mismatched rows', () => {
     const { x, y } = data(10, () => 0);
-    expect(() => trainValTestSplit(x, y, { train: 0.7, val: 0.2, test: 0.2 })).toThrow(/must be 1, got 0.7 \+ 0.2 \+ 0.2/);
+    expect(() => trainValTestSplit(x, y, { train: 0.7, val: 0.2, test: 0.2 })).toThrow(
+      /must be 1, got 0.7 \+ 0.2 \+ 0.2/,
+    );
     expect(() => trainValTestSplit(x, y.subarray(1))).toThrow(/x has 10 rows but y has 9/);
   });
 });

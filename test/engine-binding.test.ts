@@ -52,8 +52,15 @@ describe('Network', () => {
     const s0 = net.getOptimizerState();
     expect(s0.iterations).toBe(0);
     expect(s0.slots.map((a) => Array.from(a))).toEqual([[0.25, 0.25], [0.25]]);
-    await net.fit({ train: data(Float32Array.from([1, 2, 3, 4]), 2, Float32Array.from([0, 1])), val: null, epochs: 2,
-      initialEpoch: 0, batchSize: 1, shuffle: false, seed: 0 });
+    await net.fit({
+      train: data(Float32Array.from([1, 2, 3, 4]), 2, Float32Array.from([0, 1])),
+      val: null,
+      epochs: 2,
+      initialEpoch: 0,
+      batchSize: 1,
+      shuffle: false,
+      seed: 0,
+    });
     const s1 = net.getOptimizerState();
     expect(s1.iterations).toBe(4);
     expect(s1.slots[0]![0]).toBeGreaterThan(0.25);
@@ -85,8 +92,12 @@ describe('bad arguments', () => {
     expect(() => new Network([])).toThrow(RangeError);
     expect(() => new Network('x' as never)).toThrow(/layers must be an array/);
     expect(() => new Network([dense(0, 2, 1)])).toThrow(/layers\[0\]\.inputDim must be an integer >= 1, got 0/);
-    expect(() => new Network([dense(2, 2, 1), dense(3, 1, 1)])).toThrow(/layers\[1\]\.inputDim must equal the previous layer's units \(2\), got 3/);
-    expect(() => new Network([dense(2, 2, 12)])).toThrow(/layers\[0\]\.activation must be an activation id below 9, got 12/);
+    expect(() => new Network([dense(2, 2, 1), dense(3, 1, 1)])).toThrow(
+      /layers\[1\]\.inputDim must equal the previous layer's units \(2\), got 3/,
+    );
+    expect(() => new Network([dense(2, 2, 12)])).toThrow(
+      /layers\[0\]\.activation must be an activation id below 9, got 12/,
+    );
     expect(() => new Network([dense(2, 2, 1), dropout(2, 1)])).toThrow(/layers\[1\]\.rate must be in \[0, 1\), got 1/);
     expect(() => new Network([{ kind: 'conv' } as never])).toThrow(TypeError);
     expect(() => new Network([dense(2, 2, 1, { units: 2.5 })])).toThrow(/layers\[0\]\.units must be an integer/);
@@ -96,14 +107,18 @@ describe('bad arguments', () => {
   it('compile', () => {
     const net = new Network([dense(2, 1, 2)]);
     expect(() => net.compile(compileSpec(99, sgd(0.1)))).toThrow(/spec\.loss must be a loss id below 13, got 99/);
-    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { weightDecay: -1 })))).toThrow(/spec\.optimizer\.weightDecay must be >= 0/);
-    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { schedule: { kind: 1, initial: 0.1, decaySteps: 0 } })))).toThrow(
-      /spec\.optimizer\.schedule\.decaySteps must be > 0, got 0/,
+    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { weightDecay: -1 })))).toThrow(
+      /spec\.optimizer\.weightDecay must be >= 0/,
     );
-    expect(() => net.compile(compileSpec(0, sgd(0.1, 0, { schedule: { kind: 2, boundaries: [1], values: [1] } })))).toThrow(
-      /spec\.optimizer\.schedule\.values must have one more element than boundaries/,
+    expect(() =>
+      net.compile(compileSpec(0, sgd(0.1, 0, { schedule: { kind: 1, initial: 0.1, decaySteps: 0 } }))),
+    ).toThrow(/spec\.optimizer\.schedule\.decaySteps must be > 0, got 0/);
+    expect(() =>
+      net.compile(compileSpec(0, sgd(0.1, 0, { schedule: { kind: 2, boundaries: [1], values: [1] } }))),
+    ).toThrow(/spec\.optimizer\.schedule\.values must have one more element than boundaries/);
+    expect(() => net.compile({ ...compileSpec(0, sgd(0.1)), labelSmoothing: 2 })).toThrow(
+      /spec\.labelSmoothing must be in \[0, 1\], got 2/,
     );
-    expect(() => net.compile({ ...compileSpec(0, sgd(0.1)), labelSmoothing: 2 })).toThrow(/spec\.labelSmoothing must be in \[0, 1\], got 2/);
     expect(() => net.compile(compileSpec(0, sgd(0)))).toThrow(/spec\.optimizer\.learningRate must be > 0, got 0/);
     expect(() => net.compile(compileSpec(0, sgd(0.1, 2)))).toThrow(/momentum must be in \[0, 1\]/);
     expect(() => net.compile(compileSpec(0, sgd(0.1), [99]))).toThrow(/spec\.metrics\[0\]/);
@@ -114,24 +129,83 @@ describe('bad arguments', () => {
   it('weights, predict, fit, evaluate', async () => {
     const net = new Network([dense(2, 3, 1), dense(3, 2, 4)]);
     expect(() => net.setWeights([new Float32Array(6)])).toThrow(/weights has 1 arrays but this network needs 4/);
-    expect(() => net.setWeights([new Float32Array(6), new Float32Array(3), new Float32Array(5), new Float32Array(2)])).toThrow(/weights\[2\] has 5 elements but needs 6/);
-    expect(() => net.setWeights([new Float64Array(6) as never, new Float32Array(3), new Float32Array(6), new Float32Array(2)])).toThrow(TypeError);
+    expect(() =>
+      net.setWeights([new Float32Array(6), new Float32Array(3), new Float32Array(5), new Float32Array(2)]),
+    ).toThrow(/weights\[2\] has 5 elements but needs 6/);
+    expect(() =>
+      net.setWeights([new Float64Array(6) as never, new Float32Array(3), new Float32Array(6), new Float32Array(2)]),
+    ).toThrow(TypeError);
     expect(() => net.predict(new Float32Array(3), 2)).toThrow(/x has 3 elements but 2 rows x 2 inputs need 4/);
     expect(() => net.predict([1, 2] as never, 1)).toThrow(/x must be a Float32Array/);
     expect(() => net.predict(new Float32Array(2), -1)).toThrow(RangeError);
     const train = data(new Float32Array(4), 2, new Float32Array(4));
-    await expect(net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 })).rejects.toThrow(/compile/);
+    await expect(
+      net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 }),
+    ).rejects.toThrow(/compile/);
     net.compile(compileSpec(3, sgd(0.1)));
-    expect(() => net.fit({ train: data(new Float32Array(4), 2, new Float32Array(3)), val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 }))
-      .toThrow(/args\.train\.y has 3 elements but 2 rows x 2 outputs need 4/);
-    expect(() => net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 0, shuffle: true, seed: 0 })).toThrow(/args\.batchSize must be an integer >= 1, got 0/);
-    expect(() => net.fit({ train, val: { ...train, x: new Float32Array(1) }, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 })).toThrow(/args\.val\.x/);
-    expect(() => net.fit({ train: { ...train, sampleWeight: new Float32Array(5) }, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 }))
-      .toThrow(/args\.train\.sampleWeight has 5 elements but needs one per row \(2\)/);
-    expect(() => net.fit({ train: { ...train, rows: 0 }, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 })).toThrow(/args\.train\.rows/);
-    expect(() => net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0, onProgress: 3 as never })).toThrow(/onProgress/);
+    expect(() =>
+      net.fit({
+        train: data(new Float32Array(4), 2, new Float32Array(3)),
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 1,
+        shuffle: true,
+        seed: 0,
+      }),
+    ).toThrow(/args\.train\.y has 3 elements but 2 rows x 2 outputs need 4/);
+    expect(() =>
+      net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 0, shuffle: true, seed: 0 }),
+    ).toThrow(/args\.batchSize must be an integer >= 1, got 0/);
+    expect(() =>
+      net.fit({
+        train,
+        val: { ...train, x: new Float32Array(1) },
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 1,
+        shuffle: true,
+        seed: 0,
+      }),
+    ).toThrow(/args\.val\.x/);
+    expect(() =>
+      net.fit({
+        train: { ...train, sampleWeight: new Float32Array(5) },
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 1,
+        shuffle: true,
+        seed: 0,
+      }),
+    ).toThrow(/args\.train\.sampleWeight has 5 elements but needs one per row \(2\)/);
+    expect(() =>
+      net.fit({
+        train: { ...train, rows: 0 },
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 1,
+        shuffle: true,
+        seed: 0,
+      }),
+    ).toThrow(/args\.train\.rows/);
+    expect(() =>
+      net.fit({
+        train,
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 1,
+        shuffle: true,
+        seed: 0,
+        onProgress: 3 as never,
+      }),
+    ).toThrow(/onProgress/);
     net.compile(compileSpec(4, sgd(0.1)));
-    expect(() => net.gradients(data(new Float32Array(4), 2, Int32Array.from([0, 2])))).toThrow(/data\.y\[1\] must be a class index in \[0, 2\), got 2/);
+    expect(() => net.gradients(data(new Float32Array(4), 2, Int32Array.from([0, 2])))).toThrow(
+      /data\.y\[1\] must be a class index in \[0, 2\), got 2/,
+    );
     expect(() => net.evaluate(data(new Float32Array(4), 2, Int32Array.from([0, 1])), 0)).toThrow(/batchSize/);
   });
 });

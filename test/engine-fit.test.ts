@@ -16,7 +16,12 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
   ];
   const x = Float32Array.from([0.5, -1, 1.5, 0.2, -0.3, 0.8, 1, 1, -1.2, 0.4, 0.1, -0.7]);
   const y = Float32Array.from([1, 0, 1, 1, 0, 0]);
-  const w0 = [Float32Array.from([0.3, -0.6, 0.8, 0.1]), Float32Array.from([0.05, -0.02]), Float32Array.from([0.7, -0.5]), Float32Array.from([0.1])];
+  const w0 = [
+    Float32Array.from([0.3, -0.6, 0.8, 0.1]),
+    Float32Array.from([0.05, -0.02]),
+    Float32Array.from([0.7, -0.5]),
+    Float32Array.from([0.1]),
+  ];
   const lossAt = (ws: Float64Array[]) => networkLoss(layers, ws, x, 6, 2, y, null);
 
   function network(opt: ReturnType<typeof sgd>) {
@@ -28,14 +33,27 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('SGD(0.1, momentum 0.9): v = mu v - lr g, w += v, for 3 steps', async () => {
     const net = network(sgd(0.1, 0.9));
-    const r = await net.fit({ train: data(x, 6, y), val: null, epochs: 3, initialEpoch: 0, batchSize: 6, shuffle: false, seed: 1 });
+    const r = await net.fit({
+      train: data(x, 6, y),
+      val: null,
+      epochs: 3,
+      initialEpoch: 0,
+      batchSize: 6,
+      shuffle: false,
+      seed: 1,
+    });
     const w = w0.map((a) => Float64Array.from(a));
     const v = w0.map((a) => new Float64Array(a.length));
     const losses: number[] = [];
     for (let step = 0; step < 3; step++) {
       losses.push(lossAt(w));
       const g = finiteDifferences(w, lossAt, 1e-6);
-      w.forEach((arr, a) => arr.forEach((_, i) => { v[a]![i] = 0.9 * v[a]![i]! - 0.1 * g[a]![i]!; arr[i]! += v[a]![i]!; }));
+      w.forEach((arr, a) =>
+        arr.forEach((_, i) => {
+          v[a]![i] = 0.9 * v[a]![i]! - 0.1 * g[a]![i]!;
+          arr[i]! += v[a]![i]!;
+        }),
+      );
     }
     expect(r.epochsRun).toBe(3);
     Array.from(r.logs).forEach((l, i) => expect(l).toBeCloseTo(losses[i]!, 6));
@@ -49,37 +67,81 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('SGD Nesterov: w += mu v - lr g', async () => {
     const net = network(sgd(0.1, 0.9, { nesterov: true }));
-    await net.fit({ train: data(x, 6, y), val: null, epochs: 2, initialEpoch: 0, batchSize: 6, shuffle: false, seed: 1 });
+    await net.fit({
+      train: data(x, 6, y),
+      val: null,
+      epochs: 2,
+      initialEpoch: 0,
+      batchSize: 6,
+      shuffle: false,
+      seed: 1,
+    });
     const w = w0.map((a) => Float64Array.from(a));
     const v = w0.map((a) => new Float64Array(a.length));
     for (let step = 0; step < 2; step++) {
       const g = finiteDifferences(w, lossAt, 1e-6);
-      w.forEach((arr, a) => arr.forEach((_, i) => { v[a]![i] = 0.9 * v[a]![i]! - 0.1 * g[a]![i]!; arr[i]! += 0.9 * v[a]![i]! - 0.1 * g[a]![i]!; }));
+      w.forEach((arr, a) =>
+        arr.forEach((_, i) => {
+          v[a]![i] = 0.9 * v[a]![i]! - 0.1 * g[a]![i]!;
+          arr[i]! += 0.9 * v[a]![i]! - 0.1 * g[a]![i]!;
+        }),
+      );
     }
     net.getWeights().forEach((arr, a) => arr.forEach((wv, i) => expect(wv).toBeCloseTo(w[a]![i]!, 5)));
   });
 
   it('Adam one step: m, v, and w -= lr sqrt(1-b2)/(1-b1) m / (sqrt(v) + eps)', async () => {
     const net = network({ ...sgd(0.01), kind: 1 });
-    await net.fit({ train: data(x, 6, y), val: null, epochs: 1, initialEpoch: 0, batchSize: 6, shuffle: false, seed: 1 });
-    const g = finiteDifferences(w0.map((a) => Float64Array.from(a)), lossAt, 1e-6);
+    await net.fit({
+      train: data(x, 6, y),
+      val: null,
+      epochs: 1,
+      initialEpoch: 0,
+      batchSize: 6,
+      shuffle: false,
+      seed: 1,
+    });
+    const g = finiteDifferences(
+      w0.map((a) => Float64Array.from(a)),
+      lossAt,
+      1e-6,
+    );
     const alpha = (0.01 * Math.sqrt(1 - 0.999)) / (1 - 0.9);
     const state = net.getOptimizerState();
     expect(state.slots.length).toBe(8); // m and v for each of the 4 arrays
-    net.getWeights().forEach((arr, a) => arr.forEach((wv, i) => {
-      const gi = g[a]![i]!, m = 0.1 * gi, v = 0.001 * gi * gi;
-      expect(state.slots[2 * a]![i]).toBeCloseTo(m, 6);
-      expect(state.slots[2 * a + 1]![i]).toBeCloseTo(v, 7);
-      expect(wv).toBeCloseTo(w0[a]![i]! - (alpha * m) / (Math.sqrt(v) + 1e-7), 5);
-    }));
+    net.getWeights().forEach((arr, a) =>
+      arr.forEach((wv, i) => {
+        const gi = g[a]![i]!,
+          m = 0.1 * gi,
+          v = 0.001 * gi * gi;
+        expect(state.slots[2 * a]![i]).toBeCloseTo(m, 6);
+        expect(state.slots[2 * a + 1]![i]).toBeCloseTo(v, 7);
+        expect(wv).toBeCloseTo(w0[a]![i]! - (alpha * m) / (Math.sqrt(v) + 1e-7), 5);
+      }),
+    );
   });
 
   it('clipvalue clamps each gradient before the step', async () => {
     const net = network(sgd(1, 0, { clipValue: 0.01 }));
-    await net.fit({ train: data(x, 6, y), val: null, epochs: 1, initialEpoch: 0, batchSize: 6, shuffle: false, seed: 1 });
-    const g = finiteDifferences(w0.map((a) => Float64Array.from(a)), lossAt, 1e-6);
-    net.getWeights().forEach((arr, a) => arr.forEach((wv, i) =>
-      expect(wv).toBeCloseTo(w0[a]![i]! - Math.min(0.01, Math.max(-0.01, g[a]![i]!)), 6)));
+    await net.fit({
+      train: data(x, 6, y),
+      val: null,
+      epochs: 1,
+      initialEpoch: 0,
+      batchSize: 6,
+      shuffle: false,
+      seed: 1,
+    });
+    const g = finiteDifferences(
+      w0.map((a) => Float64Array.from(a)),
+      lossAt,
+      1e-6,
+    );
+    net
+      .getWeights()
+      .forEach((arr, a) =>
+        arr.forEach((wv, i) => expect(wv).toBeCloseTo(w0[a]![i]! - Math.min(0.01, Math.max(-0.01, g[a]![i]!)), 6)),
+      );
   });
 });
 
@@ -94,11 +156,12 @@ describe('epoch logs', () => {
     const train = data(x, 40, y);
     const before = net.gradients(train).loss;
     const p = net.predict(x, 40);
-    let hits = 0, mse = 0;
+    let hits = 0,
+      mse = 0;
     for (let i = 0; i < 40; i++) {
       const row = Array.from(p.subarray(i * 3, i * 3 + 3));
       if (row.indexOf(Math.max(...row)) === y[i]) hits++;
-      for (let j = 0; j < 3; j++) mse += ((row[j]! - (j === y[i] ? 1 : 0)) ** 2) / 3;
+      for (let j = 0; j < 3; j++) mse += (row[j]! - (j === y[i] ? 1 : 0)) ** 2 / 3;
     }
     const res = await net.fit({ train, val: train, epochs: 1, initialEpoch: 0, batchSize: 40, shuffle: true, seed: 3 });
     expect(res.logs.length).toBe(6);
@@ -120,19 +183,29 @@ describe('determinism', () => {
     const x = randomMatrix(500, 96, 12);
     const y = new Float32Array(500 * 5);
     for (let i = 0; i < 500; i++) y[i * 5 + (i % 5)] = 1;
-    const r = await net.fit({ train: data(x, 500, y), val: null, epochs: 2, initialEpoch: 0, batchSize: 128, shuffle: true, seed: 5 });
+    const r = await net.fit({
+      train: data(x, 500, y),
+      val: null,
+      epochs: 2,
+      initialEpoch: 0,
+      batchSize: 128,
+      shuffle: true,
+      seed: 5,
+    });
     return { w: net.getWeights(), logs: r.logs };
   }
 
-  it.each([['SGD momentum', sgd(0.05, 0.9)], ['Adam, clipnorm', { ...sgd(0.01), kind: 1, clipNorm: 0.5 }]] as const)(
-    '%s: bit-identical weights with 1 and 2 threads (shuffle and dropout on)', async (_n, opt) => {
-      const one = await train(1, opt);
-      const two = await train(2, opt);
-      expect(sameBits(one.w, two.w)).toBe(true);
-      expect(Array.from(two.logs)).toEqual(Array.from(one.logs));
-      const again = await train(2, opt);
-      expect(sameBits(again.w, two.w)).toBe(true);
-    });
+  it.each([
+    ['SGD momentum', sgd(0.05, 0.9)],
+    ['Adam, clipnorm', { ...sgd(0.01), kind: 1, clipNorm: 0.5 }],
+  ] as const)('%s: bit-identical weights with 1 and 2 threads (shuffle and dropout on)', async (_n, opt) => {
+    const one = await train(1, opt);
+    const two = await train(2, opt);
+    expect(sameBits(one.w, two.w)).toBe(true);
+    expect(Array.from(two.logs)).toEqual(Array.from(one.logs));
+    const again = await train(2, opt);
+    expect(sameBits(again.w, two.w)).toBe(true);
+  });
 
   it('predict over many rows (chunks spread over threads) is bit-identical with 1 and 2 threads', () => {
     const net = new native.Network([dense(40, 96, 1), dense(96, 7, 4)]);
@@ -157,7 +230,8 @@ describe('determinism', () => {
     };
     const x = randomMatrix(50, 4, 1);
     const y = Float32Array.from({ length: 50 }, (_, i) => i % 2);
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     await a.fit({ train: data(x, 50, y), val: null, epochs: 2, initialEpoch: 0, batchSize: 8, shuffle: true, seed: 9 });
     await b.fit({ train: data(x, 50, y), val: null, epochs: 1, initialEpoch: 0, batchSize: 8, shuffle: true, seed: 9 });
     await b.fit({ train: data(x, 50, y), val: null, epochs: 1, initialEpoch: 1, batchSize: 8, shuffle: true, seed: 9 });
@@ -176,19 +250,43 @@ describe('non-finite loss', () => {
     const x = randomMatrix(64, 2, 4, 10);
     const y = randomMatrix(64, 1, 5);
     const net = make();
-    const r = await net.fit({ train: data(x, 64, y), val: null, epochs: 200, initialEpoch: 0, batchSize: 16, shuffle: true, seed: 1 });
+    const r = await net.fit({
+      train: data(x, 64, y),
+      val: null,
+      epochs: 200,
+      initialEpoch: 0,
+      batchSize: 16,
+      shuffle: true,
+      seed: 1,
+    });
     expect(r.nonFinite).not.toBeNull();
     expect(r.nonFinite!.epoch).toBeGreaterThan(0);
     expect(r.epochsRun).toBe(r.nonFinite!.epoch);
     expect(r.logs.length).toBe(r.epochsRun);
     expect(Array.from(r.logs).every(Number.isFinite)).toBe(true);
     const ref = make();
-    await ref.fit({ train: data(x, 64, y), val: null, epochs: r.epochsRun, initialEpoch: 0, batchSize: 16, shuffle: true, seed: 1 });
+    await ref.fit({
+      train: data(x, 64, y),
+      val: null,
+      epochs: r.epochsRun,
+      initialEpoch: 0,
+      batchSize: 16,
+      shuffle: true,
+      seed: 1,
+    });
     expect(sameBits(net.getWeights(), ref.getWeights())).toBe(true);
     expect(sameBits(net.getOptimizerState().slots, ref.getOptimizerState().slots)).toBe(true);
     expect(net.getOptimizerState().iterations).toBe(ref.getOptimizerState().iterations);
     net.setLearningRate(1e-4);
-    const ok = await net.fit({ train: data(x, 64, y), val: null, epochs: 2, initialEpoch: r.epochsRun, batchSize: 16, shuffle: true, seed: 1 });
+    const ok = await net.fit({
+      train: data(x, 64, y),
+      val: null,
+      epochs: 2,
+      initialEpoch: r.epochsRun,
+      batchSize: 16,
+      shuffle: true,
+      seed: 1,
+    });
     expect(ok.nonFinite).toBeNull();
     expect(ok.epochsRun).toBe(2);
   });
@@ -197,7 +295,9 @@ describe('non-finite loss', () => {
 describe('while fit runs', () => {
   // Timing on a shared 2-core machine: another process can starve this one for tens of ms no matter
   // what the engine does, so a failure is retried before it counts.
-  it('the event loop keeps ticking, predict reads a whole snapshot, state changes are refused, a second fit rejects', { retry: 2 }, async () => {
+  it('the event loop keeps ticking, predict reads a whole snapshot, state changes are refused, a second fit rejects', {
+    retry: 2,
+  }, async () => {
     native.setNumThreads(1);
     const net = new native.Network([dense(64, 128, 1), dense(128, 128, 1), dense(128, 10, 4)]);
     net.compile(compileSpec(4, sgd(0.01, 0.9)));
@@ -210,7 +310,8 @@ describe('while fit runs', () => {
     const probe = x.subarray(0, 3 * 64);
     const before = net.predict(probe, 3);
 
-    let consistent = 0, changedSnapshots = 0;
+    let consistent = 0,
+      changedSnapshots = 0;
     const events: number[] = [];
     const onProgress = (epoch: number) => {
       events.push(epoch);
@@ -225,7 +326,9 @@ describe('while fit runs', () => {
       consistent++;
     };
 
-    let ticks = 0, maxLag = 0, last = performance.now();
+    let ticks = 0,
+      maxLag = 0,
+      last = performance.now();
     const timer = setInterval(() => {
       const now = performance.now();
       maxLag = Math.max(maxLag, now - last - 5);
@@ -233,11 +336,29 @@ describe('while fit runs', () => {
       ticks++;
     }, 5);
     const started = performance.now();
-    const running = net.fit({ train: data(x, rows, y), val: null, epochs: 100_000, initialEpoch: 0, batchSize: 16, shuffle: true,
-      seed: 2, onProgress, progressMs: 0 });
+    const running = net.fit({
+      train: data(x, rows, y),
+      val: null,
+      epochs: 100_000,
+      initialEpoch: 0,
+      batchSize: 16,
+      shuffle: true,
+      seed: 2,
+      onProgress,
+      progressMs: 0,
+    });
     expect(net.training).toBe(true);
-    await expect(net.fit({ train: data(x, rows, y), val: null, epochs: 1, initialEpoch: 0, batchSize: 16, shuffle: true, seed: 2 }))
-      .rejects.toThrow(/already training/);
+    await expect(
+      net.fit({
+        train: data(x, rows, y),
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 16,
+        shuffle: true,
+        seed: 2,
+      }),
+    ).rejects.toThrow(/already training/);
     expect(() => net.setWeights(w0)).toThrow(/training/);
     expect(() => net.compile(compileSpec(4, sgd(0.1)))).toThrow(/training/);
     expect(() => net.setOptimizerState(net.getOptimizerState())).toThrow(/training/);

@@ -34,7 +34,10 @@ function check(c: Case): number {
   const sparse = c.loss === 4;
   let y: Float32Array | Int32Array;
   if (sparse) y = Int32Array.from({ length: ROWS }, () => Math.floor(r() * c.outputs));
-  else if (c.loss === 3) y = Float32Array.from({ length: ROWS * c.outputs }, (_, i) => (i % c.outputs === Math.floor(r() * c.outputs) ? 1 : 0));
+  else if (c.loss === 3)
+    y = Float32Array.from({ length: ROWS * c.outputs }, (_, i) =>
+      i % c.outputs === Math.floor(r() * c.outputs) ? 1 : 0,
+    );
   else if (c.loss === 2) y = Float32Array.from({ length: ROWS * c.outputs }, () => Math.round(r()));
   else y = Float32Array.from({ length: ROWS * c.outputs }, () => r() * 2 - 1);
   const sw = c.weighted ? Float32Array.from({ length: ROWS }, () => 0.2 + r() * 2) : null;
@@ -72,9 +75,13 @@ describe('gradients() matches finite differences', () => {
     });
 
     it.each([
-      [2, 2, 1], [2, 2, 3], [2, 4, 3], // BCE: sigmoid (fused) with 1 and 3 outputs, softmax
-      [3, 4, 3], [3, 2, 3],            // CCE: softmax (fused), sigmoid (through the renormalization)
-      [4, 4, 3], [4, 2, 2],            // sparse CCE: softmax (fused), sigmoid
+      [2, 2, 1],
+      [2, 2, 3],
+      [2, 4, 3], // BCE: sigmoid (fused) with 1 and 3 outputs, softmax
+      [3, 4, 3],
+      [3, 2, 3], // CCE: softmax (fused), sigmoid (through the renormalization)
+      [4, 4, 3],
+      [4, 2, 2], // sparse CCE: softmax (fused), sigmoid
     ] as const)('loss %i with output activation %i and %i outputs', (loss, output, outputs) => {
       for (const hidden of [1, 3, 7])
         expect(check({ hidden, output, loss, outputs, useBias, l1: 0, l2: 0, weighted: false })).toBeGreaterThan(1e-3);
@@ -84,8 +91,12 @@ describe('gradients() matches finite differences', () => {
   it('with L2 and L1 kernel penalties and sample weights', () => {
     for (const loss of [0, 2, 3]) {
       const output = loss === 0 ? 0 : loss === 2 ? 2 : 4;
-      expect(check({ hidden: 3, output, loss, outputs: 3, useBias: true, l1: 0, l2: 0.05, weighted: true })).toBeGreaterThan(1e-3);
-      expect(check({ hidden: 1, output, loss, outputs: 3, useBias: true, l1: 0.02, l2: 0.01, weighted: true })).toBeGreaterThan(1e-3);
+      expect(
+        check({ hidden: 3, output, loss, outputs: 3, useBias: true, l1: 0, l2: 0.05, weighted: true }),
+      ).toBeGreaterThan(1e-3);
+      expect(
+        check({ hidden: 1, output, loss, outputs: 3, useBias: true, l1: 0.02, l2: 0.01, weighted: true }),
+      ).toBeGreaterThan(1e-3);
     }
   });
 });

@@ -35,8 +35,15 @@ describe('lifecycle', () => {
     // a fit here (which needs a free libuv thread) completes.
     const net = new native.Network([dense(2, 1, 2)]);
     net.compile(compileSpec(2, sgd(0.1)));
-    const r = await net.fit({ train: data(Float32Array.from([0, 1, 1, 0]), 2, Float32Array.from([1, 0])), val: null, epochs: 3,
-      initialEpoch: 0, batchSize: 2, shuffle: false, seed: 0 });
+    const r = await net.fit({
+      train: data(Float32Array.from([0, 1, 1, 0]), 2, Float32Array.from([1, 0])),
+      val: null,
+      epochs: 3,
+      initialEpoch: 0,
+      batchSize: 2,
+      shuffle: false,
+      seed: 0,
+    });
     expect(r.epochsRun).toBe(3);
   });
 });

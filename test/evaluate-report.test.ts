@@ -10,22 +10,48 @@ const tPred = [0, 1, 0, 1, 1, 2, 1, 2, 0, 2];
 
 describe('confusionMatrix', () => {
   it('counts rows = true, columns = predicted (binary and three classes)', () => {
-    expect(confusionMatrix(bTrue, bPred)).toEqual([[4, 2], [1, 3]]);
-    expect(confusionMatrix(Int32Array.from(tTrue), tPred)).toEqual([[2, 1, 0], [0, 3, 1], [1, 0, 2]]);
+    expect(confusionMatrix(bTrue, bPred)).toEqual([
+      [4, 2],
+      [1, 3],
+    ]);
+    expect(confusionMatrix(Int32Array.from(tTrue), tPred)).toEqual([
+      [2, 1, 0],
+      [0, 3, 1],
+      [1, 0, 2],
+    ]);
   });
 
   it('takes one-hot rows, probabilities (argmax) and a single probability column (> 0.5)', () => {
     const oneHot = tTrue.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)));
-    const probs = new Matrix(10, 3, Float32Array.from(tPred.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 0.6 : 0.2)))));
-    expect(confusionMatrix(oneHot, probs)).toEqual([[2, 1, 0], [0, 3, 1], [1, 0, 2]]);
+    const probs = new Matrix(
+      10,
+      3,
+      Float32Array.from(tPred.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 0.6 : 0.2)))),
+    );
+    expect(confusionMatrix(oneHot, probs)).toEqual([
+      [2, 1, 0],
+      [0, 3, 1],
+      [1, 0, 2],
+    ]);
     const p1 = new Matrix(10, 1, Float32Array.from(bPred.map((c, i) => (c ? 0.51 + i / 100 : 0.5))));
-    expect(confusionMatrix(bTrue, p1)).toEqual([[4, 2], [1, 3]]);
+    expect(confusionMatrix(bTrue, p1)).toEqual([
+      [4, 2],
+      [1, 3],
+    ]);
   });
 
   it('uses the columns of a score matrix for classes that never occur, and `labels` to pick and order', () => {
     const probs = new Matrix(2, 4, Float32Array.from([0.9, 0, 0, 0.1, 0, 0.8, 0, 0.2]));
-    expect(confusionMatrix([0, 1], probs)).toEqual([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
-    expect(confusionMatrix(tTrue, tPred, { labels: [2, 0] })).toEqual([[2, 1], [0, 2]]);
+    expect(confusionMatrix([0, 1], probs)).toEqual([
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+    expect(confusionMatrix(tTrue, tPred, { labels: [2, 0] })).toEqual([
+      [2, 1],
+      [0, 2],
+    ]);
   });
 
   it('rejects mismatched lengths and non-integer labels clearly', () => {
@@ -33,11 +59,20 @@ describe('confusionMatrix', () => {
     expect(() => confusionMatrix([0, 0.7], [0, 1])).toThrow(/yTrue\[1\].*integers.*Matrix/);
     expect(() => confusionMatrix([0, -1], [0, 1])).toThrow(/yTrue\[1\]/);
     expect(() => confusionMatrix([0, 1e9], [0, 1])).toThrow(/largest class index is 1000000000.*pass labels/);
-    expect(confusionMatrix([0, 1e9, 1e9], [1e9, 1e9, 5], { labels: [1e9, 0] })).toEqual([[1, 0], [1, 0]]);
+    expect(confusionMatrix([0, 1e9, 1e9], [1e9, 1e9, 5], { labels: [1e9, 0] })).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
   });
 
   it('renders a labelled terminal table with row totals', () => {
-    const text = formatConfusionMatrix([[4, 2], [1, 3]], { targetNames: ['neg', 'pos'] });
+    const text = formatConfusionMatrix(
+      [
+        [4, 2],
+        [1, 3],
+      ],
+      { targetNames: ['neg', 'pos'] },
+    );
     expect(text.split('\n')).toEqual([
       '      predicted',
       'true  neg  pos  │ total',
@@ -64,7 +99,7 @@ describe('classificationReport', () => {
     expect(r.macroAvg.f1).toBeCloseTo((8 / 11 + 2 / 3) / 2, 12);
     expect(r.weightedAvg.precision).toBeCloseTo(0.72, 12);
     expect(r.weightedAvg.recall).toBeCloseTo(0.7, 12);
-    expect(r.weightedAvg.f1).toBeCloseTo((6 * 8 / 11 + 4 * 2 / 3) / 10, 12);
+    expect(r.weightedAvg.f1).toBeCloseTo(((6 * 8) / 11 + (4 * 2) / 3) / 10, 12);
     expect(r.binary).toMatchObject({ truePositives: 3, falseNegatives: 1, falsePositives: 2, trueNegatives: 4 });
     expect(r.binary!.alpha).toBeCloseTo(0.25, 12); // a true sample predicted false: FN / actual true
     expect(r.binary!.beta).toBeCloseTo(2 / 6, 12); // a false sample predicted true: FP / actual false
@@ -97,7 +132,11 @@ describe('classificationReport', () => {
     expect(r.macroAvg.precision).toBeCloseTo((2 / 3 + 3 / 4 + 2 / 3) / 3, 12);
     expect(r.weightedAvg.recall).toBeCloseTo(0.7, 12);
     expect(r.binary).toBeUndefined();
-    expect(r.confusionMatrix).toEqual([[2, 1, 0], [0, 3, 1], [1, 0, 2]]);
+    expect(r.confusionMatrix).toEqual([
+      [2, 1, 0],
+      [0, 3, 1],
+      [1, 0, 2],
+    ]);
     expect(r.toString()).toContain('           b       0.75      0.75      0.75         4');
     expect(r.toString()).not.toContain('alpha');
   });
@@ -109,6 +148,8 @@ describe('classificationReport', () => {
   });
 
   it('rejects targetNames of the wrong length', () => {
-    expect(() => classificationReport(tTrue, tPred, { targetNames: ['a', 'b'] })).toThrow(/targetNames has 2 names but there are 3 classes/);
+    expect(() => classificationReport(tTrue, tPred, { targetNames: ['a', 'b'] })).toThrow(
+      /targetNames has 2 names but there are 3 classes/,
+    );
   });
 });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.js';
 
 function run(file: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'examples', file), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'examples', file), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`${file} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DeepExplainer, Matrix, StandardScaler, exactShapleyValues, setNumThreads, type DenseLayerInput } from '../lib/index.js';
+import {
+  DeepExplainer,
+  Matrix,
+  StandardScaler,
+  exactShapleyValues,
+  setNumThreads,
+  type DenseLayerInput,
+} from '../lib/index.js';
 import { forward64, outputs64, randomMatrix, randomNet, seeded } from './helpers/explain-nets.js';
 
 // A float64 transcription of SHAP's deep_tf.py rules, one (row, reference, output) at a time:
@@ -22,16 +29,33 @@ function deepShapReference(net: DenseLayerInput[], x: Matrix, bg: Matrix): numbe
       for (let k = 0; k < K; k++) {
         let g = fx.a.at(-1)!.map((_, j) => (j === k ? 1 : 0));
         for (let l = net.length - 1; l >= 0; l--) {
-          const zx = fx.z[l]!, zr = fr.z[l]!, ax = fx.a[l]!, ar = fr.a[l]!;
+          const zx = fx.z[l]!,
+            zr = fr.z[l]!,
+            ax = fx.a[l]!,
+            ar = fr.a[l]!;
           const act = (net[l]!.activation as string) ?? 'linear';
           if (act === 'softmax') {
-            const mx = Math.max(...zx), mr = Math.max(...zr);
-            const ex = zx.map((v) => Math.exp(v - mx)), er = zr.map((v) => Math.exp(v - mr));
-            const S = ex.reduce((p, q) => p + q, 0), Sr = er.reduce((p, q) => p + q, 0);
+            const mx = Math.max(...zx),
+              mr = Math.max(...zr);
+            const ex = zx.map((v) => Math.exp(v - mx)),
+              er = zr.map((v) => Math.exp(v - mr));
+            const S = ex.reduce((p, q) => p + q, 0),
+              Sr = er.reduce((p, q) => p + q, 0);
             const div = (p: number, q: number) => p / q;
             // RealDiv: numerator and denominator multipliers by the two-input Shapley split
-            const mNum = ex.map((e, j) => (Math.abs(e - er[j]!) < 1e-7 ? 0 : (g[j]! * 0.5 * (div(e, S) - div(er[j]!, S) + div(e, Sr) - div(er[j]!, Sr))) / (e - er[j]!)));
-            const mDen = Math.abs(S - Sr) < 1e-7 ? 0 : ex.reduce((acc, e, j) => acc + (g[j]! * 0.5 * (div(e, S) - div(e, Sr) + div(er[j]!, S) - div(er[j]!, Sr))) / (S - Sr), 0);
+            const mNum = ex.map((e, j) =>
+              Math.abs(e - er[j]!) < 1e-7
+                ? 0
+                : (g[j]! * 0.5 * (div(e, S) - div(er[j]!, S) + div(e, Sr) - div(er[j]!, Sr))) / (e - er[j]!),
+            );
+            const mDen =
+              Math.abs(S - Sr) < 1e-7
+                ? 0
+                : ex.reduce(
+                    (acc, e, j) =>
+                      acc + (g[j]! * 0.5 * (div(e, S) - div(e, Sr) + div(er[j]!, S) - div(er[j]!, Sr))) / (S - Sr),
+                    0,
+                  );
             g = zx.map((_, j) => {
               const mE = mNum[j]! + mDen; // Sum passes the denominator's multiplier to each exp
               const dzc = zx[j]! - mx - (zr[j]! - mr);
@@ -72,38 +96,44 @@ function expectLocalAccuracy(e: DeepExplainer, phi: Matrix[], out: number[][]): 
 }
 
 describe('DeepExplainer', () => {
-  it.each([['shapley'], ['shift-invariant'], ['shap']] as const)('satisfies local accuracy on every row for a relu/tanh/softmax network (%s softmax rule)', (rule) => {
-    const net = randomNet([12, 32, 16, 4], ['relu', 'tanh', 'softmax'], 1);
-    const r = seeded(2);
-    const bg = randomMatrix(40, 12, r, 2);
-    const x = randomMatrix(25, 12, r, 2);
-    const e = new DeepExplainer(net, bg, { softmaxRule: rule });
-    const phi = e.shapValues(x);
-    expect(phi).toHaveLength(4);
-    expect(phi[0]!.shape).toEqual([25, 12]);
-    const bgOut = outputs64(net, bg);
-    e.expectedValue.forEach((v, k) => expect(v).toBeCloseTo(bgOut.reduce((s, o) => s + o[k]!, 0) / bg.rows, 5));
-    expectLocalAccuracy(e, phi, outputs64(net, x));
-  });
+  it.each([['shapley'], ['shift-invariant'], ['shap']] as const)(
+    'satisfies local accuracy on every row for a relu/tanh/softmax network (%s softmax rule)',
+    (rule) => {
+      const net = randomNet([12, 32, 16, 4], ['relu', 'tanh', 'softmax'], 1);
+      const r = seeded(2);
+      const bg = randomMatrix(40, 12, r, 2);
+      const x = randomMatrix(25, 12, r, 2);
+      const e = new DeepExplainer(net, bg, { softmaxRule: rule });
+      const phi = e.shapValues(x);
+      expect(phi).toHaveLength(4);
+      expect(phi[0]!.shape).toEqual([25, 12]);
+      const bgOut = outputs64(net, bg);
+      e.expectedValue.forEach((v, k) => expect(v).toBeCloseTo(bgOut.reduce((s, o) => s + o[k]!, 0) / bg.rows, 5));
+      expectLocalAccuracy(e, phi, outputs64(net, x));
+    },
+  );
 
-  it.each([['sigmoid'], ['leaky_relu'], ['elu'], ['gelu'], ['swish'], ['linear']])('keeps local accuracy through %s', (act) => {
-    const net = randomNet([6, 10, 2], [act, 'sigmoid'], 3);
-    const r = seeded(4);
-    const bg = randomMatrix(15, 6, r, 2);
-    const x = randomMatrix(9, 6, r, 2);
-    const e = new DeepExplainer(net, bg);
-    const phi = e.shapValues(x);
-    if (act !== 'gelu') expectLocalAccuracy(e, phi, outputs64(net, x));
-    else {
-      // no float64 gelu in the helpers: f(x_i) is the expected value over the background {x_i}
-      for (let i = 0; i < x.rows; i++) {
-        let s = e.expectedValue[0]!;
-        for (let j = 0; j < 6; j++) s += phi[0]!.get(i, j);
-        const single = new DeepExplainer(net, x.sliceRows(i, i + 1)).expectedValue[0]!;
-        expect(Math.abs(s - single)).toBeLessThan(1e-4);
+  it.each([['sigmoid'], ['leaky_relu'], ['elu'], ['gelu'], ['swish'], ['linear']])(
+    'keeps local accuracy through %s',
+    (act) => {
+      const net = randomNet([6, 10, 2], [act, 'sigmoid'], 3);
+      const r = seeded(4);
+      const bg = randomMatrix(15, 6, r, 2);
+      const x = randomMatrix(9, 6, r, 2);
+      const e = new DeepExplainer(net, bg);
+      const phi = e.shapValues(x);
+      if (act !== 'gelu') expectLocalAccuracy(e, phi, outputs64(net, x));
+      else {
+        // no float64 gelu in the helpers: f(x_i) is the expected value over the background {x_i}
+        for (let i = 0; i < x.rows; i++) {
+          let s = e.expectedValue[0]!;
+          for (let j = 0; j < 6; j++) s += phi[0]!.get(i, j);
+          const single = new DeepExplainer(net, x.sliceRows(i, i + 1)).expectedValue[0]!;
+          expect(Math.abs(s - single)).toBeLessThan(1e-4);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("matches a float64 transcription of SHAP's deep_tf rules, softmax included", () => {
     const net = randomNet([5, 7, 6, 3], ['relu', 'sigmoid', 'softmax'], 5);
@@ -118,7 +148,11 @@ describe('DeepExplainer', () => {
 
   it("with the 'shapley' rule, gives a softmax of its inputs their exact Shapley values", () => {
     // logits = inputs: one reference row makes DeepSHAP's softmax rule the whole computation
-    const eye = new Matrix(4, 4, Float32Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0)));
+    const eye = new Matrix(
+      4,
+      4,
+      Float32Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0)),
+    );
     const net = [{ kernel: eye, activation: 'softmax' }];
     const r = seeded(16);
     const bg = randomMatrix(1, 4, r, 3);
@@ -126,7 +160,8 @@ describe('DeepExplainer', () => {
     const phi = new DeepExplainer(net, bg).shapValues(x);
     const exact = exactShapleyValues(net, x, bg);
     for (let k = 0; k < 4; k++)
-      for (let i = 0; i < 5; i++) for (let j = 0; j < 4; j++) expect(phi[k]!.get(i, j)).toBeCloseTo(exact[k]!.get(i, j), 5);
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 4; j++) expect(phi[k]!.get(i, j)).toBeCloseTo(exact[k]!.get(i, j), 5);
     // and every value is within the output's range, unlike SHAP's re-centered rule can be
     for (const m of phi) for (const v of m.data) expect(Math.abs(v)).toBeLessThanOrEqual(1);
   });
@@ -183,10 +218,14 @@ describe('DeepExplainer', () => {
     expect(a.shapValues(x).map((m) => m.toArray())).toEqual(b.shapValues(x).map((m) => m.toArray()));
   });
 
-  it("explains raw rows of a model that standardizes its inputs, as the scaled rows of its layers", () => {
+  it('explains raw rows of a model that standardizes its inputs, as the scaled rows of its layers', () => {
     const net = randomNet([3, 5, 2], ['tanh', 'softmax'], 19);
     const r = seeded(20);
-    const raw = new Matrix(30, 3, Float32Array.from({ length: 90 }, (_, i) => (r() - 0.5) * [100, 1, 0.01][i % 3]! + [50, 0, 3][i % 3]!));
+    const raw = new Matrix(
+      30,
+      3,
+      Float32Array.from({ length: 90 }, (_, i) => (r() - 0.5) * [100, 1, 0.01][i % 3]! + [50, 0, 3][i % 3]!),
+    );
     const scaler = new StandardScaler().fit(raw);
     const model = {
       layers: [
@@ -227,15 +266,25 @@ describe('DeepExplainer', () => {
   it('rejects bad input with clear errors', () => {
     const net = randomNet([4, 3, 2], ['relu', 'softmax'], 14);
     const r = seeded(15);
-    expect(() => new DeepExplainer(net, randomMatrix(5, 3, r))).toThrow(/background has 3 columns but the model has 4 features/);
+    expect(() => new DeepExplainer(net, randomMatrix(5, 3, r))).toThrow(
+      /background has 3 columns but the model has 4 features/,
+    );
     expect(() => new DeepExplainer(net, new Matrix(0, 4))).toThrow(/background is empty/);
     expect(() => new DeepExplainer(net, [])).toThrow(/background is empty/);
     const e = new DeepExplainer(net, randomMatrix(5, 4, r));
     expect(() => e.shapValues(randomMatrix(2, 5, r))).toThrow(/x has 5 columns but the model has 4 features/);
     expect(() => e.shapValues([[1, 2, 3, NaN]])).toThrow(/non-finite value \(NaN\) at row 0, column 3/);
-    expect(() => new DeepExplainer([{ kernel: randomMatrix(4, 3, r), activation: 'bogus' }], randomMatrix(2, 4, r))).toThrow(/unknown activation.*valid: linear, relu/);
-    expect(() => new DeepExplainer(net, randomMatrix(2, 4, r), { softmaxRule: 'max' as never })).toThrow(/softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got max/);
-    expect(() => new DeepExplainer([net[0]!, net[0]!], randomMatrix(2, 4, r))).toThrow(/layer 1's kernel has 4 rows but layer 0 has 3 units/);
-    expect(() => new DeepExplainer({ layers: [{ className: 'Conv2D' }], getWeights: () => [] }, randomMatrix(2, 4, r))).toThrow(/supports Dense and Dropout layers; model.layers\[0\] is a Conv2D/);
+    expect(
+      () => new DeepExplainer([{ kernel: randomMatrix(4, 3, r), activation: 'bogus' }], randomMatrix(2, 4, r)),
+    ).toThrow(/unknown activation.*valid: linear, relu/);
+    expect(() => new DeepExplainer(net, randomMatrix(2, 4, r), { softmaxRule: 'max' as never })).toThrow(
+      /softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got max/,
+    );
+    expect(() => new DeepExplainer([net[0]!, net[0]!], randomMatrix(2, 4, r))).toThrow(
+      /layer 1's kernel has 4 rows but layer 0 has 3 units/,
+    );
+    expect(
+      () => new DeepExplainer({ layers: [{ className: 'Conv2D' }], getWeights: () => [] }, randomMatrix(2, 4, r)),
+    ).toThrow(/supports Dense and Dropout layers; model.layers\[0\] is a Conv2D/);
   });
 });

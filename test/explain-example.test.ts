@@ -10,7 +10,11 @@ describe('examples/explain.js', () => {
   it('ranks the petal measurements first, adds up to the predictions and writes the summary plot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'myelin-explain-example-'));
     try {
-      const r = spawnSync(process.execPath, [join(ROOT, 'examples', 'explain.js'), dir], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [join(ROOT, 'examples', 'explain.js'), dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const virginica = /^virginica: expected [\d.]+; (\w+) [\d.]+, (\w+)/m.exec(r.stdout)!;

@@ -6,7 +6,9 @@ import { randomMatrix, seeded } from './helpers/explain-nets.js';
 function makeModel() {
   const calls: number[] = [];
   const f = (r: Float32Array, o: number) =>
-    o === 0 ? Math.tanh(r[0]! * r[1]! + 0.5 * r[2]!) + r[3]! ** 2 * 0.3 - (r.length > 4 ? r[4]! * r[5]! : 0) : Math.max(0, r[0]! - r[r.length - 1]!) + 0.2 * r[1]!;
+    o === 0
+      ? Math.tanh(r[0]! * r[1]! + 0.5 * r[2]!) + r[3]! ** 2 * 0.3 - (r.length > 4 ? r[4]! * r[5]! : 0)
+      : Math.max(0, r[0]! - r[r.length - 1]!) + 0.2 * r[1]!;
   const predict = (x: Matrix) => {
     calls.push(x.rows);
     const out = new Matrix(x.rows, 2);
@@ -149,8 +151,12 @@ describe('KernelExplainer', () => {
     const e = new KernelExplainer(predict, randomMatrix(4, 5, r));
     expect(() => e.shapValues(randomMatrix(2, 4, r))).toThrow(/x has 4 columns but the background has 5 features/);
     expect(() => e.shapValues(randomMatrix(2, 5, r), { nSamples: 0 })).toThrow(/nSamples must be an integer >= 1/);
-    expect(() => new KernelExplainer(() => 'nope', randomMatrix(4, 5, r))).toThrow(/predict function must return a Matrix/);
-    expect(() => new KernelExplainer(() => new Matrix(1, 1), randomMatrix(4, 5, r))).toThrow(/returned 1 rows for 4 input rows/);
+    expect(() => new KernelExplainer(() => 'nope', randomMatrix(4, 5, r))).toThrow(
+      /predict function must return a Matrix/,
+    );
+    expect(() => new KernelExplainer(() => new Matrix(1, 1), randomMatrix(4, 5, r))).toThrow(
+      /returned 1 rows for 4 input rows/,
+    );
     expect(() => new KernelExplainer(42 as never, randomMatrix(4, 5, r))).toThrow(/model must be a predict function/);
   });
 });

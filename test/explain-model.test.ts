@@ -1,6 +1,17 @@
 // The explainers on a real Sequential model: trained weights, Dropout, a scaler it applies itself.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeepExplainer, Dense, Dropout, KernelExplainer, Matrix, SGD, Sequential, StandardScaler, permutationImportance, setSeed } from '../lib/index.js';
+import {
+  DeepExplainer,
+  Dense,
+  Dropout,
+  KernelExplainer,
+  Matrix,
+  SGD,
+  Sequential,
+  StandardScaler,
+  permutationImportance,
+  setSeed,
+} from '../lib/index.js';
 import { randomMatrix, seeded } from './helpers/explain-nets.js';
 
 // Three classes decided by features 0 and 1; feature 2 is noise, feature 3 is on a large scale.
@@ -9,7 +20,8 @@ function data(n: number, seed: number): { x: Matrix; y: Int32Array } {
   const x = new Matrix(n, 4);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const a = r() * 2 - 1, b = r() * 2 - 1;
+    const a = r() * 2 - 1,
+      b = r() * 2 - 1;
     x.set(i, 0, a), x.set(i, 1, b), x.set(i, 2, r() * 2 - 1), x.set(i, 3, 1000 + 500 * (r() - 0.5) + 100 * a);
     y[i] = a + b > 0.5 ? 2 : a - b > 0.3 ? 1 : 0;
   }
@@ -63,7 +75,8 @@ describe('explaining a Sequential model', () => {
 
   it('ranks the deciding features above the noise', () => {
     const phi = new DeepExplainer(model, train.x.sliceRows(0, 100)).shapValues(test.x);
-    const meanAbs = (j: number) => phi.reduce((s, m) => s + m.data.filter((_, i) => i % 4 === j).reduce((a, v) => a + Math.abs(v), 0), 0);
+    const meanAbs = (j: number) =>
+      phi.reduce((s, m) => s + m.data.filter((_, i) => i % 4 === j).reduce((a, v) => a + Math.abs(v), 0), 0);
     expect(meanAbs(0)).toBeGreaterThan(meanAbs(2));
     expect(meanAbs(1)).toBeGreaterThan(meanAbs(2));
     const imp = permutationImportance(model, test.x, test.y, { repeats: 5, seed: 1 });
@@ -75,6 +88,8 @@ describe('explaining a Sequential model', () => {
   it('rejects rows of the wrong width for the model', () => {
     const e = new DeepExplainer(model, train.x.sliceRows(0, 10));
     expect(() => e.shapValues(randomMatrix(2, 5, seeded(4)))).toThrow(/x has 5 columns but the model has 4 features/);
-    expect(() => new DeepExplainer(model, randomMatrix(2, 3, seeded(4)))).toThrow(/background has 3 columns but the model has 4 features/);
+    expect(() => new DeepExplainer(model, randomMatrix(2, 3, seeded(4)))).toThrow(
+      /background has 3 columns but the model has 4 features/,
+    );
   });
 });

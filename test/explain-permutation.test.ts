@@ -12,7 +12,10 @@ describe('permutationImportance', () => {
     const res = permutationImportance(layers, x, y, { metric: 'mse', repeats: 4, seed: 7 });
     expect(res.metric).toBe('mean_squared_error');
     expect(res.baselineScore).toBeLessThan(1e-10);
-    const order = res.importancesMean.map((v, j) => [v, j] as const).sort((a, b) => b[0] - a[0]).map(([, j]) => j);
+    const order = res.importancesMean
+      .map((v, j) => [v, j] as const)
+      .sort((a, b) => b[0] - a[0])
+      .map(([, j]) => j);
     expect(order).toEqual([0, 3, 1, 2]);
     expect(res.importancesMean[2]).toBe(0);
     expect(res.importancesStd[2]).toBe(0);
@@ -28,7 +31,16 @@ describe('permutationImportance', () => {
     const x = randomMatrix(300, 3, r);
     const y = new Int32Array(300).map((_, i) => (x.get(i, 1) > 0 ? 1 : 0));
     // softmax over [0, 8·x1]: class 1 when x1 > 0; x0 and x2 unused
-    const layers = [{ kernel: Matrix.from([[0, 0], [0, 8], [0, 0]]), activation: 'softmax' }];
+    const layers = [
+      {
+        kernel: Matrix.from([
+          [0, 0],
+          [0, 8],
+          [0, 0],
+        ]),
+        activation: 'softmax',
+      },
+    ];
     const a = permutationImportance(layers, x, y, { repeats: 3, seed: 5 });
     expect(a.metric).toBe('accuracy');
     expect(a.baselineScore).toBe(1);
@@ -56,9 +68,15 @@ describe('permutationImportance', () => {
     const x = randomMatrix(10, 2, r);
     const layers = [{ kernel: randomMatrix(2, 1, r) }];
     expect(() => permutationImportance(layers, x, new Float32Array(9))).toThrow(/x has 10 rows but y has 9/);
-    expect(() => permutationImportance(layers, x, new Float32Array(10), { metric: 'f1' })).toThrow(/unknown metric "f1"; valid: accuracy/);
-    expect(() => permutationImportance(layers, x, new Float32Array(10), { repeats: 0 })).toThrow(/repeats must be an integer >= 1/);
+    expect(() => permutationImportance(layers, x, new Float32Array(10), { metric: 'f1' })).toThrow(
+      /unknown metric "f1"; valid: accuracy/,
+    );
+    expect(() => permutationImportance(layers, x, new Float32Array(10), { repeats: 0 })).toThrow(
+      /repeats must be an integer >= 1/,
+    );
     expect(() => permutationImportance(layers, new Matrix(0, 2), [])).toThrow(/x is empty/);
-    expect(() => permutationImportance(layers, randomMatrix(10, 3, r), new Float32Array(10))).toThrow(/permutationImportance: x has 3 columns but the model has 2 features/);
+    expect(() => permutationImportance(layers, randomMatrix(10, 3, r), new Float32Array(10))).toThrow(
+      /permutationImportance: x has 3 columns but the model has 2 features/,
+    );
   });
 });

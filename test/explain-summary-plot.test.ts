@@ -8,8 +8,16 @@ import { Matrix, summaryPlot } from '../lib/index.js';
 function values(): { phi: Matrix; x: Matrix } {
   const rows = 6;
   const scale = [0.2, 3, 0, 1];
-  const phi = new Matrix(rows, 4, Float32Array.from({ length: rows * 4 }, (_, i) => scale[i % 4]! * (Math.floor(i / 4) % 2 ? 1 : -1)));
-  const x = new Matrix(rows, 4, Float32Array.from({ length: rows * 4 }, (_, i) => Math.floor(i / 4)));
+  const phi = new Matrix(
+    rows,
+    4,
+    Float32Array.from({ length: rows * 4 }, (_, i) => scale[i % 4]! * (Math.floor(i / 4) % 2 ? 1 : -1)),
+  );
+  const x = new Matrix(
+    rows,
+    4,
+    Float32Array.from({ length: rows * 4 }, (_, i) => Math.floor(i / 4)),
+  );
   return { phi, x };
 }
 

@@ -12,8 +12,10 @@ function hostile(values: Float32Array, kind: BufferKind): Float32Array {
   const n = values.length;
   let a: Float32Array;
   if (kind === 'shared') a = new Float32Array(new SharedArrayBuffer(n * 4));
-  else if (kind === 'resizable' || kind === 'shrunk') a = new Float32Array(new ArrayBuffer(n * 4, { maxByteLength: n * 4 + 64 }), 0, n);
-  else if (kind === 'misaligned') a = new Float32Array(new ArrayBuffer(n * 4 + 4), 4, n); // 4 bytes off any SIMD alignment
+  else if (kind === 'resizable' || kind === 'shrunk')
+    a = new Float32Array(new ArrayBuffer(n * 4, { maxByteLength: n * 4 + 64 }), 0, n);
+  else if (kind === 'misaligned')
+    a = new Float32Array(new ArrayBuffer(n * 4 + 4), 4, n); // 4 bytes off any SIMD alignment
   else a = new Float32Array(n);
   a.set(values);
   if (kind === 'detached') structuredClone(a.buffer, { transfer: [a.buffer] });
@@ -36,7 +38,11 @@ const ops = ['predict', 'predictAsync', 'evaluate', 'fit', 'matmul', 'matmulAsyn
 /** Runs one op; returns its numeric result (for comparison with the plain copy). */
 async function run(op: (typeof ops)[number], x: Matrix, after: () => void): Promise<number[]> {
   const labels = Int32Array.from({ length: x.rows }, (_, i) => i % 3);
-  const w = new Matrix(x.cols, 2, Float32Array.from({ length: x.cols * 2 }, (_, i) => (i % 5) - 2));
+  const w = new Matrix(
+    x.cols,
+    2,
+    Float32Array.from({ length: x.cols * 2 }, (_, i) => (i % 5) - 2),
+  );
   let p: Promise<unknown> | unknown;
   switch (op) {
     case 'predict':
@@ -71,7 +77,8 @@ async function run(op: (typeof ops)[number], x: Matrix, after: () => void): Prom
 
 describe('fuzz: public API with detached, resizable, shared and misaligned buffers', () => {
   it('gives the plain-copy result or a clear error, never a crash', async () => {
-    let errors = 0, values = 0;
+    let errors = 0,
+      values = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ops),

@@ -65,7 +65,11 @@ describe.each(native.gemmConfigs().map((c) => [c.config, c] as const))('GEMM con
 
   it('gives bit-identical results for 1 to 3 threads', () => {
     native.forceGemmConfig(name);
-    for (const s of [{ m: 300, n: 200, k: 150 }, { m: 600, n: 10, k: 100 }, { m: 9, n: 700, k: 260 }]) {
+    for (const s of [
+      { m: 300, n: 200, k: 150 },
+      { m: 600, n: 10, k: 100 },
+      { m: 9, n: 700, k: 260 },
+    ]) {
       const outs = [1, 2, 3].map((t) => {
         setNumThreads(t);
         const g = product(s, 3);
@@ -85,7 +89,11 @@ describe('GEMM config choice', () => {
 
   it('offers one config per supported ISA at least, and uses one for the active ISA', () => {
     const info = backendInfo();
-    for (const isa of info.supportedIsas) expect(native.gemmConfigs().some((c) => c.isa === isa), isa).toBe(true);
+    for (const isa of info.supportedIsas)
+      expect(
+        native.gemmConfigs().some((c) => c.isa === isa),
+        isa,
+      ).toBe(true);
     expect(names).toContain(info.gemm.config);
     expect(info.gemm.isa).toBe(info.isa);
     expect(info.gemm.kc).toBeGreaterThan(0);
@@ -130,7 +138,9 @@ describe('GEMM config choice', () => {
   it('a bad MYELIN_GEMM_CONFIG fails to load with a message that says what was wrong', () => {
     const r = probe('bogus');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`MYELIN_GEMM_CONFIG=bogus: unknown config; this CPU and build offer: ${names[0]}`));
+    expect(r.stderr).toMatch(
+      new RegExp(`MYELIN_GEMM_CONFIG=bogus: unknown config; this CPU and build offer: ${names[0]}`),
+    );
     const s = probe(`${names[0]}:64,0,512`);
     expect(s.status).not.toBe(0);
     expect(s.stderr).toMatch(/MYELIN_GEMM_CONFIG=.*:64,0,512: blocks must be <name>:MC,KC,NC, positive integers/);

@@ -89,7 +89,13 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
 
   it('applies alpha and beta like BLAS', () => {
     forced();
-    for (const [alpha, beta] of [[2.5, 0], [1, 1], [-0.5, 2], [0, 0.5], [0, 0]])
+    for (const [alpha, beta] of [
+      [2.5, 0],
+      [1, 1],
+      [-0.5, 2],
+      [0, 0.5],
+      [0, 0],
+    ])
       for (const tb of [false, true]) {
         expectMatchesRef({ m: 29, n: 35, k: 300, tb, alpha, beta, pad: 2 });
         expectMatchesRef({ m: 70, n: 7, k: 300, tb, alpha, beta, pad: 2 }); // narrow C, computed transposed
@@ -112,7 +118,10 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
 
   it('does not read C when beta = 0, but propagates NaN and Inf from A and B', () => {
     forced();
-    for (const [m, n, k] of [[20, 40, 30], [40, 5, 30]]) {
+    for (const [m, n, k] of [
+      [20, 40, 30],
+      [40, 5, 30],
+    ]) {
       const g = makeCase({ m, n, k });
       g.c.fill(NaN);
       const { value } = gemmRef({ ...g, c: new Float32Array(g.c.length) });
@@ -135,7 +144,11 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
 
   it('fuses bias and every activation into the write of C', () => {
     forced();
-    for (const [m, n, k] of [[33, 47, 70], [64, 10, 50], [3, 5, 2]]) {
+    for (const [m, n, k] of [
+      [33, 47, 70],
+      [64, 10, 50],
+      [3, 5, 2],
+    ]) {
       for (let act = 0; act < ACTS.length; act++) {
         const g = makeCase({ m, n, k, beta: 0.5, seed: 10 + act });
         const bias = randomF32(n, 99, -0.5, 0.5);
@@ -149,7 +162,8 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
             worst = `${ACTS[act][0]} ${m}x${n}x${k}: C[${i}] = ${g.c[i]}, expected ${value[i]}`;
         expect(worst).toBe('');
         if (act === 4)
-          for (let i = 0; i < m; i++) expect(g.c.subarray(i * n, i * n + n).reduce((s, x) => s + x, 0)).toBeCloseTo(1, 5);
+          for (let i = 0; i < m; i++)
+            expect(g.c.subarray(i * n, i * n + n).reduce((s, x) => s + x, 0)).toBeCloseTo(1, 5);
       }
     }
   });
@@ -173,7 +187,11 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
         run(g, randomF32(s.n, 7), act);
         outs.push(g.c);
       }
-      for (let t = 1; t < 4; t++) expect(Buffer.compare(Buffer.from(outs[t].buffer), Buffer.from(outs[0].buffer)), `${JSON.stringify(s)} threads ${t + 1}`).toBe(0);
+      for (let t = 1; t < 4; t++)
+        expect(
+          Buffer.compare(Buffer.from(outs[t].buffer), Buffer.from(outs[0].buffer)),
+          `${JSON.stringify(s)} threads ${t + 1}`,
+        ).toBe(0);
     }
     setNumThreads(initial.threads);
   });

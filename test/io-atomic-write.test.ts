@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,7 +60,10 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(p, new Uint8Array(100).fill(7))).rejects.toThrow(
       /cannot write .*model\.myelin: ENOSPC: no space left on device \(injected\) \(the previous file, if any, is unchanged\)/,
     );
-    expect(seen).toEqual([{ bytes: 16, tempSize: 16 }, { bytes: 32, tempSize: 32 }]); // it really was half-written
+    expect(seen).toEqual([
+      { bytes: 16, tempSize: 16 },
+      { bytes: 32, tempSize: 32 },
+    ]); // it really was half-written
     expect(readFileSync(p, 'utf8')).toBe('old model');
     expect(readdirSync(d)).toEqual(['model.myelin']);
   });
@@ -69,7 +82,9 @@ describe('temporary files of interrupted saves', () => {
     const d = dir();
     const p = join(d, 'model.myelin');
     const { spawnSync } = await import('node:child_process');
-    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
     const livePid = process.ppid; // runs: its save may be under way
     const names = {
       dead: `.model.myelin.${deadPid}.0badc0de.tmp`,

@@ -13,7 +13,10 @@ function problem() {
     x.data.set([Math.sin(i), Math.cos(i * 1.3)], 2 * i);
     y.data[i] = Math.sin(i) + Math.cos(i * 1.3) > 0 ? 1 : 0;
   }
-  const m = new Sequential([new Dense(4, { inputDim: 2, activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })]);
+  const m = new Sequential([
+    new Dense(4, { inputDim: 2, activation: 'tanh' }),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
   // A large step so val_loss goes up and down: saveBestOnly has something to skip.
   m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(2.5, 0.9), metrics: ['accuracy'] });
   return { x, y, m };
@@ -24,7 +27,10 @@ describe('ModelCheckpoint', () => {
     setSeed(21);
     const { x, y, m } = problem();
     const dir = tmp();
-    const ckpt = new ModelCheckpoint({ filepath: join(dir, 'sub', 'm-{epoch:02d}-{val_loss:.4f}.myelin'), saveBestOnly: true });
+    const ckpt = new ModelCheckpoint({
+      filepath: join(dir, 'sub', 'm-{epoch:02d}-{val_loss:.4f}.myelin'),
+      saveBestOnly: true,
+    });
     const h = await m.fit(x, y, { epochs: 12, batchSize: 8, validationSplit: 0.25, verbose: 0, callbacks: [ckpt] });
     const val = h.history['val_loss']!;
     const expected: string[] = [];
@@ -50,7 +56,11 @@ describe('ModelCheckpoint', () => {
     setSeed(22);
     const { x, y, m } = problem();
     const dir = tmp();
-    await m.fit(x, y, { epochs: 6, verbose: 0, callbacks: [new ModelCheckpoint({ filepath: join(dir, 'e{epoch}.myelin'), period: 2 })] });
+    await m.fit(x, y, {
+      epochs: 6,
+      verbose: 0,
+      callbacks: [new ModelCheckpoint({ filepath: join(dir, 'e{epoch}.myelin'), period: 2 })],
+    });
     expect(readdirSync(dir).sort()).toEqual(['e2.myelin', 'e4.myelin', 'e6.myelin']);
     expect((await loadModel(join(dir, 'e6.myelin'))).predict(x).data).toEqual(m.predict(x).data);
     expect(new ModelCheckpoint({ filepath: 'a', monitor: 'val_accuracy' }).mode).toBe('max');
@@ -64,7 +74,12 @@ describe('ModelCheckpoint', () => {
     await a.m.fit(a.x, a.y, { epochs: 8, batchSize: 8, verbose: 0 });
     setSeed(24);
     const b = problem();
-    await b.m.fit(b.x, b.y, { epochs: 8, batchSize: 8, verbose: 0, callbacks: [new ModelCheckpoint({ filepath: join(dir, 'e{epoch}.myelin') })] });
+    await b.m.fit(b.x, b.y, {
+      epochs: 8,
+      batchSize: 8,
+      verbose: 0,
+      callbacks: [new ModelCheckpoint({ filepath: join(dir, 'e{epoch}.myelin') })],
+    });
     const restored = await loadModel(join(dir, 'e5.myelin')); // as if the process died after epoch 5
     expect(restored.epochsTrained).toBe(5);
     await restored.fit(b.x, b.y, { epochs: 8, initialEpoch: restored.epochsTrained, batchSize: 8, verbose: 0 });
@@ -77,11 +92,23 @@ describe('ModelCheckpoint', () => {
     const { x, y, m } = problem();
     const dir = tmp();
     await expect(
-      m.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint({ filepath: join(dir, 'b.myelin'), saveBestOnly: true })] }),
-    ).rejects.toThrow("ModelCheckpoint: monitor 'val_loss' is not in the logs (loss, accuracy); pass validationData or validationSplit to fit, or choose another monitor");
+      m.fit(x, y, {
+        epochs: 2,
+        verbose: 0,
+        callbacks: [new ModelCheckpoint({ filepath: join(dir, 'b.myelin'), saveBestOnly: true })],
+      }),
+    ).rejects.toThrow(
+      "ModelCheckpoint: monitor 'val_loss' is not in the logs (loss, accuracy); pass validationData or validationSplit to fit, or choose another monitor",
+    );
     await expect(
-      m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint({ filepath: join(dir, '{val_loss}.myelin') })] }),
-    ).rejects.toThrow(/ModelCheckpoint: filepath .* uses \{val_loss\}, which is not available; available: \{epoch\}, \{loss\}, \{accuracy\}/);
+      m.fit(x, y, {
+        epochs: 1,
+        verbose: 0,
+        callbacks: [new ModelCheckpoint({ filepath: join(dir, '{val_loss}.myelin') })],
+      }),
+    ).rejects.toThrow(
+      /ModelCheckpoint: filepath .* uses \{val_loss\}, which is not available; available: \{epoch\}, \{loss\}, \{accuracy\}/,
+    );
     expect(() => new ModelCheckpoint({ filepath: 'm{epoch:x}' })).toThrow(/unsupported format spec ":x"/);
   });
 });

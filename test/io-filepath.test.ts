@@ -12,7 +12,9 @@ describe('checkpoint filepath templates', () => {
   });
 
   it('names a missing key and a bad spec', () => {
-    expect(() => formatFilepath('m-{val_acc}.myelin', { epoch: 1, loss: 2 })).toThrow('filepath "m-{val_acc}.myelin" uses {val_acc}, which is not available; available: {epoch}, {loss}');
+    expect(() => formatFilepath('m-{val_acc}.myelin', { epoch: 1, loss: 2 })).toThrow(
+      'filepath "m-{val_acc}.myelin" uses {val_acc}, which is not available; available: {epoch}, {loss}',
+    );
     expect(() => checkFilepathTemplate('m-{epoch:>5x}')).toThrow(/unsupported format spec ":>5x"/);
     expect(checkFilepathTemplate('a{epoch:02d}{val_loss}')).toEqual(['epoch', 'val_loss']);
   });

@@ -19,7 +19,9 @@ describe('model file container', () => {
     expect(view.getUint32(8, true)).toBe(1);
     const d = decode(bytes);
     expect(d.meta).toEqual(meta);
-    expect(d.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual(tensors().map((t) => [t.name, t.shape, Array.from(t.data)]));
+    expect(d.tensors.map((t) => [t.name, t.shape, Array.from(t.data)])).toEqual(
+      tensors().map((t) => [t.name, t.shape, Array.from(t.data)]),
+    );
     const headerLen = view.getUint32(12, true);
     const dataStart = Math.ceil((32 + headerLen) / 64) * 64;
     expect(bytes.length).toBe(dataStart + 64 + 64 + 4); // kernel 24 B and bias 8 B, each padded to 64
@@ -32,24 +34,52 @@ describe('model file container', () => {
       ['empty', () => new Uint8Array(0), /m\.myelin: 0 bytes is too short/],
       ['magic', (b) => ((b[1] = 0x4e), b), /not a myelin model file \(wrong magic/],
       ['text file', () => Buffer.from('{"model": "this is JSON, not a model file"}'), /wrong magic/],
-      ['version', (b) => (b[8] = 2, b), /format version 2 is not supported \(this myelin reads version 1; the file was written by a newer myelin\)/],
-      ['truncated', (b) => b.subarray(0, b.length - 10), /the file is \d+ bytes but its header declares \d+ .*: truncated/],
+      [
+        'version',
+        (b) => ((b[8] = 2), b),
+        /format version 2 is not supported \(this myelin reads version 1; the file was written by a newer myelin\)/,
+      ],
+      [
+        'truncated',
+        (b) => b.subarray(0, b.length - 10),
+        /the file is \d+ bytes but its header declares \d+ .*: truncated/,
+      ],
       ['trailing', (b) => Buffer.concat([b, Buffer.from([0])]), /trailing bytes/],
-      ['absurd header length', (b) => (b[15] = 0x7f, b), /declared header length \d+ bytes is absurd/],
-      ['absurd data length', (b) => (b[21] = 0x40, b), /truncated/],
-      ['checksum', (b) => (b[b.length - 20]! ^= 0x10, b), /checksum mismatch \(stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\): the file is corrupted/],
+      ['absurd header length', (b) => ((b[15] = 0x7f), b), /declared header length \d+ bytes is absurd/],
+      ['absurd data length', (b) => ((b[21] = 0x40), b), /truncated/],
+      [
+        'checksum',
+        (b) => ((b[b.length - 20]! ^= 0x10), b),
+        /checksum mismatch \(stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\): the file is corrupted/,
+      ],
       ['malformed JSON', (b) => editHeader(b, (j) => j.replace('{', '[')), /the JSON header is malformed/],
-      ['JSON not an object', (b) => editHeader(b, (j) => ' '.repeat(j.length - 4) + 'null'), /the JSON header is not an object/],
-      ['invalid UTF-8', (b) => (b[40] = 0xff, reseal(b)), /the JSON header is malformed: The encoded data was not valid/],
-      ['shape too large', (b) => editHeader(b, (j) => j.replace('[3,2]', '[3e9,2]')), /needs more bytes than the \d+ of data/],
+      [
+        'JSON not an object',
+        (b) => editHeader(b, (j) => ' '.repeat(j.length - 4) + 'null'),
+        /the JSON header is not an object/,
+      ],
+      [
+        'invalid UTF-8',
+        (b) => ((b[40] = 0xff), reseal(b)),
+        /the JSON header is malformed: The encoded data was not valid/,
+      ],
+      [
+        'shape too large',
+        (b) => editHeader(b, (j) => j.replace('[3,2]', '[3e9,2]')),
+        /needs more bytes than the \d+ of data/,
+      ],
       ['bad shape', (b) => editHeader(b, (j) => j.replace('[3,2]', '[3,-2]')), /has an invalid shape \[3,-2\]/],
       ['overlap', (b) => editHeader(b, (j) => j.replace('"offset":64', '"offset":0')), /invalid offset 0/],
-      ['sizes do not add up', (b) => {
-        const out = new Uint8Array(b.length + 64);
-        out.set(b.subarray(0, b.length - 4));
-        new DataView(out.buffer).setUint32(16, new DataView(b.buffer).getUint32(16, true) + 64, true);
-        return reseal(out);
-      }, /data region has 192 bytes but the tensor table accounts for 128/],
+      [
+        'sizes do not add up',
+        (b) => {
+          const out = new Uint8Array(b.length + 64);
+          out.set(b.subarray(0, b.length - 4));
+          new DataView(out.buffer).setUint32(16, new DataView(b.buffer).getUint32(16, true) + 64, true);
+          return reseal(out);
+        },
+        /data region has 192 bytes but the tensor table accounts for 128/,
+      ],
       ['no table', (b) => editHeader(b, (j) => j.replace('"tensors"', '"tensorz"')), /no tensor table/],
     ];
     for (const [what, damage, message] of cases) {
@@ -68,7 +98,9 @@ describe('model file container', () => {
   it('rejects NaN and infinite weights, naming the tensor and index', () => {
     const t = tensors();
     t[1]!.data[1] = NaN;
-    expect(() => decode(encodeFile(meta, t))).toThrow('loadModel: m.myelin: tensor 1 ("dense/bias") holds NaN at index 1; weights must be finite');
+    expect(() => decode(encodeFile(meta, t))).toThrow(
+      'loadModel: m.myelin: tensor 1 ("dense/bias") holds NaN at index 1; weights must be finite',
+    );
     t[1]!.data[1] = 0;
     t[0]!.data[4] = -Infinity;
     expect(() => decode(encodeFile(meta, t))).toThrow(/tensor 0 \("dense\/kernel"\) holds -Infinity at index 4/);

@@ -31,7 +31,9 @@ const fixture = (name: string) => new Uint8Array(readFileSync(join(FIX, name)));
 
 function expectClose(actual: Matrix, want: number[][], tol = 1e-5) {
   expect([actual.rows, actual.cols]).toEqual([want.length, want[0]!.length]);
-  want.flat().forEach((v, i) => expect(Math.abs(actual.data[i]! - v)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
+  want
+    .flat()
+    .forEach((v, i) => expect(Math.abs(actual.data[i]! - v)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
 }
 
 describe('reading Keras files written as Keras writes them', () => {
@@ -46,16 +48,31 @@ describe('reading Keras files written as Keras writes them', () => {
     expect([drop.rate, drop.seed, hidden.useBias, hidden.activation]).toEqual([0.3, 42, false, 'tanh']);
     const c = m.getCompileConfig()!;
     expect([c.loss, c.metrics, c.optimizer.className]).toEqual(['categorical_crossentropy', ['accuracy'], 'Adam']);
-    expect(c.optimizer.config).toMatchObject({ learningRate: 0.004999999888241291, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(c.optimizer.config).toMatchObject({
+      learningRate: 0.004999999888241291,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
     const state = m.getOptimizerState();
     expect(state.iterations).toBe(want.iterations);
-    expect(state.slots.map((s) => Array.from(s))).toEqual(want.slots.map((s: number[]) => Array.from(Float32Array.from(s))));
+    expect(state.slots.map((s) => Array.from(s))).toEqual(
+      want.slots.map((s: number[]) => Array.from(Float32Array.from(s))),
+    );
   });
 
   it('every activation myelin has, as Keras 3 names them (silu, gelu exact, leaky_relu 0.2)', async () => {
     const m = await kerasFromBytes(fixture('keras3-activations.keras'), 'a.keras');
     expect(m.layers.map((l) => (l as Dense).activation)).toEqual([
-      'linear', 'relu', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'gelu', 'swish', 'softmax',
+      'linear',
+      'relu',
+      'sigmoid',
+      'tanh',
+      'leaky_relu',
+      'elu',
+      'gelu',
+      'swish',
+      'softmax',
     ]);
     expectClose(m.predict(X), expected['keras3-activations.keras'].y);
     expect(m.getCompileConfig()).toBeNull();
@@ -69,7 +86,9 @@ describe('reading Keras files written as Keras writes them', () => {
     expect([c.loss, c.metrics, c.optimizer.className]).toEqual(['binary_crossentropy', ['accuracy'], 'Adam']);
     const state = m.getOptimizerState();
     expect(state.iterations).toBe(12);
-    expect(state.slots.map((s) => Array.from(s))).toEqual(want.slots.map((s: number[]) => Array.from(Float32Array.from(s))));
+    expect(state.slots.map((s) => Array.from(s))).toEqual(
+      want.slots.map((s: number[]) => Array.from(Float32Array.from(s))),
+    );
   });
 
   it('a dataset of the wrong shape is one clear error', async () => {
@@ -97,7 +116,11 @@ describe('round trips', () => {
     ['.keras', kerasToBytes, kerasFromBytes],
     ['.h5', h5ToBytes, h5FromBytes],
   ] as const)
-    for (const optimizer of [new Adam({ learningRate: 0.01 }), new SGD(0.05, 0.9, { nesterov: true }), new RMSprop(0.01)])
+    for (const optimizer of [
+      new Adam({ learningRate: 0.01 }),
+      new SGD(0.05, 0.9, { nesterov: true }),
+      new RMSprop(0.01),
+    ])
       it(`myelin → ${format} → myelin (${optimizer.className}): identical predictions, compile, state, resumed fit`, async () => {
         const { m, y } = trained(optimizer);
         const scaler = new StandardScaler().fit(X);
@@ -138,23 +161,38 @@ describe('round trips', () => {
     setSeed(5);
     const schedule = new ExponentialDecay({ initialLearningRate: 0.02, decaySteps: 3, decayRate: 0.9 });
     const m = new Sequential([new Dense(3, { inputDim: 4, activation: 'softmax' })]);
-    m.compile({ loss: new CategoricalCrossentropy({ labelSmoothing: 0.1 }), optimizer: new AdamW({ learningRate: schedule, weightDecay: 0.01 }) });
+    m.compile({
+      loss: new CategoricalCrossentropy({ labelSmoothing: 0.1 }),
+      optimizer: new AdamW({ learningRate: schedule, weightDecay: 0.01 }),
+    });
     const y = Matrix.from(Array.from({ length: X.rows }, (_, i) => [0, 1, 2].map((c) => Number(c === i % 3))));
     await m.fit(X, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    for (const [enc, dec] of [[kerasToBytes, kerasFromBytes], [h5ToBytes, h5FromBytes]] as const) {
+    for (const [enc, dec] of [
+      [kerasToBytes, kerasFromBytes],
+      [h5ToBytes, h5FromBytes],
+    ] as const) {
       const back = await dec(await enc(m), 'x');
       expect(back.getCompileConfig()).toEqual(m.getCompileConfig());
       expect(back.getOptimizerState()).toEqual(m.getOptimizerState());
     }
     const cfg = JSON.parse(strFromU8(unzipSync(await kerasToBytes(m))['config.json']!)).compile_config;
-    expect(cfg.optimizer.config.learning_rate).toMatchObject({ class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.02, decay_steps: 3 } });
-    expect(cfg.loss).toMatchObject({ class_name: 'CategoricalCrossentropy', config: { label_smoothing: 0.1, from_logits: false } });
+    expect(cfg.optimizer.config.learning_rate).toMatchObject({
+      class_name: 'ExponentialDecay',
+      config: { initial_learning_rate: 0.02, decay_steps: 3 },
+    });
+    expect(cfg.loss).toMatchObject({
+      class_name: 'CategoricalCrossentropy',
+      config: { label_smoothing: 0.1, from_logits: false },
+    });
   });
 
   it('an uncompiled model round-trips without a compile configuration', async () => {
     setSeed(3);
     const m = new Sequential([new Dense(2, { inputDim: 3, activation: 'elu' })]);
-    for (const [enc, dec] of [[kerasToBytes, kerasFromBytes], [h5ToBytes, h5FromBytes]] as const) {
+    for (const [enc, dec] of [
+      [kerasToBytes, kerasFromBytes],
+      [h5ToBytes, h5FromBytes],
+    ] as const) {
       const back = await dec(await enc(m), 'x');
       expect(back.getCompileConfig()).toBeNull();
       expect(Array.from(back.predict([[1, 2, 3]]).data)).toEqual(Array.from(m.predict([[1, 2, 3]]).data));
@@ -170,9 +208,13 @@ describe.skipIf(!hasH5py)('files myelin writes, read back by h5py in Keras layou
   const inspect = (bytes: Uint8Array, ext: string) => {
     const path = join(mkdtempSync(join(tmpdir(), 'myelin-keras-')), `m${ext}`);
     writeFileSync(path, bytes);
-    const r = spawnSync(python, [join(import.meta.dirname, 'fixtures', 'inspect_keras.py'), path, JSON.stringify(expected.x)], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      python,
+      [join(import.meta.dirname, 'fixtures', 'inspect_keras.py'), path, JSON.stringify(expected.x)],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.stderr).toBe('');
     return JSON.parse(r.stdout);
   };
@@ -206,16 +248,28 @@ describe.skipIf(!hasH5py)('files myelin writes, read back by h5py in Keras layou
     await m.fit(X, y, { epochs: 1, verbose: 0 });
     const r = inspect(await h5ToBytes(m), '.h5');
     expect(r.root_attrs).toMatchObject({ keras_version: '2.15.0', backend: 'tensorflow' });
-    expect(r.root_attr_types).toMatchObject({ keras_version: 'str', model_config: 'bytes_', training_config: 'bytes_' });
+    expect(r.root_attr_types).toMatchObject({
+      keras_version: 'str',
+      model_config: 'bytes_',
+      training_config: 'bytes_',
+    });
     expect(r.config.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual([
-      'InputLayer', 'Dense', 'Dropout', 'Dense', 'Dense',
+      'InputLayer',
+      'Dense',
+      'Dropout',
+      'Dense',
+      'Dense',
     ]);
     expect(r.training_config.optimizer_config.class_name).toBe('Adam');
     expect(r.h5['model_weights'].attrs.layer_names).toEqual(['dense', 'dropout', 'dense_1', 'out']);
     expect(r.h5['model_weights/out'].attrs.weight_names).toEqual(['out/kernel:0', 'out/bias:0']);
     expect(r.h5['model_weights/out/out/kernel:0']).toMatchObject({ shape: [5, 3], dtype: 'float32' });
     expect(r.h5['model_weights/dropout'].attrs.weight_names).toEqual([]);
-    expect(r.h5['optimizer_weights'].attrs.weight_names.slice(0, 3)).toEqual(['iteration:0', 'm/dense/kernel:0', 'v/dense/kernel:0']);
+    expect(r.h5['optimizer_weights'].attrs.weight_names.slice(0, 3)).toEqual([
+      'iteration:0',
+      'm/dense/kernel:0',
+      'v/dense/kernel:0',
+    ]);
     expect(r.h5['optimizer_weights/iteration:0']).toMatchObject({ shape: [], dtype: 'int64' });
     expectClose(m.predict(X), r.y);
   });
@@ -232,24 +286,77 @@ function editedConfig(edit: (config: any) => void): Uint8Array {
 
 describe('what myelin lacks is refused, naming the layer and the setting', () => {
   const cases: [string, (c: any) => void, RegExp][] = [
-    ['a Conv2D layer', (c) => (c.config.layers[1].class_name = 'Conv2D'), /layer 1 'dense' \(Conv2D\): myelin has no Conv2D layer/],
-    ['a kernel_constraint', (c) => (c.config.layers[1].config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }),
-      /layer 1 'dense' \(Dense\): kernel_constraint .*MaxNorm.* is not supported/],
-    ['an activation myelin lacks', (c) => (c.config.layers[3].config.activation = 'selu'), /layer 3 'hidden' \(Dense\): activation "selu" is not one myelin has/],
-    ['a custom activation', (c) => (c.config.layers[3].config.activation = { module: 'my', class_name: 'Swoosh', config: {} }),
-      /layer 3 'hidden' \(Dense\): activation .*Swoosh.* is not one myelin has/],
+    [
+      'a Conv2D layer',
+      (c) => (c.config.layers[1].class_name = 'Conv2D'),
+      /layer 1 'dense' \(Conv2D\): myelin has no Conv2D layer/,
+    ],
+    [
+      'a kernel_constraint',
+      (c) => (c.config.layers[1].config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }),
+      /layer 1 'dense' \(Dense\): kernel_constraint .*MaxNorm.* is not supported/,
+    ],
+    [
+      'an activation myelin lacks',
+      (c) => (c.config.layers[3].config.activation = 'selu'),
+      /layer 3 'hidden' \(Dense\): activation "selu" is not one myelin has/,
+    ],
+    [
+      'a custom activation',
+      (c) => (c.config.layers[3].config.activation = { module: 'my', class_name: 'Swoosh', config: {} }),
+      /layer 3 'hidden' \(Dense\): activation .*Swoosh.* is not one myelin has/,
+    ],
     ['a functional model', (c) => (c.class_name = 'Functional'), /"Functional" model; myelin reads Sequential models/],
-    ['a frozen layer', (c) => (c.config.layers[4].config.trainable = false), /layer 4 'dense_2' \(Dense\): trainable false/],
-    ['a custom layer class', (c) => (c.config.layers[4].module = 'my_layers'), /layer 4 'dense_2' \(Dense\): the class comes from module 'my_layers'/],
-    ['a float64 layer', (c) => (c.config.layers[4].config.dtype.config.name = 'float64'), /layer 4 'dense_2' \(Dense\): dtype "float64"/],
-    ['images as input', (c) => (c.config.layers[0].config.batch_shape = [null, 28, 28]), /batch_shape \[null,28,28\] is not \[batch, features\]/],
-    ['amsgrad', (c) => (c.compile_config.optimizer.config.amsgrad = true), /optimizer Adam: amsgrad true is not supported/],
-    ['an optimizer myelin lacks', (c) => (c.compile_config.optimizer.class_name = 'Ftrl'), /optimizer Ftrl is not one myelin has/],
-    ['a schedule myelin lacks', (c) => (c.compile_config.optimizer.config.learning_rate = { class_name: 'CosineDecayRestarts', config: {} }),
-      /optimizer Adam: .*CosineDecayRestarts/],
-    ['ignore_class', (c) => (c.compile_config.loss = { module: 'keras.losses', class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: 3 } }),
-      /loss SparseCategoricalCrossentropy: ignore_class 3 is not supported/],
-    ['a loss myelin lacks', (c) => (c.compile_config.loss = 'categorical_hinge'), /loss "categorical_hinge": unknown name 'categorical_hinge'/],
+    [
+      'a frozen layer',
+      (c) => (c.config.layers[4].config.trainable = false),
+      /layer 4 'dense_2' \(Dense\): trainable false/,
+    ],
+    [
+      'a custom layer class',
+      (c) => (c.config.layers[4].module = 'my_layers'),
+      /layer 4 'dense_2' \(Dense\): the class comes from module 'my_layers'/,
+    ],
+    [
+      'a float64 layer',
+      (c) => (c.config.layers[4].config.dtype.config.name = 'float64'),
+      /layer 4 'dense_2' \(Dense\): dtype "float64"/,
+    ],
+    [
+      'images as input',
+      (c) => (c.config.layers[0].config.batch_shape = [null, 28, 28]),
+      /batch_shape \[null,28,28\] is not \[batch, features\]/,
+    ],
+    [
+      'amsgrad',
+      (c) => (c.compile_config.optimizer.config.amsgrad = true),
+      /optimizer Adam: amsgrad true is not supported/,
+    ],
+    [
+      'an optimizer myelin lacks',
+      (c) => (c.compile_config.optimizer.class_name = 'Ftrl'),
+      /optimizer Ftrl is not one myelin has/,
+    ],
+    [
+      'a schedule myelin lacks',
+      (c) => (c.compile_config.optimizer.config.learning_rate = { class_name: 'CosineDecayRestarts', config: {} }),
+      /optimizer Adam: .*CosineDecayRestarts/,
+    ],
+    [
+      'ignore_class',
+      (c) =>
+        (c.compile_config.loss = {
+          module: 'keras.losses',
+          class_name: 'SparseCategoricalCrossentropy',
+          config: { ignore_class: 3 },
+        }),
+      /loss SparseCategoricalCrossentropy: ignore_class 3 is not supported/,
+    ],
+    [
+      'a loss myelin lacks',
+      (c) => (c.compile_config.loss = 'categorical_hinge'),
+      /loss "categorical_hinge": unknown name 'categorical_hinge'/,
+    ],
     ['loss weights', (c) => (c.compile_config.loss_weights = [0.5]), /compile loss_weights \[0.5\] is not supported/],
   ];
   for (const [what, edit, message] of cases)
@@ -263,8 +370,27 @@ describe('what myelin lacks is refused, naming the layer and the setting', () =>
   it('Keras 3 objects for losses and metrics map by class name', async () => {
     const m = await kerasFromBytes(
       editedConfig((c) => {
-        c.compile_config.loss = { module: 'keras.losses', class_name: 'CategoricalCrossentropy', config: { name: 'cce', reduction: 'sum_over_batch_size', from_logits: true, label_smoothing: 0, axis: -1, dtype: null }, registered_name: null };
-        c.compile_config.metrics = [{ module: 'keras.metrics', class_name: 'CategoricalAccuracy', config: { name: 'categorical_accuracy', dtype: 'float32' }, registered_name: null }];
+        c.compile_config.loss = {
+          module: 'keras.losses',
+          class_name: 'CategoricalCrossentropy',
+          config: {
+            name: 'cce',
+            reduction: 'sum_over_batch_size',
+            from_logits: true,
+            label_smoothing: 0,
+            axis: -1,
+            dtype: null,
+          },
+          registered_name: null,
+        };
+        c.compile_config.metrics = [
+          {
+            module: 'keras.metrics',
+            class_name: 'CategoricalAccuracy',
+            config: { name: 'categorical_accuracy', dtype: 'float32' },
+            registered_name: null,
+          },
+        ];
       }),
       'x.keras',
     );
@@ -279,12 +405,18 @@ describe('damaged and foreign files: one clear error each, no crash', () => {
   it('truncated, not a zip, no config.json, not HDF5, no model_config', async () => {
     const k = fixture('keras3-classifier.keras');
     const h = fixture('keras2-binary.h5');
-    await expect(kerasFromBytes(k.subarray(0, k.length - 100), 't.keras')).rejects.toThrow(/t\.keras: not a readable \.keras archive: .*central/);
+    await expect(kerasFromBytes(k.subarray(0, k.length - 100), 't.keras')).rejects.toThrow(
+      /t\.keras: not a readable \.keras archive: .*central/,
+    );
     await expect(kerasFromBytes(k.subarray(0, 2000), 't.keras')).rejects.toThrow(ModelFileError);
-    await expect(kerasFromBytes(strToU8('hello, world'), 'w.keras')).rejects.toThrow(/w\.keras: not a readable \.keras archive/);
+    await expect(kerasFromBytes(strToU8('hello, world'), 'w.keras')).rejects.toThrow(
+      /w\.keras: not a readable \.keras archive/,
+    );
     const files = unzipSync(k);
     delete files['config.json'];
-    await expect(kerasFromBytes(zipSync(files), 'n.keras')).rejects.toThrow(/n\.keras: the archive has no config\.json/);
+    await expect(kerasFromBytes(zipSync(files), 'n.keras')).rejects.toThrow(
+      /n\.keras: the archive has no config\.json/,
+    );
     await expect(h5FromBytes(h.subarray(0, h.length >> 1), 't.h5')).rejects.toThrow(/^loadModel: t\.h5: /);
     await expect(h5FromBytes(k, 'z.h5')).rejects.toThrow(/^loadModel: z\.h5: /);
     const weightsOnly = unzipSync(k)['model.weights.h5']!;
@@ -296,7 +428,8 @@ describe('damaged and foreign files: one clear error each, no crash', () => {
   // and HDF5 readers behind the zip's checks.
   const mutate = (b: Uint8Array, rand: () => number) => {
     const out = b.slice(0, rand() < 0.1 ? Math.floor(rand() * b.length) : b.length);
-    for (let k = 1 + Math.floor(rand() * 4); k > 0; k--) out[Math.floor(rand() * out.length)] = Math.floor(rand() * 256);
+    for (let k = 1 + Math.floor(rand() * 4); k > 0; k--)
+      out[Math.floor(rand() * out.length)] = Math.floor(rand() * 256);
     return out;
   };
   for (const [name, decode, count] of [

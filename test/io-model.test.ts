@@ -120,13 +120,19 @@ describe('save and load', () => {
     expect(l.predict(x).data).toEqual(m.predict(x).data);
     expect(await l.evaluate(x, y)).toEqual(await m.evaluate(x, y));
     expect(() => m.setPreprocessing(new StandardScaler())).toThrow(/the scaler is not fitted/);
-    expect(() => m.setPreprocessing(new StandardScaler().fit([[1, 2]]))).toThrow(/fitted on 2 columns but the model's input is 3 wide/);
+    expect(() => m.setPreprocessing(new StandardScaler().fit([[1, 2]]))).toThrow(
+      /fitted on 2 columns but the model's input is 3 wide/,
+    );
   });
 
   it('refuses to save in the middle of a running epoch (weights and optimizer state are moving)', async () => {
     setSeed(6);
     const m = build();
-    const x = new Matrix(4000, 3, Float32Array.from({ length: 12000 }, (_, i) => Math.sin(i)));
+    const x = new Matrix(
+      4000,
+      3,
+      Float32Array.from({ length: 12000 }, (_, i) => Math.sin(i)),
+    );
     const y = Int32Array.from({ length: 4000 }, (_, i) => i % 3);
     const done = m.fit(x, y, { epochs: 30, batchSize: 4, verbose: 0 });
     let error: Error | null = null;
@@ -141,7 +147,9 @@ describe('save and load', () => {
       }
     }
     await done;
-    expect(error?.message).toBe('toBuffer: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit');
+    expect(error?.message).toBe(
+      'toBuffer: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit',
+    );
     expect((await loadModel(m.toBuffer())).predict(x).data).toEqual(m.predict(x).data);
   });
 
@@ -182,24 +190,67 @@ describe('loadModel rejects what it cannot trust', () => {
     await expect(loadModel(join(d, 'none.myelin'))).rejects.toThrow(/^loadModel: .*none\.myelin: cannot read: ENOENT/);
     await expect(loadModel(d)).rejects.toThrow(/^loadModel: .*: not a regular file/);
     writeFileSync(join(d, 'x.myelin'), 'hello');
-    await expect(loadModel(join(d, 'x.myelin'))).rejects.toThrow(/x\.myelin: not a model file myelin reads: it starts with bytes 68 65 6c 6c 6f/);
-    await expect(loadModel(42 as never)).rejects.toThrow(/expected a path, a Uint8Array\/Buffer or an ArrayBuffer, got number 42/);
+    await expect(loadModel(join(d, 'x.myelin'))).rejects.toThrow(
+      /x\.myelin: not a model file myelin reads: it starts with bytes 68 65 6c 6c 6f/,
+    );
+    await expect(loadModel(42 as never)).rejects.toThrow(
+      /expected a path, a Uint8Array\/Buffer or an ArrayBuffer, got number 42/,
+    );
   });
 
   it('unknown layer class, bad shapes, missing or extra tensors, bad compile, optimizer and preprocessing', async () => {
-    await reject(editJson(good, (h) => (h.model.layers[0].className = 'Conv2D')), /the architecture is invalid: .*unknown className "Conv2D"/);
-    await reject(editJson(good, (h) => (h.model.layers[2].config.units = 1e9)), /the architecture needs at least 9000000032 weights but the file holds \d+ values/);
-    await reject(editJson(good, (h) => (h.model.layers[0].config.inputDim = -3)), /layer 0 has an invalid inputDim -3/);
-    await reject(editJson(good, (h) => (h.kind = 'something-else')), /describes "something-else", not a Sequential model/);
-    await reject(editJson(good, (h) => (h.model.layers[2].config.units = 4)), /"out\/kernel" has shape \[8,3\] but the architecture needs \[8,4\]/);
-    await reject(editJson(good, (h) => (h.tensors[1].name = 'dense/bias_x')), /lack "dense\/bias"|belongs to nothing/);
-    await reject(editJson(good, (h) => (h.compile.loss = 'hinje')), /the compile configuration is invalid: .*hinje/);
-    await reject(editJson(good, (h) => (h.compile.optimizer.className = 'Lion')), /the optimizer configuration is invalid: .*Lion/);
-    await reject(editJson(good, (h) => (h.optimizer.slots = 3)), /the file has 3 optimizer slots but Adam on this architecture needs 8/);
-    await reject(editJson(good, (h) => (h.optimizer.iterations = -1)), /the optimizer state .* is invalid/);
-    await reject(editJson(good, (h) => (h.training.epoch = 1.5)), /the training position .* is invalid/);
-    await reject(editJson(good, (h) => (h.preprocessing = { className: 'StandardScaler', config: { mean: [0], std: [1] } })), /the preprocessing does not fit the model: .*fitted on 1 columns/);
-    await reject(editJson(good, (h) => (h.preprocessing = { className: 'PCA', config: {} })), /the preprocessing is invalid: unknown scaler class "PCA"/);
+    await reject(
+      editJson(good, (h) => (h.model.layers[0].className = 'Conv2D')),
+      /the architecture is invalid: .*unknown className "Conv2D"/,
+    );
+    await reject(
+      editJson(good, (h) => (h.model.layers[2].config.units = 1e9)),
+      /the architecture needs at least 9000000032 weights but the file holds \d+ values/,
+    );
+    await reject(
+      editJson(good, (h) => (h.model.layers[0].config.inputDim = -3)),
+      /layer 0 has an invalid inputDim -3/,
+    );
+    await reject(
+      editJson(good, (h) => (h.kind = 'something-else')),
+      /describes "something-else", not a Sequential model/,
+    );
+    await reject(
+      editJson(good, (h) => (h.model.layers[2].config.units = 4)),
+      /"out\/kernel" has shape \[8,3\] but the architecture needs \[8,4\]/,
+    );
+    await reject(
+      editJson(good, (h) => (h.tensors[1].name = 'dense/bias_x')),
+      /lack "dense\/bias"|belongs to nothing/,
+    );
+    await reject(
+      editJson(good, (h) => (h.compile.loss = 'hinje')),
+      /the compile configuration is invalid: .*hinje/,
+    );
+    await reject(
+      editJson(good, (h) => (h.compile.optimizer.className = 'Lion')),
+      /the optimizer configuration is invalid: .*Lion/,
+    );
+    await reject(
+      editJson(good, (h) => (h.optimizer.slots = 3)),
+      /the file has 3 optimizer slots but Adam on this architecture needs 8/,
+    );
+    await reject(
+      editJson(good, (h) => (h.optimizer.iterations = -1)),
+      /the optimizer state .* is invalid/,
+    );
+    await reject(
+      editJson(good, (h) => (h.training.epoch = 1.5)),
+      /the training position .* is invalid/,
+    );
+    await reject(
+      editJson(good, (h) => (h.preprocessing = { className: 'StandardScaler', config: { mean: [0], std: [1] } })),
+      /the preprocessing does not fit the model: .*fitted on 1 columns/,
+    );
+    await reject(
+      editJson(good, (h) => (h.preprocessing = { className: 'PCA', config: {} })),
+      /the preprocessing is invalid: unknown scaler class "PCA"/,
+    );
     expect(readHeader(good).myelinVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -208,22 +259,58 @@ describe('loadModel rejects what it cannot trust', () => {
     const first = (v: number, rest: number) => Array.from({ length: cols }, (_, j) => (j === 0 ? v : rest));
     const standard = (mean: number, std: number) => (h: Record<string, any>) =>
       (h.preprocessing = { className: 'StandardScaler', config: { mean: first(mean, 0), std: first(std, 1) } });
-    await reject(editJson(good, standard(0, 5e-324)), /preprocessing is invalid: StandardScaler config\.std must be > 0, in float32's normal range \[1\.17\d*e-38, 3\.40\d*e\+38\] .*; StandardScaler config\.std\[0\] is 5e-324$/);
-    await reject(editJson(good, standard(1e308, 1)), /StandardScaler config\.mean must be within float32's range ±3\.40\d*e\+38 .*config\.mean\[0\] is 1e\+308$/);
+    await reject(
+      editJson(good, standard(0, 5e-324)),
+      /preprocessing is invalid: StandardScaler config\.std must be > 0, in float32's normal range \[1\.17\d*e-38, 3\.40\d*e\+38\] .*; StandardScaler config\.std\[0\] is 5e-324$/,
+    );
+    await reject(
+      editJson(good, standard(1e308, 1)),
+      /StandardScaler config\.mean must be within float32's range ±3\.40\d*e\+38 .*config\.mean\[0\] is 1e\+308$/,
+    );
     await reject(editJson(good, standard(-1e308, 1)), /config\.mean\[0\] is -1e\+308$/);
     const minMax = (lo: number, hi: number) => (h: Record<string, any>) =>
-      (h.preprocessing = { className: 'MinMaxScaler', config: { featureRange: [0, 1], dataMin: first(lo, 0), dataMax: first(hi, 1) } });
+      (h.preprocessing = {
+        className: 'MinMaxScaler',
+        config: { featureRange: [0, 1], dataMin: first(lo, 0), dataMax: first(hi, 1) },
+      });
     await reject(editJson(good, minMax(-3e38, 3e38)), /MinMaxScaler config dataMax - dataMin\[0\] is 6e\+38$/);
     await reject(editJson(good, minMax(-1e300, 0)), /MinMaxScaler config\.dataMin\[0\] is -1e\+300$/);
-    await reject(editJson(good, (h) => (h.model.layers[0].config.useBias = 'x')), /model\.layers\[0\]\.config\.useBias must be boolean \(or absent\), got the string "x"/);
-    await reject(editJson(good, (h) => (h.model.layers[2].config.useBias = 0)), /model\.layers\[2\]\.config\.useBias must be boolean \(or absent\), got number 0/);
-    await reject(editJson(good, (h) => (h.model.layers[1].config.name = 7)), /model\.layers\[1\]\.config\.name must be string/);
-    await reject(editJson(good, (h) => (h.compile.metrics = [3])), /compile\.metrics\[0\] must be string or object, got number 3/);
-    await reject(editJson(good, (h) => (h.compile.metrics = [{ config: {} }])), /compile\.metrics\[0\]\.className must be string/);
-    await reject(editJson(good, (h) => (h.compile.optimizer.config.learningRate = 'fast')), /compile\.optimizer\.config\.learningRate must be number or boolean/);
-    await reject(editJson(good, (h) => (h.preprocessing = { className: 'StandardScaler', config: 5 })), /preprocessing\.config must be object, got number 5/);
-    await reject(editJson(good, (h) => (h.model.layers = {})), /model\.layers must be array/);
-    await reject(editJson(good, (h) => (h.training = 'yesterday')), /training must be object/);
+    await reject(
+      editJson(good, (h) => (h.model.layers[0].config.useBias = 'x')),
+      /model\.layers\[0\]\.config\.useBias must be boolean \(or absent\), got the string "x"/,
+    );
+    await reject(
+      editJson(good, (h) => (h.model.layers[2].config.useBias = 0)),
+      /model\.layers\[2\]\.config\.useBias must be boolean \(or absent\), got number 0/,
+    );
+    await reject(
+      editJson(good, (h) => (h.model.layers[1].config.name = 7)),
+      /model\.layers\[1\]\.config\.name must be string/,
+    );
+    await reject(
+      editJson(good, (h) => (h.compile.metrics = [3])),
+      /compile\.metrics\[0\] must be string or object, got number 3/,
+    );
+    await reject(
+      editJson(good, (h) => (h.compile.metrics = [{ config: {} }])),
+      /compile\.metrics\[0\]\.className must be string/,
+    );
+    await reject(
+      editJson(good, (h) => (h.compile.optimizer.config.learningRate = 'fast')),
+      /compile\.optimizer\.config\.learningRate must be number or boolean/,
+    );
+    await reject(
+      editJson(good, (h) => (h.preprocessing = { className: 'StandardScaler', config: 5 })),
+      /preprocessing\.config must be object, got number 5/,
+    );
+    await reject(
+      editJson(good, (h) => (h.model.layers = {})),
+      /model\.layers must be array/,
+    );
+    await reject(
+      editJson(good, (h) => (h.training = 'yesterday')),
+      /training must be object/,
+    );
   });
 
   it('fuzz: thousands of random truncations, bit flips and byte smashes give a clear error, never a crash or a wrong model', async () => {

@@ -39,11 +39,24 @@ function jsFiles(dir: string): string[] {
 
 describe('lib/ imports', () => {
   it('the cycle finder finds a cycle through re-exports and multi-line imports', () => {
-    const src = "import {\n  a,\n  b,\n} from './b.js';\nexport { c } from '../c.js';\nimport './side.js';\nimport x from 'pkg';";
+    const src =
+      "import {\n  a,\n  b,\n} from './b.js';\nexport { c } from '../c.js';\nimport './side.js';\nimport x from 'pkg';";
     expect(staticImports(src)).toEqual(['./b.js', '../c.js', './side.js']);
-    const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []]]);
+    const g = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a', 'd']],
+      ['d', []],
+    ]);
     expect(findCycles(g)).toEqual([['a', 'b', 'c', 'a']]);
-    expect(findCycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no run-time import cycle', () => {

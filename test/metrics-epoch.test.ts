@@ -7,8 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  AUC, Dense, EarlyStopping, F1Score, Precision, R2Score, Recall, SGD, Sequential, TopKCategoricalAccuracy,
-  loadModel, type MetricIdentifier,
+  AUC,
+  Dense,
+  EarlyStopping,
+  F1Score,
+  Precision,
+  R2Score,
+  Recall,
+  SGD,
+  Sequential,
+  TopKCategoricalAccuracy,
+  loadModel,
+  type MetricIdentifier,
 } from '../lib/index.js';
 import { monitorMode } from '../lib/metrics.js';
 
@@ -26,7 +36,14 @@ function identity(cols: number, metrics: MetricIdentifier[]): Sequential {
   return m;
 }
 
-async function scores(cols: number, p: number[], y: number[], metrics: MetricIdentifier[], w?: number[], batchSize = 7) {
+async function scores(
+  cols: number,
+  p: number[],
+  y: number[],
+  metrics: MetricIdentifier[],
+  w?: number[],
+  batchSize = 7,
+) {
   const r = await identity(cols, metrics).evaluate(rows(p, cols), rows(y, cols), { batchSize, sampleWeight: w });
   return r.slice(1);
 }
@@ -34,7 +51,11 @@ async function scores(cols: number, p: number[], y: number[], metrics: MetricIde
 describe('epoch metrics against scikit-learn', () => {
   const b = F.binary;
   const binaryMetrics = (): MetricIdentifier[] => [
-    'precision', 'recall', 'auc', new AUC({ curve: 'PR', name: 'auc_pr' }), 'f1_score',
+    'precision',
+    'recall',
+    'auc',
+    new AUC({ curve: 'PR', name: 'auc_pr' }),
+    'f1_score',
     new Precision({ thresholds: 0.3, name: 'precision_0.3' }),
   ];
   const keys = ['precision', 'recall', 'auc', 'auc_pr', 'f1_score', 'precision_0.3'];
@@ -55,8 +76,12 @@ describe('epoch metrics against scikit-learn', () => {
   it('multiclass: F1 macro / micro / weighted (argmax), top-k, precision over all outputs', async () => {
     const c = F.multiclass;
     const got = await scores(c.cols, c.p, c.y, [
-      'f1_score', new F1Score({ average: 'micro', name: 'f1_micro' }), new F1Score({ average: 'weighted', name: 'f1_w' }),
-      new TopKCategoricalAccuracy({ k: 2, name: 'top_2' }), 'top_k_categorical_accuracy', 'precision',
+      'f1_score',
+      new F1Score({ average: 'micro', name: 'f1_micro' }),
+      new F1Score({ average: 'weighted', name: 'f1_w' }),
+      new TopKCategoricalAccuracy({ k: 2, name: 'top_2' }),
+      'top_k_categorical_accuracy',
+      'precision',
     ]);
     const want = [c.f1_macro, c.f1_micro, c.f1_weighted, c.top_2, c.top_5, c.precision];
     for (let i = 0; i < want.length; ++i) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(TOL);
@@ -75,11 +100,21 @@ describe('epoch metrics in training', () => {
   const b = F.binary;
   it('are History keys, val_auc is maximised by the monitors, and metric objects are saved with the model', async () => {
     const m = identity(1, ['auc', new AUC({ curve: 'PR', name: 'pr' }), new Recall()]);
-    const x = rows(b.p, 1), y = rows(b.y, 1);
+    const x = rows(b.p, 1),
+      y = rows(b.y, 1);
     const stop = new EarlyStopping({ monitor: 'val_auc', patience: 5 });
     expect(stop.mode).toBe('max');
     const h = await m.fit(x, y, { epochs: 2, batchSize: 8, validationData: [x, y], callbacks: [stop], verbose: 0 });
-    expect(Object.keys(h.history)).toEqual(['loss', 'auc', 'pr', 'recall', 'val_loss', 'val_auc', 'val_pr', 'val_recall']);
+    expect(Object.keys(h.history)).toEqual([
+      'loss',
+      'auc',
+      'pr',
+      'recall',
+      'val_loss',
+      'val_auc',
+      'val_pr',
+      'val_recall',
+    ]);
     expect(Math.abs(h.history.auc![0]! - b.unweighted.auc)).toBeLessThan(TOL);
     expect(Math.abs(h.history.val_pr![1]! - b.unweighted.auc_pr)).toBeLessThan(TOL);
     for (const k of ['val_precision', 'val_recall', 'f1_score', 'r2_score', 'val_top_k_categorical_accuracy'])
@@ -94,7 +129,9 @@ describe('epoch metrics in training', () => {
 
 describe('metric options', () => {
   it('reject bad values naming the option and the value', () => {
-    expect(() => new TopKCategoricalAccuracy({ k: 0 })).toThrow("TopKCategoricalAccuracy: k must be an integer >= 1, got 0");
+    expect(() => new TopKCategoricalAccuracy({ k: 0 })).toThrow(
+      'TopKCategoricalAccuracy: k must be an integer >= 1, got 0',
+    );
     expect(() => new TopKCategoricalAccuracy({ k: 2.5 })).toThrow('got 2.5');
     expect(() => new AUC({ curve: 'XY' as never })).toThrow(`AUC: curve must be 'ROC' or 'PR', got "XY"`);
     expect(() => new AUC({ numThresholds: 1 })).toThrow('AUC: numThresholds must be an integer in [2, 100000], got 1');

@@ -55,8 +55,22 @@ describe('Sequential', () => {
     one.setWeights([[[1]], [0]]);
     expect(Array.from(one.predictClasses([[0.4], [0.5], [0.6], [-3]]))).toEqual([0, 0, 1, 0]);
     const three = new Sequential([new Dense(3, { inputDim: 3, useBias: false })]);
-    three.setWeights([[[1, 0, 0], [0, 1, 0], [0, 0, 1]]]);
-    expect(Array.from(three.predictClasses([[0.1, 0.7, 0.2], [5, 1, 5], [0, 0, 3]]))).toEqual([1, 0, 2]);
+    three.setWeights([
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+    ]);
+    expect(
+      Array.from(
+        three.predictClasses([
+          [0.1, 0.7, 0.2],
+          [5, 1, 5],
+          [0, 0, 3],
+        ]),
+      ),
+    ).toEqual([1, 0, 2]);
     const p = three.predict(new Matrix(1, 3, Float32Array.of(1, 2, 3)));
     expect(p.shape).toEqual([1, 3]);
     expect(Array.from(p.data)).toEqual([1, 2, 3]);
@@ -70,8 +84,14 @@ describe('Sequential', () => {
     // Sample weights: sum(w * loss) / rows.
     expect((await line('mse').evaluate([[1], [2]], [2, 7], { sampleWeight: [1, 3] }))[0]).toBeCloseTo(6.5, 5);
     // l2(0.01) on the kernel [[2]] adds 0.01 * 4.
-    expect((await line('mse', [], { kernelRegularizer: l2(0.01) }).evaluate([[1], [2]], [2, 7]))[0]).toBeCloseTo(2.54, 5);
-    expect((await line('mse', [], { kernelRegularizer: { l1: 0.1 } }).evaluate([[1], [2]], [2, 7]))[0]).toBeCloseTo(2.7, 5);
+    expect((await line('mse', [], { kernelRegularizer: l2(0.01) }).evaluate([[1], [2]], [2, 7]))[0]).toBeCloseTo(
+      2.54,
+      5,
+    );
+    expect((await line('mse', [], { kernelRegularizer: { l1: 0.1 } }).evaluate([[1], [2]], [2, 7]))[0]).toBeCloseTo(
+      2.7,
+      5,
+    );
     // Sigmoid of 0 and of ln 3: p = 0.5, 0.75; BCE = -(ln 0.5 + ln 0.75) / 2 for targets 1, 1.
     const bce = new Sequential([new Dense(1, { inputDim: 1, activation: 'sigmoid' })]);
     bce.compile({ loss: 'binaryCrossentropy', optimizer: 'sgd', metrics: ['accuracy', 'mse'] });
@@ -83,7 +103,12 @@ describe('Sequential', () => {
   });
 
   it("'accuracy' resolves to categorical (one-hot) or sparse (indexes) accuracy from the loss and targets", async () => {
-    const x = [[3, 0, 0], [0, 3, 0], [0, 0, 3], [3, 0, 0]];
+    const x = [
+      [3, 0, 0],
+      [0, 3, 0],
+      [0, 0, 3],
+      [3, 0, 0],
+    ];
     const classes = [0, 1, 1, 2]; // rows 0 and 1 are right: accuracy 0.5
     const oneHot = classes.map((c) => [0, 1, 2].map((j) => (j === c ? 1 : 0)));
     // softmax(3, 0, 0) = e^3 / (e^3 + 2) for the argmax class.
@@ -97,8 +122,18 @@ describe('Sequential', () => {
       ['sparseCategoricalCrossentropy', Int32Array.from(classes)],
     ] as const) {
       const m = new Sequential([new Dense(3, { inputDim: 3, activation: 'softmax', useBias: false })]);
-      m.compile({ loss, optimizer: 'adam', metrics: ['accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy'] });
-      m.setWeights([[[1, 0, 0], [0, 1, 0], [0, 0, 1]]]);
+      m.compile({
+        loss,
+        optimizer: 'adam',
+        metrics: ['accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy'],
+      });
+      m.setWeights([
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+      ]);
       const [l, ...accs] = await m.evaluate(x, y as number[]);
       expect(l).toBeCloseTo(cce, 5);
       expect(accs).toEqual([0.5, 0.5, 0.5]);
@@ -114,7 +149,14 @@ describe('Sequential', () => {
     expect(w[1]).toBeInstanceOf(Float32Array);
     expect(Array.from(w[1] as Float32Array)).toEqual([0, 0, 0]); // biases start at zero
     expect((w[2] as Matrix).shape).toEqual([3, 1]);
-    m.setWeights([[[1, 2, 3], [4, 5, 6]], [0.5, 0, -0.5], [[1], [1], [1]]]);
+    m.setWeights([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [0.5, 0, -0.5],
+      [[1], [1], [1]],
+    ]);
     expect(m.predict([[1, 1]]).data[0]).toBeCloseTo(5.5 + 7 + 8.5, 5);
     expect(m.weights.map((v) => [v.name, v.shape])).toEqual([
       ['dense/kernel', [2, 3]],
@@ -122,7 +164,10 @@ describe('Sequential', () => {
       ['dense_1/kernel', [3, 1]],
     ]);
     const [k, b] = m.layers[0]!.getWeights() as [Matrix, Float32Array];
-    expect(k.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(k.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     m.layers[1]!.setWeights([new Matrix(3, 1, Float32Array.of(0, 0, 2))]);
     expect(m.predict([[1, 1]]).data[0]).toBeCloseTo(2 * (3 + 6 - 0.5), 5);
     expect(Array.from(b)).toEqual([0.5, 0, -0.5]);
@@ -155,7 +200,10 @@ describe('Sequential', () => {
         inputDim: 4,
       },
     });
-    expect(cfg.layers[1]).toEqual({ className: 'Dropout', config: { name: 'dropout', rate: 0.3, seed: 5, inputDim: 8 } });
+    expect(cfg.layers[1]).toEqual({
+      className: 'Dropout',
+      config: { name: 'dropout', rate: 0.3, seed: 5, inputDim: 8 },
+    });
     const back = Sequential.fromConfig(JSON.parse(JSON.stringify(cfg)));
     expect(back.getConfig()).toEqual(cfg);
     expect(back.summary(null)).toBe(m.summary(null));
@@ -181,9 +229,18 @@ describe('Sequential', () => {
     setSeed(11);
     expect((new Sequential([new Dense(50, { inputDim: 100 })]).getWeights()[0] as Matrix).data).toEqual(k);
     const seeded = () =>
-      (new Sequential([new Dense(4, { inputDim: 3, kernelInitializer: { className: 'RandomNormal', config: { stddev: 1, seed: 3 } } })]).getWeights()[0] as Matrix).data;
+      (
+        new Sequential([
+          new Dense(4, {
+            inputDim: 3,
+            kernelInitializer: { className: 'RandomNormal', config: { stddev: 1, seed: 3 } },
+          }),
+        ]).getWeights()[0] as Matrix
+      ).data;
     expect(seeded()).toEqual(seeded());
-    const he = (new Sequential([new Dense(200, { inputDim: 50, kernelInitializer: 'he_normal', biasInitializer: 'ones' })]).getWeights());
+    const he = new Sequential([
+      new Dense(200, { inputDim: 50, kernelInitializer: 'he_normal', biasInitializer: 'ones' }),
+    ]).getWeights();
     const hk = (he[0] as Matrix).data;
     const sd = Math.sqrt(hk.reduce((s, v) => s + v * v, 0) / hk.length);
     expect(sd).toBeGreaterThan(Math.sqrt(2 / 50) * 0.9);
@@ -194,9 +251,18 @@ describe('Sequential', () => {
   it('layers added after compile keep the trained weights and the compile', async () => {
     const m = new Sequential([new Dense(2, { inputDim: 2 })]);
     m.compile({ loss: 'mse', optimizer: 'sgd' });
-    m.setWeights([[[1, 2], [3, 4]], [0, 0]]);
+    m.setWeights([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [0, 0],
+    ]);
     m.add(new Dense(1, { kernelInitializer: 'ones' }));
-    expect((m.getWeights()[0] as Matrix).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect((m.getWeights()[0] as Matrix).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(m.predict([[1, 1]]).data[0]).toBeCloseTo(10, 5);
     expect((await m.evaluate([[1, 1]], [10]))[0]).toBeCloseTo(0, 6);
   });

@@ -14,12 +14,22 @@ import {
   type Logs,
 } from '../lib/index.js';
 
-const X = [[0, 1], [1, 0], [1, 1], [0, 0], [0.5, 0.2], [0.1, 0.9]];
+const X = [
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [0, 0],
+  [0.5, 0.2],
+  [0.1, 0.9],
+];
 const Y = [1, 1, 0, 0, 1, 0];
 
 function model(lr = 0.1): Sequential {
   setSeed(7);
-  const m = new Sequential([new Dense(4, { inputDim: 2, activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })]);
+  const m = new Sequential([
+    new Dense(4, { inputDim: 2, activation: 'tanh' }),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
   m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(lr, 0.9), metrics: ['accuracy'] });
   return m;
 }
@@ -80,16 +90,28 @@ describe('callbacks', () => {
   });
 
   it('EarlyStopping: best at epoch 0 and patience 3 runs 4 epochs (the Keras docstring example)', async () => {
-    expect(await stopsAfter([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], new EarlyStopping({ monitor: 'score', patience: 3 }))).toBe(4);
+    expect(
+      await stopsAfter([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], new EarlyStopping({ monitor: 'score', patience: 3 })),
+    ).toBe(4);
   });
 
   it('EarlyStopping: minDelta, mode auto for accuracy keys, and baseline', async () => {
-    expect(await stopsAfter([1, 0.95, 0.9, 0.5], new EarlyStopping({ monitor: 'score', minDelta: 0.1, patience: 1 }))).toBe(2);
+    expect(
+      await stopsAfter([1, 0.95, 0.9, 0.5], new EarlyStopping({ monitor: 'score', minDelta: 0.1, patience: 1 })),
+    ).toBe(2);
     // '..._accuracy' is maximized: rising values are improvements.
-    expect(await stopsAfter([0.5, 0.6, 0.7, 0.6], new EarlyStopping({ monitor: 'val_accuracy', patience: 0 }), 'val_accuracy')).toBe(4);
+    expect(
+      await stopsAfter(
+        [0.5, 0.6, 0.7, 0.6],
+        new EarlyStopping({ monitor: 'val_accuracy', patience: 0 }),
+        'val_accuracy',
+      ),
+    ).toBe(4);
     // An improvement that does not beat the baseline does not reset wait.
     expect(await stopsAfter([0.8, 0.9, 0.95, 1, 1], new EarlyStopping({ monitor: 'score', patience: 2 }))).toBe(3);
-    expect(await stopsAfter([0.8, 0.9, 0.95, 1, 1], new EarlyStopping({ monitor: 'score', patience: 2, baseline: 0.5 }))).toBe(2);
+    expect(
+      await stopsAfter([0.8, 0.9, 0.95, 1, 1], new EarlyStopping({ monitor: 'score', patience: 2, baseline: 0.5 })),
+    ).toBe(2);
   });
 
   it('EarlyStopping restoreBestWeights restores the best epoch, stopped early or not (Keras 3)', async () => {

@@ -3,11 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { Adam, Dense, Dropout, EarlyStopping, Matrix, SGD, Sequential } from '../lib/index.js';
 
 function binary(): Sequential {
-  const m = new Sequential([new Dense(4, { inputDim: 2, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+  const m = new Sequential([
+    new Dense(4, { inputDim: 2, activation: 'relu' }),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
   m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.1), metrics: ['accuracy'] });
   return m;
 }
-const X = [[0, 1], [1, 0], [1, 1], [0, 0]];
+const X = [
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [0, 0],
+];
 const Y = [1, 1, 0, 0];
 
 describe('bad input', () => {
@@ -23,7 +31,18 @@ describe('bad input', () => {
   });
 
   it('targets that do not match the last layer or the loss', async () => {
-    await expect(binary().fit(X, [[1, 0], [0, 1], [1, 0], [0, 1]], { verbose: 0 })).rejects.toThrow(
+    await expect(
+      binary().fit(
+        X,
+        [
+          [1, 0],
+          [0, 1],
+          [1, 0],
+          [0, 1],
+        ],
+        { verbose: 0 },
+      ),
+    ).rejects.toThrow(
       "fit: y has 2 columns per row, but the last layer 'dense_1' outputs 1 value per row (loss 'binary_crossentropy')",
     );
     const clf = new Sequential([new Dense(3, { inputDim: 2, activation: 'softmax' })]);
@@ -31,7 +50,9 @@ describe('bad input', () => {
     await expect(clf.fit(X, [0, 1, 3, 2], { verbose: 0 })).rejects.toThrow(
       "fit: y[2] is 3, but class indexes must be integers in [0, 2] (the last layer 'dense' outputs 3 values per row)",
     );
-    await expect(clf.fit(X, [0, 1, 0.5, 2], { verbose: 0 })).rejects.toThrow(/fit: y\[2\] is 0.5, but class indexes must be integers/);
+    await expect(clf.fit(X, [0, 1, 0.5, 2], { verbose: 0 })).rejects.toThrow(
+      /fit: y\[2\] is 0.5, but class indexes must be integers/,
+    );
     const reg = new Sequential([new Dense(3, { inputDim: 2 })]);
     reg.compile({ loss: 'mse', optimizer: 'sgd' });
     await expect(reg.fit(X, [0, 1, 2, 0], { verbose: 0 })).rejects.toThrow(
@@ -45,12 +66,30 @@ describe('bad input', () => {
   });
 
   it('NaN or Infinity in inputs, named by row and column', async () => {
-    await expect(binary().fit([[0, 1], [1, 0], [1, NaN], [0, 0]], Y, { verbose: 0 })).rejects.toThrow(
-      'fit: x[2][1] (row 2, column 1) is NaN; inputs must be finite numbers',
+    await expect(
+      binary().fit(
+        [
+          [0, 1],
+          [1, 0],
+          [1, NaN],
+          [0, 0],
+        ],
+        Y,
+        { verbose: 0 },
+      ),
+    ).rejects.toThrow('fit: x[2][1] (row 2, column 1) is NaN; inputs must be finite numbers');
+    await expect(binary().fit(X, [1, Infinity, 0, 0], { verbose: 0 })).rejects.toThrow(
+      'fit: y[1] (row 1, column 0) is Infinity',
     );
-    await expect(binary().fit(X, [1, Infinity, 0, 0], { verbose: 0 })).rejects.toThrow('fit: y[1] (row 1, column 0) is Infinity');
-    await expect(binary().evaluate(X, [1, 0, -Infinity, 0])).rejects.toThrow('evaluate: y[2] (row 2, column 0) is -Infinity');
-    expect(() => binary().predict([[0, 1], [Infinity, 0]])).toThrow('predict: x[1][0] (row 1, column 0) is Infinity');
+    await expect(binary().evaluate(X, [1, 0, -Infinity, 0])).rejects.toThrow(
+      'evaluate: y[2] (row 2, column 0) is -Infinity',
+    );
+    expect(() =>
+      binary().predict([
+        [0, 1],
+        [Infinity, 0],
+      ]),
+    ).toThrow('predict: x[1][0] (row 1, column 0) is Infinity');
     await expect(binary().predictAsync([[NaN, 1]])).rejects.toThrow('predictAsync: x[0][0] (row 0, column 0) is NaN');
   });
 
@@ -62,7 +101,9 @@ describe('bad input', () => {
     expect(() => m.compile({ loss: 'hinje', optimizer: 'sgd' })).toThrow(
       "compile: loss: unknown name 'hinje'; valid names are 'mean_squared_error', 'mean_absolute_error', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'huber', 'log_cosh', 'hinge', 'squared_hinge', 'kl_divergence', 'poisson', 'mean_absolute_percentage_error', 'mean_squared_logarithmic_error', 'mse', 'mae', 'mape', 'msle', 'kld', 'bce'",
     );
-    expect(() => m.compile({} as { loss: string })).toThrow("compile: loss is required; valid names are 'mean_squared_error'");
+    expect(() => m.compile({} as { loss: string })).toThrow(
+      "compile: loss is required; valid names are 'mean_squared_error'",
+    );
     expect(() => m.compile({ loss: 'mse', optimizer: 'lion' })).toThrow(
       "compile: optimizer: unknown name 'lion'; valid names are 'sgd', 'adam', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'",
     );
@@ -81,7 +122,9 @@ describe('bad input', () => {
   });
 
   it('a model with no layers or without inputDim on its first layer', async () => {
-    expect(() => new Sequential().compile({ loss: 'mse' })).toThrow('compile: the model has no layers; add some with model.add(');
+    expect(() => new Sequential().compile({ loss: 'mse' })).toThrow(
+      'compile: the model has no layers; add some with model.add(',
+    );
     await expect(new Sequential().fit(X, Y)).rejects.toThrow('fit: the model has no layers');
     const noInput = new Sequential([new Dense(4), new Dense(1)]);
     expect(() => noInput.compile({ loss: 'mse' })).toThrow(
@@ -95,14 +138,18 @@ describe('bad input', () => {
 
   it('learning rate <= 0 and other bad hyperparameters', () => {
     expect(() => new SGD(0)).toThrow('SGD: learningRate must be a finite number > 0 or a LearningRateSchedule, got 0');
-    expect(() => new Adam({ learningRate: -1 })).toThrow('Adam: learningRate must be a finite number > 0 or a LearningRateSchedule, got -1');
+    expect(() => new Adam({ learningRate: -1 })).toThrow(
+      'Adam: learningRate must be a finite number > 0 or a LearningRateSchedule, got -1',
+    );
     expect(() => new SGD(0.1, 1.5)).toThrow('SGD: momentum must be in [0, 1], got 1.5');
     expect(() => {
       new SGD(0.1).learningRate = NaN;
     }).toThrow('SGD: learningRate must be a finite number > 0 or a LearningRateSchedule, got NaN');
     expect(() => new Dense(0)).toThrow('Dense: units must be an integer >= 1, got 0');
     expect(() => new Dropout(1)).toThrow('Dropout: rate must be in [0, 1), got 1');
-    expect(() => new EarlyStopping({ patience: -1 })).toThrow('EarlyStopping: patience must be an integer >= 0, got -1');
+    expect(() => new EarlyStopping({ patience: -1 })).toThrow(
+      'EarlyStopping: patience must be an integer >= 0, got -1',
+    );
   });
 
   it('batchSize < 1, validationSplit outside [0, 1), and other fit options', async () => {
@@ -110,7 +157,9 @@ describe('bad input', () => {
     await expect(m.fit(X, Y, { batchSize: 0 })).rejects.toThrow('fit: batchSize must be an integer >= 1, got 0');
     await expect(m.fit(X, Y, { batchSize: 2.5 })).rejects.toThrow('fit: batchSize must be an integer >= 1, got 2.5');
     await expect(m.fit(X, Y, { validationSplit: 1 })).rejects.toThrow('fit: validationSplit must be in [0, 1), got 1');
-    await expect(m.fit(X, Y, { validationSplit: -0.1 })).rejects.toThrow('fit: validationSplit must be in [0, 1), got -0.1');
+    await expect(m.fit(X, Y, { validationSplit: -0.1 })).rejects.toThrow(
+      'fit: validationSplit must be in [0, 1), got -0.1',
+    );
     await expect(m.fit([[0, 1]], [1], { validationSplit: 0.5, verbose: 0 })).rejects.toThrow(
       'fit: validationSplit 0.5 of 1 rows leaves no training rows',
     );
@@ -122,7 +171,9 @@ describe('bad input', () => {
     await expect(m.fit(X, Y, { classWeight: { 0: 1 }, verbose: 0 })).rejects.toThrow(
       'fit: classWeight has no weight for class 1 (row 0)',
     );
-    await expect(m.fit(X, Y, { sampleWeight: [1, 1], verbose: 0 })).rejects.toThrow('fit: sampleWeight has 2 values but there are 4 rows');
+    await expect(m.fit(X, Y, { sampleWeight: [1, 1], verbose: 0 })).rejects.toThrow(
+      'fit: sampleWeight has 2 values but there are 4 rows',
+    );
     // A failed fit leaves the model usable.
     expect((await m.fit(X, Y, { epochs: 2, verbose: 0 })).history.loss).toHaveLength(2);
   });
@@ -136,21 +187,31 @@ describe('bad input', () => {
     expect(() => m.setWeights([new Matrix(4, 2), b0!, k1!, b1!])).toThrow(
       'setWeights: weights[0] (dense/kernel) must be 2x4, got a 4x2 Matrix',
     );
-    expect(() => m.setWeights([[[1, 2, 3, 4]], b0!, k1!, b1!])).toThrow('setWeights: weights[0] (dense/kernel) must be 2x4, got 1x4');
+    expect(() => m.setWeights([[[1, 2, 3, 4]], b0!, k1!, b1!])).toThrow(
+      'setWeights: weights[0] (dense/kernel) must be 2x4, got 1x4',
+    );
     expect(() => m.setWeights([new Matrix(2, 4), [1, 2], k1!, b1!])).toThrow(
       'setWeights: weights[1] (dense/bias) must be 4 values, got 2 values',
     );
-    expect(() => m.setWeights([new Matrix(2, 4), b0!, k1!, [NaN]])).toThrow('setWeights: weights[3] (dense_1/bias): value 0 is NaN');
+    expect(() => m.setWeights([new Matrix(2, 4), b0!, k1!, [NaN]])).toThrow(
+      'setWeights: weights[3] (dense_1/bias): value 0 is NaN',
+    );
   });
 
   it('unknown option names are errors, not silent defaults', async () => {
     expect(() => new Dense(2, { activaton: 'relu' } as object)).toThrow(
       "Dense: unknown option 'activaton'; valid options are inputDim, name, activation, useBias",
     );
-    expect(() => new Dense(2, { inputShape: [2] } as object)).toThrow("Dense: unknown option 'inputShape' (the input width is inputDim: n)");
-    expect(() => new SGD({ lr: 0.1 } as object)).toThrow("SGD: unknown option 'lr'; valid options are learningRate, weightDecay, clipnorm, clipvalue, globalClipnorm, momentum, nesterov");
+    expect(() => new Dense(2, { inputShape: [2] } as object)).toThrow(
+      "Dense: unknown option 'inputShape' (the input width is inputDim: n)",
+    );
+    expect(() => new SGD({ lr: 0.1 } as object)).toThrow(
+      "SGD: unknown option 'lr'; valid options are learningRate, weightDecay, clipnorm, clipvalue, globalClipnorm, momentum, nesterov",
+    );
     expect(() => new EarlyStopping({ paitence: 3 } as object)).toThrow("EarlyStopping: unknown option 'paitence'");
-    expect(() => binary().compile({ loss: 'mse', metric: ['acc'] } as { loss: string })).toThrow("compile: unknown option 'metric'");
+    expect(() => binary().compile({ loss: 'mse', metric: ['acc'] } as { loss: string })).toThrow(
+      "compile: unknown option 'metric'",
+    );
     await expect(binary().fit(X, Y, { batch_size: 2 } as object)).rejects.toThrow("fit: unknown option 'batch_size'");
   });
 

@@ -16,7 +16,8 @@ function linearData(n: number, chunk: number) {
   const dataset: Dataset = {
     async *[Symbol.asyncIterator]() {
       passes++;
-      for (let s = 0; s < n; s += chunk) yield { x: x.sliceRows(s, Math.min(n, s + chunk)), y: y.subarray(s, Math.min(n, s + chunk)) };
+      for (let s = 0; s < n; s += chunk)
+        yield { x: x.sliceRows(s, Math.min(n, s + chunk)), y: y.subarray(s, Math.min(n, s + chunk)) };
     },
   };
   return { x, y, dataset, passes: () => passes };
@@ -45,7 +46,11 @@ describe('fit on a Dataset', () => {
   });
 
   it('a dataset element without x and y, or no rows at all, is an error that says so', async () => {
-    const bad: Dataset = { async *[Symbol.asyncIterator]() { yield { x: [[1, 2]] } as never; } };
+    const bad: Dataset = {
+      async *[Symbol.asyncIterator]() {
+        yield { x: [[1, 2]] } as never;
+      },
+    };
     await expect(model().fit(bad)).rejects.toThrow(/dataset element 0 must be \{ x, y \}/);
     const empty: Dataset = { async *[Symbol.asyncIterator]() {} };
     await expect(model().fit(empty)).rejects.toThrow(/the dataset yielded no rows in epoch 1/);

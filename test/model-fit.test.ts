@@ -78,7 +78,10 @@ describe('fit', () => {
     const { x, y } = data(64, 4, 2);
     const v = data(16, 4, 3);
     setSeed(1);
-    const m = new Sequential([new Dense(3, { inputDim: 4, activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })]);
+    const m = new Sequential([
+      new Dense(3, { inputDim: 4, activation: 'tanh' }),
+      new Dense(1, { activation: 'sigmoid' }),
+    ]);
     m.compile({ loss: 'binaryCrossentropy', optimizer: 'adam', metrics: ['acc', 'mse'] });
     const h = await m.fit(x, y, { epochs: 5, batchSize: 10, validationData: [v.x, v.y], verbose: 0 });
     expect(Object.keys(h.history)).toEqual(['loss', 'acc', 'mse', 'val_loss', 'val_acc', 'val_mse']);
@@ -142,7 +145,10 @@ describe('fit', () => {
   it('onBatchEnd reports progress during a single native call, and stopTraining set there stops it', async () => {
     const { x, y } = data(4096, 64, 10);
     setSeed(1);
-    const m = new Sequential([new Dense(256, { inputDim: 64, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+    const m = new Sequential([
+      new Dense(256, { inputDim: 64, activation: 'relu' }),
+      new Dense(1, { activation: 'sigmoid' }),
+    ]);
     m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.01, 0.9) });
     const seen: [number, number][] = [];
     const h = await m.fit(x, y, {
@@ -170,10 +176,15 @@ describe('fit', () => {
 
   it('an error thrown in onBatchEnd stops training and rejects fit with it', async () => {
     const { x, y } = data(4096, 64, 11);
-    const m = new Sequential([new Dense(256, { inputDim: 64, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+    const m = new Sequential([
+      new Dense(256, { inputDim: 64, activation: 'relu' }),
+      new Dense(1, { activation: 'sigmoid' }),
+    ]);
     m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.01) });
     const boom = new Error('boom');
-    await expect(m.fit(x, y, { epochs: 1000, verbose: 0, callbacks: [{ onBatchEnd: async () => Promise.reject(boom) }] })).rejects.toBe(boom);
+    await expect(
+      m.fit(x, y, { epochs: 1000, verbose: 0, callbacks: [{ onBatchEnd: async () => Promise.reject(boom) }] }),
+    ).rejects.toBe(boom);
     expect((await m.fit(x, y, { epochs: 1, verbose: 0 })).epoch).toEqual([0]);
   });
 
@@ -198,7 +209,10 @@ describe('fit', () => {
     const seen: number[][] = [];
     const err = await m
       .fit(x, y, { epochs: 50, batchSize: 4, verbose: 0, callbacks: [{ onEpochEnd: () => void seen.push(flat(m)) }] })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(NonFiniteLossError);
     expect((err as Error).message).toMatch(/loss became NaN or Infinity in epoch \d+, batch 1/);
     const history = (err as NonFiniteLossError).history;

@@ -3,9 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { Adagrad, Adam, Dense, Matrix, RMSprop, SGD, Sequential, type Optimizer } from '../lib/index.js';
 
-const X = [[1, 2], [0.5, -1], [-1, 0.5], [2, 1]];
+const X = [
+  [1, 2],
+  [0.5, -1],
+  [-1, 0.5],
+  [2, 1],
+];
 const T = [1, 0, 0.5, -1];
-const W1 = [[0.1, -0.2], [0.3, 0.4]];
+const W1 = [
+  [0.1, -0.2],
+  [0.3, 0.4],
+];
 const B1 = [0.05, -0.05];
 const W2 = [[0.5], [-0.6]];
 const B2 = [0.1];
@@ -20,7 +28,15 @@ function byHand(steps: number, update: Update): { losses: number[]; p: Params } 
   const losses: number[] = [];
   const n = X.length;
   for (let t = 1; t <= steps; t++) {
-    const g = { w1: [[0, 0], [0, 0]], b1: [0, 0], w2: [0, 0], b2: 0 };
+    const g = {
+      w1: [
+        [0, 0],
+        [0, 0],
+      ],
+      b1: [0, 0],
+      w2: [0, 0],
+      b2: 0,
+    };
     let loss = 0;
     for (let r = 0; r < n; r++) {
       const h = [0, 1].map((j) => Math.tanh(X[r]![0]! * p.w1[0]![j]! + X[r]![1]! * p.w1[1]![j]! + p.b1[j]!));
@@ -128,8 +144,14 @@ describe('optimizers follow Keras formulas', () => {
 
   it('positional and options constructors agree; configs round-trip with Keras defaults', () => {
     expect(new SGD(0.1, 0.9).getConfig()).toEqual(new SGD({ learningRate: 0.1, momentum: 0.9 }).getConfig());
-    expect(new SGD().getConfig()).toEqual({ className: 'SGD', config: { learningRate: 0.01, momentum: 0, nesterov: false } });
-    expect(new Adam().getConfig()).toEqual({ className: 'Adam', config: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } });
+    expect(new SGD().getConfig()).toEqual({
+      className: 'SGD',
+      config: { learningRate: 0.01, momentum: 0, nesterov: false },
+    });
+    expect(new Adam().getConfig()).toEqual({
+      className: 'Adam',
+      config: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    });
     const sgd = new SGD(0.05, 0.5, { nesterov: true, clipnorm: 1 });
     const back = SGD.fromConfig(sgd.getConfig());
     expect(back).toBeInstanceOf(SGD);

@@ -12,7 +12,9 @@ import { findCommand } from './helpers/prebuilt.js';
 
 const root = resolve(import.meta.dirname, '..');
 const platformDir = `${process.platform}-${process.arch}`;
-const libc = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime ? 'glibc' : 'musl';
+const libc = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime
+  ? 'glibc'
+  : 'musl';
 const work = mkdtempSync(join(tmpdir(), 'myelin-pack-'));
 const src = join(work, 'src');
 const app = join(work, 'app');
@@ -26,9 +28,19 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 function noCompilerEnv(): NodeJS.ProcessEnv {
   mkdirSync(bin, { recursive: true });
   const npmCli = resolve(process.execPath, '../../lib/node_modules/npm/bin/npm-cli.js');
-  for (const [name, target] of [['node', process.execPath], ['npm', npmCli], ['sh', '/bin/sh']] as const)
+  for (const [name, target] of [
+    ['node', process.execPath],
+    ['npm', npmCli],
+    ['sh', '/bin/sh'],
+  ] as const)
     if (!existsSync(join(bin, name))) symlinkSync(target, join(bin, name));
-  return { ...process.env, PATH: bin, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+  return {
+    ...process.env,
+    PATH: bin,
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
 }
 
 let tarball = '';
@@ -37,7 +49,17 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // Prebuilt binaries are produced for the platform this runs on; the layout test needs linux-x64's name.
 describe.runIf(platformDir === 'linux-x64')('packed tarball', () => {
   beforeAll(() => {
-    for (const f of ['package.json', 'binding.gyp', 'CMakeLists.txt', 'tsconfig.json', 'README.md', 'native', 'lib', 'data', 'prebuilds'])
+    for (const f of [
+      'package.json',
+      'binding.gyp',
+      'CMakeLists.txt',
+      'tsconfig.json',
+      'README.md',
+      'native',
+      'lib',
+      'data',
+      'prebuilds',
+    ])
       if (existsSync(join(root, f))) cpSync(join(root, f), join(src, f), { recursive: true });
     symlinkSync(join(root, 'node_modules'), join(src, 'node_modules'));
     run('npm', ['pack', '--pack-destination', work], src);
@@ -49,12 +71,20 @@ describe.runIf(platformDir === 'linux-x64')('packed tarball', () => {
 
   it('ships the prebuilt addon, compiled JS with types, and the sources for a rebuild', () => {
     const files = run('tar', ['-tzf', tarball], work).split('\n');
-    for (const f of [`package/prebuilds/linux-x64/myelin.${libc}.node`, 'package/dist/index.js', 'package/dist/index.d.ts',
-      'package/binding.gyp', 'package/native/sources.json', 'package/native/core/gemm.cc'])
+    for (const f of [
+      `package/prebuilds/linux-x64/myelin.${libc}.node`,
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+      'package/binding.gyp',
+      'package/native/sources.json',
+      'package/native/core/gemm.cc',
+    ])
       expect(files).toContain(f);
     // The cross-built ones, where this machine has the compilers (CI always has: .ci/run installs them).
-    if (libc === 'glibc' && findCommand('aarch64-linux-gnu-g++')) expect(files).toContain('package/prebuilds/linux-arm64/myelin.glibc.node');
-    if (libc === 'glibc' && findCommand('x86_64-w64-mingw32-g++-posix')) expect(files).toContain('package/prebuilds/win32-x64/myelin.node');
+    if (libc === 'glibc' && findCommand('aarch64-linux-gnu-g++'))
+      expect(files).toContain('package/prebuilds/linux-arm64/myelin.glibc.node');
+    if (libc === 'glibc' && findCommand('x86_64-w64-mingw32-g++-posix'))
+      expect(files).toContain('package/prebuilds/win32-x64/myelin.node');
     expect(files.filter((f) => f.startsWith('package/test/') || f.startsWith('package/bench/'))).toEqual([]);
   });
 
@@ -66,7 +96,9 @@ describe.runIf(platformDir === 'linux-x64')('packed tarball', () => {
     const out = JSON.parse(run('node', ['--input-type=module', '-e', script], app, noCompilerEnv()));
     expect(out.file).toBe(join(app, `node_modules/myelin/prebuilds/linux-x64/myelin.${libc}.node`));
     expect(out.info.supportedIsas).toContain(out.info.isa);
-    expect(out.info.version).toBe(JSON.parse(run('node', ['-p', 'JSON.stringify(require("./package.json"))'], root)).version);
+    expect(out.info.version).toBe(
+      JSON.parse(run('node', ['-p', 'JSON.stringify(require("./package.json"))'], root)).version,
+    );
     expect(existsSync(join(app, 'node_modules/myelin/build'))).toBe(false);
   });
 

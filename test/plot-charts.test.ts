@@ -17,7 +17,12 @@ describe('scales', () => {
 
 describe('plotHistory', () => {
   const history = {
-    history: { loss: [0.9, 0.5, 0.3, 0.2], val_loss: [1.0, 0.6, 0.45, 0.4], accuracy: [0.5, 0.7, 0.85, 0.9], val_accuracy: [0.45, 0.65, 0.8, 0.82] },
+    history: {
+      loss: [0.9, 0.5, 0.3, 0.2],
+      val_loss: [1.0, 0.6, 0.45, 0.4],
+      accuracy: [0.5, 0.7, 0.85, 0.9],
+      val_accuracy: [0.45, 0.65, 0.8, 0.82],
+    },
     epoch: [0, 1, 2, 3],
   };
 
@@ -39,7 +44,9 @@ describe('plotHistory', () => {
 
   it('puts higher values higher on the page', () => {
     const els = parseXml(plotHistory({ loss: [1, 0.5] }));
-    const [p0, p1] = byClass(els, 'train')[0]!.attrs.points!.split(' ').map((p) => p.split(',').map(Number));
+    const [p0, p1] = byClass(els, 'train')[0]!
+      .attrs.points!.split(' ')
+      .map((p) => p.split(',').map(Number));
     expect(p0![0]).toBeLessThan(p1![0]!); // later epoch to the right
     expect(p0![1]).toBeLessThan(p1![1]!); // larger loss nearer the top (smaller y)
   });
@@ -52,13 +59,19 @@ describe('plotHistory', () => {
 
   it('rejects an empty history and unknown keys', () => {
     expect(() => plotHistory({ history: {} })).toThrow(/history is empty/);
-    expect(() => plotHistory(history, { keys: ['mae'] })).toThrow(/no "mae" in the history \(it has loss, val_loss, accuracy, val_accuracy\)/);
+    expect(() => plotHistory(history, { keys: ['mae'] })).toThrow(
+      /no "mae" in the history \(it has loss, val_loss, accuracy, val_accuracy\)/,
+    );
   });
 });
 
 describe('plotConfusionMatrix', () => {
   it('draws one cell per entry with its count, class labels and axis titles', () => {
-    const m = [[5, 1, 0], [2, 7, 1], [0, 0, 9]];
+    const m = [
+      [5, 1, 0],
+      [2, 7, 1],
+      [0, 0, 9],
+    ];
     const els = parseXml(plotConfusionMatrix(m, { labels: ['setosa', 'versicolor', 'virginica'], title: 'Iris' }));
     const cells = byClass(els, 'cell');
     expect(cells).toHaveLength(9);
@@ -68,13 +81,24 @@ describe('plotConfusionMatrix', () => {
     expect(t).toContain('Predicted label');
     expect(t).toContain('True label');
     // The diagonal of a good classifier is darker than its off-diagonal cells.
-    const fill = (i: number, j: number) => cells.find((c) => c.attrs['data-row'] === String(i) && c.attrs['data-col'] === String(j))!.attrs.fill!;
-    const lum = (rgb: string) => rgb.match(/\d+/g)!.map(Number).reduce((a, b) => a + b, 0);
+    const fill = (i: number, j: number) =>
+      cells.find((c) => c.attrs['data-row'] === String(i) && c.attrs['data-col'] === String(j))!.attrs.fill!;
+    const lum = (rgb: string) =>
+      rgb
+        .match(/\d+/g)!
+        .map(Number)
+        .reduce((a, b) => a + b, 0);
     expect(lum(fill(2, 2))).toBeLessThan(lum(fill(2, 0)));
   });
 
   it('escapes labels that hold XML characters', () => {
-    const svg = plotConfusionMatrix([[3, 1], [0, 4]], { labels: ['x + y < 100', 'x + y ≥ 100 & "more"'] });
+    const svg = plotConfusionMatrix(
+      [
+        [3, 1],
+        [0, 4],
+      ],
+      { labels: ['x + y < 100', 'x + y ≥ 100 & "more"'] },
+    );
     const t = texts(parseXml(svg));
     expect(t).toContain('x + y < 100');
     expect(t).toContain('x + y ≥ 100 & "more"');
@@ -82,7 +106,15 @@ describe('plotConfusionMatrix', () => {
 
   it('widens the picture for a title longer than the grid', () => {
     const title = 'A rather long title that is much wider than a two by two grid of cells';
-    const els = parseXml(plotConfusionMatrix([[1, 2], [3, 4]], { title }));
+    const els = parseXml(
+      plotConfusionMatrix(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { title },
+      ),
+    );
     const width = Number(els[0]!.attrs.width);
     expect(width).toBeGreaterThan(title.length * 8.5); // ~9 px per bold 15 px character
     const t = els.find((e) => e.name === 'text' && e.text === title)!;
@@ -91,7 +123,20 @@ describe('plotConfusionMatrix', () => {
 
   it('rejects non-square matrices, negative counts and the wrong number of labels', () => {
     expect(() => plotConfusionMatrix([[1, 2], [3]])).toThrow(/row 1 has 1 entries; a 2x2 matrix needs 2/);
-    expect(() => plotConfusionMatrix([[1, -2], [3, 4]])).toThrow(/entry \[0\]\[1\] is -2/);
-    expect(() => plotConfusionMatrix([[1, 2], [3, 4]], { labels: ['a'] })).toThrow(/1 labels for a 2x2 matrix/);
+    expect(() =>
+      plotConfusionMatrix([
+        [1, -2],
+        [3, 4],
+      ]),
+    ).toThrow(/entry \[0\]\[1\] is -2/);
+    expect(() =>
+      plotConfusionMatrix(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { labels: ['a'] },
+      ),
+    ).toThrow(/1 labels for a 2x2 matrix/);
   });
 });

@@ -55,7 +55,11 @@ describe('plotDecisionBoundary', () => {
   it('predicts the whole grid in one call and draws one point per sample in its class colour', () => {
     const d = datasets.circle(120, { seed: 3 });
     calls.length = 0;
-    const svg = plotDecisionBoundary(circleModel, d.x, d.y, { resolution: 50, classNames: d.classNames, featureNames: d.featureNames });
+    const svg = plotDecisionBoundary(circleModel, d.x, d.y, {
+      resolution: 50,
+      classNames: d.classNames,
+      featureNames: d.featureNames,
+    });
     expect(calls).toEqual([2500]);
     const els = parseXml(svg);
     const points = byClass(els, 'point');
@@ -70,8 +74,18 @@ describe('plotDecisionBoundary', () => {
   });
 
   it('handles softmax outputs with one colour per class', () => {
-    const threeWay = { predict: (x: Matrix) => { const o = new Matrix(x.rows, 3); for (let i = 0; i < x.rows; i++) o.data[i * 3 + (x.data[2 * i]! < 0 ? 0 : x.data[2 * i + 1]! < 0 ? 1 : 2)] = 1; return o; } };
-    const x = Matrix.from([[-1, 0], [1, -1], [1, 1]]);
+    const threeWay = {
+      predict: (x: Matrix) => {
+        const o = new Matrix(x.rows, 3);
+        for (let i = 0; i < x.rows; i++) o.data[i * 3 + (x.data[2 * i]! < 0 ? 0 : x.data[2 * i + 1]! < 0 ? 1 : 2)] = 1;
+        return o;
+      },
+    };
+    const x = Matrix.from([
+      [-1, 0],
+      [1, -1],
+      [1, 1],
+    ]);
     const els = parseXml(plotDecisionBoundary(threeWay, x, [0, 1, 2], { resolution: 20 }));
     expect(byClass(els, 'point').map((p) => p.attrs.fill)).toEqual(['#d62728', '#2ca02c', '#1f77b4']);
   });

@@ -11,7 +11,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('picture files', () => {
   it('writes PNG at twice the SVG size, decodable and not blank', async () => {
     const file = join(dir, 'sub', 'cm.png');
-    const svg = plotConfusionMatrix([[40, 2], [3, 55]], { toFile: file, labels: ['no', 'yes'] });
+    const svg = plotConfusionMatrix(
+      [
+        [40, 2],
+        [3, 55],
+      ],
+      { toFile: file, labels: ['no', 'yes'] },
+    );
     const width = Number(/width="(\d+)"/.exec(svg)![1]);
     const height = Number(/height="(\d+)"/.exec(svg)![1]);
     const info = await pngInfo(readFileSync(file));
@@ -25,7 +31,9 @@ describe('picture files', () => {
     const svg = plotHistory({ loss: [1, 0.5, 0.2] }, { toFile: file });
     expect(readFileSync(file, 'utf8')).toBe(svg);
     parseXml(svg);
-    expect(() => plotHistory({ loss: [1] }, { toFile: join(dir, 'h.jpg') })).toThrow(/must end in \.svg or \.png, got ".*h\.jpg"/);
+    expect(() => plotHistory({ loss: [1] }, { toFile: join(dir, 'h.jpg') })).toThrow(
+      /must end in \.svg or \.png, got ".*h\.jpg"/,
+    );
   });
 
   it('renders at a chosen scale', async () => {

@@ -35,21 +35,31 @@ function floorViolations(file: string): string[] {
 const shipped = ['linux-x64', 'linux-arm64']
   .map((dir) => join(root, 'prebuilds', dir))
   .filter(existsSync)
-  .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.glibc.node')).map((f) => join(dir, f)));
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.glibc.node'))
+      .map((f) => join(dir, f)),
+  );
 const objdump = findCommand('objdump');
-const glibcHost = process.platform === 'linux' && process.arch === 'x64' &&
+const glibcHost =
+  process.platform === 'linux' &&
+  process.arch === 'x64' &&
   Boolean((process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime);
 
 const skip = process.platform !== 'linux' ? 'not Linux' : !objdump ? 'no objdump, Debian: binutils' : '';
 describe.skipIf(skip !== '')(`glibc floor of the Linux prebuilts${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it.runIf(glibcHost)('finds the prebuilt this machine builds', () => {
     expect(shipped.map((f) => f.slice(root.length + 1)).sort()).toEqual(
-      expect.arrayContaining(['prebuilds/linux-x64/myelin.glibc.node']));
+      expect.arrayContaining(['prebuilds/linux-x64/myelin.glibc.node']),
+    );
   });
 
-  it.each(shipped.map((f) => [f.slice(root.length + 1), f]))('%s needs no GLIBC_ above 2.28 and no libstdc++', (_, file) => {
-    expect(floorViolations(file)).toEqual([]);
-  });
+  it.each(shipped.map((f) => [f.slice(root.length + 1), f]))(
+    '%s needs no GLIBC_ above 2.28 and no libstdc++',
+    (_, file) => {
+      expect(floorViolations(file)).toEqual([]);
+    },
+  );
 
   // The check itself: a development build (libstdc++ shared, newest symbol versions) must fail it.
   it.runIf(existsSync(join(root, 'build/Release/myelin.node')))('flags a development build', () => {

@@ -7,7 +7,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type GuestResults, cacheDir, checkGemm, checkKernels, findCommand, guestNode, root, runGuest } from './helpers/prebuilt.js';
+import {
+  type GuestResults,
+  cacheDir,
+  checkGemm,
+  checkKernels,
+  findCommand,
+  guestNode,
+  root,
+  runGuest,
+} from './helpers/prebuilt.js';
 
 const prebuilt = join(root, 'prebuilds/win32-x64/myelin.node');
 // Debian's wine64 package installs the loader outside PATH; the `wine` package adds the wrapper.
@@ -22,7 +31,8 @@ describe.skipIf(missing !== '' || !objdump)(`win32-x64 prebuilt file${objdump ? 
     const dlls = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]!.toLowerCase());
     expect(dlls).toContain('node.exe');
     expect(dlls).toContain('kernel32.dll');
-    for (const dll of dlls) expect(dll).toMatch(/^(node\.exe|kernel32\.dll|msvcrt\.dll|api-ms-win-crt-[a-z-]+-l1-1-0\.dll)$/);
+    for (const dll of dlls)
+      expect(dll).toMatch(/^(node\.exe|kernel32\.dll|msvcrt\.dll|api-ms-win-crt-[a-z-]+-l1-1-0\.dll)$/);
   });
 });
 
@@ -36,7 +46,11 @@ describe.skipIf(noWine !== '')(`win32-x64 prebuilt under wine${noWine ? ` (skipp
     // A prefix of our own, reporting Windows 10 (Node refuses the older default).
     const env = { WINEPREFIX: join(cacheDir, 'wine'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
     if (!existsSync(join(env.WINEPREFIX, 'system.reg')))
-      spawnSync(wine!, ['winecfg', '/v', 'win10'], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 240_000 });
+      spawnSync(wine!, ['winecfg', '/v', 'win10'], {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+        timeout: 240_000,
+      });
     res = runGuest([wine!, node], env, 'win32-x64');
   }, 300_000);
 

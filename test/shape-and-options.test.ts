@@ -22,12 +22,16 @@ describe('Matrix shape', () => {
 
 describe('layer options', () => {
   it('Dense refuses a useBias that is not a boolean', () => {
-    expect(() => new Dense(3, { useBias: 'x' as never })).toThrow(new TypeError('Dense: useBias must be a boolean, got the string "x"'));
+    expect(() => new Dense(3, { useBias: 'x' as never })).toThrow(
+      new TypeError('Dense: useBias must be a boolean, got the string "x"'),
+    );
     expect(() => new Dense(3, { useBias: 0 as never })).toThrow(/useBias must be a boolean, got number 0/);
     expect(new Dense(3, { useBias: false }).useBias).toBe(false);
   });
 
   it('Dropout refuses options that are not an object', () => {
-    expect(() => new Dropout(0.5, null as never)).toThrow(new TypeError('Dropout: options must be an object, got null'));
+    expect(() => new Dropout(0.5, null as never)).toThrow(
+      new TypeError('Dropout: options must be an object, got null'),
+    );
   });
 });

@@ -22,17 +22,31 @@ interface Case {
   expected: { losses: number[]; weights: number[][] };
 }
 
-const { cases } = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'toolbox.json'), 'utf8')) as { cases: Case[] };
+const { cases } = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'toolbox.json'), 'utf8')) as {
+  cases: Case[];
+};
 
 export async function train(c: Case) {
-  const model = new Sequential([new Dense(4, { inputDim: 3, activation: 'tanh' }), new Dense(c.outputs, { activation: c.activation })]);
+  const model = new Sequential([
+    new Dense(4, { inputDim: 3, activation: 'tanh' }),
+    new Dense(c.outputs, { activation: c.activation }),
+  ]);
   const loss = typeof c.loss === 'string' ? c.loss : Loss.fromConfig(c.loss);
   model.compile({ loss, optimizer: Optimizer.fromConfig(c.optimizer) });
   const w = c.weights;
-  model.setWeights([new Matrix(3, 4, Float32Array.from(w[0]!)), Float32Array.from(w[1]!), new Matrix(4, c.outputs, Float32Array.from(w[2]!)), Float32Array.from(w[3]!)]);
+  model.setWeights([
+    new Matrix(3, 4, Float32Array.from(w[0]!)),
+    Float32Array.from(w[1]!),
+    new Matrix(4, c.outputs, Float32Array.from(w[2]!)),
+    Float32Array.from(w[3]!),
+  ]);
   const y = c.sparse ? Int32Array.from(c.y as number[]) : (c.y as number[][]);
   const h = await model.fit(c.x, y, { epochs: c.epochs, batchSize: c.batchSize, shuffle: false, verbose: 0 });
-  return { model, losses: h.history['loss']!, weights: model.getWeights().map((v) => Array.from(v instanceof Matrix ? v.data : v)) };
+  return {
+    model,
+    losses: h.history['loss']!,
+    weights: model.getWeights().map((v) => Array.from(v instanceof Matrix ? v.data : v)),
+  };
 }
 
 function expectClose(actual: number[], expected: number[], what: string, tol = 1e-5) {

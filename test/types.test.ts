@@ -8,7 +8,10 @@ const root = resolve(import.meta.dirname, '..');
 
 it('names are typed as unions of what myelin knows; @internal members are not published', () => {
   const tsc = resolve(root, 'node_modules/typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', resolve(root, 'test/types/tsconfig.json')], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [tsc, '-p', resolve(root, 'test/types/tsconfig.json')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   expect(r.stdout + r.stderr).toBe('');
   expect(r.status).toBe(0);
 });

@@ -29,7 +29,9 @@ export class BackupAndRestore extends Callback {
       throw new TypeError(`BackupAndRestore: options must be an object, got ${describe(options)}`);
     checkKeys(options, ['deleteCheckpoint'], 'BackupAndRestore');
     if (options.deleteCheckpoint !== undefined && typeof options.deleteCheckpoint !== 'boolean')
-      throw new TypeError(`BackupAndRestore: deleteCheckpoint must be a boolean, got ${describe(options.deleteCheckpoint)}`);
+      throw new TypeError(
+        `BackupAndRestore: deleteCheckpoint must be a boolean, got ${describe(options.deleteCheckpoint)}`,
+      );
     this.backupDir = backupDir;
     this.deleteCheckpoint = options.deleteCheckpoint ?? true;
   }
@@ -55,13 +57,19 @@ export class BackupAndRestore extends Callback {
     } catch (e) {
       return fail((e as Error).message);
     }
-    const meta = file.meta as { training?: { epoch?: unknown; seed?: unknown }; optimizer?: { iterations?: unknown } | null };
+    const meta = file.meta as {
+      training?: { epoch?: unknown; seed?: unknown };
+      optimizer?: { iterations?: unknown } | null;
+    };
     const slots = file.tensors.filter((t) => t.name.startsWith(SLOT));
     const weights = file.tensors.filter((t) => !t.name.startsWith(SLOT));
     const have = model.getWeights().map((w) => (w instanceof Matrix ? [w.rows, w.cols] : [w.length]).join('x'));
     const got = weights.map((t) => t.shape.join('x'));
-    if (have.join() !== got.join()) fail(`its weights have shapes [${got.join(', ')}] but this model's are [${have.join(', ')}]`);
-    const epoch = meta.training?.epoch, seed = meta.training?.seed, iterations = meta.optimizer?.iterations;
+    if (have.join() !== got.join())
+      fail(`its weights have shapes [${got.join(', ')}] but this model's are [${have.join(', ')}]`);
+    const epoch = meta.training?.epoch,
+      seed = meta.training?.seed,
+      iterations = meta.optimizer?.iterations;
     if (!Number.isInteger(epoch) || !Number.isInteger(iterations) || (seed !== null && !Number.isInteger(seed)))
       fail('its training position is missing or invalid');
     try {

@@ -32,7 +32,9 @@ export class CSVLogger extends Callback {
     checkKeys(options, ['separator', 'append'], 'CSVLogger');
     const sep = options.separator ?? ',';
     if (typeof sep !== 'string' || sep.length !== 1 || sep === '"' || sep === '\n' || sep === '\r')
-      throw new RangeError(`CSVLogger: separator must be one character other than a quote or a line break, got ${describe(sep)}`);
+      throw new RangeError(
+        `CSVLogger: separator must be one character other than a quote or a line break, got ${describe(sep)}`,
+      );
     if (options.append !== undefined && typeof options.append !== 'boolean')
       throw new TypeError(`CSVLogger: append must be a boolean, got ${describe(options.append)}`);
     this.filename = filename;
@@ -56,7 +58,8 @@ export class CSVLogger extends Callback {
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     if (this.keys === null) {
       this.keys = Object.keys(logs).sort();
-      if (this.keys.length > 0 && !this.keys.some((k) => k.startsWith('val_'))) this.keys.push(...this.keys.map((k) => `val_${k}`));
+      if (this.keys.length > 0 && !this.keys.some((k) => k.startsWith('val_')))
+        this.keys.push(...this.keys.map((k) => `val_${k}`));
       if (this.header) this.text += this.row(['epoch', ...this.keys]);
     }
     this.text += this.row([String(epoch), ...this.keys.map((k) => (k in logs ? String(logs[k]) : 'NA'))]);

@@ -34,7 +34,11 @@ export class EarlyStopping extends MonitorCallback {
   private warned = false;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    checkKeys(options, ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'], 'EarlyStopping');
+    checkKeys(
+      options,
+      ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'],
+      'EarlyStopping',
+    );
     super('EarlyStopping', options);
     this.patience = options.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0)
@@ -82,7 +86,8 @@ export class EarlyStopping extends MonitorCallback {
   override onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     if (this.restoreBestWeights && this.bestWeights) {
-      if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      if (this.verbose > 0)
+        console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
       this.model!.setWeights(this.bestWeights);
     }
   }

@@ -1,4 +1,11 @@
-export { Callback, CallbackList, type CallbackHooks, type FitParams, type Logs, type TrainingModel } from './callback.js';
+export {
+  Callback,
+  CallbackList,
+  type CallbackHooks,
+  type FitParams,
+  type Logs,
+  type TrainingModel,
+} from './callback.js';
 export { MonitorCallback, type MonitorMode, type MonitorOptions } from './monitor.js';
 export { History } from './history.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';

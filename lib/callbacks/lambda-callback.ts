@@ -24,7 +24,8 @@ export class LambdaCallback extends Callback {
     for (const hook of HOOKS) {
       const f = options[hook];
       if (f === undefined) continue;
-      if (typeof f !== 'function') throw new TypeError(`LambdaCallback: ${hook} must be a function, got ${describe(f)}`);
+      if (typeof f !== 'function')
+        throw new TypeError(`LambdaCallback: ${hook} must be a function, got ${describe(f)}`);
       (this as unknown as Record<string, unknown>)[hook] = f;
     }
   }

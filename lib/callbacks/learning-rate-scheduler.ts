@@ -14,8 +14,11 @@ export class LearningRateScheduler extends Callback {
   constructor(schedule: LearningRateFunction, verbose = 0) {
     super();
     if (typeof schedule !== 'function')
-      throw new TypeError(`LearningRateScheduler: schedule must be a function (epoch, lr) => lr, got ${describe(schedule)}`);
-    if (verbose !== 0 && verbose !== 1) throw new RangeError(`LearningRateScheduler: verbose must be 0 or 1, got ${describe(verbose)}`);
+      throw new TypeError(
+        `LearningRateScheduler: schedule must be a function (epoch, lr) => lr, got ${describe(schedule)}`,
+      );
+    if (verbose !== 0 && verbose !== 1)
+      throw new RangeError(`LearningRateScheduler: verbose must be 0 or 1, got ${describe(verbose)}`);
     this.schedule = schedule;
     this.verbose = verbose;
   }

@@ -39,7 +39,8 @@ export class ModelCheckpoint extends MonitorCallback {
     this.filepath = options.filepath;
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.period = options.period ?? 1;
-    if (!Number.isInteger(this.period) || this.period < 1) throw new RangeError(`ModelCheckpoint: period must be an integer >= 1, got ${options.period}`);
+    if (!Number.isInteger(this.period) || this.period < 1)
+      throw new RangeError(`ModelCheckpoint: period must be an integer >= 1, got ${options.period}`);
     this.verbose = options.verbose ?? 0;
     this.best = this.baseline ?? (this.mode === 'min' ? Infinity : -Infinity);
   }
@@ -66,11 +67,14 @@ export class ModelCheckpoint extends MonitorCallback {
             `pass validationData or validationSplit to fit, or choose another monitor`,
         );
       if (!this.isImprovement(v, this.best)) {
-        if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toPrecision(5)}`);
+        if (this.verbose)
+          console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toPrecision(5)}`);
         return;
       }
       if (this.verbose)
-        console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toPrecision(5)} to ${v.toPrecision(5)}, saving model to ${path}`);
+        console.log(
+          `Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toPrecision(5)} to ${v.toPrecision(5)}, saving model to ${path}`,
+        );
       this.best = v;
     } else if (this.verbose) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
     await mkdir(dirname(path), { recursive: true });

@@ -46,8 +46,13 @@ export class ProgressLogger extends Callback {
       .map(([k, v]) => ` - ${k}: ${fmt(v)}`)
       .join('');
     if (this.verbose === 1)
-      this.out.write(`${this.drawsBar ? '\r' : ''}${this.head(steps, steps)} ${seconds.toFixed(0)}s ${perStep}${values}${this.drawsBar ? '\x1b[K' : ''}\n`);
-    else this.out.write(`Epoch ${epoch + 1}/${this.params.epochs} - ${steps}/${steps} - ${seconds.toFixed(0)}s - ${perStep}${values}\n`);
+      this.out.write(
+        `${this.drawsBar ? '\r' : ''}${this.head(steps, steps)} ${seconds.toFixed(0)}s ${perStep}${values}${this.drawsBar ? '\x1b[K' : ''}\n`,
+      );
+    else
+      this.out.write(
+        `Epoch ${epoch + 1}/${this.params.epochs} - ${steps}/${steps} - ${seconds.toFixed(0)}s - ${perStep}${values}\n`,
+      );
   }
 
   private head(batch: number, batches: number): string {

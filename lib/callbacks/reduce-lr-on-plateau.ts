@@ -29,7 +29,11 @@ export class ReduceLROnPlateau extends MonitorCallback {
   private cooldownCounter = 0;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
-    checkKeys(options, ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr'], 'ReduceLROnPlateau');
+    checkKeys(
+      options,
+      ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr'],
+      'ReduceLROnPlateau',
+    );
     super('ReduceLROnPlateau', options, 1e-4);
     this.factor = options.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor > 0))

@@ -12,13 +12,24 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
 
 export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, spec] of Object.entries({ ...COMMON_OPTIONS, ...cmd.options })) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true; tokens: true }>>;
+  for (const [name, spec] of Object.entries({ ...COMMON_OPTIONS, ...cmd.options }))
+    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true; tokens: true }>
+  >;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true, tokens: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (e) {
     // parseArgs's messages are long and mention internals; keep the part that names the option.
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '(.*?)'.*$/s, "unknown option '$1'");
+    const msg = (e as Error).message
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/^Unknown option '(.*?)'.*$/s, "unknown option '$1'");
     throw new UsageError(msg, cmd.name);
   }
   // A value option given twice is a mistake, not "the last one wins".
@@ -32,7 +43,10 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
 }
 
 /** `--lr -0.1` and `-o -`: a value that starts with "-" after an option that takes one is its value. */
-function joinNegativeValues(argv: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): string[] {
+function joinNegativeValues(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): string[] {
   const takesValue = (tok: string): string | null => {
     const long = /^--([^=]+)$/.exec(tok);
     if (long) return options[long[1]!]?.type === 'string' ? `--${long[1]}` : null;
@@ -59,7 +73,10 @@ function joinNegativeValues(argv: string[], options: Record<string, { type: 'str
 }
 
 export class ArgReader {
-  constructor(private readonly args: ParsedArgs, private readonly command: string) {}
+  constructor(
+    private readonly args: ParsedArgs,
+    private readonly command: string,
+  ) {}
 
   private fail(message: string): never {
     throw new UsageError(message, this.command);
@@ -75,7 +92,10 @@ export class ArgReader {
   }
 
   /** A number option; `check` states the allowed range in the error message. */
-  number(name: string, check?: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean }): number | undefined {
+  number(
+    name: string,
+    check?: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean },
+  ): number | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
     const v = Number(raw);
@@ -84,7 +104,13 @@ export class ArgReader {
       (c.integer ? 'an integer' : 'a number') +
       (c.min !== undefined ? (c.exclusiveMin ? ` > ${c.min}` : ` >= ${c.min}`) : '') +
       (c.max !== undefined ? `${c.min !== undefined ? ' and' : ''} <= ${c.max}` : '');
-    if (raw.trim() === '' || !Number.isFinite(v) || (c.integer && !Number.isInteger(v)) || (c.min !== undefined && (c.exclusiveMin ? v <= c.min : v < c.min)) || (c.max !== undefined && v > c.max))
+    if (
+      raw.trim() === '' ||
+      !Number.isFinite(v) ||
+      (c.integer && !Number.isInteger(v)) ||
+      (c.min !== undefined && (c.exclusiveMin ? v <= c.min : v < c.min)) ||
+      (c.max !== undefined && v > c.max)
+    )
       this.fail(`--${name} must be ${range}, got "${raw}"`);
     return v;
   }
@@ -92,7 +118,8 @@ export class ArgReader {
   choice<T extends string>(name: string, choices: readonly T[]): T | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
-    if (!(choices as readonly string[]).includes(raw)) this.fail(`--${name} must be one of ${choices.join(', ')}; got "${raw}"`);
+    if (!(choices as readonly string[]).includes(raw))
+      this.fail(`--${name} must be one of ${choices.join(', ')}; got "${raw}"`);
     return raw as T;
   }
 
@@ -103,7 +130,8 @@ export class ArgReader {
     if (raw.trim() === '' || raw.trim() === 'none') return [];
     const parts = raw.split(',').map((s) => s.trim());
     const out = parts.map(Number);
-    if (out.some((v, i) => parts[i] === '' || !Number.isInteger(v) || v < 1)) this.fail(`--${name} must be comma-separated positive integers like 16,8; got "${raw}"`);
+    if (out.some((v, i) => parts[i] === '' || !Number.isInteger(v) || v < 1))
+      this.fail(`--${name} must be comma-separated positive integers like 16,8; got "${raw}"`);
     return out;
   }
 

@@ -3,7 +3,10 @@
 import { escapeControls } from './output.js';
 
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -19,9 +22,13 @@ export class CliError extends Error {
 /** The single line printed for an error (no stack trace; the library's messages already say where). */
 export function errorLine(e: unknown): string {
   // Control characters from data are escaped; the library's function names are not the user's business.
-  const msg = escapeControls(e instanceof Error ? e.message : String(e)).replace(/^(readCsv|loadModel|save|predict|evaluate|fit): /, '');
+  const msg = escapeControls(e instanceof Error ? e.message : String(e)).replace(
+    /^(readCsv|loadModel|save|predict|evaluate|fit): /,
+    '',
+  );
   const first = msg.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-  if (e instanceof UsageError) return `myelin${e.command ? ' ' + e.command : ''}: ${first} (see myelin ${e.command ? e.command + ' ' : ''}--help)`;
+  if (e instanceof UsageError)
+    return `myelin${e.command ? ' ' + e.command : ''}: ${first} (see myelin ${e.command ? e.command + ' ' : ''}--help)`;
   return `myelin: ${first}`;
 }
 

@@ -8,7 +8,9 @@ export function commandHelp(cmd: Command): string {
   if (cmd.description) lines.push('', cmd.description);
   lines.push('', 'Options:');
   const all = { ...cmd.options, ...COMMON_OPTIONS } as Command['options'];
-  const heads = Object.entries(all).map(([name, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ' ' + o.arg : ''}`);
+  const heads = Object.entries(all).map(
+    ([name, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ' ' + o.arg : ''}`,
+  );
   const width = Math.min(34, Math.max(...heads.map((h) => h.length)) + 2);
   Object.values(all).forEach((o, i) => {
     const head = heads[i]!;

@@ -10,18 +10,40 @@ import { createOutput } from './output.js';
 
 /** Every subcommand, in the order --help lists them; add a command by adding its file here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  demo: { summary: 'the course walkthrough on built-in data: perceptron, its limit, a deeper network', load: async () => (await import('./commands/demo.js')).demo },
-  train: { summary: 'train a network on a CSV file and save it', load: async () => (await import('./commands/train.js')).train },
-  predict: { summary: 'predict with a saved model on a CSV file', load: async () => (await import('./commands/predict.js')).predict },
-  evaluate: { summary: 'score a saved model on a labelled CSV file', load: async () => (await import('./commands/evaluate.js')).evaluate },
-  summary: { summary: 'print a saved model: layers, shapes, parameters, training setup', load: async () => (await import('./commands/summary.js')).summary },
-  export: { summary: 'convert a saved model to ONNX, Keras (.keras, .h5) or a myelin file', load: async () => (await import('./commands/export.js')).exportCommand },
-  explain: { summary: 'which features drive a saved model\'s predictions: SHAP values, summary plots', load: async () => (await import('./commands/explain.js')).explain },
+  demo: {
+    summary: 'the course walkthrough on built-in data: perceptron, its limit, a deeper network',
+    load: async () => (await import('./commands/demo.js')).demo,
+  },
+  train: {
+    summary: 'train a network on a CSV file and save it',
+    load: async () => (await import('./commands/train.js')).train,
+  },
+  predict: {
+    summary: 'predict with a saved model on a CSV file',
+    load: async () => (await import('./commands/predict.js')).predict,
+  },
+  evaluate: {
+    summary: 'score a saved model on a labelled CSV file',
+    load: async () => (await import('./commands/evaluate.js')).evaluate,
+  },
+  summary: {
+    summary: 'print a saved model: layers, shapes, parameters, training setup',
+    load: async () => (await import('./commands/summary.js')).summary,
+  },
+  export: {
+    summary: 'convert a saved model to ONNX, Keras (.keras, .h5) or a myelin file',
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  explain: {
+    summary: "which features drive a saved model's predictions: SHAP values, summary plots",
+    load: async () => (await import('./commands/explain.js')).explain,
+  },
 };
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -53,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (process.env.MYELIN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     const line = errorLine(e);
-    if (wantsJson) process.stdout.write(JSON.stringify({ error: line.replace(/^myelin[^:]*: /, ''), exitCode: exitCode(e) }) + '\n');
+    if (wantsJson)
+      process.stdout.write(JSON.stringify({ error: line.replace(/^myelin[^:]*: /, ''), exitCode: exitCode(e) }) + '\n');
     process.stderr.write(line + '\n');
     return exitCode(e);
   }

@@ -38,13 +38,24 @@ export interface ScoreResult {
 }
 
 /** Scores `model` on (x, y) and prints the result under `heading`. */
-export function scoreAndPrint(model: Sequential, x: Matrix | Table, y: Int32Array | Float32Array, task: Task, classNames: string[] | undefined, heading: string, out: Output): ScoreResult {
+export function scoreAndPrint(
+  model: Sequential,
+  x: Matrix | Table,
+  y: Int32Array | Float32Array,
+  task: Task,
+  classNames: string[] | undefined,
+  heading: string,
+  out: Output,
+): ScoreResult {
   const rows = y.length;
   out.line('');
   out.line(`${heading} (${rows} rows)`);
   if (task === 'classification') {
     const predicted = model.predictClasses(x);
-    const report = classificationReport(y, predicted, { targetNames: classNames, labels: classNames?.map((_, i) => i) });
+    const report = classificationReport(y, predicted, {
+      targetNames: classNames,
+      labels: classNames?.map((_, i) => i),
+    });
     out.line('');
     out.line(report.toString()); // the per-class table, then the confusion matrix
     return { task, rows, accuracy: report.accuracy, confusionMatrix: report.confusionMatrix, report };
@@ -64,5 +75,13 @@ function fmt(v: number): string {
 export function scoreJson(s: ScoreResult): Record<string, unknown> {
   if (s.task === 'regression') return { rows: s.rows, ...s.regression };
   const r = s.report!;
-  return { rows: s.rows, accuracy: r.accuracy, confusionMatrix: r.confusionMatrix, classes: r.classes, macroAvg: r.macroAvg, weightedAvg: r.weightedAvg, ...(r.binary ? { binary: r.binary } : {}) };
+  return {
+    rows: s.rows,
+    accuracy: r.accuracy,
+    confusionMatrix: r.confusionMatrix,
+    classes: r.classes,
+    macroAvg: r.macroAvg,
+    weightedAvg: r.weightedAvg,
+    ...(r.binary ? { binary: r.binary } : {}),
+  };
 }

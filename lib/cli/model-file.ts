@@ -2,7 +2,17 @@
 // class names, in model.metadata ({ task, target, featureNames, classNames }), which every file format
 // keeps; a model saved from code with those keys is read the same way. The preprocessing (imputation,
 // one-hot encoding, standardization) travels as the model's preprocessing.
-import { loadModel, ModelFileError, Preprocessor, readCsv, type CsvData, type Preprocessing, type ReadCsvOptions, type Sequential, type Table } from '../index.js';
+import {
+  loadModel,
+  ModelFileError,
+  Preprocessor,
+  readCsv,
+  type CsvData,
+  type Preprocessing,
+  type ReadCsvOptions,
+  type Sequential,
+  type Table,
+} from '../index.js';
 import { readFormat, type ModelFormat } from '../io/formats.js';
 import { CliError } from './errors.js';
 import { checkReadable, dataSource, reason } from './input.js';
@@ -27,7 +37,12 @@ export interface Trained {
   preprocessing: string | null;
 }
 
-export async function saveTrained(model: Sequential, pre: Preprocessing, meta: TrainedMeta, path: string): Promise<void> {
+export async function saveTrained(
+  model: Sequential,
+  pre: Preprocessing,
+  meta: TrainedMeta,
+  path: string,
+): Promise<void> {
   // From here on the model prepares raw rows itself (predict applies its preprocessing).
   model.setPreprocessing(pre);
   const notes = { task: meta.task, target: meta.target, featureNames: meta.featureNames, classNames: meta.classNames };
@@ -45,20 +60,32 @@ export async function loadTrained(path: string): Promise<Trained> {
   try {
     model = await loadModel(path);
   } catch (e) {
-    if (e instanceof ModelFileError && /ENOENT/.test(e.problem)) throw new CliError(`cannot read ${path}: ${reason({ code: 'ENOENT' })}`);
+    if (e instanceof ModelFileError && /ENOENT/.test(e.problem))
+      throw new CliError(`cannot read ${path}: ${reason({ code: 'ENOENT' })}`);
     throw e;
   }
   const meta = readMeta(model.metadata, model, path);
-  return { path, format: await readFormat(path), model, meta, preprocessing: describePreprocessing(model.preprocessing) };
+  return {
+    path,
+    format: await readFormat(path),
+    model,
+    meta,
+    preprocessing: describePreprocessing(model.preprocessing),
+  };
 }
 
 /** One line on what the model does to raw rows. */
 export function describePreprocessing(pre: Preprocessing | null): string | null {
   if (!pre) return null;
-  if (!(pre instanceof Preprocessor)) return `${pre.toJSON().className} (learnt on the training rows; applied to raw inputs)`;
+  if (!(pre instanceof Preprocessor))
+    return `${pre.toJSON().className} (learnt on the training rows; applied to raw inputs)`;
   const cats = pre.columns.filter((c) => c.type === 'category');
   const steps = [`missing numbers → ${pre.impute}`];
-  if (cats.length) steps.push(`missing categories → most frequent`, `one-hot: ${cats.map((c) => `${c.name} (${c.type === 'category' ? c.categories.length : 0})`).join(', ')}`);
+  if (cats.length)
+    steps.push(
+      `missing categories → most frequent`,
+      `one-hot: ${cats.map((c) => `${c.name} (${c.type === 'category' ? c.categories.length : 0})`).join(', ')}`,
+    );
   if (pre.scale) steps.push('numbers standardized');
   return `${steps.join('; ')} (learnt on the training rows; applied to raw inputs)`;
 }
@@ -67,11 +94,26 @@ function readMeta(notes: Record<string, unknown>, model: Sequential, path: strin
   const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (notes.task !== undefined || notes.featureNames !== undefined) {
     const c = notes;
-    if ((c.task !== 'classification' && c.task !== 'regression') || !strings(c.featureNames) || (c.classNames !== undefined && !strings(c.classNames)))
-      throw new CliError(`${path}: the model's metadata does not hold the CLI's notes (task, featureNames, classNames)`);
+    if (
+      (c.task !== 'classification' && c.task !== 'regression') ||
+      !strings(c.featureNames) ||
+      (c.classNames !== undefined && !strings(c.classNames))
+    )
+      throw new CliError(
+        `${path}: the model's metadata does not hold the CLI's notes (task, featureNames, classNames)`,
+      );
     const width = model.preprocessing instanceof Preprocessor ? model.preprocessing.nInputs : model.inputDim;
-    if ((c.featureNames as string[]).length !== width) throw new CliError(`${path}: the file names ${(c.featureNames as string[]).length} features but the model takes ${width}`);
-    return { task: c.task, target: typeof c.target === 'string' ? c.target : undefined, featureNames: c.featureNames as string[], classNames: c.classNames as string[] | undefined, fromCli: true };
+    if ((c.featureNames as string[]).length !== width)
+      throw new CliError(
+        `${path}: the file names ${(c.featureNames as string[]).length} features but the model takes ${width}`,
+      );
+    return {
+      task: c.task,
+      target: typeof c.target === 'string' ? c.target : undefined,
+      featureNames: c.featureNames as string[],
+      classNames: c.classNames as string[] | undefined,
+      fromCli: true,
+    };
   }
   // A model saved from code: a sigmoid or softmax output means a classifier.
   const last = model.layers[model.layers.length - 1] as unknown as { activation?: string };
@@ -98,7 +140,11 @@ export async function readFeatures(t: Trained, file: string): Promise<Table> {
 }
 
 /** Features and the true labels (as class indexes of the model's classes) or values. */
-export async function readLabelled(t: Trained, file: string, target: string): Promise<{ x: Table; y: Int32Array | Float32Array; dropped: number }> {
+export async function readLabelled(
+  t: Trained,
+  file: string,
+  target: string,
+): Promise<{ x: Table; y: Int32Array | Float32Array; dropped: number }> {
   await checkReadable(file);
   const classNames = t.meta.task === 'classification' ? t.meta.classNames : undefined;
   const csv = await readCsv(dataSource(file), {
@@ -116,5 +162,7 @@ export function checkWidth(t: Trained, csv: CsvData, file: string): void {
   const pre = t.model.preprocessing;
   const width = pre instanceof Preprocessor ? pre.nInputs : t.model.inputDim;
   if (csv.x.cols !== width)
-    throw new CliError(`${file} has ${csv.x.cols} feature columns (${csv.featureNames.join(', ')}) but the model takes ${width}`);
+    throw new CliError(
+      `${file} has ${csv.x.cols} feature columns (${csv.featureNames.join(', ')}) but the model takes ${width}`,
+    );
 }

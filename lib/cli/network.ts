@@ -10,7 +10,10 @@ export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamw', 'nadam'
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Learning rates when --lr is not given: Keras's defaults (SGD also gets momentum 0.9 unless --momentum says otherwise). */
-export const DEFAULT_LR = Object.fromEntries(OPTIMIZERS.map((o) => [o, OPTIMIZER_DEFAULTS[o].learningRate])) as Record<OptimizerName, number>;
+export const DEFAULT_LR = Object.fromEntries(OPTIMIZERS.map((o) => [o, OPTIMIZER_DEFAULTS[o].learningRate])) as Record<
+  OptimizerName,
+  number
+>;
 
 export interface NetworkOptions {
   inputDim: number;
@@ -24,7 +27,10 @@ export interface NetworkOptions {
   momentum?: number;
 }
 
-export function outputSetup(task: Task, classes: number): {
+export function outputSetup(
+  task: Task,
+  classes: number,
+): {
   units: number;
   activation: ActivationIdentifier;
   loss: LossIdentifier;
@@ -46,7 +52,9 @@ export function buildNetwork(o: NetworkOptions): Sequential {
   model.add(new Dense(head.units, { inputDim, activation: head.activation }));
   const lr = o.lr ?? DEFAULT_LR[o.optimizer];
   const optimizer =
-    o.optimizer === 'sgd' ? new SGD(lr, o.momentum ?? 0) : Optimizer.fromConfig({ className: o.optimizer, config: { learningRate: lr } });
+    o.optimizer === 'sgd'
+      ? new SGD(lr, o.momentum ?? 0)
+      : Optimizer.fromConfig({ className: o.optimizer, config: { learningRate: lr } });
   model.compile({ loss: o.loss ?? head.loss, optimizer, metrics: head.metrics });
   return model;
 }

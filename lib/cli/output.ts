@@ -16,7 +16,9 @@ export interface Output {
 
 /** Control characters from data (terminal escapes, NUL, bell…) shown as \xNN; line breaks kept. */
 export function escapeControls(text: string): string {
-  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => (c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) =>
+    c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 export function createOutput(json: boolean, quiet = false): Output {

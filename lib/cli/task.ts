@@ -17,12 +17,30 @@ export interface PreparedTarget {
 export const MAX_AUTO_CLASSES = 10;
 const MAX_CLASSES = 1000;
 
-export function prepareTarget(y: Int32Array | Float32Array, classNames: string[] | undefined, target: string, requested: Task | 'auto', command = 'train'): PreparedTarget {
+export function prepareTarget(
+  y: Int32Array | Float32Array,
+  classNames: string[] | undefined,
+  target: string,
+  requested: Task | 'auto',
+  command = 'train',
+): PreparedTarget {
   if (classNames) {
     if (requested === 'regression')
-      throw new UsageError(`--task regression needs a numeric target, but column "${target}" holds text (${preview(classNames)})`, command);
-    if (classNames.length < 2) throw new UsageError(`column "${target}" has a single class (${classNames[0]}); a classifier needs at least two`, command);
-    return { task: 'classification', y, classNames, reason: `column "${target}" holds text labels: ${preview(classNames)}` };
+      throw new UsageError(
+        `--task regression needs a numeric target, but column "${target}" holds text (${preview(classNames)})`,
+        command,
+      );
+    if (classNames.length < 2)
+      throw new UsageError(
+        `column "${target}" has a single class (${classNames[0]}); a classifier needs at least two`,
+        command,
+      );
+    return {
+      task: 'classification',
+      y,
+      classNames,
+      reason: `column "${target}" holds text labels: ${preview(classNames)}`,
+    };
   }
   const distinct = new Set<number>();
   let integers = true;
@@ -32,17 +50,31 @@ export function prepareTarget(y: Int32Array | Float32Array, classNames: string[]
   }
   const auto = integers && distinct.size <= MAX_AUTO_CLASSES;
   if (requested === 'regression' || (requested === 'auto' && !auto)) {
-    const reason = requested === 'regression' ? 'asked for with --task' : `column "${target}" holds ${distinct.size > MAX_CLASSES ? 'many' : distinct.size} distinct ${integers ? 'integer ' : ''}numbers (classification is chosen for at most ${MAX_AUTO_CLASSES} integer values)`;
+    const reason =
+      requested === 'regression'
+        ? 'asked for with --task'
+        : `column "${target}" holds ${distinct.size > MAX_CLASSES ? 'many' : distinct.size} distinct ${integers ? 'integer ' : ''}numbers (classification is chosen for at most ${MAX_AUTO_CLASSES} integer values)`;
     return { task: 'regression', y: Float32Array.from(y), reason };
   }
-  if (distinct.size > MAX_CLASSES) throw new UsageError(`column "${target}" has more than ${MAX_CLASSES} distinct values: too many to be classes (use --task regression)`, command);
-  if (distinct.size < 2) throw new UsageError(`column "${target}" has a single value (${[...distinct][0]}); a classifier needs at least two classes`, command);
+  if (distinct.size > MAX_CLASSES)
+    throw new UsageError(
+      `column "${target}" has more than ${MAX_CLASSES} distinct values: too many to be classes (use --task regression)`,
+      command,
+    );
+  if (distinct.size < 2)
+    throw new UsageError(
+      `column "${target}" has a single value (${[...distinct][0]}); a classifier needs at least two classes`,
+      command,
+    );
   const values = [...distinct].sort((a, b) => a - b);
   const index = new Map(values.map((v, i) => [v, i]));
   const idx = new Int32Array(y.length);
   for (let i = 0; i < y.length; i++) idx[i] = index.get(y[i]!)!;
   const names = values.map(String);
-  const reason = requested === 'classification' ? `asked for with --task: classes ${preview(names)}` : `column "${target}" holds ${values.length} integer values (${preview(names)}); use --task regression to predict them as numbers`;
+  const reason =
+    requested === 'classification'
+      ? `asked for with --task: classes ${preview(names)}`
+      : `column "${target}" holds ${values.length} integer values (${preview(names)}); use --task regression to predict them as numbers`;
   return { task: 'classification', y: idx, classNames: names, reason };
 }
 

@@ -1,6 +1,14 @@
 // One training run of `myelin train`: preprocessing learnt on the rows it trains on, the network, fit
 // with early stopping, and a regression target's scale folded back into the output layer.
-import { EarlyStopping, Matrix, Preprocessor, type CallbackHooks, type History, type Sequential, type Table } from '../index.js';
+import {
+  EarlyStopping,
+  Matrix,
+  Preprocessor,
+  type CallbackHooks,
+  type History,
+  type Sequential,
+  type Table,
+} from '../index.js';
 import type { ActivationIdentifier } from '../activations.js';
 import type { LossIdentifier } from '../losses.js';
 import { buildNetwork, type OptimizerName } from './network.js';
@@ -43,11 +51,15 @@ export async function trainStage(
   // Regression learns a standardized target (any scale trains alike); the scale is folded back into
   // the output layer afterwards, so the saved model predicts in the target's own units.
   const yScale = s.task === 'regression' ? targetScale(yTrain as Float32Array) : { mean: 0, std: 1 };
-  const scaleY = (y: Float32Array | Int32Array) => (s.task === 'regression' ? Float32Array.from(y, (v) => (v - yScale.mean) / yScale.std) : y);
+  const scaleY = (y: Float32Array | Int32Array) =>
+    s.task === 'regression' ? Float32Array.from(y, (v) => (v - yScale.mean) / yScale.std) : y;
   const model = buildNetwork({ ...s, inputDim: pre.nFeatures });
   beforeFit?.(model);
   const callbacks: CallbackHooks[] = [progressCallback(out, { epochs: run.epochs, indent: '  ', every: run.logEvery })];
-  const stopper = run.patience > 0 ? new EarlyStopping({ monitor: val ? 'val_loss' : 'loss', patience: run.patience, restoreBestWeights: true }) : null;
+  const stopper =
+    run.patience > 0
+      ? new EarlyStopping({ monitor: val ? 'val_loss' : 'loss', patience: run.patience, restoreBestWeights: true })
+      : null;
   if (stopper) callbacks.push(stopper);
   const started = performance.now();
   const history = await model.fit(pre.transform(train), scaleY(yTrain), {
@@ -94,7 +106,11 @@ function foldTargetScale(model: Sequential, s: { mean: number; std: number }): v
   const weights = model.getWeights();
   const kernel = weights[weights.length - 2] as Matrix;
   const bias = weights[weights.length - 1] as Float32Array;
-  weights[weights.length - 2] = new Matrix(kernel.rows, kernel.cols, kernel.data.map((w) => w * s.std));
+  weights[weights.length - 2] = new Matrix(
+    kernel.rows,
+    kernel.cols,
+    kernel.data.map((w) => w * s.std),
+  );
   weights[weights.length - 1] = bias.map((b) => b * s.std + s.mean);
   model.setWeights(weights);
 }

@@ -3,7 +3,18 @@
 // agrees. Pass 1 learns the categories, the task and the preprocessing statistics (training rows only);
 // training passes stream the training rows as a Dataset, with the validation rows for early stopping;
 // a last pass scores the test rows. No refit here: that would be one more pass per epoch.
-import { EarlyStopping, Matrix, readCsvBatches, streamStatistics, type CsvData, type History, type Preprocessor, type ReadCsvOptions, type Sequential, type TableBatch } from '../index.js';
+import {
+  EarlyStopping,
+  Matrix,
+  readCsvBatches,
+  streamStatistics,
+  type CsvData,
+  type History,
+  type Preprocessor,
+  type ReadCsvOptions,
+  type Sequential,
+  type TableBatch,
+} from '../index.js';
 import { CliError } from './errors.js';
 import { buildNetwork } from './network.js';
 import type { Output } from './output.js';
@@ -40,7 +51,12 @@ interface Layout {
 }
 
 /** The rows of one part as { x, y } chunks: the target column split off, rows without a target skipped. */
-async function* partBatches(plan: StreamPlan, layout: Layout | null, part: Part, onBatch?: (b: CsvData) => void): AsyncGenerator<TableBatch> {
+async function* partBatches(
+  plan: StreamPlan,
+  layout: Layout | null,
+  part: Part,
+  onBatch?: (b: CsvData) => void,
+): AsyncGenerator<TableBatch> {
   const read: ReadCsvOptions = layout
     ? { ...plan.read, features: layout.names, categories: layout.categories, categorical: true }
     : { ...plan.read, categorical: true };
@@ -48,10 +64,13 @@ async function* partBatches(plan: StreamPlan, layout: Layout | null, part: Part,
   for await (const b of readCsvBatches(plan.file, { ...read, batchRows: plan.batchRows })) {
     onBatch?.(b);
     const t = layout?.targetCol ?? b.featureNames.indexOf(plan.target);
-    if (t < 0) throw new CliError(`${plan.file} has no column named "${plan.target}"; columns: ${b.featureNames.join(', ')}`);
+    if (t < 0)
+      throw new CliError(`${plan.file} has no column named "${plan.target}"; columns: ${b.featureNames.join(', ')}`);
     const cols = b.x.cols;
     const keep: number[] = [];
-    for (let i = 0; i < b.rows; i++) if (partOf(base + i, plan.seed, plan.fractions) === part && b.x.data[i * cols + t] === b.x.data[i * cols + t]) keep.push(i);
+    for (let i = 0; i < b.rows; i++)
+      if (partOf(base + i, plan.seed, plan.fractions) === part && b.x.data[i * cols + t] === b.x.data[i * cols + t])
+        keep.push(i);
     base += b.rows;
     const x = new Matrix(keep.length, cols - 1);
     const y = new Float32Array(keep.length);
@@ -62,7 +81,10 @@ async function* partBatches(plan: StreamPlan, layout: Layout | null, part: Part,
       y[k] = row[t]!;
     });
     const drop = <T>(a: T[]) => a.filter((_, j) => j !== t);
-    yield { x: { x, categories: b.categories && drop(b.categories), featureNames: drop(b.featureNames) }, y: layout?.task === 'classification' ? classIds(y, layout, b.categories?.[t] ?? null) : y };
+    yield {
+      x: { x, categories: b.categories && drop(b.categories), featureNames: drop(b.featureNames) },
+      y: layout?.task === 'classification' ? classIds(y, layout, b.categories?.[t] ?? null) : y,
+    };
   }
 }
 
@@ -72,7 +94,10 @@ function classIds(y: Float32Array, layout: Layout, names: string[] | null): Int3
 }
 
 /** Pass 1: columns, categories, task and class names, the training rows' statistics, and the counts. */
-export async function planPass(plan: StreamPlan, categorical: string[] | undefined): Promise<{ layout: Layout; preprocessor: Preprocessor; rows: Record<Part, number> }> {
+export async function planPass(
+  plan: StreamPlan,
+  categorical: string[] | undefined,
+): Promise<{ layout: Layout; preprocessor: Preprocessor; rows: Record<Part, number> }> {
   let last: CsvData | null = null;
   const values = new Set<number>();
   let integers = true;
@@ -99,7 +124,12 @@ export async function planPass(plan: StreamPlan, categorical: string[] | undefin
   b.categories?.forEach((c, j) => c && (categories[b.featureNames[j]!] = c));
   const textTarget = b.categories?.[t] ?? null;
   const task: Task = textTarget || (integers && values.size <= MAX_AUTO_CLASSES) ? 'classification' : 'regression';
-  const classNames = task === 'classification' ? (textTarget ? [...textTarget].sort() : [...values].sort((p, q) => p - q).map(String)) : undefined;
+  const classNames =
+    task === 'classification'
+      ? textTarget
+        ? [...textTarget].sort()
+        : [...values].sort((p, q) => p - q).map(String)
+      : undefined;
   return { layout: { names: b.featureNames, targetCol: t, categories, task, classNames }, preprocessor, rows };
 }
 
@@ -118,7 +148,10 @@ export async function fitStreaming(
   const model = buildNetwork({ ...s, inputDim: pre.nFeatures });
   model.setPreprocessing(pre);
   const callbacks = [progressCallback(out, { epochs: run.epochs, indent: '  ', every: run.logEvery })];
-  if (run.patience > 0) callbacks.push(new EarlyStopping({ monitor: 'val_loss', patience: run.patience, restoreBestWeights: true }) as never);
+  if (run.patience > 0)
+    callbacks.push(
+      new EarlyStopping({ monitor: 'val_loss', patience: run.patience, restoreBestWeights: true }) as never,
+    );
   const history = await model.fit(streamDataset(plan, layout, 'train'), {
     epochs: run.epochs,
     batchSize: s.batchSize,
@@ -129,10 +162,18 @@ export async function fitStreaming(
 }
 
 /** Test scores in one pass: accuracy and the confusion matrix, or MSE, MAE and R². */
-export async function scoreStreaming(model: Sequential, plan: StreamPlan, layout: Layout): Promise<Record<string, unknown>> {
+export async function scoreStreaming(
+  model: Sequential,
+  plan: StreamPlan,
+  layout: Layout,
+): Promise<Record<string, unknown>> {
   const k = layout.classNames?.length ?? 0;
   const cm = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  let n = 0, se = 0, ae = 0, sy = 0, syy = 0;
+  let n = 0,
+    se = 0,
+    ae = 0,
+    sy = 0,
+    syy = 0;
   for await (const b of streamDataset(plan, layout, 'test')) {
     if (b.y.length === 0) continue;
     if (layout.task === 'classification') {

@@ -27,23 +27,59 @@ export async function trainStreamed(file: string, r: StreamedRun, setup: StageSe
   const plan: StreamPlan = {
     file,
     target: r.target,
-    read: { delimiter: r.delimiter, missing: true, ...(r.features ? { features: [...r.features, r.target] } : {}), ...(r.ignore ? { ignore: r.ignore } : {}) },
+    read: {
+      delimiter: r.delimiter,
+      missing: true,
+      ...(r.features ? { features: [...r.features, r.target] } : {}),
+      ...(r.ignore ? { ignore: r.ignore } : {}),
+    },
     fractions: { val: r.valFrac, test: r.testFrac },
     seed: r.seed,
     batchRows: 16384,
   };
-  out.line(`${file} is larger than --memory ${Math.round(r.memory / 2 ** 20)} MB: streaming it (rows split by a hash of their position)`);
+  out.line(
+    `${file} is larger than --memory ${Math.round(r.memory / 2 ** 20)} MB: streaming it (rows split by a hash of their position)`,
+  );
   const started = performance.now();
   const { layout, preprocessor, rows } = await planPass(plan, r.categorical);
   const classes = layout.classNames?.length ?? 0;
-  out.line(`Task: ${layout.task}${classes ? ` (classes ${layout.classNames!.join(', ')})` : ''}; ${rows.train} training rows`);
+  out.line(
+    `Task: ${layout.task}${classes ? ` (classes ${layout.classNames!.join(', ')})` : ''}; ${rows.train} training rows`,
+  );
   setSeed(r.seed);
-  const { model, history } = await fitStreaming({ ...setup, task: layout.task, classes }, plan, layout, preprocessor, r, out);
-  out.line(`Trained ${history.epoch.length} epochs in ${duration(performance.now() - started)} (no refit when streaming)`);
+  const { model, history } = await fitStreaming(
+    { ...setup, task: layout.task, classes },
+    plan,
+    layout,
+    preprocessor,
+    r,
+    out,
+  );
+  out.line(
+    `Trained ${history.epoch.length} epochs in ${duration(performance.now() - started)} (no refit when streaming)`,
+  );
   const scores = await scoreStreaming(model, plan, layout);
-  out.line(`Test set (${scores.rows} rows): ${layout.task === 'classification' ? `accuracy ${(scores.accuracy as number).toFixed(4)}` : `MSE ${(scores.mse as number).toPrecision(4)}   MAE ${(scores.mae as number).toPrecision(4)}   R² ${(scores.r2 as number).toFixed(4)}`}`);
+  out.line(
+    `Test set (${scores.rows} rows): ${layout.task === 'classification' ? `accuracy ${(scores.accuracy as number).toFixed(4)}` : `MSE ${(scores.mse as number).toPrecision(4)}   MAE ${(scores.mae as number).toPrecision(4)}   R² ${(scores.r2 as number).toFixed(4)}`}`,
+  );
   const featureNames = layout.names.filter((_, j) => j !== layout.targetCol);
-  await saveTrained(model, preprocessor, { task: layout.task, target: r.target, featureNames, classNames: layout.classNames }, r.modelPath);
+  await saveTrained(
+    model,
+    preprocessor,
+    { task: layout.task, target: r.target, featureNames, classNames: layout.classNames },
+    r.modelPath,
+  );
   out.line(`Model saved to ${r.modelPath}`);
-  out.result({ streamed: true, task: layout.task, target: r.target, features: featureNames, classNames: layout.classNames ?? null, rows: { train: rows.train }, epochs: history.epoch.length, history: history.history, scores, model: r.modelPath });
+  out.result({
+    streamed: true,
+    task: layout.task,
+    target: r.target,
+    features: featureNames,
+    classNames: layout.classNames ?? null,
+    rows: { train: rows.train },
+    epochs: history.epoch.length,
+    history: history.history,
+    scores,
+    model: r.modelPath,
+  });
 }

@@ -35,7 +35,11 @@ export function delimiterOption(raw: string | undefined): string {
   return d;
 }
 
-export async function readTrainingTable(file: string, c: ColumnChoice, out: Output): Promise<{ csv: CsvDataWithTarget; report: TableReport }> {
+export async function readTrainingTable(
+  file: string,
+  c: ColumnChoice,
+  out: Output,
+): Promise<{ csv: CsvDataWithTarget; report: TableReport }> {
   await checkReadable(file);
   let csv = await readCsv(dataSource(file), {
     target: c.target,
@@ -46,17 +50,29 @@ export async function readTrainingTable(file: string, c: ColumnChoice, out: Outp
     ...(c.features ? { features: c.features } : {}),
     ...(c.ignore ? { ignore: c.ignore } : {}),
   });
-  const report: TableReport = { dropped: { missingTarget: csv.droppedRows, missingFeatures: 0 }, missing: {}, idColumns: [], categorical: {}, delimiter: csv.delimiter };
+  const report: TableReport = {
+    dropped: { missingTarget: csv.droppedRows, missingFeatures: 0 },
+    missing: {},
+    idColumns: [],
+    categorical: {},
+    delimiter: csv.delimiter,
+  };
   if (!c.features) {
     const ids = csv.featureNames.filter((_, j) => !csv.categories?.[j] && isIdColumn(csv.x, j));
     if (ids.length) {
       for (const id of ids)
-        out.note(`note: "${id}" holds a different integer on every row (an id?); it is left out of the features (name it in --features to use it)`);
-      csv = keepColumns(csv, csv.featureNames.map((n, j) => (ids.includes(n) ? -1 : j)).filter((j) => j >= 0));
+        out.note(
+          `note: "${id}" holds a different integer on every row (an id?); it is left out of the features (name it in --features to use it)`,
+        );
+      csv = keepColumns(
+        csv,
+        csv.featureNames.map((n, j) => (ids.includes(n) ? -1 : j)).filter((j) => j >= 0),
+      );
       report.idColumns = ids;
     }
   }
-  if (csv.featureNames.length === 0) throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);
+  if (csv.featureNames.length === 0)
+    throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);
   const counts = missingCounts(csv.x);
   csv.featureNames.forEach((n, j) => counts[j]! > 0 && (report.missing[n] = counts[j]!));
   csv.categories?.forEach((k, j) => k && (report.categorical[csv.featureNames[j]!] = k.length));
@@ -93,8 +109,14 @@ function rowHasNaN(x: Matrix, i: number): boolean {
 
 function keepColumns(csv: CsvDataWithTarget, cols: number[]): CsvDataWithTarget {
   const x = new Matrix(csv.rows, cols.length);
-  for (let i = 0; i < csv.rows; i++) cols.forEach((j, k) => (x.data[i * cols.length + k] = csv.x.data[i * csv.x.cols + j]!));
-  return { ...csv, x, featureNames: cols.map((j) => csv.featureNames[j]!), categories: csv.categories && cols.map((j) => csv.categories![j]!) };
+  for (let i = 0; i < csv.rows; i++)
+    cols.forEach((j, k) => (x.data[i * cols.length + k] = csv.x.data[i * csv.x.cols + j]!));
+  return {
+    ...csv,
+    x,
+    featureNames: cols.map((j) => csv.featureNames[j]!),
+    categories: csv.categories && cols.map((j) => csv.categories![j]!),
+  };
 }
 
 function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvDataWithTarget {
@@ -103,7 +125,8 @@ function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvData
   const w = csv.x.cols;
   const x = new Matrix(rows.length, w);
   rows.forEach((r, k) => x.data.set(csv.x.data.subarray(r * w, (r + 1) * w), k * w));
-  const y = csv.y instanceof Int32Array ? Int32Array.from(rows, (r) => csv.y[r]!) : Float32Array.from(rows, (r) => csv.y[r]!);
+  const y =
+    csv.y instanceof Int32Array ? Int32Array.from(rows, (r) => csv.y[r]!) : Float32Array.from(rows, (r) => csv.y[r]!);
   return { ...csv, x, y, rows: rows.length };
 }
 
@@ -111,7 +134,8 @@ function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvData
 export function describeTable(r: TableReport): string[] {
   const lines: string[] = [];
   if (r.dropped.missingTarget) lines.push(`Dropped ${r.dropped.missingTarget} rows whose target is missing`);
-  if (r.dropped.missingFeatures) lines.push(`Dropped ${r.dropped.missingFeatures} rows with missing features (--impute drop)`);
+  if (r.dropped.missingFeatures)
+    lines.push(`Dropped ${r.dropped.missingFeatures} rows with missing features (--impute drop)`);
   const m = Object.entries(r.missing);
   if (m.length) lines.push(`Missing cells: ${m.map(([n, k]) => `${n} ${k}`).join(', ')}`);
   const cats = Object.entries(r.categorical);

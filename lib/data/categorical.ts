@@ -40,9 +40,12 @@ export function fromCategorical(scores: ClassScores): Int32Array {
 export function toClassIndexes(y: ClassIndexes | ClassScores, name: string): Int32Array {
   if (y instanceof Matrix) return classesFromScores(y, name);
   if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number')
-    throw new TypeError(`${name} must be class indexes (number[] or Int32Array) or rows of scores (Matrix or number[][]), got ${describe(y)}`);
+    throw new TypeError(
+      `${name} must be class indexes (number[] or Int32Array) or rows of scores (Matrix or number[][]), got ${describe(y)}`,
+    );
   const first = (y as ArrayLike<unknown>)[0];
-  if (first !== undefined && typeof first === 'object') return classesFromScores(y as ArrayLike<ArrayLike<number>>, name);
+  if (first !== undefined && typeof first === 'object')
+    return classesFromScores(y as ArrayLike<ArrayLike<number>>, name);
   return checkIndexes(y as ArrayLike<number>, name);
 }
 

@@ -32,7 +32,10 @@ export class CategoryCodes {
   private readonly ids = new Map<string, number>();
 
   /** `fixed`: a closed list (predict files): names outside it get code -1 instead of a new code. */
-  constructor(fixed?: readonly string[], private readonly closed = fixed !== undefined) {
+  constructor(
+    fixed?: readonly string[],
+    private readonly closed = fixed !== undefined,
+  ) {
     this.names = fixed ? [...fixed] : [];
     this.names.forEach((n, i) => this.ids.set(n, i));
   }
@@ -62,7 +65,11 @@ export function float32Text(v: number): string {
  * does. `head` is the start of the file.
  */
 export function sniffDelimiter(head: Uint8Array): string {
-  const counts = new Map<number, number>([[0x2c, 0], [0x3b, 0], [0x09, 0]]);
+  const counts = new Map<number, number>([
+    [0x2c, 0],
+    [0x3b, 0],
+    [0x09, 0],
+  ]);
   let quoted = false;
   for (let i = 0; i < head.length; i++) {
     const c = head[i]!;

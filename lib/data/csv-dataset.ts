@@ -10,7 +10,8 @@ import type { ReadCsvOptions } from './csv-types.js';
 import { Preprocessor } from './preprocessor.js';
 import { categoryOf, sortCategories, toTable, type Cell, type Table } from './table.js';
 
-export interface CsvDatasetOptions extends Pick<ReadCsvOptions, 'features' | 'ignore' | 'delimiter' | 'missing' | 'categorical'> {
+export interface CsvDatasetOptions
+  extends Pick<ReadCsvOptions, 'features' | 'ignore' | 'delimiter' | 'missing' | 'categorical'> {
   target: string;
   /** Rows per element (fit splits each into gradient steps of its batchSize). Default 4096. */
   batchSize?: number;
@@ -29,17 +30,25 @@ export interface TableBatch {
 
 /** An async iterable of { x, y } chunks, read from the file again on every pass (one per epoch). */
 export function csvDataset(path: string, options: CsvDatasetOptions): AsyncIterable<TableBatch> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(`csvDataset: path must be a non-empty string, got ${describe(path)}`);
-  if (!options || typeof options.target !== 'string') throw new TypeError('csvDataset: options.target (the target column name) is required');
+  if (typeof path !== 'string' || path === '')
+    throw new TypeError(`csvDataset: path must be a non-empty string, got ${describe(path)}`);
+  if (!options || typeof options.target !== 'string')
+    throw new TypeError('csvDataset: options.target (the target column name) is required');
   const batchSize = options.batchSize ?? 4096;
   const buffer = options.shuffleBuffer ?? 0;
-  for (const [k, v, min] of [['batchSize', batchSize, 1], ['shuffleBuffer', buffer, 0]] as const)
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`csvDataset: ${k} must be an integer >= ${min}, got ${describe(v)}`);
+  for (const [k, v, min] of [
+    ['batchSize', batchSize, 1],
+    ['shuffleBuffer', buffer, 0],
+  ] as const)
+    if (!Number.isInteger(v) || v < min)
+      throw new RangeError(`csvDataset: ${k} must be an integer >= ${min}, got ${describe(v)}`);
   let pass = 0;
   return {
     [Symbol.asyncIterator]: () => {
       const batches = readBatches(path, options, batchSize);
-      return (buffer > 0 ? shuffled(batches, buffer, batchSize, (options.seed ?? 0) + pass++) : batches)[Symbol.asyncIterator]();
+      return (buffer > 0 ? shuffled(batches, buffer, batchSize, (options.seed ?? 0) + pass++) : batches)[
+        Symbol.asyncIterator
+      ]();
     },
   };
 }
@@ -54,7 +63,14 @@ async function* readBatches(path: string, o: CsvDatasetOptions, batchRows: numbe
   const format = formatOf(path, o);
   if (format === 'csv') {
     const delimiter = o.delimiter ?? (extname(path).toLowerCase() === '.tsv' ? '\t' : 'auto');
-    const read: ReadCsvOptions = { ...o, delimiter, target: o.target, missing: o.missing ?? true, categorical: o.categorical ?? true, missingTarget: 'drop' };
+    const read: ReadCsvOptions = {
+      ...o,
+      delimiter,
+      target: o.target,
+      missing: o.missing ?? true,
+      categorical: o.categorical ?? true,
+      missingTarget: 'drop',
+    };
     if (o.classNames) read.classNames = o.classNames;
     else read.targetType = 'number';
     for await (const b of readCsvBatches(path, { ...read, batchRows })) yield { x: b, y: b.y! };
@@ -67,7 +83,9 @@ async function* readBatches(path: string, o: CsvDatasetOptions, batchRows: numbe
     const keep = chunk.filter((r) => r[o.target] !== null && r[o.target] !== undefined && r[o.target] !== '');
     const table = toTable(keep, `${path}`, names!);
     const classIds = o.classNames && new Map(o.classNames.map((n, i) => [n, i]));
-    const y = classIds ? Int32Array.from(keep, (r, i) => classOf(classIds, r[o.target], path, i)) : Float32Array.from(keep, (r) => Number(r[o.target]));
+    const y = classIds
+      ? Int32Array.from(keep, (r, i) => classOf(classIds, r[o.target], path, i))
+      : Float32Array.from(keep, (r) => Number(r[o.target]));
     chunk = [];
     return { x: { ...table, featureNames: names! }, y };
   };
@@ -84,7 +102,10 @@ async function* readBatches(path: string, o: CsvDatasetOptions, batchRows: numbe
 
 function classOf(ids: Map<string, number>, v: Cell, path: string, i: number): number {
   const id = ids.get(String(v));
-  if (id === undefined) throw new RangeError(`csvDataset: ${path}: target ${JSON.stringify(v)} (row ${i} of a batch) is not one of classNames`);
+  if (id === undefined)
+    throw new RangeError(
+      `csvDataset: ${path}: target ${JSON.stringify(v)} (row ${i} of a batch) is not one of classNames`,
+    );
   return id;
 }
 
@@ -100,7 +121,8 @@ async function* jsonLines(path: string): AsyncGenerator<Record<string, Cell>> {
     } catch (e) {
       throw new SyntaxError(`csvDataset: ${path} line ${n}: ${(e as Error).message}`);
     }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`csvDataset: ${path} line ${n} must be a JSON object, got ${describe(v)}`);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw new TypeError(`csvDataset: ${path} line ${n} must be a JSON object, got ${describe(v)}`);
     yield v as Record<string, Cell>;
   }
 }
@@ -111,13 +133,24 @@ async function* parquetRows(path: string, batchRows: number): AsyncGenerator<Rec
   const meta = await parquetMetadataAsync(file);
   const total = Number(meta.num_rows);
   for (let start = 0; start < total; start += batchRows) {
-    const rows = await parquetReadObjects({ file, metadata: meta, rowStart: start, rowEnd: Math.min(total, start + batchRows) });
-    for (const r of rows) yield Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as Cell)]));
+    const rows = await parquetReadObjects({
+      file,
+      metadata: meta,
+      rowStart: start,
+      rowEnd: Math.min(total, start + batchRows),
+    });
+    for (const r of rows)
+      yield Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : (v as Cell)]));
   }
 }
 
 /** Rows of consecutive batches mixed in a buffer of `size` rows (tfjs's shuffle buffer), then re-cut. */
-async function* shuffled(batches: AsyncIterable<TableBatch>, size: number, batchRows: number, seed: number): AsyncGenerator<TableBatch> {
+async function* shuffled(
+  batches: AsyncIterable<TableBatch>,
+  size: number,
+  batchRows: number,
+  seed: number,
+): AsyncGenerator<TableBatch> {
   const random = seededRandom(seed);
   let pending: TableBatch[] = [];
   let rows = 0;
@@ -167,7 +200,10 @@ function pick(b: TableBatch, rows: Int32Array): TableBatch {
 }
 
 /** Statistics of one streaming pass: row count and a fitted Preprocessor (mean imputation; median needs the whole column). */
-export async function streamStatistics(batches: AsyncIterable<TableBatch>, options: { categorical?: string[] } = {}): Promise<{ rows: number; preprocessor: Preprocessor }> {
+export async function streamStatistics(
+  batches: AsyncIterable<TableBatch>,
+  options: { categorical?: string[] } = {},
+): Promise<{ rows: number; preprocessor: Preprocessor }> {
   let rows = 0;
   let names: readonly string[] = [];
   let sum: Float64Array | null = null;

@@ -25,7 +25,10 @@ const enum S {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'CsvSyntaxError';
   }
@@ -43,7 +46,10 @@ export class CsvTokenizer {
   private bom = 0; // bytes of a leading UTF-8 byte order mark seen; -1 once past it
   private readonly delim: number;
 
-  constructor(delimiter: number, private readonly sink: CsvSink) {
+  constructor(
+    delimiter: number,
+    private readonly sink: CsvSink,
+  ) {
     this.delim = delimiter;
   }
 
@@ -52,7 +58,7 @@ export class CsvTokenizer {
     const n = chunk.length;
     if (this.bom >= 0) {
       // Skip a UTF-8 byte order mark, even one split across chunks.
-      while (i < n && this.bom < 3 && chunk[i] === BOM[this.bom]) (this.bom++, i++);
+      while (i < n && this.bom < 3 && chunk[i] === BOM[this.bom]) this.bom++, i++;
       if (this.bom === 3) this.bom = -1;
       else if (i < n) {
         const partial = this.bom;
@@ -220,7 +226,7 @@ export function parseNumber(buf: Uint8Array, start: number, end: number): number
     if (digits < 15) {
       mant = mant * 10 + v;
       if (mant > 0) digits++;
-    } else (exp++, (lost ||= v !== 0));
+    } else exp++, (lost ||= v !== 0);
   }
   if (i < end && buf[i] === 0x2e) {
     for (i++; i < end; i++) {

@@ -41,17 +41,33 @@ export class CsvReader implements CsvSink {
   private labelIds = new Map<string, number>();
   private stillNumeric = true;
 
-  constructor(private readonly file: string, private readonly o: ReadCsvOptions) {
+  constructor(
+    private readonly file: string,
+    private readonly o: ReadCsvOptions,
+  ) {
     const delim = o.delimiter ?? ',';
-    if (delim !== 'auto' && (typeof delim !== 'string' || delim.length !== 1 || delim.charCodeAt(0) > 0x7f || '"\r\n'.includes(delim)))
-      throw new CsvError(`readCsv: delimiter must be one ASCII character other than a quote or line break, or 'auto', got ${JSON.stringify(delim)}`, file);
+    if (
+      delim !== 'auto' &&
+      (typeof delim !== 'string' || delim.length !== 1 || delim.charCodeAt(0) > 0x7f || '"\r\n'.includes(delim))
+    )
+      throw new CsvError(
+        `readCsv: delimiter must be one ASCII character other than a quote or line break, or 'auto', got ${JSON.stringify(delim)}`,
+        file,
+      );
     this.delimiter = delim;
     this.hasHeader = o.header ?? true;
     this.mode = o.classNames ? 'class' : (o.targetType ?? 'auto');
     if (!['auto', 'number', 'class'].includes(this.mode))
-      throw new CsvError(`readCsv: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(o.targetType)}`, file);
+      throw new CsvError(
+        `readCsv: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(o.targetType)}`,
+        file,
+      );
     if (o.classNames) {
-      if (!Array.isArray(o.classNames) || o.classNames.some((n) => typeof n !== 'string') || new Set(o.classNames).size !== o.classNames.length)
+      if (
+        !Array.isArray(o.classNames) ||
+        o.classNames.some((n) => typeof n !== 'string') ||
+        new Set(o.classNames).size !== o.classNames.length
+      )
         throw new CsvError(`readCsv: classNames must be distinct strings, got ${JSON.stringify(o.classNames)}`, file);
       o.classNames.forEach((n, i) => this.labelIds.set(n, i));
     }
@@ -94,7 +110,8 @@ export class CsvReader implements CsvSink {
     } catch (e) {
       throw this.wrap(e);
     }
-    if (this.ncols < 0) throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
+    if (this.ncols < 0)
+      throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
     return this.snapshot(false);
   }
 
@@ -106,7 +123,10 @@ export class CsvReader implements CsvSink {
   /** The rows read so far as one batch, then forgets them (dictionaries and class mapping stay). */
   take(): CsvData {
     if (this.targetCol >= 0 && this.mode !== 'number' && !this.o.classNames)
-      throw new CsvError('readCsv: reading in batches needs a numeric target (targetType: \'number\') or fixed classNames', this.file);
+      throw new CsvError(
+        "readCsv: reading in batches needs a numeric target (targetType: 'number') or fixed classNames",
+        this.file,
+      );
     const out = this.snapshot(true);
     this.rows = 0;
     this.dropped = 0;
@@ -145,7 +165,8 @@ export class CsvReader implements CsvSink {
       this.pending.push(buf.slice(start, end));
       return;
     }
-    if (col >= this.ncols) throw this.err(`has more than the ${this.ncols} fields of the ${this.hasHeader ? 'header' : 'first row'}`, line);
+    if (col >= this.ncols)
+      throw this.err(`has more than the ${this.ncols} fields of the ${this.hasHeader ? 'header' : 'first row'}`, line);
     if (col === 0) this.grow();
     const k = this.keepAt[col]!;
     if (k >= 0) this.kept[k]![this.rows] = UTF8.decode(buf.subarray(start, end));
@@ -169,8 +190,15 @@ export class CsvReader implements CsvSink {
       }
       if (!this.o.categorical || Math.abs(v) > F32_MAX) {
         const raw = UTF8.decode(buf.subarray(start, Math.min(end, start + 60)));
-        const what = raw.trim() === '' ? 'is empty' : `${JSON.stringify(raw)} is not a finite number${Math.abs(v) > F32_MAX ? ' in float32 range' : ''}`;
-        const hint = this.missing ? '' : raw.trim() === '' || ['na', 'n/a', 'nan', 'null', '?'].includes(raw.trim().toLowerCase()) ? ' (pass missing: true to read missing cells as NaN)' : ' (pass categorical: true to read text columns as categories)';
+        const what =
+          raw.trim() === ''
+            ? 'is empty'
+            : `${JSON.stringify(raw)} is not a finite number${Math.abs(v) > F32_MAX ? ' in float32 range' : ''}`;
+        const hint = this.missing
+          ? ''
+          : raw.trim() === '' || ['na', 'n/a', 'nan', 'null', '?'].includes(raw.trim().toLowerCase())
+            ? ' (pass missing: true to read missing cells as NaN)'
+            : ' (pass categorical: true to read text columns as categories)';
         throw this.err(`feature ${what}${this.o.categorical || this.missing ? '' : hint}`, line, col);
       }
       this.toCategorical(role);
@@ -206,7 +234,10 @@ export class CsvReader implements CsvSink {
       pending.forEach((b, c) => this.field(b, 0, b.length, c, line));
     }
     if (fields !== this.ncols)
-      throw this.err(`has ${fields} field${fields === 1 ? '' : 's'} but the ${this.hasHeader ? 'header' : 'first row'} has ${this.ncols}`, line);
+      throw this.err(
+        `has ${fields} field${fields === 1 ? '' : 's'} but the ${this.hasHeader ? 'header' : 'first row'} has ${this.ncols}`,
+        line,
+      );
     if (this.dropRow) {
       this.dropRow = false;
       this.dropped++;
@@ -257,7 +288,10 @@ export class CsvReader implements CsvSink {
       this.o.features.forEach((ref, k) => {
         const c = resolve(ref, 'feature');
         if (this.roles![c] !== Role.Skip)
-          throw new CsvError(`readCsv: column ${JSON.stringify(names[c])} is listed twice (features / target)`, this.file);
+          throw new CsvError(
+            `readCsv: column ${JSON.stringify(names[c])} is listed twice (features / target)`,
+            this.file,
+          );
         this.roles![c] = k;
       });
       this.nf = this.o.features.length;
@@ -268,15 +302,25 @@ export class CsvReader implements CsvSink {
     const cat = this.o.categorical;
     const categoricalAt = (ref: string | number, fixed?: readonly string[]) => {
       const c = resolve(ref, 'categorical column');
-      if (this.roles![c]! < 0) throw new CsvError(`readCsv: categorical column ${JSON.stringify(names[c])} is not a feature column`, this.file);
+      if (this.roles![c]! < 0)
+        throw new CsvError(
+          `readCsv: categorical column ${JSON.stringify(names[c])} is not a feature column`,
+          this.file,
+        );
       this.codes[this.roles![c]!] = new CategoryCodes(fixed);
     };
     if (Array.isArray(cat)) cat.forEach((ref) => categoricalAt(ref));
     else if (cat !== undefined && typeof cat !== 'boolean')
-      throw new CsvError(`readCsv: categorical must be true, false or a list of columns, got ${describe(cat)}`, this.file);
+      throw new CsvError(
+        `readCsv: categorical must be true, false or a list of columns, got ${describe(cat)}`,
+        this.file,
+      );
     for (const [name, list] of Object.entries(this.o.categories ?? {})) {
       if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
-        throw new CsvError(`readCsv: categories[${JSON.stringify(name)}] must be a list of strings, got ${describe(list)}`, this.file);
+        throw new CsvError(
+          `readCsv: categories[${JSON.stringify(name)}] must be a list of strings, got ${describe(list)}`,
+          this.file,
+        );
       categoricalAt(name, list);
     }
     this.x = new Float32Array(Math.max(1024, this.nf * 64));
@@ -302,7 +346,8 @@ export class CsvReader implements CsvSink {
     if (this.mode !== 'class') {
       const v = parseNumber(buf, start, end);
       if (Math.abs(v) <= F32_MAX) this.yNum![this.rows] = v;
-      else if (this.mode === 'number' || isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a number');
+      else if (this.mode === 'number' || isBlank(buf, start, end))
+        throw this.targetError(buf, start, end, line, col, 'a number');
       else if (this.stillNumeric) {
         if (!this.yIds)
           throw this.err(
@@ -319,7 +364,11 @@ export class CsvReader implements CsvSink {
       let id = this.labelIds.get(label);
       if (id === undefined) {
         if (this.o.classNames)
-          throw this.err(`target ${JSON.stringify(label)} is not one of the classes ${this.o.classNames.map((c) => JSON.stringify(c)).join(', ')}`, line, col);
+          throw this.err(
+            `target ${JSON.stringify(label)} is not one of the classes ${this.o.classNames.map((c) => JSON.stringify(c)).join(', ')}`,
+            line,
+            col,
+          );
         if (this.mode === 'auto' && this.stillNumeric && this.labelIds.size >= MAX_AUTO_LABELS) {
           this.yIds = null; // a regression target: stop remembering labels
           this.labelIds.clear();
@@ -353,19 +402,38 @@ export class CsvReader implements CsvSink {
     return out;
   }
 
-  private targetError(buf: Uint8Array, start: number, end: number, line: number, col: number, expected: string): CsvError {
+  private targetError(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    line: number,
+    col: number,
+    expected: string,
+  ): CsvError {
     if (isBlank(buf, start, end)) return this.err(`target is missing (empty cell)`, line, col);
-    return this.err(`target ${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is not ${expected}`, line, col);
+    return this.err(
+      `target ${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is not ${expected}`,
+      line,
+      col,
+    );
   }
 
   private err(what: string, line: number, col?: number): CsvError {
     const name = col !== undefined ? this.names?.[col] : undefined;
-    const where = col !== undefined ? `, column ${col + 1}${name !== undefined ? ` (${JSON.stringify(name)})` : ''}` : '';
-    return new CsvError(`readCsv: ${this.file} line ${line}${where}: ${col === undefined ? 'the row ' : ''}${what}`, this.file, line, col !== undefined ? col + 1 : undefined, name);
+    const where =
+      col !== undefined ? `, column ${col + 1}${name !== undefined ? ` (${JSON.stringify(name)})` : ''}` : '';
+    return new CsvError(
+      `readCsv: ${this.file} line ${line}${where}: ${col === undefined ? 'the row ' : ''}${what}`,
+      this.file,
+      line,
+      col !== undefined ? col + 1 : undefined,
+      name,
+    );
   }
 
   private wrap(e: unknown): unknown {
-    if (e instanceof CsvSyntaxError) return new CsvError(`readCsv: ${this.file} line ${e.line}: ${e.message}`, this.file, e.line);
+    if (e instanceof CsvSyntaxError)
+      return new CsvError(`readCsv: ${this.file} line ${e.line}: ${e.message}`, this.file, e.line);
     return e;
   }
 }

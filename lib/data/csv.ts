@@ -2,9 +2,23 @@
 import { createReadStream } from 'node:fs';
 import { describe } from '../matrix.js';
 import { CsvReader } from './csv-reader.js';
-import { CsvError, type CsvData, type CsvDataWithTarget, type CsvSource, type ReadCsvOptions, type ReadCsvWithTarget } from './csv-types.js';
+import {
+  CsvError,
+  type CsvData,
+  type CsvDataWithTarget,
+  type CsvSource,
+  type ReadCsvOptions,
+  type ReadCsvWithTarget,
+} from './csv-types.js';
 
-export { CsvError, type CsvData, type CsvDataWithTarget, type CsvSource, type ReadCsvOptions, type ReadCsvWithTarget } from './csv-types.js';
+export {
+  CsvError,
+  type CsvData,
+  type CsvDataWithTarget,
+  type CsvSource,
+  type ReadCsvOptions,
+  type ReadCsvWithTarget,
+} from './csv-types.js';
 
 /**
  * Streams the file in 1 MiB chunks (or consumes the given stream); memory is the output arrays plus
@@ -23,9 +37,13 @@ export async function readCsv(source: CsvSource, options: ReadCsvOptions = {}): 
  * files larger than memory. Category codes and class indexes mean the same in every batch; a class
  * target needs `classNames`.
  */
-export async function* readCsvBatches(source: CsvSource, options: ReadCsvOptions & { batchRows?: number } = {}): AsyncGenerator<CsvData> {
+export async function* readCsvBatches(
+  source: CsvSource,
+  options: ReadCsvOptions & { batchRows?: number } = {},
+): AsyncGenerator<CsvData> {
   const batchRows = options.batchRows ?? 8192;
-  if (!Number.isInteger(batchRows) || batchRows < 1) throw new RangeError(`readCsvBatches: batchRows must be an integer >= 1, got ${describe(batchRows)}`);
+  if (!Number.isInteger(batchRows) || batchRows < 1)
+    throw new RangeError(`readCsvBatches: batchRows must be an integer >= 1, got ${describe(batchRows)}`);
   const reader = new CsvReader(sourceName(source), options);
   let yielded = false;
   for await (const _ of pushChunks(source, reader))
@@ -51,7 +69,9 @@ async function* pushChunks(source: CsvSource, reader: CsvReader): AsyncGenerator
   try {
     for await (const chunk of chunks) {
       if (!(chunk instanceof Uint8Array))
-        throw new TypeError(`readCsv: the stream must yield bytes (Uint8Array/Buffer), got ${describe(chunk)}; do not set an encoding`);
+        throw new TypeError(
+          `readCsv: the stream must yield bytes (Uint8Array/Buffer), got ${describe(chunk)}; do not set an encoding`,
+        );
       reader.push(chunk);
       yield;
     }

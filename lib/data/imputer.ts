@@ -16,7 +16,13 @@ export interface ImputerOptions {
  * A statistic of column j of a row-major table, over its non-NaN cells; 0 for a column with none
  * (sklearn's keep_empty_features=True).
  */
-export function columnStatistic(data: Float32Array, cols: number, j: number, strategy: ImputeStrategy, fillValue = 0): number {
+export function columnStatistic(
+  data: Float32Array,
+  cols: number,
+  j: number,
+  strategy: ImputeStrategy,
+  fillValue = 0,
+): number {
   if (strategy === 'constant') return fillValue;
   if (strategy === 'mean') {
     let sum = 0;
@@ -68,7 +74,8 @@ export class Imputer {
 
   constructor(options: ImputerOptions = {}) {
     const s = options.strategy ?? 'mean';
-    if (!IMPUTE_STRATEGIES.includes(s)) throw new RangeError(`Imputer: strategy must be one of ${IMPUTE_STRATEGIES.join(', ')}, got ${describe(s)}`);
+    if (!IMPUTE_STRATEGIES.includes(s))
+      throw new RangeError(`Imputer: strategy must be one of ${IMPUTE_STRATEGIES.join(', ')}, got ${describe(s)}`);
     const f = options.fillValue ?? 0;
     if (!Number.isFinite(f)) throw new RangeError(`Imputer: fillValue must be a finite number, got ${describe(f)}`);
     this.strategy = s;
@@ -90,7 +97,9 @@ export class Imputer {
     const m = toMatrix(x, 'Imputer.fit');
     if (m.rows === 0) throw new RangeError('Imputer.fit: x has no rows');
     checkNoInfinity(m, 'Imputer.fit');
-    this.stats = Float64Array.from({ length: m.cols }, (_, j) => columnStatistic(m.data, m.cols, j, this.strategy, this.fillValue));
+    this.stats = Float64Array.from({ length: m.cols }, (_, j) =>
+      columnStatistic(m.data, m.cols, j, this.strategy, this.fillValue),
+    );
     return this;
   }
 
@@ -99,7 +108,9 @@ export class Imputer {
     if (!this.stats) throw new Error('Imputer.transform: call fit(xTrain) first');
     const m = toMatrix(x, 'Imputer.transform');
     if (m.cols !== this.stats.length)
-      throw new RangeError(`Imputer.transform: x has ${m.cols} columns but the imputer was fitted on ${this.stats.length}`);
+      throw new RangeError(
+        `Imputer.transform: x has ${m.cols} columns but the imputer was fitted on ${this.stats.length}`,
+      );
     const out = new Matrix(m.rows, m.cols, m.data.slice());
     fillMissing(out.data, out.cols, this.stats);
     return out;
@@ -112,7 +123,10 @@ export class Imputer {
 
   toJSON(): { className: 'Imputer'; config: { strategy: ImputeStrategy; fillValue: number; statistics: number[] } } {
     if (!this.stats) throw new Error('Imputer.toJSON: the imputer is not fitted');
-    return { className: 'Imputer', config: { strategy: this.strategy, fillValue: this.fillValue, statistics: Array.from(this.stats) } };
+    return {
+      className: 'Imputer',
+      config: { strategy: this.strategy, fillValue: this.fillValue, statistics: Array.from(this.stats) },
+    };
   }
 
   static fromConfig(config: Record<string, unknown>): Imputer {
@@ -137,5 +151,7 @@ function toMatrix(x: Matrix | ArrayLike<ArrayLike<number>>, what: string): Matri
 function checkNoInfinity(m: Matrix, what: string): void {
   for (let i = 0; i < m.data.length; i++)
     if (m.data[i] === Infinity || m.data[i] === -Infinity)
-      throw new RangeError(`${what}: x[${Math.floor(i / m.cols)}][${i % m.cols}] is ${m.data[i]}; only NaN marks a missing value`);
+      throw new RangeError(
+        `${what}: x[${Math.floor(i / m.cols)}][${i % m.cols}] is ${m.data[i]}; only NaN marks a missing value`,
+      );
 }

@@ -31,8 +31,13 @@ export class OneHotEncoder {
   constructor(options: { categories?: string[][] } = {}) {
     if (options.categories !== undefined) {
       const c = options.categories;
-      if (!Array.isArray(c) || c.some((l) => !Array.isArray(l) || l.some((n) => typeof n !== 'string') || new Set(l).size !== l.length))
-        throw new TypeError(`OneHotEncoder: categories must be one list of distinct strings per column, got ${describe(c)}`);
+      if (
+        !Array.isArray(c) ||
+        c.some((l) => !Array.isArray(l) || l.some((n) => typeof n !== 'string') || new Set(l).size !== l.length)
+      )
+        throw new TypeError(
+          `OneHotEncoder: categories must be one list of distinct strings per column, got ${describe(c)}`,
+        );
       this.cats = c.map((l) => [...l]);
     }
   }
@@ -63,7 +68,9 @@ export class OneHotEncoder {
     const t = toTable(x, 'OneHotEncoder.transform: x');
     const { rows, cols, data } = t.x;
     if (cols !== this.cats.length)
-      throw new RangeError(`OneHotEncoder.transform: x has ${cols} columns but the encoder was fitted on ${this.cats.length}`);
+      throw new RangeError(
+        `OneHotEncoder.transform: x has ${cols} columns but the encoder was fitted on ${this.cats.length}`,
+      );
     const width = this.nFeatures;
     const out = new Matrix(rows, width);
     let unknown = 0;

@@ -9,7 +9,8 @@ export type Preprocessing = Scaler | Preprocessor;
 export function preprocessingFromConfig(json: unknown): Preprocessing {
   const j = json as { className?: unknown; config?: unknown } | null;
   if (j !== null && typeof j === 'object' && j.className === 'Preprocessor') {
-    if (typeof j.config !== 'object' || j.config === null) throw new TypeError(`a Preprocessor config must be an object, got ${describe(j.config)}`);
+    if (typeof j.config !== 'object' || j.config === null)
+      throw new TypeError(`a Preprocessor config must be an object, got ${describe(j.config)}`);
     return Preprocessor.fromConfig(j.config as Record<string, unknown>);
   }
   return scalerFromConfig(json);

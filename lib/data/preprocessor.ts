@@ -39,7 +39,8 @@ export class Preprocessor {
 
   constructor(options: PreprocessorOptions = {}) {
     const impute = options.impute ?? 'mean';
-    if (impute !== 'mean' && impute !== 'median') throw new RangeError(`Preprocessor: impute must be 'mean' or 'median', got ${describe(impute)}`);
+    if (impute !== 'mean' && impute !== 'median')
+      throw new RangeError(`Preprocessor: impute must be 'mean' or 'median', got ${describe(impute)}`);
     this.impute = impute;
     this.scale = options.scale ?? true;
     this.categorical = options.categorical ?? [];
@@ -65,7 +66,10 @@ export class Preprocessor {
   /** Output column names: numeric columns, then "<column>_<category>" blocks. */
   get featureNames(): string[] {
     const cols = this.need('featureNames');
-    return [...cols.filter((c) => c.type === 'number').map((c) => c.name), ...cols.flatMap((c) => (c.type === 'category' ? c.categories.map((k) => `${c.name}_${k}`) : []))];
+    return [
+      ...cols.filter((c) => c.type === 'number').map((c) => c.name),
+      ...cols.flatMap((c) => (c.type === 'category' ? c.categories.map((k) => `${c.name}_${k}`) : [])),
+    ];
   }
 
   /** As a scaler's affineParams when every column is numeric (exporters: imputation aside), else null. */
@@ -80,14 +84,18 @@ export class Preprocessor {
     if (t.x.rows === 0) throw new RangeError('Preprocessor.fit: x has no rows');
     const cols = t.x.cols;
     const colNames = names ?? t.featureNames ?? Array.from({ length: cols }, (_, j) => `x${j}`);
-    if (colNames.length !== cols) throw new RangeError(`Preprocessor.fit: ${colNames.length} names for ${cols} columns`);
+    if (colNames.length !== cols)
+      throw new RangeError(`Preprocessor.fit: ${colNames.length} names for ${cols} columns`);
     const forced = new Set(this.categorical.map((ref) => resolve(ref, colNames)));
     const { data } = t.x;
     for (let i = 0; i < data.length; i++)
       if (data[i] === Infinity || data[i] === -Infinity)
-        throw new RangeError(`Preprocessor.fit: x[${Math.floor(i / cols)}][${i % cols}] is ${data[i]}; only NaN marks a missing value`);
+        throw new RangeError(
+          `Preprocessor.fit: x[${Math.floor(i / cols)}][${i % cols}] is ${data[i]}; only NaN marks a missing value`,
+        );
     this.cols = colNames.map((name, j): PreprocessorColumn => {
-      if (!t.categories?.[j] && !forced.has(j)) return { name, type: 'number', fill: columnStatistic(data, cols, j, this.impute) };
+      if (!t.categories?.[j] && !forced.has(j))
+        return { name, type: 'number', fill: columnStatistic(data, cols, j, this.impute) };
       const categories = presentCategories(t, j);
       const counts = new Float64Array(categories.length);
       const coder = columnCoder(t, j, categories);
@@ -115,12 +123,22 @@ export class Preprocessor {
   /** Raw rows → the model's inputs. A Matrix holds numbers (categories by value); rows may hold strings and nulls. */
   transform(input: TableInput, what = 'Preprocessor.transform: x'): Matrix {
     const cols = this.need('transform');
-    const t = toTable(input, what, cols.map((c) => c.name));
+    const t = toTable(
+      input,
+      what,
+      cols.map((c) => c.name),
+    );
     if (t.x.cols !== cols.length)
-      throw new RangeError(`${what} has ${t.x.cols} columns but the preprocessing takes ${cols.length} (${cols.map((c) => c.name).join(', ')})`);
+      throw new RangeError(
+        `${what} has ${t.x.cols} columns but the preprocessing takes ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
+      );
     cols.forEach((c, j) => {
       if (c.type === 'number' && t.categories?.[j])
-        throw new TypeError(`${what} column ${j} ("${c.name}") holds text (${t.categories[j]!.slice(0, 3).map((k) => JSON.stringify(k)).join(', ')}…) but was numeric in the training rows`);
+        throw new TypeError(
+          `${what} column ${j} ("${c.name}") holds text (${t.categories[j]!.slice(0, 3)
+            .map((k) => JSON.stringify(k))
+            .join(', ')}…) but was numeric in the training rows`,
+        );
     });
     const out = this.encode(t);
     if (this.scale && out.cols > 0) native.affineColumns(out.data, out.cols, this.mean!, this.std!, false, out.data);
@@ -140,7 +158,8 @@ export class Preprocessor {
 
   static fromConfig(config: Record<string, unknown>): Preprocessor {
     const c = config as Partial<PreprocessorConfig['config']> | null;
-    if (!c || !Array.isArray(c.columns) || c.columns.length === 0) throw new TypeError(`Preprocessor config.columns must be a non-empty list, got ${describe(c?.columns)}`);
+    if (!c || !Array.isArray(c.columns) || c.columns.length === 0)
+      throw new TypeError(`Preprocessor config.columns must be a non-empty list, got ${describe(c?.columns)}`);
     const p = new Preprocessor({ impute: c.impute, scale: c.scale !== null });
     p.cols = c.columns.map((col, j) => checkColumn(col, j));
     const width = p.nFeatures;
@@ -148,7 +167,8 @@ export class Preprocessor {
     p.std = new Float64Array(width).fill(1);
     if (c.scale !== null) {
       const s = StandardScaler.fromConfig(c.scale as unknown as Record<string, unknown>); // checks finite, std > 0
-      if (s.nFeatures !== width) throw new RangeError(`Preprocessor config.scale has ${s.nFeatures} columns but the columns give ${width}`);
+      if (s.nFeatures !== width)
+        throw new RangeError(`Preprocessor config.scale has ${s.nFeatures} columns but the columns give ${width}`);
       p.mean.set(s.mean!);
       p.std.set(s.std!);
     }
@@ -200,7 +220,9 @@ export class Preprocessor {
 function resolve(ref: string | number, names: readonly string[]): number {
   const j = typeof ref === 'number' ? ref : names.indexOf(ref);
   if (!Number.isInteger(j) || j < 0 || j >= names.length)
-    throw new RangeError(`Preprocessor: categorical column ${JSON.stringify(ref)} is not one of the columns (${names.join(', ')})`);
+    throw new RangeError(
+      `Preprocessor: categorical column ${JSON.stringify(ref)} is not one of the columns (${names.join(', ')})`,
+    );
   return j;
 }
 
@@ -219,7 +241,8 @@ function checkColumn(col: unknown, j: number): PreprocessorColumn {
       throw new TypeError(`${where}.fill must be a finite float32 number, got ${describe(c.fill)}`);
     return { name: c.name, type: 'number', fill: c.fill };
   }
-  if (c.type !== 'category') throw new TypeError(`${where}.type must be 'number' or 'category', got ${describe(c.type)}`);
+  if (c.type !== 'category')
+    throw new TypeError(`${where}.type must be 'number' or 'category', got ${describe(c.type)}`);
   const cats = c.categories;
   if (!Array.isArray(cats) || cats.some((k) => typeof k !== 'string') || new Set(cats).size !== cats.length)
     throw new TypeError(`${where}.categories must be distinct strings, got ${describe(cats)}`);

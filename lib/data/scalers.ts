@@ -36,7 +36,6 @@ function affine(x: Matrix, offset: Float64Array, scale: Float64Array, inverse: b
   return out;
 }
 
-
 /** float32's largest finite and smallest normal magnitudes: scaled values are float32. */
 const F32_MAX = 3.4028234663852886e38;
 const F32_MIN_NORMAL = 1.1754943508222875e-38;
@@ -54,7 +53,11 @@ function checkRange(values: Float64Array, what: string, positive: boolean): void
 }
 
 function numberArray(v: unknown, n: number | undefined, what: string): Float64Array {
-  if (!Array.isArray(v) || v.some((e) => typeof e !== 'number' || !Number.isFinite(e)) || (n !== undefined && v.length !== n))
+  if (
+    !Array.isArray(v) ||
+    v.some((e) => typeof e !== 'number' || !Number.isFinite(e)) ||
+    (n !== undefined && v.length !== n)
+  )
     throw new TypeError(`${what} must be an array of ${n ?? 'N'} finite numbers, got ${describe(v)}`);
   return Float64Array.from(v as number[]);
 }
@@ -100,7 +103,9 @@ abstract class ColumnScaler implements Scaler {
     if (!this.offset) throw new Error(`${this.name}.${method}: call fit(xTrain) first`);
     const m = asMatrix(x, 'x');
     if (m.cols !== this.offset.length)
-      throw new RangeError(`${this.name}.${method}: x has ${m.cols} columns but the scaler was fitted on ${this.offset.length}`);
+      throw new RangeError(
+        `${this.name}.${method}: x has ${m.cols} columns but the scaler was fitted on ${this.offset.length}`,
+      );
     return m;
   }
 }
@@ -210,7 +215,11 @@ export class MinMaxScaler extends ColumnScaler {
     const max = numberArray(config?.dataMax, min.length, 'MinMaxScaler config.dataMax');
     checkRange(min, 'MinMaxScaler config.dataMin', false);
     checkRange(max, 'MinMaxScaler config.dataMax', false);
-    checkRange(max.map((v, j) => v - min[j]!), 'MinMaxScaler config dataMax - dataMin', false);
+    checkRange(
+      max.map((v, j) => v - min[j]!),
+      'MinMaxScaler config dataMax - dataMin',
+      false,
+    );
     if (min.some((v, j) => v > max[j]!)) throw new RangeError('MinMaxScaler config.dataMin must be <= dataMax');
     s.setStats(min, max);
     checkRange(s.scale!, 'MinMaxScaler config (dataMax - dataMin) / featureRange width', true);

@@ -30,21 +30,28 @@ export interface TrainTestOptions extends SplitCommon {
 }
 
 export interface TrainValTestSplit<X, Y> {
-  xTrain: X; yTrain: Y;
-  xVal: X; yVal: Y;
-  xTest: X; yTest: Y;
+  xTrain: X;
+  yTrain: Y;
+  xVal: X;
+  yVal: Y;
+  xTest: X;
+  yTest: Y;
   /** Source row of every row of each part. */
   indices: { train: Int32Array; val: Int32Array; test: Int32Array };
 }
 
 export interface TrainTestSplit<X, Y> {
-  xTrain: X; yTrain: Y;
-  xTest: X; yTest: Y;
+  xTrain: X;
+  yTrain: Y;
+  xTest: X;
+  yTest: Y;
   indices: { train: Int32Array; test: Int32Array };
 }
 
 export function trainValTestSplit<X extends SplitFeatures, Y extends SplitTargets>(
-  x: X, y: Y, options: TrainValTestOptions = {},
+  x: X,
+  y: Y,
+  options: TrainValTestOptions = {},
 ): TrainValTestSplit<X, Y> {
   const where = 'trainValTestSplit';
   const fr = [options.train ?? 0.6, options.val ?? 0.2, options.test ?? 0.2];
@@ -53,31 +60,43 @@ export function trainValTestSplit<X extends SplitFeatures, Y extends SplitTarget
       throw new RangeError(`${where}: ${['train', 'val', 'test'][i]} must be a fraction in [0, 1], got ${describe(f)}`);
   });
   const sum = fr[0]! + fr[1]! + fr[2]!;
-  if (Math.abs(sum - 1) > 1e-9) throw new RangeError(`${where}: train + val + test must be 1, got ${fr.join(' + ')} = ${sum}`);
+  if (Math.abs(sum - 1) > 1e-9)
+    throw new RangeError(`${where}: train + val + test must be 1, got ${fr.join(' + ')} = ${sum}`);
   const n = rowCount(x, y, where);
   const [train, val, test] = splitIndices(n, apportion(n, fr), y, options, where);
   return {
-    xTrain: takeRows(x, train!), yTrain: takeRows(y, train!),
-    xVal: takeRows(x, val!), yVal: takeRows(y, val!),
-    xTest: takeRows(x, test!), yTest: takeRows(y, test!),
+    xTrain: takeRows(x, train!),
+    yTrain: takeRows(y, train!),
+    xVal: takeRows(x, val!),
+    yVal: takeRows(y, val!),
+    xTest: takeRows(x, test!),
+    yTest: takeRows(y, test!),
     indices: { train: train!, val: val!, test: test! },
   };
 }
 
 export function trainTestSplit<X extends SplitFeatures, Y extends SplitTargets>(
-  x: X, y: Y, options: TrainTestOptions = {},
+  x: X,
+  y: Y,
+  options: TrainTestOptions = {},
 ): TrainTestSplit<X, Y> {
   const where = 'trainTestSplit';
   const n = rowCount(x, y, where);
   const ts = options.testSize ?? 0.25;
   let nTest: number;
-  if (typeof ts === 'number' && ts > 0 && ts < 1) nTest = Math.ceil(ts * n); // sklearn rounds the test part up
+  if (typeof ts === 'number' && ts > 0 && ts < 1)
+    nTest = Math.ceil(ts * n); // sklearn rounds the test part up
   else if (Number.isInteger(ts) && ts >= 1 && ts < n) nTest = ts;
-  else throw new RangeError(`${where}: testSize must be a fraction in (0, 1) or a row count in [1, ${n - 1}], got ${describe(ts)}`);
+  else
+    throw new RangeError(
+      `${where}: testSize must be a fraction in (0, 1) or a row count in [1, ${n - 1}], got ${describe(ts)}`,
+    );
   const [train, test] = splitIndices(n, [n - nTest, nTest], y, options, where);
   return {
-    xTrain: takeRows(x, train!), yTrain: takeRows(y, train!),
-    xTest: takeRows(x, test!), yTest: takeRows(y, test!),
+    xTrain: takeRows(x, train!),
+    yTrain: takeRows(y, train!),
+    xTest: takeRows(x, test!),
+    yTest: takeRows(y, test!),
     indices: { train: train!, test: test! },
   };
 }
@@ -85,8 +104,16 @@ export function trainTestSplit<X extends SplitFeatures, Y extends SplitTargets>(
 function rowCount(x: SplitFeatures, y: SplitTargets, where: string): number {
   const nx = x instanceof Matrix ? x.rows : Array.isArray(x) ? x.length : -1;
   if (nx < 0) throw new TypeError(`${where}: x must be a Matrix or number[][], got ${describe(x)}`);
-  const ny = y instanceof Matrix ? y.rows : Array.isArray(y) || y instanceof Float32Array || y instanceof Int32Array ? y.length : -1;
-  if (ny < 0) throw new TypeError(`${where}: y must be a Matrix, number[], number[][], Float32Array or Int32Array, got ${describe(y)}`);
+  const ny =
+    y instanceof Matrix
+      ? y.rows
+      : Array.isArray(y) || y instanceof Float32Array || y instanceof Int32Array
+        ? y.length
+        : -1;
+  if (ny < 0)
+    throw new TypeError(
+      `${where}: y must be a Matrix, number[], number[][], Float32Array or Int32Array, got ${describe(y)}`,
+    );
   if (nx !== ny) throw new RangeError(`${where}: x has ${nx} rows but y has ${ny}`);
   if (nx === 0) throw new RangeError(`${where}: x has no rows`);
   return nx;
@@ -113,13 +140,19 @@ function splitIndices(n: number, sizes: number[], y: SplitTargets, o: SplitCommo
     for (const s of sizes) parts.push(all.slice(start, (start += s)));
     return parts;
   }
-  const classes = o.stratify === true ? toClassIndexes(y as never, 'y (stratify)') : toClassIndexes(o.stratify, 'stratify');
+  const classes =
+    o.stratify === true ? toClassIndexes(y as never, 'y (stratify)') : toClassIndexes(o.stratify, 'stratify');
   if (classes.length !== n) throw new RangeError(`${where}: stratify has ${classes.length} labels for ${n} rows`);
   // Rows of each class, in order (shuffled when asked).
   const byClass: number[][] = [];
   for (let i = 0; i < n; i++) (byClass[classes[i]!] ??= []).push(i);
-  const groups = byClass.filter((g) => g !== undefined).map((g) => (shuffle ? shuffleInPlace(Int32Array.from(g), random) : Int32Array.from(g)));
-  const take = allocate(groups.map((g) => g.length), sizes);
+  const groups = byClass
+    .filter((g) => g !== undefined)
+    .map((g) => (shuffle ? shuffleInPlace(Int32Array.from(g), random) : Int32Array.from(g)));
+  const take = allocate(
+    groups.map((g) => g.length),
+    sizes,
+  );
   const parts = sizes.map((s) => new Int32Array(s));
   const filled = sizes.map(() => 0);
   groups.forEach((g, c) => {
@@ -144,7 +177,9 @@ function allocate(classSizes: number[], sizes: number[]): number[][] {
   const take = cells.map((row) => row.map((e) => Math.floor(e + 1e-9)));
   const rowLeft = classSizes.map((cs, c) => cs - take[c]!.reduce((a, b) => a + b, 0));
   const colLeft = sizes.map((s, j) => s - take.reduce((a, row) => a + row[j]!, 0));
-  const order = cells.flatMap((row, c) => row.map((e, s) => [e - take[c]![s]!, c, s] as const)).sort((a, b) => b[0] - a[0]);
+  const order = cells
+    .flatMap((row, c) => row.map((e, s) => [e - take[c]![s]!, c, s] as const))
+    .sort((a, b) => b[0] - a[0]);
   // First pass by remainder, then (rarely needed) any cell that still fits both totals.
   for (const pass of [0, 1])
     for (const [, c, s] of order)

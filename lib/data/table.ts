@@ -13,7 +13,11 @@ export interface Table {
 }
 
 /** A table, or rows as arrays of cells, or rows as objects keyed by column name (needs `names`). */
-export type TableInput = Table | Matrix | ReadonlyArray<ReadonlyArray<Cell>> | ReadonlyArray<Readonly<Record<string, Cell>>>;
+export type TableInput =
+  | Table
+  | Matrix
+  | ReadonlyArray<ReadonlyArray<Cell>>
+  | ReadonlyArray<Readonly<Record<string, Cell>>>;
 
 /** The name a number has as a category ("3", "0.5"), the same as readCsv gives it. */
 export function categoryOf(v: number): string {
@@ -27,14 +31,18 @@ export function categoryOf(v: number): string {
 export function toTable(input: TableInput, what: string, names?: readonly string[]): Table {
   if (input instanceof Matrix) return { x: input };
   if (isTable(input)) return input;
-  if (!Array.isArray(input)) throw new TypeError(`${what} must be a Matrix, a table { x, categories } or an array of rows, got ${describe(input)}`);
+  if (!Array.isArray(input))
+    throw new TypeError(
+      `${what} must be a Matrix, a table { x, categories } or an array of rows, got ${describe(input)}`,
+    );
   const rows = input as ReadonlyArray<unknown>;
   const first = rows[0];
   let arrays: ReadonlyArray<ReadonlyArray<Cell>>;
   if (first !== null && typeof first === 'object' && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
     if (!names) throw new TypeError(`${what}: rows given as objects need column names`);
     arrays = rows.map((r, i) => {
-      if (r === null || typeof r !== 'object') throw new TypeError(`${what}[${i}] must be an object like row 0, got ${describe(r)}`);
+      if (r === null || typeof r !== 'object')
+        throw new TypeError(`${what}[${i}] must be an object like row 0, got ${describe(r)}`);
       return names.map((n) => (r as Record<string, Cell>)[n]);
     });
   } else arrays = rows as ReadonlyArray<ReadonlyArray<Cell>>;
@@ -70,7 +78,11 @@ export function toTable(input: TableInput, what: string, names?: readonly string
       }
     }
   }
-  return { x: new Matrix(n, cols, data), categories: categories.some((c) => c) ? categories : undefined, featureNames: names };
+  return {
+    x: new Matrix(n, cols, data),
+    categories: categories.some((c) => c) ? categories : undefined,
+    featureNames: names,
+  };
 }
 
 export function isTable(v: unknown): v is Table {

@@ -17,7 +17,8 @@ export interface GeneratorOptions {
 /** The generators' seed: 42 unless given (the same points every run), a non-negative integer. */
 export function checkSeed(seed: number | undefined): number {
   if (seed === undefined) return 42;
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`datasets: seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new RangeError(`datasets: seed must be a non-negative integer, got ${seed}`);
   return seed;
 }
 

@@ -13,7 +13,9 @@ export function iris(): Dataset {
   try {
     bytes = readFileSync(IRIS_PATH);
   } catch (e) {
-    throw new Error(`datasets.iris(): cannot read ${IRIS_PATH} (${(e as Error).message}); the package's data folder is missing`);
+    throw new Error(
+      `datasets.iris(): cannot read ${IRIS_PATH} (${(e as Error).message}); the package's data folder is missing`,
+    );
   }
   const csv = parseCsv(bytes, { target: 'species', classNames: ['setosa', 'versicolor', 'virginica'] }, IRIS_PATH);
   return { x: csv.x, y: csv.y as Int32Array, featureNames: csv.featureNames, classNames: csv.classNames! };

@@ -38,14 +38,21 @@ export function confusionMatrix(yTrue: Labels, yPred: Labels, options: Confusion
 }
 
 /** The class indexes a matrix/report covers: the given list (checked) or 0..K-1. */
-export function resolveLabels(given: ArrayLike<number> | undefined, t: Int32Array, p: Int32Array, raw: unknown[]): number[] {
+export function resolveLabels(
+  given: ArrayLike<number> | undefined,
+  t: Int32Array,
+  p: Int32Array,
+  raw: unknown[],
+): number[] {
   if (given !== undefined) {
     const labels = Array.from(given);
     if (labels.length === 0) throw new RangeError('labels must list at least one class index');
-    if (labels.length > MAX_CLASSES) throw new RangeError(`labels lists ${labels.length} classes; at most ${MAX_CLASSES} are supported`);
+    if (labels.length > MAX_CLASSES)
+      throw new RangeError(`labels lists ${labels.length} classes; at most ${MAX_CLASSES} are supported`);
     const seen = new Set<number>();
     for (const l of labels) {
-      if (!Number.isInteger(l) || l < 0 || l >= 2 ** 31) throw new RangeError(`labels must be class indexes (integers >= 0), got ${l}`);
+      if (!Number.isInteger(l) || l < 0 || l >= 2 ** 31)
+        throw new RangeError(`labels must be class indexes (integers >= 0), got ${l}`);
       if (seen.has(l)) throw new RangeError(`labels lists class ${l} twice`);
       seen.add(l);
     }
@@ -61,14 +68,18 @@ export function resolveLabels(given: ArrayLike<number> | undefined, t: Int32Arra
   }
   if (k === 0) k = 1;
   if (k > MAX_CLASSES)
-    throw new RangeError(`the largest class index is ${k - 1}, which would make a ${k}x${k} matrix; pass labels to choose the classes (at most ${MAX_CLASSES})`);
+    throw new RangeError(
+      `the largest class index is ${k - 1}, which would make a ${k}x${k} matrix; pass labels to choose the classes (at most ${MAX_CLASSES})`,
+    );
   return Array.from({ length: k }, (_, i) => i);
 }
 
 function columnsOf(y: unknown): number {
-  if (y && typeof y === 'object' && 'cols' in y && typeof (y as { cols: unknown }).cols === 'number') return (y as { cols: number }).cols;
+  if (y && typeof y === 'object' && 'cols' in y && typeof (y as { cols: unknown }).cols === 'number')
+    return (y as { cols: number }).cols;
   const first = (y as ArrayLike<unknown>)[0];
-  if (first && typeof first === 'object' && typeof (first as ArrayLike<unknown>).length === 'number') return (first as ArrayLike<unknown>).length;
+  if (first && typeof first === 'object' && typeof (first as ArrayLike<unknown>).length === 'number')
+    return (first as ArrayLike<unknown>).length;
   return 0;
 }
 
@@ -88,7 +99,8 @@ export interface FormatConfusionMatrixOptions {
 export function formatConfusionMatrix(matrix: number[][], options: FormatConfusionMatrixOptions = {}): string {
   const k = matrix.length;
   for (const row of matrix)
-    if (!Array.isArray(row) || row.length !== k) throw new RangeError(`formatConfusionMatrix: the matrix must be square (${k}x${k})`);
+    if (!Array.isArray(row) || row.length !== k)
+      throw new RangeError(`formatConfusionMatrix: the matrix must be square (${k}x${k})`);
   const names = options.targetNames ?? matrix.map((_, i) => String(i));
   if (names.length !== k) throw new RangeError(`formatConfusionMatrix: ${names.length} targetNames for ${k} classes`);
   const totals = matrix.map((row) => row.reduce((a, b) => a + b, 0));
@@ -97,9 +109,16 @@ export function formatConfusionMatrix(matrix: number[][], options: FormatConfusi
   const totalW = Math.max(5, ...totals.map((v) => String(v).length));
   const lines: string[] = [];
   lines.push(' '.repeat(nameW + 2) + 'predicted');
-  lines.push('true'.padEnd(nameW) + names.map((n) => '  ' + n.padStart(cellW)).join('') + '  │ ' + 'total'.padStart(totalW));
+  lines.push(
+    'true'.padEnd(nameW) + names.map((n) => '  ' + n.padStart(cellW)).join('') + '  │ ' + 'total'.padStart(totalW),
+  );
   matrix.forEach((row, i) => {
-    lines.push(names[i]!.padEnd(nameW) + row.map((v) => '  ' + String(v).padStart(cellW)).join('') + '  │ ' + String(totals[i]).padStart(totalW));
+    lines.push(
+      names[i]!.padEnd(nameW) +
+        row.map((v) => '  ' + String(v).padStart(cellW)).join('') +
+        '  │ ' +
+        String(totals[i]).padStart(totalW),
+    );
   });
   return lines.join('\n');
 }

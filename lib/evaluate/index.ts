@@ -1,4 +1,10 @@
-export { confusionMatrix, formatConfusionMatrix, type ConfusionMatrixOptions, type FormatConfusionMatrixOptions, type Labels } from './confusion-matrix.js';
+export {
+  confusionMatrix,
+  formatConfusionMatrix,
+  type ConfusionMatrixOptions,
+  type FormatConfusionMatrixOptions,
+  type Labels,
+} from './confusion-matrix.js';
 export {
   classificationReport,
   type BinaryErrors,

@@ -56,7 +56,11 @@ export interface ClassificationReportOptions {
   digits?: number;
 }
 
-export function classificationReport(yTrue: Labels, yPred: Labels, options: ClassificationReportOptions = {}): ClassificationReport {
+export function classificationReport(
+  yTrue: Labels,
+  yPred: Labels,
+  options: ClassificationReportOptions = {},
+): ClassificationReport {
   const t = toClassIndexes(yTrue, 'yTrue');
   const p = toClassIndexes(yPred, 'yPred');
   const labels = resolveLabels(options.labels, t, p, [yTrue, yPred]);
@@ -64,7 +68,9 @@ export function classificationReport(yTrue: Labels, yPred: Labels, options: Clas
   const k = labels.length;
   const names = options.targetNames ?? labels.map(String);
   if (names.length !== k)
-    throw new RangeError(`classificationReport: targetNames has ${names.length} names but there are ${k} classes (${labels.join(', ')})`);
+    throw new RangeError(
+      `classificationReport: targetNames has ${names.length} names but there are ${k} classes (${labels.join(', ')})`,
+    );
 
   const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b); // sklearn's zero_division=0
   let total = 0;
@@ -132,7 +138,9 @@ function formatReport(r: ClassificationReport, digits: number): string {
   const lines = [' '.repeat(nameW) + ' ' + headers.map(cell).join(''), ''];
   for (const c of r.classes) lines.push(row(c.name, c));
   lines.push('');
-  lines.push('accuracy'.padStart(nameW) + ' ' + cell('') + cell('') + num(r.accuracy) + cell(String(r.macroAvg.support)));
+  lines.push(
+    'accuracy'.padStart(nameW) + ' ' + cell('') + cell('') + num(r.accuracy) + cell(String(r.macroAvg.support)),
+  );
   lines.push(row('macro avg', r.macroAvg));
   lines.push(row('weighted avg', r.weightedAvg));
   if (r.binary) {

@@ -29,7 +29,14 @@ export class CoalitionEvaluator {
     const B = this.background.rows;
     const D = this.background.cols;
     const perCall = Math.max(1, Math.floor(this.maxRows / B));
-    const buf = new Float32Array(Math.min(perCall, sets.reduce((n, s) => n + s.count, 0)) * B * D);
+    const buf = new Float32Array(
+      Math.min(
+        perCall,
+        sets.reduce((n, s) => n + s.count, 0),
+      ) *
+        B *
+        D,
+    );
     const out: Float64Array[] = new Array(sets.length);
     // Segments of the current call: [set index, first coalition, count].
     let segs: [number, number, number][] = [];
@@ -51,7 +58,15 @@ export class CoalitionEvaluator {
     sets.forEach((set, s) => {
       for (let first = 0; first < set.count; ) {
         const count = Math.min(set.count - first, perCall - used);
-        native.fillCoalitions(set.x, this.background.data, B, D, set.masks.subarray(first * D, (first + count) * D), count, buf.subarray(used * B * D));
+        native.fillCoalitions(
+          set.x,
+          this.background.data,
+          B,
+          D,
+          set.masks.subarray(first * D, (first + count) * D),
+          count,
+          buf.subarray(used * B * D),
+        );
         segs.push([s, first, count]);
         used += count;
         first += count;

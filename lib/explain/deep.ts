@@ -39,11 +39,17 @@ export class DeepExplainer {
    *   its weights are read now (later training does not change this explainer).
    * @param background reference rows; SHAP's advice: 100 gives good estimates, 1000 very good.
    */
-  constructor(model: SequentialLike | readonly DenseLayerInput[], background: MatrixLike, options: DeepExplainerOptions = {}) {
+  constructor(
+    model: SequentialLike | readonly DenseLayerInput[],
+    background: MatrixLike,
+    options: DeepExplainerOptions = {},
+  ) {
     this.layers = denseStack(model, 'DeepExplainer');
     const rule = options.softmaxRule ?? 'shapley';
     if (!SOFTMAX_RULES.includes(rule))
-      throw new RangeError(`DeepExplainer: softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got ${String(rule)}`);
+      throw new RangeError(
+        `DeepExplainer: softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got ${String(rule)}`,
+      );
     this.softmaxRule = rule;
     this.background = toMatrix(background, 'DeepExplainer: background');
     checkNonEmpty(this.background, 'DeepExplainer: background');
@@ -65,13 +71,23 @@ export class DeepExplainer {
   /** One Matrix (rows x features) per model output: expectedValue[k] + Σ_j phi[k][i, j] = f(x_i)_k. */
   shapValues(x: MatrixLike): Matrix[] {
     const m = this.check(x);
-    return this.split(native.deepShap(this.layers, m.data, m.rows, this.bgInput.data, this.bgInput.rows, this.ruleId).phi, m.rows);
+    return this.split(
+      native.deepShap(this.layers, m.data, m.rows, this.bgInput.data, this.bgInput.rows, this.ruleId).phi,
+      m.rows,
+    );
   }
 
   /** As shapValues, on a worker thread: the event loop keeps running. */
   async shapValuesAsync(x: MatrixLike): Promise<Matrix[]> {
     const m = this.check(x);
-    const r = await native.deepShapAsync(this.layers, m.data, m.rows, this.bgInput.data, this.bgInput.rows, this.ruleId);
+    const r = await native.deepShapAsync(
+      this.layers,
+      m.data,
+      m.rows,
+      this.bgInput.data,
+      this.bgInput.rows,
+      this.ruleId,
+    );
     return this.split(r.phi, m.rows);
   }
 
@@ -87,6 +103,9 @@ export class DeepExplainer {
 
   private split(phi: Float32Array, rows: number): Matrix[] {
     const n = rows * this.features;
-    return Array.from({ length: this.outputs }, (_, k) => new Matrix(rows, this.features, phi.subarray(k * n, (k + 1) * n)));
+    return Array.from(
+      { length: this.outputs },
+      (_, k) => new Matrix(rows, this.features, phi.subarray(k * n, (k + 1) * n)),
+    );
   }
 }

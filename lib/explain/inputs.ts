@@ -8,7 +8,8 @@ export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
 export function toMatrix(v: MatrixLike, what: string): Matrix {
   let m: Matrix;
   if (v instanceof Matrix) m = v;
-  else if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number') m = Matrix.from(v, what);
+  else if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number')
+    m = Matrix.from(v, what);
   else throw new TypeError(`${what} must be a Matrix or an array of rows, got ${describe(v)}`);
   const d = m.data;
   for (let i = 0; i < d.length; i++) {
@@ -33,7 +34,11 @@ export function checkNonEmpty(m: Matrix, what: string): void {
 export function toPredictions(p: unknown, rows: number, what: string): Matrix {
   let m: Matrix;
   if (p instanceof Matrix) m = p;
-  else if (p instanceof Float32Array || p instanceof Float64Array || (Array.isArray(p) && (p.length === 0 || typeof p[0] === 'number')))
+  else if (
+    p instanceof Float32Array ||
+    p instanceof Float64Array ||
+    (Array.isArray(p) && (p.length === 0 || typeof p[0] === 'number'))
+  )
     m = new Matrix((p as ArrayLike<number>).length, 1, Float32Array.from(p as ArrayLike<number>));
   else if (Array.isArray(p)) m = Matrix.from(p as number[][], what);
   else throw new TypeError(`${what} must return a Matrix, a number[][] or one number per row, got ${describe(p)}`);

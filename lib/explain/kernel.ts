@@ -60,7 +60,8 @@ export class KernelExplainer {
 
     const K = this.expectedValue.length;
     const fx = xm.rows ? this.predict(xm) : new Matrix(0, K);
-    if (fx.cols !== K) throw new RangeError(`KernelExplainer: the model gave ${fx.cols} outputs for x but ${K} for the background`);
+    if (fx.cols !== K)
+      throw new RangeError(`KernelExplainer: the model gave ${fx.cols} outputs for x but ${K} for the background`);
     const phi = Array.from({ length: K }, () => new Matrix(xm.rows, D));
     const evaluator = new CoalitionEvaluator(this.predict, this.background, maxRows);
 

@@ -56,24 +56,44 @@ function categorical(y: Matrix, p: Matrix): number {
 
 const SCORERS: Record<string, Scorer> = {
   accuracy: { name: 'accuracy', score: accuracy, greaterIsBetter: true },
-  mean_squared_error: { name: 'mean_squared_error', score: elementwise((t, p) => (t - p) ** 2), greaterIsBetter: false },
-  mean_absolute_error: { name: 'mean_absolute_error', score: elementwise((t, p) => Math.abs(t - p)), greaterIsBetter: false },
+  mean_squared_error: {
+    name: 'mean_squared_error',
+    score: elementwise((t, p) => (t - p) ** 2),
+    greaterIsBetter: false,
+  },
+  mean_absolute_error: {
+    name: 'mean_absolute_error',
+    score: elementwise((t, p) => Math.abs(t - p)),
+    greaterIsBetter: false,
+  },
   binary_crossentropy: {
     name: 'binary_crossentropy',
     score: elementwise((t, p) => -(t * Math.log(clip(p)) + (1 - t) * Math.log(1 - clip(p)))),
     greaterIsBetter: false,
   },
   categorical_crossentropy: { name: 'categorical_crossentropy', score: categorical, greaterIsBetter: false },
-  sparse_categorical_crossentropy: { name: 'sparse_categorical_crossentropy', score: categorical, greaterIsBetter: false },
+  sparse_categorical_crossentropy: {
+    name: 'sparse_categorical_crossentropy',
+    score: categorical,
+    greaterIsBetter: false,
+  },
 };
 const ALIASES: Record<string, string> = { mse: 'mean_squared_error', mae: 'mean_absolute_error', acc: 'accuracy' };
 
-export function resolveScorer(metric: string | ScoreFn | undefined, greaterIsBetter: boolean | undefined, fallback: string): Scorer {
-  if (typeof metric === 'function') return { name: metric.name || 'custom', score: metric, greaterIsBetter: greaterIsBetter ?? true };
+export function resolveScorer(
+  metric: string | ScoreFn | undefined,
+  greaterIsBetter: boolean | undefined,
+  fallback: string,
+): Scorer {
+  if (typeof metric === 'function')
+    return { name: metric.name || 'custom', score: metric, greaterIsBetter: greaterIsBetter ?? true };
   const raw = metric ?? fallback;
   if (typeof raw !== 'string') throw new TypeError(`metric must be a name or a function, got ${describe(raw)}`);
   const snake = raw.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   const s = SCORERS[ALIASES[snake] ?? snake];
-  if (!s) throw new RangeError(`unknown metric ${JSON.stringify(raw)}; valid: ${[...Object.keys(SCORERS), ...Object.keys(ALIASES)].join(', ')}, or a function (yTrue, yPred) => number`);
+  if (!s)
+    throw new RangeError(
+      `unknown metric ${JSON.stringify(raw)}; valid: ${[...Object.keys(SCORERS), ...Object.keys(ALIASES)].join(', ')}, or a function (yTrue, yPred) => number`,
+    );
   return greaterIsBetter === undefined ? s : { ...s, greaterIsBetter };
 }

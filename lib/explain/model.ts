@@ -58,7 +58,9 @@ function f32(v: unknown, n: number, what: string): Float32Array {
   if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number') {
     const arr = v as ArrayLike<unknown>;
     const nested = arr.length > 0 && typeof arr[0] === 'object';
-    const flat = nested ? Matrix.from(arr as ArrayLike<ArrayLike<number>>, what).data : Float32Array.from(arr as ArrayLike<number>);
+    const flat = nested
+      ? Matrix.from(arr as ArrayLike<ArrayLike<number>>, what).data
+      : Float32Array.from(arr as ArrayLike<number>);
     if (flat.length !== n) throw new RangeError(`${what} has ${flat.length} values, expected ${n}`);
     return flat;
   }
@@ -68,8 +70,10 @@ function f32(v: unknown, n: number, what: string): Float32Array {
 function fromInputs(list: readonly DenseLayerInput[], what: string): DenseView[] {
   return list.map((l, i) => {
     const w = `${what}: layer ${i}`;
-    if (l === null || typeof l !== 'object') throw new TypeError(`${w} must be { kernel, bias, activation }, got ${describe(l)}`);
-    const k = l.kernel instanceof Matrix ? l.kernel : Matrix.from(l.kernel as ArrayLike<ArrayLike<number>>, `${w} kernel`);
+    if (l === null || typeof l !== 'object')
+      throw new TypeError(`${w} must be { kernel, bias, activation }, got ${describe(l)}`);
+    const k =
+      l.kernel instanceof Matrix ? l.kernel : Matrix.from(l.kernel as ArrayLike<ArrayLike<number>>, `${w} kernel`);
     const bias = l.bias === undefined || l.bias === null ? null : f32(l.bias, k.cols, `${w} bias`);
     return { kernel: k.data, bias, inDim: k.rows, units: k.cols, act: activationId(l.activation, w) };
   });
@@ -77,7 +81,7 @@ function fromInputs(list: readonly DenseLayerInput[], what: string): DenseView[]
 
 function layerName(l: object): string {
   const c = (l as { className?: unknown }).className;
-  return typeof c === 'string' ? c : l.constructor?.name ?? 'Object';
+  return typeof c === 'string' ? c : (l.constructor?.name ?? 'Object');
 }
 
 // Per layer, its weight arrays: the layer's own getWeights() if it has one, else the next ones
@@ -92,13 +96,22 @@ function fromSequential(model: SequentialLike, what: string): DenseView[] {
     if (name === 'Dropout') return; // identity at inference
     if (name !== 'Dense')
       throw new TypeError(`${what} supports Dense and Dropout layers; model.layers[${i}] is a ${name}`);
-    const d = l as { units: number; inputDim?: number | null; activation?: unknown; useBias?: boolean; getWeights?: () => unknown[] };
+    const d = l as {
+      units: number;
+      inputDim?: number | null;
+      activation?: unknown;
+      useBias?: boolean;
+      getWeights?: () => unknown[];
+    };
     const units = d.units;
-    const ws = typeof d.getWeights === 'function' ? d.getWeights() : all.slice(next, next + (d.useBias === false ? 1 : 2));
+    const ws =
+      typeof d.getWeights === 'function' ? d.getWeights() : all.slice(next, next + (d.useBias === false ? 1 : 2));
     if (typeof d.getWeights !== 'function') next += ws.length;
     const kernel = ws[0];
-    const inDim = kernel instanceof Matrix ? kernel.rows : (d.inputDim ?? (out.length ? out[out.length - 1]!.units : NaN));
-    if (!Number.isInteger(inDim)) throw new RangeError(`${what}: the input width of model.layers[${i}] is unknown (build the model first)`);
+    const inDim =
+      kernel instanceof Matrix ? kernel.rows : (d.inputDim ?? (out.length ? out[out.length - 1]!.units : NaN));
+    if (!Number.isInteger(inDim))
+      throw new RangeError(`${what}: the input width of model.layers[${i}] is unknown (build the model first)`);
     out.push({
       kernel: f32(kernel, inDim * units, `${what}: model.layers[${i}] kernel`),
       bias: d.useBias === false || ws[1] === undefined ? null : f32(ws[1], units, `${what}: model.layers[${i}] bias`),
@@ -110,7 +123,9 @@ function fromSequential(model: SequentialLike, what: string): DenseView[] {
   if (out.length === 0) throw new RangeError(`${what}: the model has no Dense layer`);
   for (let i = 1; i < out.length; i++)
     if (out[i]!.inDim !== out[i - 1]!.units)
-      throw new RangeError(`${what}: dense layer ${i} takes ${out[i]!.inDim} inputs but the one before gives ${out[i - 1]!.units}`);
+      throw new RangeError(
+        `${what}: dense layer ${i} takes ${out[i]!.inDim} inputs but the one before gives ${out[i - 1]!.units}`,
+      );
   return out;
 }
 
@@ -121,12 +136,17 @@ export function denseStack(model: SequentialLike | readonly DenseLayerInput[], w
     const out = fromInputs(model, what);
     for (let i = 1; i < out.length; i++)
       if (out[i]!.inDim !== out[i - 1]!.units)
-        throw new RangeError(`${what}: layer ${i}'s kernel has ${out[i]!.inDim} rows but layer ${i - 1} has ${out[i - 1]!.units} units`);
+        throw new RangeError(
+          `${what}: layer ${i}'s kernel has ${out[i]!.inDim} rows but layer ${i - 1} has ${out[i - 1]!.units} units`,
+        );
     return out;
   }
   const m = model as Partial<SequentialLike> | null;
-  if (m && typeof m === 'object' && Array.isArray(m.layers) && typeof m.getWeights === 'function') return fromSequential(m as SequentialLike, what);
-  throw new TypeError(`${what}: model must be a Sequential model or a list of { kernel, bias, activation } layers, got ${describe(model)}`);
+  if (m && typeof m === 'object' && Array.isArray(m.layers) && typeof m.getWeights === 'function')
+    return fromSequential(m as SequentialLike, what);
+  throw new TypeError(
+    `${what}: model must be a Sequential model or a list of { kernel, bias, activation } layers, got ${describe(model)}`,
+  );
 }
 
 /**
@@ -134,7 +154,10 @@ export function denseStack(model: SequentialLike | readonly DenseLayerInput[], w
  * a per-column affine scaler leaves each feature's attribution unchanged (Δx'·m' = Δx·m).
  */
 export function inputTransform(model: unknown): ((x: Matrix) => Matrix) | null {
-  const pre = (model as { preprocessing?: unknown } | null)?.preprocessing as { transform?: unknown } | null | undefined;
+  const pre = (model as { preprocessing?: unknown } | null)?.preprocessing as
+    | { transform?: unknown }
+    | null
+    | undefined;
   if (!pre || typeof pre.transform !== 'function') return null;
   return (x) => (pre as { transform(x: Matrix): Matrix }).transform(x);
 }
@@ -145,7 +168,15 @@ export function inputTransform(model: unknown): ((x: Matrix) => Matrix) | null {
  */
 function denseForward(layers: readonly DenseView[], what: string): (x: Matrix) => Matrix {
   const net = new native.Network(
-    layers.map((l) => ({ kind: 'dense', inputDim: l.inDim, units: l.units, activation: l.act, useBias: !!l.bias, l1: 0, l2: 0 })),
+    layers.map((l) => ({
+      kind: 'dense',
+      inputDim: l.inDim,
+      units: l.units,
+      activation: l.act,
+      useBias: !!l.bias,
+      l1: 0,
+      l2: 0,
+    })),
   );
   net.setWeights(layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel])));
   const inDim = layers[0]!.inDim;
@@ -157,7 +188,10 @@ function denseForward(layers: readonly DenseView[], what: string): (x: Matrix) =
 }
 
 /** A batch predict function for a model, a layer list or a function; always returns rows x outputs. */
-export function predictor(model: PredictFn | PredictingModel | SequentialLike | readonly DenseLayerInput[], what: string): (x: Matrix) => Matrix {
+export function predictor(
+  model: PredictFn | PredictingModel | SequentialLike | readonly DenseLayerInput[],
+  what: string,
+): (x: Matrix) => Matrix {
   if (typeof model === 'function') return (x) => toPredictions(model(x), x.rows, `${what}: the predict function`);
   if (Array.isArray(model)) {
     return denseForward(denseStack(model, what), what);
@@ -167,5 +201,7 @@ export function predictor(model: PredictFn | PredictingModel | SequentialLike | 
     const p = m as PredictingModel;
     return (x) => toPredictions(p.predict(x), x.rows, `${what}: model.predict`);
   }
-  throw new TypeError(`${what}: model must be a predict function, a model with predict(x), or a list of dense layers, got ${describe(model)}`);
+  throw new TypeError(
+    `${what}: model must be a predict function, a model with predict(x), or a list of dense layers, got ${describe(model)}`,
+  );
 }

@@ -31,10 +31,15 @@ export interface PermutationImportance {
 function toTargets(y: unknown, rows: number): Matrix {
   let m: Matrix;
   if (y instanceof Matrix) m = y;
-  else if (ArrayBuffer.isView(y) && !(y instanceof DataView)) m = new Matrix((y as Float32Array).length, 1, Float32Array.from(y as Float32Array));
-  else if (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number')) m = new Matrix(y.length, 1, Float32Array.from(y as number[]));
+  else if (ArrayBuffer.isView(y) && !(y instanceof DataView))
+    m = new Matrix((y as Float32Array).length, 1, Float32Array.from(y as Float32Array));
+  else if (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number'))
+    m = new Matrix(y.length, 1, Float32Array.from(y as number[]));
   else if (Array.isArray(y)) m = Matrix.from(y as number[][], 'permutationImportance: y');
-  else throw new TypeError(`permutationImportance: y must be a Matrix, number[][], number[] or a typed array, got ${describe(y)}`);
+  else
+    throw new TypeError(
+      `permutationImportance: y must be a Matrix, number[][], number[] or a typed array, got ${describe(y)}`,
+    );
   if (m.rows !== rows) throw new RangeError(`permutationImportance: x has ${rows} rows but y has ${m.rows}`);
   return m;
 }
@@ -91,6 +96,8 @@ export function permutationImportance(
     importances.push(drops);
   }
   const importancesMean = importances.map((d) => d.reduce((a, b) => a + b, 0) / d.length);
-  const importancesStd = importances.map((d, j) => Math.sqrt(d.reduce((a, b) => a + (b - importancesMean[j]!) ** 2, 0) / d.length));
+  const importancesStd = importances.map((d, j) =>
+    Math.sqrt(d.reduce((a, b) => a + (b - importancesMean[j]!) ** 2, 0) / d.length),
+  );
   return { importancesMean, importancesStd, importances, baselineScore, metric: scorer.name };
 }

@@ -22,7 +22,9 @@ export function exactShapleyValues(
   checkWidth(xm, bg.cols, 'exactShapleyValues: x', 'the background');
   const M = bg.cols;
   if (M > EXACT_SHAPLEY_MAX_FEATURES)
-    throw new RangeError(`exactShapleyValues: ${M} features means 2^${M} coalitions per row; at most ${EXACT_SHAPLEY_MAX_FEATURES} features`);
+    throw new RangeError(
+      `exactShapleyValues: ${M} features means 2^${M} coalitions per row; at most ${EXACT_SHAPLEY_MAX_FEATURES} features`,
+    );
   const n = 2 ** M;
   const masks = new Uint8Array(n * M);
   for (let s = 0; s < n; s++) for (let j = 0; j < M; j++) masks[s * M + j] = (s >>> j) & 1;

@@ -18,12 +18,17 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   inFlight.add(temp);
   // Replacing a file keeps its permissions (a 0600 model stays private).
-  const mode = await stat(target).then((s) => s.mode & 0o7777, () => 0o666);
+  const mode = await stat(target).then(
+    (s) => s.mode & 0o7777,
+    () => 0o666,
+  );
   let fh;
   try {
     fh = await open(temp, 'wx', mode);
   } catch (e) {
-    throw new Error(`cannot write ${path}: cannot create a temporary file in ${dir}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`cannot write ${path}: cannot create a temporary file in ${dir}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   try {
     const step = atomicWriteTestHooks.chunkBytes;
@@ -39,7 +44,9 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   } catch (e) {
     await fh?.close().catch(() => {});
     await unlink(temp).catch(() => {});
-    throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, { cause: e });
+    throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, {
+      cause: e,
+    });
   } finally {
     inFlight.delete(temp);
   }
@@ -69,7 +76,10 @@ async function removeStaleTemps(dir: string, base: string): Promise<void> {
     const file = join(dir, name);
     if (inFlight.has(file)) continue;
     const dead = pid === process.pid || !processRuns(pid);
-    const old = await stat(file).then((s) => Date.now() - s.mtimeMs > STALE_MS, () => false);
+    const old = await stat(file).then(
+      (s) => Date.now() - s.mtimeMs > STALE_MS,
+      () => false,
+    );
     if (dead || old) await unlink(file).catch(() => {});
   }
 }

@@ -9,7 +9,11 @@ export function formatFilepath(template: string, values: Record<string, number>)
   return template.replace(FIELD, (_, name: string, spec: string | undefined) => {
     const v = values[name];
     if (v === undefined)
-      throw new Error(`filepath ${JSON.stringify(template)} uses {${name}}, which is not available; available: ${Object.keys(values).map((k) => `{${k}}`).join(', ')}`);
+      throw new Error(
+        `filepath ${JSON.stringify(template)} uses {${name}}, which is not available; available: ${Object.keys(values)
+          .map((k) => `{${k}}`)
+          .join(', ')}`,
+      );
     return formatValue(v, spec ?? '', template);
   });
 }
@@ -26,7 +30,10 @@ export function checkFilepathTemplate(template: string): string[] {
 
 function formatValue(v: number, spec: string, template: string): string {
   const m = SPEC.exec(spec);
-  if (!m) throw new Error(`filepath ${JSON.stringify(template)}: unsupported format spec ":${spec}" (use e.g. :02d, :.4f, :.2e)`);
+  if (!m)
+    throw new Error(
+      `filepath ${JSON.stringify(template)}: unsupported format spec ":${spec}" (use e.g. :02d, :.4f, :.2e)`,
+    );
   const [, zero, width, precision, type] = m;
   const p = precision === undefined ? undefined : Number(precision);
   let s: string;

@@ -39,7 +39,10 @@ export interface DecodedFile {
 
 /** A model file that is not valid; `file` is the path (or "<bytes>") and `problem` the reason. */
 export class ModelFileError extends Error {
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`loadModel: ${file}: ${problem}`);
     this.name = 'ModelFileError';
   }
@@ -52,7 +55,8 @@ export function encodeFile(meta: Record<string, unknown>, tensors: Tensor[]): Ui
   let dataLength = 0;
   for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new Error(`tensor ${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
+    if (n !== t.data.length)
+      throw new Error(`tensor ${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
     table.push({ name: t.name, shape: t.shape, offset: dataLength });
     dataLength = align(dataLength + 4 * n);
   }
@@ -80,23 +84,32 @@ export function decodeFile(bytes: Uint8Array, file: string): DecodedFile {
     throw new ModelFileError(file, problem);
   };
   if (bytes.length < FIXED + 4)
-    fail(`${bytes.length} bytes is too short for a myelin model file (at least ${FIXED + 4}); the file is truncated or not a model`);
+    fail(
+      `${bytes.length} bytes is too short for a myelin model file (at least ${FIXED + 4}); the file is truncated or not a model`,
+    );
   for (let i = 0; i < MAGIC.length; i++)
     if (bytes[i] !== MAGIC[i]) fail('not a myelin model file (wrong magic bytes at the start)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== FORMAT_VERSION)
-    fail(`format version ${version} is not supported (this myelin reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? '; the file was written by a newer myelin' : ''})`);
+    fail(
+      `format version ${version} is not supported (this myelin reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? '; the file was written by a newer myelin' : ''})`,
+    );
   const headerLength = view.getUint32(12, true);
   const dataLength = view.getUint32(16, true) + view.getUint32(20, true) * 2 ** 32;
-  if (view.getUint32(24, true) !== 0 || view.getUint32(28, true) !== 0) fail('reserved header bytes are not zero (corrupted)');
-  if (headerLength > MAX_HEADER_BYTES) fail(`declared header length ${headerLength} bytes is absurd (limit ${MAX_HEADER_BYTES}); corrupted`);
+  if (view.getUint32(24, true) !== 0 || view.getUint32(28, true) !== 0)
+    fail('reserved header bytes are not zero (corrupted)');
+  if (headerLength > MAX_HEADER_BYTES)
+    fail(`declared header length ${headerLength} bytes is absurd (limit ${MAX_HEADER_BYTES}); corrupted`);
   const dataStart = align(FIXED + headerLength);
   const expected = dataStart + dataLength + 4;
   if (dataLength % 4 !== 0) fail(`declared data length ${dataLength} is not a multiple of 4; corrupted`);
   if (expected > bytes.length)
-    fail(`the file is ${bytes.length} bytes but its header declares ${expected} (${headerLength} of JSON, ${dataLength} of data): truncated`);
-  if (expected < bytes.length) fail(`the file is ${bytes.length} bytes but its header declares ${expected}: trailing bytes or corrupted lengths`);
+    fail(
+      `the file is ${bytes.length} bytes but its header declares ${expected} (${headerLength} of JSON, ${dataLength} of data): truncated`,
+    );
+  if (expected < bytes.length)
+    fail(`the file is ${bytes.length} bytes but its header declares ${expected}: trailing bytes or corrupted lengths`);
   const stored = view.getUint32(expected - 4, true);
   const actual = crc32(bytes.subarray(0, expected - 4));
   if (stored !== actual)
@@ -131,9 +144,12 @@ export function decodeFile(bytes: Uint8Array, file: string): DecodedFile {
     }
     const offset = e.offset;
     if (!Number.isSafeInteger(offset) || (offset as number) % ALIGN !== 0 || (offset as number) < end)
-      fail(`${what} has an invalid offset ${JSON.stringify(offset)} (must be a multiple of ${ALIGN}, after the previous tensor)`);
+      fail(
+        `${what} has an invalid offset ${JSON.stringify(offset)} (must be a multiple of ${ALIGN}, after the previous tensor)`,
+      );
     const off = offset as number;
-    if (off + count * 4 > dataLength) fail(`${what} at offset ${off} with ${count * 4} bytes runs past the ${dataLength} bytes of data`);
+    if (off + count * 4 > dataLength)
+      fail(`${what} at offset ${off} with ${count * 4} bytes runs past the ${dataLength} bytes of data`);
     end = off + count * 4;
     const data = new Float32Array(count);
     const at = dataStart + off;
@@ -143,7 +159,8 @@ export function decodeFile(bytes: Uint8Array, file: string): DecodedFile {
       if (!Number.isFinite(data[k]!)) fail(`${what} holds ${data[k]} at index ${k}; weights must be finite`);
     tensors.push({ name, shape, data });
   });
-  if (align(end) !== dataLength) fail(`the data region has ${dataLength} bytes but the tensor table accounts for ${align(end)}`);
+  if (align(end) !== dataLength)
+    fail(`the data region has ${dataLength} bytes but the tensor table accounts for ${align(end)}`);
   return { formatVersion: version, meta, tensors };
 }
 

@@ -52,19 +52,30 @@ export function modelFromBytes(bytes: Uint8Array, file: string): Sequential {
   if (compile !== null && compile !== undefined) {
     if (typeof compile !== 'object') fail(`the compile configuration is ${describe(compile)}`);
     const optimizer = attempt('the optimizer configuration is invalid', () => Optimizer.fromConfig(compile.optimizer));
-    attempt('the compile configuration is invalid', () => model.compile({ loss: lossFromConfig(compile.loss), metrics: compile.metrics as MetricIdentifier[], optimizer }));
+    attempt('the compile configuration is invalid', () =>
+      model.compile({ loss: lossFromConfig(compile.loss), metrics: compile.metrics as MetricIdentifier[], optimizer }),
+    );
     const o = meta.optimizer;
     if (!o || !Number.isSafeInteger(o.iterations) || o.iterations < 0 || !Number.isSafeInteger(o.slots))
       fail(`the optimizer state ${JSON.stringify(o)} is invalid (needs iterations >= 0 and a slot count)`);
     const want = model.getOptimizerState().slots;
-    if (o!.slots !== want.length) fail(`the file has ${o!.slots} optimizer slots but ${compile.optimizer.className} on this architecture needs ${want.length}`);
+    if (o!.slots !== want.length)
+      fail(
+        `the file has ${o!.slots} optimizer slots but ${compile.optimizer.className} on this architecture needs ${want.length}`,
+      );
     const slots = want.map((s, i) => take(SLOT + i, [s.length]));
     attempt('cannot restore the optimizer state', () => model.setOptimizerState({ iterations: o!.iterations, slots }));
   }
-  for (const t of tensors) if (!used.has(t.name)) fail(`tensor ${JSON.stringify(t.name)} belongs to nothing in the architecture`);
+  for (const t of tensors)
+    if (!used.has(t.name)) fail(`tensor ${JSON.stringify(t.name)} belongs to nothing in the architecture`);
 
   const tr = meta.training;
-  if (!tr || !Number.isSafeInteger(tr.epoch) || tr.epoch < 0 || !(tr.seed === null || (Number.isInteger(tr.seed) && tr.seed >= 0 && tr.seed < 2 ** 32)))
+  if (
+    !tr ||
+    !Number.isSafeInteger(tr.epoch) ||
+    tr.epoch < 0 ||
+    !(tr.seed === null || (Number.isInteger(tr.seed) && tr.seed >= 0 && tr.seed < 2 ** 32))
+  )
     fail(`the training position ${JSON.stringify(tr)} is invalid`);
   model.epochsTrained = tr!.epoch;
   model.trainingSeed = tr!.seed;
@@ -98,7 +109,10 @@ function checkArchitectureSize(model: unknown, tensors: Tensor[], fail: (problem
     const c = (layer as { config?: Record<string, unknown> } | null)?.config;
     if (!c || typeof c !== 'object') return;
     const inputDim = c['inputDim'] ?? width;
-    for (const [key, v] of [['inputDim', inputDim], ['units', c['units']]] as const)
+    for (const [key, v] of [
+      ['inputDim', inputDim],
+      ['units', c['units']],
+    ] as const)
       if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && (v as number) > 0))
         fail(`layer ${i} has an invalid ${key} ${JSON.stringify(v)}`);
     if (typeof c['units'] === 'number') {

@@ -19,7 +19,8 @@ function want(v: unknown, spec: string, at: string, fail: Fail): void {
   const optional = spec.startsWith('?');
   if (optional && (v === undefined || v === null)) return;
   const kinds = spec.replace('?', '').split('|');
-  if (!kinds.includes(kindOf(v))) fail(`${at} must be ${kinds.join(' or ')}${optional ? ' (or absent)' : ''}, got ${describe(v)}`);
+  if (!kinds.includes(kindOf(v)))
+    fail(`${at} must be ${kinds.join(' or ')}${optional ? ' (or absent)' : ''}, got ${describe(v)}`);
   if (typeof v === 'number' && !Number.isFinite(v)) fail(`${at} must be finite, got ${v}`);
 }
 
@@ -55,10 +56,10 @@ export function checkHeaderTypes(meta: Record<string, unknown>, fail: Fail): voi
   const compile = meta['compile'] as Record<string, unknown> | null | undefined;
   want(compile, '?object', 'compile', fail);
   if (compile) {
-    want(compile['loss'], 'string|object', 'compile.loss', fail);  // a name or a loss object's config
+    want(compile['loss'], 'string|object', 'compile.loss', fail); // a name or a loss object's config
     want(compile['metrics'], '?array', 'compile.metrics', fail);
     ((compile['metrics'] as unknown[] | undefined) ?? []).forEach((m, i) => {
-      want(m, 'string|object', `compile.metrics[${i}]`, fail);  // a name, or a metric object's config
+      want(m, 'string|object', `compile.metrics[${i}]`, fail); // a name, or a metric object's config
       if (typeof m !== 'object') return;
       want((m as Record<string, unknown>)['className'], 'string', `compile.metrics[${i}].className`, fail);
       want((m as Record<string, unknown>)['config'], 'object', `compile.metrics[${i}].config`, fail);
@@ -68,7 +69,7 @@ export function checkHeaderTypes(meta: Record<string, unknown>, fail: Fail): voi
     want(opt['className'], 'string', 'compile.optimizer.className', fail);
     want(opt['config'], '?object', 'compile.optimizer.config', fail);
     for (const [k, v] of Object.entries((opt['config'] as object | undefined) ?? {}))
-      want(v, '?number|boolean|object', `compile.optimizer.config.${k}`, fail);  // object: a schedule's config
+      want(v, '?number|boolean|object', `compile.optimizer.config.${k}`, fail); // object: a schedule's config
   }
   want(meta['optimizer'], '?object', 'optimizer', fail);
   want(meta['training'], 'object', 'training', fail);

@@ -30,10 +30,13 @@ export interface ModelFileMeta {
 export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
   if (typeof (model as Partial<Sequential> | null)?.getConfig !== 'function')
     throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
-  if (!model.built) throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
+  if (!model.built)
+    throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
   // Weights and optimizer state change under a running epoch; between epochs (callbacks) they are still.
   if (model.engineBusy)
-    throw new Error(`${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`);
+    throw new Error(
+      `${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`,
+    );
   const tensors: Tensor[] = model.weights.map((w) => ({
     name: w.name,
     shape: w.shape,

@@ -21,7 +21,15 @@ export interface DenseOptions extends LayerOptions {
   kernelRegularizer?: RegularizerIdentifier;
 }
 
-const DENSE_OPTIONS = ['inputDim', 'name', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer'];
+const DENSE_OPTIONS = [
+  'inputDim',
+  'name',
+  'activation',
+  'useBias',
+  'kernelInitializer',
+  'biasInitializer',
+  'kernelRegularizer',
+];
 
 export class Dense extends Layer {
   readonly className = 'Dense';
@@ -43,7 +51,10 @@ export class Dense extends Layer {
     this.units = units;
     this.activation = resolveActivation(options.activation, 'Dense: activation');
     this.useBias = options.useBias ?? true;
-    this.kernelInitializer = resolveInitializer(options.kernelInitializer ?? 'glorot_uniform', 'Dense: kernelInitializer');
+    this.kernelInitializer = resolveInitializer(
+      options.kernelInitializer ?? 'glorot_uniform',
+      'Dense: kernelInitializer',
+    );
     this.biasInitializer = resolveInitializer(options.biasInitializer ?? 'zeros', 'Dense: biasInitializer');
     this.kernelRegularizer = resolveRegularizer(options.kernelRegularizer, 'Dense: kernelRegularizer');
   }

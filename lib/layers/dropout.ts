@@ -21,7 +21,10 @@ export class Dropout extends Layer {
     checkField(rate, SPEC_FIELDS.DropoutSpec.rate, 'Dropout', 'rate');
     if (options === null || typeof options !== 'object')
       throw new TypeError(`Dropout: options must be an object, got ${String(options)}`);
-    if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff))
+    if (
+      options.seed !== undefined &&
+      (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff)
+    )
       throw new RangeError(`Dropout: seed must be an integer in [0, 2^32), got ${String(options.seed)}`);
     checkKeys(options, ['inputDim', 'name', 'seed'], 'Dropout');
     super(options, 'Dropout');

@@ -102,12 +102,14 @@ export abstract class Layer {
 
   /** This layer's weights, as Keras orders them (Dense: kernel Matrix, then bias). Copies. */
   getWeights(): (Matrix | Float32Array)[] {
-    if (!this.owner) throw new Error(`${this.className} '${this.name}': getWeights needs the layer to be in a built model`);
+    if (!this.owner)
+      throw new Error(`${this.className} '${this.name}': getWeights needs the layer to be in a built model`);
     return this.owner.layerWeights(this);
   }
 
   setWeights(weights: readonly unknown[]): void {
-    if (!this.owner) throw new Error(`${this.className} '${this.name}': setWeights needs the layer to be in a built model`);
+    if (!this.owner)
+      throw new Error(`${this.className} '${this.name}': setWeights needs the layer to be in a built model`);
     this.owner.setLayerWeights(this, weights);
   }
 

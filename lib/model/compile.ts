@@ -1,6 +1,14 @@
 // compile(): resolves the loss, metrics and optimizer into the engine's CompileSpec.
 import type { CompileSpec } from '../engine/contract.js';
-import { Loss, lossId, resolveLoss, type LossConfig, type LossIdentifier, type LossName, type ResolvedLoss } from '../losses.js';
+import {
+  Loss,
+  lossId,
+  resolveLoss,
+  type LossConfig,
+  type LossIdentifier,
+  type LossName,
+  type ResolvedLoss,
+} from '../losses.js';
 import { metricId, resolveMetrics, type MetricConfig, type MetricIdentifier, type ResolvedMetric } from '../metrics.js';
 import { checkKeys } from '../names.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers.js';

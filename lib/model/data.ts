@@ -24,7 +24,9 @@ export function toInputs(x: unknown, inputDim: number, what: string, checkValues
   const m = toMatrix(x, what);
   if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
   if (m.cols !== inputDim)
-    throw new RangeError(`${what} has ${m.cols} columns per row, but the model's input is ${inputDim} wide (first layer inputDim)`);
+    throw new RangeError(
+      `${what} has ${m.cols} columns per row, but the model's input is ${inputDim} wide (first layer inputDim)`,
+    );
   if (checkValues) checkFinite(m.data, m.cols, what);
   return m;
 }
@@ -39,14 +41,17 @@ export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: stri
   const last = `the last layer '${layerName}' outputs ${units} value${units === 1 ? '' : 's'} per row`;
   const oneD = isVector(y);
   const len = oneD ? (y as ArrayLike<number>).length : toMatrixRows(y, what);
-  if (len !== rows) throw new RangeError(`${what} has ${len} rows but x has ${rows}; they must have one row per sample`);
+  if (len !== rows)
+    throw new RangeError(`${what} has ${len} rows but x has ${rows}; they must have one row per sample`);
   if (loss === 'sparse_categorical_crossentropy' || (loss === 'categorical_crossentropy' && units > 1 && oneD)) {
     let values: ArrayLike<number>;
     if (oneD) values = y as ArrayLike<number>;
     else {
       const m = toMatrix(y, what);
       if (m.cols !== 1)
-        throw new RangeError(`${what} has ${m.cols} columns, but loss '${loss}' takes one class index per row (a number[] or Int32Array)`);
+        throw new RangeError(
+          `${what} has ${m.cols} columns, but loss '${loss}' takes one class index per row (a number[] or Int32Array)`,
+        );
       values = m.data;
     }
     const classes = toClassIndexes(values, units, what, last);
@@ -54,7 +59,9 @@ export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: stri
   }
   if (oneD) {
     if (units !== 1)
-      throw new RangeError(`${what} is a 1-D array, but ${last} and loss '${loss}' needs ${units} target columns per row`);
+      throw new RangeError(
+        `${what} is a 1-D array, but ${last} and loss '${loss}' needs ${units} target columns per row`,
+      );
     const col = y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
     checkFinite(col, 1, what);
     return col;
@@ -74,11 +81,13 @@ export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: stri
 /** One non-negative finite weight per row, or null. */
 export function toSampleWeight(w: unknown, rows: number, what: string): Float32Array | null {
   if (w === undefined || w === null) return null;
-  if (!isVector(w)) throw new TypeError(`${what} must be a number[] or Float32Array with one weight per row, got ${describe(w)}`);
+  if (!isVector(w))
+    throw new TypeError(`${what} must be a number[] or Float32Array with one weight per row, got ${describe(w)}`);
   const out = w instanceof Float32Array ? w : Float32Array.from(w as ArrayLike<number>);
   if (out.length !== rows) throw new RangeError(`${what} has ${out.length} values but there are ${rows} rows`);
   for (let i = 0; i < out.length; i++)
-    if (!(out[i]! >= 0 && out[i]! < Infinity)) throw new RangeError(`${what}[${i}] must be a finite number >= 0, got ${out[i]}`);
+    if (!(out[i]! >= 0 && out[i]! < Infinity))
+      throw new RangeError(`${what}[${i}] must be a finite number >= 0, got ${out[i]}`);
   return out;
 }
 
@@ -103,7 +112,8 @@ export function classWeightToSampleWeight(
   for (let i = 0; i < rows; i++) {
     const cls = classOf(y, units, i);
     const w = classWeight[cls];
-    if (w === undefined) throw new RangeError(`${what} has no weight for class ${cls} (row ${i}); give one for every class`);
+    if (w === undefined)
+      throw new RangeError(`${what} has no weight for class ${cls} (row ${i}); give one for every class`);
     if (!(w >= 0 && w < Infinity)) throw new RangeError(`${what}[${cls}] must be a finite number >= 0, got ${w}`);
     out[i] = w;
   }
@@ -128,7 +138,8 @@ function toMatrix(v: unknown, what: string): Matrix {
 
 function toMatrixRows(v: unknown, what: string): number {
   if (v instanceof Matrix) return v.rows;
-  if (!Array.isArray(v)) throw new TypeError(`${what} must be a Matrix, number[][], number[] or Int32Array, got ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw new TypeError(`${what} must be a Matrix, number[][], number[] or Int32Array, got ${describe(v)}`);
   return v.length;
 }
 
@@ -155,4 +166,3 @@ function oneHot(classes: Int32Array, units: number): Float32Array {
   for (let i = 0; i < classes.length; i++) out[i * units + classes[i]!] = 1;
   return out;
 }
-

@@ -22,22 +22,43 @@ export interface DatasetBatch {
 /** Iterated once per epoch: each `for await` must start again from the first row. */
 export type Dataset = AsyncIterable<DatasetBatch>;
 
-export interface FitDatasetOptions extends Pick<FitOptions, 'epochs' | 'batchSize' | 'shuffle' | 'callbacks' | 'initialEpoch'> {
+export interface FitDatasetOptions
+  extends Pick<FitOptions, 'epochs' | 'batchSize' | 'shuffle' | 'callbacks' | 'initialEpoch'> {
   validationData?: Dataset | [Inputs, Targets];
 }
 
 export function isDataset(v: unknown): v is Dataset {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Dataset)[Symbol.asyncIterator] === 'function';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    typeof (v as Dataset)[Symbol.asyncIterator] === 'function'
+  );
 }
 
-export async function runFitDataset(model: Sequential, net: NativeNetwork, compiled: Compiled, data: Dataset, o: FitDatasetOptions = {}): Promise<History> {
+export async function runFitDataset(
+  model: Sequential,
+  net: NativeNetwork,
+  compiled: Compiled,
+  data: Dataset,
+  o: FitDatasetOptions = {},
+): Promise<History> {
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
-  checkKeys(o, ['epochs', 'batchSize', 'shuffle', 'callbacks', 'initialEpoch', 'validationData', 'verbose'], 'fit (Dataset)');
+  checkKeys(
+    o,
+    ['epochs', 'batchSize', 'shuffle', 'callbacks', 'initialEpoch', 'validationData', 'verbose'],
+    'fit (Dataset)',
+  );
   const epochs = o.epochs ?? 1;
   const initialEpoch = o.initialEpoch ?? 0;
   const batchSize = o.batchSize ?? 32;
-  for (const [k, v, min] of [['epochs', epochs, 0], ['initialEpoch', initialEpoch, 0], ['batchSize', batchSize, 1]] as const)
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`fit: ${k} must be an integer >= ${min}, got ${String(v)}`);
+  for (const [k, v, min] of [
+    ['epochs', epochs, 0],
+    ['initialEpoch', initialEpoch, 0],
+    ['batchSize', batchSize, 1],
+  ] as const)
+    if (!Number.isInteger(v) || v < min)
+      throw new RangeError(`fit: ${k} must be an integer >= ${min}, got ${String(v)}`);
   const keys = ['loss', ...compiled.metrics.map((m) => m.name)];
   const history = new History();
   const list = new CallbackList([...(o.callbacks ?? []), history]);
@@ -46,7 +67,8 @@ export async function runFitDataset(model: Sequential, net: NativeNetwork, compi
   model.trainingSeed = seed;
   const spec = model.targetSpec();
   const toSpec = (b: DatasetBatch, what: string): DataSpec => {
-    if (b === null || typeof b !== 'object' || !('x' in b) || !('y' in b)) throw new TypeError(`${what} must be { x, y }, got ${describe(b)}`);
+    if (b === null || typeof b !== 'object' || !('x' in b) || !('y' in b))
+      throw new TypeError(`${what} must be { x, y }, got ${describe(b)}`);
     const x = model.networkInputs(b.x, `${what}.x`, true);
     return { x: x.data, rows: x.rows, y: toTargets(b.y, x.rows, spec, `${what}.y`), sampleWeight: null };
   };
@@ -69,9 +91,20 @@ export async function runFitDataset(model: Sequential, net: NativeNetwork, compi
         const train = toSpec(r.value, `fit: dataset element ${k++}`);
         next = it.next();
         if (train.rows === 0) continue;
-        const res: FitResult = await net.fit({ train, val: null, epochs: 1, initialEpoch: epoch, batchSize, shuffle: o.shuffle ?? true, seed });
+        const res: FitResult = await net.fit({
+          train,
+          val: null,
+          epochs: 1,
+          initialEpoch: epoch,
+          batchSize,
+          shuffle: o.shuffle ?? true,
+          seed,
+        });
         if (res.nonFinite)
-          throw new NonFiniteLossError(`fit: the loss became NaN or Infinity in epoch ${epoch + 1} (dataset element ${k - 1}); lower the learning rate or scale the inputs`, history);
+          throw new NonFiniteLossError(
+            `fit: the loss became NaN or Infinity in epoch ${epoch + 1} (dataset element ${k - 1}); lower the learning rate or scale the inputs`,
+            history,
+          );
         if (res.epochsRun === 0) break;
         keys.forEach((_, j) => (sums[j]! += res.logs[j]! * train.rows));
         rows += train.rows;
@@ -106,7 +139,11 @@ async function validate(model: Sequential, v: Dataset | [Inputs, Targets], keys:
 }
 
 /** evaluate refuses to run during fit; between chunks the engine is idle, so lift the flag around it. */
-async function evaluateWhileFitting(model: Sequential, x: Inputs, y: Targets): Promise<{ values: number[]; rows: number }> {
+async function evaluateWhileFitting(
+  model: Sequential,
+  x: Inputs,
+  y: Targets,
+): Promise<{ values: number[]; rows: number }> {
   model.fitting = false;
   try {
     const values = await model.evaluate(x, y, { batchSize: 256 });

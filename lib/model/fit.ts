@@ -81,7 +81,8 @@ export async function runFit(
   const terminateOnNaN = p.callbacks.some((c) => c instanceof TerminateOnNaN);
   // Per-epoch calls only when something must run between epochs.
   const perEpoch =
-    progress !== null || p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
+    progress !== null ||
+    p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
   const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
   let seed = 0;
   const run = (initialEpoch: number, epochs: number): Promise<FitResult> =>
@@ -183,7 +184,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   checkKeys(o, FIT_OPTIONS, 'fit');
   const epochs = o.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be an integer >= 0, got ${String(o.epochs)}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new RangeError(`fit: epochs must be an integer >= 0, got ${String(o.epochs)}`);
   const initialEpoch = o.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
     throw new RangeError(`fit: initialEpoch must be an integer >= 0, got ${String(o.initialEpoch)}`);
@@ -191,14 +193,16 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`fit: batchSize must be an integer >= 1, got ${String(o.batchSize)}`);
   const verbose = o.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(o.verbose)}`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2)
+    throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(o.verbose)}`);
   const split = o.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1))
     throw new RangeError(`fit: validationSplit must be in [0, 1), got ${String(o.validationSplit)}`);
   const callbacks = o.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new TypeError(`fit: callbacks must be an array, got ${describe(callbacks)}`);
   for (const [i, c] of callbacks.entries())
-    if (c === null || typeof c !== 'object') throw new TypeError(`fit: callbacks[${i}] must be a Callback or an object of hooks, got ${describe(c)}`);
+    if (c === null || typeof c !== 'object')
+      throw new TypeError(`fit: callbacks[${i}] must be a Callback or an object of hooks, got ${describe(c)}`);
   if (o.classWeight !== undefined && o.sampleWeight !== undefined)
     throw new Error('fit: pass classWeight or sampleWeight, not both');
 
@@ -218,7 +222,12 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${describe(vd)}`);
     const vx = model.networkInputs(vd[0], 'fit: validationData x', true);
     const vy = toTargets(vd[1], vx.rows, spec, 'fit: validationData y');
-    val = { x: vx.data, rows: vx.rows, y: vy, sampleWeight: toSampleWeight(vd[2], vx.rows, 'fit: validationData sampleWeight') };
+    val = {
+      x: vx.data,
+      rows: vx.rows,
+      y: vy,
+      sampleWeight: toSampleWeight(vd[2], vx.rows, 'fit: validationData sampleWeight'),
+    };
   } else if (split > 0) {
     // Keras: the last fraction, before shuffling; x, y and sample weights alike.
     const at = Math.floor(xm.rows * (1 - split));

@@ -9,7 +9,14 @@ import { native } from '../native.js';
 import type { Optimizer } from '../optimizers.js';
 import type { TrainingModel, TrainingState } from '../callbacks/callback.js';
 import type { History } from '../callbacks/history.js';
-import { compileSpec, lossConfig, resolveCompile, type CompileArgs, type CompileConfig, type Compiled } from './compile.js';
+import {
+  compileSpec,
+  lossConfig,
+  resolveCompile,
+  type CompileArgs,
+  type CompileConfig,
+  type Compiled,
+} from './compile.js';
 import { isTable, type TableInput } from '../data/table.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { runFit, type FitOptions } from './fit.js';
@@ -83,7 +90,9 @@ export class Sequential implements TrainingModel {
   getCompileConfig(): CompileConfig | null {
     const c = this.compiled;
     if (!c) return null;
-    const metrics = c.metrics.map((m) => (m.object ? { className: m.object.constructor.name, config: m.object.getConfig() } : m.name));
+    const metrics = c.metrics.map((m) =>
+      m.object ? { className: m.object.constructor.name, config: m.object.getConfig() } : m.name,
+    );
     return { loss: lossConfig(c), metrics, optimizer: c.optimizer.getConfig() };
   }
 
@@ -95,11 +104,15 @@ export class Sequential implements TrainingModel {
   setPreprocessing(pre: Preprocessing | null): void {
     if (pre !== null) {
       if (typeof pre?.transform !== 'function' || typeof pre.toJSON !== 'function')
-        throw new TypeError(`setPreprocessing: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`);
+        throw new TypeError(
+          `setPreprocessing: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`,
+        );
       const what = pre instanceof Preprocessor ? 'the preprocessing' : 'the scaler';
       if (!pre.fitted) throw new Error(`setPreprocessing: ${what} is not fitted; call fit(xTrain) first`);
       if (this.inputDim !== null && pre.nFeatures !== this.inputDim)
-        throw new RangeError(`setPreprocessing: ${what} ${pre instanceof Preprocessor ? 'outputs' : 'was fitted on'} ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`);
+        throw new RangeError(
+          `setPreprocessing: ${what} ${pre instanceof Preprocessor ? 'outputs' : 'was fitted on'} ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`,
+        );
     }
     this.scaler = pre;
   }
@@ -162,7 +175,8 @@ export class Sequential implements TrainingModel {
   }
 
   add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw new TypeError(`add: expected a layer (Dense, Dropout), got ${describe(layer)}`);
+    if (!(layer instanceof Layer))
+      throw new TypeError(`add: expected a layer (Dense, Dropout), got ${describe(layer)}`);
     if (this.fitting) throw new Error('add: the model is training; add layers before fit');
     if (this.stack.includes(layer) || layer.owner) throw new Error(`add: layer '${layer.name}' is already in a model`);
     const stem = layer.defaultName();
@@ -170,7 +184,8 @@ export class Sequential implements TrainingModel {
     let free = stem;
     for (let i = 1; taken.has(free); i++) free = `${stem}_${i}`;
     layer.assignName(free); // ignored when the layer was given a name
-    if (taken.has(layer.name)) throw new Error(`add: a layer named '${layer.name}' is already in the model; names must be unique`);
+    if (taken.has(layer.name))
+      throw new Error(`add: a layer named '${layer.name}' is already in the model; names must be unique`);
     const prev = this.stack[this.stack.length - 1];
     if (prev) {
       if (prev.built) layer.build(prev.outputDim(prev.inputDim!));
@@ -255,7 +270,8 @@ export class Sequential implements TrainingModel {
   /** Trains on a Dataset (an async iterable of { x, y } chunks, read once per epoch), e.g. csvDataset(...). */
   async fit(dataset: Dataset, options?: FitDatasetOptions): Promise<History>;
   async fit(x: Inputs | Dataset, y?: Targets | FitDatasetOptions, options: FitOptions = {}): Promise<History> {
-    if (this.fitting) throw new Error('fit: this model is already training; await the running fit() before starting another');
+    if (this.fitting)
+      throw new Error('fit: this model is already training; await the running fit() before starting another');
     if (!this.compiled) {
       this.checkBuilt('fit');
       throw new Error('fit: the model is not compiled; call model.compile({ loss, optimizer, metrics }) first');
@@ -368,7 +384,9 @@ export class Sequential implements TrainingModel {
     const [start, end] = this.weightRange(layer);
     const all: WeightValue[] = this.getWeights();
     if (!Array.isArray(values) || values.length !== end - start)
-      throw new RangeError(`setWeights: layer '${layer.name}' has ${end - start} weight arrays, got ${describe(values)}`);
+      throw new RangeError(
+        `setWeights: layer '${layer.name}' has ${end - start} weight arrays, got ${describe(values)}`,
+      );
     all.splice(start, end - start, ...(values as WeightValue[]));
     this.setWeights(all);
   }
@@ -394,7 +412,8 @@ export class Sequential implements TrainingModel {
   }
 
   private checkBuilt(what: string): void {
-    if (this.stack.length === 0) throw new Error(`${what}: the model has no layers; add some with model.add(new Dense(...))`);
+    if (this.stack.length === 0)
+      throw new Error(`${what}: the model has no layers; add some with model.add(new Dense(...))`);
     if (!this.built)
       throw new Error(
         `${what}: the model's input width is unknown; give the first layer inputDim, e.g. new Dense(${

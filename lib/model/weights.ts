@@ -20,12 +20,16 @@ export function toWeight(v: unknown, shape: number[], what: string): Float32Arra
     out = v;
   } else if (Array.isArray(v) && shape.length === 2 && v.every(Array.isArray)) {
     const m = Matrix.from(v as number[][], what);
-    if (m.rows !== shape[0] || m.cols !== shape[1]) throw new RangeError(`${what} must be ${want}, got ${m.rows}x${m.cols}`);
+    if (m.rows !== shape[0] || m.cols !== shape[1])
+      throw new RangeError(`${what} must be ${want}, got ${m.rows}x${m.cols}`);
     out = m.data;
   } else if (Array.isArray(v) && shape.length === 1 && v.every((e) => typeof e === 'number')) {
     if (v.length !== size) throw new RangeError(`${what} must be ${want}, got ${v.length} values`);
     out = Float32Array.from(v as number[]);
-  } else throw new TypeError(`${what} must be ${shape.length === 2 ? 'a Matrix or number[][]' : 'a Float32Array or number[]'} of ${want}, got ${describe(v)}`);
+  } else
+    throw new TypeError(
+      `${what} must be ${shape.length === 2 ? 'a Matrix or number[][]' : 'a Float32Array or number[]'} of ${want}, got ${describe(v)}`,
+    );
   for (let i = 0; i < out.length; i++)
     if (!Number.isFinite(out[i])) throw new RangeError(`${what}: value ${i} is ${out[i]}; weights must be finite`);
   return out;

@@ -34,13 +34,22 @@ function toMatrix(x: Matrix | ArrayLike<ArrayLike<number>>): Matrix {
   return x instanceof Matrix ? x : Matrix.from(x, 'x');
 }
 
-export function plotDecisionBoundary(model: Predictor, x: Matrix | number[][], y: ArrayLike<number>, options: PlotDecisionBoundaryOptions = {}): string {
-  if (!model || typeof model.predict !== 'function') throw new TypeError('plotDecisionBoundary needs a model with predict()');
+export function plotDecisionBoundary(
+  model: Predictor,
+  x: Matrix | number[][],
+  y: ArrayLike<number>,
+  options: PlotDecisionBoundaryOptions = {},
+): string {
+  if (!model || typeof model.predict !== 'function')
+    throw new TypeError('plotDecisionBoundary needs a model with predict()');
   const xm = toMatrix(x);
-  if (xm.cols !== 2) throw new RangeError(`plotDecisionBoundary draws classifiers with 2 inputs; x has ${xm.cols} columns`);
-  if (!y || y.length !== xm.rows) throw new RangeError(`plotDecisionBoundary: y has ${y?.length} labels for ${xm.rows} rows of x`);
+  if (xm.cols !== 2)
+    throw new RangeError(`plotDecisionBoundary draws classifiers with 2 inputs; x has ${xm.cols} columns`);
+  if (!y || y.length !== xm.rows)
+    throw new RangeError(`plotDecisionBoundary: y has ${y?.length} labels for ${xm.rows} rows of x`);
   const res = options.resolution ?? 100;
-  if (!Number.isInteger(res) || res < 2 || res > 1000) throw new RangeError(`resolution must be an integer in 2..1000, got ${res}`);
+  if (!Number.isInteger(res) || res < 2 || res > 1000)
+    throw new RangeError(`resolution must be an integer in 2..1000, got ${res}`);
 
   const range = (c: number): [number, number] => {
     let lo = Infinity;
@@ -63,7 +72,8 @@ export function plotDecisionBoundary(model: Predictor, x: Matrix | number[][], y
       grid.data[(r * res + c) * 2 + 1] = yr[1] - ((r + 0.5) / res) * (yr[1] - yr[0]);
     }
   const out = model.predict(grid);
-  if (!(out instanceof Matrix) || out.rows !== res * res) throw new Error('plotDecisionBoundary: predict() did not return one row per input row');
+  if (!(out instanceof Matrix) || out.rows !== res * res)
+    throw new Error('plotDecisionBoundary: predict() did not return one row per input row');
   const k = out.cols === 1 ? 2 : out.cols;
   const cls = new Int32Array(res * res);
   const band = new Uint8Array(res * res);
@@ -91,7 +101,8 @@ export function plotDecisionBoundary(model: Predictor, x: Matrix | number[][], y
   const legendW = 30 + Math.max(...classNames.map((n) => n.length)) * 7.5;
   const ax = axes({ frame, xDomain: xr, yDomain: yr, xLabel: fx, yLabel: fy, grid: false });
   const body: string[] = [];
-  if (options.title) body.push(text(frame.left + frame.width / 2, 28, options.title, { anchor: 'middle', size: 15, weight: 'bold' }));
+  if (options.title)
+    body.push(text(frame.left + frame.width / 2, 28, options.title, { anchor: 'middle', size: 15, weight: 'bold' }));
   // Regions: runs of equal colour along each grid row become one rectangle (a few hundred, not res²).
   const cw = frame.width / res;
   const ch = frame.height / res;
@@ -103,7 +114,15 @@ export function plotDecisionBoundary(model: Predictor, x: Matrix | number[][], y
       const j = r * res + c0;
       if (c === res || cls[i] !== cls[j] || band[i] !== band[j]) {
         const colour = mix(CLASS_COLORS[cls[j]! % CLASS_COLORS.length]!, 0.14 + 0.12 * band[j]!);
-        regions.push(el('rect', { x: frame.left + c0 * cw, y: frame.top + r * ch, width: (c - c0) * cw + 0.4, height: ch + 0.4, fill: colour }));
+        regions.push(
+          el('rect', {
+            x: frame.left + c0 * cw,
+            y: frame.top + r * ch,
+            width: (c - c0) * cw + 0.4,
+            height: ch + 0.4,
+            fill: colour,
+          }),
+        );
         c0 = c;
       }
     }
@@ -112,16 +131,40 @@ export function plotDecisionBoundary(model: Predictor, x: Matrix | number[][], y
   const pts: string[] = [];
   for (let i = 0; i < xm.rows; i++) {
     const label = Math.round(Number(y[i]));
-    pts.push(el('circle', { cx: ax.x(xm.data[i * 2]!), cy: ax.y(xm.data[i * 2 + 1]!), r: 3.2, fill: CLASS_COLORS[label % CLASS_COLORS.length], stroke: '#222', 'stroke-width': 0.6, class: 'point' }));
+    pts.push(
+      el('circle', {
+        cx: ax.x(xm.data[i * 2]!),
+        cy: ax.y(xm.data[i * 2 + 1]!),
+        r: 3.2,
+        fill: CLASS_COLORS[label % CLASS_COLORS.length],
+        stroke: '#222',
+        'stroke-width': 0.6,
+        class: 'point',
+      }),
+    );
   }
   body.push(el('g', { class: 'points' }, pts));
   body.push(...ax.foreground);
   const lx = frame.left + frame.width + 18;
   classNames.forEach((name, i) => {
     const ly = frame.top + 10 + i * 22;
-    body.push(el('circle', { cx: lx + 6, cy: ly, r: 5, fill: CLASS_COLORS[i % CLASS_COLORS.length], stroke: '#222', 'stroke-width': 0.6 }));
+    body.push(
+      el('circle', {
+        cx: lx + 6,
+        cy: ly,
+        r: 5,
+        fill: CLASS_COLORS[i % CLASS_COLORS.length],
+        stroke: '#222',
+        'stroke-width': 0.6,
+      }),
+    );
     body.push(text(lx + 16, ly, name, { baseline: 'middle', size: 12 }));
   });
-  const svg = document(frame.left + frame.width + legendW + 24, frame.top + frame.height + 52, body, options.title ?? 'Decision boundary');
+  const svg = document(
+    frame.left + frame.width + legendW + 24,
+    frame.top + frame.height + 52,
+    body,
+    options.title ?? 'Decision boundary',
+  );
   return writePicture(svg, options);
 }

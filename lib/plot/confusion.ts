@@ -17,13 +17,24 @@ function blue(t: number): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
-export function plotConfusionMatrix(matrix: ArrayLike<ArrayLike<number>>, options: PlotConfusionMatrixOptions = {}): string {
+export function plotConfusionMatrix(
+  matrix: ArrayLike<ArrayLike<number>>,
+  options: PlotConfusionMatrixOptions = {},
+): string {
   const k = matrix?.length;
-  if (typeof k !== 'number' || k === 0) throw new TypeError('plotConfusionMatrix needs a non-empty square matrix (number[][])');
+  if (typeof k !== 'number' || k === 0)
+    throw new TypeError('plotConfusionMatrix needs a non-empty square matrix (number[][])');
   for (let i = 0; i < k; i++) {
     const row = matrix[i];
-    if (!row || row.length !== k) throw new RangeError(`plotConfusionMatrix: row ${i} has ${row?.length ?? 0} entries; a ${k}x${k} matrix needs ${k}`);
-    for (let j = 0; j < k; j++) if (!(Number(row[j]) >= 0)) throw new RangeError(`plotConfusionMatrix: entry [${i}][${j}] is ${row[j]}; counts must be non-negative numbers`);
+    if (!row || row.length !== k)
+      throw new RangeError(
+        `plotConfusionMatrix: row ${i} has ${row?.length ?? 0} entries; a ${k}x${k} matrix needs ${k}`,
+      );
+    for (let j = 0; j < k; j++)
+      if (!(Number(row[j]) >= 0))
+        throw new RangeError(
+          `plotConfusionMatrix: entry [${i}][${j}] is ${row[j]}; counts must be non-negative numbers`,
+        );
   }
   const labels = options.labels ?? Array.from({ length: k }, (_, i) => String(i));
   if (labels.length !== k) throw new RangeError(`plotConfusionMatrix: ${labels.length} labels for a ${k}x${k} matrix`);
@@ -52,13 +63,40 @@ export function plotConfusionMatrix(matrix: ArrayLike<ArrayLike<number>>, option
       const t = total > 0 ? v / total : 0;
       const x = left + j * cell;
       const y = top + i * cell;
-      body.push(el('rect', { x, y, width: cell, height: cell, fill: blue(t), stroke: '#ffffff', class: 'cell', 'data-row': i, 'data-col': j }));
+      body.push(
+        el('rect', {
+          x,
+          y,
+          width: cell,
+          height: cell,
+          fill: blue(t),
+          stroke: '#ffffff',
+          class: 'cell',
+          'data-row': i,
+          'data-col': j,
+        }),
+      );
       const size = Math.max(10, Math.min(18, cell / 3.2));
       const label = Number.isInteger(v) ? String(v) : v.toFixed(2);
       const fill = t > 0.5 ? '#ffffff' : '#222';
       if (cell >= 50 && total > 0) {
-        body.push(text(x + cell / 2, y + cell / 2 - 6, label, { anchor: 'middle', baseline: 'middle', size, weight: i === j ? 'bold' : 'normal', fill }));
-        body.push(text(x + cell / 2, y + cell / 2 + size * 0.75, `${Math.round(t * 100)}%`, { anchor: 'middle', baseline: 'middle', size: 10, fill }));
+        body.push(
+          text(x + cell / 2, y + cell / 2 - 6, label, {
+            anchor: 'middle',
+            baseline: 'middle',
+            size,
+            weight: i === j ? 'bold' : 'normal',
+            fill,
+          }),
+        );
+        body.push(
+          text(x + cell / 2, y + cell / 2 + size * 0.75, `${Math.round(t * 100)}%`, {
+            anchor: 'middle',
+            baseline: 'middle',
+            size: 10,
+            fill,
+          }),
+        );
       } else body.push(text(x + cell / 2, y + cell / 2, label, { anchor: 'middle', baseline: 'middle', size, fill }));
     }
   }
@@ -66,9 +104,19 @@ export function plotConfusionMatrix(matrix: ArrayLike<ArrayLike<number>>, option
     body.push(text(left - 8, top + i * cell + cell / 2, labels[i]!, { anchor: 'end', baseline: 'middle', size: 12 }));
     const cx = left + i * cell + cell / 2;
     const ly = top + gridW + 8;
-    body.push(rotate ? text(cx, ly + 4, labels[i]!, { anchor: 'end', size: 12, rotate: -45 }) : text(cx, ly, labels[i]!, { anchor: 'middle', baseline: 'hanging', size: 12 }));
+    body.push(
+      rotate
+        ? text(cx, ly + 4, labels[i]!, { anchor: 'end', size: 12, rotate: -45 })
+        : text(cx, ly, labels[i]!, { anchor: 'middle', baseline: 'hanging', size: 12 }),
+    );
   }
-  body.push(text(left + gridW / 2, top + gridW + bottomLabels + 22, 'Predicted label', { anchor: 'middle', size: 13, weight: 'bold' }));
+  body.push(
+    text(left + gridW / 2, top + gridW + bottomLabels + 22, 'Predicted label', {
+      anchor: 'middle',
+      size: 13,
+      weight: 'bold',
+    }),
+  );
   body.push(text(16, top + gridW / 2, 'True label', { anchor: 'middle', size: 13, weight: 'bold', rotate: -90 }));
   // Colour key: share of the true class's row.
   const kx = left + gridW + 20;

@@ -34,28 +34,49 @@ function shapeText(s: (number | null)[]): string {
 
 /** Reads the description of each layer from a model, with an input layer in front (as Keras draws it). */
 export function describeLayers(model: ModelLike): LayerDescription[] {
-  if (!model || !Array.isArray(model.layers)) throw new TypeError('plotModel needs a model with layers (a Sequential, or { layers: [...] })');
+  if (!model || !Array.isArray(model.layers))
+    throw new TypeError('plotModel needs a model with layers (a Sequential, or { layers: [...] })');
   if (model.layers.length === 0) throw new Error('plotModel: the model has no layers (add some with model.add)');
   const layers = model.layers.map((l, i) => describeLayer(l, i));
   const first = layers[0]!;
-  return [{ name: 'input', type: 'InputLayer', inputShape: first.inputShape, outputShape: first.inputShape, params: 0 }, ...layers];
+  return [
+    { name: 'input', type: 'InputLayer', inputShape: first.inputShape, outputShape: first.inputShape, params: 0 },
+    ...layers,
+  ];
 }
 
 function describeLayer(l: unknown, i: number): LayerDescription {
   const o = l as Record<string, unknown>;
   if (!o || typeof o !== 'object') throw new TypeError(`plotModel: layer ${i} is ${String(l)}, not a layer`);
-  const shape = (v: unknown): (number | null)[] | undefined => (Array.isArray(v) ? v.map((d) => (typeof d === 'number' ? d : null)) : undefined);
+  const shape = (v: unknown): (number | null)[] | undefined =>
+    Array.isArray(v) ? v.map((d) => (typeof d === 'number' ? d : null)) : undefined;
   const inputShape = shape(o.inputShape) ?? (typeof o.inputDim === 'number' ? [null, o.inputDim] : undefined);
   const outputShape = shape(o.outputShape) ?? (typeof o.units === 'number' ? [null, o.units] : inputShape);
-  if (!inputShape || !outputShape) throw new Error(`plotModel: layer ${i} does not say its shapes (build or compile the model first)`);
+  if (!inputShape || !outputShape)
+    throw new Error(`plotModel: layer ${i} does not say its shapes (build or compile the model first)`);
   const act = o.activation;
-  const params = typeof o.params === 'number' ? o.params : typeof o.countParams === 'function' ? Number((o.countParams as () => number).call(l)) : 0;
+  const params =
+    typeof o.params === 'number'
+      ? o.params
+      : typeof o.countParams === 'function'
+        ? Number((o.countParams as () => number).call(l))
+        : 0;
   return {
     name: typeof o.name === 'string' ? o.name : `layer_${i}`,
-    type: typeof o.type === 'string' ? o.type : typeof o.className === 'string' ? o.className : (l as object).constructor?.name ?? 'Layer',
+    type:
+      typeof o.type === 'string'
+        ? o.type
+        : typeof o.className === 'string'
+          ? o.className
+          : ((l as object).constructor?.name ?? 'Layer'),
     inputShape,
     outputShape,
-    activation: typeof act === 'string' ? act : act && typeof (act as { name?: unknown }).name === 'string' ? (act as { name: string }).name : undefined,
+    activation:
+      typeof act === 'string'
+        ? act
+        : act && typeof (act as { name?: unknown }).name === 'string'
+          ? (act as { name: string }).name
+          : undefined,
     params,
   };
 }
@@ -71,11 +92,19 @@ export function plotModel(model: ModelLike, options: PlotModelOptions = {}): str
 function boxes(layers: LayerDescription[], o: PlotModelOptions): string {
   const showActs = o.showActivations !== false;
   const heads = layers.map((l) => `${l.name} (${l.type})`);
-  const subs = layers.map((l) => (showActs ? [l.activation, l.type === 'InputLayer' ? undefined : `${l.params.toLocaleString('en-US')} params`].filter(Boolean).join(' · ') : ''));
+  const subs = layers.map((l) =>
+    showActs
+      ? [l.activation, l.type === 'InputLayer' ? undefined : `${l.params.toLocaleString('en-US')} params`]
+          .filter(Boolean)
+          .join(' · ')
+      : '',
+  );
   const ins = layers.map((l) => `input: ${shapeText(l.inputShape)}`);
   const outs = layers.map((l) => `output: ${shapeText(l.outputShape)}`);
   const leftW = Math.max(150, ...heads.map((h) => textWidth(h, 13) + 24), ...subs.map((s) => textWidth(s, 11) + 24));
-  const rightW = o.showShapes ? Math.max(...ins.map((s) => textWidth(s, 11)), ...outs.map((s) => textWidth(s, 11))) + 20 : 0;
+  const rightW = o.showShapes
+    ? Math.max(...ins.map((s) => textWidth(s, 11)), ...outs.map((s) => textWidth(s, 11))) + 20
+    : 0;
   const boxW = leftW + rightW;
   const boxH = showActs || o.showShapes ? 46 : 32;
   const gap = 34;
@@ -84,18 +113,38 @@ function boxes(layers: LayerDescription[], o: PlotModelOptions): string {
   const width = Math.max(boxW + 2 * margin, o.title ? textWidth(o.title, 15) * 1.1 + 32 : 0);
   const height = top + layers.length * boxH + (layers.length - 1) * gap + margin;
   const body: string[] = [
-    el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' }, el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }))),
+    el(
+      'defs',
+      {},
+      el(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' },
+        el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }),
+      ),
+    ),
   ];
   if (o.title) body.push(text(width / 2, 28, o.title, { anchor: 'middle', size: 15, weight: 'bold' }));
   layers.forEach((l, i) => {
     const x = (width - boxW) / 2;
     const y = top + i * (boxH + gap);
-    const parts = [el('rect', { x, y, width: boxW, height: boxH, rx: 6, fill: FILL[l.type] ?? '#fff8e1', stroke: '#555', 'stroke-width': 1.2 })];
+    const parts = [
+      el('rect', {
+        x,
+        y,
+        width: boxW,
+        height: boxH,
+        rx: 6,
+        fill: FILL[l.type] ?? '#fff8e1',
+        stroke: '#555',
+        'stroke-width': 1.2,
+      }),
+    ];
     const cx = x + leftW / 2;
     if (subs[i]) {
       parts.push(text(cx, y + 18, heads[i]!, { anchor: 'middle', baseline: 'middle', size: 13, weight: 'bold' }));
       parts.push(text(cx, y + 34, subs[i]!, { anchor: 'middle', baseline: 'middle', size: 11, fill: '#444' }));
-    } else parts.push(text(cx, y + boxH / 2, heads[i]!, { anchor: 'middle', baseline: 'middle', size: 13, weight: 'bold' }));
+    } else
+      parts.push(text(cx, y + boxH / 2, heads[i]!, { anchor: 'middle', baseline: 'middle', size: 13, weight: 'bold' }));
     if (o.showShapes) {
       parts.push(el('line', { x1: x + leftW, y1: y, x2: x + leftW, y2: y + boxH, stroke: '#555' }));
       parts.push(el('line', { x1: x + leftW, y1: y + boxH / 2, x2: x + boxW, y2: y + boxH / 2, stroke: '#999' }));
@@ -103,7 +152,19 @@ function boxes(layers: LayerDescription[], o: PlotModelOptions): string {
       parts.push(text(x + leftW + 10, y + (3 * boxH) / 4, outs[i]!, { baseline: 'middle', size: 11 }));
     }
     body.push(el('g', { class: 'layer', 'data-name': l.name }, parts));
-    if (i > 0) body.push(el('line', { x1: x + boxW / 2, y1: y - gap, x2: x + boxW / 2, y2: y - 1, stroke: '#555', 'stroke-width': 1.5, 'marker-end': 'url(#arrow)', class: 'edge' }));
+    if (i > 0)
+      body.push(
+        el('line', {
+          x1: x + boxW / 2,
+          y1: y - gap,
+          x2: x + boxW / 2,
+          y2: y - 1,
+          stroke: '#555',
+          'stroke-width': 1.5,
+          'marker-end': 'url(#arrow)',
+          class: 'edge',
+        }),
+      );
   });
   return document(width, height, body, o.title ?? 'Model');
 }
@@ -113,7 +174,9 @@ const MAX_DRAWN = 10;
 function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
   const units = layers.map((l) => Number(l.outputShape[l.outputShape.length - 1] ?? 1));
   // Wide layers show their first and last units with a gap marked "⋮", so the picture stays readable.
-  const shown = units.map((u) => (u <= MAX_DRAWN ? Array.from({ length: u }, (_, i) => i) : [0, 1, 2, 3, -1, u - 4, u - 3, u - 2, u - 1]));
+  const shown = units.map((u) =>
+    u <= MAX_DRAWN ? Array.from({ length: u }, (_, i) => i) : [0, 1, 2, 3, -1, u - 4, u - 3, u - 2, u - 1],
+  );
   const colW = Math.max(150, ...layers.map((l) => textWidth(l.name, 12) * 1.1 + 24));
   const rowH = 34;
   const maxRows = Math.max(...shown.map((s) => s.length));
@@ -121,14 +184,26 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
   const width = Math.max(layers.length * colW, o.title ? textWidth(o.title, 15) * 1.1 + 32 : 0);
   const ox = (width - layers.length * colW) / 2;
   const height = top + maxRows * rowH + 64;
-  const pos = shown.map((s, c) => s.map((_, r) => ({ x: ox + colW / 2 + c * colW, y: top + rowH / 2 + ((maxRows - s.length) * rowH) / 2 + r * rowH })));
+  const pos = shown.map((s, c) =>
+    s.map((_, r) => ({
+      x: ox + colW / 2 + c * colW,
+      y: top + rowH / 2 + ((maxRows - s.length) * rowH) / 2 + r * rowH,
+    })),
+  );
   const body: string[] = [];
   if (o.title) body.push(text(width / 2, 28, o.title, { anchor: 'middle', size: 15, weight: 'bold' }));
   for (let c = 1; c < layers.length; c++)
+    // Dropout passes each unit straight through: one line per unit, not every pair.
     for (const [a, ia] of pos[c - 1]!.map((p, i) => [p, i] as const))
       for (const [b, ib] of pos[c]!.map((p, i) => [p, i] as const))
-        // Dropout passes each unit straight through: one line per unit, not every pair.
-        if (shown[c - 1]![ia]! >= 0 && shown[c]![ib]! >= 0 && (layers[c]!.type !== 'Dropout' || shown[c - 1]![ia] === shown[c]![ib])) body.push(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: '#9aa', 'stroke-width': 0.7, class: 'weight' }));
+        if (
+          shown[c - 1]![ia]! >= 0 &&
+          shown[c]![ib]! >= 0 &&
+          (layers[c]!.type !== 'Dropout' || shown[c - 1]![ia] === shown[c]![ib])
+        )
+          body.push(
+            el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: '#9aa', 'stroke-width': 0.7, class: 'weight' }),
+          );
   layers.forEach((l, c) => {
     const fill = c === 0 ? '#66bb6a' : c === layers.length - 1 ? '#ef6c00' : '#42a5f5';
     pos[c]!.forEach((p, r) => {
@@ -136,12 +211,24 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
       else body.push(el('circle', { cx: p.x, cy: p.y, r: 10, fill, stroke: '#333', class: 'neuron' }));
     });
     const by = top + maxRows * rowH + 16;
-    body.push(text(p0(c), by, c === 0 ? 'input' : l.name, { anchor: 'middle', baseline: 'hanging', size: 12, weight: 'bold' }));
+    body.push(
+      text(p0(c), by, c === 0 ? 'input' : l.name, { anchor: 'middle', baseline: 'hanging', size: 12, weight: 'bold' }),
+    );
     if (l.type === 'Dropout') {
-      body.push(text(p0(c), by + 18, 'drops units in training', { anchor: 'middle', baseline: 'hanging', size: 11, fill: '#444' }));
+      body.push(
+        text(p0(c), by + 18, 'drops units in training', {
+          anchor: 'middle',
+          baseline: 'hanging',
+          size: 11,
+          fill: '#444',
+        }),
+      );
       return;
     }
-    const detail = c === 0 ? `${units[c]} features` : `${units[c]} unit${units[c] === 1 ? '' : 's'}${l.activation ? ' · ' + l.activation : ''}`;
+    const detail =
+      c === 0
+        ? `${units[c]} features`
+        : `${units[c]} unit${units[c] === 1 ? '' : 's'}${l.activation ? ' · ' + l.activation : ''}`;
     body.push(text(p0(c), by + 18, detail, { anchor: 'middle', baseline: 'hanging', size: 11, fill: '#444' }));
   });
   function p0(c: number): number {

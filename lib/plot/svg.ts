@@ -2,7 +2,7 @@
 
 export type Attrs = Record<string, string | number | undefined>;
 
-export const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
+export const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);

@@ -18,5 +18,7 @@ function newest(dir: string): number {
 export default function setup(): void {
   const built = join(root, 'dist/cli/main.js');
   if (existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'lib'))) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
 }

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 
 export default function setup(): void {
   const root = resolve(import.meta.dirname, '../..');
-  execFileSync(process.execPath, [resolve(root, 'scripts/prebuilds.mjs'), '--if-available', '--if-stale'],
-    { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [resolve(root, 'scripts/prebuilds.mjs'), '--if-available', '--if-stale'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }

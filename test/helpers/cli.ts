@@ -13,7 +13,12 @@ export interface Run {
 }
 
 export function myelin(args: string[], cwd = ROOT): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MYELIN_DEBUG: '' }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, MYELIN_DEBUG: '' },
+    timeout: 120_000,
+  });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

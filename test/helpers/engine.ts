@@ -12,8 +12,20 @@ export function dropout(units: number, rate: number, seed = 1): DropoutSpec {
 }
 
 export function sgd(learningRate: number, momentum = 0, extra: Partial<OptimizerSpec> = {}): OptimizerSpec {
-  return { kind: 0, learningRate, momentum, nesterov: false, beta1: 0.9, beta2: 0.999, rho: 0.9, initialAccumulator: 0.1,
-    epsilon: 1e-7, clipNorm: 0, clipValue: 0, ...extra };
+  return {
+    kind: 0,
+    learningRate,
+    momentum,
+    nesterov: false,
+    beta1: 0.9,
+    beta2: 0.999,
+    rho: 0.9,
+    initialAccumulator: 0.1,
+    epsilon: 1e-7,
+    clipNorm: 0,
+    clipValue: 0,
+    ...extra,
+  };
 }
 
 export function compileSpec(loss: number, optimizer: OptimizerSpec, metrics: number[] = []): CompileSpec {
@@ -32,10 +44,22 @@ export function randomMatrix(rows: number, cols: number, seed: number, scale = 1
   return Float32Array.from({ length: rows * cols }, () => (r() * 2 - 1) * scale);
 }
 
-export function data(x: Float32Array, rows: number, y: Float32Array | Int32Array, sampleWeight: Float32Array | null = null): DataSpec {
+export function data(
+  x: Float32Array,
+  rows: number,
+  y: Float32Array | Int32Array,
+  sampleWeight: Float32Array | null = null,
+): DataSpec {
   return { x, rows, y, sampleWeight };
 }
 
 export function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
-  return a.length === b.length && a.every((w, i) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(b[i]!.buffer, b[i]!.byteOffset, b[i]!.byteLength)));
+  return (
+    a.length === b.length &&
+    a.every((w, i) =>
+      Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(
+        Buffer.from(b[i]!.buffer, b[i]!.byteOffset, b[i]!.byteLength),
+      ),
+    )
+  );
 }

@@ -10,7 +10,11 @@ export function seeded(seed: number): () => number {
 }
 
 export function randomMatrix(rows: number, cols: number, random: () => number, scale = 1): Matrix {
-  return new Matrix(rows, cols, Float32Array.from({ length: rows * cols }, () => (random() * 2 - 1) * scale));
+  return new Matrix(
+    rows,
+    cols,
+    Float32Array.from({ length: rows * cols }, () => (random() * 2 - 1) * scale),
+  );
 }
 
 /** Dense layers of the given widths and activations with seeded weights. */

@@ -6,7 +6,8 @@
 import { Dense, Matrix, Sequential, matmul, matmulAsync, setSeed } from '../../dist/index.js';
 
 const [entry, mode] = process.argv.slice(2);
-const rows = 4000, cols = 784;  // 12.5 MB: memory the allocator returns to the OS when freed
+const rows = 4000,
+  cols = 784; // 12.5 MB: memory the allocator returns to the OS when freed
 
 function hostile(n) {
   if (mode === 'shared') return new Float32Array(new SharedArrayBuffer(n * 4));
@@ -31,7 +32,10 @@ function fill(a, seed) {
 
 function model() {
   setSeed(7);
-  const m = new Sequential([new Dense(32, { inputDim: cols, activation: 'relu' }), new Dense(10, { activation: 'softmax' })]);
+  const m = new Sequential([
+    new Dense(32, { inputDim: cols, activation: 'relu' }),
+    new Dense(10, { activation: 'softmax' }),
+  ]);
   m.compile({ loss: 'sparse_categorical_crossentropy', optimizer: 'sgd' });
   return m;
 }
@@ -55,7 +59,8 @@ if (entry === 'predictAsync') {
   agree = same(await p, want);
 } else if (entry === 'fit') {
   // fit reaches native after an await: spoil from the first batch report (progress comes every 100 ms).
-  const a = model(), b = model();
+  const a = model(),
+    b = model();
   let spoiled = false;
   const callbacks = (spoils) => [{ onBatchEnd: () => spoils && !spoiled && (spoiled = true) && spoil(x) }];
   setSeed(11);

@@ -6,10 +6,18 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { Dense, Matrix, Sequential } from '../../dist/index.js';
 
 function startFit() {
-  const rows = 4000, cols = 64;
-  const x = new Matrix(rows, cols, Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i)));
+  const rows = 4000,
+    cols = 64;
+  const x = new Matrix(
+    rows,
+    cols,
+    Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i)),
+  );
   const y = Float32Array.from({ length: rows }, (_, i) => i % 2);
-  const m = new Sequential([new Dense(64, { inputDim: cols, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+  const m = new Sequential([
+    new Dense(64, { inputDim: cols, activation: 'relu' }),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
   m.compile({ loss: 'binary_crossentropy', optimizer: 'adam' });
   return m.fit(x, y, { epochs: 1_000_000, batchSize: 32, verbose: 0 });
 }

@@ -21,8 +21,23 @@ for (const isa of info.supportedIsas) {
   native.forceIsa(isa);
   const gemm = cases.gemm.map((g) => {
     const c = f32(g.c);
-    native.gemm(g.ta, g.tb, g.m, g.n, g.k, g.alpha, f32(g.a), g.lda, f32(g.b), g.ldb, g.beta, c, g.ldc,
-      g.bias === null ? null : f32(g.bias), g.act);
+    native.gemm(
+      g.ta,
+      g.tb,
+      g.m,
+      g.n,
+      g.k,
+      g.alpha,
+      f32(g.a),
+      g.lda,
+      f32(g.b),
+      g.ldb,
+      g.beta,
+      c,
+      g.ldc,
+      g.bias === null ? null : f32(g.bias),
+      g.act,
+    );
     return b64(c);
   });
   const act = cases.acts.map((id) => {

@@ -25,8 +25,14 @@ export function guestNode(pkg: string, exe: string): string {
   const bin = join(dir, 'package/bin', exe);
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
-  const tgz = execFileSync('npm', ['pack', `${pkg}@${GUEST_NODE_VERSION}`, '--pack-destination', cacheDir, '--silent'],
-    { cwd: cacheDir, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tgz = execFileSync(
+    'npm',
+    ['pack', `${pkg}@${GUEST_NODE_VERSION}`, '--pack-destination', cacheDir, '--silent'],
+    { cwd: cacheDir, encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['-xzf', join(cacheDir, tgz), '-C', dir]);
   rmSync(join(cacheDir, tgz));
   return bin;
@@ -38,24 +44,72 @@ const f32 = (s: string) => new Float32Array(new Uint8Array(Buffer.from(s, 'base6
 type Case = GemmCase & { bias: Float32Array | null; act: number };
 
 function gemmCase(m: number, n: number, k: number, ta: boolean, tb: boolean, seed: number, act = 0): Case {
-  const lda = ta ? m : k, ldb = tb ? k : n;
-  return { ta, tb, m, n, k, alpha: 1, a: randomF32(m * k, seed), lda, b: randomF32(k * n, seed + 1), ldb, beta: 0.5,
-    c: randomF32(m * n, seed + 2, -2, 2), ldc: n, bias: act ? randomF32(n, seed + 3, -0.5, 0.5) : null, act };
+  const lda = ta ? m : k,
+    ldb = tb ? k : n;
+  return {
+    ta,
+    tb,
+    m,
+    n,
+    k,
+    alpha: 1,
+    a: randomF32(m * k, seed),
+    lda,
+    b: randomF32(k * n, seed + 1),
+    ldb,
+    beta: 0.5,
+    c: randomF32(m * n, seed + 2, -2, 2),
+    ldc: n,
+    bias: act ? randomF32(n, seed + 3, -0.5, 0.5) : null,
+    act,
+  };
 }
 
 // Shapes with edge tiles on every ISA, two K blocks, all four transposes,
 // and fused bias + activation; values near the saturation points of every activation.
 const GEMM: Case[] = [
-  ...[[1, 1, 1], [37, 41, 43], [67, 97, 300]].flatMap(([m, n, k], s) =>
-    [false, true].flatMap((ta) => [false, true].map((tb) => gemmCase(m!, n!, k!, ta, tb, 10 * s + 1)))),
+  ...[
+    [1, 1, 1],
+    [37, 41, 43],
+    [67, 97, 300],
+  ].flatMap(([m, n, k], s) =>
+    [false, true].flatMap((ta) => [false, true].map((tb) => gemmCase(m!, n!, k!, ta, tb, 10 * s + 1))),
+  ),
   ...[1, 2, 3, 4, 7, 8].map((act) => gemmCase(33, 47, 70, false, false, 100 + act, act)),
 ];
-const Z = Float32Array.from([-100, -88, -20, -5, -1, -0.3, -0, 0, 1e-4, 0.62, 1, 5, 20, 88, 100, NaN, Infinity, -Infinity,
-  ...randomF32(37, 5, -6, 6)]);
+const Z = Float32Array.from([
+  -100,
+  -88,
+  -20,
+  -5,
+  -1,
+  -0.3,
+  -0,
+  0,
+  1e-4,
+  0.62,
+  1,
+  5,
+  20,
+  88,
+  100,
+  NaN,
+  Infinity,
+  -Infinity,
+  ...randomF32(37, 5, -6, 6),
+]);
 const ELEMENTWISE = [0, 1, 2, 3, 5, 6, 7, 8];
 const SOFTMAX = { x: Float32Array.from([...randomF32(30, 6, -5, 5), 80, 85]), rows: 4, cols: 8 };
-const ADAM = { w: randomF32(45, 8), m: randomF32(45, 9, -0.1, 0.1), v: randomF32(45, 10, 0, 0.1), g: randomF32(45, 11, -0.5, 0.5),
-  lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7 };
+const ADAM = {
+  w: randomF32(45, 8),
+  m: randomF32(45, 9, -0.1, 0.1),
+  v: randomF32(45, 10, 0, 0.1),
+  g: randomF32(45, 11, -0.5, 0.5),
+  lr: 0.01,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-7,
+};
 
 export interface GuestResults {
   platform: string;
@@ -73,18 +127,29 @@ export interface GuestResults {
 export function runGuest(command: string[], env: NodeJS.ProcessEnv, name: string): GuestResults {
   const work = join(cacheDir, `guest-${name}`);
   mkdirSync(work, { recursive: true });
-  const casesFile = join(work, 'cases.json'), resultsFile = join(work, 'results.json'), log = join(work, 'log.txt');
+  const casesFile = join(work, 'cases.json'),
+    resultsFile = join(work, 'results.json'),
+    log = join(work, 'log.txt');
   rmSync(resultsFile, { force: true });
-  writeFileSync(casesFile, JSON.stringify({
-    gemm: GEMM.map((g) => ({ ...g, a: b64(g.a), b: b64(g.b), c: b64(g.c), bias: g.bias && b64(g.bias) })),
-    z: b64(Z), acts: ELEMENTWISE, softmax: { ...SOFTMAX, x: b64(SOFTMAX.x) },
-    adam: { ...ADAM, w: b64(ADAM.w), m: b64(ADAM.m), v: b64(ADAM.v), g: b64(ADAM.g) },
-  }));
+  writeFileSync(
+    casesFile,
+    JSON.stringify({
+      gemm: GEMM.map((g) => ({ ...g, a: b64(g.a), b: b64(g.b), c: b64(g.c), bias: g.bias && b64(g.bias) })),
+      z: b64(Z),
+      acts: ELEMENTWISE,
+      softmax: { ...SOFTMAX, x: b64(SOFTMAX.x) },
+      adam: { ...ADAM, w: b64(ADAM.w), m: b64(ADAM.m), v: b64(ADAM.v), g: b64(ADAM.g) },
+    }),
+  );
   // Output to a file, not a pipe: Node under wine cannot open a pipe as its stdout (EBADF).
   const fd = openSync(log, 'w');
   const [cmd, ...args] = command;
-  const r = spawnSync(cmd!, [...args, join(root, 'test/helpers/prebuilt-guest.mjs'), casesFile, resultsFile],
-    { cwd: root, env: { ...process.env, ...env, PREBUILDS_ONLY: '1' }, stdio: ['ignore', fd, fd], timeout: 280_000 });
+  const r = spawnSync(cmd!, [...args, join(root, 'test/helpers/prebuilt-guest.mjs'), casesFile, resultsFile], {
+    cwd: root,
+    env: { ...process.env, ...env, PREBUILDS_ONLY: '1' },
+    stdio: ['ignore', fd, fd],
+    timeout: 280_000,
+  });
   closeSync(fd);
   const out = readFileSync(log, 'utf8');
   if (!existsSync(resultsFile))
@@ -95,7 +160,8 @@ export function runGuest(command: string[], env: NodeJS.ProcessEnv, name: string
 function expectClose(got: Float32Array, want: ArrayLike<number>, tol: (i: number) => number, what: string): void {
   expect(got.length, what).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
-    const w = want[i]!, g = got[i]!;
+    const w = want[i]!,
+      g = got[i]!;
     const ok = Number.isNaN(w) ? Number.isNaN(g) : Number.isFinite(w) ? Math.abs(g - w) <= tol(i) : g === w;
     if (!ok) throw new Error(`${what}[${i}]: got ${g}, want ${w}`);
   }
@@ -123,13 +189,22 @@ export function checkKernels(res: GuestResults): void {
   const w1 = Array.from(w, (x, i) => x - (m1[i]! * lr) / (Math.sqrt(v1[i]!) + eps));
   for (const [isa, out] of Object.entries(res.isas)) {
     ELEMENTWISE.forEach((act, i) =>
-      expectClose(f32(out.act[i]!), Array.from(Z, (z) => Math.fround(actForward(act, z))),
-        (j) => 2e-7 + 4e-6 * Math.abs(actForward(act, Z[j]!)), `${isa} act ${act}`));
+      expectClose(
+        f32(out.act[i]!),
+        Array.from(Z, (z) => Math.fround(actForward(act, z))),
+        (j) => 2e-7 + 4e-6 * Math.abs(actForward(act, Z[j]!)),
+        `${isa} act ${act}`,
+      ),
+    );
     const sm = f32(out.softmax);
     for (let r = 0; r < SOFTMAX.rows; r++) {
       const want = softmax(SOFTMAX.x.subarray(r * SOFTMAX.cols, (r + 1) * SOFTMAX.cols));
-      expectClose(sm.subarray(r * SOFTMAX.cols, (r + 1) * SOFTMAX.cols), want, (j) => 1e-9 + 4e-6 * want[j]!,
-        `${isa} softmax row ${r}`);
+      expectClose(
+        sm.subarray(r * SOFTMAX.cols, (r + 1) * SOFTMAX.cols),
+        want,
+        (j) => 1e-9 + 4e-6 * want[j]!,
+        `${isa} softmax row ${r}`,
+      );
     }
     expectClose(f32(out.adam.m), m1, (j) => 1e-7 + 2e-6 * Math.abs(m1[j]!), `${isa} adam m`);
     expectClose(f32(out.adam.v), v1, (j) => 1e-7 + 2e-6 * Math.abs(v1[j]!), `${isa} adam v`);

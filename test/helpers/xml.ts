@@ -71,11 +71,17 @@ export function parseXml(src: string): XmlElement[] {
   return out;
 }
 
-export const byClass = (els: XmlElement[], cls: string) => els.filter((e) => (e.attrs.class ?? '').split(' ').includes(cls));
+export const byClass = (els: XmlElement[], cls: string) =>
+  els.filter((e) => (e.attrs.class ?? '').split(' ').includes(cls));
 export const texts = (els: XmlElement[]) => els.filter((e) => e.name === 'text').map((e) => unescape(e.text));
 
 function unescape(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** Width, height and whether the pixels differ, from a PNG's bytes (decoded with node:zlib). */
@@ -99,7 +105,8 @@ export async function pngInfo(bytes: Uint8Array): Promise<{ width: number; heigh
   const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colourType];
   if (depth !== 8 || !channels) throw new Error(`unexpected PNG format: depth ${depth}, colour type ${colourType}`);
   const stride = width * channels;
-  if (raw.length !== height * (stride + 1)) throw new Error(`PNG data is ${raw.length} bytes, expected ${height * (stride + 1)}`);
+  if (raw.length !== height * (stride + 1))
+    throw new Error(`PNG data is ${raw.length} bytes, expected ${height * (stride + 1)}`);
   // Undo the per-row filters to read the real pixels.
   const px = Buffer.alloc(height * stride);
   for (let y = 0; y < height; y++) {
@@ -109,12 +116,15 @@ export async function pngInfo(bytes: Uint8Array): Promise<{ width: number; heigh
       const a = x >= channels ? px[y * stride + x - channels]! : 0;
       const up = y > 0 ? px[(y - 1) * stride + x]! : 0;
       const c = x >= channels && y > 0 ? px[(y - 1) * stride + x - channels]! : 0;
-      const pa = Math.abs(up - c), pb = Math.abs(a - c), pc = Math.abs(a + up - 2 * c);
+      const pa = Math.abs(up - c),
+        pb = Math.abs(a - c),
+        pc = Math.abs(a + up - 2 * c);
       const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? up : c;
       px[y * stride + x] = (r + [0, a, up, (a + up) >> 1, paeth][f]!) & 255;
     }
   }
   const colours = new Set<number>();
-  for (let p = 0; p < px.length && colours.size < 1000; p += channels) colours.add(px.readUIntBE(p, Math.min(channels, 4)));
+  for (let p = 0; p < px.length && colours.size < 1000; p += channels)
+    colours.add(px.readUIntBE(p, Math.min(channels, 4)));
   return { width, height, distinctColours: colours.size };
 }

@@ -12,7 +12,10 @@ import {
   type CompileArgs,
 } from '../../dist/index.js';
 
-const model = new Sequential([new Dense(4, { inputDim: 2, activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
+const model = new Sequential([
+  new Dense(4, { inputDim: 2, activation: 'relu' }),
+  new Dense(1, { activation: 'sigmoid' }),
+]);
 new Dense(2, { activation: 'leakyRelu' });
 new Dense(2, { activation: 'silu' });
 new Dense(2, { activation: null });

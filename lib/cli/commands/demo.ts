@@ -4,7 +4,21 @@
 // and draws its pictures.
 import type { ActivationIdentifier } from '../../activations.js';
 import { resolve, join } from 'node:path';
-import { Dense, SGD, Sequential, StandardScaler, confusionMatrix, formatConfusionMatrix, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, setSeed, datasets, type Matrix } from '../../index.js';
+import {
+  Dense,
+  SGD,
+  Sequential,
+  StandardScaler,
+  confusionMatrix,
+  formatConfusionMatrix,
+  plotConfusionMatrix,
+  plotDecisionBoundary,
+  plotHistory,
+  plotModel,
+  setSeed,
+  datasets,
+  type Matrix,
+} from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import type { Output } from '../output.js';
@@ -47,7 +61,12 @@ export const demo: Command = {
     'its training history, decision boundary, confusion matrix and architecture into the output folder.',
   options: {
     out: { type: 'string', arg: 'DIR', description: 'folder for the pictures', default: './myelin-demo' },
-    format: { type: 'string', arg: 'png|svg', description: 'picture format', default: 'png, or svg where PNG rendering is unavailable' },
+    format: {
+      type: 'string',
+      arg: 'png|svg',
+      description: 'picture format',
+      default: 'png, or svg where PNG rendering is unavailable',
+    },
     seed: { type: 'string', arg: 'N', description: 'seed for data and training', default: '1' },
   },
   examples: ['myelin demo', 'myelin demo --out /tmp/pictures --format svg'],
@@ -125,7 +144,14 @@ function pct(v: number): string {
   return `${(v * 100).toFixed(1)} %`;
 }
 
-async function runStep(step: Step, index: number, dir: string, format: 'png' | 'svg', seed: number, out: Output): Promise<StepResult> {
+async function runStep(
+  step: Step,
+  index: number,
+  dir: string,
+  format: 'png' | 'svg',
+  seed: number,
+  out: Output,
+): Promise<StepResult> {
   out.line('');
   out.line(`${index + 1}. ${step.title}`);
   out.line('─'.repeat(step.title.length + 3));
@@ -142,7 +168,9 @@ async function runStep(step: Step, index: number, dir: string, format: 'png' | '
   model.add(new Dense(1, { inputDim, activation: 'sigmoid' }));
   model.compile({ loss: 'binary_crossentropy', optimizer: new SGD(step.lr, step.momentum), metrics: ['accuracy'] });
   if (!out.json) out.line(model.summary(null));
-  out.line(`Training: ${step.epochs} epochs, batch ${step.batchSize}, SGD(${step.lr}, ${step.momentum}), 20 % of the points held out for validation`);
+  out.line(
+    `Training: ${step.epochs} epochs, batch ${step.batchSize}, SGD(${step.lr}, ${step.momentum}), 20 % of the points held out for validation`,
+  );
   const started = performance.now();
   const history = await model.fit(x, step.data.y, {
     epochs: step.epochs,
@@ -170,8 +198,17 @@ async function runStep(step: Step, index: number, dir: string, format: 'png' | '
   plotHistory(history, { toFile: pictures[0], title: step.title });
   // The model sees standardized inputs; the picture shows the original coordinates.
   const raw = { predict: (g: Matrix) => model.predict(scaler.transform(g)) };
-  plotDecisionBoundary(raw, step.fresh.x, step.fresh.y, { toFile: pictures[1], title: `${step.title} (fresh points)`, classNames: step.fresh.classNames, featureNames: step.fresh.featureNames });
-  plotConfusionMatrix(cm, { toFile: pictures[2], labels: step.fresh.classNames, title: `${step.title}: ${pct(accuracy)}` });
+  plotDecisionBoundary(raw, step.fresh.x, step.fresh.y, {
+    toFile: pictures[1],
+    title: `${step.title} (fresh points)`,
+    classNames: step.fresh.classNames,
+    featureNames: step.fresh.featureNames,
+  });
+  plotConfusionMatrix(cm, {
+    toFile: pictures[2],
+    labels: step.fresh.classNames,
+    title: `${step.title}: ${pct(accuracy)}`,
+  });
   plotModel(model, { toFile: pictures[3], showShapes: true, style: step.hidden.length === 0 ? 'neurons' : 'boxes' });
   return { key: step.key, title: step.title, accuracy, confusionMatrix: cm, epochs: history.epoch.length, pictures };
 }

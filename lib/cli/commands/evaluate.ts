@@ -11,7 +11,13 @@ export const evaluate: Command = {
   positionals: 'MODEL DATA.csv',
   description: 'Classifiers: the confusion matrix and per-class precision, recall and F1. Regression: MSE, MAE and R².',
   options: {
-    target: { type: 'string', short: 't', arg: 'COL', description: 'the column with the true labels or values', default: 'the column the model was trained on' },
+    target: {
+      type: 'string',
+      short: 't',
+      arg: 'COL',
+      description: 'the column with the true labels or values',
+      default: 'the column the model was trained on',
+    },
   },
   examples: ['myelin evaluate iris.myelin iris-test.csv --target species'],
   async run(args, out) {
@@ -19,10 +25,18 @@ export const evaluate: Command = {
     const [modelFile, dataFile] = a.positionals(['MODEL', 'DATA.csv']);
     const t = await loadTrained(modelFile!);
     const target = a.string('target') ?? t.meta.target;
-    if (!target) throw new UsageError('--target COL is required: this model does not say which column it predicts', 'evaluate');
+    if (!target)
+      throw new UsageError('--target COL is required: this model does not say which column it predicts', 'evaluate');
     const { x, y, dropped } = await readLabelled(t, dataFile!, target);
     if (dropped) out.line(`Dropped ${dropped} rows whose target is missing`);
     const score = scoreAndPrint(t.model, x, y, t.meta.task, t.meta.classNames, `${dataFile}`, out);
-    out.result({ model: t.path, data: dataFile, target, task: t.meta.task, droppedRows: dropped, scores: scoreJson(score) });
+    out.result({
+      model: t.path,
+      data: dataFile,
+      target,
+      task: t.meta.task,
+      droppedRows: dropped,
+      scores: scoreJson(score),
+    });
   },
 };

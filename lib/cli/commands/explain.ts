@@ -17,22 +17,42 @@ const METHODS = ['deep', 'kernel'] as const;
 
 export const explain: Command = {
   name: 'explain',
-  summary: 'which features drive a saved model\'s predictions: SHAP values, summary plots',
+  summary: "which features drive a saved model's predictions: SHAP values, summary plots",
   positionals: 'MODEL DATA.csv',
   description:
     'SHAP values say how much each feature moved each prediction away from the average prediction over\n' +
     'background rows (drawn at random from DATA.csv). Prints the features ranked by mean |SHAP value| per\n' +
-    'output; --plots writes SHAP summary plots (beeswarm and bar chart) and --out every row\'s values.',
+    "output; --plots writes SHAP summary plots (beeswarm and bar chart) and --out every row's values.",
   options: {
-    background: { type: 'string', short: 'b', arg: 'N', description: 'background rows drawn from the data (100 is a good estimate, 1000 a very good one)', default: '100' },
+    background: {
+      type: 'string',
+      short: 'b',
+      arg: 'N',
+      description: 'background rows drawn from the data (100 is a good estimate, 1000 a very good one)',
+      default: '100',
+    },
     rows: { type: 'string', short: 'n', arg: 'N', description: 'explain the first N rows of the data', default: 'all' },
-    method: { type: 'string', short: 'm', arg: 'NAME', description: `${METHODS.join(' or ')}: DeepSHAP through the network, or model-agnostic Kernel SHAP`, default: 'deep' },
+    method: {
+      type: 'string',
+      short: 'm',
+      arg: 'NAME',
+      description: `${METHODS.join(' or ')}: DeepSHAP through the network, or model-agnostic Kernel SHAP`,
+      default: 'deep',
+    },
     plots: { type: 'string', short: 'p', arg: 'DIR', description: 'write summary plots into DIR' },
     format: { type: 'string', arg: 'png|svg', description: 'picture format', default: 'png where it works' },
-    out: { type: 'string', short: 'o', arg: 'FILE', description: 'write every explained row\'s SHAP values to FILE (CSV: row, output, one column per feature)' },
+    out: {
+      type: 'string',
+      short: 'o',
+      arg: 'FILE',
+      description: "write every explained row's SHAP values to FILE (CSV: row, output, one column per feature)",
+    },
     seed: { type: 'string', arg: 'N', description: 'seed of the background draw', default: '0' },
   },
-  examples: ['myelin explain iris.myelin iris.csv --plots shap/', 'myelin explain house.myelin houses.csv --background 200 --out shap.csv --json'],
+  examples: [
+    'myelin explain iris.myelin iris.csv --plots shap/',
+    'myelin explain house.myelin houses.csv --background 200 --out shap.csv --json',
+  ],
   async run(args, out) {
     const a = new ArgReader(args, 'explain');
     const [modelFile, dataFile] = a.positionals(['MODEL', 'DATA.csv']);
@@ -48,7 +68,9 @@ export const explain: Command = {
     // A model saved from code does not name its features: take them from the file's header.
     const named = t.meta.featureNames ? null : await readCsv(dataFile!);
     if (named && named.x.cols !== t.model.inputDim)
-      throw new CliError(`${dataFile} has ${named.x.cols} columns (${named.featureNames.join(', ')}) but the model takes ${t.model.inputDim} features`);
+      throw new CliError(
+        `${dataFile} has ${named.x.cols} columns (${named.featureNames.join(', ')}) but the model takes ${t.model.inputDim} features`,
+      );
     const table = named ? named.x : await readFeatures(t, dataFile!);
     // With a Preprocessor (missing cells, categories) features are explained as the network sees them:
     // imputed, standardized, one column per category.
@@ -59,7 +81,9 @@ export const explain: Command = {
     const x = nRows === undefined || nRows >= data.rows ? data : data.sliceRows(0, nRows);
     const background = drawRows(data, nBackground, seed);
     const featureNames = pre ? pre.featureNames : (t.meta.featureNames ?? named!.featureNames);
-    out.note(`explaining ${x.rows} rows against ${background.rows} background rows (${method === 'deep' ? 'DeepExplainer' : 'KernelExplainer'})`);
+    out.note(
+      `explaining ${x.rows} rows against ${background.rows} background rows (${method === 'deep' ? 'DeepExplainer' : 'KernelExplainer'})`,
+    );
 
     const started = Date.now();
     let expected: number[];
@@ -76,7 +100,9 @@ export const explain: Command = {
     const seconds = (Date.now() - started) / 1000;
     const outputs = outputNames(t, phi.length);
 
-    const ranking = phi.map((m) => featureNames.map((name, j) => ({ name, meanAbs: meanAbs(m, j) })).sort((p, q) => q.meanAbs - p.meanAbs));
+    const ranking = phi.map((m) =>
+      featureNames.map((name, j) => ({ name, meanAbs: meanAbs(m, j) })).sort((p, q) => q.meanAbs - p.meanAbs),
+    );
     if (!out.json) {
       phi.forEach((_, k) => {
         out.line(`${outputs[k]}: expected value ${fmt(expected[k]!)} (mean output over the background)`);
@@ -93,7 +119,13 @@ export const explain: Command = {
       await mkdir(plotsDir, { recursive: true });
       for (let k = 0; k < phi.length; k++) {
         const file = join(plotsDir, `shap-summary${phi.length > 1 ? '-' + slug(outputs[k]!) : ''}.${format}`);
-        summaryPlot(phi, x, { featureNames, outputNames: outputs, output: k, toFile: file, title: `SHAP summary of ${basename(modelFile!)}` });
+        summaryPlot(phi, x, {
+          featureNames,
+          outputNames: outputs,
+          output: k,
+          toFile: file,
+          title: `SHAP summary of ${basename(modelFile!)}`,
+        });
         pictures.push(file);
         out.note(`wrote ${file}`);
       }
@@ -109,7 +141,11 @@ export const explain: Command = {
       rows: x.rows,
       background: background.rows,
       seconds,
-      outputs: outputs.map((name, k) => ({ name, expectedValue: expected[k], features: ranking[k]!.map((r) => ({ name: r.name, meanAbsShap: r.meanAbs })) })),
+      outputs: outputs.map((name, k) => ({
+        name,
+        expectedValue: expected[k],
+        features: ranking[k]!.map((r) => ({ name: r.name, meanAbsShap: r.meanAbs })),
+      })),
       ...(plotsDir ? { plots: pictures } : {}),
       ...(outFile ? { out: outFile } : {}),
     });
@@ -169,7 +205,8 @@ async function writeValues(file: string, phi: Matrix[], outputs: string[], featu
   });
   stream.write(csvLine(['row', 'output', ...featureNames]));
   for (let i = 0; i < phi[0]!.rows; i++)
-    for (let k = 0; k < phi.length; k++) stream.write(csvLine([i, outputs[k]!, ...Array.from(phi[k]!.row(i), (v) => +v.toPrecision(6))]));
+    for (let k = 0; k < phi.length; k++)
+      stream.write(csvLine([i, outputs[k]!, ...Array.from(phi[k]!.row(i), (v) => +v.toPrecision(6))]));
   stream.end();
   await done;
 }

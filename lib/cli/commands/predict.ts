@@ -24,8 +24,18 @@ export const predict: Command = {
     'Text cells that a spreadsheet would run as formulas (starting with = + - @ tab or CR) are written\n' +
     "with a leading ' (OWASP's advice against CSV injection).",
   options: {
-    out: { type: 'string', short: 'o', arg: 'FILE', description: 'write the predictions to FILE ("-": standard output)', default: 'standard output' },
-    keep: { type: 'string', arg: 'COL,…', description: 'input columns to copy into the output, before the predictions' },
+    out: {
+      type: 'string',
+      short: 'o',
+      arg: 'FILE',
+      description: 'write the predictions to FILE ("-": standard output)',
+      default: 'standard output',
+    },
+    keep: {
+      type: 'string',
+      arg: 'COL,…',
+      description: 'input columns to copy into the output, before the predictions',
+    },
   },
   examples: [
     'myelin predict iris.myelin new-flowers.csv --out predictions.csv',
@@ -42,7 +52,11 @@ export const predict: Command = {
     await checkReadable(dataFile!);
     const rows = readCsvBatches(dataSource(dataFile!), { ...featureOptions(t), keep, batchRows: BATCH_ROWS });
     const sink = outFile ? createWriteStream(outFile) : process.stdout;
-    const failed = outFile ? new Promise<never>((_, reject) => sink.on('error', (e) => reject(new CliError(`cannot write ${outFile}: ${e.message}`)))) : null;
+    const failed = outFile
+      ? new Promise<never>((_, reject) =>
+          sink.on('error', (e) => reject(new CliError(`cannot write ${outFile}: ${e.message}`))),
+        )
+      : null;
     failed?.catch(() => {});
     const write = async (text: string) => {
       if (out.json && !outFile) return;
@@ -63,7 +77,11 @@ export const predict: Command = {
         const kept = batch.kept?.map((k) => k[i]!) ?? [];
         const r = predictionRow(p, i, names);
         text += csvLine([...kept, ...r.cells]);
-        if (out.json) json.push({ ...(keep.length ? { kept: Object.fromEntries(keep.map((k, j) => [k, kept[j]])) } : {}), ...r.json });
+        if (out.json)
+          json.push({
+            ...(keep.length ? { kept: Object.fromEntries(keep.map((k, j) => [k, kept[j]])) } : {}),
+            ...r.json,
+          });
       }
       count += p.rows;
       await write(text);
@@ -75,7 +93,13 @@ export const predict: Command = {
     const unseenNote = [...unseen].map(([c, n]) => `${c} ${n}`).join(', ');
     if (unseen.size) out.note(`note: categories the training rows lack were encoded as all zeros (${unseenNote})`);
     if (outFile) out.note(`${count} predictions written to ${outFile}`);
-    out.result({ rows: count, task: t.meta.task, ...(outFile ? { out: outFile } : {}), unseenCategories: Object.fromEntries(unseen), predictions: json });
+    out.result({
+      rows: count,
+      task: t.meta.task,
+      ...(outFile ? { out: outFile } : {}),
+      unseenCategories: Object.fromEntries(unseen),
+      predictions: json,
+    });
   },
 };
 
@@ -85,7 +109,11 @@ function classNames(t: Trained): string[] | null {
   return t.meta.classNames ?? Array.from({ length: Math.max(2, units) }, (_, i) => String(i));
 }
 
-function predictionRow(p: Matrix, i: number, names: string[] | null): { cells: (string | number)[]; json: Record<string, unknown> } {
+function predictionRow(
+  p: Matrix,
+  i: number,
+  names: string[] | null,
+): { cells: (string | number)[]; json: Record<string, unknown> } {
   if (!names) {
     const v = +p.data[i]!.toPrecision(7);
     return { cells: [v], json: { prediction: v } };
@@ -94,7 +122,10 @@ function predictionRow(p: Matrix, i: number, names: string[] | null): { cells: (
   let best = 0;
   for (let j = 1; j < probs.length; j++) if (probs[j]! > probs[best]!) best = j;
   const rounded = probs.map((v) => +v.toPrecision(6));
-  return { cells: [names[best]!, ...rounded], json: { prediction: names[best], probabilities: Object.fromEntries(names.map((n, j) => [n, rounded[j]])) } };
+  return {
+    cells: [names[best]!, ...rounded],
+    json: { prediction: names[best], probabilities: Object.fromEntries(names.map((n, j) => [n, rounded[j]])) },
+  };
 }
 
 function countUnseen(t: Trained, into: Map<string, number>): void {

@@ -20,7 +20,12 @@ export const summary: Command = {
     out.result({
       file: t.path,
       format: t.format.name,
-      layers: t.model.layers.map((l) => ({ name: l.name, type: l.className, outputShape: l.outputShape, params: l.countParams() })),
+      layers: t.model.layers.map((l) => ({
+        name: l.name,
+        type: l.className,
+        outputShape: l.outputShape,
+        params: l.countParams(),
+      })),
       params: t.model.countParams(),
       task: t.meta.task,
       target: t.meta.target ?? null,
@@ -37,6 +42,6 @@ function describeTrained(t: Awaited<ReturnType<typeof loadTrained>>): string[] {
   if (m.featureNames) lines.push(`Features (${m.featureNames.length}): ${m.featureNames.join(', ')}`);
   if (m.classNames) lines.push(`Classes (${m.classNames.length}): ${m.classNames.join(', ')}`);
   lines.push(`Preprocessing: ${t.preprocessing ?? 'none (the model takes inputs as they are)'}`);
-  if (!m.fromCli) lines.push('(saved without the CLI\'s notes: features are read by position, classes by index)');
+  if (!m.fromCli) lines.push("(saved without the CLI's notes: features are read by position, classes by index)");
   return lines;
 }

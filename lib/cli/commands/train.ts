@@ -4,7 +4,20 @@ import type { ActivationIdentifier } from '../../activations.js';
 import type { LossIdentifier } from '../../losses.js';
 import { basename, extname, join, resolve } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
-import { Dense, Matrix, plotConfusionMatrix, plotDecisionBoundary, plotHistory, plotModel, setNumThreads, setSeed, trainValTestSplit, type Preprocessor, type Sequential, type Table } from '../../index.js';
+import {
+  Dense,
+  Matrix,
+  plotConfusionMatrix,
+  plotDecisionBoundary,
+  plotHistory,
+  plotModel,
+  setNumThreads,
+  setSeed,
+  trainValTestSplit,
+  type Preprocessor,
+  type Sequential,
+  type Table,
+} from '../../index.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
@@ -33,38 +46,117 @@ export const train: Command = {
     'Reads DATA.csv (a header row, feature columns of numbers or text, and the --target column: numbers or\n' +
     'text labels; "-" reads standard input), splits the rows 60/20/20 into training, validation and test sets,\n' +
     'fills missing cells (empty, NA, N/A, NaN, null, ?) and one-hot encodes text columns, standardizes numbers\n' +
-    'with the training rows\' statistics, trains with early stopping on the validation loss, then (--refit, the\n' +
+    "with the training rows' statistics, trains with early stopping on the validation loss, then (--refit, the\n" +
     'default) trains the final model on training + validation rows for the epochs early stopping chose, and\n' +
-    'reports the test set\'s scores: the confusion matrix and per-class report for a classifier, MSE, MAE and R²\n' +
+    "reports the test set's scores: the confusion matrix and per-class report for a classifier, MSE, MAE and R²\n" +
     'for regression. Rows whose target is missing are dropped and counted. A column holding a different integer\n' +
     'on every row (an id) is left out unless named in --features. The saved model holds the preprocessing and\n' +
     'the class names, so `myelin predict` takes raw rows and prints labels as the training file named them.',
   options: {
     target: { type: 'string', short: 't', arg: 'COL', description: 'the column to predict (required)' },
-    features: { type: 'string', arg: 'COL,…', description: 'the feature columns', default: 'every column but the target, ids and --ignore' },
+    features: {
+      type: 'string',
+      arg: 'COL,…',
+      description: 'the feature columns',
+      default: 'every column but the target, ids and --ignore',
+    },
     ignore: { type: 'string', arg: 'COL,…', description: 'columns to leave out of the features' },
-    categorical: { type: 'string', arg: 'COL,…', description: 'numeric columns to one-hot encode as categories (text columns always are)' },
-    impute: { type: 'string', arg: 'mean|median|drop', description: 'missing numbers: the column mean or median of the training rows, or drop rows with missing cells', default: 'mean' },
-    delimiter: { type: 'string', arg: 'C', description: 'field delimiter: one character, tab, or auto (the one of , ; tab the header uses)', default: 'auto' },
-    layers: { type: 'string', arg: 'N,N,…', description: 'hidden layer sizes; "none" for no hidden layer', default: DEFAULT_LAYERS.join(',') },
-    activation: { type: 'string', arg: 'NAME', description: 'hidden layers\' activation (relu, tanh, sigmoid, elu, gelu, swish, leaky_relu)', default: 'relu' },
-    task: { type: 'string', arg: 'auto|classification|regression', description: 'auto: text target or at most 10 integer values → classification', default: 'auto' },
-    loss: { type: 'string', arg: 'NAME', description: 'loss, by its Keras name', default: 'binary_crossentropy for 2 classes, sparse_categorical_crossentropy for more, mean_squared_error for regression' },
+    categorical: {
+      type: 'string',
+      arg: 'COL,…',
+      description: 'numeric columns to one-hot encode as categories (text columns always are)',
+    },
+    impute: {
+      type: 'string',
+      arg: 'mean|median|drop',
+      description: 'missing numbers: the column mean or median of the training rows, or drop rows with missing cells',
+      default: 'mean',
+    },
+    delimiter: {
+      type: 'string',
+      arg: 'C',
+      description: 'field delimiter: one character, tab, or auto (the one of , ; tab the header uses)',
+      default: 'auto',
+    },
+    layers: {
+      type: 'string',
+      arg: 'N,N,…',
+      description: 'hidden layer sizes; "none" for no hidden layer',
+      default: DEFAULT_LAYERS.join(','),
+    },
+    activation: {
+      type: 'string',
+      arg: 'NAME',
+      description: "hidden layers' activation (relu, tanh, sigmoid, elu, gelu, swish, leaky_relu)",
+      default: 'relu',
+    },
+    task: {
+      type: 'string',
+      arg: 'auto|classification|regression',
+      description: 'auto: text target or at most 10 integer values → classification',
+      default: 'auto',
+    },
+    loss: {
+      type: 'string',
+      arg: 'NAME',
+      description: 'loss, by its Keras name',
+      default:
+        'binary_crossentropy for 2 classes, sparse_categorical_crossentropy for more, mean_squared_error for regression',
+    },
     optimizer: { type: 'string', arg: OPTIMIZERS.join('|'), description: 'optimizer', default: 'adam' },
     lr: { type: 'string', arg: 'RATE', description: 'learning rate', default: '0.001; 0.01 for sgd' },
     momentum: { type: 'string', arg: 'M', description: 'momentum (sgd only)', default: '0.9' },
-    epochs: { type: 'string', arg: 'N', description: 'most epochs to train (early stopping usually ends sooner)', default: '1000' },
+    epochs: {
+      type: 'string',
+      arg: 'N',
+      description: 'most epochs to train (early stopping usually ends sooner)',
+      default: '1000',
+    },
     'batch-size': { type: 'string', arg: 'N', description: 'rows per gradient step', default: String(DEFAULT_BATCH) },
     'validation-split': { type: 'string', arg: 'F', description: 'fraction of rows for validation', default: '0.2' },
-    'test-split': { type: 'string', arg: 'F', description: 'fraction of rows held out for the final test', default: '0.2' },
-    'early-stopping': { type: 'string', arg: 'PATIENCE', description: 'stop after PATIENCE epochs without a better validation loss and keep the best weights; 0 turns it off', default: '20' },
-    'no-refit': { type: 'boolean', description: 'keep the early-stopped model instead of training the final one on training + validation rows' },
+    'test-split': {
+      type: 'string',
+      arg: 'F',
+      description: 'fraction of rows held out for the final test',
+      default: '0.2',
+    },
+    'early-stopping': {
+      type: 'string',
+      arg: 'PATIENCE',
+      description:
+        'stop after PATIENCE epochs without a better validation loss and keep the best weights; 0 turns it off',
+      default: '20',
+    },
+    'no-refit': {
+      type: 'boolean',
+      description: 'keep the early-stopped model instead of training the final one on training + validation rows',
+    },
     seed: { type: 'string', arg: 'N', description: 'seed for the split, initial weights and shuffling', default: '1' },
     threads: { type: 'string', arg: 'N', description: 'CPU threads for training', default: 'all cores' },
-    memory: { type: 'string', arg: 'SIZE', description: 'stream a file larger than SIZE (e.g. 512MB) instead of loading it: rows split by a hash of their position, no refit' },
-    'log-every': { type: 'string', arg: 'N', description: 'without a terminal, print every N-th epoch\'s line (and the last)', default: '1' },
-    out: { type: 'string', short: 'o', arg: 'FILE', description: 'where to save the model', default: '<DATA>.myelin in the current folder' },
-    plots: { type: 'string', arg: 'DIR', description: 'draw the training history, confusion matrix, model (and decision boundary for 2 features) into DIR' },
+    memory: {
+      type: 'string',
+      arg: 'SIZE',
+      description:
+        'stream a file larger than SIZE (e.g. 512MB) instead of loading it: rows split by a hash of their position, no refit',
+    },
+    'log-every': {
+      type: 'string',
+      arg: 'N',
+      description: "without a terminal, print every N-th epoch's line (and the last)",
+      default: '1',
+    },
+    out: {
+      type: 'string',
+      short: 'o',
+      arg: 'FILE',
+      description: 'where to save the model',
+      default: '<DATA>.myelin in the current folder',
+    },
+    plots: {
+      type: 'string',
+      arg: 'DIR',
+      description: 'draw the training history, confusion matrix, model (and decision boundary for 2 features) into DIR',
+    },
   },
   examples: [
     'myelin train iris.csv --target species',
@@ -93,12 +185,17 @@ export const train: Command = {
     const optimizer = a.choice('optimizer', OPTIMIZERS) ?? 'adam';
     const lr = a.number('lr', { min: 0, exclusiveMin: true });
     const momentum = a.number('momentum', { min: 0, max: 1 });
-    if (momentum !== undefined && optimizer !== 'sgd') throw new UsageError(`--momentum applies to --optimizer sgd, not ${optimizer}`, 'train');
+    if (momentum !== undefined && optimizer !== 'sgd')
+      throw new UsageError(`--momentum applies to --optimizer sgd, not ${optimizer}`, 'train');
     const epochs = a.number('epochs', { integer: true, min: 1 }) ?? 1000;
     const batchSize = a.number('batch-size', { integer: true, min: 1 }) ?? DEFAULT_BATCH;
     const valFrac = a.number('validation-split', { min: 0, max: 0.9 }) ?? 0.2;
     const testFrac = a.number('test-split', { min: 0, max: 0.9 }) ?? 0.2;
-    if (valFrac + testFrac >= 1) throw new UsageError(`--validation-split + --test-split must leave rows to train on; got ${valFrac} + ${testFrac}`, 'train');
+    if (valFrac + testFrac >= 1)
+      throw new UsageError(
+        `--validation-split + --test-split must leave rows to train on; got ${valFrac} + ${testFrac}`,
+        'train',
+      );
     const patience = a.number('early-stopping', { integer: true, min: 0 }) ?? 20;
     const seed = a.number('seed', { integer: true, min: 0 }) ?? 1;
     const threads = a.number('threads', { integer: true, min: 1 });
@@ -116,44 +213,132 @@ export const train: Command = {
     if (threads !== undefined) setNumThreads(threads);
     setSeed(seed);
     if (memory !== undefined && file !== '-' && (await stat(file!).catch(() => null))?.size! > memory) {
-      const setup = { hidden, activation, task: 'regression' as Task, classes: 0, loss, optimizer, lr, momentum: momentum ?? 0.9, batchSize, categorical, impute: 'mean' } as const;
-      await trainStreamed(file!, { target, features, ignore, delimiter, categorical, valFrac, testFrac, seed, epochs, patience, logEvery, modelPath, memory }, setup, out);
+      const setup = {
+        hidden,
+        activation,
+        task: 'regression' as Task,
+        classes: 0,
+        loss,
+        optimizer,
+        lr,
+        momentum: momentum ?? 0.9,
+        batchSize,
+        categorical,
+        impute: 'mean',
+      } as const;
+      await trainStreamed(
+        file!,
+        {
+          target,
+          features,
+          ignore,
+          delimiter,
+          categorical,
+          valFrac,
+          testFrac,
+          seed,
+          epochs,
+          patience,
+          logEvery,
+          modelPath,
+          memory,
+        },
+        setup,
+        out,
+      );
       return;
     }
-    const { csv, report } = await readTrainingTable(file!, { target, features, ignore, categorical, delimiter, impute }, out);
-    if (csv.rows < 10) throw new CliError(`${file} has ${csv.rows} data rows${csv.droppedRows ? ` with a target` : ''}; training needs at least 10`);
+    const { csv, report } = await readTrainingTable(
+      file!,
+      { target, features, ignore, categorical, delimiter, impute },
+      out,
+    );
+    if (csv.rows < 10)
+      throw new CliError(
+        `${file} has ${csv.rows} data rows${csv.droppedRows ? ` with a target` : ''}; training needs at least 10`,
+      );
     const prepared = prepareTarget(csv.y, csv.classNames, csv.targetName, requested);
     const task = prepared.task;
     const classes = prepared.classNames?.length ?? 0;
-    out.line(`${file}: ${csv.rows} rows, ${csv.featureNames.length} features → "${csv.targetName}"${report.delimiter !== ',' ? ` (delimiter ${JSON.stringify(report.delimiter)})` : ''}`);
+    out.line(
+      `${file}: ${csv.rows} rows, ${csv.featureNames.length} features → "${csv.targetName}"${report.delimiter !== ',' ? ` (delimiter ${JSON.stringify(report.delimiter)})` : ''}`,
+    );
     for (const l of describeTable(report)) out.line(l);
     out.line(`Task: ${task} (${prepared.reason})`);
 
-    const split = trainValTestSplit(csv.x, prepared.y, { train: 1 - valFrac - testFrac, val: valFrac, test: testFrac, seed, stratify: task === 'classification' && stratifiable(prepared.y, classes, valFrac, testFrac) });
-    out.line(`Split: ${split.xTrain.rows} training, ${split.xVal.rows} validation, ${split.xTest.rows} test rows (seed ${seed})`);
-    if (split.xTrain.rows < 2) throw new UsageError(`only ${split.xTrain.rows} training rows after the split; lower --validation-split or --test-split`, 'train');
+    const split = trainValTestSplit(csv.x, prepared.y, {
+      train: 1 - valFrac - testFrac,
+      val: valFrac,
+      test: testFrac,
+      seed,
+      stratify: task === 'classification' && stratifiable(prepared.y, classes, valFrac, testFrac),
+    });
+    out.line(
+      `Split: ${split.xTrain.rows} training, ${split.xVal.rows} validation, ${split.xTest.rows} test rows (seed ${seed})`,
+    );
+    if (split.xTrain.rows < 2)
+      throw new UsageError(
+        `only ${split.xTrain.rows} training rows after the split; lower --validation-split or --test-split`,
+        'train',
+      );
     const table = (x: Matrix): Table => ({ x, categories: csv.categories, featureNames: csv.featureNames });
 
-    const setup = { hidden, activation, task, classes, loss, optimizer, lr, momentum: momentum ?? 0.9, batchSize, categorical, impute: impute === 'median' ? 'median' : 'mean' } as const;
+    const setup = {
+      hidden,
+      activation,
+      task,
+      classes,
+      loss,
+      optimizer,
+      lr,
+      momentum: momentum ?? 0.9,
+      batchSize,
+      categorical,
+      impute: impute === 'median' ? 'median' : 'mean',
+    } as const;
     const head = outputSetup(task, classes);
     const hasVal = split.xVal.rows > 0;
-    const first = await trainStage(setup, table(split.xTrain), split.yTrain, hasVal ? [table(split.xVal), split.yVal] : null, { epochs, patience, seed, logEvery }, out, (model) => {
-      if (!out.json) out.line(model.summary(null));
-      const noteConstant = constantColumns(split.xTrain).map((j) => csv.featureNames[j]!);
-      if (noteConstant.length) out.note(`note: ${noteConstant.map((c) => `"${c}"`).join(', ')} ${noteConstant.length === 1 ? 'is' : 'are'} constant in the training rows and cannot help the model`);
-      out.line(`Training: up to ${epochs} epochs, batch ${batchSize}, ${optimizer} (lr ${lr ?? DEFAULT_LR[optimizer]}${optimizer === 'sgd' ? `, momentum ${momentum ?? 0.9}` : ''}), loss ${loss ?? head.loss}${task === 'regression' ? ' on the standardized target' : ''}${patience > 0 ? `, early stopping after ${patience} epochs without improvement` : ''}`);
-    });
+    const first = await trainStage(
+      setup,
+      table(split.xTrain),
+      split.yTrain,
+      hasVal ? [table(split.xVal), split.yVal] : null,
+      { epochs, patience, seed, logEvery },
+      out,
+      (model) => {
+        if (!out.json) out.line(model.summary(null));
+        const noteConstant = constantColumns(split.xTrain).map((j) => csv.featureNames[j]!);
+        if (noteConstant.length)
+          out.note(
+            `note: ${noteConstant.map((c) => `"${c}"`).join(', ')} ${noteConstant.length === 1 ? 'is' : 'are'} constant in the training rows and cannot help the model`,
+          );
+        out.line(
+          `Training: up to ${epochs} epochs, batch ${batchSize}, ${optimizer} (lr ${lr ?? DEFAULT_LR[optimizer]}${optimizer === 'sgd' ? `, momentum ${momentum ?? 0.9}` : ''}), loss ${loss ?? head.loss}${task === 'regression' ? ' on the standardized target' : ''}${patience > 0 ? `, early stopping after ${patience} epochs without improvement` : ''}`,
+        );
+      },
+    );
     let { model, history, seconds } = first;
     const stoppedEarly = history.epoch.length < epochs;
-    out.line(`Trained ${history.epoch.length} epochs in ${duration(seconds * 1000)}${stoppedEarly ? ` (stopped early; best epoch ${first.bestEpochs})` : ''}`);
+    out.line(
+      `Trained ${history.epoch.length} epochs in ${duration(seconds * 1000)}${stoppedEarly ? ` (stopped early; best epoch ${first.bestEpochs})` : ''}`,
+    );
     let trainRows = split.xTrain.rows;
     if (refit) {
       // The final model learns from training + validation rows, for as many epochs as early stopping kept.
       const both = concatRows(split.xTrain, split.xVal);
       const yBoth = concatTargets(split.yTrain, split.yVal);
-      out.line(`Refit: a new model on training + validation rows (${both.rows}) for ${first.bestEpochs} epochs (--no-refit keeps the early-stopped one)`);
+      out.line(
+        `Refit: a new model on training + validation rows (${both.rows}) for ${first.bestEpochs} epochs (--no-refit keeps the early-stopped one)`,
+      );
       setSeed(seed);
-      const second = await trainStage(setup, table(both), yBoth, null, { epochs: first.bestEpochs, patience: 0, seed, logEvery }, out);
+      const second = await trainStage(
+        setup,
+        table(both),
+        yBoth,
+        null,
+        { epochs: first.bestEpochs, patience: 0, seed, logEvery },
+        out,
+      );
       ({ model, history } = second);
       seconds += second.seconds;
       trainRows = both.rows;
@@ -161,23 +346,71 @@ export const train: Command = {
 
     const evalX = split.xTest.rows > 0 ? split.xTest : split.xVal.rows > 0 && !refit ? split.xVal : split.xTrain;
     const evalY = split.xTest.rows > 0 ? split.yTest : split.xVal.rows > 0 && !refit ? split.yVal : split.yTrain;
-    const heading = split.xTest.rows > 0 ? 'Test set' : split.xVal.rows > 0 && !refit ? 'Validation set (no test rows)' : 'Training set (no held-out rows)';
+    const heading =
+      split.xTest.rows > 0
+        ? 'Test set'
+        : split.xVal.rows > 0 && !refit
+          ? 'Validation set (no test rows)'
+          : 'Training set (no held-out rows)';
     const pre = model.preprocessing as Preprocessor;
-    const score = scoreAndPrint(model, table(evalX), evalY as Int32Array | Float32Array, task, prepared.classNames, heading, out);
+    const score = scoreAndPrint(
+      model,
+      table(evalX),
+      evalY as Int32Array | Float32Array,
+      task,
+      prepared.classNames,
+      heading,
+      out,
+    );
     const unseen = pre.unseen.reduce((n, k) => n + k, 0);
-    if (unseen) out.line(`  ${unseen} cells held categories the training rows lack (${pre.inputNames.filter((_, j) => pre.unseen[j]).join(', ')}): encoded as all zeros`);
+    if (unseen)
+      out.line(
+        `  ${unseen} cells held categories the training rows lack (${pre.inputNames.filter((_, j) => pre.unseen[j]).join(', ')}): encoded as all zeros`,
+      );
 
     out.line('');
-    const pictures = plotsDir ? drawTrainingPictures(model, history, score.confusionMatrix, prepared.classNames, csv.featureNames, pre, evalX, evalY, plotsDir, out) : [];
-    const meta: TrainedMeta = { task, target: csv.targetName, featureNames: csv.featureNames, classNames: prepared.classNames };
+    const pictures = plotsDir
+      ? drawTrainingPictures(
+          model,
+          history,
+          score.confusionMatrix,
+          prepared.classNames,
+          csv.featureNames,
+          pre,
+          evalX,
+          evalY,
+          plotsDir,
+          out,
+        )
+      : [];
+    const meta: TrainedMeta = {
+      task,
+      target: csv.targetName,
+      featureNames: csv.featureNames,
+      classNames: prepared.classNames,
+    };
     await saveTrained(model, pre, meta, modelPath);
     out.line(`Model saved to ${modelPath}`);
     out.result({
-      task, reason: prepared.reason, target: meta.target, features: csv.featureNames, classNames: prepared.classNames ?? null,
+      task,
+      reason: prepared.reason,
+      target: meta.target,
+      features: csv.featureNames,
+      classNames: prepared.classNames ?? null,
       rows: { train: split.xTrain.rows, validation: split.xVal.rows, test: split.xTest.rows, dropped: report.dropped },
-      missing: report.missing, categorical: report.categorical, idColumns: report.idColumns, delimiter: report.delimiter,
-      epochs: first.history.epoch.length, refit: refit ? { epochs: first.bestEpochs, rows: trainRows } : null,
-      seconds, history: first.history.history, evaluatedOn: heading, scores: scoreJson(score), unseenCategories: unseen, model: modelPath, pictures,
+      missing: report.missing,
+      categorical: report.categorical,
+      idColumns: report.idColumns,
+      delimiter: report.delimiter,
+      epochs: first.history.epoch.length,
+      refit: refit ? { epochs: first.bestEpochs, rows: trainRows } : null,
+      seconds,
+      history: first.history.history,
+      evaluatedOn: heading,
+      scores: scoreJson(score),
+      unseenCategories: unseen,
+      model: modelPath,
+      pictures,
     });
   },
 };
@@ -233,7 +466,18 @@ function constantColumns(x: Matrix): number[] {
   return out;
 }
 
-function drawTrainingPictures(model: Sequential, history: Parameters<typeof plotHistory>[0], cm: number[][] | undefined, classNames: string[] | undefined, featureNames: string[], pre: Preprocessor, x: Matrix, y: Int32Array | Float32Array, dir: string, out: Output): string[] {
+function drawTrainingPictures(
+  model: Sequential,
+  history: Parameters<typeof plotHistory>[0],
+  cm: number[][] | undefined,
+  classNames: string[] | undefined,
+  featureNames: string[],
+  pre: Preprocessor,
+  x: Matrix,
+  y: Int32Array | Float32Array,
+  dir: string,
+  out: Output,
+): string[] {
   const format = pictureFormat();
   const files: string[] = [];
   const file = (name: string) => {
@@ -245,7 +489,12 @@ function drawTrainingPictures(model: Sequential, history: Parameters<typeof plot
   plotModel(model, { toFile: file('model'), showShapes: true });
   if (cm) plotConfusionMatrix(cm, { toFile: file('confusion-matrix'), labels: classNames, title: 'Held-out rows' });
   if (cm && featureNames.length === 2 && pre.nFeatures === 2 && !hasMissing(x))
-    plotDecisionBoundary({ predict: (g: Matrix) => model.predict(pre.transform(g)) }, x, y, { toFile: file('decision-boundary'), classNames, featureNames, title: 'Held-out rows over the decision regions' });
+    plotDecisionBoundary({ predict: (g: Matrix) => model.predict(pre.transform(g)) }, x, y, {
+      toFile: file('decision-boundary'),
+      classNames,
+      featureNames,
+      title: 'Held-out rows over the decision regions',
+    });
   out.line(`Pictures: ${files.join(', ')}`);
   return files;
 }

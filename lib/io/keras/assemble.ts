@@ -33,11 +33,13 @@ export function assemble(d: Decoded, file: string): Sequential {
     const o = d.optimizer;
     const want = model.getOptimizerState().slots.length;
     if (o && (o.slots.length > 0 || want === 0)) {
-      if (o.slots.length !== want) throw new ModelFileError(file, `the optimizer state has ${o.slots.length} slots, the optimizer needs ${want}`);
+      if (o.slots.length !== want)
+        throw new ModelFileError(file, `the optimizer state has ${o.slots.length} slots, the optimizer needs ${want}`);
       attempt('cannot restore the optimizer state: ', () => model.setOptimizerState(o));
     }
   }
-  if (d.notes !== undefined && d.notes !== null) attempt("myelin's notes in the file are invalid: ", () => applyNotes(model, d.notes));
+  if (d.notes !== undefined && d.notes !== null)
+    attempt("myelin's notes in the file are invalid: ", () => applyNotes(model, d.notes));
   return model;
 }
 
@@ -54,14 +56,19 @@ function applyNotes(model: Sequential, notes: unknown): void {
       throw new Error(`training_seed ${String(seed)}`);
     model.trainingSeed = seed as number | null;
   }
-  if (preprocessing !== undefined && preprocessing !== null) model.setPreprocessing(preprocessingFromConfig(preprocessing));
+  if (preprocessing !== undefined && preprocessing !== null)
+    model.setPreprocessing(preprocessingFromConfig(preprocessing));
 }
 
 /** A config problem, a damaged file or any other failure as the ModelFileError loadModel throws. */
 export function asFileError(e: unknown, file: string, what = ''): ModelFileError {
   if (e instanceof ModelFileError) return e;
   const text = e instanceof Error ? e.message : String(e);
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'unknown error';
   return new ModelFileError(file, what + (e instanceof KerasConfigError ? text : line));
 }
 

@@ -36,7 +36,8 @@ const NEUTRAL: Record<string, (v: unknown) => boolean> = {
 /** A Keras optimizer ({ class_name, config }) as a myelin Optimizer. */
 export function parseOptimizer(v: unknown): Optimizer {
   if (typeof v === 'string') v = { class_name: v, config: {} };
-  if (!isObject(v) || typeof v['class_name'] !== 'string') return fail(`the optimizer ${short(v)} is not { class_name, config }`);
+  if (!isObject(v) || typeof v['class_name'] !== 'string')
+    return fail(`the optimizer ${short(v)} is not { class_name, config }`);
   const className = (v['class_name'] as string).replace(/^Custom>/, '');
   const where = `optimizer ${className}`;
   const config = isObject(v['config']) ? v['config'] : {};
@@ -52,7 +53,8 @@ export function parseOptimizer(v: unknown): Optimizer {
     const camel = snakeToCamel(key === 'lr' ? 'learning_rate' : key);
     if (own.has(camel)) {
       if (isNone(value)) continue;
-      if (isObject(value) && camel !== 'learningRate') fail(`${where}: ${key} ${short(value)} is not supported by myelin`);
+      if (isObject(value) && camel !== 'learningRate')
+        fail(`${where}: ${key} ${short(value)} is not supported by myelin`);
       mapped[camel] = isObject(value) ? scheduleFromKeras(value) : value;
     } else if (!NEUTRAL[key]?.(value)) fail(`${where}: ${key} ${short(value)} is not supported by myelin`);
   }
@@ -69,7 +71,11 @@ const BASE_KEYS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'glob
 /** A Keras learning-rate schedule ({ class_name, config } in snake_case) as myelin's schedule config. */
 function scheduleFromKeras(v: Json): { className: string; config: Record<string, unknown> } {
   const c = isObject(v['config']) ? v['config'] : {};
-  const config = Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'name').map(([k, x]) => [snakeToCamel(k), x]));
+  const config = Object.fromEntries(
+    Object.entries(c)
+      .filter(([k]) => k !== 'name')
+      .map(([k, x]) => [snakeToCamel(k), x]),
+  );
   return { className: String(v['class_name']), config };
 }
 
@@ -153,7 +159,8 @@ function kerasLoss(loss: LossName | LossConfig, dialect: Dialect): unknown {
 /** Keras metrics: names, functions, MeanMetricWrapper (Keras 2) or Metric objects; a nested list per output. */
 function parseMetrics(v: unknown): string[] {
   if (isNone(v)) return [];
-  if (!Array.isArray(v)) return fail(`metrics ${short(v)}: metrics per output (a multi-output model) are not supported`);
+  if (!Array.isArray(v))
+    return fail(`metrics ${short(v)}: metrics per output (a multi-output model) are not supported`);
   const flat = v.length === 1 && Array.isArray(v[0]) ? (v[0] as unknown[]) : v;
   return flat.map((m) => {
     if (typeof m === 'string') return m;
@@ -164,7 +171,9 @@ function parseMetrics(v: unknown): string[] {
     for (const [k, x] of Object.entries(c))
       if (!(k === 'name' || k === 'dtype' || (k === 'threshold' && x === 0.5)))
         fail(`metric ${String(m['class_name'])}: ${k} ${short(x)} is not supported by myelin`);
-    return typeof m['class_name'] === 'string' ? kerasSnakeCase(m['class_name']) : fail(`metric ${short(m)} has no class_name`);
+    return typeof m['class_name'] === 'string'
+      ? kerasSnakeCase(m['class_name'])
+      : fail(`metric ${short(m)} has no class_name`);
   });
 }
 
@@ -176,7 +185,8 @@ function parseMetrics(v: unknown): string[] {
 export function parseCompile(cfg: Json, optimizer: unknown): CompileArgs & { optimizer: Optimizer } {
   for (const key of ['loss_weights', 'weighted_metrics', 'sample_weight_mode'] as const) {
     const v = cfg[key];
-    if (!isNone(v) && !(Array.isArray(v) && v.length === 0)) fail(`compile ${key} ${short(v)} is not supported by myelin`);
+    if (!isNone(v) && !(Array.isArray(v) && v.length === 0))
+      fail(`compile ${key} ${short(v)} is not supported by myelin`);
   }
   const metrics = parseMetrics(cfg['metrics']) as MetricIdentifier[];
   return { loss: parseLoss(cfg['loss']), metrics, optimizer: parseOptimizer(optimizer) };

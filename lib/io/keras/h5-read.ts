@@ -119,7 +119,10 @@ export function readHdf5(bytes: Uint8Array): Promise<H5Tree> {
   const id = nextId++;
   const ms = 5000 + bytes.length / 1000; // far more than a model file takes; a stalled library is stopped
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => discard(w, new KerasConfigError(`the HDF5 library did not finish reading it in ${ms / 1000} s`)), ms);
+    const timer = setTimeout(
+      () => discard(w, new KerasConfigError(`the HDF5 library did not finish reading it in ${ms / 1000} s`)),
+      ms,
+    );
     pending.set(id, { resolve, reject, timer });
     w.ref();
     w.postMessage({ id, bytes });
@@ -127,7 +130,12 @@ export function readHdf5(bytes: Uint8Array): Promise<H5Tree> {
 }
 
 function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'unknown error'
+  );
 }
 
 /** A group of a read tree, with the few questions the Keras readers ask. */

@@ -97,7 +97,10 @@ export function parseModelConfig(cfg: unknown): ModelSpec {
     switch (e['class_name']) {
       case 'InputLayer':
         if (layers.length > 0) fail(`${where}: an InputLayer after other layers is not a Sequential stack`);
-        checkSettings(lc, where, { sparse: false, ragged: false, optional: false }, ['batch_shape', 'batch_input_shape']);
+        checkSettings(lc, where, { sparse: false, ragged: false, optional: false }, [
+          'batch_shape',
+          'batch_input_shape',
+        ]);
         checkDtype(lc['dtype'], where);
         if (width === null) fail(`${where}: no batch_shape`);
         break;
@@ -133,7 +136,8 @@ function denseSpec(c: Json, name: string, where: string): DenseSpec {
     ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer'],
   );
   const units = c['units'];
-  if (!Number.isSafeInteger(units) || (units as number) < 1) fail(`${where}: units ${JSON.stringify(units)} is not an integer >= 1`);
+  if (!Number.isSafeInteger(units) || (units as number) < 1)
+    fail(`${where}: units ${JSON.stringify(units)} is not an integer >= 1`);
   const useBias = c['use_bias'] ?? true;
   if (typeof useBias !== 'boolean') fail(`${where}: use_bias ${JSON.stringify(useBias)} is not a boolean`);
   return {
@@ -152,7 +156,8 @@ function dropoutSpec(c: Json, name: string, where: string): DropoutSpec {
   checkCommon(c, where);
   checkSettings(c, where, { noise_shape: null }, ['rate', 'seed']);
   const rate = c['rate'];
-  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`${where}: rate ${JSON.stringify(rate)} is not in [0, 1)`);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+    fail(`${where}: rate ${JSON.stringify(rate)} is not in [0, 1)`);
   const seed = c['seed'] ?? null;
   if (seed !== null && !(Number.isSafeInteger(seed) && (seed as number) >= 0 && (seed as number) < 2 ** 32))
     fail(`${where}: seed ${JSON.stringify(seed)} is not an integer in [0, 2^32) (myelin's Dropout seeds)`);
@@ -161,14 +166,16 @@ function dropoutSpec(c: Json, name: string, where: string): DropoutSpec {
 
 /** name, trainable and dtype, which every layer config has. */
 function checkCommon(c: Json, where: string): void {
-  if (c['trainable'] === false) fail(`${where}: trainable false (a frozen layer) is not supported; myelin trains every layer`);
+  if (c['trainable'] === false)
+    fail(`${where}: trainable false (a frozen layer) is not supported; myelin trains every layer`);
   checkDtype(c['dtype'], where);
 }
 
 function checkDtype(dtype: unknown, where: string): void {
   if (dtype === undefined || dtype === null) return;
   const policy = isObject(dtype) && isObject(dtype['config']) ? dtype['config']['name'] : dtype;
-  if (policy !== 'float32') fail(`${where}: dtype ${JSON.stringify(policy)} is not supported; myelin computes in float32`);
+  if (policy !== 'float32')
+    fail(`${where}: dtype ${JSON.stringify(policy)} is not supported; myelin computes in float32`);
 }
 
 const COMMON_KEYS = ['name', 'trainable', 'dtype', 'batch_shape', 'batch_input_shape', 'input_shape', 'input_dim'];
@@ -329,7 +336,8 @@ export function weightShapes(spec: ModelSpec): number[][][] {
 export function buildLayers(spec: ModelSpec): Layer[] {
   return spec.layers.map((l, i) => {
     const inputDim = i === 0 ? { inputDim: spec.inputDim } : {};
-    if (l.kind === 'dropout') return new Dropout(l.rate, { name: l.name, ...inputDim, ...(l.seed === null ? {} : { seed: l.seed }) });
+    if (l.kind === 'dropout')
+      return new Dropout(l.rate, { name: l.name, ...inputDim, ...(l.seed === null ? {} : { seed: l.seed }) });
     return new Dense(l.units, {
       name: l.name,
       ...inputDim,

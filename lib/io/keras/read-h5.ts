@@ -36,11 +36,13 @@ function json(f: H5Node, name: string): unknown {
 
 function readLegacy(f: H5Node, fileBytes: number): Decoded {
   const config = json(f, 'model_config');
-  if (config === undefined) fail('no model_config attribute: an HDF5 file, but not a Keras model (a weights-only file?)');
+  if (config === undefined)
+    fail('no model_config attribute: an HDF5 file, but not a Keras model (a weights-only file?)');
   const spec = parseModelConfig(config);
   const training = json(f, 'training_config');
   const compile = isObject(training) ? parseCompile(training, training['optimizer_config']) : null;
-  if (4 * paramCount(spec) > fileBytes) fail(`model_config describes ${paramCount(spec)} weights, more than the file holds`);
+  if (4 * paramCount(spec) > fileBytes)
+    fail(`model_config describes ${paramCount(spec)} weights, more than the file holds`);
   const g = f.group('model_weights') ?? fail('no model_weights group');
   const layerNames = g.textList('layer_names') ?? fail('model_weights: layer_names is not a list of names');
   const shapes = weightShapes(spec);
@@ -50,13 +52,16 @@ function readLegacy(f: H5Node, fileBytes: number): Decoded {
   });
   const withWeights = spec.layers.map((_, i) => i).filter((i) => shapes[i]!.length > 0);
   if (saved.length !== withWeights.length)
-    fail(`model_weights holds weights for ${saved.length} layers but the model has ${withWeights.length} layers with weights`);
+    fail(
+      `model_weights holds weights for ${saved.length} layers but the model has ${withWeights.length} layers with weights`,
+    );
   const weights: Float32Array[][] = spec.layers.map(() => []);
   withWeights.forEach((i, k) => {
     const lg = g.group(saved[k]!)!;
     const names = lg.textList('weight_names')!;
     const where = `model_weights/${saved[k]} (layer '${spec.layers[i]!.name}')`;
-    if (names.length !== shapes[i]!.length) fail(`${where} holds ${names.length} weights; the layer needs ${shapes[i]!.length}`);
+    if (names.length !== shapes[i]!.length)
+      fail(`${where} holds ${names.length} weights; the layer needs ${shapes[i]!.length}`);
     weights[i] = names.map((n, w) => readArray(lg, n, shapes[i]![w]!, `${where}: ${n}`));
   });
   const notes = json(f, 'myelin');
@@ -75,7 +80,8 @@ function legacyOptimizerState(f: H5Node, spec: ModelSpec, optimizer: Optimizer, 
   if (!og || perArray === undefined) return null;
   const names = og.textList('weight_names') ?? fail('optimizer_weights: weight_names is not a list of names');
   if (names.length === 0) return null;
-  const oc = isObject(training) && isObject(training['optimizer_config']) ? training['optimizer_config']['config'] : null;
+  const oc =
+    isObject(training) && isObject(training['optimizer_config']) ? training['optimizer_config']['config'] : null;
   const modern = isObject(oc) && oc['is_legacy_optimizer'] === false;
   const keras3 = (f.text('keras_version') ?? '').startsWith('3.');
   const lead = keras3 ? (optimizer.schedule ? 1 : 2) : byMyelin || modern ? 1 : 0;

@@ -70,7 +70,8 @@ function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefine
     const where = `${WEIGHTS}: ${paths[i]}/vars (layer '${l.name}')`;
     const vars = f.group(`${paths[i]}/vars`);
     const held = vars ? vars.keys().length : 0;
-    if (held !== shapes[i]!.length) throw new KerasConfigError(`${where} holds ${held} arrays; ${l.kind} needs ${shapes[i]!.length}`);
+    if (held !== shapes[i]!.length)
+      throw new KerasConfigError(`${where} holds ${held} arrays; ${l.kind} needs ${shapes[i]!.length}`);
     const what = (k: number) => `${WEIGHTS}: ${paths[i]}/vars/${k} (layer '${l.name}' ${k === 0 ? 'kernel' : 'bias'})`;
     return shapes[i]!.map((shape, k) => readArray(vars!, String(k), shape, what(k)));
   });
@@ -78,7 +79,8 @@ function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefine
   const perArray = optimizer ? SLOT_NAMES[optimizer.className]?.keras3.length : undefined;
   const lead = optimizer?.schedule ? 1 : 2; // iteration, and learning_rate unless it is a schedule
   const names = vars?.keys().sort((a, b) => Number(a) - Number(b));
-  if (names?.some((n, i) => n !== String(i))) throw new KerasConfigError(`${WEIGHTS}: optimizer/vars are not named 0, 1, 2...`);
+  if (names?.some((n, i) => n !== String(i)))
+    throw new KerasConfigError(`${WEIGHTS}: optimizer/vars are not named 0, 1, 2...`);
   const state =
     vars && names && perArray !== undefined
       ? optimizerState(vars, names, lead, perArray, shapes.flat(), `${WEIGHTS}: optimizer/vars`)

@@ -98,4 +98,3 @@ function writeLegacyWeights(f: H5Group, snap: Snapshot): void {
   writeInt64(og, names[0]!, opt.iterations);
   opt.slots.forEach((s, k) => writeFloats(og, names[1 + k]!, s, arrayShapes[Math.floor(k / opt.slotsPerArray)]!));
 }
-

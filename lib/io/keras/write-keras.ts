@@ -24,7 +24,12 @@ import { writeZip } from './zip.js';
 
 /** The Keras version whose saving layout this follows (keras/src/version.py). */
 export const KERAS3_VERSION = '3.16.0';
-const FLOAT32_POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+const FLOAT32_POLICY = {
+  module: 'keras',
+  class_name: 'DTypePolicy',
+  config: { name: 'float32' },
+  registered_name: null,
+};
 
 /** The bytes of a .keras file for a model's snapshot (./snapshot.ts). */
 export async function kerasFromSnapshot(snap: Snapshot): Promise<Uint8Array> {
@@ -75,7 +80,12 @@ function modelConfig(snap: Snapshot): Record<string, unknown> {
     if (l.kind === 'dense') width = l.units;
   }
   const out: Record<string, unknown> = {
-    ...wrap('keras', 'Sequential', { name: spec.name, trainable: true, dtype: FLOAT32_POLICY, layers, build_input_shape: shape }, 'keras3'),
+    ...wrap(
+      'keras',
+      'Sequential',
+      { name: spec.name, trainable: true, dtype: FLOAT32_POLICY, layers, build_input_shape: shape },
+      'keras3',
+    ),
     build_config: { input_shape: shape },
   };
   if (snap.compile) out['compile_config'] = kerasCompileConfig(snap.compile);
@@ -104,4 +114,3 @@ function writeWeights(f: H5Group, snap: Snapshot): void {
   const arrays = shapes.flat();
   opt.slots.forEach((s, k) => writeFloats(vars, String(lead + k), s, arrays[Math.floor(k / opt.slotsPerArray)]!));
 }
-

@@ -26,7 +26,8 @@ export function readZip(bytes: Uint8Array, wanted: readonly string[], maxEntryBy
   const cdSize = u32(eocd + 12);
   const cdStart = u32(eocd + 16);
   if (count === 0xffff || cdStart === 0xffffffff) throw new Error('ZIP64 archives are not supported');
-  if (cdStart + cdSize > eocd || count * 46 > cdSize) throw new Error('the zip central directory lies outside the file (truncated?)');
+  if (cdStart + cdSize > eocd || count * 46 > cdSize)
+    throw new Error('the zip central directory lies outside the file (truncated?)');
   const out = new Map<string, Uint8Array>();
   for (let i = 0, at = cdStart; i < count; i++) {
     if (at + 46 > cdStart + cdSize || u32(at) !== 0x02014b50) throw new Error(`zip directory entry ${i} is damaged`);
@@ -43,10 +44,12 @@ export function readZip(bytes: Uint8Array, wanted: readonly string[], maxEntryBy
     at = next;
     if (!wanted.includes(name) || out.has(name)) continue;
     if (flags & 1) throw new Error(`zip entry ${name} is encrypted`);
-    if (local + 30 > cdStart || u32(local) !== 0x04034b50) throw new Error(`zip entry ${name}: its local header is damaged`);
+    if (local + 30 > cdStart || u32(local) !== 0x04034b50)
+      throw new Error(`zip entry ${name}: its local header is damaged`);
     const start = local + 30 + u16(local + 26) + u16(local + 28);
     if (start + size > cdStart) throw new Error(`zip entry ${name} runs past the end of the data (truncated?)`);
-    if (originalSize > maxEntryBytes) throw new Error(`zip entry ${name} declares ${originalSize} bytes, more than a model file holds`);
+    if (originalSize > maxEntryBytes)
+      throw new Error(`zip entry ${name} declares ${originalSize} bytes, more than a model file holds`);
     const raw = bytes.subarray(start, start + size);
     let data: Uint8Array;
     if (method === 0) {
@@ -54,7 +57,8 @@ export function readZip(bytes: Uint8Array, wanted: readonly string[], maxEntryBy
       data = raw.slice();
     } else if (method === 8) {
       data = inflateSync(raw, { out: new Uint8Array(originalSize) });
-      if (data.length !== originalSize) throw new Error(`zip entry ${name} inflates to ${data.length} bytes, not ${originalSize}`);
+      if (data.length !== originalSize)
+        throw new Error(`zip entry ${name} inflates to ${data.length} bytes, not ${originalSize}`);
     } else throw new Error(`zip entry ${name} uses compression method ${method} (only stored and deflate are read)`);
     if (crc32(data) !== crc) throw new Error(`zip entry ${name} fails its CRC-32 check: the file is corrupted`);
     out.set(name, data);

@@ -264,7 +264,7 @@ function elementwise(c: Chain, current: string, users: NodeProto[]): string {
       users.length === 1
         ? `node ${nodeName(first)} is not supported here; myelin reads ${SUPPORTED}`
         : `tensor '${current}' is read by ${users.length} nodes (${users.map(nodeName).join(', ')}), ` +
-          `which form none of the activations myelin reads (${SUPPORTED})`,
+            `which form none of the activations myelin reads (${SUPPORTED})`,
     );
   const exits = [...made.keys()].filter(
     (t) => t === c.output || (c.consumers.get(t) ?? []).some((n) => !region.has(n)),
