@@ -52,20 +52,25 @@ inline void range_check(Napi::Env env, bool ok, const std::string& name, const s
 }
 
 // The typed array type and its name, per element type.
-template <typename T> struct TypedArrayKind;
-template <> struct TypedArrayKind<float> {
+template <typename T>
+struct TypedArrayKind;
+template <>
+struct TypedArrayKind<float> {
   static constexpr napi_typedarray_type type = napi_float32_array;
   static constexpr const char* name = "a Float32Array";
 };
-template <> struct TypedArrayKind<double> {
+template <>
+struct TypedArrayKind<double> {
   static constexpr napi_typedarray_type type = napi_float64_array;
   static constexpr const char* name = "a Float64Array";
 };
-template <> struct TypedArrayKind<int32_t> {
+template <>
+struct TypedArrayKind<int32_t> {
   static constexpr napi_typedarray_type type = napi_int32_array;
   static constexpr const char* name = "an Int32Array";
 };
-template <> struct TypedArrayKind<uint8_t> {
+template <>
+struct TypedArrayKind<uint8_t> {
   static constexpr napi_typedarray_type type = napi_uint8_array;
   static constexpr const char* name = "a Uint8Array";
 };
@@ -99,8 +104,9 @@ inline double as_number(Napi::Env env, Napi::Value v, const std::string& name) {
 inline int as_int(Napi::Env env, Napi::Value v, const std::string& name, int min_value, int max_value = INT_MAX) {
   const double d = as_number(env, v, name);
   range_check(env, d == std::floor(d) && d >= min_value && d <= max_value, name,
-              max_value == INT_MAX ? "an integer >= " + std::to_string(min_value)
-                                   : "an integer in [" + std::to_string(min_value) + ", " + std::to_string(max_value) + "]",
+              max_value == INT_MAX
+                  ? "an integer >= " + std::to_string(min_value)
+                  : "an integer in [" + std::to_string(min_value) + ", " + std::to_string(max_value) + "]",
               d);
   return static_cast<int>(d);
 }
@@ -139,7 +145,8 @@ inline bool optional_f32(const Napi::CallbackInfo& info, size_t i, const char* n
 inline double expect_number(const Napi::CallbackInfo& info, size_t i, const char* name) {
   return as_number(info.Env(), info[i], name);
 }
-inline int expect_int(const Napi::CallbackInfo& info, size_t i, const char* name, int min_value, int max_value = INT_MAX) {
+inline int expect_int(const Napi::CallbackInfo& info, size_t i, const char* name, int min_value,
+                      int max_value = INT_MAX) {
   return as_int(info.Env(), info[i], name, min_value, max_value);
 }
 inline bool expect_bool(const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -203,12 +210,13 @@ inline size_t checked_mul(Napi::Env env, size_t a, size_t b, const std::string& 
 inline Napi::Float32Array new_f32(Napi::Env env, size_t n, const std::string& what) {
   constexpr double kMaxElements = 4294967295.0;  // V8's typed array length limit on 64-bit hosts
   if (static_cast<double>(n) > kMaxElements)
-    throw Napi::RangeError::New(env, what + " would need " + std::to_string(n) + " floats, more than a Float32Array holds (" +
-                                         num_str(kMaxElements) + ")");
+    throw Napi::RangeError::New(env, what + " would need " + std::to_string(n) +
+                                         " floats, more than a Float32Array holds (" + num_str(kMaxElements) + ")");
   Napi::Function ctor = env.Global().Get("Float32Array").As<Napi::Function>();
   try {
     Napi::Value a = ctor.New({Napi::Number::New(env, static_cast<double>(n))});
-    if (a.IsTypedArray() && a.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) return a.As<Napi::Float32Array>();
+    if (a.IsTypedArray() && a.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array)
+      return a.As<Napi::Float32Array>();
   } catch (const Napi::Error&) {
     throw Napi::RangeError::New(env, "could not allocate " + what + ": " + std::to_string(n) + " floats (" +
                                          std::to_string(n / (1 << 20) * 4) + " MiB); use fewer rows per call");

@@ -93,7 +93,8 @@ class Held {
     }
     void* copy = CopyPool::take(n * sizeof(T));
     if (!copy)
-      throw Napi::RangeError::New(env, "could not allocate a copy of " + name + " (" + std::to_string(n * sizeof(T)) + " bytes)");
+      throw Napi::RangeError::New(
+          env, "could not allocate a copy of " + name + " (" + std::to_string(n * sizeof(T)) + " bytes)");
     std::memcpy(copy, a.Data(), n * sizeof(T));
     copies_.push_back(Copy{copy, n * sizeof(T)});
     return static_cast<const T*>(copy);

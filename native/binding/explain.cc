@@ -27,7 +27,7 @@ struct DeepShapJob {
   int rows = 0, bg_rows = 0;
   SoftmaxRule softmax = SoftmaxRule::ShiftInvariant;
   DeepShapOutput out{};
-  Held inputs;                          // async: x, background and the layers' arrays (async.h)
+  Held inputs;                               // async: x, background and the layers' arrays (async.h)
   Napi::Reference<Napi::Object> result_ref;  // the result arrays, which the work writes
 
   void run() { deep_shap(layers, x, rows, bg, bg_rows, out, softmax); }
@@ -62,7 +62,8 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool held) {
     if (!absent(o.Get("bias"))) {
       Napi::Float32Array b = typed_field<float>(env, o, "bias", where);
       if (b.ElementLength() != static_cast<size_t>(d.out))
-        throw Napi::RangeError::New(env, where + ".bias has " + str(b.ElementLength()) + " values; needs " + std::to_string(d.out));
+        throw Napi::RangeError::New(
+            env, where + ".bias has " + str(b.ElementLength()) + " values; needs " + std::to_string(d.out));
       d.bias = keep(b, where + ".bias");
     }
     if (l > 0 && job.layers.back().out != d.in)
@@ -77,12 +78,16 @@ DeepShapJob parse_deep_shap(const Napi::CallbackInfo& info, bool held) {
   Napi::Float32Array bg = expect_f32(info, 3, "background");
   job.bg_rows = expect_int(info, 4, "bgRows", 1);
   const int rule = expect_int(info, 5, "softmaxRule", 0);
-  if (rule >= kSoftmaxRuleCount) throw Napi::RangeError::New(env, "softmaxRule must be 0 (shift-invariant), 1 (SHAP's) or 2 (Shapley)");
+  if (rule >= kSoftmaxRuleCount)
+    throw Napi::RangeError::New(env, "softmaxRule must be 0 (shift-invariant), 1 (SHAP's) or 2 (Shapley)");
   job.softmax = static_cast<SoftmaxRule>(rule);
   if (x.ElementLength() != job.rows * features)
-    throw Napi::RangeError::New(env, "x has " + str(x.ElementLength()) + " values; " + std::to_string(job.rows) + " rows of " + str(features) + " features need " + str(job.rows * features));
+    throw Napi::RangeError::New(env, "x has " + str(x.ElementLength()) + " values; " + std::to_string(job.rows) +
+                                         " rows of " + str(features) + " features need " + str(job.rows * features));
   if (bg.ElementLength() != job.bg_rows * features)
-    throw Napi::RangeError::New(env, "background has " + str(bg.ElementLength()) + " values; " + std::to_string(job.bg_rows) + " rows of " + str(features) + " features need " + str(job.bg_rows * features));
+    throw Napi::RangeError::New(env, "background has " + str(bg.ElementLength()) + " values; " +
+                                         std::to_string(job.bg_rows) + " rows of " + str(features) + " features need " +
+                                         str(job.bg_rows * features));
   job.x = keep(x, "x");
   job.bg = keep(bg, "background");
   const size_t phi_len = checked_mul(env, checked_mul(env, outputs, job.rows, "phi"), features, "phi");
@@ -136,7 +141,8 @@ Napi::Value GroupMeans(const Napi::CallbackInfo& info) {
   const int groups = expect_int(info, 1, "groups", 0);
   const int group_rows = expect_int(info, 2, "groupRows", 1);
   const int cols = expect_int(info, 3, "cols", 1);
-  require_length(env, p.ElementLength(), static_cast<size_t>(groups) * group_rows * cols, "p", "groups x groupRows x cols");
+  require_length(env, p.ElementLength(), static_cast<size_t>(groups) * group_rows * cols, "p",
+                 "groups x groupRows x cols");
   Napi::Float64Array out = Napi::Float64Array::New(env, static_cast<size_t>(groups) * cols);
   group_means(p.Data(), groups, group_rows, cols, out.Data());
   return out;

@@ -51,7 +51,8 @@ class FitTask {
   Napi::Promise start(Napi::Env env) {
     tsfn_ = Tsfn::New(env, "myelin:fit", 0, 1, this, [](Napi::Env, void*, FitTask* t) { t->finalize(); });
     // Registered after the thread-safe function's own hook, so it runs before that one (hooks run LIFO).
-    hook_ = env.AddCleanupHook(+[](FitTask* t) { t->stop_and_join(); }, this);
+    hook_ = env.AddCleanupHook(
+        +[](FitTask* t) { t->stop_and_join(); }, this);
     {
       std::lock_guard<std::mutex> lk(registry_mu);
       registry.push_back(this);
@@ -94,7 +95,8 @@ class FitTask {
     net_->set_training(false);
     if (!callback_error_.IsEmpty()) return deferred_.Reject(callback_error_.Value());
     if (!error_.empty())
-      return deferred_.Reject(oom_ ? Napi::RangeError::New(env, error_).Value() : Napi::Error::New(env, error_).Value());
+      return deferred_.Reject(oom_ ? Napi::RangeError::New(env, error_).Value()
+                                   : Napi::Error::New(env, error_).Value());
     Napi::Object r = Napi::Object::New(env);
     Napi::Float64Array logs = Napi::Float64Array::New(env, out_.logs.size());
     std::copy(out_.logs.begin(), out_.logs.end(), logs.Data());

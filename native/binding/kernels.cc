@@ -28,7 +28,8 @@ float* f32(const Napi::CallbackInfo& info, size_t i, const char* name, size_t ne
 
 int act_id(const Napi::CallbackInfo& info, size_t i) {
   const int act = expect_int(info, i, "act", 0);
-  if (act >= kActCount) throw Napi::RangeError::New(info.Env(), "act must be an activation id below " + std::to_string(kActCount));
+  if (act >= kActCount)
+    throw Napi::RangeError::New(info.Env(), "act must be an activation id below " + std::to_string(kActCount));
   return act;
 }
 
@@ -37,7 +38,8 @@ Napi::Value ActForward(const Napi::CallbackInfo& info) {
   const int act = act_id(info, 0);
   Napi::Float32Array z = expect_f32(info, 1, "z");
   float* y = f32(info, 2, "y", z.ElementLength());
-  if (act == static_cast<int>(Act::Softmax)) throw Napi::RangeError::New(info.Env(), "act: softmax is not elementwise; use softmaxRows");
+  if (act == static_cast<int>(Act::Softmax))
+    throw Napi::RangeError::New(info.Env(), "act: softmax is not elementwise; use softmaxRows");
   vec().act_forward(act, z.Data(), y, z.ElementLength());
   return info.Env().Undefined();
 }
@@ -80,7 +82,8 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   LossBatch b;
   b.loss = expect_int(info, 0, "loss", 0);
-  if (b.loss >= kLossCount) throw Napi::RangeError::New(env, "loss must be a loss id below " + std::to_string(kLossCount));
+  if (b.loss >= kLossCount)
+    throw Napi::RangeError::New(env, "loss must be a loss id below " + std::to_string(kLossCount));
   b.fused = expect_bool(info, 1, "fused");
   b.rows = expect_int(info, 3, "rows", 1);
   b.cols = expect_int(info, 4, "cols", 1);
@@ -91,11 +94,13 @@ Napi::Value Loss(const Napi::CallbackInfo& info) {
     Napi::Int32Array idx = expect_i32(info, 6, "idx");
     require_length(env, idx.ElementLength(), b.rows, "idx", "one class per row");
     for (int r = 0; r < b.rows; ++r)
-      if (idx[r] < 0 || idx[r] >= b.cols) throw Napi::RangeError::New(env, "idx[" + std::to_string(r) + "] is not a class index below cols");
+      if (idx[r] < 0 || idx[r] >= b.cols)
+        throw Napi::RangeError::New(env, "idx[" + std::to_string(r) + "] is not a class index below cols");
     b.idx = idx.Data();
   }
   if (b.loss == static_cast<int>(LossId::SparseCce) ? !b.idx : !b.t)
-    throw Napi::TypeError::New(env, b.loss == static_cast<int>(LossId::SparseCce) ? "idx must be an Int32Array" : "t must be a Float32Array");
+    throw Napi::TypeError::New(
+        env, b.loss == static_cast<int>(LossId::SparseCce) ? "idx must be an Int32Array" : "t must be a Float32Array");
   if (b.loss == static_cast<int>(LossId::Cce) && b.idx) b.t = nullptr;
   b.sw = opt_f32(info, 7, "sw", b.rows);
   b.scale = static_cast<float>(expect_number(info, 8, "scale"));
@@ -112,7 +117,8 @@ Napi::Value Sgd(const Napi::CallbackInfo& info) {
   const float mu = static_cast<float>(expect_number(info, 4, "mu"));
   float* v = const_cast<float*>(opt_f32(info, 1, "v", n));
   if (mu != 0.f && !v) throw Napi::TypeError::New(info.Env(), "v must be a Float32Array when mu != 0");
-  vec().sgd(w.Data(), v, f32(info, 2, "g", n), n, static_cast<float>(expect_number(info, 3, "lr")), mu, expect_bool(info, 5, "nesterov"));
+  vec().sgd(w.Data(), v, f32(info, 2, "g", n), n, static_cast<float>(expect_number(info, 3, "lr")), mu,
+            expect_bool(info, 5, "nesterov"));
   return info.Env().Undefined();
 }
 
@@ -130,8 +136,9 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
 Napi::Value Rmsprop(const Napi::CallbackInfo& info) {
   Napi::Float32Array w = expect_f32(info, 0, "w");
   const size_t n = w.ElementLength();
-  vec().rmsprop(w.Data(), f32(info, 1, "v", n), f32(info, 2, "g", n), n, static_cast<float>(expect_number(info, 3, "lr")),
-                static_cast<float>(expect_number(info, 4, "rho")), static_cast<float>(expect_number(info, 5, "eps")));
+  vec().rmsprop(w.Data(), f32(info, 1, "v", n), f32(info, 2, "g", n), n,
+                static_cast<float>(expect_number(info, 3, "lr")), static_cast<float>(expect_number(info, 4, "rho")),
+                static_cast<float>(expect_number(info, 5, "eps")));
   return info.Env().Undefined();
 }
 
@@ -139,8 +146,8 @@ Napi::Value Rmsprop(const Napi::CallbackInfo& info) {
 Napi::Value Adagrad(const Napi::CallbackInfo& info) {
   Napi::Float32Array w = expect_f32(info, 0, "w");
   const size_t n = w.ElementLength();
-  vec().adagrad(w.Data(), f32(info, 1, "a", n), f32(info, 2, "g", n), n, static_cast<float>(expect_number(info, 3, "lr")),
-                static_cast<float>(expect_number(info, 4, "eps")));
+  vec().adagrad(w.Data(), f32(info, 1, "a", n), f32(info, 2, "g", n), n,
+                static_cast<float>(expect_number(info, 3, "lr")), static_cast<float>(expect_number(info, 4, "eps")));
   return info.Env().Undefined();
 }
 
@@ -173,7 +180,8 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   const size_t n = x.ElementLength();
   const double key = expect_number(info, 3, "key"), rate = expect_number(info, 4, "rate");
   if (!(rate >= 0 && rate < 1)) throw Napi::RangeError::New(info.Env(), "rate must be in [0, 1)");
-  vec().dropout(x.Data(), f32(info, 1, "y", n), f32(info, 2, "mask", n), n, static_cast<uint64_t>(key), static_cast<float>(rate));
+  vec().dropout(x.Data(), f32(info, 1, "y", n), f32(info, 2, "mask", n), n, static_cast<uint64_t>(key),
+                static_cast<float>(rate));
   return info.Env().Undefined();
 }
 

@@ -24,22 +24,18 @@ using engine::Network;
 class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Network",
-                       {InstanceAccessor<&NetworkWrap::ParamCount>("paramCount"),
-                        InstanceAccessor<&NetworkWrap::Training>("training"),
-                        InstanceAccessor<&NetworkWrap::Iterations>("iterations"),
-                        InstanceMethod<&NetworkWrap::Compile>("compile"),
-                        InstanceMethod<&NetworkWrap::GetWeights>("getWeights"),
-                        InstanceMethod<&NetworkWrap::SetWeights>("setWeights"),
-                        InstanceMethod<&NetworkWrap::GetOptimizerState>("getOptimizerState"),
-                        InstanceMethod<&NetworkWrap::SetOptimizerState>("setOptimizerState"),
-                        InstanceMethod<&NetworkWrap::SetLearningRate>("setLearningRate"),
-                        InstanceMethod<&NetworkWrap::Predict>("predict"),
-                        InstanceMethod<&NetworkWrap::PredictAsync>("predictAsync"),
-                        InstanceMethod<&NetworkWrap::Evaluate>("evaluate"),
-                        InstanceMethod<&NetworkWrap::Fit>("fit"),
-                        InstanceMethod<&NetworkWrap::RequestStop>("requestStop"),
-                        InstanceMethod<&NetworkWrap::Gradients>("gradients")});
+    return DefineClass(
+        env, "Network",
+        {InstanceAccessor<&NetworkWrap::ParamCount>("paramCount"), InstanceAccessor<&NetworkWrap::Training>("training"),
+         InstanceAccessor<&NetworkWrap::Iterations>("iterations"), InstanceMethod<&NetworkWrap::Compile>("compile"),
+         InstanceMethod<&NetworkWrap::GetWeights>("getWeights"), InstanceMethod<&NetworkWrap::SetWeights>("setWeights"),
+         InstanceMethod<&NetworkWrap::GetOptimizerState>("getOptimizerState"),
+         InstanceMethod<&NetworkWrap::SetOptimizerState>("setOptimizerState"),
+         InstanceMethod<&NetworkWrap::SetLearningRate>("setLearningRate"),
+         InstanceMethod<&NetworkWrap::Predict>("predict"), InstanceMethod<&NetworkWrap::PredictAsync>("predictAsync"),
+         InstanceMethod<&NetworkWrap::Evaluate>("evaluate"), InstanceMethod<&NetworkWrap::Fit>("fit"),
+         InstanceMethod<&NetworkWrap::RequestStop>("requestStop"),
+         InstanceMethod<&NetworkWrap::Gradients>("gradients")});
   }
 
   explicit NetworkWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NetworkWrap>(info) {
@@ -64,7 +60,6 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     reported_ = 0;
   }
 
-
  private:
   void report_memory(Napi::Env env) {
     const int64_t now = static_cast<int64_t>(net_->native_bytes());
@@ -74,13 +69,13 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
 
   void not_training(Napi::Env env, const char* what) {
     if (net_->training())
-      throw Napi::Error::New(env, std::string(what) + ": the model is training (a fit() call is running); "
-                                  "wait for its Promise before calling " + what);
+      throw Napi::Error::New(env, std::string(what) +
+                                      ": the model is training (a fit() call is running); "
+                                      "wait for its Promise before calling " +
+                                      what);
   }
 
-  bool sparse() const {
-    return net_->compiled() && net_->compile_spec().loss == static_cast<int>(LossId::SparseCce);
-  }
+  bool sparse() const { return net_->compiled() && net_->compile_spec().loss == static_cast<int>(LossId::SparseCce); }
 
   void need_compiled(Napi::Env env, const char* what) {
     if (!net_->compiled()) throw Napi::Error::New(env, std::string(what) + " before compile(): call compile() first");
@@ -129,8 +124,8 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     if (!v.IsArray()) throw Napi::TypeError::New(env, std::string(name) + " must be an array of Float32Array");
     Napi::Array arr = v.As<Napi::Array>();
     if (arr.Length() != count)
-      throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(arr.Length()) + " arrays but this network needs " +
-                                           std::to_string(count));
+      throw Napi::RangeError::New(env, std::string(name) + " has " + std::to_string(arr.Length()) +
+                                           " arrays but this network needs " + std::to_string(count));
     std::vector<const float*> src;
     for (uint32_t i = 0; i < count; ++i) {
       Napi::Value e = arr.Get(i);
@@ -139,7 +134,8 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
         throw Napi::TypeError::New(env, p + " must be a Float32Array");
       const size_t need = arrays[i / per_array].len, have = e.As<Napi::TypedArray>().ElementLength();
       if (have != need)
-        throw Napi::RangeError::New(env, p + " has " + std::to_string(have) + " elements but needs " + std::to_string(need));
+        throw Napi::RangeError::New(env,
+                                    p + " has " + std::to_string(have) + " elements but needs " + std::to_string(need));
       src.push_back(e.As<Napi::Float32Array>().Data());
     }
     return src;
@@ -195,9 +191,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     const int rows = expect_int(info, 1, "rows", 0);
     const size_t need = static_cast<size_t>(rows) * net_->input_dim();
     if (x->ElementLength() != need)
-      throw Napi::RangeError::New(info.Env(), "x has " + std::to_string(x->ElementLength()) + " elements but " +
-                                                  std::to_string(rows) + " rows x " + std::to_string(net_->input_dim()) +
-                                                  " inputs need " + std::to_string(need));
+      throw Napi::RangeError::New(
+          info.Env(), "x has " + std::to_string(x->ElementLength()) + " elements but " + std::to_string(rows) +
+                          " rows x " + std::to_string(net_->input_dim()) + " inputs need " + std::to_string(need));
     return rows;
   }
 
@@ -215,8 +211,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
 
   // rows x outputs, or a RangeError when that cannot be allocated.
   Napi::Float32Array new_output(Napi::Env env, int rows) {
-    return new_f32(env, static_cast<size_t>(rows) * net_->output_dim(),
-                   "the predictions (" + std::to_string(rows) + " rows x " + std::to_string(net_->output_dim()) + " outputs)");
+    return new_f32(
+        env, static_cast<size_t>(rows) * net_->output_dim(),
+        "the predictions (" + std::to_string(rows) + " rows x " + std::to_string(net_->output_dim()) + " outputs)");
   }
 
   Napi::Value PredictAsync(const Napi::CallbackInfo& info);
@@ -249,7 +246,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   }
 
   std::shared_ptr<Network> net_;  // shared with running workers
-  engine::Workspace ws_;  // predict() on the main thread
+  engine::Workspace ws_;          // predict() on the main thread
   int64_t reported_ = 0;
 };
 
@@ -310,7 +307,7 @@ Napi::Value NetworkWrap::Evaluate(const Napi::CallbackInfo& info) {
 Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object a = expect_object(env, info[0], "args");
-  const char* refusal = net_->training() ? "fit: the network is already training (a fit() call is running)"
+  const char* refusal = net_->training()    ? "fit: the network is already training (a fit() call is running)"
                         : !net_->compiled() ? "fit before compile(): call compile() first"
                                             : nullptr;
   if (refusal) {

@@ -138,17 +138,24 @@ GemmArgs parse_gemm(const Napi::CallbackInfo& info) {
   Napi::Float32Array bias;
   const bool has_bias = optional_f32(info, 13, "bias", &bias);
   const int act = expect_int(info, 14, "act", 0);
-  if (act >= kActCount) throw Napi::RangeError::New(env, "act must be an activation id below " + std::to_string(kActCount));
+  if (act >= kActCount)
+    throw Napi::RangeError::New(env, "act must be an activation id below " + std::to_string(kActCount));
   g.act = static_cast<Act>(act);
 
   const int a_rows = g.ta ? g.k : g.m, a_cols = g.ta ? g.m : g.k;
   const int b_rows = g.tb ? g.n : g.k, b_cols = g.tb ? g.k : g.n;
-  if (g.lda < a_cols) throw Napi::RangeError::New(env, "lda (" + std::to_string(g.lda) + ") must be >= " + std::to_string(a_cols));
-  if (g.ldb < b_cols) throw Napi::RangeError::New(env, "ldb (" + std::to_string(g.ldb) + ") must be >= " + std::to_string(b_cols));
-  if (g.ldc < g.n) throw Napi::RangeError::New(env, "ldc (" + std::to_string(g.ldc) + ") must be >= n (" + std::to_string(g.n) + ")");
-  require_length(env, a.ElementLength(), extent(a_rows, a_cols, g.lda), "a", std::to_string(a_rows) + "x" + std::to_string(a_cols) + " with lda " + std::to_string(g.lda));
-  require_length(env, b.ElementLength(), extent(b_rows, b_cols, g.ldb), "b", std::to_string(b_rows) + "x" + std::to_string(b_cols) + " with ldb " + std::to_string(g.ldb));
-  require_length(env, c.ElementLength(), extent(g.m, g.n, g.ldc), "c", std::to_string(g.m) + "x" + std::to_string(g.n) + " with ldc " + std::to_string(g.ldc));
+  if (g.lda < a_cols)
+    throw Napi::RangeError::New(env, "lda (" + std::to_string(g.lda) + ") must be >= " + std::to_string(a_cols));
+  if (g.ldb < b_cols)
+    throw Napi::RangeError::New(env, "ldb (" + std::to_string(g.ldb) + ") must be >= " + std::to_string(b_cols));
+  if (g.ldc < g.n)
+    throw Napi::RangeError::New(env, "ldc (" + std::to_string(g.ldc) + ") must be >= n (" + std::to_string(g.n) + ")");
+  require_length(env, a.ElementLength(), extent(a_rows, a_cols, g.lda), "a",
+                 std::to_string(a_rows) + "x" + std::to_string(a_cols) + " with lda " + std::to_string(g.lda));
+  require_length(env, b.ElementLength(), extent(b_rows, b_cols, g.ldb), "b",
+                 std::to_string(b_rows) + "x" + std::to_string(b_cols) + " with ldb " + std::to_string(g.ldb));
+  require_length(env, c.ElementLength(), extent(g.m, g.n, g.ldc), "c",
+                 std::to_string(g.m) + "x" + std::to_string(g.n) + " with ldc " + std::to_string(g.ldc));
   if (has_bias) {
     require_length(env, bias.ElementLength(), static_cast<size_t>(g.n), "bias", "one value per column of C");
     g.bias = bias.Data();
@@ -195,7 +202,8 @@ Napi::Value GemmAsync(const Napi::CallbackInfo& info) {
   Napi::Float32Array c = info[11].As<Napi::Float32Array>();
   job.c_len = extent(g.m, g.n, g.ldc);
   job.c.reset(new (std::nothrow) float[job.c_len ? job.c_len : 1]);
-  if (!job.c) throw Napi::RangeError::New(env, "could not allocate a copy of c (" + std::to_string(job.c_len) + " floats)");
+  if (!job.c)
+    throw Napi::RangeError::New(env, "could not allocate a copy of c (" + std::to_string(job.c_len) + " floats)");
   if (job.c_len) std::memcpy(job.c.get(), c.Data(), job.c_len * sizeof(float));
   g.c = job.c.get();
   job.c_ref = Napi::Persistent(c);
@@ -238,7 +246,9 @@ Napi::Value AffineColumns(const Napi::CallbackInfo& info) {
   const bool inverse = expect_bool(info, 4, "inverse");
   Napi::Float32Array out = expect_f32(info, 5, "out");
   const size_t n = x.ElementLength();
-  if (n % cols != 0) throw Napi::RangeError::New(env, "x has " + std::to_string(n) + " elements, not a multiple of cols (" + std::to_string(cols) + ")");
+  if (n % cols != 0)
+    throw Napi::RangeError::New(
+        env, "x has " + std::to_string(n) + " elements, not a multiple of cols (" + std::to_string(cols) + ")");
   require_length(env, offset.ElementLength(), cols, "offset", "one value per column");
   require_length(env, scale.ElementLength(), cols, "scale", "one value per column");
   require_length(env, out.ElementLength(), n, "out", "as many values as x");

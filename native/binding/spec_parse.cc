@@ -158,13 +158,16 @@ void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const eng
   out->pins.push_back(xv);
 
   Napi::Value yv = o.Get("y");
-  if (!yv.IsTypedArray()) throw Napi::TypeError::New(env, name + ".y must be a Float32Array or Int32Array, got " + type_of(yv));
+  if (!yv.IsTypedArray())
+    throw Napi::TypeError::New(env, name + ".y must be a Float32Array or Int32Array, got " + type_of(yv));
   const napi_typedarray_type yt = yv.As<Napi::TypedArray>().TypedArrayType();
   const size_t ylen = yv.As<Napi::TypedArray>().ElementLength();
   if (sparse) {
     if (ylen != static_cast<size_t>(rows))
-      throw Napi::RangeError::New(env, name + ".y has " + std::to_string(ylen) + " elements but sparse categorical "
-                                  "crossentropy needs one class index per row (" + std::to_string(rows) + ")");
+      throw Napi::RangeError::New(env, name + ".y has " + std::to_string(ylen) +
+                                           " elements but sparse categorical "
+                                           "crossentropy needs one class index per row (" +
+                                           std::to_string(rows) + ")");
     out->labels.resize(rows);
     if (yt == napi_int32_array) {
       const int32_t* y = yv.As<Napi::Int32Array>().Data();
@@ -173,7 +176,8 @@ void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const eng
       const float* y = yv.As<Napi::Float32Array>().Data();
       for (int r = 0; r < rows; ++r) {
         if (y[r] != std::floor(y[r]))
-          throw Napi::RangeError::New(env, name + ".y[" + std::to_string(r) + "] must be a class index, got " + num_str(y[r]));
+          throw Napi::RangeError::New(
+              env, name + ".y[" + std::to_string(r) + "] must be a class index, got " + num_str(y[r]));
         out->labels[r] = static_cast<int32_t>(y[r]);
       }
     } else {
@@ -189,8 +193,9 @@ void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const eng
       throw Napi::TypeError::New(env, name + ".y must be a Float32Array (rows x outputs), got " + type_of(yv));
     const size_t need = static_cast<size_t>(rows) * od;
     if (ylen != need)
-      throw Napi::RangeError::New(env, name + ".y has " + std::to_string(ylen) + " elements but " + std::to_string(rows) +
-                                           " rows x " + std::to_string(od) + " outputs need " + std::to_string(need));
+      throw Napi::RangeError::New(env, name + ".y has " + std::to_string(ylen) + " elements but " +
+                                           std::to_string(rows) + " rows x " + std::to_string(od) + " outputs need " +
+                                           std::to_string(need));
     out->data.y = yv.As<Napi::Float32Array>().Data();
     out->pins.push_back(yv);
   }

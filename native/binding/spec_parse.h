@@ -20,10 +20,10 @@ engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v);
 // A DataSpec checked against the network; keeps what must stay alive while a worker reads it.
 struct ParsedData {
   engine::Data data;
-  std::vector<Napi::Value> pins;     // typed arrays the pointers point into
-  std::vector<int32_t> labels;       // sparse labels converted from a Float32Array
+  std::vector<Napi::Value> pins;  // typed arrays the pointers point into
+  std::vector<int32_t> labels;    // sparse labels converted from a Float32Array
 };
-void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const engine::Network& net,
-                bool sparse, ParsedData* out);
+void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const engine::Network& net, bool sparse,
+                ParsedData* out);
 
 }  // namespace myelin::binding

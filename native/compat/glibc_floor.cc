@@ -22,18 +22,17 @@
 // exp, log and pow are compiler builtins whose implicit declaration would make ours exported.
 // Pointer and handle types are spelled void*, unsigned long (pthread_t), unsigned (pthread_key_t):
 // the same calling convention.
-#define MYELIN_PIN(ret, name, params, args)                         \
-  extern "C" ret name##_base params;                                \
+#define MYELIN_PIN(ret, name, params, args)                        \
+  extern "C" ret name##_base params;                               \
   __asm__(".symver " #name "_base, " #name "@" MYELIN_GLIBC_BASE); \
-  MYELIN_HIDDEN ret name##_pinned params __asm__(#name);            \
+  MYELIN_HIDDEN ret name##_pinned params __asm__(#name);           \
   ret name##_pinned params { return name##_base args; }
 
 MYELIN_PIN(double, exp, (double x), (x))
 MYELIN_PIN(double, log, (double x), (x))
 MYELIN_PIN(double, pow, (double x, double y), (x, y))
 MYELIN_PIN(int, pthread_once, (void* once, void (*init)()), (once, init))
-MYELIN_PIN(int, pthread_create, (unsigned long* t, const void* attr, void* (*fn)(void*), void* arg),
-           (t, attr, fn, arg))
+MYELIN_PIN(int, pthread_create, (unsigned long* t, const void* attr, void* (*fn)(void*), void* arg), (t, attr, fn, arg))
 MYELIN_PIN(int, pthread_detach, (unsigned long t), (t))
 MYELIN_PIN(int, pthread_join, (unsigned long t, void** ret), (t, ret))
 MYELIN_PIN(int, pthread_mutex_trylock, (void* m), (m))

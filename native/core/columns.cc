@@ -2,8 +2,8 @@
 
 namespace myelin {
 
-void affine_columns(const float* x, size_t rows, size_t cols, const double* offset, const double* scale,
-                    bool inverse, float* out) {
+void affine_columns(const float* x, size_t rows, size_t cols, const double* offset, const double* scale, bool inverse,
+                    float* out) {
   for (size_t i = 0; i < rows; ++i) {
     const float* in = x + i * cols;
     float* o = out + i * cols;

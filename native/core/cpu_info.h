@@ -8,10 +8,10 @@
 namespace myelin {
 
 struct CpuInfo {
-  std::string vendor;  // "GenuineIntel", "AuthenticAMD", "arm" (implementer 0x41), ...
-  std::string name;    // brand string, or the arm64 part when there is none
-  int family = 0;      // x86: display family (base + extended); arm64: implementer
-  int model = 0;       // x86: display model (base + extended << 4); arm64: part number
+  std::string vendor;            // "GenuineIntel", "AuthenticAMD", "arm" (implementer 0x41), ...
+  std::string name;              // brand string, or the arm64 part when there is none
+  int family = 0;                // x86: display family (base + extended); arm64: implementer
+  int model = 0;                 // x86: display model (base + extended << 4); arm64: part number
   long l1d = 0, l2 = 0, l3 = 0;  // bytes: L1 data and L2 per core, L3 as reported (shared)
 };
 

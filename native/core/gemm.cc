@@ -156,8 +156,8 @@ void run_part(const Plan& P, const Part& part) {
             const int mr = std::min(MR, mc - ir);
             float* c_tile = c_col + static_cast<long>(ig + ir) * P.rs_c;
             if (ir < full)
-              K.ukr(kc, a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c,
-                    P.cs_c, mr, nr, P.alpha, beta);
+              K.ukr(kc, a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c, P.cs_c,
+                    mr, nr, P.alpha, beta);
             else
               K.ukr(kc, ap + static_cast<size_t>(ir) * kc, 1, MR, b_panel, rs_b, c_tile, P.rs_c, P.cs_c, mr, nr,
                     P.alpha, beta);
@@ -204,8 +204,8 @@ void scale_c(float* c, long ldc, int m, int n, float beta) {
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-          const float* b, int ldb, float beta, float* c, int ldc, const Epilogue& ep) {
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+          int ldb, float beta, float* c, int ldc, const Epilogue& ep) {
   if (m <= 0 || n <= 0) return;
   Finish fin{c, ldc, false, ep.bias, ep.act};
   if (k <= 0 || alpha == 0.f) {  // BLAS: A and B are not read

@@ -15,8 +15,8 @@ struct Epilogue {
 
 // Threads from the shared pool (thread_pool.h); the result is bit-identical for any thread count.
 // beta == 0 means C is only written (NaN/Inf already in C do not propagate), as in BLAS.
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-          const float* b, int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue());
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+          int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue());
 
 // FP32 FMA peak in GFLOP/s of one ISA's kernel registers (independent FMA chains), best of a few
 // timed rounds, on `threads` pool threads at once. For benchmarks; the ISA must be supported.

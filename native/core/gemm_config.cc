@@ -114,14 +114,13 @@ State build() {
   const std::string value = env, name = value.substr(0, value.find(':'));
   const GemmConfig* c = find(s, name);
   if (c == nullptr)
-    throw std::runtime_error("MYELIN_GEMM_CONFIG=" + value + ": unknown config; this CPU and build offer: " +
-                             names(s));
+    throw std::runtime_error("MYELIN_GEMM_CONFIG=" + value + ": unknown config; this CPU and build offer: " + names(s));
   s.from_env = *c;
   if (name.size() < value.size()) {
     int mc = 0, kc = 0, nc = 0;
     char end = 0;
-    if (std::sscanf(value.c_str() + name.size() + 1, "%d,%d,%d%c", &mc, &kc, &nc, &end) != 3 || mc < 1 ||
-        kc < 1 || nc < 1 || mc > 65536 || kc > 65536 || nc > 1 << 20)
+    if (std::sscanf(value.c_str() + name.size() + 1, "%d,%d,%d%c", &mc, &kc, &nc, &end) != 3 || mc < 1 || kc < 1 ||
+        nc < 1 || mc > 65536 || kc > 65536 || nc > 1 << 20)
       throw std::runtime_error("MYELIN_GEMM_CONFIG=" + value + ": blocks must be <name>:MC,KC,NC, positive integers");
     s.from_env.mc = std::max(c->mr, mc / c->mr * c->mr), s.from_env.kc = kc, s.from_env.nc = nc;
   }

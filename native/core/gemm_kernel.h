@@ -25,8 +25,8 @@ namespace myelin {
 //    transposed C are handled once, in the template's store, the same way for every ISA.
 // Every element is one chain of multiply-adds over p in order (fused where the ISA has FMA), then
 // alpha/beta, so its value does not depend on where the tile sits (thread count, edges, orientation).
-using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b,
-                                 float* c, long rs_c, long cs_c, int mr, int nr, float alpha, float beta);
+using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c,
+                                 long rs_c, long cs_c, int mr, int nr, float alpha, float beta);
 
 // Packs an NR-wide panel of B (k x nr, element (p, j) at b[p * rs_b + j * cs_b]) into dst
 // (k * NR floats, columns >= nr zeroed).
@@ -54,9 +54,17 @@ struct GemmKernelList {
 };
 
 // One list per ISA, defined in that ISA's kernel file. Call only after isa_supported() said yes.
-namespace scalar { GemmKernelList gemm_kernels(); }
-namespace avx2 { GemmKernelList gemm_kernels(); }
-namespace avx512 { GemmKernelList gemm_kernels(); }
-namespace neon { GemmKernelList gemm_kernels(); }
+namespace scalar {
+GemmKernelList gemm_kernels();
+}
+namespace avx2 {
+GemmKernelList gemm_kernels();
+}
+namespace avx512 {
+GemmKernelList gemm_kernels();
+}
+namespace neon {
+GemmKernelList gemm_kernels();
+}
 
 }  // namespace myelin

@@ -74,12 +74,10 @@ void choose_once() {
   }
   Isa forced;
   if (!isa_from_name(env, &forced))
-    throw std::runtime_error(std::string("MYELIN_ISA=") + env +
-                             " is not one of: scalar, avx2, avx512, neon");
+    throw std::runtime_error(std::string("MYELIN_ISA=") + env + " is not one of: scalar, avx2, avx512, neon");
   if (!isa_supported(forced))
     throw std::runtime_error(std::string("MYELIN_ISA=") + env +
-                             ": this CPU or build does not support it (best here: " +
-                             isa_name(best_isa()) + ")");
+                             ": this CPU or build does not support it (best here: " + isa_name(best_isa()) + ")");
   g_active.store(static_cast<int>(forced));
 }
 

@@ -16,10 +16,10 @@ namespace myelin {
 constexpr float kProbEpsilon = 1e-7f;
 
 struct LossBatch {
-  int loss = 0;          // LossId
-  bool fused = false;    // sigmoid+BCE or softmax+(sparse)CCE: grad is w.r.t. the logits, p - t
-  bool logits = false;   // BCE/CCE from_logits: p are logits, the loss applies sigmoid/softmax itself
-  float smoothing = 0.f; // label smoothing of BCE (t (1 - s) + s / 2) and dense CCE (t (1 - s) + s / cols)
+  int loss = 0;              // LossId
+  bool fused = false;        // sigmoid+BCE or softmax+(sparse)CCE: grad is w.r.t. the logits, p - t
+  bool logits = false;       // BCE/CCE from_logits: p are logits, the loss applies sigmoid/softmax itself
+  float smoothing = 0.f;     // label smoothing of BCE (t (1 - s) + s / 2) and dense CCE (t (1 - s) + s / cols)
   const float* p = nullptr;  // rows x cols predictions
   int rows = 0, cols = 0;
   const float* t = nullptr;      // rows x cols targets (dense losses), or null
@@ -51,8 +51,8 @@ struct VecKernels {
   void (*adam)(float* w, float* m, float* v, const float* g, size_t n, float alpha, float b1, float b2, float eps);
   // Keras Nadam with the step's coefficients: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
   // w -= lr (cm m + cg g) / (sqrt(v cv) + eps).
-  void (*nadam)(float* w, float* m, float* v, const float* g, size_t n, float lr, float b1, float b2, float eps, float cm,
-                float cg, float cv);
+  void (*nadam)(float* w, float* m, float* v, const float* g, size_t n, float lr, float b1, float b2, float eps,
+                float cm, float cg, float cv);
   // Keras Adamax with alpha = lr / (1 - b1^t): m += (g - m)(1 - b1); u = max(b2 u, |g|); w -= alpha m / (u + eps).
   void (*adamax)(float* w, float* m, float* u, const float* g, size_t n, float alpha, float b1, float b2, float eps);
   // Keras RMSprop: v = rho v + (1 - rho) g^2; w -= lr g / sqrt(v + eps).
@@ -81,13 +81,21 @@ struct VecKernels {
 // The table for the active ISA (cheap: an atomic load and a switch).
 const VecKernels& vec();
 
-namespace scalar { const VecKernels& vec_kernels(); }
+namespace scalar {
+const VecKernels& vec_kernels();
+}
 #if defined(__x86_64__) || defined(_M_X64)
-namespace avx2 { const VecKernels& vec_kernels(); }
-namespace avx512 { const VecKernels& vec_kernels(); }
+namespace avx2 {
+const VecKernels& vec_kernels();
+}
+namespace avx512 {
+const VecKernels& vec_kernels();
+}
 #endif
 #if defined(__aarch64__) || defined(_M_ARM64)
-namespace neon { const VecKernels& vec_kernels(); }
+namespace neon {
+const VecKernels& vec_kernels();
+}
 #endif
 
 }  // namespace myelin

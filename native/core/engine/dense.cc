@@ -52,8 +52,8 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
   if (rows > ws.rows) ws.rows = rows;
 }
 
-const float* Network::forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on,
-                              uint64_t epoch, uint64_t batch, float* final_out) const {
+const float* Network::forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
+                              uint64_t batch, float* final_out) const {
   const VecKernels& k = vec();
   const float* cur = x;
   const size_t L = layers_.size();
@@ -89,7 +89,8 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
       gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, y, l.units, Epilogue{bias, l.act});
     } else {
       float* z = needs_z(l.act) ? ws.z[i].data() : y;
-      gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, z, l.units, Epilogue{bias, Act::Linear});
+      gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, z, l.units,
+           Epilogue{bias, Act::Linear});
       k.act_forward(static_cast<int>(l.act), z, y, n);
     }
     cur = y;
@@ -145,8 +146,7 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
     }
     const float* kernel = W + ka.off;
     // dX = dZ W^T, before W changes; nothing below the first Dense layer needs it.
-    if (i > first_dense_)
-      gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in);
+    if (i > first_dense_) gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in);
     const float* x = ws.in[i];
     const bool reg = l.l1 != 0.f || l.l2 != 0.f;
     float* gw = grads + ka.off;

@@ -25,7 +25,7 @@ class MetricSet {
   std::vector<int> ids_;
   std::vector<float> args_;  // two per metric
   int cols_;
-  std::vector<std::vector<double>> st_;  // per metric: its accumulated statistics
+  std::vector<std::vector<double>> st_;         // per metric: its accumulated statistics
   std::vector<std::vector<float>> thresholds_;  // per AUC metric: Keras's thresholds, in float32
   double weight_sum_ = 0.0;
 };

@@ -99,8 +99,9 @@ void Network::compile(const CompileSpec& spec) {
   lr_.store(o.lr);
   const LayerSpec& last = layers_.back();
   const LossId loss = static_cast<LossId>(spec.loss);
-  fused_output_ = last.dense && !spec.from_logits && ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
-                                 ((loss == LossId::Cce || loss == LossId::SparseCce) && last.act == Act::Softmax));
+  fused_output_ = last.dense && !spec.from_logits &&
+                  ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
+                   ((loss == LossId::Cce || loss == LossId::SparseCce) && last.act == Act::Softmax));
   compiled_ = true;
 }
 

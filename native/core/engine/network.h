@@ -32,8 +32,8 @@ struct Workspace {
   int rows = 0;
   FloatBuf xb, yb, swb, scratch, g0, g1;
   std::vector<int32_t> ib;
-  std::vector<FloatBuf> out, z, mask;   // per layer
-  std::vector<const float*> in;         // per layer: its input for the current batch
+  std::vector<FloatBuf> out, z, mask;  // per layer
+  std::vector<const float*> in;        // per layer: its input for the current batch
 };
 
 class Network {
@@ -115,7 +115,7 @@ class Network {
   std::vector<WeightArray> arrays_;
   std::vector<int> kernel_of_, bias_of_;  // per layer: weight array index or -1
   int first_dense_ = 0, last_dense_ = 0;
-  size_t total_ = 0;          // floats in the padded parameter buffer
+  size_t total_ = 0;  // floats in the padded parameter buffer
   size_t param_scalars_ = 0;
   int max_width_ = 0;
 

@@ -19,7 +19,7 @@ double schedule_lr(const ScheduleSpec& s, int64_t step_i) {
       double p = step / s.decay_steps;
       if (s.staircase) p = std::floor(p);
       return s.kind == ScheduleId::ExponentialDecay ? s.initial * std::pow(s.decay_rate, p)
-                                               : s.initial / (1.0 + s.decay_rate * p);
+                                                    : s.initial / (1.0 + s.decay_rate * p);
     }
     case ScheduleId::PiecewiseConstantDecay: {
       // values[i] for boundaries[i - 1] < step <= boundaries[i].
@@ -46,8 +46,7 @@ double schedule_lr(const ScheduleSpec& s, int64_t step_i) {
       if (t < s.warmup_steps) return (s.warmup_target - s.initial) * (t / s.warmup_steps) + s.initial;
       return decay(t - s.warmup_steps, s.warmup_target);
     }
-    case ScheduleId::None:
-      break;
+    case ScheduleId::None: break;
   }
   return 0.0;
 }
@@ -98,19 +97,22 @@ void Network::update_array(int a, float* g, bool clipped) {
   const double b1 = o.beta1, b2 = o.beta2;
   switch (o.kind) {
     case OptId::Sgd:
-      chunked(n, [&](size_t b, size_t c) { k.sgd(w + b, s0 ? s0 + b : nullptr, g + b, c, lr, o.momentum, o.nesterov); });
+      chunked(n,
+              [&](size_t b, size_t c) { k.sgd(w + b, s0 ? s0 + b : nullptr, g + b, c, lr, o.momentum, o.nesterov); });
       break;
     case OptId::Adam:
     case OptId::AdamW: {
       const float alpha = static_cast<float>(lr * std::sqrt(1.0 - std::pow(b2, t)) / (1.0 - std::pow(b1, t)));
-      chunked(n, [&](size_t b, size_t c) { k.adam(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon); });
+      chunked(n,
+              [&](size_t b, size_t c) { k.adam(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon); });
       break;
     }
     case OptId::Nadam: {
       // m_hat = u_{t+1} m / (1 - prod_{t+1}) + (1 - u_t) g / (1 - prod_t); v_hat = v / (1 - b2^t).
       const double u_t = b1 * (1.0 - 0.5 * std::pow(0.96, t)), u_next = b1 * (1.0 - 0.5 * std::pow(0.96, t + 1));
       const double prod = nadam_u_product(iterations_ + 1), prod_next = prod * u_next;
-      const float cm = static_cast<float>(u_next / (1.0 - prod_next)), cg = static_cast<float>((1.0 - u_t) / (1.0 - prod));
+      const float cm = static_cast<float>(u_next / (1.0 - prod_next)),
+                  cg = static_cast<float>((1.0 - u_t) / (1.0 - prod));
       const float cv = static_cast<float>(1.0 / (1.0 - std::pow(b2, t)));
       chunked(n, [&](size_t b, size_t c) {
         k.nadam(w + b, s0 + b, s1 + b, g + b, c, lr, o.beta1, o.beta2, o.epsilon, cm, cg, cv);
@@ -119,7 +121,9 @@ void Network::update_array(int a, float* g, bool clipped) {
     }
     case OptId::Adamax: {
       const float alpha = static_cast<float>(lr / (1.0 - std::pow(b1, t)));
-      chunked(n, [&](size_t b, size_t c) { k.adamax(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon); });
+      chunked(n, [&](size_t b, size_t c) {
+        k.adamax(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon);
+      });
       break;
     }
     case OptId::Rmsprop:

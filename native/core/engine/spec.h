@@ -18,8 +18,8 @@ struct LayerSpec {
   Act act = Act::Linear;
   bool use_bias = true;
   float l1 = 0.f, l2 = 0.f;
-  float rate = 0.f;    // dropout
-  uint64_t seed = 0;   // dropout
+  float rate = 0.f;   // dropout
+  uint64_t seed = 0;  // dropout
 };
 
 struct ScheduleSpec {
@@ -28,8 +28,8 @@ struct ScheduleSpec {
   bool staircase = false;
   double end = 0, power = 1;  // polynomial
   bool cycle = false;
-  double alpha = 0;      // cosine
-  bool warmup = false;   // cosine: rise linearly from initial to warmup_target over warmup_steps, then decay
+  double alpha = 0;     // cosine
+  bool warmup = false;  // cosine: rise linearly from initial to warmup_target over warmup_steps, then decay
   double warmup_target = 0, warmup_steps = 0;
   std::vector<double> boundaries, values;  // piecewise constant
 };

@@ -31,7 +31,8 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
     int rows, cols, per;
     void copy(int begin, int end) const {
       for (int i = begin; i < end; ++i)
-        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, cols * sizeof(float));
+        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols,
+                    cols * sizeof(float));
     }
   };
   // Random rows come from DRAM: several threads keep more loads in flight.
@@ -89,8 +90,7 @@ std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batc
     const int r = std::min(b, d.rows - start);
     const float* p = forward(W, d.x + static_cast<size_t>(start) * in, r, ws, false, 0, 0, nullptr);
     loss_sum += loss_and_metrics(p, r, d.y ? d.y + static_cast<size_t>(start) * od : nullptr,
-                                 d.yi ? d.yi + start : nullptr, d.sw ? d.sw + start : nullptr, nullptr, ws,
-                                 &metrics);
+                                 d.yi ? d.yi + start : nullptr, d.sw ? d.sw + start : nullptr, nullptr, ws, &metrics);
   }
   std::vector<double> res(1 + m);
   res[0] = loss_sum / d.rows + penalty(W);
@@ -116,8 +116,10 @@ double Network::gradients(const Data& d, const std::vector<float*>& grads) const
   const float* p = forward(snap_.data(), d.x, d.rows, ws, false, 0, 0, nullptr);
   const double s = loss_and_metrics(p, d.rows, d.y, d.yi, d.sw, ws.g0.data(), ws, nullptr);
   // GradsOnly never writes parameters or optimizer state, so the const_cast changes nothing shared.
-  const double pen = const_cast<Network*>(this)->backward(snap_.data(), nullptr, g.data(), d.rows, ws, false, Mode::GradsOnly);
-  for (size_t a = 0; a < arrays_.size(); ++a) std::memcpy(grads[a], g.data() + arrays_[a].off, arrays_[a].len * sizeof(float));
+  const double pen =
+      const_cast<Network*>(this)->backward(snap_.data(), nullptr, g.data(), d.rows, ws, false, Mode::GradsOnly);
+  for (size_t a = 0; a < arrays_.size(); ++a)
+    std::memcpy(grads[a], g.data() + arrays_[a].off, arrays_[a].len * sizeof(float));
   return s / d.rows + pen;
 }
 
@@ -169,7 +171,8 @@ FitOutcome Network::fit(const FitOptions& o) {
           sw = ws.swb.data();
         }
       }
-      const float* p = forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
+      const float* p =
+          forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
       const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
       const double pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       ++iterations_;

@@ -100,9 +100,9 @@ class DeepShap {
       max_width_ = std::max({max_width_, d.in, d.out});
       ratio_offset_.push_back(ratio_width_);
       ratio_width_ += d.out;
-      rule_.push_back(d.act != Act::Softmax ? SoftmaxRule::ShiftInvariant
+      rule_.push_back(d.act != Act::Softmax                                         ? SoftmaxRule::ShiftInvariant
                       : softmax == SoftmaxRule::Shapley && d.out > kMaxShapleyUnits ? SoftmaxRule::ShiftInvariant
-                                                                                   : softmax);
+                                                                                    : softmax);
       shapley_offset_.push_back(shapley_width_);
       coef_.emplace_back();
       if (d.act == Act::Softmax && rule_.back() == SoftmaxRule::Shapley) {
@@ -130,9 +130,10 @@ class DeepShap {
     // time with the GEMMs spread over the pool when there are fewer rows than threads.
     // Tasks are also capped so their scratch stays under ~512 MB on many-core machines.
     const int threads = num_threads();
-    const size_t scratch = sizeof(float) * (2 * static_cast<size_t>(chunk_) * nb_ * max_width_ +
-                                            static_cast<size_t>(nb_) * (9 * ratio_width_ + features_ + 2 * shapley_width_) +
-                                            (shapley_width_ ? size_t{1} << 22 : 0));
+    const size_t scratch =
+        sizeof(float) * (2 * static_cast<size_t>(chunk_) * nb_ * max_width_ +
+                         static_cast<size_t>(nb_) * (9 * ratio_width_ + features_ + 2 * shapley_width_) +
+                         (shapley_width_ ? size_t{1} << 22 : 0));
     const int affordable = static_cast<int>(std::max<size_t>(1, (size_t{512} << 20) / std::max<size_t>(scratch, 1)));
     const int tasks = rows_ >= threads ? std::min(threads, affordable) : 1;
     std::vector<Workspace> ws(tasks);
@@ -231,8 +232,9 @@ class DeepShap {
         for (int j = 0; j < K; ++j) {
           const double dz = static_cast<double>(zx[j]) - zr[j];
           for (int k = 0; k < K; ++k)
-            m[k * K + j] = std::fabs(dz) < kTinyIn ? pr[k] * ((k == j) - static_cast<double>(pr[j]))  // Jacobian at the reference
-                                                   : w.phi[j * ld + static_cast<size_t>(b) * K + k] / dz;
+            m[k * K + j] = std::fabs(dz) < kTinyIn
+                               ? pr[k] * ((k == j) - static_cast<double>(pr[j]))  // Jacobian at the reference
+                               : w.phi[j * ld + static_cast<size_t>(b) * K + k] / dz;
         }
       }
     }
@@ -286,8 +288,8 @@ class DeepShap {
   int features_ = 0, outputs_ = 0, max_width_ = 0, ratio_width_ = 0, chunk_ = 1;
   std::vector<int> ratio_offset_, shapley_offset_;
   int shapley_width_ = 0;
-  std::vector<SoftmaxRule> rule_;              // per layer, for softmax layers
-  std::vector<std::vector<float>> coef_;       // per Shapley-rule softmax layer: C (K x 2^K)
+  std::vector<SoftmaxRule> rule_;         // per layer, for softmax layers
+  std::vector<std::vector<float>> coef_;  // per Shapley-rule softmax layer: C (K x 2^K)
   Trace tr_, tx_;
 };
 

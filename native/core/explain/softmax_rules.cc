@@ -29,9 +29,8 @@ void softmax_rule_invariant(const SoftmaxSide& x, const SoftmaxSide& r, const do
   for (int j = 0; j < units; ++j) {
     const double a = q[4 * j], b = q[4 * j + 1], c = q[4 * j + 2], d = q[4 * j + 3];
     const double dz = static_cast<double>(x.z[j]) - r.z[j];
-    const double m = std::fabs(dz) < kTinyIn
-                         ? 0.5 * g[j] * (b + d) - 0.5 * gsum * d  // exp's gradient at the reference
-                         : (0.5 * g[j] * (a - b + c - d) - 0.5 * gsum * (c - d)) / dz;
+    const double m = std::fabs(dz) < kTinyIn ? 0.5 * g[j] * (b + d) - 0.5 * gsum * d  // exp's gradient at the reference
+                                             : (0.5 * g[j] * (a - b + c - d) - 0.5 * gsum * (c - d)) / dz;
     g[j] = static_cast<float>(m);
   }
 }

@@ -16,7 +16,7 @@ constexpr double kTinyDiv = 1e-7;  // softmax's division inputs: no attribution 
 // w.r.t. z, in place.
 struct SoftmaxSide {
   const float* z;
-  const float* e;  // exp(z - max)
+  const float* e;   // exp(z - max)
   double sum, max;  // of e, of z
 };
 

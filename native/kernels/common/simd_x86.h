@@ -5,11 +5,11 @@
 
 #include "kernels/common/simd_inline.h"
 
-#define MYELIN_X86_SIMD_OPS(P, VT)                                                   \
-  using V = VT;                                                                      \
-  MYELIN_SIMD_INLINE static V zero() { return P##_setzero_ps(); }                    \
-  MYELIN_SIMD_INLINE static V set1(float x) { return P##_set1_ps(x); }               \
-  MYELIN_SIMD_INLINE static V load(const float* p) { return P##_loadu_ps(p); }       \
-  MYELIN_SIMD_INLINE static void store(float* p, V v) { P##_storeu_ps(p, v); }       \
-  MYELIN_SIMD_INLINE static V fma(V a, V b, V c) { return P##_fmadd_ps(a, b, c); }   \
+#define MYELIN_X86_SIMD_OPS(P, VT)                                                 \
+  using V = VT;                                                                    \
+  MYELIN_SIMD_INLINE static V zero() { return P##_setzero_ps(); }                  \
+  MYELIN_SIMD_INLINE static V set1(float x) { return P##_set1_ps(x); }             \
+  MYELIN_SIMD_INLINE static V load(const float* p) { return P##_loadu_ps(p); }     \
+  MYELIN_SIMD_INLINE static void store(float* p, V v) { P##_storeu_ps(p, v); }     \
+  MYELIN_SIMD_INLINE static V fma(V a, V b, V c) { return P##_fmadd_ps(a, b, c); } \
   MYELIN_SIMD_INLINE static V mul(V a, V b) { return P##_mul_ps(a, b); }
