@@ -9,7 +9,7 @@
 //   --if-available                           skip (with a message) targets whose compiler is missing
 //   --if-stale                               skip targets whose binary is newer than every source
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -47,6 +47,16 @@ function build(target) {
   const cross = target === host ? null : CROSS[target];
   const libc = target.startsWith('linux-') ? (cross ? 'glibc' : hostLibc) : '';
   const out = join(root, '.cache/prebuild', target);
+  // A build directory copied from another checkout compiles that checkout's sources and keeps its
+  // objects (a linux-arm64 binary mixing two versions of engine/spec.h corrupted the heap): start over.
+  const cache = join(out, 'CMakeCache.txt');
+  const home = existsSync(cache)
+    ? /^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$/m.exec(readFileSync(cache, 'utf8'))?.[1]
+    : undefined;
+  if (home !== undefined && resolve(home) !== root) {
+    console.log(`prebuilds: ${out} was configured for ${home}; removing it`);
+    rmSync(out, { recursive: true, force: true });
+  }
   const args = [
     'compile',
     '--out',
