@@ -6,6 +6,25 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NetworkConstructor } from './engine/contract.js';
 
+/** C = alpha·op(A)·op(B) + beta·C, then + bias per column and the activation (native/binding/ops.cc). */
+type GemmArgs = [
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  lda: number,
+  b: Float32Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array,
+  ldc: number,
+  bias: Float32Array | null,
+  act: number,
+];
+
 export interface NativeGemmConfig {
   config: string;
   isa: string;
@@ -45,40 +64,8 @@ export interface NativeBinding {
   gemmConfigs(): NativeGemmConfig[];
   /** Tests and benchmarks only: force a GEMM config by name; null returns to the choice for this CPU. */
   forceGemmConfig(name: string | null): void;
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-    beta: number,
-    c: Float32Array,
-    ldc: number,
-    bias: Float32Array | null,
-    act: number,
-  ): void;
-  gemmAsync(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-    beta: number,
-    c: Float32Array,
-    ldc: number,
-    bias: Float32Array | null,
-    act: number,
-  ): Promise<void>;
+  gemm(...args: GemmArgs): void;
+  gemmAsync(...args: GemmArgs): Promise<void>;
   /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features;
    *  softmaxRule 0 shift-invariant, 1 SHAP's, 2 Shapley. */
   deepShap(
