@@ -176,7 +176,7 @@ export class Sequential implements TrainingModel {
 
   add(layer: Layer): void {
     if (!(layer instanceof Layer))
-      throw new TypeError(`add: expected a layer (Dense, Dropout), got ${describe(layer)}`);
+      throw new TypeError(`add: expected a layer (Dense, Dropout, BatchNormalization...), got ${describe(layer)}`);
     if (this.fitting) throw new Error('add: the model is training; add layers before fit');
     if (this.stack.includes(layer) || layer.owner) throw new Error(`add: layer '${layer.name}' is already in a model`);
     const stem = layer.defaultName();
@@ -408,7 +408,7 @@ export class Sequential implements TrainingModel {
   }
 
   private weightNames(): string[] {
-    return this.stack.flatMap((l) => l.weightShapes().map((s) => `${l.name}/${s.length === 2 ? 'kernel' : 'bias'}`));
+    return this.stack.flatMap((l) => l.weightNames().map((w) => `${l.name}/${w}`));
   }
 
   private checkBuilt(what: string): void {
