@@ -4,11 +4,11 @@
 // and a few epochs of SGD/Adam training, moving statistics included.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LOSSES } from '../lib/engine/ids.js';
 import { Matrix, Optimizer, Sequential, type LayerConfig } from '../lib/index.js';
 import { native } from '../lib/native.js';
-import { compileSpec, data, sgd } from './helpers/engine.js';
+import { compileSpec, data, dense, randomMatrix, randomWeights, sameBits, sgd } from './helpers/engine.js';
 
 interface Case {
   name: string;
@@ -33,7 +33,7 @@ const { cases } = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 
   cases: Case[];
 };
 
-export function buildModel(c: Case): Sequential {
+function buildModel(c: Case): Sequential {
   const [first, ...rest] = c.layers;
   const layers = [{ ...first!, config: { ...first!.config, inputDim: c.x[0]!.length } }, ...rest];
   const model = Sequential.fromConfig({ name: c.name, layers });
@@ -96,5 +96,42 @@ describe('normalization layers match PyTorch float64 with Keras semantics', () =
       const fixed = model.weights[i]!.name.endsWith('/mean') || model.weights[i]!.name.endsWith('/variance');
       expect(moved, `${model.weights[i]!.name} moved`).toBe(!fixed);
     });
+  });
+});
+
+describe('normalization layers in the engine', () => {
+  const threads0 = native.backendInfo().threads;
+  afterAll(() => native.setNumThreads(threads0));
+
+  async function train(threads: number) {
+    native.setNumThreads(threads);
+    const bn = { momentum: 0.9, epsilon: 1e-3, center: true, scale: true };
+    const net = new native.Network([
+      dense(96, 160, 0, { useBias: false }),
+      { kind: 'batch_normalization', units: 160, ...bn },
+      { kind: 'activation', units: 160, activation: 1 },
+      dense(160, 64, 3),
+      { kind: 'layer_normalization', units: 64, epsilon: 1e-3, center: true, scale: true },
+      dense(64, 5, 4),
+    ]);
+    net.compile(compileSpec(3, { ...sgd(0.01), kind: 1 }));
+    // gamma (array 1) and the moving variance (array 4) near 1.
+    net.setWeights(randomWeights(net, 11, 0.15).map((w, i) => (i === 1 || i === 4 ? w.map((v) => 1 + v) : w)));
+    const x = randomMatrix(500, 96, 12);
+    const y = new Float32Array(500 * 5);
+    for (let i = 0; i < 500; i++) y[i * 5 + (i % 5)] = 1;
+    const d = data(x, 500, y);
+    const r = await net.fit({ train: d, val: d, epochs: 2, initialEpoch: 0, batchSize: 128, shuffle: true, seed: 5 });
+    return { w: net.getWeights(), logs: r.logs, p: net.predict(x, 500) };
+  }
+
+  it('trains bit-identically with 1 and 2 threads (batch and layer normalization, shuffled)', async () => {
+    const one = await train(1);
+    const two = await train(2);
+    expect(sameBits(one.w, two.w)).toBe(true);
+    expect(Array.from(two.logs)).toEqual(Array.from(one.logs));
+    expect(sameBits([one.p], [two.p])).toBe(true);
+    // Validation ran in inference mode: its loss is not the training loss.
+    expect(one.logs[1]).not.toBe(one.logs[0]);
   });
 });

@@ -5,8 +5,8 @@
 // and moves moving = moving * momentum + batch * (1 - momentum); in inference it uses the moving
 // statistics. Layer normalization normalizes each row. Both keep x_hat = (x - mean) / sqrt(var + eps)
 // in ws.z for the backward pass, and ws.stat holds mean and 1/sqrt(var + eps) (per column for batch
-// normalization, then the batch's variance; per row for layer normalization). Sums run in double, in row order, on one thread:
-// the results do not depend on the thread count.
+// normalization, then the batch's variance; per row for layer normalization). Sums run in double, in row order, on one
+// thread: the results do not depend on the thread count.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -91,8 +91,8 @@ void Network::forward_other(size_t i, const float* W, const float* x, int rows, 
       for (int r = 0; r < rows; ++r)
         for (int j = 0; j < u; ++j) {
           const size_t e = static_cast<size_t>(r) * u + j;
-          y[e] = static_cast<float>((x[e] - mean[j]) / std::max(std::sqrt(static_cast<double>(var[j])),
-                                                                kNormalizationFloor));
+          y[e] = static_cast<float>((x[e] - mean[j]) /
+                                    std::max(std::sqrt(static_cast<double>(var[j])), kNormalizationFloor));
         }
       return;
     }
@@ -155,8 +155,8 @@ void Network::forward_other(size_t i, const float* W, const float* x, int rows, 
   }
 }
 
-void Network::backward_other(size_t i, const float* W, float* params, float* grads, float* g, int rows,
-                             Workspace& ws, bool training, Mode mode, bool need_dx, bool deferred) {
+void Network::backward_other(size_t i, const float* W, float* params, float* grads, float* g, int rows, Workspace& ws,
+                             bool training, Mode mode, bool need_dx, bool deferred) {
   const LayerSpec& l = layers_[i];
   const NormArrays& na = norm_of_[i];
   const int u = l.units;
@@ -165,15 +165,14 @@ void Network::backward_other(size_t i, const float* W, float* params, float* gra
   switch (l.kind) {
     case LayerKind::Activation:
       if (need_dx)
-        vec().act_backward(static_cast<int>(l.act), ws.out[i].data(), needs_z(l.act) ? ws.in[i] : nullptr, g, rows,
-                           u, nullptr);
+        vec().act_backward(static_cast<int>(l.act), ws.out[i].data(), needs_z(l.act) ? ws.in[i] : nullptr, g, rows, u,
+                           nullptr);
       return;
     case LayerKind::Normalization:
       if (need_dx) {
         const float* var = W + arrays_[na.var].off;
         for (size_t e = 0; e < n; ++e)
-          g[e] = static_cast<float>(
-              g[e] / std::max(std::sqrt(static_cast<double>(var[e % u])), kNormalizationFloor));
+          g[e] = static_cast<float>(g[e] / std::max(std::sqrt(static_cast<double>(var[e % u])), kNormalizationFloor));
       }
       return;
     case LayerKind::BatchNormalization:
