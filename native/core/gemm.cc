@@ -12,6 +12,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "core/gemm_config.h"
 #include "core/gemm_kernel.h"
@@ -22,31 +23,32 @@
 namespace myelin {
 namespace {
 
-// A per-thread, 64-byte aligned, growing buffer for packed panels.
-class Scratch {
- public:
-  ~Scratch() { release(); }
+// A per-thread, 64-byte aligned, growing buffer for packed panels. No destructor, on purpose: MinGW's
+// emulated TLS frees a thread_local's storage before it runs the object's destructor at thread exit
+// (GCC PR 80816, msys2/MINGW-packages#2519), which then freed garbage (the win32 prebuilt crashed as
+// its fit thread ended). Threads that end first call release_gemm_scratch().
+struct Scratch {
+  float* p = nullptr;
+  size_t cap = 0;
+
   float* get(size_t floats) {
-    if (floats > cap_) {
+    if (floats > cap) {
       release();
       const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-      p_ = static_cast<float*>(aligned_alloc64(bytes));
-      if (p_ == nullptr) throw std::bad_alloc();
-      cap_ = floats;
+      p = static_cast<float*>(aligned_alloc64(bytes));
+      if (p == nullptr) throw std::bad_alloc();
+      cap = floats;
     }
-    return p_;
+    return p;
   }
-
- private:
   void release() {
-    aligned_free64(p_);
-    p_ = nullptr;
-    cap_ = 0;
+    aligned_free64(p);
+    p = nullptr;
+    cap = 0;
   }
-  float* p_ = nullptr;
-  size_t cap_ = 0;
 };
 
+static_assert(std::is_trivially_destructible<Scratch>::value, "no thread_local destructors (see above)");
 thread_local Scratch t_pack_a, t_pack_b;
 
 // A strided read-only view: element (i, j) at p[i * rs + j * cs].
@@ -203,6 +205,11 @@ void scale_c(float* c, ptrdiff_t ldc, int m, int n, float beta) {
 }
 
 }  // namespace
+
+void release_gemm_scratch() {
+  t_pack_a.release();
+  t_pack_b.release();
+}
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep) {
