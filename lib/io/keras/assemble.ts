@@ -4,7 +4,7 @@ import type { CompileArgs } from '../../model/compile.js';
 import { Sequential } from '../../model/sequential.js';
 import { ModelFileError } from '../format.js';
 import type { H5Node } from './h5-read.js';
-import { buildLayers, isObject, KerasConfigError, type ModelSpec } from './layers.js';
+import { buildLayers, isObject, KerasConfigError, weightsOf, type ModelSpec } from './layers.js';
 
 /** What a reader found in a file. */
 export interface Decoded {
@@ -31,11 +31,17 @@ export function assemble(d: Decoded, file: string): Sequential {
   if (d.compile) {
     attempt('the compile configuration is not supported: ', () => model.compile(d.compile!));
     const o = d.optimizer;
-    const want = model.getOptimizerState().slots.length;
+    // The file has slots for the trainable arrays (Keras's), the engine for every array.
+    const fresh = model.getOptimizerState().slots;
+    const trainable = d.spec.layers.flatMap((l) => weightsOf(l).map((w) => w.trainable));
+    const per = trainable.length ? fresh.length / trainable.length : 0;
+    const want = per * trainable.filter(Boolean).length;
     if (o && (o.slots.length > 0 || want === 0)) {
       if (o.slots.length !== want)
         throw new ModelFileError(file, `the optimizer state has ${o.slots.length} slots, the optimizer needs ${want}`);
-      attempt('cannot restore the optimizer state: ', () => model.setOptimizerState(o));
+      let k = 0;
+      const slots = fresh.map((s, i) => (trainable[Math.floor(i / per)] ? o.slots[k++]! : s));
+      attempt('cannot restore the optimizer state: ', () => model.setOptimizerState({ ...o, slots }));
     }
   }
   if (d.notes !== undefined && d.notes !== null)

@@ -7,6 +7,14 @@ import type { ActivationName } from '../../activations.js';
 import { ACTIVATIONS } from '../../engine/ids.js';
 import { resolveInitializer, type InitializerConfig } from '../../initializers.js';
 import { Dense, Dropout, type Layer } from '../../layers/index.js';
+import {
+  buildUnitwise,
+  parseUnitwise,
+  unitwiseClass,
+  unitwiseSpecOf,
+  weightsOf,
+  type UnitwiseSpec,
+} from './norm-layers.js';
 import { snakeCase } from '../../names.js';
 import type { Regularizer } from '../../regularizers.js';
 
@@ -29,7 +37,8 @@ export interface DropoutSpec {
   rate: number;
   seed: number | null;
 }
-export type LayerSpec = DenseSpec | DropoutSpec;
+export type LayerSpec = DenseSpec | DropoutSpec | UnitwiseSpec;
+export { weightsOf };
 
 export interface ModelSpec {
   name: string;
@@ -110,8 +119,17 @@ export function parseModelConfig(cfg: unknown): ModelSpec {
       case 'Dropout':
         layers.push(dropoutSpec(lc, lname, where));
         break;
+      case 'BatchNormalization':
+      case 'LayerNormalization':
+      case 'Activation':
+        checkCommon(lc, where);
+        layers.push(parseUnitwise(e['class_name'], lc, lname, where, { fail, checkSettings, activation }));
+        break;
       default:
-        fail(`${where}: myelin has no ${String(e['class_name'])} layer; it reads InputLayer, Dense and Dropout`);
+        fail(
+          `${where}: myelin has no ${String(e['class_name'])} layer; it reads InputLayer, Dense, Dropout, ` +
+            'BatchNormalization, LayerNormalization and Activation',
+        );
     }
   });
   if (layers.length === 0) fail('the model has no layers');
@@ -302,7 +320,7 @@ export function kerasSnakeCase(name: string): string {
 export function layerPaths(spec: ModelSpec): string[] {
   const used = new Map<string, number>();
   return spec.layers.map((l) => {
-    const stem = kerasSnakeCase(l.kind === 'dense' ? 'Dense' : 'Dropout');
+    const stem = kerasSnakeCase(l.kind === 'dense' ? 'Dense' : l.kind === 'dropout' ? 'Dropout' : unitwiseClass(l));
     const n = used.get(stem);
     used.set(stem, n === undefined ? 0 : n + 1);
     return n === undefined ? `layers/${stem}` : `layers/${stem}_${n + 1}`;
@@ -317,15 +335,21 @@ export function paramCount(spec: ModelSpec): number {
     if (l.kind === 'dense') {
       n += width * l.units + (l.useBias ? l.units : 0);
       width = l.units;
-    }
+    } else n += width * weightsOf(l).length;
   return n;
+}
+
+/** The shapes of the arrays an optimizer keeps slots for (Keras: the trainable variables), in order. */
+export function trainableShapes(spec: ModelSpec): number[][] {
+  const shapes = weightShapes(spec);
+  return spec.layers.flatMap((l, i) => shapes[i]!.filter((_, k) => weightsOf(l)[k]!.trainable));
 }
 
 /** Weight shapes per layer, in Keras's order (Dense: kernel [in, units], then bias [units]). */
 export function weightShapes(spec: ModelSpec): number[][][] {
   let width = spec.inputDim;
   return spec.layers.map((l) => {
-    if (l.kind !== 'dense') return [];
+    if (l.kind !== 'dense') return weightsOf(l).map(() => [width]);
     const shapes = l.useBias ? [[width, l.units], [l.units]] : [[width, l.units]];
     width = l.units;
     return shapes;
@@ -338,6 +362,7 @@ export function buildLayers(spec: ModelSpec): Layer[] {
     const inputDim = i === 0 ? { inputDim: spec.inputDim } : {};
     if (l.kind === 'dropout')
       return new Dropout(l.rate, { name: l.name, ...inputDim, ...(l.seed === null ? {} : { seed: l.seed }) });
+    if (l.kind !== 'dense') return buildUnitwise(l, inputDim);
     return new Dense(l.units, {
       name: l.name,
       ...inputDim,
@@ -365,7 +390,7 @@ export function specOf(model: { name: string; inputDim: number | null; layers: L
         kernelRegularizer: l.kernelRegularizer,
       };
     if (l instanceof Dropout) return { kind: 'dropout', name: l.name, rate: l.rate, seed: l.seed };
-    return fail(`layer '${l.name}' (${l.className}) has no Keras equivalent known to myelin`);
+    return unitwiseSpecOf(l) ?? fail(`layer '${l.name}' (${l.className}) has no Keras export in myelin yet`);
   });
   return { name: model.name, inputDim: model.inputDim!, layers };
 }

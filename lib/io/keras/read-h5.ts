@@ -6,7 +6,15 @@ import type { Optimizer } from '../../optimizers.js';
 import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
 import { H5Node, readHdf5 } from './h5-read.js';
-import { isObject, KerasConfigError, paramCount, parseModelConfig, weightShapes, type ModelSpec } from './layers.js';
+import {
+  isObject,
+  KerasConfigError,
+  paramCount,
+  parseModelConfig,
+  trainableShapes,
+  weightShapes,
+  type ModelSpec,
+} from './layers.js';
 import { SLOT_NAMES } from './snapshot.js';
 
 const fail = (problem: string): never => {
@@ -86,5 +94,5 @@ function legacyOptimizerState(f: H5Node, spec: ModelSpec, optimizer: Optimizer, 
   const keras3 = (f.text('keras_version') ?? '').startsWith('3.');
   const lead = keras3 ? (optimizer.schedule ? 1 : 2) : byMyelin || modern ? 1 : 0;
   if (lead === 0) return null;
-  return optimizerState(og, names, lead, perArray, weightShapes(spec).flat(), 'optimizer_weights');
+  return optimizerState(og, names, lead, perArray, trainableShapes(spec), 'optimizer_weights');
 }

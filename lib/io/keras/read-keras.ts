@@ -14,6 +14,8 @@ import {
   layerPaths,
   paramCount,
   parseModelConfig,
+  trainableShapes,
+  weightsOf,
   weightShapes,
   type ModelSpec,
 } from './layers.js';
@@ -72,7 +74,7 @@ function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefine
     const held = vars ? vars.keys().length : 0;
     if (held !== shapes[i]!.length)
       throw new KerasConfigError(`${where} holds ${held} arrays; ${l.kind} needs ${shapes[i]!.length}`);
-    const what = (k: number) => `${WEIGHTS}: ${paths[i]}/vars/${k} (layer '${l.name}' ${k === 0 ? 'kernel' : 'bias'})`;
+    const what = (k: number) => `${WEIGHTS}: ${paths[i]}/vars/${k} (layer '${l.name}' ${weightsOf(l)[k]!.name})`;
     return shapes[i]!.map((shape, k) => readArray(vars!, String(k), shape, what(k)));
   });
   const vars = optimizer ? f.group('optimizer/vars') : null;
@@ -83,7 +85,7 @@ function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefine
     throw new KerasConfigError(`${WEIGHTS}: optimizer/vars are not named 0, 1, 2...`);
   const state =
     vars && names && perArray !== undefined
-      ? optimizerState(vars, names, lead, perArray, shapes.flat(), `${WEIGHTS}: optimizer/vars`)
+      ? optimizerState(vars, names, lead, perArray, trainableShapes(spec), `${WEIGHTS}: optimizer/vars`)
       : null;
   return { spec, weights, compile: null, optimizer: state, notes: undefined };
 }

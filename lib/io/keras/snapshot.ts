@@ -6,7 +6,7 @@ import { Matrix } from '../../matrix.js';
 import type { CompileConfig } from '../../model/compile.js';
 import type { Sequential } from '../../model/sequential.js';
 import type { Metadata } from '../metadata.js';
-import { specOf, type ModelSpec } from './layers.js';
+import { specOf, weightsOf, type ModelSpec } from './layers.js';
 
 /** The optimizers whose Keras variables (per weight array, in this order) are myelin's slots, by dialect. */
 export const SLOT_NAMES: Record<string, { keras3: string[]; keras2: string[] }> = {
@@ -31,7 +31,7 @@ export interface Snapshot {
   /** Per layer, its weight arrays in Keras's order. */
   weights: Float32Array[][];
   compile: CompileConfig | null;
-  /** Step count and slots (per weight array, Keras's order); null when there is no optimizer or its
+  /** Step count and slots (per trainable weight array, Keras's order); null when there is no optimizer or its
    *  variables have no known Keras order (Keras then starts that optimizer fresh). */
   optimizer: { iterations: number; slotsPerArray: number; slots: Float32Array[] } | null;
   notes: MyelinNotes;
@@ -54,8 +54,11 @@ export function snapshot(model: Sequential, where: string): Snapshot {
   if (slotNames) {
     const state = model.getOptimizerState();
     const slotsPerArray = flat.length ? state.slots.length / flat.length : 0;
+    // Keras has slots for the trainable arrays only; myelin's engine for every array.
+    const trainable = spec.layers.flatMap((l) => weightsOf(l).map((w) => w.trainable));
+    const slots = state.slots.filter((_, k) => trainable[Math.floor(k / slotsPerArray)]);
     if (slotsPerArray === slotNames.keras3.length || state.slots.length === 0)
-      optimizer = { iterations: state.iterations, slotsPerArray, slots: state.slots };
+      optimizer = { iterations: state.iterations, slotsPerArray, slots };
   }
   const notes: MyelinNotes = {
     myelin_version: version,
@@ -68,6 +71,6 @@ export function snapshot(model: Sequential, where: string): Snapshot {
 }
 
 /** Keras 2's names for a layer's weight arrays: 'dense/kernel:0', 'dense/bias:0'. */
-export function legacyWeightNames(layer: string, count: number): string[] {
-  return ['kernel', 'bias'].slice(0, count).map((v) => `${layer}/${v}:0`);
+export function legacyWeightNames(layer: string, weights: { name: string }[]): string[] {
+  return weights.map((w) => `${layer}/${w.name}:0`);
 }

@@ -15,7 +15,15 @@ import {
   writeTextAttr,
   type H5Group,
 } from './h5-write.js';
-import { kerasActivation, kerasInitializer, kerasRegularizer, weightShapes } from './layers.js';
+import {
+  kerasActivation,
+  kerasInitializer,
+  kerasRegularizer,
+  trainableShapes,
+  weightShapes,
+  weightsOf,
+} from './layers.js';
+import { unitwiseClass, unitwiseConfig } from './norm-layers.js';
 import { legacyWeightNames, SLOT_NAMES, type Snapshot } from './snapshot.js';
 
 /** The Keras 2 release whose layout this writes. */
@@ -52,6 +60,12 @@ function legacyModelConfig(snap: Snapshot): Record<string, unknown> {
       layers.push({ class_name: 'Dropout', config: { ...base, rate: l.rate, noise_shape: null, seed: l.seed } });
       return;
     }
+    if (l.kind !== 'dense') {
+      const init = (cls: string) => ({ class_name: cls, config: {} });
+      const config = unitwiseConfig(l, 'keras2', init, (a) => kerasActivation(a, 'keras2'));
+      layers.push({ class_name: unitwiseClass(l), config: { ...base, ...config } });
+      return;
+    }
     layers.push({
       class_name: 'Dense',
       config: {
@@ -82,7 +96,7 @@ function writeLegacyWeights(f: H5Group, snap: Snapshot): void {
   const order = layerNames.map((_, i) => i).sort((a, b) => (layerNames[a]! < layerNames[b]! ? -1 : 1));
   for (const i of order) {
     const lg = g.create_group(layerNames[i]!);
-    const weightNames = legacyWeightNames(layerNames[i]!, snap.weights[i]!.length);
+    const weightNames = legacyWeightNames(layerNames[i]!, weightsOf(snap.spec.layers[i]!));
     writeBytesListAttr(lg, 'weight_names', weightNames);
     weightNames.forEach((n, k) => writeFloats(lg, n, snap.weights[i]![k]!, shapes[i]![k]!));
   }
@@ -91,8 +105,14 @@ function writeLegacyWeights(f: H5Group, snap: Snapshot): void {
   if (!snap.compile || !opt) return;
   const og = f.create_group('optimizer_weights');
   const slotNames = SLOT_NAMES[snap.compile.optimizer.className]!.keras2;
-  const arrays = snap.spec.layers.flatMap((l, i) => legacyWeightNames(l.name, snap.weights[i]!.length));
-  const arrayShapes = shapes.flat();
+  // Keras keeps slots for the trainable arrays only (not for moving statistics).
+  const arrays = snap.spec.layers.flatMap((l) =>
+    legacyWeightNames(
+      l.name,
+      weightsOf(l).filter((w) => w.trainable),
+    ),
+  );
+  const arrayShapes = trainableShapes(snap.spec);
   const names = ['iteration:0', ...arrays.flatMap((a) => (opt.slotsPerArray ? slotNames.map((s) => `${s}/${a}`) : []))];
   writeBytesListAttr(og, 'weight_names', names);
   writeInt64(og, names[0]!, opt.iterations);

@@ -14,9 +14,11 @@ import {
   kerasSnakeCase,
   KERAS_ENTRIES,
   layerPaths,
+  trainableShapes,
   weightShapes,
   wrap,
 } from './layers.js';
+import { unitwiseClass, unitwiseConfig } from './norm-layers.js';
 import type { Snapshot } from './snapshot.js';
 
 const { config: CONFIG, metadata: METADATA, weights: WEIGHTS } = KERAS_ENTRIES;
@@ -59,23 +61,26 @@ function modelConfig(snap: Snapshot): Record<string, unknown> {
   let width = spec.inputDim;
   for (const l of spec.layers) {
     const base = { name: l.name, trainable: true, dtype: FLOAT32_POLICY };
+    const init = (cls: string) => wrap('keras.initializers', cls, {}, 'keras3');
     const config =
       l.kind === 'dropout'
         ? { ...base, rate: l.rate, seed: l.seed, noise_shape: null }
-        : {
-            ...base,
-            units: l.units,
-            activation: kerasActivation(l.activation, 'keras3'),
-            use_bias: l.useBias,
-            kernel_initializer: kerasInitializer(l.kernelInitializer, 'keras3'),
-            bias_initializer: kerasInitializer(l.biasInitializer, 'keras3'),
-            kernel_regularizer: kerasRegularizer(l.kernelRegularizer, 'keras3'),
-            bias_regularizer: null,
-            kernel_constraint: null,
-            bias_constraint: null,
-            quantization_config: null,
-          };
-    const cls = l.kind === 'dropout' ? 'Dropout' : 'Dense';
+        : l.kind !== 'dense'
+          ? { ...base, ...unitwiseConfig(l, 'keras3', init, (a) => kerasActivation(a, 'keras3')) }
+          : {
+              ...base,
+              units: l.units,
+              activation: kerasActivation(l.activation, 'keras3'),
+              use_bias: l.useBias,
+              kernel_initializer: kerasInitializer(l.kernelInitializer, 'keras3'),
+              bias_initializer: kerasInitializer(l.biasInitializer, 'keras3'),
+              kernel_regularizer: kerasRegularizer(l.kernelRegularizer, 'keras3'),
+              bias_regularizer: null,
+              kernel_constraint: null,
+              bias_constraint: null,
+              quantization_config: null,
+            };
+    const cls = l.kind === 'dropout' ? 'Dropout' : l.kind === 'dense' ? 'Dense' : unitwiseClass(l);
     layers.push({ ...wrap('keras.layers', cls, config, 'keras3'), build_config: { input_shape: [null, width] } });
     if (l.kind === 'dense') width = l.units;
   }
@@ -111,6 +116,6 @@ function writeWeights(f: H5Group, snap: Snapshot): void {
   if (typeof lr === 'number') writeFloats(vars, '1', Float32Array.of(lr), []);
   if (!opt) return;
   const lead = typeof lr === 'number' ? 2 : 1;
-  const arrays = shapes.flat();
+  const arrays = trainableShapes(snap.spec); // Keras keeps slots for the trainable arrays only
   opt.slots.forEach((s, k) => writeFloats(vars, String(lead + k), s, arrays[Math.floor(k / opt.slotsPerArray)]!));
 }
