@@ -6,6 +6,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import {
+  BatchNormalization,
   Dense,
   Matrix,
   SGD,
@@ -185,6 +186,35 @@ clearInterval(ticker);
 lags.sort((a, b) => a - b);
 note(
   `W3 5 epochs at 2 threads: ${(t5 / 1000).toFixed(1)} s; TS work per fit call (input checks, one-hot targets): ${overhead.toFixed(1)} ms`,
+);
+// W3 with batch normalization (issue 12): 784-256-BN-128-BN-10 against the same network without BN, in
+// interleaved rounds (a shared machine slows both alike); the median of the per-round time ratios.
+const bnModel = (bn) => {
+  const m = new Sequential([
+    new Dense(256, { inputDim: 784, activation: 'relu' }),
+    ...(bn ? [new BatchNormalization()] : []),
+    new Dense(128, { activation: 'relu' }),
+    ...(bn ? [new BatchNormalization()] : []),
+    new Dense(10, { activation: 'softmax' }),
+  ]);
+  m.compile({ loss: 'categorical_crossentropy', optimizer: new SGD(0.05, 0.9) });
+  return m;
+};
+const bnRatios = [];
+for (let round = 0; round < 5; round++) {
+  const ms = {};
+  for (const bn of round % 2 ? [true, false] : [false, true]) {
+    globalThis.gc?.();
+    setSeed(4);
+    const m = bnModel(bn);
+    ms[bn] = await timed(() => m.fit(train.x, train.y, { epochs: 1, batchSize: 128, verbose: 0 }));
+  }
+  bnRatios.push(ms[true] / ms[false]);
+}
+bnRatios.sort((a, b) => a - b);
+note(
+  `W3 with BatchNormalization after each hidden layer, 1 epoch at 2 threads: median time ratio ${bnRatios[2].toFixed(3)} ` +
+    `to the same network without (rounds: ${bnRatios.map((r) => r.toFixed(3)).join(', ')}; goal <= 1.2)`,
 );
 // The training set is released before the test set loads (peers time their training on test rows).
 train = null;
