@@ -1,4 +1,5 @@
-// What the explainers accept as a model: a Sequential of Dense/Dropout layers (anything with
+// What the explainers accept as a model: a Sequential of Dense, Dropout, BatchNormalization,
+// Normalization and Activation layers (anything with
 // `layers` and `getWeights()`), or a plain list of dense layers. DeepExplainer needs the weights;
 // KernelExplainer and permutationImportance only need predictions.
 import { ACTIVATIONS, type ActivationName } from '../engine/ids.js';
@@ -84,6 +85,43 @@ function layerName(l: object): string {
   return typeof c === 'string' ? c : (l.constructor?.name ?? 'Object');
 }
 
+/**
+ * A layer that maps each unit on its own, as a dense layer with a diagonal kernel (DeepLIFT's rules
+ * are exact on affine maps): BatchNormalization at inference, Normalization, and Activation (identity
+ * kernel); null for other layers.
+ */
+function unitwiseView(l: object, name: string, width: number | undefined, what: string): DenseView | null {
+  if (name !== 'BatchNormalization' && name !== 'Normalization' && name !== 'Activation') return null;
+  const n = width ?? (l as { inputDim?: number | null }).inputDim;
+  if (!Number.isInteger(n)) throw new RangeError(`${what}: its width is unknown (build the model first)`);
+  const units = n as number;
+  const scale = new Float32Array(units).fill(1);
+  let bias: Float32Array | null = null;
+  if (name !== 'Activation') {
+    const get = (l as { getWeights(): unknown[]; weightNames(): string[] }).getWeights();
+    const names = (l as { weightNames(): string[] }).weightNames();
+    const w = (key: string, fill: number) => {
+      const i = names.indexOf(key);
+      return i >= 0 ? f32(get[i], units, `${what} ${key}`) : new Float32Array(units).fill(fill);
+    };
+    bias = new Float32Array(units);
+    // BatchNormalization: gamma (x - mean) / sqrt(var + eps) + beta; Normalization: (x - mean) / max(sd, 1e-7).
+    const bn = name === 'BatchNormalization';
+    const [mean, variance] = bn ? [w('moving_mean', 0), w('moving_variance', 1)] : [w('mean', 0), w('variance', 1)];
+    const gamma = w('gamma', 1);
+    const beta = w('beta', 0);
+    const eps = (l as { epsilon?: number }).epsilon ?? 0;
+    for (let j = 0; j < units; j++) {
+      scale[j] = bn ? gamma[j]! / Math.sqrt(variance[j]! + eps) : 1 / Math.max(Math.sqrt(variance[j]!), 1e-7);
+      bias[j] = (bn ? beta[j]! : 0) - mean[j]! * scale[j]!;
+    }
+  }
+  const kernel = new Float32Array(units * units);
+  for (let j = 0; j < units; j++) kernel[j * units + j] = scale[j]!;
+  const act = name === 'Activation' ? (l as { activation?: unknown }).activation : undefined;
+  return { kernel, bias, inDim: units, units, act: activationId(act, what) };
+}
+
 // Per layer, its weight arrays: the layer's own getWeights() if it has one, else the next ones
 // from the model's list (flat, as Keras, or grouped per layer).
 function fromSequential(model: SequentialLike, what: string): DenseView[] {
@@ -94,8 +132,16 @@ function fromSequential(model: SequentialLike, what: string): DenseView[] {
     if (l === null || typeof l !== 'object') throw new TypeError(`${what}: model.layers[${i}] is ${describe(l)}`);
     const name = layerName(l);
     if (name === 'Dropout') return; // identity at inference
+    const unitwise = unitwiseView(l, name, out[out.length - 1]?.units, `${what}: model.layers[${i}]`);
+    if (unitwise) {
+      out.push(unitwise);
+      return;
+    }
     if (name !== 'Dense')
-      throw new TypeError(`${what} supports Dense and Dropout layers; model.layers[${i}] is a ${name}`);
+      throw new TypeError(
+        `${what} supports Dense, Dropout, BatchNormalization, Normalization and Activation layers; ` +
+          `model.layers[${i}] is a ${name}`,
+      );
     const d = l as {
       units: number;
       inputDim?: number | null;

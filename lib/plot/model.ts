@@ -81,7 +81,25 @@ function describeLayer(l: unknown, i: number): LayerDescription {
   };
 }
 
-const FILL: Record<string, string> = { InputLayer: '#e8f5e9', Dense: '#e3f2fd', Dropout: '#f3f3f3' };
+const FILL: Record<string, string> = {
+  InputLayer: '#e8f5e9',
+  Dense: '#e3f2fd',
+  Dropout: '#f3f3f3',
+  BatchNormalization: '#fff8e1',
+  LayerNormalization: '#fff8e1',
+  Normalization: '#f1f8e9',
+  Activation: '#fce4ec',
+};
+
+/** Layers that map each unit to the same unit (drawn unit to unit), with what they do. */
+const UNITWISE: Record<string, string> = {
+  Dropout: 'drops units in training',
+  BatchNormalization: 'normalizes each unit over the batch',
+  LayerNormalization: 'normalizes each row',
+  Normalization: 'standardizes each feature',
+};
+
+const unitwise = (type: string) => type in UNITWISE || type === 'Activation';
 
 export function plotModel(model: ModelLike, options: PlotModelOptions = {}): string {
   const layers = describeLayers(model);
@@ -193,13 +211,13 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
   const body: string[] = [];
   if (o.title) body.push(text(width / 2, 28, o.title, { anchor: 'middle', size: 15, weight: 'bold' }));
   for (let c = 1; c < layers.length; c++)
-    // Dropout passes each unit straight through: one line per unit, not every pair.
+    // Dropout, the normalizations and Activation work unit by unit: one line per unit, not every pair.
     for (const [a, ia] of pos[c - 1]!.map((p, i) => [p, i] as const))
       for (const [b, ib] of pos[c]!.map((p, i) => [p, i] as const))
         if (
           shown[c - 1]![ia]! >= 0 &&
           shown[c]![ib]! >= 0 &&
-          (layers[c]!.type !== 'Dropout' || shown[c - 1]![ia] === shown[c]![ib])
+          (!unitwise(layers[c]!.type) || shown[c - 1]![ia] === shown[c]![ib])
         )
           body.push(
             el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: '#9aa', 'stroke-width': 0.7, class: 'weight' }),
@@ -214,9 +232,10 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
     body.push(
       text(p0(c), by, c === 0 ? 'input' : l.name, { anchor: 'middle', baseline: 'hanging', size: 12, weight: 'bold' }),
     );
-    if (l.type === 'Dropout') {
+    const what = UNITWISE[l.type];
+    if (what) {
       body.push(
-        text(p0(c), by + 18, 'drops units in training', {
+        text(p0(c), by + 18, what, {
           anchor: 'middle',
           baseline: 'hanging',
           size: 11,

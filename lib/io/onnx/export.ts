@@ -1,8 +1,9 @@
 // A Sequential → an ONNX inference graph: input "x" [batch, inputDim] float32, output "y" [batch, units].
 // Attached preprocessing comes first (Sub then Div, the scaler's (x - offset) / scale), each Dense is a
 // Gemm, each activation its ONNX operator (GELU and swish in their exact decomposed forms, since
-// opset 17 has neither), Dropout is left out (inference only). model.metadata goes to metadata_props,
-// one entry per key with its value as JSON.
+// opset 17 has neither), BatchNormalization (moving statistics) and LayerNormalization their ONNX
+// operators, Normalization a Sub and a Div, Dropout is left out (inference only). model.metadata goes to
+// metadata_props, one entry per key with its value as JSON.
 //
 // Opset 17 (IR version 8): the newest that Debian's onnx 1.12 checker validates, read by every
 // onnxruntime since 1.13 (2022; onnxruntime-web and mobile included), with Softmax's single-axis
@@ -10,7 +11,8 @@
 // whose decomposed forms below compute the same functions.
 import { Preprocessor } from '../../data/preprocessor.js';
 import { version } from '../../backend.js';
-import type { Dense } from '../../layers/dense.js';
+import type { ActivationName } from '../../activations.js';
+import type { Activation, BatchNormalization, Dense, LayerNormalization } from '../../layers/index.js';
 import { Matrix } from '../../matrix.js';
 import type { Sequential } from '../../model/sequential.js';
 import { ATTR, FLOAT, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './schema.js';
@@ -49,19 +51,10 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
     node('Sub', 'preprocessing/sub', [current, constant('preprocessing/offset', [width], offset)]);
     node('Div', 'preprocessing/div', [current, constant('preprocessing/scale', [width], scale)]);
   }
-  const weights = model.getWeights();
-  let w = 0;
-  for (const layer of model.layers) {
-    if (layer.className === 'Dropout') continue;
-    if (layer.className !== 'Dense') throw new Error(`layer '${layer.name}' (${layer.className}) has no ONNX export`);
-    const dense = layer as Dense;
-    const kernel = weights[w++] as Matrix;
-    const inputs = [current, constant(`${dense.name}/kernel`, [kernel.rows, kernel.cols], kernel.data)];
-    if (dense.useBias) inputs.push(constant(`${dense.name}/bias`, [dense.units], weights[w++] as Float32Array));
-    const z = node('Gemm', dense.name, inputs);
-    width = dense.units;
-    const act = `${dense.name}/${dense.activation}`;
-    switch (dense.activation) {
+  // An activation's nodes on `current`, named under `act`.
+  const activation = (a: ActivationName, act: string) => {
+    const z = current;
+    switch (a) {
       case 'linear':
         break;
       case 'relu':
@@ -86,8 +79,8 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
         // 0.5 · z · (1 + erf(z / √2)), as PyTorch exports nn.GELU() below opset 20.
         const u = node('Div', `${act}/div`, [z, constant(`${act}/sqrt2`, [], [Math.SQRT2])]);
         const e = node('Erf', `${act}/erf`, [u]);
-        const a = node('Add', `${act}/add`, [e, constant(`${act}/one`, [], [1])]);
-        const m = node('Mul', `${act}/mul`, [z, a]);
+        const s = node('Add', `${act}/add`, [e, constant(`${act}/one`, [], [1])]);
+        const m = node('Mul', `${act}/mul`, [z, s]);
         node('Mul', `${act}/half`, [m, constant(`${act}/half`, [], [0.5])]);
         break;
       }
@@ -97,7 +90,63 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
         break;
       }
       default:
-        throw new Error(`layer '${dense.name}': activation '${dense.activation satisfies never}' has no ONNX export`);
+        throw new Error(`${act}: activation '${a satisfies never}' has no ONNX export`);
+    }
+  };
+
+  const weights = model.getWeights();
+  let w = 0;
+  for (const layer of model.layers) {
+    // This layer's weights by Keras name (gamma, beta, moving_mean, ...), in getWeights() order.
+    const own = new Map(layer.weightNames().map((n) => [n, weights[w++]!] as const));
+    const name = layer.name;
+    const vector = (key: string, fill: number) =>
+      constant(
+        `${name}/${key}`,
+        [width],
+        (own.get(key) as Float32Array | undefined) ?? new Float32Array(width).fill(fill),
+      );
+    switch (layer.className) {
+      case 'Dropout':
+        break;
+      case 'Dense': {
+        const dense = layer as Dense;
+        const kernel = own.get('kernel') as Matrix;
+        const inputs = [current, constant(`${name}/kernel`, [kernel.rows, kernel.cols], kernel.data)];
+        if (dense.useBias) inputs.push(constant(`${name}/bias`, [dense.units], own.get('bias') as Float32Array));
+        node('Gemm', name, inputs);
+        width = dense.units;
+        activation(dense.activation, `${name}/${dense.activation}`);
+        break;
+      }
+      case 'Activation': {
+        const a = (layer as Activation).activation;
+        if (a === 'linear') node('Identity', name, [current]);
+        else activation(a, name);
+        break;
+      }
+      case 'BatchNormalization': {
+        // Inference: the moving statistics (ONNX's input_mean, input_var); absent gamma 1, beta 0.
+        const bn = layer as BatchNormalization;
+        const inputs = [current, vector('gamma', 1), vector('beta', 0), vector('moving_mean', 0)];
+        node('BatchNormalization', name, [...inputs, vector('moving_variance', 1)], [floatAttr('epsilon', bn.epsilon)]);
+        break;
+      }
+      case 'LayerNormalization': {
+        const ln = layer as LayerNormalization;
+        const attrs = [intAttr('axis', -1), floatAttr('epsilon', ln.epsilon)];
+        node('LayerNormalization', name, [current, vector('gamma', 1), vector('beta', 0)], attrs);
+        break;
+      }
+      case 'Normalization': {
+        // (x - mean) / max(sqrt(variance), 1e-7), the divisor folded into a constant.
+        const sd = Float32Array.from(own.get('variance') as Float32Array, (v) => Math.max(Math.sqrt(v), 1e-7));
+        node('Sub', `${name}/sub`, [current, vector('mean', 0)]);
+        node('Div', `${name}/div`, [current, constant(`${name}/std`, [width], sd)]);
+        break;
+      }
+      default:
+        throw new Error(`layer '${name}' (${layer.className}) has no ONNX export`);
     }
   }
   if (nodes.length === 0) node('Identity', 'identity', [current]);
