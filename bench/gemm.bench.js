@@ -79,7 +79,7 @@ async function loadTfjsWasm() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     // The .wasm files ship in the npm package: point the loader at them, nothing is fetched.
-    wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+    wasm.setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
     if (!(await tf.setBackend('wasm'))) throw new Error('setBackend(wasm) failed');
     await tf.ready();
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
@@ -150,9 +150,9 @@ console.log(
 );
 console.log(`Peer: ${note}, GFLOP/s.\n`);
 console.log(
-  '| FP32 FMA peak probe | ' + cols.map(({ isa, t }) => `${isa} ${t}T: ${peak[isa][t].toFixed(1)}`).join(' | ') + ' |',
+  `| FP32 FMA peak probe | ${cols.map(({ isa, t }) => `${isa} ${t}T: ${peak[isa][t].toFixed(1)}`).join(' | ')} |`,
 );
-console.log('|---|' + cols.map(() => '---|').join('') + '\n');
+console.log(`|---|${cols.map(() => '---|').join('')}\n`);
 console.log(
   `| shape | m×k×n | ${cols.map(({ isa, t }) => `${isa} ${t}T`).join(' | ')} | ${info.isa} 1T, JS call | tfjs-wasm |`,
 );
