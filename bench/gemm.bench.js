@@ -57,12 +57,12 @@ function myelinGflops(shape, ops) {
   const reps = Math.max(
     1,
     Math.round(
-      SAMPLE_SECONDS / Math.max(native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
+      SAMPLE_SECONDS / Math.max(native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
     ),
   );
   let best = Infinity;
   for (let s = 0; s < SAMPLES; s++)
-    best = Math.min(best, native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps) / reps);
+    best = Math.min(best, native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps) / reps);
   return flops / best / 1e9;
 }
 
@@ -115,7 +115,7 @@ for (const isa of isas) {
   peak[isa] = {};
   for (const t of threadCounts) {
     native.setNumThreads(t);
-    peak[isa][t] = Math.max(...[0, 1, 2, 3, 4].map(() => native.gemmFmaPeak(isa, t)));
+    peak[isa][t] = Math.max(...[0, 1, 2, 3, 4].map(() => native._testing.gemmFmaPeak(isa, t)));
   }
 }
 
@@ -128,12 +128,12 @@ for (const shape of SHAPES) {
   const ops = operands(shape);
   const cells = [];
   for (const { isa, t } of cols) {
-    native.forceIsa(isa);
+    native._testing.forceIsa(isa);
     native.setNumThreads(t);
     const g = myelinGflops(shape, ops);
     cells.push(`${g.toFixed(1)} (${((100 * g) / (t * peak[isa][1])).toFixed(0)} %)`);
   }
-  native.forceIsa(info.isa);
+  native._testing.forceIsa(info.isa);
   native.setNumThreads(1);
   cells.push(myelinJsCallGflops(shape, ops).toFixed(1));
   cells.push(tf ? tfjsGflops(tf, shape, ops).toFixed(1) : 'n/a');
@@ -142,7 +142,7 @@ for (const shape of SHAPES) {
   process.stderr.write('.');
 }
 process.stderr.write('\n');
-native.forceIsa(info.isa);
+native._testing.forceIsa(info.isa);
 native.setNumThreads(info.threads);
 
 console.log(
