@@ -57,7 +57,8 @@ function myelinGflops(shape, ops) {
   const reps = Math.max(
     1,
     Math.round(
-      SAMPLE_SECONDS / Math.max(native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
+      SAMPLE_SECONDS /
+        Math.max(native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
     ),
   );
   let best = Infinity;

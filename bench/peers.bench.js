@@ -57,7 +57,10 @@ function myelinSeconds(m, n, k, seconds) {
   const reps = Math.max(1, Math.round(seconds / Math.max(once, 1e-7)));
   let best = Infinity;
   for (let s = 0; s < 5; s++)
-    best = Math.min(best, native._testing.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, reps) / reps);
+    best = Math.min(
+      best,
+      native._testing.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, reps) / reps,
+    );
   return best;
 }
 
