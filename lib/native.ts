@@ -104,7 +104,7 @@ export interface NativeTesting {
   forceIsa(isa: string): void;
   /** Every GEMM config (kernel shape and cache blocks) this CPU can run. */
   gemmConfigs(): NativeGemmConfig[];
-  /** Force a GEMM config by name (or name:MC,KC,NC); null returns to the choice for this CPU. */
+  /** Force a GEMM config by name, or `<name>:MC,KC,NC` with those cache blocks; null returns to the choice for this CPU. */
   forceGemmConfig(name: string | null): void;
   /** Runs the same GEMM `reps` times in native code; returns the seconds taken. */
   gemmBench(...args: [...GemmArgs, reps: number]): number;
