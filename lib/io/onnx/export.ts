@@ -13,7 +13,7 @@ import { Preprocessor } from '../../data/preprocessor.js';
 import { version } from '../../backend.js';
 import type { ActivationName } from '../../activations.js';
 import type { Activation, BatchNormalization, Dense, LayerNormalization } from '../../layers/index.js';
-import { Matrix } from '../../matrix.js';
+import type { Matrix } from '../../matrix.js';
 import type { Sequential } from '../../model/sequential.js';
 import { ATTR, FLOAT, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './schema.js';
 
