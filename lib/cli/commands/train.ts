@@ -224,7 +224,7 @@ export const train: Command = {
         momentum: momentum ?? 0.9,
         batchSize,
         categorical,
-        impute: 'mean',
+        impute: impute === 'median' ? 'median' : 'mean',
       } as const;
       await trainStreamed(
         file!,
@@ -242,6 +242,7 @@ export const train: Command = {
           logEvery,
           modelPath,
           memory,
+          impute,
         },
         setup,
         out,
