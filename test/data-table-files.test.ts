@@ -146,6 +146,14 @@ describe('myelin train on Parquet and JSON Lines', () => {
       const lines = p.stdout.trim().split('\n');
       expect(lines.length).toBe(91);
       expect(lines[2]).toMatch(/^"Paris, TX",-?\d/);
+      if (memory.length) continue;
+      // ONNX carries the preprocessing (predict reads it back); Keras does not, and export says so.
+      const onnx = join(dir, 'm.onnx');
+      expect(myelin(['export', model, '--to', onnx]).code).toBe(0);
+      expect(myelin(['predict', onnx, files[1]!, '--keep', 'city']).stdout).toBe(p.stdout);
+      const keras = myelin(['export', model, '--to', join(dir, 'm.keras')]);
+      expect(keras.code).toBe(0);
+      expect(keras.stderr).toMatch(/Keras does not apply the model's preprocessing/);
     }
   });
 });

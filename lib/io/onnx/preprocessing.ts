@@ -7,8 +7,17 @@
 //   A categorical column whose categories are all numbers (--categorical) takes float input.
 // The result is the tensor FEATURES, the network's input; onnxruntime runs it (test/io-onnx-preprocessing).
 import { MISSING_MARKERS } from '../../data/csv-cells.js';
-import type { Preprocessor } from '../../data/preprocessor.js';
-import { ATTR, FLOAT, INT64, STRING, type NodeProto, type TensorProto, type ValueInfoProto } from './schema.js';
+import { Preprocessor, type PreprocessorColumn } from '../../data/preprocessor.js';
+import {
+  ATTR,
+  FLOAT,
+  INT64,
+  STRING,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './schema.js';
 
 export const FEATURES = 'preprocessing/features';
 export const ML_DOMAIN = 'ai.onnx.ml';
@@ -40,13 +49,16 @@ export function preprocessingGraph(pre: Preprocessor): PreprocessingGraph {
   const parts: string[] = [];
   const inputs: ValueInfoProto[] = [];
   const mixed = numeric.length < columns.length;
+  const byNumber = (c: PreprocessorColumn) =>
+    c.type === 'number' ||
+    (c.categories.length > 0 && c.categories.every((n) => n.trim() !== '' && Number.isFinite(Number(n))));
+  if (mixed) for (const c of columns) inputs.push(valueInfo(c.name, byNumber(c) ? FLOAT : STRING, 1));
   if (numeric.length > 0) {
     let x: string;
     if (!mixed) {
       inputs.push(valueInfo('x', FLOAT, columns.length));
       x = 'x';
     } else {
-      for (const c of numeric) inputs.push(valueInfo(c.name, FLOAT, 1));
       x =
         numeric.length === 1
           ? numeric[0]!.name
@@ -75,10 +87,8 @@ export function preprocessingGraph(pre: Preprocessor): PreprocessingGraph {
     if (c.type !== 'category') continue;
     const k = c.categories.length;
     const fill = c.fill === null ? -1 : c.categories.indexOf(c.fill);
-    const byNumber = k > 0 && c.categories.every((n) => n.trim() !== '' && Number.isFinite(Number(n)));
     let index: string;
-    if (byNumber) {
-      inputs.push(valueInfo(c.name, FLOAT, 1));
+    if (byNumber(c)) {
       let x = c.name;
       if (c.fill !== null)
         x = node('Where', `${c.name}/imputed`, [
@@ -94,7 +104,6 @@ export function preprocessingGraph(pre: Preprocessor): PreprocessingGraph {
         ML_DOMAIN,
       );
     } else {
-      inputs.push(valueInfo(c.name, STRING, 1));
       const markers = [...new Set(MISSING_MARKERS.flatMap((m) => [m, m.toLowerCase(), m.toUpperCase()]))].filter(
         (m) => !c.categories.includes(m),
       );
@@ -151,4 +160,28 @@ function int64s(values: number[]): Omit<TensorProto, 'name'> {
 
 function valueInfo(name: string, elemType: number, width: number): ValueInfoProto {
   return { name, type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'batch' }, { dimValue: width }] } } } };
+}
+
+/**
+ * myelin's own preprocessing nodes read back: when the graph computes FEATURES and its note holds a
+ * Preprocessor, the graph without the nodes and initializers ahead of FEATURES, taking FEATURES as its
+ * one input, and the Preprocessor; else null (the graph is read as it is).
+ */
+export function withoutPreprocessing(
+  g: GraphProto,
+  note: unknown,
+): { graph: GraphProto; preprocessor: Preprocessor } | null {
+  const c = note as { className?: unknown; config?: unknown } | null;
+  if (c?.className !== 'Preprocessor' || !(g.node ?? []).some((n) => n.output?.includes(FEATURES))) return null;
+  const preprocessor = Preprocessor.fromConfig(c.config as Record<string, unknown>);
+  const ours = (name: string | undefined) => name?.startsWith('preprocessing/') ?? false;
+  return {
+    graph: {
+      ...g,
+      node: (g.node ?? []).filter((n) => !(n.output ?? []).every(ours)),
+      initializer: (g.initializer ?? []).filter((t) => !ours(t.name)),
+      input: [valueInfo(FEATURES, FLOAT, preprocessor.nFeatures)],
+    },
+    preprocessor,
+  };
 }
