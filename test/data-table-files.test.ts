@@ -15,6 +15,7 @@ import {
   type TableBatch,
 } from '../lib/index.js';
 import { seededRandom } from '../lib/random.js';
+import { partOf } from '../lib/cli/train-stream.js';
 import { myelin } from './helpers/cli.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'tables');
@@ -141,6 +142,20 @@ describe('myelin train on Parquet and JSON Lines', () => {
       const cols = (m.preprocessing as Preprocessor).columns;
       // Streamed: the median of the training part only; in memory: of the training split.
       expect(cols.map((c) => c.type)).toEqual(['number', 'number', 'category', 'category']);
+      if (memory.length) {
+        // The median of the streamed training rows (rows split by partOf, seed 1), by sorting them here.
+        const csv = readFileSync(files[0]!, 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(','));
+        const a = csv
+          .filter((c, i) => partOf(i, 1, { val: 0.2, test: 0.2 }) === 'train' && c.at(-1) !== 'NA' && c[0] !== 'NA')
+          .map((c) => Math.fround(Number(c[0])))
+          .sort((p, q) => p - q);
+        const h = a.length >> 1;
+        expect(cols[0]!.fill).toBe(a.length % 2 ? a[h] : (a[h - 1]! + a[h]!) / 2);
+      }
       const p = myelin(['predict', model, files[1]!, '--keep', 'city']);
       expect(p.code, p.stderr).toBe(0);
       const lines = p.stdout.trim().split('\n');
