@@ -12,7 +12,7 @@
 import { Preprocessor } from '../../data/preprocessor.js';
 import { version } from '../../backend.js';
 import type { Dense } from '../../layers/dense.js';
-import { Matrix } from '../../matrix.js';
+import type { Matrix } from '../../matrix.js';
 import type { Sequential } from '../../model/sequential.js';
 import { FEATURES, ML_DOMAIN, ML_OPSET, preprocessingGraph } from './preprocessing.js';
 import {
