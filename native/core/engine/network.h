@@ -67,10 +67,12 @@ class Network {
   int64_t get_optimizer_state(const std::vector<float*>& slots) const;  // arrays x slots, array-major
   void set_optimizer_state(int64_t iterations, const std::vector<const float*>& slots);
 
-  // Inference on the snapshot. ws may be reused across calls by one thread.
-  void predict(const float* x, int rows, float* out, Workspace& ws) const;
-  // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows.
-  std::vector<double> evaluate(const Data& d, int batch_size) const;
+  // Inference on the snapshot. ws may be reused across calls by one thread. A set `cancel` (the caller's
+  // environment is going away) ends the work at its next chunk of rows, leaving `out` partly written.
+  void predict(const float* x, int rows, float* out, Workspace& ws, const std::atomic<bool>* cancel = nullptr) const;
+  // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows; `cancel` as above
+  // (checked between batches; the result is then meaningless).
+  std::vector<double> evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel = nullptr) const;
   // Mean loss (with penalties, dropout off) over all rows, and its gradient per weight array.
   double gradients(const Data& d, const std::vector<float*>& grads) const;
   FitOutcome fit(const FitOptions& o);
@@ -107,7 +109,8 @@ class Network {
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
                           Workspace& ws, MetricSet* metrics) const;
   double penalty(const float* W) const;
-  std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const;
+  std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
+                                  const std::atomic<bool>* cancel) const;
   void take_snapshot();
   void restore_snapshot();
 
