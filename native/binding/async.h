@@ -151,7 +151,8 @@ class PromiseWorker {
       delete w;
     });
     // Registered after the thread-safe function's own hook, so it runs before that one (hooks run LIFO).
-    w->hook_ = env.AddCleanupHook(+[](PromiseWorker* w) { w->cancel(); }, w);
+    w->hook_ = env.AddCleanupHook(
+        +[](PromiseWorker* w) { w->cancel(); }, w);
     try {
       w->ticket_ = jobs::submit([w] { w->execute(); });
     } catch (const std::exception&) {

@@ -55,7 +55,7 @@ if (!isMainThread) {
   const s = setup(); // in the idle worker too: tearing down its memory is not what is measured
   if (workerData !== 'idle') start(workerData, s);
   // Let the work get going on its thread first.
-  setTimeout(() => parentPort.postMessage("started"), 50);
+  setTimeout(() => parentPort.postMessage('started'), 50);
 } else {
   const op = process.argv[2];
   const s = setup();
