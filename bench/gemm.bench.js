@@ -3,12 +3,15 @@
 // `npm run bench -- --only gemm` (builds TS first). myelin is timed by a native loop (gemmBench),
 // as the training engine calls it; one column adds the cost of a JS call per product (matmul from
 // JS). Best of several timed samples per cell: noise from other processes only makes numbers worse.
+// A second table compares every GEMM config of the default ISA on this CPU (forceGemmConfig), the
+// registry's choice first, in interleaved rounds: the data for tuning gemm_config.cc on a new CPU.
+// OpenBLAS and the other peers are in peers.bench.js.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { backendInfo } from '../dist/index.js';
 import { native } from '../dist/native.js';
 
-const SAMPLES = 15;
+const SAMPLES = Number(process.env.GEMM_SAMPLES || 15);
 const SAMPLE_SECONDS = 0.01;
 
 // [label, m, k, n, transA, transB]: C (m x n) = op(A) (m x k) · op(B) (k x n).
@@ -158,3 +161,37 @@ console.log(
 );
 console.log(`|---|---|${cols.map(() => '---:|').join('')}---:|---:|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+
+// ---- every config of the default ISA, 1 thread, interleaved rounds (median GFLOP/s) ----
+const ROUNDS = 5;
+const configs = native.gemmConfigs().filter((c) => c.isa === info.isa);
+configs.sort((x, y) => (y.config === info.gemm.config) - (x.config === info.gemm.config));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const tuned = SHAPES.filter(([label]) => !/square (64|128|256)$/.test(label));
+native.setNumThreads(1);
+const configRows = [];
+for (const shape of tuned) {
+  const ops = operands(shape);
+  const runs = configs.map(() => []);
+  for (let r = 0; r < ROUNDS; r++)
+    configs.forEach((c, i) => {
+      native.forceGemmConfig(c.config);
+      runs[i].push(myelinGflops(shape, ops));
+    });
+  const [label, m, k, n, ta, tb] = shape;
+  const cells = runs.map((g) => `${median(g).toFixed(1)} (${((100 * median(g)) / peak[info.isa][1]).toFixed(0)} %)`);
+  configRows.push([label, `${m}×${k}×${n}${ta ? ' Aᵀ' : ''}${tb ? ' Bᵀ' : ''}`, ...cells]);
+  process.stderr.write('.');
+}
+process.stderr.write('\n');
+native.forceGemmConfig(null);
+native.setNumThreads(info.threads);
+
+const blocks = (c) => `${c.config} ${c.mr}x${c.nr}, ${c.mc}/${c.kc}/${c.nc}`;
+console.log(
+  `\n${info.isa} configs at 1 thread (MR x NR, MC/KC/NC), GFLOP/s median of ${ROUNDS} interleaved rounds ` +
+    `(% of the 1-thread FMA peak); the first is the registry's choice for this CPU (${info.cpu.name}).\n`,
+);
+console.log(`| shape | m×k×n | ${configs.map(blocks).join(' | ')} |`);
+console.log(`|---|---|${configs.map(() => '---:|').join('')}`);
+for (const r of configRows) console.log(`| ${r.join(' | ')} |`);

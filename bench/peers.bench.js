@@ -4,16 +4,11 @@
 // thread, OpenBLAS threads = the threads measured). Each round times myelin, then the peer; the
 // tables give the median ratio (> 1: myelin faster) and its spread over the rounds.
 // Needs Debian's /usr/bin/python3 with numpy (and python3-torch for W3): says so and skips otherwise.
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Dense, Matrix, SGD, Sequential, backendInfo, setNumThreads, setSeed } from '../dist/index.js';
 import { native } from '../dist/native.js';
+import { PYTHON, havePython, openblas, peer } from './openblas.js';
 
-const PYTHON = '/usr/bin/python3';
 const ROUNDS = 5;
-const here = dirname(fileURLToPath(import.meta.url));
 const info = backendInfo();
 const { cpu } = info;
 const kib = (b) => `${Math.round(b / 1024)} KiB`;
@@ -23,89 +18,55 @@ console.log(
     `(${info.gemm.mr}x${info.gemm.nr}, mc ${info.gemm.mc} kc ${info.gemm.kc} nc ${info.gemm.nc})`,
 );
 
-const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
-if (probe.status !== 0) {
+if (!havePython()) {
   console.log(`- skipped: ${PYTHON} with numpy is not installed (scripts/install-system-deps.sh --bench)`);
   process.exit(0);
-}
-
-/** A peers.py process; ask(request) resolves with its one-line JSON answer. */
-function peer(env) {
-  const child = spawn(PYTHON, [join(here, 'peers.py')], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async ask(req) {
-      child.stdin.write(`${JSON.stringify(req)}\n`);
-      const { value } = await lines.next();
-      return JSON.parse(value);
-    },
-    close: () => child.stdin.end(),
-  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ratioCell = (rs) => `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
 
-function myelinSeconds(m, n, k, seconds) {
+function myelinSeconds(m, n, k, ta, tb, seconds) {
   const a = Float32Array.from({ length: m * k }, () => Math.random());
   const b = Float32Array.from({ length: k * n }, () => Math.random());
   const c = new Float32Array(m * n);
-  const once = native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, 1);
-  const reps = Math.max(1, Math.round(seconds / Math.max(once, 1e-7)));
+  const [lda, ldb] = [ta ? m : k, tb ? k : n];
+  const run = (reps) => native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps);
+  const reps = Math.max(1, Math.round(seconds / Math.max(run(1), 1e-7)));
   let best = Infinity;
-  for (let s = 0; s < 5; s++)
-    best = Math.min(best, native.gemmBench(false, false, m, n, k, 1, a, k, b, n, 0, c, n, null, 0, reps) / reps);
+  for (let s = 0; s < 5; s++) best = Math.min(best, run(reps) / reps);
   return best;
 }
 
-// OpenBLAS kernels: the fastest on 1024^3 of OPENBLAS_CORETYPE (if set) and the kernels for this CPU.
-const avx512 = info.supportedIsas.includes('avx512');
-const forCpu =
-  cpu.vendor === 'AuthenticAMD'
-    ? ['Zen', ...(avx512 ? ['SkylakeX'] : [])]
-    : cpu.vendor === 'GenuineIntel'
-      ? [avx512 ? 'SkylakeX' : 'Haswell']
-      : [''];
-const candidates = [...new Set([process.env.OPENBLAS_CORETYPE, ...forCpu].filter((c) => c !== undefined))];
-let coretype = candidates[0];
-let blasCore = '';
-let bestProbe = Infinity;
-for (const c of candidates) {
-  const p = peer({ OPENBLAS_CORETYPE: c, OPENBLAS_NUM_THREADS: '1' });
-  const { openblas_core: core } = await p.ask({ op: 'info' });
-  const { seconds } = await p.ask({ op: 'sgemm', m: 1024, n: 1024, k: 1024, seconds: 0.2 });
-  p.close();
-  console.log(
-    `- OpenBLAS with OPENBLAS_CORETYPE=${c || '(unset)'} runs its ${core} kernels: ${((2 * 1024 ** 3) / seconds / 1e9).toFixed(0)} GFLOP/s on 1024^3`,
-  );
-  if (seconds < bestProbe) [bestProbe, coretype, blasCore] = [seconds, c, core];
-}
-const blas = peer({ OPENBLAS_CORETYPE: coretype, OPENBLAS_NUM_THREADS: '1' });
-const blasInfo = await blas.ask({ op: 'info' });
+const { blas, coretype, core: blasCore, info: blasInfo } = await openblas(info);
 console.log(`- peer: numpy ${blasInfo.numpy} on ${blasInfo.openblas_config} (${blasCore} kernels), 1 thread`);
 
 setNumThreads(1);
 const peak = Math.max(...[0, 1, 2].map(() => native.gemmFmaPeak(info.isa, 1)));
+// [label, m, n, k, A stored transposed, B stored transposed]: the squares, and the products of one
+// W3 training step (784-256-128-10, batch 128; X·W1 also at batch 1024): forward, then backward.
 const SHAPES = [
   ['square 512', 512, 512, 512],
   ['square 1024', 1024, 1024, 1024],
   ['square 2048', 2048, 2048, 2048],
   ['X·W1 (128x784 · 784x256)', 128, 256, 784],
+  ['X·W1 (1024x784 · 784x256)', 1024, 256, 784],
   ['H1·W2 (128x256 · 256x128)', 128, 128, 256],
+  ['dZ2·W2ᵀ (128x128 · 128x256)', 128, 256, 128, false, true],
+  ['dZ1·W1ᵀ (128x256 · 256x784)', 128, 784, 256, false, true],
+  ['H1ᵀ·dZ2 (256x128 · 128x128)', 256, 128, 128, true, false],
+  ['Xᵀ·dZ1 (784x128 · 128x256)', 784, 256, 128, true, false],
 ];
 console.log(`\n### sgemm, 1 thread (FMA peak ${peak.toFixed(0)} GFLOP/s)\n`);
 console.log('| shape | myelin GFLOP/s (median) | % of peak | OpenBLAS GFLOP/s | myelin / OpenBLAS, median (spread) |');
 console.log('|---|---|---|---|---|');
-for (const [label, m, n, k] of SHAPES) {
+for (const [label, m, n, k, ta = false, tb = false] of SHAPES) {
   const flops = 2 * m * n * k;
   const mine = [];
   const theirs = [];
   for (let r = 0; r < ROUNDS; r++) {
-    mine.push(myelinSeconds(m, n, k, 0.05));
-    theirs.push((await blas.ask({ op: 'sgemm', m, n, k, seconds: 0.05 })).seconds);
+    mine.push(myelinSeconds(m, n, k, ta, tb, 0.05));
+    theirs.push((await blas.ask({ op: 'sgemm', m, n, k, ta, tb, seconds: 0.05 })).seconds);
   }
   const ratios = mine.map((s, i) => theirs[i] / s);
   const g = (s) => (flops / median(s) / 1e9).toFixed(0);
@@ -116,7 +77,7 @@ for (const [label, m, n, k] of SHAPES) {
 blas.close();
 
 // ---- W3 training against PyTorch ----
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const hasTorch = havePython('torch');
 if (!hasTorch) {
   console.log('\n- W3 vs PyTorch skipped: python3-torch is not installed (scripts/install-system-deps.sh --bench)');
   process.exit(0);

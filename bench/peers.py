@@ -3,7 +3,8 @@
 Debian's python3 (numpy on Debian's OpenBLAS, python3-torch). The caller sets OPENBLAS_CORETYPE and
 OPENBLAS_NUM_THREADS before this process starts (OpenBLAS reads them once). One JSON request per line:
   {"op": "info"}                              -> OpenBLAS core and version, torch version
-  {"op": "sgemm", "m":, "n":, "k":, "seconds":} -> best seconds per numpy float32 product
+  {"op": "sgemm", "m":, "n":, "k":, "seconds":, "ta":, "tb":} -> best seconds per numpy float32 product
+                                                 op(A) op(B); ta/tb (optional): A or B stored transposed
   {"op": "w3", "threads":, "rows":}           -> seconds for one epoch of the W3 MLP in PyTorch, with
                                                  1 OpenMP thread and `threads` OpenBLAS threads
 Answers are one JSON line each.
@@ -37,10 +38,11 @@ def info():
     return out
 
 
-def sgemm(m, n, k, seconds):
+def sgemm(m, n, k, seconds, ta=False, tb=False):
     rng = np.random.default_rng(1)
-    a = rng.random((m, k), dtype=np.float32)
-    b = rng.random((k, n), dtype=np.float32)
+    # A transposed view: numpy hands BLAS the stored matrix with the transpose flag, no copy.
+    a = rng.random((k, m), dtype=np.float32).T if ta else rng.random((m, k), dtype=np.float32)
+    b = rng.random((n, k), dtype=np.float32).T if tb else rng.random((k, n), dtype=np.float32)
     c = np.empty((m, n), dtype=np.float32)
     np.matmul(a, b, out=c)
     t = time.perf_counter()
@@ -95,7 +97,7 @@ def main():
         if op == "info":
             out = info()
         elif op == "sgemm":
-            out = {"seconds": sgemm(req["m"], req["n"], req["k"], req["seconds"])}
+            out = {"seconds": sgemm(req["m"], req["n"], req["k"], req["seconds"], req.get("ta"), req.get("tb"))}
         elif op == "w3":
             out = {"seconds": w3(req["threads"], req["rows"])}
         else:

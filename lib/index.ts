@@ -3,13 +3,8 @@ export { Matrix } from './matrix.js';
 export { matmul, matmulAsync, type MatmulOptions } from './ops.js';
 export { backendInfo, setNumThreads, version, type BackendInfo } from './backend.js';
 export { setSeed } from './random.js';
-export {
-  Sequential,
-  type SequentialConfig,
-  type EvaluateOptions,
-  type WeightInfo,
-  type WeightValue,
-} from './model/sequential.js';
+export { Sequential, type SequentialConfig, type EvaluateOptions } from './model/sequential.js';
+export type { WeightInfo, WeightValue } from './model/weights.js';
 export { NonFiniteLossError, type FitOptions } from './model/fit.js';
 export type { Dataset, DatasetBatch, FitDatasetOptions } from './model/fit-dataset.js';
 export type { CompileArgs, CompileConfig } from './model/compile.js';

@@ -62,7 +62,10 @@ export interface NativeBinding {
   forceIsa(isa: string): void;
   /** Tests and benchmarks only: every GEMM config (kernel shape and cache blocks) this CPU can run. */
   gemmConfigs(): NativeGemmConfig[];
-  /** Tests and benchmarks only: force a GEMM config by name; null returns to the choice for this CPU. */
+  /**
+   * Tests and benchmarks only: force a GEMM config by name, or `<name>:MC,KC,NC` with those cache blocks;
+   * null returns to the choice for this CPU.
+   */
   forceGemmConfig(name: string | null): void;
   gemm(...args: GemmArgs): void;
   gemmAsync(...args: GemmArgs): Promise<void>;

@@ -113,7 +113,28 @@ describe('GEMM config choice', () => {
 
   it('forceGemmConfig rejects an unknown name, listing the choices', () => {
     expect(() => native.forceGemmConfig('bogus')).toThrow(RangeError);
-    expect(() => native.forceGemmConfig('bogus')).toThrow(new RegExp(`unknown GEMM config bogus; .*${names[0]}`));
+    expect(() => native.forceGemmConfig('bogus')).toThrow(
+      new RegExp(`GEMM config bogus: unknown config; this CPU and build offer: ${names[0]}`),
+    );
+    expect(backendInfo().gemm).toEqual(initial.gemm);
+  });
+
+  it('forceGemmConfig("<name>:MC,KC,NC") runs that config with those blocks, so a bench can compare blocks', () => {
+    for (const config of native.gemmConfigs()) {
+      native.forceGemmConfig(`${config.config}:${2 * config.mr + 1},37,${3 * config.nr}`);
+      expect(backendInfo().gemm).toEqual({ ...config, mc: 2 * config.mr, kc: 37, nc: 3 * config.nr });
+      // Several blocks along every dimension, edges included.
+      const g = product({ m: 5 * config.mr + 3, n: 7 * config.nr + 5, k: 100, beta: 0.5 }, 7);
+      const { value, bound } = gemmRef(g);
+      run(g);
+      const bad = g.c.findIndex((x, e) => !(Math.abs(x - value[e]) <= bound[e]));
+      expect(bad, `${config.config}: C[${bad}] = ${g.c[bad]}, expected ${value[bad]}`).toBe(-1);
+    }
+    native.forceGemmConfig(null);
+    expect(backendInfo().gemm).toEqual(initial.gemm);
+    expect(() => native.forceGemmConfig(`${names[0]}:64,0,512`)).toThrow(
+      /GEMM config .*:64,0,512: blocks must be <name>:MC,KC,NC, positive integers/,
+    );
     expect(backendInfo().gemm).toEqual(initial.gemm);
   });
 

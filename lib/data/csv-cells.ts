@@ -1,9 +1,12 @@
 // Cell-level helpers of readCsv: missing-value markers, text columns as category codes, delimiter sniffing.
+import { parseNumber } from './csv-parser.js';
 
 /** Cells read as missing when readCsv's `missing` is true (compared trimmed, case-insensitively). */
 export const MISSING_MARKERS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'null', '?'];
 
 const UTF8 = new TextDecoder('utf-8');
+/** The largest finite float32. */
+export const F32_MAX = 3.4028234663852886e38;
 
 /** Recognises missing-value markers in raw cell bytes without decoding cells that cannot be one. */
 export class MissingMarkers {
@@ -80,4 +83,15 @@ export function sniffDelimiter(head: Uint8Array): string {
   let best = 0x2c;
   for (const [c, n] of counts) if (n > counts.get(best)!) best = c;
   return String.fromCharCode(best);
+}
+
+/** A category's name: the trimmed text, numbers in one spelling ("3.0" and "3" are one category). */
+export function categoryName(buf: Uint8Array, start: number, end: number): string {
+  const v = parseNumber(buf, start, end);
+  return Math.abs(v) <= F32_MAX ? float32Text(Math.fround(v)) : UTF8.decode(buf.subarray(start, end)).trim();
+}
+
+export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
+  return true;
 }

@@ -1,16 +1,21 @@
 // The streaming CSV reader behind readCsv: fields from the tokenizer land in float32 arrays as they come.
 import { Matrix, describe } from '../matrix.js';
-import { CategoryCodes, MISSING_MARKERS, MissingMarkers, float32Text, sniffDelimiter } from './csv-cells.js';
+import {
+  CategoryCodes,
+  F32_MAX,
+  MISSING_MARKERS,
+  MissingMarkers,
+  categoryName,
+  float32Text,
+  isBlank,
+  sniffDelimiter,
+} from './csv-cells.js';
 import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
 import { CsvError, type CsvData, type ReadCsvOptions } from './csv-types.js';
-const UTF8 = new TextDecoder('utf-8');
-const F32_MAX = 3.4028234663852886e38;
-const MAX_AUTO_LABELS = 1 << 16; // distinct target values remembered while a target still looks numeric
+import { layoutColumns, Role } from './csv-columns.js';
 
-const enum Role {
-  Skip = -1,
-  Target = -2,
-}
+const UTF8 = new TextDecoder('utf-8');
+const MAX_AUTO_LABELS = 1 << 16; // distinct target values remembered while a target still looks numeric
 
 export class CsvReader implements CsvSink {
   private tokenizer: CsvTokenizer | null = null;
@@ -30,7 +35,7 @@ export class CsvReader implements CsvSink {
   private readonly missing: MissingMarkers | null;
   private codes: (CategoryCodes | null)[] = []; // per feature position
   private dropRow = false;
-  private keepAt = new Int32Array(0); // per column: its index among options.keep, or -1
+  private keepAt: Int32Array = new Int32Array(0); // per column: its index among options.keep, or -1
   private keepCols: number[] = [];
   private kept: string[][] = [];
   private dropped = 0;
@@ -249,80 +254,14 @@ export class CsvReader implements CsvSink {
   // --- setup and target ---
 
   private setup(): void {
-    const names = this.names!;
-    const n = this.ncols;
-    const seen = new Map<string, number>();
-    names.forEach((nm, i) => {
-      if (nm === '' && this.hasHeader) names[i] = nm = `col_${i}`;
-      if (!seen.has(nm)) seen.set(nm, i);
-    });
-    const resolve = (ref: string | number, what: string): number => {
-      if (typeof ref === 'number') {
-        if (!Number.isInteger(ref) || ref >= n || ref < -n)
-          throw new CsvError(`readCsv: ${what} index ${ref} is outside the ${n} columns of ${this.file}`, this.file);
-        return ref < 0 ? n + ref : ref;
-      }
-      const i = seen.get(ref);
-      if (i === undefined)
-        throw new CsvError(
-          `readCsv: ${this.file} has no column named ${JSON.stringify(ref)} for the ${what}${this.hasHeader ? '' : ' (header: false names columns col_0, col_1, …)'}; columns: ${names.join(', ')}`,
-          this.file,
-        );
-      return i;
-    };
-    this.roles = new Int32Array(n).fill(Role.Skip);
-    this.keepAt = new Int32Array(n).fill(-1);
-    this.keepCols = (this.o.keep ?? []).map((ref) => resolve(ref, 'kept column'));
-    this.keepCols.forEach((c, k) => (this.keepAt[c] = k));
+    const c = layoutColumns(this.names!, this.hasHeader, this.o, this.file);
+    this.roles = c.roles;
+    this.keepAt = c.keepAt;
+    this.keepCols = c.keepCols;
+    this.targetCol = c.targetCol;
+    this.nf = c.nf;
+    this.codes = c.codes;
     this.kept = this.keepCols.map(() => []);
-    const ignored = new Set((this.o.ignore ?? []).map((ref) => resolve(ref, 'ignored column')));
-    const t = this.o.target;
-    if (t !== undefined) {
-      const missing = typeof t === 'string' && !seen.has(t);
-      if (!(missing && this.o.requireTarget === false)) {
-        this.targetCol = resolve(t, 'target');
-        this.roles[this.targetCol] = Role.Target;
-      }
-    }
-    if (this.o.features) {
-      this.o.features.forEach((ref, k) => {
-        const c = resolve(ref, 'feature');
-        if (this.roles![c] !== Role.Skip)
-          throw new CsvError(
-            `readCsv: column ${JSON.stringify(names[c])} is listed twice (features / target)`,
-            this.file,
-          );
-        this.roles![c] = k;
-      });
-      this.nf = this.o.features.length;
-    } else {
-      for (let c = 0; c < n; c++) if (this.roles[c] === Role.Skip && !ignored.has(c)) this.roles[c] = this.nf++;
-    }
-    this.codes = new Array<CategoryCodes | null>(this.nf).fill(null);
-    const cat = this.o.categorical;
-    const categoricalAt = (ref: string | number, fixed?: readonly string[]) => {
-      const c = resolve(ref, 'categorical column');
-      if (this.roles![c]! < 0)
-        throw new CsvError(
-          `readCsv: categorical column ${JSON.stringify(names[c])} is not a feature column`,
-          this.file,
-        );
-      this.codes[this.roles![c]!] = new CategoryCodes(fixed);
-    };
-    if (Array.isArray(cat)) cat.forEach((ref) => categoricalAt(ref));
-    else if (cat !== undefined && typeof cat !== 'boolean')
-      throw new CsvError(
-        `readCsv: categorical must be true, false or a list of columns, got ${describe(cat)}`,
-        this.file,
-      );
-    for (const [name, list] of Object.entries(this.o.categories ?? {})) {
-      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
-        throw new CsvError(
-          `readCsv: categories[${JSON.stringify(name)}] must be a list of strings, got ${describe(list)}`,
-          this.file,
-        );
-      categoricalAt(name, list);
-    }
     this.x = new Float32Array(Math.max(1024, this.nf * 64));
     if (this.targetCol >= 0) {
       if (this.mode !== 'class') this.yNum = new Float32Array(1024);
@@ -436,17 +375,6 @@ export class CsvReader implements CsvSink {
       return new CsvError(`readCsv: ${this.file} line ${e.line}: ${e.message}`, this.file, e.line);
     return e;
   }
-}
-
-/** A category's name: the trimmed text, numbers in one spelling ("3.0" and "3" are one category). */
-function categoryName(buf: Uint8Array, start: number, end: number): string {
-  const v = parseNumber(buf, start, end);
-  return Math.abs(v) <= F32_MAX ? float32Text(Math.fround(v)) : UTF8.decode(buf.subarray(start, end)).trim();
-}
-
-function isBlank(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
-  return true;
 }
 
 function enlarge<T extends Float32Array | Int32Array>(a: T, need: number): T {

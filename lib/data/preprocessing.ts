@@ -15,3 +15,17 @@ export function preprocessingFromConfig(json: unknown): Preprocessing {
   }
   return scalerFromConfig(json);
 }
+
+/** Checks `pre` can be attached to a model whose input is `inputDim` wide (null: not known yet). */
+export function checkAttachable(pre: Preprocessing, inputDim: number | null, who: string): void {
+  if (typeof pre?.transform !== 'function' || typeof pre.toJSON !== 'function')
+    throw new TypeError(
+      `${who}: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`,
+    );
+  const what = pre instanceof Preprocessor ? 'the preprocessing' : 'the scaler';
+  if (!pre.fitted) throw new Error(`${who}: ${what} is not fitted; call fit(xTrain) first`);
+  if (inputDim !== null && pre.nFeatures !== inputDim)
+    throw new RangeError(
+      `${who}: ${what} ${pre instanceof Preprocessor ? 'outputs' : 'was fitted on'} ${pre.nFeatures} columns but the model's input is ${inputDim} wide`,
+    );
+}

@@ -2,7 +2,7 @@
 // optimizer state live natively from the first compile/predict/getWeights on; fit runs whole epochs
 // in native code and returns a Keras History.
 import type { NativeNetwork, OptimizerState } from '../engine/contract.js';
-import { Layer, type LayerConfig } from '../layers/layer.js';
+import type { Layer, LayerConfig } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/index.js';
 import { Matrix, describe } from '../matrix.js';
 import { native } from '../native.js';
@@ -22,9 +22,10 @@ import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type We
 import { runFit, type FitOptions } from './fit.js';
 import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
-import { asValue, classesOf, toWeight } from './weights.js';
+import { asValue, classesOf, toWeight, type WeightInfo, type WeightValue } from './weights.js';
 import { Preprocessor } from '../data/preprocessor.js';
-import type { Preprocessing } from '../data/preprocessing.js';
+import { checkAttachable, type Preprocessing } from '../data/preprocessing.js';
+import { chainLayer, checkBuilt, keepWeights, weightNames, weightRange, weightShapes } from './layer-stack.js';
 import { checkFinite } from '../finite.js';
 import { encodeModel, formatByName, saveModel, type FormatName } from '../io/formats.js';
 import { checkMetadata, type Metadata } from '../io/metadata.js';
@@ -40,15 +41,6 @@ export interface EvaluateOptions {
   batchSize?: number;
   sampleWeight?: Weights;
 }
-
-/** A named weight array (Keras's `model.weights`): 'dense/kernel', 'dense/bias', ... */
-export interface WeightInfo {
-  name: string;
-  shape: number[];
-  value: Matrix | Float32Array;
-}
-
-export type WeightValue = Matrix | Float32Array | number[][] | number[];
 
 export class Sequential implements TrainingModel {
   readonly name: string;
@@ -102,18 +94,7 @@ export class Sequential implements TrainingModel {
    * through it, and save() stores it, so a loaded model takes raw inputs. null detaches it.
    */
   setPreprocessing(pre: Preprocessing | null): void {
-    if (pre !== null) {
-      if (typeof pre?.transform !== 'function' || typeof pre.toJSON !== 'function')
-        throw new TypeError(
-          `setPreprocessing: expected a fitted Preprocessor, StandardScaler or MinMaxScaler (or null), got ${describe(pre)}`,
-        );
-      const what = pre instanceof Preprocessor ? 'the preprocessing' : 'the scaler';
-      if (!pre.fitted) throw new Error(`setPreprocessing: ${what} is not fitted; call fit(xTrain) first`);
-      if (this.inputDim !== null && pre.nFeatures !== this.inputDim)
-        throw new RangeError(
-          `setPreprocessing: ${what} ${pre instanceof Preprocessor ? 'outputs' : 'was fitted on'} ${pre.nFeatures} columns but the model's input is ${this.inputDim} wide`,
-        );
-    }
+    if (pre !== null) checkAttachable(pre, this.inputDim, 'setPreprocessing');
     this.scaler = pre;
   }
 
@@ -175,30 +156,13 @@ export class Sequential implements TrainingModel {
   }
 
   add(layer: Layer): void {
-    if (!(layer instanceof Layer))
-      throw new TypeError(`add: expected a layer (Dense, Dropout), got ${describe(layer)}`);
-    if (this.fitting) throw new Error('add: the model is training; add layers before fit');
-    if (this.stack.includes(layer) || layer.owner) throw new Error(`add: layer '${layer.name}' is already in a model`);
-    const stem = layer.defaultName();
-    const taken = new Set(this.stack.map((l) => l.name));
-    let free = stem;
-    for (let i = 1; taken.has(free); i++) free = `${stem}_${i}`;
-    layer.assignName(free); // ignored when the layer was given a name
-    if (taken.has(layer.name))
-      throw new Error(`add: a layer named '${layer.name}' is already in the model; names must be unique`);
-    const prev = this.stack[this.stack.length - 1];
-    if (prev) {
-      if (prev.built) layer.build(prev.outputDim(prev.inputDim!));
-      else if (layer.inputDim !== null)
-        throw new Error(`add: layer '${layer.name}' has inputDim, but only the first layer may set it`);
-    } else if (layer.inputDim !== null) layer.build(layer.inputDim);
+    chainLayer(this.stack, layer, this.fitting);
     // The engine's shape changes: rebuild it with the current weights (and compile again, if compiled).
     const old = this.net ? this.net.getWeights() : null;
     this.stack.push(layer);
     layer.owner = this;
     if (old) {
-      let k = 0;
-      for (const l of this.stack.slice(0, -1)) l.initial = old.slice(k, (k += l.weightShapes().length));
+      keepWeights(this.stack.slice(0, -1), old);
       this.net = null;
       if (this.compileArgs) this.compile(this.compileArgs); // 'accuracy' may resolve differently now
     }
@@ -255,7 +219,7 @@ export class Sequential implements TrainingModel {
 
   compile(args: CompileArgs): void {
     if (this.fitting) throw new Error('compile: the model is training; compile before or after fit');
-    this.checkBuilt('compile');
+    checkBuilt(this.stack, 'compile');
     const c = resolveCompile(args, this.outputDim!);
     const net = this.engine('compile');
     net.compile(compileSpec(c));
@@ -273,7 +237,7 @@ export class Sequential implements TrainingModel {
     if (this.fitting)
       throw new Error('fit: this model is already training; await the running fit() before starting another');
     if (!this.compiled) {
-      this.checkBuilt('fit');
+      checkBuilt(this.stack, 'fit');
       throw new Error('fit: the model is not compiled; call model.compile({ loss, optimizer, metrics }) first');
     }
     if (isDataset(x)) return runFitDataset(this, this.engine('fit'), this.compiled, x, (y ?? {}) as FitDatasetOptions);
@@ -328,7 +292,7 @@ export class Sequential implements TrainingModel {
    */
   getWeights(): (Matrix | Float32Array)[] {
     const flat = this.engine('getWeights').getWeights();
-    const shapes = this.stack.flatMap((l) => l.weightShapes());
+    const shapes = weightShapes(this.stack);
     return flat.map((w, i) => asValue(w, shapes[i]!));
   }
 
@@ -336,8 +300,8 @@ export class Sequential implements TrainingModel {
   setWeights(weights: readonly WeightValue[]): void {
     const net = this.engine('setWeights');
     if (net.training) throw new Error('setWeights: the model is training; set weights before or after fit');
-    const names = this.weightNames();
-    const shapes = this.stack.flatMap((l) => l.weightShapes());
+    const names = weightNames(this.stack);
+    const shapes = weightShapes(this.stack);
     if (!Array.isArray(weights) || weights.length !== shapes.length)
       throw new RangeError(
         `setWeights: expected ${shapes.length} arrays (${names.join(', ')}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
@@ -347,7 +311,7 @@ export class Sequential implements TrainingModel {
 
   /** Keras's `model.weights`: name, shape and value (a copy) of each weight array. */
   get weights(): WeightInfo[] {
-    const names = this.weightNames();
+    const names = weightNames(this.stack);
     return this.getWeights().map((value, i) => ({
       name: names[i]!,
       shape: value instanceof Matrix ? [value.rows, value.cols] : [value.length],
@@ -375,13 +339,13 @@ export class Sequential implements TrainingModel {
 
   /** @internal Layer.getWeights. */
   layerWeights(layer: Layer): (Matrix | Float32Array)[] {
-    const [start, end] = this.weightRange(layer);
+    const [start, end] = weightRange(this.stack, layer, this.name);
     return this.getWeights().slice(start, end);
   }
 
   /** @internal Layer.setWeights. */
   setLayerWeights(layer: Layer, values: readonly unknown[]): void {
-    const [start, end] = this.weightRange(layer);
+    const [start, end] = weightRange(this.stack, layer, this.name);
     const all: WeightValue[] = this.getWeights();
     if (!Array.isArray(values) || values.length !== end - start)
       throw new RangeError(
@@ -397,35 +361,10 @@ export class Sequential implements TrainingModel {
     return { units: this.outputDim!, layerName: last.name, loss: this.compiled!.loss };
   }
 
-  private weightRange(layer: Layer): [number, number] {
-    let start = 0;
-    for (const l of this.stack) {
-      const n = l.weightShapes().length;
-      if (l === layer) return [start, start + n];
-      start += n;
-    }
-    throw new Error(`layer '${layer.name}' is not in model '${this.name}'`);
-  }
-
-  private weightNames(): string[] {
-    return this.stack.flatMap((l) => l.weightShapes().map((s) => `${l.name}/${s.length === 2 ? 'kernel' : 'bias'}`));
-  }
-
-  private checkBuilt(what: string): void {
-    if (this.stack.length === 0)
-      throw new Error(`${what}: the model has no layers; add some with model.add(new Dense(...))`);
-    if (!this.built)
-      throw new Error(
-        `${what}: the model's input width is unknown; give the first layer inputDim, e.g. new Dense(${
-          (this.stack[0] as { units?: number }).units ?? 8
-        }, { inputDim: 4 })`,
-      );
-  }
-
   /** The native engine, created on first use from the layers and their initial weights. */
   private engine(what: string): NativeNetwork {
     if (this.net) return this.net;
-    this.checkBuilt(what);
+    checkBuilt(this.stack, what);
     const net = new native.Network(this.stack.map((l) => l.toSpec()));
     net.setWeights(this.stack.flatMap((l) => l.initial ?? []));
     for (const l of this.stack) l.initial = null;

@@ -3,6 +3,15 @@
 // of a block of outputs.
 import { Matrix, describe } from '../matrix.js';
 
+/** A named weight array (Keras's `model.weights`): 'dense/kernel', 'dense/bias', ... */
+export interface WeightInfo {
+  name: string;
+  shape: number[];
+  value: Matrix | Float32Array;
+}
+
+export type WeightValue = Matrix | Float32Array | number[][] | number[];
+
 export function asValue(w: Float32Array, shape: number[]): Matrix | Float32Array {
   return shape.length === 2 ? new Matrix(shape[0]!, shape[1]!, w) : w;
 }

@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "binding/modules.h"
+#include "core/gemm.h"
 #include "core/gemm_config.h"
 #include "core/isa.h"
 
@@ -14,6 +15,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }
+  // A worker_threads environment ends with its thread: free the GEMM buffers that thread used.
+  env.AddCleanupHook([] { myelin::release_gemm_scratch(); });
   myelin::binding::init_ops(env, exports);
   myelin::binding::init_network(env, exports);
   myelin::binding::init_kernels(env, exports);

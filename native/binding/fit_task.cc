@@ -10,6 +10,8 @@
 #include <new>
 #include <thread>
 
+#include "core/gemm.h"
+
 namespace myelin::binding {
 
 HeldData::HeldData(Napi::Env env, ParsedData&& d, const engine::Network& net, const std::string& name)
@@ -132,6 +134,7 @@ class FitTask {
     } catch (const std::exception& e) {
       error_ = e.what();
     }
+    release_gemm_scratch();  // this thread ends here
     send(Msg{true, 0, 0, 0, 0});
     tsfn_.Release();
   }

@@ -12,6 +12,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "core/gemm_config.h"
 #include "core/gemm_kernel.h"
@@ -22,43 +23,44 @@
 namespace myelin {
 namespace {
 
-// A per-thread, 64-byte aligned, growing buffer for packed panels.
-class Scratch {
- public:
-  ~Scratch() { release(); }
+// A per-thread, 64-byte aligned, growing buffer for packed panels. No destructor, on purpose: MinGW's
+// emulated TLS frees a thread_local's storage before it runs the object's destructor at thread exit
+// (GCC PR 80816, msys2/MINGW-packages#2519), which then freed garbage (the win32 prebuilt crashed as
+// its fit thread ended). Threads that end first call release_gemm_scratch().
+struct Scratch {
+  float* p = nullptr;
+  size_t cap = 0;
+
   float* get(size_t floats) {
-    if (floats > cap_) {
+    if (floats > cap) {
       release();
       const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-      p_ = static_cast<float*>(aligned_alloc64(bytes));
-      if (p_ == nullptr) throw std::bad_alloc();
-      cap_ = floats;
+      p = static_cast<float*>(aligned_alloc64(bytes));
+      if (p == nullptr) throw std::bad_alloc();
+      cap = floats;
     }
-    return p_;
+    return p;
   }
-
- private:
   void release() {
-    aligned_free64(p_);
-    p_ = nullptr;
-    cap_ = 0;
+    aligned_free64(p);
+    p = nullptr;
+    cap = 0;
   }
-  float* p_ = nullptr;
-  size_t cap_ = 0;
 };
 
+static_assert(std::is_trivially_destructible<Scratch>::value, "no thread_local destructors (see above)");
 thread_local Scratch t_pack_a, t_pack_b;
 
 // A strided read-only view: element (i, j) at p[i * rs + j * cs].
 struct View {
   const float* p;
-  long rs, cs;
+  ptrdiff_t rs, cs;
 };
 
 // Bias and activation on finished blocks of the caller's C (row-major, ldc).
 struct Finish {
   float* c;
-  long ldc;
+  ptrdiff_t ldc;
   bool swapped;  // the kernels compute C^T: kernel rows are C's columns
   const float* bias;
   Act act;
@@ -96,7 +98,7 @@ struct Plan {
   int m, n, k, kc;
   View A, B;  // op(A) m x k, op(B) k x n in kernel coordinates
   float* c;
-  long rs_c, cs_c;
+  ptrdiff_t rs_c, cs_c;
   float alpha, beta;
   bool pack_a;
   Finish fin;
@@ -123,27 +125,27 @@ void run_part(const Plan& P, const Part& part) {
     for (int pc = 0; pc < P.k; pc += P.kc) {
       const int kc = std::min(P.kc, P.k - pc);
       const float beta = pc == 0 ? P.beta : 1.f;
-      const float* b_blk = P.B.p + static_cast<long>(pc) * P.B.rs + static_cast<long>(jg) * P.B.cs;
+      const float* b_blk = P.B.p + static_cast<ptrdiff_t>(pc) * P.B.rs + static_cast<ptrdiff_t>(jg) * P.B.cs;
       if (!lazy_b)
         for (int jr = 0; jr < nc; jr += NR)
-          K.pack_b(kc, std::min(NR, nc - jr), b_blk + static_cast<long>(jr) * P.B.cs, P.B.rs, P.B.cs,
+          K.pack_b(kc, std::min(NR, nc - jr), b_blk + static_cast<ptrdiff_t>(jr) * P.B.cs, P.B.rs, P.B.cs,
                    bp + static_cast<size_t>(jr) * kc);
 
       for (int ic = 0; ic < part.m; ic += P.mc) {
         const int mc = std::min(P.mc, part.m - ic);
         const int ig = part.i0 + ic;  // global kernel row
-        const float* a_blk = P.A.p + static_cast<long>(ig) * P.A.rs + static_cast<long>(pc) * P.A.cs;
+        const float* a_blk = P.A.p + static_cast<ptrdiff_t>(ig) * P.A.rs + static_cast<ptrdiff_t>(pc) * P.A.cs;
         // Packed: every panel. In place: only a short last panel, so kernels always see MR rows.
         const int full = P.pack_a ? 0 : mc / MR * MR;
         for (int ir = full; ir < mc; ir += MR)
-          K.pack_a(kc, std::min(MR, mc - ir), a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs,
+          K.pack_a(kc, std::min(MR, mc - ir), a_blk + static_cast<ptrdiff_t>(ir) * P.A.rs, P.A.rs, P.A.cs,
                    ap + static_cast<size_t>(ir) * kc);
 
         for (int jr = 0; jr < nc; jr += NR) {
           const int nr = std::min(NR, nc - jr);
-          const float* b_src = b_blk + static_cast<long>(jr) * P.B.cs;
+          const float* b_src = b_blk + static_cast<ptrdiff_t>(jr) * P.B.cs;
           const float* b_panel = bp + static_cast<size_t>(jr) * kc;
-          long rs_b = NR;
+          ptrdiff_t rs_b = NR;
           if (b_in_place && nr == NR) {
             b_panel = b_src;
             rs_b = P.B.rs;
@@ -151,13 +153,13 @@ void run_part(const Plan& P, const Part& part) {
             b_panel = bp;
             K.pack_b(kc, nr, b_src, P.B.rs, P.B.cs, bp);
           }
-          float* c_col = P.c + static_cast<long>(jg + jr) * P.cs_c;
+          float* c_col = P.c + static_cast<ptrdiff_t>(jg + jr) * P.cs_c;
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = std::min(MR, mc - ir);
-            float* c_tile = c_col + static_cast<long>(ig + ir) * P.rs_c;
+            float* c_tile = c_col + static_cast<ptrdiff_t>(ig + ir) * P.rs_c;
             if (ir < full)
-              K.ukr(kc, a_blk + static_cast<long>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c, P.cs_c,
-                    mr, nr, P.alpha, beta);
+              K.ukr(kc, a_blk + static_cast<ptrdiff_t>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c,
+                    P.cs_c, mr, nr, P.alpha, beta);
             else
               K.ukr(kc, ap + static_cast<size_t>(ir) * kc, 1, MR, b_panel, rs_b, c_tile, P.rs_c, P.cs_c, mr, nr,
                     P.alpha, beta);
@@ -185,14 +187,14 @@ int plan_parts(const Plan& P, Part* parts, int max_parts) {
   const int extent = by_cols ? P.n : P.m;
   t = std::max(1, std::min(t, tiles));
   for (int i = 0; i < t; ++i) {
-    const int lo = std::min(static_cast<int>(static_cast<long>(tiles) * i / t) * step, extent);
-    const int hi = std::min(static_cast<int>(static_cast<long>(tiles) * (i + 1) / t) * step, extent);
+    const int lo = std::min(static_cast<int>(static_cast<ptrdiff_t>(tiles) * i / t) * step, extent);
+    const int hi = std::min(static_cast<int>(static_cast<ptrdiff_t>(tiles) * (i + 1) / t) * step, extent);
     parts[i] = by_cols ? Part{0, P.m, lo, hi - lo} : Part{lo, hi - lo, 0, P.n};
   }
   return t;
 }
 
-void scale_c(float* c, long ldc, int m, int n, float beta) {
+void scale_c(float* c, ptrdiff_t ldc, int m, int n, float beta) {
   for (int i = 0; i < m; ++i) {
     float* row = c + i * ldc;
     if (beta == 0.f)
@@ -203,6 +205,11 @@ void scale_c(float* c, long ldc, int m, int n, float beta) {
 }
 
 }  // namespace
+
+void release_gemm_scratch() {
+  t_pack_a.release();
+  t_pack_b.release();
+}
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep) {
@@ -238,7 +245,7 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.alpha = alpha, P.beta = beta;
     // A is read in place (broadcasts do not care about layout) unless neither stride is 1, or its
     // rows/columns are a multiple of 4 KiB apart: those alias in the caches and the TLB.
-    const long a_stride = P.A.cs == 1 ? P.A.rs : P.A.cs;
+    const ptrdiff_t a_stride = P.A.cs == 1 ? P.A.rs : P.A.cs;
     P.pack_a = !(P.A.rs == 1 || P.A.cs == 1) || (a_stride % 1024 == 0 && P.m > P.K->mr);
     P.fin = fin;
 
@@ -254,7 +261,7 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     const int tasks = (m + chunk - 1) / chunk;
     auto rows = [&](int i) {
       const int r0 = i * chunk;
-      act_rows(Act::Softmax, c + static_cast<long>(r0) * ldc, ldc, std::min(chunk, m - r0), n);
+      act_rows(Act::Softmax, c + static_cast<ptrdiff_t>(r0) * ldc, ldc, std::min(chunk, m - r0), n);
     };
     if (tasks == 1)
       rows(0);
@@ -270,7 +277,7 @@ double gemm_fma_peak(Isa isa, int threads) {
   if (cfg == configs + count) throw std::runtime_error(std::string("ISA ") + isa_name(isa) + " is not supported");
   const GemmKernels& K = *cfg->kernels;
   double best = 0.0;
-  long iters = 1 << 16;
+  ptrdiff_t iters = 1 << 16;
   for (int round = 0; round < 8; ++round) {
     const auto t0 = std::chrono::steady_clock::now();
     double flops = 0.0;

@@ -18,6 +18,10 @@ struct Epilogue {
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue());
 
+// Frees this thread's packing buffers (they are kept between calls). Every thread that may have run a
+// GEMM calls it before it ends: thread_local destructors are unsafe with MinGW (see gemm.cc).
+void release_gemm_scratch();
+
 // FP32 FMA peak in GFLOP/s of one ISA's kernel registers (independent FMA chains), best of a few
 // timed rounds, on `threads` pool threads at once. For benchmarks; the ISA must be supported.
 double gemm_fma_peak(Isa isa, int threads);

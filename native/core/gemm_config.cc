@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -99,6 +100,23 @@ const GemmConfig* find(const State& s, const std::string& name) {
   return nullptr;
 }
 
+// `<name>` or `<name>:MC,KC,NC` (MYELIN_GEMM_CONFIG, forceGemmConfig): that entry, maybe with its
+// blocks replaced. `what` names the source in the errors.
+GemmConfig parse(const State& s, const std::string& value, const std::string& what) {
+  const std::string name = value.substr(0, value.find(':'));
+  const GemmConfig* c = find(s, name);
+  if (c == nullptr) throw std::runtime_error(what + value + ": unknown config; this CPU and build offer: " + names(s));
+  GemmConfig out = *c;
+  if (name.size() == value.size()) return out;
+  int mc = 0, kc = 0, nc = 0;
+  char end = 0;
+  if (std::sscanf(value.c_str() + name.size() + 1, "%d,%d,%d%c", &mc, &kc, &nc, &end) != 3 || mc < 1 || kc < 1 ||
+      nc < 1 || mc > 65536 || kc > 65536 || nc > 1 << 20)
+    throw std::runtime_error(what + value + ": blocks must be <name>:MC,KC,NC, positive integers");
+  out.mc = std::max(c->mr, mc / c->mr * c->mr), out.kc = kc, out.nc = nc;
+  return out;
+}
+
 State build() {
   State s;
   const CpuInfo& cpu = cpu_info();
@@ -111,19 +129,7 @@ State build() {
   }
   const char* env = std::getenv("MYELIN_GEMM_CONFIG");
   if (env == nullptr || *env == '\0') return s;
-  const std::string value = env, name = value.substr(0, value.find(':'));
-  const GemmConfig* c = find(s, name);
-  if (c == nullptr)
-    throw std::runtime_error("MYELIN_GEMM_CONFIG=" + value + ": unknown config; this CPU and build offer: " + names(s));
-  s.from_env = *c;
-  if (name.size() < value.size()) {
-    int mc = 0, kc = 0, nc = 0;
-    char end = 0;
-    if (std::sscanf(value.c_str() + name.size() + 1, "%d,%d,%d%c", &mc, &kc, &nc, &end) != 3 || mc < 1 || kc < 1 ||
-        nc < 1 || mc > 65536 || kc > 65536 || nc > 1 << 20)
-      throw std::runtime_error("MYELIN_GEMM_CONFIG=" + value + ": blocks must be <name>:MC,KC,NC, positive integers");
-    s.from_env.mc = std::max(c->mr, mc / c->mr * c->mr), s.from_env.kc = kc, s.from_env.nc = nc;
-  }
+  s.from_env = parse(s, env, "MYELIN_GEMM_CONFIG=");
   s.env_set = true;
   return s;
 }
@@ -166,10 +172,16 @@ void force_gemm_config(const char* name) {
     g_forced.store(nullptr, std::memory_order_release);
     return;
   }
-  const GemmConfig* c = find(s, name);
-  if (c == nullptr)
-    throw std::runtime_error(std::string("unknown GEMM config ") + name + "; this CPU and build offer: " + names(s));
-  g_forced.store(c, std::memory_order_release);
+  const GemmConfig c = parse(s, name, "GEMM config ");
+  // Kept for the life of the process: a GEMM running on another thread may still hold the last one.
+  static std::mutex mu;
+  static std::deque<GemmConfig> forced;
+  std::lock_guard<std::mutex> lock(mu);
+  for (const GemmConfig& f : forced)
+    if (std::strcmp(f.name, c.name) == 0 && f.mc == c.mc && f.kc == c.kc && f.nc == c.nc)
+      return g_forced.store(&f, std::memory_order_release);
+  forced.push_back(c);
+  g_forced.store(&forced.back(), std::memory_order_release);
 }
 
 }  // namespace myelin

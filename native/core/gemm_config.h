@@ -24,8 +24,9 @@ struct GemmConfig {
 const GemmConfig& gemm_config();
 // Every entry this build and CPU can run, blocks resolved for this CPU; *count set.
 const GemmConfig* gemm_configs(int* count);
-// Tests and benchmarks: force the entry named so (nullptr or "": back to the automatic choice).
-// Throws std::runtime_error for a name gemm_configs() does not list.
+// Tests and benchmarks: force the entry named so, `<name>:MC,KC,NC` with those blocks (nullptr or "":
+// back to the automatic choice). Throws std::runtime_error for a name gemm_configs() does not list
+// or malformed blocks.
 void force_gemm_config(const char* name);
 
 }  // namespace myelin

@@ -12,7 +12,12 @@
 // Adding an ISA = a wrapper file, a namespace line below, a case in gemm_config.cc.
 #pragma once
 
+#include <cstddef>
+
 namespace myelin {
+
+// Strides and k are ptrdiff_t: `long` is 32 bits on Windows (LLP64), and offsets pass 2^31 floats.
+using std::ptrdiff_t;
 
 // One MR x NR tile:  C = alpha * A * B + beta * C   (beta == 0: C is not read).
 // A: MR rows (the driver pads short edge panels), element (i, p) at a[i * rs_a + p * cs_a]: a packed
@@ -25,16 +30,17 @@ namespace myelin {
 //    transposed C are handled once, in the template's store, the same way for every ISA.
 // Every element is one chain of multiply-adds over p in order (fused where the ISA has FMA), then
 // alpha/beta, so its value does not depend on where the tile sits (thread count, edges, orientation).
-using GemmMicroKernel = void (*)(long k, const float* a, long rs_a, long cs_a, const float* b, long rs_b, float* c,
-                                 long rs_c, long cs_c, int mr, int nr, float alpha, float beta);
+using GemmMicroKernel = void (*)(ptrdiff_t k, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a, const float* b,
+                                 ptrdiff_t rs_b, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, int mr, int nr, float alpha,
+                                 float beta);
 
 // Packs an NR-wide panel of B (k x nr, element (p, j) at b[p * rs_b + j * cs_b]) into dst
 // (k * NR floats, columns >= nr zeroed).
-using GemmPackB = void (*)(long k, int nr, const float* b, long rs_b, long cs_b, float* dst);
+using GemmPackB = void (*)(ptrdiff_t k, int nr, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float* dst);
 
 // Packs an MR-tall panel of A (mr x k, element (i, p) at a[i * rs_a + p * cs_a]) into dst
 // (k * MR floats, rows >= mr zeroed).
-using GemmPackA = void (*)(long k, int mr, const float* a, long rs_a, long cs_a, float* dst);
+using GemmPackA = void (*)(ptrdiff_t k, int mr, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a, float* dst);
 
 // One micro-kernel shape of one ISA.
 struct GemmKernels {
@@ -44,7 +50,7 @@ struct GemmKernels {
   GemmPackB pack_b;
   // Runs `iters` rounds of independent FMA chains on registers; returns the flop count done
   // (and is not optimized away). The bench divides by the time it took: the FP32 FMA peak.
-  double (*fma_probe)(long iters);
+  double (*fma_probe)(ptrdiff_t iters);
 };
 
 // Every shape an ISA's kernel file instantiates.

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/gemm.h"
+
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
 #include <immintrin.h>
 #define MYELIN_CPU_RELAX() _mm_pause()
@@ -110,7 +112,10 @@ class Pool {
   void worker_main(int index) {
     uint64_t seen = epoch_.load();
     for (;;) {
-      if (!wait_for_epoch(seen, index)) return;
+      if (!wait_for_epoch(seen, index)) {
+        release_gemm_scratch();  // this thread ends here
+        return;
+      }
       seen = epoch_.load();
       active_.fetch_add(1);
       if (open_.load() && slots_.fetch_sub(1) > 0) work();

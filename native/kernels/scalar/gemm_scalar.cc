@@ -1,6 +1,8 @@
 // Portable GEMM kernels: the SIMD wrapper for kernels/common/gemm_kernels.inc on 4-float GCC/Clang
 // generic vectors, and the shapes this ISA registers. The fallback on CPUs without a SIMD path, and
 // MYELIN_ISA=scalar.
+#include <cstring>
+
 #include "core/gemm_kernel.h"
 #include "kernels/common/simd_inline.h"
 
@@ -9,8 +11,17 @@ namespace scalar {
 namespace {
 
 // GCC/Clang generic vectors (SSE2 or NEON registers; each operation is written per lane, and the
-// compiler maps it onto the baseline target's vectors).
+// compiler maps it onto the baseline target's vectors). MSVC has no generic vectors: there it is a
+// plain array of 4 floats with the same per-lane interface.
+#if defined(__GNUC__)
 typedef float Vec4 __attribute__((vector_size(16)));
+#else
+struct Vec4 {
+  float lane[4];
+  MYELIN_SIMD_INLINE float& operator[](int i) { return lane[i]; }
+  MYELIN_SIMD_INLINE float operator[](int i) const { return lane[i]; }
+};
+#endif
 
 struct Simd {
   using V = Vec4;
@@ -24,10 +35,10 @@ struct Simd {
   MYELIN_SIMD_INLINE static V zero() { return set1(0.f); }
   MYELIN_SIMD_INLINE static V load(const float* p) {
     V v;
-    __builtin_memcpy(&v, p, sizeof v);
+    std::memcpy(&v, p, sizeof v);
     return v;
   }
-  MYELIN_SIMD_INLINE static void store(float* p, V v) { __builtin_memcpy(p, &v, sizeof v); }
+  MYELIN_SIMD_INLINE static void store(float* p, V v) { std::memcpy(p, &v, sizeof v); }
   // Not fused where the target has no FMA (the compiler contracts it where it has).
   MYELIN_SIMD_INLINE static V fma(V a, V b, V c) {
     for (int i = 0; i < W; ++i) c[i] += a[i] * b[i];
