@@ -24,11 +24,18 @@ export {
   Layer,
   Dense,
   Dropout,
+  BatchNormalization,
+  LayerNormalization,
+  Activation,
+  Normalization,
   layerFromConfig,
   type LayerConfig,
   type LayerOptions,
   type DenseOptions,
   type DropoutOptions,
+  type BatchNormalizationOptions,
+  type LayerNormalizationOptions,
+  type NormalizationOptions,
 } from './layers/index.js';
 export {
   Optimizer,

@@ -4,6 +4,9 @@
 //
 // Semantics are Keras's (see ../shared/design/peers-and-keras-semantics.md §4):
 // - Dense: y = act(x · kernel + bias), kernel is inputDim x units row-major (Keras orientation).
+// - BatchNormalization: batch statistics (biased variance) in training, moving statistics otherwise;
+//   LayerNormalization per row; Activation; Normalization (x - mean) / max(sqrt(variance), 1e-7).
+//   Their non-trainable arrays (moving or adapted statistics) have optimizer slots that stay unused.
 // - Dropout: inverted dropout in training only; mask bits from a counter-based RNG keyed by
 //   (layer seed, absolute epoch, batch index, element), so they do not depend on thread count.
 // - Loss reduction "sum_over_batch_size": sum(per-sample loss * sample weight) / batch rows; the
@@ -16,12 +19,36 @@
 // - The epoch loss is the batch-size-weighted mean of the per-batch losses (training mode, before
 //   each update); metrics likewise; validation runs at epoch end in inference mode.
 
-import type { CompileSpec, DenseSpec, DropoutSpec } from './specs.js';
+import type {
+  ActivationSpec,
+  BatchNormalizationSpec,
+  CompileSpec,
+  DenseSpec,
+  DropoutSpec,
+  LayerNormalizationSpec,
+  NormalizationSpec,
+} from './specs.js';
 
 // The specs, their fields' types, defaults and ranges are generated from native/contract.json.
-export type { CompileSpec, DenseSpec, DropoutSpec, OptimizerSpec, ScheduleSpec } from './specs.js';
+export type {
+  ActivationSpec,
+  BatchNormalizationSpec,
+  CompileSpec,
+  DenseSpec,
+  DropoutSpec,
+  LayerNormalizationSpec,
+  NormalizationSpec,
+  OptimizerSpec,
+  ScheduleSpec,
+} from './specs.js';
 
-export type LayerSpec = DenseSpec | DropoutSpec;
+export type LayerSpec =
+  | DenseSpec
+  | DropoutSpec
+  | BatchNormalizationSpec
+  | LayerNormalizationSpec
+  | ActivationSpec
+  | NormalizationSpec;
 
 /** Rows of a data set, already validated by TS (shapes, finite values). */
 export interface DataSpec {
@@ -96,8 +123,9 @@ export interface NativeNetwork {
   fit(args: FitArgs): Promise<FitResult>;
   /** The running fit() returns after the current epoch. */
   requestStop(): void;
-  /** Tests: mean loss (with penalties, no dropout) and its gradient for each weight array. */
-  gradients(data: DataSpec): { loss: number; grads: Float32Array[] };
+  /** Tests: mean loss (with penalties) and its gradient for each weight array (0 for non-trainable ones);
+   *  inference mode unless `training` (dropout on, batch statistics; moving statistics unchanged). */
+  gradients(data: DataSpec, training?: boolean): { loss: number; grads: Float32Array[] };
 }
 
 export interface NetworkConstructor {

@@ -62,7 +62,14 @@ export type MetricName = (typeof METRICS)[number];
 export const SOFTMAX_RULES = ['shift-invariant', 'shap', 'shapley'] as const;
 export type SoftmaxRuleName = (typeof SOFTMAX_RULES)[number];
 
-export const LAYER_KINDS = ['dense', 'dropout'] as const;
+export const LAYER_KINDS = [
+  'dense',
+  'dropout',
+  'batch_normalization',
+  'layer_normalization',
+  'activation',
+  'normalization',
+] as const;
 export type LayerKindName = (typeof LAYER_KINDS)[number];
 
 /** Keras's defaults of each optimizer: its learning rate and the OptimizerSpec fields it uses. */

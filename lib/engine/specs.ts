@@ -23,6 +23,44 @@ export interface DropoutSpec {
   seed: number;
 }
 
+export interface BatchNormalizationSpec {
+  kind: 'batch_normalization';
+  /** Width of the layer (same as its input). */
+  units: number;
+  /** Of the moving statistics. */
+  momentum: number;
+  epsilon: number;
+  /** Learn beta (an offset). */
+  center: boolean;
+  /** Learn gamma (a factor). */
+  scale: boolean;
+}
+
+export interface LayerNormalizationSpec {
+  kind: 'layer_normalization';
+  /** Width of the layer (same as its input). */
+  units: number;
+  epsilon: number;
+  /** Learn beta (an offset). */
+  center: boolean;
+  /** Learn gamma (a factor). */
+  scale: boolean;
+}
+
+export interface ActivationSpec {
+  kind: 'activation';
+  /** Width of the layer (same as its input). */
+  units: number;
+  /** Index into ACTIVATIONS. */
+  activation: number;
+}
+
+export interface NormalizationSpec {
+  kind: 'normalization';
+  /** Width of the layer (same as its input); weights mean, variance. */
+  units: number;
+}
+
 export interface ScheduleSpec {
   /** Index into SCHEDULES; 'none' is the constant learningRate. */
   kind: number;
@@ -118,6 +156,26 @@ export const SPEC_FIELDS = {
     units: { type: 'int', min: 1, want: 'an integer >= 1' },
     rate: { type: 'float', min: 0, max: 1, maxOpen: true, want: 'in [0, 1)' },
     seed: { type: 'seed', default: 0, want: '' },
+  },
+  BatchNormalizationSpec: {
+    units: { type: 'int', min: 1, want: 'an integer >= 1' },
+    momentum: { type: 'float', min: 0, max: 1, default: 0.99, want: 'in [0, 1]' },
+    epsilon: { type: 'float', min: 0, minOpen: true, default: 0.001, want: '> 0' },
+    center: { type: 'bool', default: true, want: '' },
+    scale: { type: 'bool', default: true, want: '' },
+  },
+  LayerNormalizationSpec: {
+    units: { type: 'int', min: 1, want: 'an integer >= 1' },
+    epsilon: { type: 'float', min: 0, minOpen: true, default: 0.001, want: '> 0' },
+    center: { type: 'bool', default: true, want: '' },
+    scale: { type: 'bool', default: true, want: '' },
+  },
+  ActivationSpec: {
+    units: { type: 'int', min: 1, want: 'an integer >= 1' },
+    activation: { type: 'id', count: 9, want: 'an activation id below 9' },
+  },
+  NormalizationSpec: {
+    units: { type: 'int', min: 1, want: 'an integer >= 1' },
   },
   ScheduleSpec: {
     kind: { type: 'id', default: 0, count: 6, want: 'a schedule id below 6' },

@@ -81,9 +81,19 @@ export abstract class Layer {
     return [];
   }
 
-  /** Number of trainable parameters (0 while unbuilt). */
+  /** Keras's variable names in getWeights() order: 'kernel', 'bias', 'gamma', 'moving_mean'... */
+  weightNames(): string[] {
+    return this.weightShapes().map((s) => (s.length === 2 ? 'kernel' : 'bias'));
+  }
+
+  /** Number of parameters, trainable or not (Keras's count_params(); 0 while unbuilt). */
   countParams(): number {
     return this.weightShapes().reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  }
+
+  /** Parameters that training does not fit by gradient (moving statistics, adapted statistics). */
+  nonTrainableParams(): number {
+    return 0;
   }
 
   /** @internal Sets the input width and draws initial weights. */

@@ -130,7 +130,7 @@ export function sliceData(d: DataSpec, cols: number, ycols: number, start: numbe
   };
 }
 
-function toMatrix(v: unknown, what: string): Matrix {
+export function toMatrix(v: unknown, what: string): Matrix {
   if (v instanceof Matrix) return v;
   if (!Array.isArray(v)) throw new TypeError(`${what} must be a Matrix or number[][], got ${describe(v)}`);
   return Matrix.from(v, what);

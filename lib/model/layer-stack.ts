@@ -5,7 +5,8 @@ import { describe } from '../matrix.js';
 
 /** Checks `layer` can join `stack` (not while `fitting`), names it uniquely ('dense', 'dense_1', ...) and builds it if it can. */
 export function chainLayer(stack: readonly Layer[], layer: Layer, fitting: boolean): void {
-  if (!(layer instanceof Layer)) throw new TypeError(`add: expected a layer (Dense, Dropout), got ${describe(layer)}`);
+  if (!(layer instanceof Layer))
+    throw new TypeError(`add: expected a layer (Dense, Dropout, BatchNormalization...), got ${describe(layer)}`);
   if (fitting) throw new Error('add: the model is training; add layers before fit');
   if (stack.includes(layer) || layer.owner) throw new Error(`add: layer '${layer.name}' is already in a model`);
   const stem = layer.defaultName();
@@ -36,7 +37,7 @@ export function weightShapes(stack: readonly Layer[]): number[][] {
 
 /** Keras's weight names: 'dense/kernel', 'dense/bias', ... */
 export function weightNames(stack: readonly Layer[]): string[] {
-  return stack.flatMap((l) => l.weightShapes().map((s) => `${l.name}/${s.length === 2 ? 'kernel' : 'bias'}`));
+  return stack.flatMap((l) => l.weightNames().map((w) => `${l.name}/${w}`));
 }
 
 /** [start, end) of `layer`'s arrays in the flat weight list. */

@@ -16,6 +16,7 @@ export function summaryTable(name: string, layers: readonly Layer[]): string {
   const line = (l: string, m: string, r: string, fill: string) => l + w.map((n) => fill.repeat(n + 2)).join(m) + r;
   const row = (r: string[], bar: string) => bar + ' ' + [0, 1, 2].map((i) => cell(r, i)).join(` ${bar} `) + ' ' + bar;
   const total = layers.reduce((n, l) => n + l.countParams(), 0);
+  const frozen = layers.reduce((n, l) => n + l.nonTrainableParams(), 0);
   const out = [
     `Model: "${name}"`,
     line('┏', '┳', '┓', '━'),
@@ -24,8 +25,8 @@ export function summaryTable(name: string, layers: readonly Layer[]): string {
     ...rows.flatMap((r, i) => (i === 0 ? [row(r, '│')] : [line('├', '┼', '┤', '─'), row(r, '│')])),
     line('└', '┴', '┘', '─'),
     ` Total params: ${count(total)}`,
-    ` Trainable params: ${count(total)}`,
-    ` Non-trainable params: ${count(0)}`,
+    ` Trainable params: ${count(total - frozen)}`,
+    ` Non-trainable params: ${count(frozen)}`,
   ];
   return out.join('\n');
 }

@@ -238,7 +238,9 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
       dst.push_back(f.Data());
       grads.Set(static_cast<uint32_t>(a), f);
     }
-    const double loss = net_->gradients(d.data, dst);
+    // Optional: training mode (dropout on, batch statistics), as in a fit step.
+    const bool training = !absent(info[1]) && as_bool(env, info[1], "training");
+    const double loss = net_->gradients(d.data, dst, training);
     Napi::Object o = Napi::Object::New(env);
     o.Set("loss", loss);
     o.Set("grads", grads);

@@ -112,17 +112,43 @@ std::vector<engine::LayerSpec> parse_layers(Napi::Env env, Napi::Value v) {
     Napi::Value kind = o.Get("kind");
     const std::string k = kind.IsString() ? kind.As<Napi::String>().Utf8Value() : "";
     engine::LayerSpec l;
-    if (k == kLayerKindNames[static_cast<int>(LayerKind::Dense)]) {
-      l.dense = true;
-      contract::visit_dense_spec(l, FieldReader{env, o, path, contract::kDenseSpecFields, nullptr});
-    } else if (k == kLayerKindNames[static_cast<int>(LayerKind::Dropout)]) {
-      l.dense = false;
-      contract::visit_dropout_spec(l, FieldReader{env, o, path, contract::kDropoutSpecFields, nullptr});
-      l.in = l.units;
-    } else {
-      throw Napi::TypeError::New(env, path + ".kind must be 'dense' or 'dropout', got " + type_of(kind) +
-                                          (kind.IsString() ? " '" + kind.As<Napi::String>().Utf8Value() + "'" : ""));
+    int id = 0;
+    while (id < kLayerKindCount && k != kLayerKindNames[id]) ++id;
+    l.kind = static_cast<LayerKind>(id);
+    FieldReader r{env, o, path, nullptr, nullptr};
+    switch (l.kind) {
+      case LayerKind::Dense:
+        r.table = contract::kDenseSpecFields;
+        contract::visit_dense_spec(l, r);
+        break;
+      case LayerKind::Dropout:
+        r.table = contract::kDropoutSpecFields;
+        contract::visit_dropout_spec(l, r);
+        break;
+      case LayerKind::BatchNormalization:
+        r.table = contract::kBatchNormalizationSpecFields;
+        contract::visit_batch_normalization_spec(l, r);
+        break;
+      case LayerKind::LayerNormalization:
+        r.table = contract::kLayerNormalizationSpecFields;
+        contract::visit_layer_normalization_spec(l, r);
+        break;
+      case LayerKind::Activation:
+        r.table = contract::kActivationSpecFields;
+        contract::visit_activation_spec(l, r);
+        break;
+      case LayerKind::Normalization:
+        r.table = contract::kNormalizationSpecFields;
+        contract::visit_normalization_spec(l, r);
+        break;
+      default: {
+        std::string valid;
+        for (int i = 0; i < kLayerKindCount; ++i) valid += std::string(i ? ", '" : "'") + kLayerKindNames[i] + "'";
+        throw Napi::TypeError::New(env, path + ".kind must be one of " + valid + ", got " + type_of(kind) +
+                                            (kind.IsString() ? " '" + k + "'" : ""));
+      }
     }
+    if (!l.dense()) l.in = l.units;
     out.push_back(l);
   }
   return out;

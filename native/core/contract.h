@@ -31,9 +31,9 @@ enum class SoftmaxRule : int { ShiftInvariant = 0, Shap = 1, Shapley = 2 };
 constexpr int kSoftmaxRuleCount = 3;
 constexpr const char* kSoftmaxRuleNames[kSoftmaxRuleCount] = {"shift-invariant", "shap", "shapley"};
 
-enum class LayerKind : int { Dense = 0, Dropout = 1 };
-constexpr int kLayerKindCount = 2;
-constexpr const char* kLayerKindNames[kLayerKindCount] = {"dense", "dropout"};
+enum class LayerKind : int { Dense = 0, Dropout = 1, BatchNormalization = 2, LayerNormalization = 3, Activation = 4, Normalization = 5 };
+constexpr int kLayerKindCount = 6;
+constexpr const char* kLayerKindNames[kLayerKindCount] = {"dense", "dropout", "batch_normalization", "layer_normalization", "activation", "normalization"};
 
 namespace contract {
 
@@ -57,6 +57,10 @@ constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 // v(field, member, nested table, nested visitor).
 template <class S, class V> void visit_dense_spec(S& s, V&& v);
 template <class S, class V> void visit_dropout_spec(S& s, V&& v);
+template <class S, class V> void visit_batch_normalization_spec(S& s, V&& v);
+template <class S, class V> void visit_layer_normalization_spec(S& s, V&& v);
+template <class S, class V> void visit_activation_spec(S& s, V&& v);
+template <class S, class V> void visit_normalization_spec(S& s, V&& v);
 template <class S, class V> void visit_schedule_spec(S& s, V&& v);
 template <class S, class V> void visit_optimizer_spec(S& s, V&& v);
 template <class S, class V> void visit_compile_spec(S& s, V&& v);
@@ -76,6 +80,34 @@ constexpr Field kDropoutSpecFields[kDropoutSpecFieldCount] = {
   {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
   {"rate", FieldType::Float, false, 0.0, 0.0, 1.0, false, true, 0, "in [0, 1)"},
   {"seed", FieldType::Seed, true, 0.0, kNone, kNone, false, false, 0, ""},
+};
+
+constexpr int kBatchNormalizationSpecFieldCount = 5;
+constexpr Field kBatchNormalizationSpecFields[kBatchNormalizationSpecFieldCount] = {
+  {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
+  {"momentum", FieldType::Float, true, 0.99, 0.0, 1.0, false, false, 0, "in [0, 1]"},
+  {"epsilon", FieldType::Float, true, 0.001, 0.0, kNone, true, false, 0, "> 0"},
+  {"center", FieldType::Bool, true, 1.0, kNone, kNone, false, false, 0, ""},
+  {"scale", FieldType::Bool, true, 1.0, kNone, kNone, false, false, 0, ""},
+};
+
+constexpr int kLayerNormalizationSpecFieldCount = 4;
+constexpr Field kLayerNormalizationSpecFields[kLayerNormalizationSpecFieldCount] = {
+  {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
+  {"epsilon", FieldType::Float, true, 0.001, 0.0, kNone, true, false, 0, "> 0"},
+  {"center", FieldType::Bool, true, 1.0, kNone, kNone, false, false, 0, ""},
+  {"scale", FieldType::Bool, true, 1.0, kNone, kNone, false, false, 0, ""},
+};
+
+constexpr int kActivationSpecFieldCount = 2;
+constexpr Field kActivationSpecFields[kActivationSpecFieldCount] = {
+  {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
+  {"activation", FieldType::Id, false, 0.0, kNone, kNone, false, false, 9, "an activation id below 9"},
+};
+
+constexpr int kNormalizationSpecFieldCount = 1;
+constexpr Field kNormalizationSpecFields[kNormalizationSpecFieldCount] = {
+  {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
 };
 
 constexpr int kScheduleSpecFieldCount = 14;
@@ -137,6 +169,30 @@ template <class S, class V> void visit_dropout_spec(S& s, V&& v) {
   v(kDropoutSpecFields[0], s.units);
   v(kDropoutSpecFields[1], s.rate);
   v(kDropoutSpecFields[2], s.seed);
+}
+
+template <class S, class V> void visit_batch_normalization_spec(S& s, V&& v) {
+  v(kBatchNormalizationSpecFields[0], s.units);
+  v(kBatchNormalizationSpecFields[1], s.momentum);
+  v(kBatchNormalizationSpecFields[2], s.epsilon);
+  v(kBatchNormalizationSpecFields[3], s.center);
+  v(kBatchNormalizationSpecFields[4], s.scale);
+}
+
+template <class S, class V> void visit_layer_normalization_spec(S& s, V&& v) {
+  v(kLayerNormalizationSpecFields[0], s.units);
+  v(kLayerNormalizationSpecFields[1], s.epsilon);
+  v(kLayerNormalizationSpecFields[2], s.center);
+  v(kLayerNormalizationSpecFields[3], s.scale);
+}
+
+template <class S, class V> void visit_activation_spec(S& s, V&& v) {
+  v(kActivationSpecFields[0], s.units);
+  v(kActivationSpecFields[1], s.act);
+}
+
+template <class S, class V> void visit_normalization_spec(S& s, V&& v) {
+  v(kNormalizationSpecFields[0], s.units);
 }
 
 template <class S, class V> void visit_schedule_spec(S& s, V&& v) {

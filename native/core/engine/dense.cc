@@ -1,6 +1,7 @@
 // One pass through the layers: Dense forward (one GEMM with a fused bias + activation epilogue),
 // Dropout, the loss, and the backward pass with the optimizer update fused in where Keras's
 // formula allows it.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -34,11 +35,17 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
   ws.z.resize(L);
   ws.mask.resize(L);
   ws.in.resize(L);
+  ws.stat.resize(L);
   for (size_t i = 0; i < L; ++i) {
     const LayerSpec& l = layers_[i];
     ws.out[i].reserve(r * l.units);
-    if (l.dense && needs_z(l.act)) ws.z[i].reserve(r * l.units);
-    if (!l.dense && l.rate > 0.f) ws.mask[i].reserve(r * l.units);
+    if (l.dense() && needs_z(l.act)) ws.z[i].reserve(r * l.units);
+    if (l.kind == LayerKind::Dropout && l.rate > 0.f) ws.mask[i].reserve(r * l.units);
+    if (l.kind == LayerKind::BatchNormalization || l.kind == LayerKind::LayerNormalization) {
+      ws.z[i].reserve(r * l.units);  // the normalized input
+      ws.stat[i].reserve(3 * std::max(r, static_cast<size_t>(l.units)));
+      if (ws.acc.size() < 2 * static_cast<size_t>(l.units)) ws.acc.resize(2 * static_cast<size_t>(l.units));
+    }
   }
   ws.g0.reserve(r * max_width_);
   ws.g1.reserve(r * max_width_);
@@ -61,7 +68,13 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const LayerSpec& l = layers_[i];
     ws.in[i] = cur;
     const size_t n = static_cast<size_t>(rows) * l.units;
-    if (!l.dense) {
+    if (l.kind != LayerKind::Dense && l.kind != LayerKind::Dropout) {
+      float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
+      forward_other(i, W, cur, rows, ws, dropout_on, y);
+      cur = y;
+      continue;
+    }
+    if (!l.dense()) {
       if (dropout_on && l.rate > 0.f) {
         k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate);
         cur = ws.out[i].data();
@@ -129,10 +142,15 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
   // global_clipnorm needs every gradient before any update: updates wait for the end of the pass.
   const bool deferred = mode == Mode::Train && o.global_clip_norm > 0.f;
   const int L = static_cast<int>(layers_.size());
-  for (int i = L - 1; i >= first_dense_; --i) {
+  for (int i = L - 1; i >= first_backward_; --i) {
     const LayerSpec& l = layers_[i];
-    if (!l.dense) {
+    if (l.kind == LayerKind::Dropout) {
       if (dropout_on && l.rate > 0.f) k.mul(g, ws.mask[i].data(), static_cast<size_t>(rows) * l.units);
+      continue;
+    }
+    if (!l.dense()) {
+      if (!(i == L - 1 && fused_output_))
+        backward_other(i, W, params, grads, g, rows, ws, dropout_on, mode, i > first_backward_, deferred);
       continue;
     }
     const WeightArray& ka = arrays_[kernel_of_[i]];
@@ -146,7 +164,7 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
     }
     const float* kernel = W + ka.off;
     // dX = dZ W^T, before W changes; nothing below the first Dense layer needs it.
-    if (i > first_dense_) gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in);
+    if (i > first_backward_) gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in);
     const float* x = ws.in[i];
     const bool reg = l.l1 != 0.f || l.l2 != 0.f;
     float* gw = grads + ka.off;

@@ -22,22 +22,29 @@ Network::Network(std::vector<LayerSpec> layers) : layers_(std::move(layers)) {
   if (layers_.empty()) throw std::invalid_argument("layers must not be empty");
   kernel_of_.assign(layers_.size(), -1);
   bias_of_.assign(layers_.size(), -1);
-  first_dense_ = -1;
+  norm_of_.assign(layers_.size(), NormArrays{});
+  first_dense_ = first_backward_ = -1;
   for (size_t i = 0; i < layers_.size(); ++i) {
     LayerSpec& l = layers_[i];
     if (l.units < 1) throw std::invalid_argument(at(i) + ".units must be >= 1");
-    if (!l.dense) {
+    if (!l.dense()) {
       if (i > 0) l.in = layers_[i - 1].units;
       l.in = l.in > 0 ? l.in : l.units;
       if (l.in != l.units)
         throw std::invalid_argument(at(i) + ".units must equal the previous layer's units (" + std::to_string(l.in) +
                                     "), got " + std::to_string(l.units));
+      add_norm_arrays(i);
+      // Batch normalization always takes part: its moving statistics follow every batch.
+      const NormArrays& na = norm_of_[i];
+      if (first_backward_ < 0 && (na.gamma >= 0 || na.beta >= 0 || l.kind == LayerKind::BatchNormalization))
+        first_backward_ = static_cast<int>(i);
     } else {
       if (l.in < 1) throw std::invalid_argument(at(i) + ".inputDim must be >= 1");
       if (i > 0 && l.in != layers_[i - 1].units)
         throw std::invalid_argument(at(i) + ".inputDim must equal the previous layer's units (" +
                                     std::to_string(layers_[i - 1].units) + "), got " + std::to_string(l.in));
       if (first_dense_ < 0) first_dense_ = static_cast<int>(i);
+      if (first_backward_ < 0) first_backward_ = static_cast<int>(i);
       last_dense_ = static_cast<int>(i);
       kernel_of_[i] = static_cast<int>(arrays_.size());
       arrays_.push_back({total_, static_cast<size_t>(l.in) * l.units, static_cast<int>(i), false});
@@ -99,7 +106,7 @@ void Network::compile(const CompileSpec& spec) {
   lr_.store(o.lr);
   const LayerSpec& last = layers_.back();
   const LossId loss = static_cast<LossId>(spec.loss);
-  fused_output_ = last.dense && !spec.from_logits &&
+  fused_output_ = (last.dense() || last.kind == LayerKind::Activation) && !spec.from_logits &&
                   ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
                    ((loss == LossId::Cce || loss == LossId::SparseCce) && last.act == Act::Softmax));
   compiled_ = true;
@@ -158,7 +165,7 @@ double Network::penalty(const float* W) const {
   const VecKernels& k = vec();
   for (size_t i = 0; i < layers_.size(); ++i) {
     const LayerSpec& l = layers_[i];
-    if (l.dense && (l.l1 != 0.f || l.l2 != 0.f)) {
+    if (l.dense() && (l.l1 != 0.f || l.l2 != 0.f)) {
       const WeightArray& a = arrays_[kernel_of_[i]];
       p += k.reg_grad(W + a.off, nullptr, a.len, l.l1, l.l2);
     }

@@ -1,5 +1,5 @@
-// A Sequential stack of Dense and Dropout layers with its parameters, optimizer state and
-// workspaces in native memory. Plain C++ (no N-API); native/binding/network.cc wraps it.
+// A Sequential stack of layers (Dense, Dropout, the normalizations, Activation) with its parameters, optimizer state
+// and workspaces in native memory. Plain C++ (no N-API); native/binding/network.cc wraps it.
 //
 // Threads: fit() runs on a worker thread and is the only writer of the live parameters while it
 // runs. Everything that reads weights (predict, evaluate, gradients, get_weights) reads the
@@ -25,6 +25,12 @@ struct WeightArray {
   size_t off = 0, len = 0;
   int layer = 0;
   bool bias = false;
+  bool trainable = true;  // false: moving statistics, adapted normalization (no gradient, no optimizer)
+};
+
+// A normalization layer's weight arrays (indexes into arrays(), -1 when absent), in Keras's order.
+struct NormArrays {
+  int gamma = -1, beta = -1, mean = -1, var = -1;
 };
 
 // Buffers for passes over batches of up to `rows` rows. Sized once per call; batches allocate nothing.
@@ -34,6 +40,8 @@ struct Workspace {
   std::vector<int32_t> ib;
   std::vector<FloatBuf> out, z, mask;  // per layer
   std::vector<const float*> in;        // per layer: its input for the current batch
+  std::vector<FloatBuf> stat;          // per normalization layer: its batch's mean and 1/std (see norm.cc)
+  std::vector<double> acc;             // column sums of a batch normalization
 };
 
 class Network {
@@ -73,8 +81,9 @@ class Network {
   // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows; `cancel` as above
   // (checked between batches; the result is then meaningless).
   std::vector<double> evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel = nullptr) const;
-  // Mean loss (with penalties, dropout off) over all rows, and its gradient per weight array.
-  double gradients(const Data& d, const std::vector<float*>& grads) const;
+  // Mean loss (with penalties) over all rows, and its gradient per weight array (non-trainable arrays: 0).
+  // training: dropout on and batch statistics, as in a fit step (moving statistics are not updated).
+  double gradients(const Data& d, const std::vector<float*>& grads, bool training = false) const;
   FitOutcome fit(const FitOptions& o);
 
   bool training() const { return training_.load(); }
@@ -95,6 +104,14 @@ class Network {
 
   void reserve(Workspace& ws, int rows, bool with_targets) const;
   // Runs every layer on rows of x with weights W; returns the output (rows x output_dim()).
+  // A layer other than Dense and Dropout (core/engine/norm.cc): y = layer(x) on `rows` rows.
+  void forward_other(size_t i, const float* W, const float* x, int rows, Workspace& ws, bool training, float* y) const;
+  // Its backward: g holds dL/dy and becomes dL/dx when need_dx; gradients into grads; in Train mode
+  // the moving statistics and (unless deferred) the optimizer step.
+  void backward_other(size_t i, const float* W, float* params, float* grads, float* g, int rows, Workspace& ws,
+                      bool training, Mode mode, bool need_dx, bool deferred);
+  // Adds layer i's arrays if it is a normalization layer.
+  void add_norm_arrays(size_t i);
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
                        uint64_t batch, float* final_out) const;
   // From ws.g0 = dL/d(output or logits): gradients, and in Train mode the optimizer update.
@@ -117,8 +134,10 @@ class Network {
   std::vector<LayerSpec> layers_;
   std::vector<WeightArray> arrays_;
   std::vector<int> kernel_of_, bias_of_;  // per layer: weight array index or -1
+  std::vector<NormArrays> norm_of_;       // per layer
   int first_dense_ = 0, last_dense_ = 0;
-  size_t total_ = 0;  // floats in the padded parameter buffer
+  int first_backward_ = 0;  // the first layer the backward pass reaches (trainable or with moving statistics)
+  size_t total_ = 0;        // floats in the padded parameter buffer
   size_t param_scalars_ = 0;
   int max_width_ = 0;
 

@@ -139,11 +139,13 @@ void Network::update_all_global_clip(float* grads) {
   const VecKernels& k = vec();
   const float clip = spec_.opt.global_clip_norm;
   double sq = 0.0;
-  for (const WeightArray& a : arrays_) sq += k.sum_squares(grads + a.off, a.len);
+  for (const WeightArray& a : arrays_)
+    if (a.trainable) sq += k.sum_squares(grads + a.off, a.len);
   // Keras: scale = clip * min(1 / norm, 1 / clip); a non-finite norm makes every gradient NaN.
   const double norm = std::sqrt(sq);
   const float scale = std::isfinite(norm) ? static_cast<float>(clip * std::min(1.0 / norm, 1.0 / clip)) : NAN;
   for (size_t a = 0; a < arrays_.size(); ++a) {
+    if (!arrays_[a].trainable) continue;
     float* g = grads + arrays_[a].off;
     if (scale != 1.f) k.scale_clip(g, arrays_[a].len, scale, 0.f);
     update_array(static_cast<int>(a), g, true);

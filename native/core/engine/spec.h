@@ -13,13 +13,17 @@ namespace myelin::engine {
 
 // The binding fills every field from core/contract.h's tables (defaults in native/contract.json).
 struct LayerSpec {
-  bool dense = true;
-  int in = 0, units = 0;  // dropout: in == units
-  Act act = Act::Linear;
+  LayerKind kind = LayerKind::Dense;
+  int in = 0, units = 0;  // all but dense: in == units
+  Act act = Act::Linear;  // dense, activation
   bool use_bias = true;
   float l1 = 0.f, l2 = 0.f;
-  float rate = 0.f;   // dropout
-  uint64_t seed = 0;  // dropout
+  float rate = 0.f;                         // dropout
+  uint64_t seed = 0;                        // dropout
+  float momentum = 0.99f, epsilon = 1e-3f;  // batch / layer normalization (momentum: batch only)
+  bool center = true, scale = true;         // batch / layer normalization: beta, gamma
+
+  bool dense() const { return kind == LayerKind::Dense; }
 };
 
 struct ScheduleSpec {

@@ -112,16 +112,16 @@ std::vector<double> Network::evaluate(const Data& d, int batch_size, const std::
   return evaluate_on(w.data(), d, batch_size, ws, cancel);
 }
 
-double Network::gradients(const Data& d, const std::vector<float*>& grads) const {
+double Network::gradients(const Data& d, const std::vector<float*>& grads, bool training) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
   Workspace ws;
   reserve(ws, d.rows, false);
   FloatBuf g(total_);
-  const float* p = forward(snap_.data(), d.x, d.rows, ws, false, 0, 0, nullptr);
+  const float* p = forward(snap_.data(), d.x, d.rows, ws, training, 0, 0, nullptr);
   const double s = loss_and_metrics(p, d.rows, d.y, d.yi, d.sw, ws.g0.data(), ws, nullptr);
   // GradsOnly never writes parameters or optimizer state, so the const_cast changes nothing shared.
   const double pen =
-      const_cast<Network*>(this)->backward(snap_.data(), nullptr, g.data(), d.rows, ws, false, Mode::GradsOnly);
+      const_cast<Network*>(this)->backward(snap_.data(), nullptr, g.data(), d.rows, ws, training, Mode::GradsOnly);
   for (size_t a = 0; a < arrays_.size(); ++a)
     std::memcpy(grads[a], g.data() + arrays_[a].off, arrays_[a].len * sizeof(float));
   return s / d.rows + pen;
