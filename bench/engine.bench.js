@@ -2,6 +2,7 @@
 // time, and W3 (784-256-128-10 MLP, batch 128) training samples/s at 1 and 2 threads, on synthetic
 // data of the W3 shape. Best of several runs: the machine is shared, so medians drift.
 // Run: npx tsc -p tsconfig.json && node bench/engine.bench.js [--quick]
+import { Adam, Adamax, AdamW, CosineDecay, Nadam, SGD } from '../dist/index.js';
 import { native } from '../dist/native.js';
 
 const quick = process.argv.includes('--quick');
@@ -14,19 +15,8 @@ const dense = (inputDim, units, activation) => ({
   l1: 0,
   l2: 0,
 });
-const sgd = (learningRate, momentum) => ({
-  kind: 0,
-  learningRate,
-  momentum,
-  nesterov: false,
-  beta1: 0.9,
-  beta2: 0.999,
-  rho: 0.9,
-  initialAccumulator: 0.1,
-  epsilon: 1e-7,
-  clipNorm: 0,
-  clipValue: 0,
-});
+// The engine's optimizer spec as the library writes it (SGD.toSpec), not a copy of its fields.
+const sgd = (learningRate, momentum) => new SGD(learningRate, momentum).toSpec();
 
 function uniform(n, seed, lo, hi) {
   let s = seed >>> 0 || 1;
@@ -118,21 +108,19 @@ await w3(1);
 await w3(2);
 // The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
 // GEMM path; these run the per-array update after the weight-gradient GEMM).
-const cosine = {
-  kind: 5,
-  initial: 0.05,
+const cosine = new CosineDecay({
+  initialLearningRate: 0.05,
   decaySteps: 2000,
   alpha: 0.1,
-  warmup: true,
   warmupTarget: 0.1,
   warmupSteps: 100,
-};
+});
 for (const [label, opt] of [
-  ['SGD momentum + CosineDecay with warmup', { ...sgd(0.05, 0.9), schedule: cosine }],
-  ['SGD momentum + globalClipNorm 1', { ...sgd(0.05, 0.9), globalClipNorm: 1 }],
-  ['Adam', { ...sgd(0.001, 0), kind: 1 }],
-  ['AdamW (weightDecay 0.004)', { ...sgd(0.001, 0), kind: 4, weightDecay: 0.004 }],
-  ['Nadam', { ...sgd(0.001, 0), kind: 5 }],
-  ['Adamax', { ...sgd(0.001, 0), kind: 6 }],
+  ['SGD momentum + CosineDecay with warmup', new SGD(cosine, 0.9).toSpec()],
+  ['SGD momentum + globalClipNorm 1', new SGD({ learningRate: 0.05, momentum: 0.9, globalClipnorm: 1 }).toSpec()],
+  ['Adam', new Adam(0.001).toSpec()],
+  ['AdamW (weightDecay 0.004)', new AdamW(0.001).toSpec()],
+  ['Nadam', new Nadam(0.001).toSpec()],
+  ['Adamax', new Adamax(0.001).toSpec()],
 ])
   await w3(native.backendInfo().threads, opt, `, ${label}`);

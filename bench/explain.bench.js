@@ -6,7 +6,10 @@ import { DeepExplainer, KernelExplainer, Matrix, backendInfo, setNumThreads } fr
 
 function seeded(seed) {
   let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
 }
 const random = seeded(42);
 const matrix = (r, c, scale) =>

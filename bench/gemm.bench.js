@@ -60,12 +60,13 @@ function myelinGflops(shape, ops) {
   const reps = Math.max(
     1,
     Math.round(
-      SAMPLE_SECONDS / Math.max(native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
+      SAMPLE_SECONDS /
+        Math.max(native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, 1), 1e-7),
     ),
   );
   let best = Infinity;
   for (let s = 0; s < SAMPLES; s++)
-    best = Math.min(best, native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps) / reps);
+    best = Math.min(best, native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps) / reps);
   return flops / best / 1e9;
 }
 
@@ -82,7 +83,7 @@ async function loadTfjsWasm() {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     // The .wasm files ship in the npm package: point the loader at them, nothing is fetched.
-    wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+    wasm.setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
     if (!(await tf.setBackend('wasm'))) throw new Error('setBackend(wasm) failed');
     await tf.ready();
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
@@ -118,7 +119,7 @@ for (const isa of isas) {
   peak[isa] = {};
   for (const t of threadCounts) {
     native.setNumThreads(t);
-    peak[isa][t] = Math.max(...[0, 1, 2, 3, 4].map(() => native.gemmFmaPeak(isa, t)));
+    peak[isa][t] = Math.max(...[0, 1, 2, 3, 4].map(() => native._testing.gemmFmaPeak(isa, t)));
   }
 }
 
@@ -131,12 +132,12 @@ for (const shape of SHAPES) {
   const ops = operands(shape);
   const cells = [];
   for (const { isa, t } of cols) {
-    native.forceIsa(isa);
+    native._testing.forceIsa(isa);
     native.setNumThreads(t);
     const g = myelinGflops(shape, ops);
     cells.push(`${g.toFixed(1)} (${((100 * g) / (t * peak[isa][1])).toFixed(0)} %)`);
   }
-  native.forceIsa(info.isa);
+  native._testing.forceIsa(info.isa);
   native.setNumThreads(1);
   cells.push(myelinJsCallGflops(shape, ops).toFixed(1));
   cells.push(tf ? tfjsGflops(tf, shape, ops).toFixed(1) : 'n/a');
@@ -145,7 +146,7 @@ for (const shape of SHAPES) {
   process.stderr.write('.');
 }
 process.stderr.write('\n');
-native.forceIsa(info.isa);
+native._testing.forceIsa(info.isa);
 native.setNumThreads(info.threads);
 
 console.log(
@@ -153,9 +154,9 @@ console.log(
 );
 console.log(`Peer: ${note}, GFLOP/s.\n`);
 console.log(
-  '| FP32 FMA peak probe | ' + cols.map(({ isa, t }) => `${isa} ${t}T: ${peak[isa][t].toFixed(1)}`).join(' | ') + ' |',
+  `| FP32 FMA peak probe | ${cols.map(({ isa, t }) => `${isa} ${t}T: ${peak[isa][t].toFixed(1)}`).join(' | ')} |`,
 );
-console.log('|---|' + cols.map(() => '---|').join('') + '\n');
+console.log(`|---|${cols.map(() => '---|').join('')}\n`);
 console.log(
   `| shape | m×k×n | ${cols.map(({ isa, t }) => `${isa} ${t}T`).join(' | ')} | ${info.isa} 1T, JS call | tfjs-wasm |`,
 );
@@ -164,7 +165,7 @@ for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 
 // ---- every config of the default ISA, 1 thread, interleaved rounds (median GFLOP/s) ----
 const ROUNDS = 5;
-const configs = native.gemmConfigs().filter((c) => c.isa === info.isa);
+const configs = native._testing.gemmConfigs().filter((c) => c.isa === info.isa);
 configs.sort((x, y) => (y.config === info.gemm.config) - (x.config === info.gemm.config));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tuned = SHAPES.filter(([label]) => !/square (64|128|256)$/.test(label));
@@ -175,7 +176,7 @@ for (const shape of tuned) {
   const runs = configs.map(() => []);
   for (let r = 0; r < ROUNDS; r++)
     configs.forEach((c, i) => {
-      native.forceGemmConfig(c.config);
+      native._testing.forceGemmConfig(c.config);
       runs[i].push(myelinGflops(shape, ops));
     });
   const [label, m, k, n, ta, tb] = shape;
@@ -184,7 +185,7 @@ for (const shape of tuned) {
   process.stderr.write('.');
 }
 process.stderr.write('\n');
-native.forceGemmConfig(null);
+native._testing.forceGemmConfig(null);
 native.setNumThreads(info.threads);
 
 const blocks = (c) => `${c.config} ${c.mr}x${c.nr}, ${c.mc}/${c.kc}/${c.nc}`;

@@ -31,7 +31,7 @@ function myelinSeconds(m, n, k, ta, tb, seconds) {
   const b = Float32Array.from({ length: k * n }, () => Math.random());
   const c = new Float32Array(m * n);
   const [lda, ldb] = [ta ? m : k, tb ? k : n];
-  const run = (reps) => native.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps);
+  const run = (reps) => native._testing.gemmBench(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n, null, 0, reps);
   const reps = Math.max(1, Math.round(seconds / Math.max(run(1), 1e-7)));
   let best = Infinity;
   for (let s = 0; s < 5; s++) best = Math.min(best, run(reps) / reps);
@@ -42,7 +42,7 @@ const { blas, coretype, core: blasCore, info: blasInfo } = await openblas(info);
 console.log(`- peer: numpy ${blasInfo.numpy} on ${blasInfo.openblas_config} (${blasCore} kernels), 1 thread`);
 
 setNumThreads(1);
-const peak = Math.max(...[0, 1, 2].map(() => native.gemmFmaPeak(info.isa, 1)));
+const peak = Math.max(...[0, 1, 2].map(() => native._testing.gemmFmaPeak(info.isa, 1)));
 // [label, m, n, k, A stored transposed, B stored transposed]: the squares, and the products of one
 // W3 training step (784-256-128-10, batch 128; X·W1 also at batch 1024): forward, then backward.
 const SHAPES = [

@@ -20,7 +20,10 @@ async function generate(file, bytes) {
   const out = createWriteStream(file);
   out.write('x0,x1,x2,x3,x4,x5,x6,x7,x8,x9,x10,x11,city,y\n');
   let s = 7;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   const cities = ['Lyon', 'Nice', 'Paris'];
   let written = 0;
   let rows = 0;
@@ -30,7 +33,7 @@ async function generate(file, bytes) {
       const v = Array.from({ length: 12 }, () => rand() * 2 - 1);
       const c = Math.floor(rand() * 3);
       const y = v.reduce((a, x, j) => a + x * (j - 5.5), 0) + c + (rand() - 0.5) * 0.1;
-      chunk += v.map((x) => (rand() < 0.01 ? '' : x.toFixed(4))).join(',') + `,${cities[c]},${y.toFixed(4)}\n`;
+      chunk += `${v.map((x) => (rand() < 0.01 ? '' : x.toFixed(4))).join(',')},${cities[c]},${y.toFixed(4)}\n`;
       rows++;
     }
     written += chunk.length;
@@ -68,7 +71,7 @@ function run(label, file, extra, rows) {
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const trainRows = rows * 0.6;
   console.log(
-    `| ${label} | ${rss ? (Number(rss[1]) / 1024).toFixed(0) + ' MB' : 'n/a'} | ${seconds.toFixed(1)} s | ${((trainRows * epochs) / seconds / 1000).toFixed(0)}k rows/s |`,
+    `| ${label} | ${rss ? `${(Number(rss[1]) / 1024).toFixed(0)} MB` : 'n/a'} | ${seconds.toFixed(1)} s | ${((trainRows * epochs) / seconds / 1000).toFixed(0)}k rows/s |`,
   );
 }
 

@@ -72,7 +72,10 @@ async function mnistLike(part) {
   }
   const n = part === 'train' ? 60000 : 10000;
   let s = part === 'train' ? 1 : 2;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
   const x = new Matrix(n, 784);
   for (let i = 0; i < x.data.length; i++) x.data[i] = rand();
   // The class is the first pixel's decile: learnable, and the shapes and costs are MNIST's.

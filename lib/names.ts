@@ -25,7 +25,7 @@ export function resolveName<T>(
 ): T {
   if (typeof name === 'string') {
     const key = snakeCase(name);
-    if (Object.prototype.hasOwnProperty.call(table, key)) return table[key]!;
+    if (Object.hasOwn(table, key)) return table[key]!;
   }
   const valid = (shown ?? Object.keys(table)).map((n) => `'${n}'`).join(', ');
   if (name === undefined || name === null) throw new Error(`${what} is required; valid names are ${valid}`);

@@ -58,15 +58,6 @@ export interface NativeBinding {
   ): void;
   /** Index of the first NaN/±Infinity, or -1. */
   firstNonFinite(data: Float32Array): number;
-  /** Tests and benchmarks only: switch every kernel table to another supported ISA. */
-  forceIsa(isa: string): void;
-  /** Tests and benchmarks only: every GEMM config (kernel shape and cache blocks) this CPU can run. */
-  gemmConfigs(): NativeGemmConfig[];
-  /**
-   * Tests and benchmarks only: force a GEMM config by name, or `<name>:MC,KC,NC` with those cache blocks;
-   * null returns to the choice for this CPU.
-   */
-  forceGemmConfig(name: string | null): void;
   gemm(...args: GemmArgs): void;
   gemmAsync(...args: GemmArgs): Promise<void>;
   /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features;
@@ -103,8 +94,24 @@ export interface NativeBinding {
   Network: NetworkConstructor;
   /** Aborts this thread's running fits and waits for them (each stops at its next batch). */
   abortFits(): void;
-  /** Test hook, not API: the active ISA's elementwise kernels (native/binding/kernels.cc). */
-  _kernels: NativeKernels;
+  /** Test and benchmark hooks, not API. */
+  _testing: NativeTesting;
+}
+
+/** The addon's `_testing` export: hooks for tests and benchmarks (native/binding/ops.cc, kernels.cc). */
+export interface NativeTesting {
+  /** Switch every kernel table to another supported ISA. */
+  forceIsa(isa: string): void;
+  /** Every GEMM config (kernel shape and cache blocks) this CPU can run. */
+  gemmConfigs(): NativeGemmConfig[];
+  /** Force a GEMM config by name, or `<name>:MC,KC,NC` with those cache blocks; null returns to the choice for this CPU. */
+  forceGemmConfig(name: string | null): void;
+  /** Runs the same GEMM `reps` times in native code; returns the seconds taken. */
+  gemmBench(...args: [...GemmArgs, reps: number]): number;
+  /** FP32 FMA peak in GFLOP/s of one ISA's kernel on `threads` pool threads. */
+  gemmFmaPeak(isa: string, threads: number): number;
+  /** The active ISA's elementwise kernels (native/core/vec.h). */
+  kernels: NativeKernels;
 }
 
 /** native/core/vec.h, one function per kernel; ids as in lib/engine/ids.ts. */

@@ -48,69 +48,60 @@ export interface ExponentialDecayOptions {
   staircase?: boolean;
 }
 
-/** initialLearningRate * decayRate ^ (step / decaySteps). */
-export class ExponentialDecay extends LearningRateSchedule {
-  readonly className = 'ExponentialDecay';
+/** The fields, checks and config ExponentialDecay and InverseTimeDecay share; they differ in their formula. */
+abstract class DecaySchedule extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
-  constructor(options: ExponentialDecayOptions) {
+  protected constructor(options: ExponentialDecayOptions, who: string, decayRateMin: 'positive' | 'nonNegative') {
     super();
-    const o = checkOptions(
-      options,
-      ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
-      'ExponentialDecay',
-    );
-    this.initialLearningRate = positive(o.initialLearningRate, 'initialLearningRate', 'ExponentialDecay');
-    this.decaySteps = positive(o.decaySteps, 'decaySteps', 'ExponentialDecay');
-    this.decayRate = positive(o.decayRate, 'decayRate', 'ExponentialDecay');
-    this.staircase = flag(o.staircase, 'staircase', 'ExponentialDecay');
+    const o = checkOptions(options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'], who);
+    this.initialLearningRate = positive(o.initialLearningRate, 'initialLearningRate', who);
+    this.decaySteps = positive(o.decaySteps, 'decaySteps', who);
+    this.decayRate = (decayRateMin === 'positive' ? positive : nonNegative)(o.decayRate, 'decayRate', who);
+    this.staircase = flag(o.staircase, 'staircase', who);
   }
-  call(step: number): number {
+  /** step / decaySteps, whole intervals only with staircase. */
+  protected progress(step: number): number {
     const p = step / this.decaySteps;
-    return this.initialLearningRate * this.decayRate ** (this.staircase ? Math.floor(p) : p);
+    return this.staircase ? Math.floor(p) : p;
   }
   getConfig(): ScheduleConfig {
     const { initialLearningRate, decaySteps, decayRate, staircase } = this;
     return { className: this.className, config: { initialLearningRate, decaySteps, decayRate, staircase } };
   }
-  toSpec(): ScheduleSpec {
+  protected decaySpec(name: ScheduleName): ScheduleSpec {
     const { initialLearningRate: initial, decaySteps, decayRate, staircase } = this;
-    return this.spec('exponential_decay', { initial, decaySteps, decayRate, staircase });
+    return this.spec(name, { initial, decaySteps, decayRate, staircase });
+  }
+}
+
+/** initialLearningRate * decayRate ^ (step / decaySteps). */
+export class ExponentialDecay extends DecaySchedule {
+  readonly className = 'ExponentialDecay';
+  constructor(options: ExponentialDecayOptions) {
+    super(options, 'ExponentialDecay', 'positive');
+  }
+  call(step: number): number {
+    return this.initialLearningRate * this.decayRate ** this.progress(step);
+  }
+  toSpec(): ScheduleSpec {
+    return this.decaySpec('exponential_decay');
   }
 }
 
 /** initialLearningRate / (1 + decayRate * step / decaySteps). */
-export class InverseTimeDecay extends LearningRateSchedule {
+export class InverseTimeDecay extends DecaySchedule {
   readonly className = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
   constructor(options: ExponentialDecayOptions) {
-    super();
-    const o = checkOptions(
-      options,
-      ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
-      'InverseTimeDecay',
-    );
-    this.initialLearningRate = positive(o.initialLearningRate, 'initialLearningRate', 'InverseTimeDecay');
-    this.decaySteps = positive(o.decaySteps, 'decaySteps', 'InverseTimeDecay');
-    this.decayRate = nonNegative(o.decayRate, 'decayRate', 'InverseTimeDecay');
-    this.staircase = flag(o.staircase, 'staircase', 'InverseTimeDecay');
+    super(options, 'InverseTimeDecay', 'nonNegative');
   }
   call(step: number): number {
-    const p = step / this.decaySteps;
-    return this.initialLearningRate / (1 + this.decayRate * (this.staircase ? Math.floor(p) : p));
-  }
-  getConfig(): ScheduleConfig {
-    const { initialLearningRate, decaySteps, decayRate, staircase } = this;
-    return { className: this.className, config: { initialLearningRate, decaySteps, decayRate, staircase } };
+    return this.initialLearningRate / (1 + this.decayRate * this.progress(step));
   }
   toSpec(): ScheduleSpec {
-    const { initialLearningRate: initial, decaySteps, decayRate, staircase } = this;
-    return this.spec('inverse_time_decay', { initial, decaySteps, decayRate, staircase });
+    return this.decaySpec('inverse_time_decay');
   }
 }
 

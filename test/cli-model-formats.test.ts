@@ -25,10 +25,7 @@ beforeAll(async () => {
   await m.save(path('m.myelin'));
   await m.save(path('m.onnx'));
   // Columns in another order, and an extra one: read by name.
-  writeFileSync(
-    path('new.csv'),
-    'wave,extra,size,offset\n' + rows.map(([s, o, w]) => `${w},0,${s},${o}`).join('\n') + '\n',
-  );
+  writeFileSync(path('new.csv'), `wave,extra,size,offset\n${rows.map(([s, o, w]) => `${w},0,${s},${o}`).join('\n')}\n`);
 });
 
 describe('myelin on ONNX files', () => {

@@ -9,7 +9,13 @@ function fakeOutput(tty: boolean): Output & { notes: string[]; raw: string } {
     tty,
     notes: [] as string[],
     raw: '',
-    stderr: { write: (s: string) => ((o.raw += s), true), columns: 200 } as unknown as NodeJS.WritableStream,
+    stderr: {
+      write: (s: string) => {
+        o.raw += s;
+        return true;
+      },
+      columns: 200,
+    } as unknown as NodeJS.WritableStream,
     line() {},
     note(t: string) {
       o.notes.push(t);

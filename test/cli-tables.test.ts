@@ -32,7 +32,10 @@ function messyCsv(
       dropA = r() < 0.1,
       dropC = r() < 0.1;
     if (dropT) missingTargets++;
-    else (missingA += +dropA), (missingColor += +dropC);
+    else {
+      missingA += +dropA;
+      missingColor += +dropC;
+    }
     text += `${5000 + i * 3};${dropA ? 'NA' : a.toFixed(3)};${b.toFixed(3)};${dropC ? '' : color};${dropT ? '' : label}\n`;
   }
   return { text, missingTargets, missingA, missingColor };
@@ -95,11 +98,14 @@ describe('myelin train on a messy table, then predict', () => {
       { length: 10000 },
       (_, i) => `${i};${(i % 7) - 3};${(i % 5) - 2};${['red', 'green', 'blue'][i % 3]}`,
     ).join('\n');
-    child.stdin.write('id;a;b;color\n' + rows + '\n');
+    child.stdin.write(`id;a;b;color\n${rows}\n`);
     // stdin stays open: only a streaming reader can answer now
     const first = await new Promise<string>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('no output before the input ended')), 60_000);
-      child.stdout.once('data', (d: Buffer) => (clearTimeout(t), resolve(d.toString())));
+      child.stdout.once('data', (d: Buffer) => {
+        clearTimeout(t);
+        resolve(d.toString());
+      });
     });
     expect(first.startsWith('prediction,probability_no,probability_yes\n')).toBe(true);
     child.stdin.end();

@@ -93,7 +93,7 @@ describe('myelin train / predict / evaluate / summary', () => {
     expect(r.stdout).toMatch(/Model saved to .*blobs5\.myelin/);
     // Not a TTY: one line per epoch.
     expect(
-      r.stderr.match(/^  epoch \d+\/5 · loss [\d.]+ · accuracy [\d.]+ · val_loss [\d.]+ · val_accuracy [\d.]+ · /gm),
+      r.stderr.match(/^ {2}epoch \d+\/5 · loss [\d.]+ · accuracy [\d.]+ · val_loss [\d.]+ · val_accuracy [\d.]+ · /gm),
     ).toHaveLength(5);
     expect(r.stderr).toMatch(/note: "constant" is constant in the training rows/);
   });

@@ -20,12 +20,9 @@ const rows = Array.from({ length: 203 }, (_, i) => {
   };
 });
 const csv = join(dir, 't.csv');
-writeFileSync(
-  csv,
-  'a,b,color,y\n' + rows.map((o) => `${o.a ?? 'NA'},${o.b},${o.color ?? ''},${o.y}`).join('\n') + '\n',
-);
+writeFileSync(csv, `a,b,color,y\n${rows.map((o) => `${o.a ?? 'NA'},${o.b},${o.color ?? ''},${o.y}`).join('\n')}\n`);
 const jsonl = join(dir, 't.jsonl');
-writeFileSync(jsonl, rows.map((o) => JSON.stringify(o)).join('\n') + '\n');
+writeFileSync(jsonl, `${rows.map((o) => JSON.stringify(o)).join('\n')}\n`);
 
 describe('csvDataset and streamStatistics', () => {
   it('one streaming pass gives the Preprocessor that fitting on the whole table gives (CSV and JSON Lines)', async () => {

@@ -116,11 +116,11 @@ describe('readCsv', () => {
       '3.4e38',
       '1e-50',
     ];
-    const d = parseCsv(vals.join('\n') + '\n', { header: false });
+    const d = parseCsv(`${vals.join('\n')}\n`, { header: false });
     expect(Array.from(d.x.data)).toEqual(vals.map((v) => Math.fround(Number(v))));
     expect(() => parseCsv('1e39\n', { header: false })).toThrow(/"1e39" is not a finite number in float32 range/);
     for (const bad of ['0x10', 'Infinity', '1e', '--1', '1.2.3', '.', '1 2'])
-      expect(() => parseCsv(bad + '\n', { header: false }), bad).toThrow(/is not a finite number/);
+      expect(() => parseCsv(`${bad}\n`, { header: false }), bad).toThrow(/is not a finite number/);
   });
 
   it('reads a file of 120k rows (several 1 MiB chunks) from disk in chunks (values and row count)', async () => {

@@ -12,9 +12,9 @@ import {
   softmax,
 } from './helpers/reference.js';
 
-const k = native._kernels;
+const k = native._testing.kernels;
 const initial = native.backendInfo().isa;
-afterAll(() => native.forceIsa(initial));
+afterAll(() => native._testing.forceIsa(initial));
 
 /** |a - b| <= atol + rtol |b|, or both NaN, or the same infinity. */
 function close(a: number, b: number, rtol: number, atol: number): boolean {
@@ -62,7 +62,7 @@ function values(n: number, seed: number, scale: number): Float32Array {
 }
 
 describe.each(native.backendInfo().supportedIsas)('kernels on %s', (isa) => {
-  const use = () => native.forceIsa(isa);
+  const use = () => native._testing.forceIsa(isa);
 
   it('activations forward match the reference, edges and NaN included', () => {
     use();
@@ -342,7 +342,7 @@ describe.each(native.backendInfo().supportedIsas)('kernels on %s', (isa) => {
     }
     expect(kept / n).toBeGreaterThan(0.695);
     expect(kept / n).toBeLessThan(0.705);
-    native.forceIsa('scalar');
+    native._testing.forceIsa('scalar');
     const m2 = new Float32Array(n);
     k.dropout(x, new Float32Array(n), m2, 12345, 0.3);
     expect(Buffer.from(m2.buffer).equals(Buffer.from(mask.buffer))).toBe(true);
@@ -353,7 +353,7 @@ describe.each(native.backendInfo().supportedIsas)('kernels on %s', (isa) => {
 
 describe.each(native.backendInfo().supportedIsas)('row kernel on %s', (isa) => {
   it('dense rows (single-row inference) match x . w + bias, block tails included', () => {
-    native.forceIsa(isa);
+    native._testing.forceIsa(isa);
     for (const [rows, kk, n] of [
       [1, 784, 256],
       [3, 7, 130],

@@ -22,7 +22,10 @@ function data(n: number, seed: number): { x: Matrix; y: Int32Array } {
   for (let i = 0; i < n; i++) {
     const a = r() * 2 - 1,
       b = r() * 2 - 1;
-    x.set(i, 0, a), x.set(i, 1, b), x.set(i, 2, r() * 2 - 1), x.set(i, 3, 1000 + 500 * (r() - 0.5) + 100 * a);
+    x.set(i, 0, a);
+    x.set(i, 1, b);
+    x.set(i, 2, r() * 2 - 1);
+    x.set(i, 3, 1000 + 500 * (r() - 0.5) + 100 * a);
     y[i] = a + b > 0.5 ? 2 : a - b > 0.3 ? 1 : 0;
   }
   return { x, y };

@@ -9,7 +9,7 @@ import { gemmRef, randomF32 } from './helpers/gemm-ref.js';
 
 const initial = backendInfo();
 afterAll(() => {
-  native.forceGemmConfig(null);
+  native._testing.forceGemmConfig(null);
   setNumThreads(initial.threads);
 });
 
@@ -46,9 +46,9 @@ const SHAPES: Shape[] = [
   { m: 45, n: 70, k: 33, ta: true, tb: true },
 ];
 
-describe.each(native.gemmConfigs().map((c) => [c.config, c] as const))('GEMM config %s', (name, config) => {
+describe.each(native._testing.gemmConfigs().map((c) => [c.config, c] as const))('GEMM config %s', (name, config) => {
   it(`${config.mr}x${config.nr} kernels, blocks ${config.mc}/${config.kc}/${config.nc}: matches the reference`, () => {
-    native.forceGemmConfig(name);
+    native._testing.forceGemmConfig(name);
     expect(backendInfo().gemm).toEqual(config);
     let worst = '';
     SHAPES.forEach((s, i) => {
@@ -59,12 +59,12 @@ describe.each(native.gemmConfigs().map((c) => [c.config, c] as const))('GEMM con
         if (!(Math.abs(g.c[e] - value[e]) <= bound[e]))
           worst = `${JSON.stringify(s)}: C[${e}] = ${g.c[e]}, expected ${value[e]}`;
     });
-    native.forceGemmConfig(null);
+    native._testing.forceGemmConfig(null);
     expect(worst).toBe('');
   });
 
   it('gives bit-identical results for 1 to 3 threads', () => {
-    native.forceGemmConfig(name);
+    native._testing.forceGemmConfig(name);
     for (const s of [
       { m: 300, n: 200, k: 150 },
       { m: 600, n: 10, k: 100 },
@@ -80,18 +80,18 @@ describe.each(native.gemmConfigs().map((c) => [c.config, c] as const))('GEMM con
       expect(Buffer.compare(outs[2], outs[0]), JSON.stringify(s)).toBe(0);
     }
     setNumThreads(initial.threads);
-    native.forceGemmConfig(null);
+    native._testing.forceGemmConfig(null);
   });
 });
 
 describe('GEMM config choice', () => {
-  const names = native.gemmConfigs().map((c) => c.config);
+  const names = native._testing.gemmConfigs().map((c) => c.config);
 
   it('offers one config per supported ISA at least, and uses one for the active ISA', () => {
     const info = backendInfo();
     for (const isa of info.supportedIsas)
       expect(
-        native.gemmConfigs().some((c) => c.isa === isa),
+        native._testing.gemmConfigs().some((c) => c.isa === isa),
         isa,
       ).toBe(true);
     expect(names).toContain(info.gemm.config);
@@ -112,16 +112,16 @@ describe('GEMM config choice', () => {
   });
 
   it('forceGemmConfig rejects an unknown name, listing the choices', () => {
-    expect(() => native.forceGemmConfig('bogus')).toThrow(RangeError);
-    expect(() => native.forceGemmConfig('bogus')).toThrow(
+    expect(() => native._testing.forceGemmConfig('bogus')).toThrow(RangeError);
+    expect(() => native._testing.forceGemmConfig('bogus')).toThrow(
       new RegExp(`GEMM config bogus: unknown config; this CPU and build offer: ${names[0]}`),
     );
     expect(backendInfo().gemm).toEqual(initial.gemm);
   });
 
   it('forceGemmConfig("<name>:MC,KC,NC") runs that config with those blocks, so a bench can compare blocks', () => {
-    for (const config of native.gemmConfigs()) {
-      native.forceGemmConfig(`${config.config}:${2 * config.mr + 1},37,${3 * config.nr}`);
+    for (const config of native._testing.gemmConfigs()) {
+      native._testing.forceGemmConfig(`${config.config}:${2 * config.mr + 1},37,${3 * config.nr}`);
       expect(backendInfo().gemm).toEqual({ ...config, mc: 2 * config.mr, kc: 37, nc: 3 * config.nr });
       // Several blocks along every dimension, edges included.
       const g = product({ m: 5 * config.mr + 3, n: 7 * config.nr + 5, k: 100, beta: 0.5 }, 7);
@@ -130,9 +130,9 @@ describe('GEMM config choice', () => {
       const bad = g.c.findIndex((x, e) => !(Math.abs(x - value[e]) <= bound[e]));
       expect(bad, `${config.config}: C[${bad}] = ${g.c[bad]}, expected ${value[bad]}`).toBe(-1);
     }
-    native.forceGemmConfig(null);
+    native._testing.forceGemmConfig(null);
     expect(backendInfo().gemm).toEqual(initial.gemm);
-    expect(() => native.forceGemmConfig(`${names[0]}:64,0,512`)).toThrow(
+    expect(() => native._testing.forceGemmConfig(`${names[0]}:64,0,512`)).toThrow(
       /GEMM config .*:64,0,512: blocks must be <name>:MC,KC,NC, positive integers/,
     );
     expect(backendInfo().gemm).toEqual(initial.gemm);
@@ -147,7 +147,7 @@ describe('GEMM config choice', () => {
     });
 
   it('MYELIN_GEMM_CONFIG=<name> forces that config in a fresh process, <name>:MC,KC,NC its blocks too', () => {
-    const last = native.gemmConfigs().at(-1)!;
+    const last = native._testing.gemmConfigs().at(-1)!;
     const r = probe(last.config);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(last);

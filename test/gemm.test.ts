@@ -7,7 +7,7 @@ import { ACTS, applyActRef, gemmRef, randomF32, type GemmCase } from './helpers/
 
 const initial = backendInfo();
 afterAll(() => {
-  native.forceIsa(initial.isa);
+  native._testing.forceIsa(initial.isa);
   setNumThreads(initial.threads);
 });
 
@@ -68,7 +68,7 @@ const EDGE_SHAPES: Shape[] = [
 ];
 
 describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
-  const forced = () => native.forceIsa(isa);
+  const forced = () => native._testing.forceIsa(isa);
 
   it('matches the reference on edge and odd shapes, all four transposes', () => {
     forced();

@@ -30,13 +30,21 @@ describe('model file container', () => {
 
   it('rejects each kind of damage with its own message naming the file', () => {
     const good = () => encodeFile(meta, tensors());
+    /** Byte i of the file set to v (or xored with it). */
+    const poke =
+      (i: number, v: number, xor = false) =>
+      (b: Uint8Array) => {
+        const at = i < 0 ? b.length + i : i;
+        b[at] = xor ? b[at]! ^ v : v;
+        return b;
+      };
     const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
       ['empty', () => new Uint8Array(0), /m\.myelin: 0 bytes is too short/],
-      ['magic', (b) => ((b[1] = 0x4e), b), /not a myelin model file \(wrong magic/],
+      ['magic', poke(1, 0x4e), /not a myelin model file \(wrong magic/],
       ['text file', () => Buffer.from('{"model": "this is JSON, not a model file"}'), /wrong magic/],
       [
         'version',
-        (b) => ((b[8] = 2), b),
+        poke(8, 2),
         /format version 2 is not supported \(this myelin reads version 1; the file was written by a newer myelin\)/,
       ],
       [
@@ -45,22 +53,22 @@ describe('model file container', () => {
         /the file is \d+ bytes but its header declares \d+ .*: truncated/,
       ],
       ['trailing', (b) => Buffer.concat([b, Buffer.from([0])]), /trailing bytes/],
-      ['absurd header length', (b) => ((b[15] = 0x7f), b), /declared header length \d+ bytes is absurd/],
-      ['absurd data length', (b) => ((b[21] = 0x40), b), /truncated/],
+      ['absurd header length', poke(15, 0x7f), /declared header length \d+ bytes is absurd/],
+      ['absurd data length', poke(21, 0x40), /truncated/],
       [
         'checksum',
-        (b) => ((b[b.length - 20]! ^= 0x10), b),
+        poke(-20, 0x10, true),
         /checksum mismatch \(stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\): the file is corrupted/,
       ],
       ['malformed JSON', (b) => editHeader(b, (j) => j.replace('{', '[')), /the JSON header is malformed/],
       [
         'JSON not an object',
-        (b) => editHeader(b, (j) => ' '.repeat(j.length - 4) + 'null'),
+        (b) => editHeader(b, (j) => `${' '.repeat(j.length - 4)}null`),
         /the JSON header is not an object/,
       ],
       [
         'invalid UTF-8',
-        (b) => ((b[40] = 0xff), reseal(b)),
+        (b) => reseal(poke(40, 0xff)(b)),
         /the JSON header is malformed: The encoded data was not valid/,
       ],
       [

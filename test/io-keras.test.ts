@@ -440,7 +440,10 @@ describe('damaged and foreign files: one clear error each, no crash', () => {
       const original = fixture(name);
       const inner = name.endsWith('.keras') ? unzipSync(original) : null;
       let seed = 12345;
-      const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      const rand = () => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed / 2 ** 32;
+      };
       let loaded = 0;
       for (let i = 0; i < count; i++) {
         let b: Uint8Array;

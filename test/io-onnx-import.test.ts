@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, ModelFileError, Sequential, StandardScaler, loadModel } from '../lib/index.js';
-import { encodeModelProto, type NodeProto, type TensorProto } from '../lib/io/onnx/schema.js';
+import { encodeModelProto, type NodeProto } from '../lib/io/onnx/schema.js';
 import { floats, graph, maxRelDiff, ortPredict } from './helpers/onnx.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));

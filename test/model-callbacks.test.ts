@@ -36,7 +36,9 @@ function model(lr = 0.1): Sequential {
 
 /** Writes scripted values into the logs as key `score`, before later callbacks read them. */
 const script = (values: number[], key = 'score'): CallbackHooks => ({
-  onEpochEnd: (epoch: number, logs: Logs) => void (logs[key] = values[epoch]!),
+  onEpochEnd: (epoch: number, logs: Logs) => {
+    logs[key] = values[epoch]!;
+  },
 });
 
 const flat = (m: Sequential) => m.getWeights().flatMap((w) => Array.from(w instanceof Matrix ? w.data : w));
@@ -165,7 +167,10 @@ describe('callbacks', () => {
 
   it('verbose 2 prints one line per epoch; verbose 1 off a TTY prints plain lines', async () => {
     const out: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      out.push(String(s));
+      return true;
+    });
     await model().fit(X, Y, { epochs: 3, batchSize: 2, verbose: 2 });
     const lines2 = out.join('').split('\n').filter(Boolean);
     expect(lines2).toHaveLength(3);

@@ -22,7 +22,10 @@ function data(n: number, cols: number, seed: number): { x: Matrix; y: Float32Arr
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let j = 0; j < cols; j++) s += (x.data[i * cols + j] = rng.normal()) * (j % 2 ? 1 : -0.5);
+    for (let j = 0; j < cols; j++) {
+      x.data[i * cols + j] = rng.normal();
+      s += x.data[i * cols + j]! * (j % 2 ? 1 : -0.5);
+    }
     y[i] = s > 0 ? 1 : 0;
   }
   return { x, y };
@@ -134,7 +137,13 @@ describe('fit', () => {
     const h = await m.fit(x, y, {
       epochs: 10,
       verbose: 0,
-      callbacks: [{ onEpochEnd: (epoch: number) => void (epoch === 2 && (m.stopTraining = true)) }],
+      callbacks: [
+        {
+          onEpochEnd: (epoch: number) => {
+            if (epoch === 2) m.stopTraining = true;
+          },
+        },
+      ],
     });
     expect(h.epoch).toEqual([0, 1, 2]);
     expect(m.stopTraining).toBe(true);

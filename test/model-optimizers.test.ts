@@ -1,7 +1,7 @@
 // Optimizer updates through the public API against Keras's formulas, computed step by step in float64
 // on a 2-2-1 network (tanh hidden layer, linear output, MSE, one full batch per epoch).
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, Dense, Matrix, RMSprop, SGD, Sequential, type Optimizer } from '../lib/index.js';
+import { Adagrad, Adam, Dense, type Matrix, RMSprop, SGD, Sequential, type Optimizer } from '../lib/index.js';
 
 const X = [
   [1, 2],

@@ -23,27 +23,11 @@ import {
   loadModel,
   type ScheduleConfig,
 } from '../lib/index.js';
+import { X, Y } from './helpers/toolbox-data.js';
 
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'toolbox.json'), 'utf8')) as {
   schedules: { schedule: ScheduleConfig; rates: number[] }[];
 };
-
-const X = [
-  [0.5, -1.0, 2.0],
-  [1.5, 0.3, -0.7],
-  [-0.8, 0.9, 0.1],
-  [0.2, -0.4, -1.2],
-  [-1.1, -0.6, 0.8],
-  [0.7, 1.2, 0.4],
-];
-const Y = [
-  [2.5, -0.3],
-  [0.4, 1.8],
-  [-2.2, 0.1],
-  [0.9, -1.5],
-  [0.0, 0.6],
-  [-0.7, 3.0],
-];
 
 function net(seed = 3) {
   const m = new Sequential([

@@ -15,23 +15,8 @@ import {
   SGD,
   Sequential,
 } from '../lib/index.js';
+import { X, Y } from './helpers/toolbox-data.js';
 
-const X = [
-  [0.5, -1.0, 2.0],
-  [1.5, 0.3, -0.7],
-  [-0.8, 0.9, 0.1],
-  [0.2, -0.4, -1.2],
-  [-1.1, -0.6, 0.8],
-  [0.7, 1.2, 0.4],
-];
-const Y = [
-  [2.5, -0.3],
-  [0.4, 1.8],
-  [-2.2, 0.1],
-  [0.9, -1.5],
-  [0.0, 0.6],
-  [-0.7, 3.0],
-];
 const tmp = mkdtempSync(join(tmpdir(), 'myelin-callbacks-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

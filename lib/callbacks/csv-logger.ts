@@ -51,7 +51,7 @@ export class CSVLogger extends Callback {
       if (e.code === 'ENOENT') return '';
       throw new Error(`CSVLogger: cannot read ${this.filename} to append to it: ${e.message}`, { cause: e });
     });
-    this.text = old.length > 0 && !old.endsWith('\n') ? old + '\n' : old;
+    this.text = old.length > 0 && !old.endsWith('\n') ? `${old}\n` : old;
     this.header = old.length === 0;
   }
 
@@ -69,6 +69,6 @@ export class CSVLogger extends Callback {
   private row(fields: string[]): string {
     const quote = (f: string) =>
       f.includes(this.separator) || f.includes('"') || f.includes('\n') ? `"${f.replaceAll('"', '""')}"` : f;
-    return fields.map(quote).join(this.separator) + '\r\n';
+    return `${fields.map(quote).join(this.separator)}\r\n`;
   }
 }

@@ -17,5 +17,5 @@ export function csvField(v: string | number): string {
 }
 
 export function csvLine(fields: (string | number)[]): string {
-  return fields.map(csvField).join(',') + '\n';
+  return `${fields.map(csvField).join(',')}\n`;
 }

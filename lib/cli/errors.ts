@@ -28,7 +28,7 @@ export function errorLine(e: unknown): string {
   );
   const first = msg.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
   if (e instanceof UsageError)
-    return `myelin${e.command ? ' ' + e.command : ''}: ${first} (see myelin ${e.command ? e.command + ' ' : ''}--help)`;
+    return `myelin${e.command ? ` ${e.command}` : ''}: ${first} (see myelin ${e.command ? `${e.command} ` : ''}--help)`;
   return `myelin: ${first}`;
 }
 

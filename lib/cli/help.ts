@@ -3,13 +3,13 @@ import type { Command } from './command.js';
 import { COMMON_OPTIONS } from './args.js';
 
 export function commandHelp(cmd: Command): string {
-  const summary = cmd.summary.charAt(0).toUpperCase() + cmd.summary.slice(1) + '.';
-  const lines = [`Usage: myelin ${cmd.name}${cmd.positionals ? ' ' + cmd.positionals : ''} [options]`, '', summary];
+  const summary = `${cmd.summary.charAt(0).toUpperCase() + cmd.summary.slice(1)}.`;
+  const lines = [`Usage: myelin ${cmd.name}${cmd.positionals ? ` ${cmd.positionals}` : ''} [options]`, '', summary];
   if (cmd.description) lines.push('', cmd.description);
   lines.push('', 'Options:');
   const all = { ...cmd.options, ...COMMON_OPTIONS } as Command['options'];
   const heads = Object.entries(all).map(
-    ([name, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ' ' + o.arg : ''}`,
+    ([name, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ` ${o.arg}` : ''}`,
   );
   const width = Math.min(34, Math.max(...heads.map((h) => h.length)) + 2);
   Object.values(all).forEach((o, i) => {

@@ -53,11 +53,11 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const list = Object.entries(COMMANDS).map(([n, c]) => ({ name: n, summary: c.summary }));
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(mainHelp(list, packageVersion()) + '\n');
+    process.stdout.write(`${mainHelp(list, packageVersion())}\n`);
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(packageVersion() + '\n');
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const wantsJson = rest.includes('--json');
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     const cmd = await entry.load();
     const args = parseCommandArgs(cmd, rest);
     if (args.values.help) {
-      process.stdout.write(commandHelp(cmd) + '\n');
+      process.stdout.write(`${commandHelp(cmd)}\n`);
       return 0;
     }
     await cmd.run(args, createOutput(Boolean(args.values.json), Boolean(args.values.quiet)));
@@ -76,8 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.MYELIN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     const line = errorLine(e);
     if (wantsJson)
-      process.stdout.write(JSON.stringify({ error: line.replace(/^myelin[^:]*: /, ''), exitCode: exitCode(e) }) + '\n');
-    process.stderr.write(line + '\n');
+      process.stdout.write(`${JSON.stringify({ error: line.replace(/^myelin[^:]*: /, ''), exitCode: exitCode(e) })}\n`);
+    process.stderr.write(`${line}\n`);
     return exitCode(e);
   }
 }
@@ -93,7 +93,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(errorLine(e) + '\n');
+    process.stderr.write(`${errorLine(e)}\n`);
     process.exitCode = 1;
   },
 );

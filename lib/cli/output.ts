@@ -27,13 +27,13 @@ export function createOutput(json: boolean, quiet = false): Output {
     tty: !json && !quiet && Boolean(process.stderr.isTTY),
     stderr: process.stderr,
     line(text = '') {
-      if (!json) process.stdout.write(escapeControls(text) + '\n');
+      if (!json) process.stdout.write(`${escapeControls(text)}\n`);
     },
     note(text: string) {
-      if (!json && !quiet) process.stderr.write(escapeControls(text) + '\n');
+      if (!json && !quiet) process.stderr.write(`${escapeControls(text)}\n`);
     },
     result(value: unknown) {
-      if (json) process.stdout.write(JSON.stringify(value, jsonReplacer, 2) + '\n');
+      if (json) process.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
     },
   };
 }

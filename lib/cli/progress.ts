@@ -84,7 +84,7 @@ export function progressCallback(out: Output, o: ProgressOptions) {
     const eta = done < o.epochs ? ` · ETA ${duration((elapsed / seen) * (o.epochs - done))}` : '';
     const line = `${indent}epoch ${String(done).padStart(String(o.epochs).length)}/${o.epochs} [${'='.repeat(filled)}${filled < width ? '>' : ''}${' '.repeat(Math.max(0, width - filled - 1))}] ${formatLogs(logs)}${eta}`;
     const cols = (out.stderr as NodeJS.WriteStream).columns ?? 120;
-    out.stderr.write('\r' + line.slice(0, cols - 1).padEnd(Math.min(cols - 1, lastLine.length)));
+    out.stderr.write(`\r${line.slice(0, cols - 1).padEnd(Math.min(cols - 1, lastLine.length))}`);
     lastLine = line.slice(0, cols - 1);
   }
 }

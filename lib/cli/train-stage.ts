@@ -9,21 +9,12 @@ import {
   type Sequential,
   type Table,
 } from '../index.js';
-import type { ActivationIdentifier } from '../activations.js';
-import type { LossIdentifier } from '../losses.js';
-import { buildNetwork, type OptimizerName } from './network.js';
+import { buildNetwork, type NetworkOptions } from './network.js';
 import type { Output } from './output.js';
 import { progressCallback } from './progress.js';
-import type { Task } from './task.js';
 
-export interface StageSetup {
-  hidden: number[];
-  activation: ActivationIdentifier;
-  task: Task;
-  classes: number;
-  loss?: LossIdentifier;
-  optimizer: OptimizerName;
-  lr?: number;
+/** The network (its input width comes from the preprocessed rows) and how the rows are prepared and fed. */
+export interface StageSetup extends Omit<NetworkOptions, 'inputDim'> {
   momentum: number;
   batchSize: number;
   categorical?: string[];

@@ -114,14 +114,19 @@ export async function planPass(
     }
   });
   const counted = async function* () {
-    for await (const b of train) (rows.train += b.y.length), yield b;
+    for await (const b of train) {
+      rows.train += b.y.length;
+      yield b;
+    }
   };
   const { preprocessor } = await streamStatistics(counted(), { categorical });
   const b = last as CsvData | null;
   if (!b) throw new CliError(`${plan.file} has no rows`);
   const t = b.featureNames.indexOf(plan.target);
   const categories: Record<string, string[]> = {};
-  b.categories?.forEach((c, j) => c && (categories[b.featureNames[j]!] = c));
+  b.categories?.forEach((c, j) => {
+    if (c) categories[b.featureNames[j]!] = c;
+  });
   const textTarget = b.categories?.[t] ?? null;
   const task: Task = textTarget || (integers && values.size <= MAX_AUTO_CLASSES) ? 'classification' : 'regression';
   const classNames =
@@ -183,7 +188,10 @@ export async function scoreStreaming(
       const p = model.predict(b.x).data;
       b.y.forEach((t, i) => {
         const d = t - p[i]!;
-        (se += d * d), (ae += Math.abs(d)), (sy += t), (syy += t * t);
+        se += d * d;
+        ae += Math.abs(d);
+        sy += t;
+        syy += t * t;
       });
     }
     n += b.y.length;

@@ -74,8 +74,12 @@ export async function readTrainingTable(
   if (csv.featureNames.length === 0)
     throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);
   const counts = missingCounts(csv.x);
-  csv.featureNames.forEach((n, j) => counts[j]! > 0 && (report.missing[n] = counts[j]!));
-  csv.categories?.forEach((k, j) => k && (report.categorical[csv.featureNames[j]!] = k.length));
+  csv.featureNames.forEach((n, j) => {
+    if (counts[j]! > 0) report.missing[n] = counts[j]!;
+  });
+  csv.categories?.forEach((k, j) => {
+    if (k) report.categorical[csv.featureNames[j]!] = k.length;
+  });
   if (c.impute === 'drop' && counts.some((n) => n > 0)) {
     const before = csv.rows;
     csv = keepRows(csv, (i) => !rowHasNaN(csv.x, i));

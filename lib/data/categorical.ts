@@ -84,7 +84,10 @@ function classesFromScores(scores: ClassScores, name: string): Int32Array {
     let bestV = data[o]!;
     for (let j = 1; j < cols; j++) {
       const v = data[o + j]!;
-      if (v > bestV) (bestV = v), (best = j);
+      if (v > bestV) {
+        bestV = v;
+        best = j;
+      }
     }
     out[i] = best;
   }

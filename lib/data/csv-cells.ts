@@ -47,7 +47,8 @@ export class CategoryCodes {
     let id = this.ids.get(name);
     if (id === undefined) {
       if (this.closed) return -1;
-      this.ids.set(name, (id = this.names.length));
+      id = this.names.length;
+      this.ids.set(name, id);
       this.names.push(name);
     }
     return id;

@@ -4,7 +4,7 @@ import { describe } from '../matrix.js';
 import { CategoryCodes } from './csv-cells.js';
 import { CsvError, type ReadCsvOptions } from './csv-types.js';
 
-export const enum Role {
+export enum Role {
   Skip = -1,
   Target = -2,
 }

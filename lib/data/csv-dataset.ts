@@ -224,7 +224,8 @@ export async function streamStatistics(
     for (let j = 0; j < cols; j++) {
       const cats = t.categories?.[j];
       if (cats || forced.has(names[j]!)) {
-        const m = (counts[j] ??= new Map());
+        const m = counts[j] ?? new Map<string, number>();
+        counts[j] = m;
         for (let i = j; i < data.length; i += cols) {
           const v = data[i]!;
           if (v !== v || v < 0) continue;
@@ -238,7 +239,9 @@ export async function streamStatistics(
         if (v !== v) continue;
         if (shift![j] !== shift![j]) shift![j] = v;
         const d = v - shift![j]!;
-        (sum[j]! += d), (sumSq![j]! += d * d), present![j]!++;
+        sum[j]! += d;
+        sumSq![j]! += d * d;
+        present![j]!++;
       }
     }
     rows += t.x.rows;
@@ -269,7 +272,10 @@ export async function streamStatistics(
     std.push(s > 0 ? s : 1);
   });
   const width = numeric.length + columns.reduce((k, c) => k + (c.type === 'category' ? c.categories.length : 0), 0);
-  for (let k = numeric.length; k < width; k++) mean.push(0), std.push(1);
+  for (let k = numeric.length; k < width; k++) {
+    mean.push(0);
+    std.push(1);
+  }
   const preprocessor = Preprocessor.fromConfig({ impute: 'mean', columns, scale: { mean, std } });
   return { rows, preprocessor };
 }

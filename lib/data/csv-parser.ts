@@ -16,6 +16,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 
+// biome-ignore lint/suspicious/noConstEnum: file-local, so every transpiler inlines it (the tokenizer's hot loop)
 const enum S {
   RecordStart, // nothing of this record yet (empty lines are skipped here)
   FieldStart,
@@ -58,7 +59,7 @@ export class CsvTokenizer {
     const n = chunk.length;
     if (this.bom >= 0) {
       // Skip a UTF-8 byte order mark, even one split across chunks.
-      while (i < n && this.bom < 3 && chunk[i] === BOM[this.bom]) this.bom++, i++;
+      for (; i < n && this.bom < 3 && chunk[i] === BOM[this.bom]; i++) this.bom++;
       if (this.bom === 3) this.bom = -1;
       else if (i < n) {
         const partial = this.bom;
@@ -99,7 +100,10 @@ export class CsvTokenizer {
         case S.Unquoted: {
           let j = i;
           let c = 0;
-          while (j < n && (c = chunk[j]!) !== d && c !== LF && c !== CR) j++;
+          for (; j < n; j++) {
+            c = chunk[j]!;
+            if (c === d || c === LF || c === CR) break;
+          }
           if (j === n) {
             this.append(chunk, i, n); // the field continues in the next chunk
             return;
@@ -118,9 +122,10 @@ export class CsvTokenizer {
         case S.Quoted: {
           let j = i;
           let c = 0;
-          while (j < n && (c = chunk[j]!) !== QUOTE) {
+          for (; j < n; j++) {
+            c = chunk[j]!;
+            if (c === QUOTE) break;
             if (c === LF) this.line++;
-            j++;
           }
           this.append(chunk, i, j);
           if (j === n) return;
@@ -226,7 +231,10 @@ export function parseNumber(buf: Uint8Array, start: number, end: number): number
     if (digits < 15) {
       mant = mant * 10 + v;
       if (mant > 0) digits++;
-    } else exp++, (lost ||= v !== 0);
+    } else {
+      exp++;
+      lost ||= v !== 0;
+    }
   }
   if (i < end && buf[i] === 0x2e) {
     for (i++; i < end; i++) {

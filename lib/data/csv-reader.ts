@@ -216,7 +216,8 @@ export class CsvReader implements CsvSink {
 
   /** A numeric column met text: it becomes categorical, its numbers so far category names. */
   private toCategorical(role: number): void {
-    const codes = (this.codes[role] = new CategoryCodes());
+    const codes = new CategoryCodes();
+    this.codes[role] = codes;
     for (let i = role; i < this.rows * this.nf; i += this.nf) {
       const v = this.x[i]!;
       if (v === v) this.x[i] = codes.code(float32Text(v));
@@ -313,7 +314,8 @@ export class CsvReader implements CsvSink {
           this.labelIds.clear();
           return;
         }
-        this.labelIds.set(label, (id = this.labelIds.size));
+        id = this.labelIds.size;
+        this.labelIds.set(label, id);
       }
       this.yIds[this.rows] = id;
     }

@@ -29,7 +29,10 @@ export function columnStatistic(
     let n = 0;
     for (let i = j; i < data.length; i += cols) {
       const v = data[i]!;
-      if (v === v) (sum += v), n++;
+      if (v === v) {
+        sum += v;
+        n++;
+      }
     }
     return n > 0 ? sum / n : 0;
   }
@@ -44,7 +47,11 @@ export function columnStatistic(
   for (let i = 0; i < values.length; ) {
     let k = i;
     while (k < values.length && values[k] === values[i]) k++;
-    if (k - i > bestRun) (bestRun = k - i), (best = values[i]!); // ascending: ties keep the smallest
+    // ascending: ties keep the smallest
+    if (k - i > bestRun) {
+      bestRun = k - i;
+      best = values[i]!;
+    }
     i = k;
   }
   return best;

@@ -47,7 +47,7 @@ export class OneHotEncoder {
   }
   /** Per column, its categories in output order (sklearn's categories_). */
   get categories(): string[][] | null {
-    return this.cats && this.cats.map((l) => [...l]);
+    return this.cats?.map((l) => [...l]) ?? null;
   }
   /** Output width: the number of categories over all columns. */
   get nFeatures(): number {

@@ -104,7 +104,9 @@ export class Preprocessor {
         if (c >= 0) counts[c]!++;
       }
       let best = -1;
-      counts.forEach((n, c) => (best < 0 || n > counts[best]! ? (best = c) : 0)); // ties: the first (smallest) category
+      counts.forEach((n, c) => {
+        if (best < 0 || n > counts[best]!) best = c; // ties: the first (smallest) category
+      });
       return { name, type: 'category', categories, fill: best >= 0 ? categories[best]! : null };
     });
     const width = this.nFeatures;

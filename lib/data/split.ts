@@ -137,7 +137,10 @@ function splitIndices(n: number, sizes: number[], y: SplitTargets, o: SplitCommo
     if (shuffle) shuffleInPlace(all, random);
     const parts: Int32Array[] = [];
     let start = 0;
-    for (const s of sizes) parts.push(all.slice(start, (start += s)));
+    for (const s of sizes) {
+      parts.push(all.slice(start, start + s));
+      start += s;
+    }
     return parts;
   }
   const classes =
@@ -145,7 +148,10 @@ function splitIndices(n: number, sizes: number[], y: SplitTargets, o: SplitCommo
   if (classes.length !== n) throw new RangeError(`${where}: stratify has ${classes.length} labels for ${n} rows`);
   // Rows of each class, in order (shuffled when asked).
   const byClass: number[][] = [];
-  for (let i = 0; i < n; i++) (byClass[classes[i]!] ??= []).push(i);
+  for (let i = 0; i < n; i++) {
+    byClass[classes[i]!] ??= [];
+    byClass[classes[i]!]!.push(i);
+  }
   const groups = byClass
     .filter((g) => g !== undefined)
     .map((g) => (shuffle ? shuffleInPlace(Int32Array.from(g), random) : Int32Array.from(g)));

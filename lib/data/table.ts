@@ -73,7 +73,11 @@ export function toTable(input: TableInput, what: string, names?: readonly string
       else {
         const name = typeof v === 'number' ? categoryOf(v) : v;
         let code = d.get(name);
-        if (code === undefined) d.set(name, (code = d.size)), categories[j]!.push(name);
+        if (code === undefined) {
+          code = d.size;
+          d.set(name, code);
+          categories[j]!.push(name);
+        }
         data[i * cols + j] = code;
       }
     }

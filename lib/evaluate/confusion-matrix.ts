@@ -108,14 +108,14 @@ export function formatConfusionMatrix(matrix: number[][], options: FormatConfusi
   const cellW = Math.max(...names.map((n) => n.length), ...matrix.flat().map((v) => String(v).length), 3);
   const totalW = Math.max(5, ...totals.map((v) => String(v).length));
   const lines: string[] = [];
-  lines.push(' '.repeat(nameW + 2) + 'predicted');
+  lines.push(`${' '.repeat(nameW + 2)}predicted`);
   lines.push(
-    'true'.padEnd(nameW) + names.map((n) => '  ' + n.padStart(cellW)).join('') + '  │ ' + 'total'.padStart(totalW),
+    `${'true'.padEnd(nameW) + names.map((n) => `  ${n.padStart(cellW)}`).join('')}  │ ${'total'.padStart(totalW)}`,
   );
   matrix.forEach((row, i) => {
     lines.push(
       names[i]!.padEnd(nameW) +
-        row.map((v) => '  ' + String(v).padStart(cellW)).join('') +
+        row.map((v) => `  ${String(v).padStart(cellW)}`).join('') +
         '  │ ' +
         String(totals[i]).padStart(totalW),
     );

@@ -79,7 +79,10 @@ export function classificationReport(
   for (let i = 0; i < k; i++) {
     let support = 0;
     let predicted = 0;
-    for (let j = 0; j < k; j++) (support += cm[i]![j]!), (predicted += cm[j]![i]!);
+    for (let j = 0; j < k; j++) {
+      support += cm[i]![j]!;
+      predicted += cm[j]![i]!;
+    }
     const tp = cm[i]![i]!;
     const precision = ratio(tp, predicted);
     const recall = ratio(tp, support);
@@ -131,21 +134,21 @@ function formatReport(r: ClassificationReport, digits: number): string {
   const nameW = Math.max(...rowNames.map((n) => n.length), digits);
   const colW = Math.max(9, digits + 2);
   // sklearn's layout: the name right-aligned, then columns of " {:>9}".
-  const cell = (v: string) => ' ' + v.padStart(colW);
+  const cell = (v: string) => ` ${v.padStart(colW)}`;
   const num = (v: number) => cell(v.toFixed(digits));
   const row = (name: string, s: ClassScoresRow) =>
-    name.padStart(nameW) + ' ' + num(s.precision) + num(s.recall) + num(s.f1) + cell(String(s.support));
-  const lines = [' '.repeat(nameW) + ' ' + headers.map(cell).join(''), ''];
+    `${name.padStart(nameW)} ${num(s.precision)}${num(s.recall)}${num(s.f1)}${cell(String(s.support))}`;
+  const lines = [`${' '.repeat(nameW)} ${headers.map(cell).join('')}`, ''];
   for (const c of r.classes) lines.push(row(c.name, c));
   lines.push('');
   lines.push(
-    'accuracy'.padStart(nameW) + ' ' + cell('') + cell('') + num(r.accuracy) + cell(String(r.macroAvg.support)),
+    `${'accuracy'.padStart(nameW)} ${cell('')}${cell('')}${num(r.accuracy)}${cell(String(r.macroAvg.support))}`,
   );
   lines.push(row('macro avg', r.macroAvg));
   lines.push(row('weighted avg', r.weightedAvg));
   if (r.binary) {
     const b = r.binary;
-    const pct = (v: number) => (v * 100).toFixed(Math.max(0, digits - 1)) + ' %';
+    const pct = (v: number) => `${(v * 100).toFixed(Math.max(0, digits - 1))} %`;
     lines.push('');
     lines.push(`positive ("true") class: ${b.positive}; negative ("false") class: ${b.negative}`);
     lines.push(

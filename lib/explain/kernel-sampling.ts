@@ -29,7 +29,10 @@ export function allCoalitions(m: number): Coalitions {
   for (let c = 0; c < count; c++) {
     const bits = c + 1;
     let s = 0;
-    for (let j = 0; j < m; j++) if ((masks[c * m + j] = (bits >>> j) & 1)) s++;
+    for (let j = 0; j < m; j++) {
+      masks[c * m + j] = (bits >>> j) & 1;
+      s += masks[c * m + j]!;
+    }
     weights[c] = shapleyKernel(m, s);
   }
   return { masks, weights, count };
@@ -97,7 +100,10 @@ export function sampledCoalitions(m: number, nSamples: number, random: () => num
     for (let attempt = 0; left > 0 && attempt < 4 * nSamples; attempt++) {
       let u = random() * restTotal;
       let i = 0;
-      while (i < restMass.length - 1 && (u -= restMass[i]!) > 0) i++;
+      for (; i < restMass.length - 1; i++) {
+        u -= restMass[i]!;
+        if (u <= 0) break;
+      }
       const s = full + i + 1;
       const mask = new Uint8Array(m);
       for (let j = 0; j < s; j++) {

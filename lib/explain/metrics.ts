@@ -1,5 +1,5 @@
 // Scores for permutation importance, by Keras name, computed in float64 over a prediction block.
-import { Matrix, describe } from '../matrix.js';
+import { type Matrix, describe } from '../matrix.js';
 
 export type ScoreFn = (yTrue: Matrix, yPred: Matrix) => number;
 

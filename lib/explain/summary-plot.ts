@@ -198,7 +198,10 @@ function beeswarm(
   let lo = 0;
   let hi = 0;
   for (const j of idx)
-    for (let i = 0; i < phi.rows; i++) (lo = Math.min(lo, phi.get(i, j))), (hi = Math.max(hi, phi.get(i, j)));
+    for (let i = 0; i < phi.rows; i++) {
+      lo = Math.min(lo, phi.get(i, j));
+      hi = Math.max(hi, phi.get(i, j));
+    }
   const [d0, d1] = niceDomain(lo, hi, 6);
   const h = idx.length * ROW_H;
   featureLabels(body, idx, names, left, top);
@@ -227,7 +230,10 @@ function beeswarm(
       const sorted = Float64Array.from({ length: x.rows }, (_, i) => x.get(i, j)).sort();
       vmin = quantile(sorted, 0.05);
       vmax = quantile(sorted, 0.95);
-      if (vmin === vmax) (vmin = sorted[0]!), (vmax = sorted[sorted.length - 1]!);
+      if (vmin === vmax) {
+        vmin = sorted[0]!;
+        vmax = sorted[sorted.length - 1]!;
+      }
     }
     const cy = top + r * ROW_H + ROW_H / 2;
     const dots: string[] = [];

@@ -1,7 +1,7 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
-import { open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Tests only: fault injection between chunks, and the chunk size. */
@@ -22,7 +22,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     (s) => s.mode & 0o7777,
     () => 0o666,
   );
-  let fh;
+  let fh: FileHandle | undefined;
   try {
     fh = await open(temp, 'wx', mode);
   } catch (e) {
@@ -95,7 +95,7 @@ function processRuns(pid: number): boolean {
 
 /** Makes the rename durable. Not possible on every platform (Windows cannot open folders): ignore. */
 async function syncDir(dir: string): Promise<void> {
-  let dh;
+  let dh: FileHandle | undefined;
   try {
     dh = await open(dir, 'r');
     await dh.sync();

@@ -51,7 +51,7 @@ function formatValue(v: number, spec: string, template: string): string {
       s = String(Number(v.toPrecision(p || 6)));
       break;
     case '%':
-      s = (v * 100).toFixed(p ?? 6) + '%';
+      s = `${(v * 100).toFixed(p ?? 6)}%`;
       break;
     default:
       s = p === undefined ? String(v) : String(Number(v.toPrecision(p || 1)));

@@ -164,4 +164,4 @@ export function decodeFile(bytes: Uint8Array, file: string): DecodedFile {
   return { formatVersion: version, meta, tensors };
 }
 
-const hex = (n: number) => '0x' + n.toString(16).padStart(8, '0');
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;

@@ -128,6 +128,7 @@ export function encodeModel(model: Sequential, format: ModelFormat, where: strin
     throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
   if (!model.built)
     throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
+  // Weights and optimizer state change under a running epoch; between epochs (callbacks) they are still.
   if (model.engineBusy)
     throw new Error(
       `${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`,

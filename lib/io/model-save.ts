@@ -3,7 +3,7 @@
 // Sequential imports this file, so it refers to Sequential by type only (./model-file.ts reads files).
 import { version } from '../backend.js';
 import type { Preprocessing } from '../data/preprocessing.js';
-import { Matrix, describe } from '../matrix.js';
+import { Matrix } from '../matrix.js';
 import type { CompileConfig } from '../model/compile.js';
 import type { Sequential, SequentialConfig } from '../model/sequential.js';
 import { encodeFile, type Tensor } from './format.js';
@@ -27,16 +27,8 @@ export interface ModelFileMeta {
   metadata?: Metadata;
 }
 
+/** The 'myelin' format's encoder; encodeModel (./formats.ts) has checked the model first. */
 export function modelToBytes(model: Sequential, where = 'toBuffer'): Uint8Array {
-  if (typeof (model as Partial<Sequential> | null)?.getConfig !== 'function')
-    throw new TypeError(`${where}: expected a Sequential model, got ${describe(model)}`);
-  if (!model.built)
-    throw new Error(`${where}: the model has no weights yet; add layers (the first with inputDim) before saving`);
-  // Weights and optimizer state change under a running epoch; between epochs (callbacks) they are still.
-  if (model.engineBusy)
-    throw new Error(
-      `${where}: the model is in the middle of a training epoch; save from a callback (ModelCheckpoint) or after fit`,
-    );
   const tensors: Tensor[] = model.weights.map((w) => ({
     name: w.name,
     shape: w.shape,

@@ -14,7 +14,6 @@ import {
   classOf,
   classWeightToSampleWeight,
   sliceData,
-  toInputs,
   toSampleWeight,
   toTargets,
   type Inputs,

@@ -27,7 +27,11 @@ export function chainLayer(stack: readonly Layer[], layer: Layer, fitting: boole
 /** Hands the engine's current weights back to the layers as their initial weights (before a rebuild). */
 export function keepWeights(stack: readonly Layer[], flat: Float32Array[]): void {
   let k = 0;
-  for (const l of stack) l.initial = flat.slice(k, (k += l.weightShapes().length));
+  for (const l of stack) {
+    const n = l.weightShapes().length;
+    l.initial = flat.slice(k, k + n);
+    k += n;
+  }
 }
 
 /** Shapes of all weight arrays, in the engine's (and Keras's) order. */

@@ -14,7 +14,7 @@ export function summaryTable(name: string, layers: readonly Layer[]): string {
   const w = MIN.map((m, i) => Math.max(m, HEAD[i]!.length, ...rows.map((r) => r[i]!.length)));
   const cell = (r: string[], i: number) => (i === 2 ? r[i]!.padStart(w[i]!) : r[i]!.padEnd(w[i]!));
   const line = (l: string, m: string, r: string, fill: string) => l + w.map((n) => fill.repeat(n + 2)).join(m) + r;
-  const row = (r: string[], bar: string) => bar + ' ' + [0, 1, 2].map((i) => cell(r, i)).join(` ${bar} `) + ' ' + bar;
+  const row = (r: string[], bar: string) => `${bar} ${[0, 1, 2].map((i) => cell(r, i)).join(` ${bar} `)} ${bar}`;
   const total = layers.reduce((n, l) => n + l.countParams(), 0);
   const frozen = layers.reduce((n, l) => n + l.nonTrainableParams(), 0);
   const out = [

@@ -34,7 +34,7 @@ function record(h: HistoryLike): { rec: Record<string, ArrayLike<number>>; epoch
 export function plotHistory(history: HistoryLike, options: PlotHistoryOptions = {}): string {
   const { rec, epoch } = record(history);
   const all = Object.keys(rec).filter((k) => rec[k] !== undefined && typeof rec[k]!.length === 'number');
-  let keys = options.keys ?? all.filter((k) => !k.startsWith('val_') || !all.includes(k.slice(4)));
+  const keys = options.keys ?? all.filter((k) => !k.startsWith('val_') || !all.includes(k.slice(4)));
   if (!options.keys) keys.sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : 0));
   for (const k of keys)
     if (!all.includes(k))

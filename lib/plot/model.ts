@@ -228,7 +228,7 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
     const detail =
       c === 0
         ? `${units[c]} features`
-        : `${units[c]} unit${units[c] === 1 ? '' : 's'}${l.activation ? ' · ' + l.activation : ''}`;
+        : `${units[c]} unit${units[c] === 1 ? '' : 's'}${l.activation ? ` · ${l.activation}` : ''}`;
     body.push(text(p0(c), by + 18, detail, { anchor: 'middle', baseline: 'hanging', size: 11, fill: '#444' }));
   });
   function p0(c: number): number {

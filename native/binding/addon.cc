@@ -17,10 +17,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   }
   // A worker_threads environment ends with its thread: free the GEMM buffers that thread used.
   env.AddCleanupHook([] { myelin::release_gemm_scratch(); });
-  myelin::binding::init_ops(env, exports);
+  // Test and benchmark hooks live under one underscore-named export, not beside the API.
+  Napi::Object testing = Napi::Object::New(env);
+  myelin::binding::init_ops(env, exports, testing);
   myelin::binding::init_network(env, exports);
-  myelin::binding::init_kernels(env, exports);
+  myelin::binding::init_kernels(env, testing);
   myelin::binding::init_explain(env, exports);
+  exports.Set("_testing", testing);
   return exports;
 }
 

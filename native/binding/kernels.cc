@@ -1,5 +1,5 @@
-// `_kernels`: the active ISA's elementwise kernels (core/vec.h), one JS function each, for tests
-// that compare them with a TypeScript reference on every ISA (switch with forceIsa). Lengths are
+// `_testing.kernels`: the active ISA's elementwise kernels (core/vec.h), one JS function each, for tests
+// that compare them with a TypeScript reference on every ISA (switch with _testing.forceIsa). Lengths are
 // checked here; the kernels themselves trust their callers.
 #include <napi.h>
 
@@ -198,7 +198,7 @@ Napi::Value DenseRows(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_kernels(Napi::Env env, Napi::Object exports) {
+void init_kernels(Napi::Env env, Napi::Object testing) {
   Napi::Object k = Napi::Object::New(env);
   k.Set("actForward", Napi::Function::New<ActForward>(env, "actForward"));
   k.Set("softmaxRows", Napi::Function::New<SoftmaxRows>(env, "softmaxRows"));
@@ -214,7 +214,7 @@ void init_kernels(Napi::Env env, Napi::Object exports) {
   k.Set("regGrad", Napi::Function::New<RegGrad>(env, "regGrad"));
   k.Set("dropout", Napi::Function::New<Dropout>(env, "dropout"));
   k.Set("denseRows", Napi::Function::New<DenseRows>(env, "denseRows"));
-  exports.Set("_kernels", k);  // underscore: a test hook, not API
+  testing.Set("kernels", k);
 }
 
 }  // namespace myelin::binding

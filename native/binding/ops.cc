@@ -258,18 +258,18 @@ Napi::Value AffineColumns(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void init_ops(Napi::Env env, Napi::Object exports) {
+void init_ops(Napi::Env env, Napi::Object exports, Napi::Object testing) {
   exports.Set("backendInfo", Napi::Function::New<BackendInfo>(env, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env, "setNumThreads"));
-  exports.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
-  exports.Set("gemmConfigs", Napi::Function::New<GemmConfigs>(env, "gemmConfigs"));
-  exports.Set("forceGemmConfig", Napi::Function::New<ForceGemmConfig>(env, "forceGemmConfig"));
   exports.Set("affineColumns", Napi::Function::New<AffineColumns>(env, "affineColumns"));
   exports.Set("firstNonFinite", Napi::Function::New<FirstNonFinite>(env, "firstNonFinite"));
   exports.Set("gemm", Napi::Function::New<Gemm>(env, "gemm"));
   exports.Set("gemmAsync", Napi::Function::New<GemmAsync>(env, "gemmAsync"));
-  exports.Set("gemmBench", Napi::Function::New<GemmBench>(env, "gemmBench"));
-  exports.Set("gemmFmaPeak", Napi::Function::New<GemmFmaPeak>(env, "gemmFmaPeak"));
+  testing.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
+  testing.Set("gemmConfigs", Napi::Function::New<GemmConfigs>(env, "gemmConfigs"));
+  testing.Set("forceGemmConfig", Napi::Function::New<ForceGemmConfig>(env, "forceGemmConfig"));
+  testing.Set("gemmBench", Napi::Function::New<GemmBench>(env, "gemmBench"));
+  testing.Set("gemmFmaPeak", Napi::Function::New<GemmFmaPeak>(env, "gemmFmaPeak"));
 }
 
 }  // namespace myelin::binding

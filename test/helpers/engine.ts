@@ -1,6 +1,6 @@
 // Builders for native Network specs in tests (the model API builds the same from Sequential/Dense).
 import type { CompileSpec, DataSpec, DenseSpec, DropoutSpec, OptimizerSpec } from '../../lib/engine/contract.js';
-import { native } from '../../lib/native.js';
+import type { native } from '../../lib/native.js';
 import { rng } from './reference.js';
 
 export function dense(inputDim: number, units: number, activation: number, extra: Partial<DenseSpec> = {}): DenseSpec {

@@ -62,7 +62,15 @@ if (entry === 'predictAsync') {
   const a = model(),
     b = model();
   let spoiled = false;
-  const callbacks = (spoils) => [{ onBatchEnd: () => spoils && !spoiled && (spoiled = true) && spoil(x) }];
+  const callbacks = (spoils) => [
+    {
+      onBatchEnd: () => {
+        if (!spoils || spoiled) return;
+        spoiled = true;
+        spoil(x);
+      },
+    },
+  ];
   setSeed(11);
   await a.fit(safe(), labels, { epochs: 30, batchSize: 64, verbose: 0, callbacks: callbacks(false) });
   setSeed(11);

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { Matrix } from '../../lib/index.js';
+import type { Matrix } from '../../lib/index.js';
 import { encodeModelProto, type ModelProto, type NodeProto, type TensorProto } from '../../lib/io/onnx/schema.js';
 
 /** onnxruntime's output for the rows of x (input and output found by position). */

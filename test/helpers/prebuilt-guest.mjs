@@ -13,12 +13,12 @@ const b64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('b
 const { native, packageRoot } = await import('../../dist/native.js');
 const { Dense, SGD, Sequential, StandardScaler, datasets, setSeed } = await import('../../dist/index.js');
 const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
-const k = native._kernels; // test hook (lib/native.ts)
+const k = native._testing.kernels; // test hook (lib/native.ts)
 const info = native.backendInfo();
 
 const isas = {};
 for (const isa of info.supportedIsas) {
-  native.forceIsa(isa);
+  native._testing.forceIsa(isa);
   const gemm = cases.gemm.map((g) => {
     const c = f32(g.c);
     native.gemm(
@@ -52,7 +52,7 @@ for (const isa of info.supportedIsas) {
   k.adam(aw, am, av, f32(g), lr, beta1, beta2, eps);
   isas[isa] = { gemm, act, softmax: b64(softmax), adam: { w: b64(aw), m: b64(am), v: b64(av) } };
 }
-native.forceIsa(info.isa);
+native._testing.forceIsa(info.isa);
 const file = createRequire(import.meta.url)('node-gyp-build').path(packageRoot);
 const results = { platform: process.platform, arch: process.arch, file, info, isas, accuracy: null };
 writeFileSync(resultsFile, JSON.stringify(results)); // kept if training crashes

@@ -40,6 +40,7 @@ export const ACTIVATION_REFERENCE: Record<
   { f(z: number): number; df(z: number): number }
 > = {
   linear: { f: (z) => z, df: () => 1 },
+  // biome-ignore lint/complexity/useMathMinMax: as the kernel, -0 stays -0 (Math.max(-0, 0) is +0)
   relu: { f: (z) => (Number.isNaN(z) ? NaN : z < 0 ? 0 : z), df: (z) => (z > 0 ? 1 : 0) },
   sigmoid: {
     f: sigmoid,

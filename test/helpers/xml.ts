@@ -73,9 +73,9 @@ export function parseXml(src: string): XmlElement[] {
 
 export const byClass = (els: XmlElement[], cls: string) =>
   els.filter((e) => (e.attrs.class ?? '').split(' ').includes(cls));
-export const texts = (els: XmlElement[]) => els.filter((e) => e.name === 'text').map((e) => unescape(e.text));
+export const texts = (els: XmlElement[]) => els.filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
 
-function unescape(s: string): string {
+function unescapeXml(s: string): string {
   return s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -118,7 +118,7 @@ export const explain: Command = {
     if (plotsDir) {
       await mkdir(plotsDir, { recursive: true });
       for (let k = 0; k < phi.length; k++) {
-        const file = join(plotsDir, `shap-summary${phi.length > 1 ? '-' + slug(outputs[k]!) : ''}.${format}`);
+        const file = join(plotsDir, `shap-summary${phi.length > 1 ? `-${slug(outputs[k]!)}` : ''}.${format}`);
         summaryPlot(phi, x, {
           featureNames,
           outputNames: outputs,

@@ -63,7 +63,7 @@ export const train: Command = {
 
     if (threads !== undefined) setNumThreads(threads);
     setSeed(seed);
-    if (memory !== undefined && file !== '-' && (await stat(file).catch(() => null))?.size! > memory) {
+    if (memory !== undefined && file !== '-' && ((await stat(file).catch(() => null))?.size ?? 0) > memory) {
       await trainStreamed(
         file,
         {

@@ -156,7 +156,7 @@ export class H5Node {
 
   /** Names of the direct children. */
   keys(): string[] {
-    const prefix = this.path === '' ? '' : this.path + '/';
+    const prefix = this.path === '' ? '' : `${this.path}/`;
     return [...this.tree.keys()]
       .filter((k) => k.startsWith(prefix) && k !== this.path && !k.slice(prefix.length).includes('/'))
       .map((k) => k.slice(prefix.length));
@@ -182,7 +182,7 @@ export class H5Node {
   /** A list-of-strings attribute (layer_names, weight_names): [] when absent or empty, null when not text. */
   textList(name: string): string[] | null {
     const attrs = this.tree.get(this.path)?.attrs ?? {};
-    if (!Object.prototype.hasOwnProperty.call(attrs, name)) return [];
+    if (!Object.hasOwn(attrs, name)) return [];
     const v = attrs[name];
     if (typeof v === 'string') return [v.replace(/\0+$/, '')];
     if (!Array.isArray(v)) return null;

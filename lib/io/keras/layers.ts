@@ -188,7 +188,7 @@ const COMMON_KEYS = ['name', 'trainable', 'dtype', 'batch_shape', 'batch_input_s
 function checkSettings(c: Json, where: string, neutral: Record<string, unknown>, known: string[]): void {
   for (const [key, value] of Object.entries(c)) {
     if (known.includes(key) || COMMON_KEYS.includes(key)) continue;
-    const want = Object.prototype.hasOwnProperty.call(neutral, key) ? neutral[key] : null;
+    const want = Object.hasOwn(neutral, key) ? neutral[key] : null;
     const ok = value === want || value === null || value === undefined || (want === null && value === false);
     if (!ok) fail(`${where}: ${key} ${short(value)} is not supported by myelin (only ${JSON.stringify(want)})`);
   }
@@ -208,7 +208,7 @@ function activation(v: unknown, where: string): ActivationName {
   if (v === undefined || v === null) return 'linear';
   // Keras 3 may serialize a built-in function as { class_name: 'function', config: 'relu' }.
   const name = isObject(v) && v['class_name'] === 'function' && typeof v['config'] === 'string' ? v['config'] : v;
-  if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(FROM_KERAS, name)) return FROM_KERAS[name]!;
+  if (typeof name === 'string' && Object.hasOwn(FROM_KERAS, name)) return FROM_KERAS[name]!;
   const valid = Object.keys(FROM_KERAS).join(', ');
   return fail(`${where}: activation ${short(v)} is not one myelin has (${valid})`);
 }
@@ -286,7 +286,7 @@ function flatWidth(shape: unknown, where: string): number | null {
 
 export function short(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v);
-  return s.length > 80 ? s.slice(0, 80) + '…' : s;
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
 /** keras/src/utils/naming.py to_snake_case: 'RMSprop' → 'rm_sprop', 'Dense' → 'dense'. */

@@ -47,7 +47,11 @@ export function snapshot(model: Sequential, where: string): Snapshot {
   }
   const flat = model.getWeights().map((w) => (w instanceof Matrix ? w.data : w));
   let k = 0;
-  const weights = model.layers.map((l) => flat.slice(k, (k += l.weightShapes().length)));
+  const weights = model.layers.map((l) => {
+    const n = l.weightShapes().length;
+    k += n;
+    return flat.slice(k - n, k);
+  });
   const compile = model.getCompileConfig();
   let optimizer: Snapshot['optimizer'] = null;
   const slotNames = compile && SLOT_NAMES[compile.optimizer.className];

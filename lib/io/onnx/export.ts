@@ -11,7 +11,7 @@
 import { Preprocessor } from '../../data/preprocessor.js';
 import { version } from '../../backend.js';
 import type { Dense } from '../../layers/dense.js';
-import { Matrix } from '../../matrix.js';
+import type { Matrix } from '../../matrix.js';
 import type { Sequential } from '../../model/sequential.js';
 import { ATTR, FLOAT, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './schema.js';
 

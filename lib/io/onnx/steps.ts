@@ -223,7 +223,8 @@ function scale(
       throw new Error(`node ${nodeName(n)} scales an input of unknown width by one value; declare the input's width`);
     c.width = v.values.length;
   }
-  const s = (c.scaler ??= { offset: new Float64Array(c.width), scale: new Float64Array(c.width).fill(1) });
+  c.scaler ??= { offset: new Float64Array(c.width), scale: new Float64Array(c.width).fill(1) };
+  const s = c.scaler;
   for (let j = 0; j < c.width; j++) update(s, j);
   return n.output![0]!;
 }

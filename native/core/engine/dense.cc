@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/dense_layer.h"
 #include "core/engine/chunked.h"
 #include "core/engine/metrics.h"
 #include "core/engine/network.h"
@@ -20,11 +21,8 @@ namespace {
 // Up to this many rows, inference uses the streaming row kernel instead of GEMM.
 constexpr int kFewRows = 4;
 
-// Activations whose derivative needs the pre-activation, not just the output.
+// Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
 bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
-// The GEMM epilogue applies every activation (core/gemm.h); only those whose pre-activation the
-// backward pass needs are applied afterwards.
-bool gemm_fuses(Act a) { return !needs_z(a); }
 
 }  // namespace
 
@@ -84,28 +82,9 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
     float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
-    if (rows <= kFewRows && !dropout_on) {
-      // Inference on a few rows (single-row predict): no packing, no thread pool.
-      float* z = needs_z(l.act) ? ws.z[i].data() : y;
-      k.dense_rows(cur, rows, l.in, kernel, l.units, bias, z);
-      if (l.act == Act::Softmax)
-        k.softmax_rows(z, static_cast<size_t>(l.units), rows, l.units);
-      else
-        k.act_forward(static_cast<int>(l.act), z, y, n);
-      cur = y;
-      continue;
-    }
-    // Narrow layers: the GEMM epilogue would apply the activation row by row, a call per few values;
-    // one call over the whole block is faster.
-    const bool narrow = l.units < 16 && l.act != Act::Softmax;
-    if (gemm_fuses(l.act) && !narrow) {
-      gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, y, l.units, Epilogue{bias, l.act});
-    } else {
-      float* z = needs_z(l.act) ? ws.z[i].data() : y;
-      gemm(false, false, rows, l.units, l.in, 1.f, cur, l.in, kernel, l.units, 0.f, z, l.units,
-           Epilogue{bias, Act::Linear});
-      k.act_forward(static_cast<int>(l.act), z, y, n);
-    }
+    // Inference on a few rows (single-row predict): the row kernel, no packing, no thread pool.
+    dense_forward({kernel, bias, l.in, l.units, l.act}, cur, rows, needs_z(l.act) ? ws.z[i].data() : nullptr, y,
+                  rows <= kFewRows && !dropout_on);
     cur = y;
   }
   return cur;

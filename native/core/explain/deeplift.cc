@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "core/dense_layer.h"
 #include "core/explain/softmax_rules.h"
 #include "core/gemm.h"
 #include "core/thread_pool.h"
@@ -18,13 +19,26 @@ namespace {
 
 using namespace softmax_rules;  // kTinyIn, SoftmaxSide and the rules
 
-// Pre-activations and activations of every layer for a block of rows; elementwise layers also keep
-// their activation's derivative (the engine's, core/vec.h), softmax layers the max-centered
-// exponentials, their row sums and maxima, which the softmax rule needs.
+// Pre-activations and activations of every layer for a block of rows, as the engine computes them
+// (dense_forward: explained outputs are predict()'s); elementwise layers also keep their activation's
+// derivative (the engine's act_backward, core/vec.h), softmax layers the max-centered exponentials,
+// their row sums and maxima in double, which the softmax rules need.
 struct Trace {
   std::vector<std::vector<float>> z, a, e, g;
   std::vector<std::vector<double>> sum, max;
 };
+
+// The softmax rules' view of one softmax layer: exp(z - max z) per unit, and per row its sum and max.
+void softmax_terms(const float* z, int rows, int units, float* e, double* sum, double* max) {
+  for (int r = 0; r < rows; ++r) {
+    const size_t o = static_cast<size_t>(r) * units;
+    const float m = *std::max_element(z + o, z + o + units);
+    double s = 0;
+    for (int j = 0; j < units; ++j) s += (e[o + j] = std::exp(z[o + j] - m));
+    sum[r] = s;
+    max[r] = m;
+  }
+}
 
 Trace forward(const std::vector<DenseLayerView>& layers, const float* x, int rows) {
   Trace t;
@@ -34,27 +48,12 @@ Trace forward(const std::vector<DenseLayerView>& layers, const float* x, int row
   for (size_t l = 0; l < L; ++l) {
     const DenseLayerView& d = layers[l];
     const size_t n = static_cast<size_t>(rows) * d.out;
-    t.z[l].resize(n);
-    if (rows > 0)
-      gemm(false, false, rows, d.out, d.in, 1.f, in, d.in, d.kernel, d.out, 0.f, t.z[l].data(), d.out,
-           Epilogue{d.bias, Act::Linear});
-    t.a[l] = t.z[l];
+    t.z[l].resize(n), t.a[l].resize(n);
+    dense_forward(d, in, rows, t.z[l].data(), t.a[l].data());
     if (d.act == Act::Softmax) {
       t.e[l].resize(n), t.sum[l].resize(rows), t.max[l].resize(rows);
-      for (int r = 0; r < rows; ++r) {
-        const size_t o = static_cast<size_t>(r) * d.out;
-        const float* z = t.z[l].data() + o;
-        float* e = t.e[l].data() + o;
-        float* a = t.a[l].data() + o;
-        const float m = *std::max_element(z, z + d.out);
-        double s = 0;
-        for (int j = 0; j < d.out; ++j) s += (e[j] = std::exp(z[j] - m));
-        for (int j = 0; j < d.out; ++j) a[j] = static_cast<float>(e[j] / s);
-        t.sum[l][r] = s;
-        t.max[l][r] = m;
-      }
+      softmax_terms(t.z[l].data(), rows, d.out, t.e[l].data(), t.sum[l].data(), t.max[l].data());
     } else if (d.act != Act::Linear) {
-      act_forward(d.act, t.a[l].data(), t.a[l].data(), n);
       t.g[l].assign(n, 1.f);
       vec().act_backward(static_cast<int>(d.act), t.a[l].data(), t.z[l].data(), t.g[l].data(), rows, d.out, nullptr);
     }

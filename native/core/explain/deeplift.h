@@ -6,18 +6,10 @@
 
 #include <vector>
 
-#include "core/activations.h"
 #include "core/contract.h"
+#include "core/dense_layer.h"
 
 namespace myelin {
-
-struct DenseLayerView {
-  const float* kernel;  // in x out, row-major (Keras orientation)
-  const float* bias;    // out values, or null
-  int in;
-  int out;
-  Act act;
-};
 
 // How attributions pass through softmax (SoftmaxRule, core/contract.h); every rule sums to delta
 // exactly. ShiftInvariant and Shap decompose it as SHAP does, into exp, a row sum and a division

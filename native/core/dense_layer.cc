@@ -1,0 +1,36 @@
+#include "core/dense_layer.h"
+
+#include <algorithm>
+#include <cstddef>
+
+#include "core/gemm.h"
+#include "core/vec.h"
+
+namespace myelin {
+
+void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, float* y, bool row_kernel) {
+  if (rows <= 0) return;
+  const VecKernels& k = vec();
+  const size_t n = static_cast<size_t>(rows) * d.out;
+  // Narrow layers: the GEMM epilogue would apply the activation row by row, a call per few values;
+  // one call over the whole block is faster.
+  const bool narrow = d.out < 16 && d.act != Act::Softmax;
+  if (!z && !row_kernel && !narrow) {
+    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, y, d.out, Epilogue{d.bias, d.act});
+    return;
+  }
+  float* pre = z ? z : y;
+  if (row_kernel)
+    k.dense_rows(x, rows, d.in, d.kernel, d.out, d.bias, pre);
+  else
+    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out,
+         Epilogue{d.bias, Act::Linear});
+  if (d.act == Act::Softmax) {
+    if (pre != y) std::copy(pre, pre + n, y);
+    k.softmax_rows(y, static_cast<size_t>(d.out), rows, d.out);
+  } else {
+    k.act_forward(static_cast<int>(d.act), pre, y, n);
+  }
+}
+
+}  // namespace myelin
