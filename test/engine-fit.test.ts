@@ -219,6 +219,15 @@ describe('determinism', () => {
     // and each chunk equals predicting its rows alone
     const tail = net.predict(x.subarray(4096 * 40), 5000 - 4096);
     expect(sameBits([tail], [two.subarray(4096 * 7)])).toBe(true);
+    // 1024 rows: four chunks on two threads; 700 rows: three chunks in turn, threads inside the GEMMs
+    for (const rows of [1024, 700]) {
+      const part = x.subarray(0, rows * 40);
+      native.setNumThreads(2);
+      const both = net.predict(part, rows);
+      native.setNumThreads(1);
+      expect(sameBits([net.predict(part, rows)], [both])).toBe(true);
+      expect(sameBits([both], [one.subarray(0, rows * 7)])).toBe(true);
+    }
   });
 
   it('epochs are keyed by absolute epoch: 2 epochs equal 1 + 1 with initialEpoch', async () => {

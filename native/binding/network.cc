@@ -202,17 +202,20 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     const int rows = predict_args(info, &x);
     Napi::Float32Array out = new_output(info.Env(), rows);
     try {
-      if (rows > 0) net_->predict(x.Data(), rows, out.Data(), ws_);
+      if (rows > 0) net_->predict(x.Data(), rows, out.Data());
     } catch (const std::bad_alloc&) {
       throw Napi::RangeError::New(info.Env(), "predict: out of memory for the layers' workspaces");
     }
     return out;
   }
 
-  // rows x outputs, or a RangeError when that cannot be allocated.
+  // rows x outputs, or a RangeError when that cannot be allocated. Small outputs (single-row
+  // predict) skip new_f32's global lookup and message: an allocation that small cannot fail.
   Napi::Float32Array new_output(Napi::Env env, int rows) {
+    const size_t n = static_cast<size_t>(rows) * net_->output_dim();
+    if (n <= (size_t{1} << 16)) return Napi::Float32Array::New(env, n);
     return new_f32(
-        env, static_cast<size_t>(rows) * net_->output_dim(),
+        env, n,
         "the predictions (" + std::to_string(rows) + " rows x " + std::to_string(net_->output_dim()) + " outputs)");
   }
 
@@ -248,7 +251,6 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   }
 
   std::shared_ptr<Network> net_;  // shared with running workers
-  engine::Workspace ws_;          // predict() on the main thread
   int64_t reported_ = 0;
 };
 
@@ -261,8 +263,7 @@ struct PredictJob {
   Napi::Reference<Napi::Float32Array> out_ref;  // made here: JS cannot reach it before the Promise settles
 
   void run(const std::atomic<bool>* cancel) {
-    engine::Workspace ws;
-    if (rows > 0) net->predict(x, rows, out, ws, cancel);
+    if (rows > 0) net->predict(x, rows, out, cancel);
   }
   Napi::Value result(Napi::Env) const { return out_ref.Value(); }
 };

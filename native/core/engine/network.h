@@ -75,9 +75,9 @@ class Network {
   int64_t get_optimizer_state(const std::vector<float*>& slots) const;  // arrays x slots, array-major
   void set_optimizer_state(int64_t iterations, const std::vector<const float*>& slots);
 
-  // Inference on the snapshot. ws may be reused across calls by one thread. A set `cancel` (the caller's
-  // environment is going away) ends the work at its next chunk of rows, leaving `out` partly written.
-  void predict(const float* x, int rows, float* out, Workspace& ws, const std::atomic<bool>* cancel = nullptr) const;
+  // Inference on the snapshot; calls are serialised (snap_mu_) and reuse the network's workspaces. A set
+  // `cancel` (the caller's environment is going away) ends the work at its next chunk of rows.
+  void predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel = nullptr) const;
   // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows; `cancel` as above
   // (checked between batches; the result is then meaningless).
   std::vector<double> evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel = nullptr) const;
@@ -155,6 +155,7 @@ class Network {
   std::atomic<float> lr_{0.01f};
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
+  mutable std::vector<Workspace> predict_ws_;  // per predict thread, under snap_mu_
 };
 
 }  // namespace myelin::engine

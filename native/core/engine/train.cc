@@ -1,5 +1,6 @@
 // The epoch loop (fit), evaluation, inference and the gradient probe used by tests.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -13,7 +14,9 @@
 namespace myelin::engine {
 namespace {
 
-constexpr int kPredictChunk = 1024;  // rows per forward pass in predict: bounds the workspace
+// Rows per forward pass in predict: bounds the workspaces, and lets a batch of 1024 rows run as four
+// independent chunks on separate threads. Large enough that packing the weights once per chunk is cheap.
+constexpr int kPredictChunk = 256;
 
 // dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more).
 void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols) {
@@ -50,35 +53,40 @@ bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(
 
 }  // namespace
 
-void Network::predict(const float* x, int rows, float* out, Workspace& ws, const std::atomic<bool>* cancel) const {
+void Network::predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
   const int in = input_dim(), od = output_dim();
   const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
+  // Chunks on separate threads when each thread gets at least two (one chunk more or less is then a
+  // small imbalance); fewer rows run chunk after chunk, each with the threads inside its GEMMs.
+  const int threads = chunks >= 2 * num_threads() ? num_threads() : 1;
+  // Workspaces persist across calls (guarded by snap_mu_): a predict allocates only its output.
+  if (predict_ws_.size() < static_cast<size_t>(threads)) predict_ws_.resize(threads);
   auto run_chunk = [&](int c, Workspace& w) {
     const int start = c * kPredictChunk, r = std::min(kPredictChunk, rows - start);
     float* dst = out + static_cast<size_t>(start) * od;
     const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, w, false, 0, 0, dst);
     if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
   };
-  const int threads = std::min(num_threads(), chunks);
   if (threads < 2) {
-    reserve(ws, std::min(rows, kPredictChunk), false);
-    for (int c = 0; c < chunks && !cancelled(cancel); ++c) run_chunk(c, ws);
+    reserve(predict_ws_[0], std::min(rows, kPredictChunk), false);
+    for (int c = 0; c < chunks && !cancelled(cancel); ++c) run_chunk(c, predict_ws_[0]);
     return;
   }
-  // Many rows: each thread runs whole chunks through every layer (the GEMMs inside run on that
-  // thread alone), so threads never wait on each other between layers. Chunk boundaries do not
-  // depend on the thread count, and neither do the results.
-  std::vector<Workspace> wss(threads);
+  // Each thread runs whole chunks through every layer (the GEMMs inside run on that thread alone), so
+  // threads never wait on each other between layers; chunks are taken in turn, so a thread the OS
+  // delays holds none back. Chunk boundaries do not depend on the thread count, nor do the results.
   struct Job {
     decltype(run_chunk)& run;
     std::vector<Workspace>& wss;
-    int chunks, threads;
+    int chunks;
     const std::atomic<bool>* cancel;
-  } job{run_chunk, wss, chunks, threads, cancel};
-  for (Workspace& w : wss) reserve(w, kPredictChunk, false);
+    std::atomic<int> next{0};
+  } job{run_chunk, predict_ws_, chunks, cancel};
+  for (int t = 0; t < threads; ++t) reserve(predict_ws_[t], kPredictChunk, false);
   parallel_for(threads, [&job](int t) {
-    for (int c = t; c < job.chunks && !cancelled(job.cancel); c += job.threads) job.run(c, job.wss[t]);
+    for (int c = job.next.fetch_add(1); c < job.chunks && !cancelled(job.cancel); c = job.next.fetch_add(1))
+      job.run(c, job.wss[t]);
   });
 }
 
