@@ -2,12 +2,12 @@
 // be read, whichever command reads it.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import type { CsvSource } from '../index.js';
+import { tableSource, type CsvSource } from '../index.js';
 import { CliError } from './errors.js';
 
-/** The CSV source for a DATA argument ("-" is standard input). */
+/** The CSV source for a DATA argument ("-" is standard input; .parquet and .jsonl files are converted). */
 export function dataSource(file: string): CsvSource {
-  return file === '-' ? (process.stdin as AsyncIterable<Uint8Array>) : file;
+  return file === '-' ? (process.stdin as AsyncIterable<Uint8Array>) : tableSource(file);
 }
 
 /** Throws "cannot read FILE: no such file" (or the reason) before any work starts. */

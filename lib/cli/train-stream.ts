@@ -16,6 +16,7 @@ import {
   type TableBatch,
 } from '../index.js';
 import { CliError } from './errors.js';
+import { dataSource } from './input.js';
 import { buildNetwork } from './network.js';
 import type { Output } from './output.js';
 import { progressCallback } from './progress.js';
@@ -31,6 +32,8 @@ export interface StreamPlan {
   fractions: { val: number; test: number };
   seed: number;
   batchRows: number;
+  /** Missing numbers: the training rows' mean or exact median (one more pass), or rows with any missing cell dropped. */
+  impute: 'mean' | 'median' | 'drop';
 }
 
 /** A row's part from its 0-based position in the file: a 32-bit integer hash, the same on every pass. */
@@ -61,16 +64,17 @@ async function* partBatches(
     ? { ...plan.read, features: layout.names, categories: layout.categories, categorical: true }
     : { ...plan.read, categorical: true };
   let base = 0;
-  for await (const b of readCsvBatches(plan.file, { ...read, batchRows: plan.batchRows })) {
+  for await (const b of readCsvBatches(dataSource(plan.file), { ...read, batchRows: plan.batchRows })) {
     onBatch?.(b);
     const t = layout?.targetCol ?? b.featureNames.indexOf(plan.target);
     if (t < 0)
       throw new CliError(`${plan.file} has no column named "${plan.target}"; columns: ${b.featureNames.join(', ')}`);
     const cols = b.x.cols;
     const keep: number[] = [];
+    const d = b.x.data;
     for (let i = 0; i < b.rows; i++)
-      if (partOf(base + i, plan.seed, plan.fractions) === part && b.x.data[i * cols + t] === b.x.data[i * cols + t])
-        keep.push(i);
+      if (partOf(base + i, plan.seed, plan.fractions) === part && d[i * cols + t] === d[i * cols + t])
+        if (plan.impute !== 'drop' || complete(d, i * cols, cols)) keep.push(i);
     base += b.rows;
     const x = new Matrix(keep.length, cols - 1);
     const y = new Float32Array(keep.length);
@@ -86,6 +90,11 @@ async function* partBatches(
       y: layout?.task === 'classification' ? classIds(y, layout, b.categories?.[t] ?? null) : y,
     };
   }
+}
+
+function complete(d: Float32Array, from: number, cols: number): boolean {
+  for (let k = from; k < from + cols; k++) if (d[k] !== d[k]) return false;
+  return true;
 }
 
 function classIds(y: Float32Array, layout: Layout, names: string[] | null): Int32Array {
@@ -119,7 +128,11 @@ export async function planPass(
       yield b;
     }
   };
-  const { preprocessor } = await streamStatistics(counted(), { categorical });
+  // Median imputation reads the training rows again (plain: the counts above are of the first pass).
+  let passes = 0;
+  const source = { [Symbol.asyncIterator]: () => (passes++ ? partBatches(plan, null, 'train') : counted()) };
+  const impute = plan.impute === 'median' ? 'median' : 'mean';
+  const { preprocessor } = await streamStatistics(source, { categorical, impute });
   const b = last as CsvData | null;
   if (!b) throw new CliError(`${plan.file} has no rows`);
   const t = b.featureNames.indexOf(plan.target);

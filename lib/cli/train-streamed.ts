@@ -20,6 +20,7 @@ export interface StreamedRun {
   logEvery: number;
   modelPath: string;
   memory: number;
+  impute: 'mean' | 'median' | 'drop';
 }
 
 export async function trainStreamed(file: string, r: StreamedRun, setup: StageSetup, out: Output): Promise<void> {
@@ -36,6 +37,7 @@ export async function trainStreamed(file: string, r: StreamedRun, setup: StageSe
     fractions: { val: r.valFrac, test: r.testFrac },
     seed: r.seed,
     batchRows: 16384,
+    impute: r.impute,
   };
   out.line(
     `${file} is larger than --memory ${Math.round(r.memory / 2 ** 20)} MB: streaming it (rows split by a hash of their position)`,

@@ -59,7 +59,8 @@ function sourceName(source: CsvSource): string {
   if (typeof source === 'string') return source;
   if (typeof (source as AsyncIterable<Uint8Array>)?.[Symbol.asyncIterator] !== 'function')
     throw new TypeError(`readCsv: expected a path or an async iterable of byte chunks, got ${describe(source)}`);
-  return '<stream>';
+  const { name } = source as { name?: unknown }; // tableSource names its converted files
+  return typeof name === 'string' ? name : '<stream>';
 }
 
 /** Feeds the source's chunks to the reader, yielding after each. */

@@ -40,4 +40,6 @@ export {
 export { preprocessingFromConfig, type Preprocessing } from './preprocessing.js';
 export { MISSING_MARKERS } from './csv-cells.js';
 export type { Cell, Table, TableInput } from './table.js';
-export { csvDataset, streamStatistics, type CsvDatasetOptions, type TableBatch } from './csv-dataset.js';
+export { csvDataset, type CsvDatasetOptions, type TableBatch } from './csv-dataset.js';
+export { streamStatistics, type StreamStatisticsOptions } from './stream-statistics.js';
+export { tableFormat, tableSource, type TableFormat } from './table-files.js';

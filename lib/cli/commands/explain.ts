@@ -10,6 +10,7 @@ import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { csvLine } from '../csv-out.js';
 import { CliError } from '../errors.js';
+import { dataSource } from '../input.js';
 import { loadTrained, readFeatures, type Trained } from '../model-file.js';
 import { pictureFormat } from '../pictures.js';
 
@@ -66,7 +67,7 @@ export const explain: Command = {
 
     const t = await loadTrained(modelFile!);
     // A model saved from code does not name its features: take them from the file's header.
-    const named = t.meta.featureNames ? null : await readCsv(dataFile!);
+    const named = t.meta.featureNames ? null : await readCsv(dataSource(dataFile!));
     if (named && named.x.cols !== t.model.inputDim)
       throw new CliError(
         `${dataFile} has ${named.x.cols} columns (${named.featureNames.join(', ')}) but the model takes ${t.model.inputDim} features`,

@@ -30,6 +30,11 @@ export const exportCommand: Command = {
       out.note(
         'ONNX is inference only: the compile configuration and optimizer state are not in it (docs/model-files.md).',
       );
+    if ((format.name === 'keras' || format.name === 'h5') && t.model.preprocessing)
+      out.note(
+        `Keras does not apply the model's preprocessing (imputation, one-hot encoding, scaling): ${to} keeps it in ` +
+          "myelin's key only, and Keras takes preprocessed features; export to .onnx to carry it as graph nodes.",
+      );
     out.result({ from: file, fromFormat: t.format.name, to, format: format.name });
   },
 };

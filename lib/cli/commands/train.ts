@@ -80,8 +80,9 @@ export const train: Command = {
           logEvery,
           modelPath,
           memory,
+          impute,
         },
-        stageSetup('regression', 0, 'mean'), // the task is found while streaming
+        stageSetup('regression', 0, impute === 'median' ? 'median' : 'mean'), // the task is found while streaming
         out,
       );
       return;

@@ -1,5 +1,6 @@
 // A Sequential → an ONNX inference graph: input "x" [batch, inputDim] float32, output "y" [batch, units].
-// Attached preprocessing comes first (Sub then Div, the scaler's (x - offset) / scale), each Dense is a
+// Attached preprocessing comes first (a scaler: Sub then Div, (x - offset) / scale; a Preprocessor: its
+// imputation, one-hot encoding and scaling, with raw columns as inputs: ./preprocessing.ts), each Dense is a
 // Gemm, each activation its ONNX operator (GELU and swish in their exact decomposed forms, since
 // opset 17 has neither), Dropout is left out (inference only). model.metadata goes to metadata_props,
 // one entry per key with its value as JSON.
@@ -13,7 +14,16 @@ import { version } from '../../backend.js';
 import type { Dense } from '../../layers/dense.js';
 import type { Matrix } from '../../matrix.js';
 import type { Sequential } from '../../model/sequential.js';
-import { ATTR, FLOAT, encodeModelProto, type AttributeProto, type NodeProto, type TensorProto } from './schema.js';
+import { FEATURES, ML_DOMAIN, ML_OPSET, preprocessingGraph } from './preprocessing.js';
+import {
+  ATTR,
+  FLOAT,
+  encodeModelProto,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './schema.js';
 
 export const OPSET = 17;
 export const IR_VERSION = 8;
@@ -37,15 +47,17 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
   };
 
   const scaler = model.preprocessing;
-  if (scaler) {
-    // A Preprocessor exports its scaling; its imputation and one-hot encoding have no graph nodes yet.
-    const affine = scaler instanceof Preprocessor ? scaler.numericAffine() : scaler.affineParams();
-    if (!affine)
-      throw new Error(
-        "the model's Preprocessor one-hot encodes text columns, which has no ONNX export yet; export the network " +
-          'alone (setPreprocessing(null)) and encode rows with preprocessor.transform(rows)',
-      );
-    const { offset, scale } = affine;
+  let inputs: ValueInfoProto[] = [valueInfo('x', model.inputDim!)];
+  let ml = false;
+  if (scaler instanceof Preprocessor) {
+    // Imputation, one-hot encoding and scaling as graph nodes (./preprocessing.ts), raw columns as inputs.
+    const pre = preprocessingGraph(scaler);
+    nodes.push(...pre.nodes);
+    initializer.push(...pre.initializer);
+    ({ inputs, ml } = pre);
+    current = FEATURES;
+  } else if (scaler) {
+    const { offset, scale } = scaler.affineParams();
     node('Sub', 'preprocessing/sub', [current, constant('preprocessing/offset', [width], offset)]);
     node('Div', 'preprocessing/div', [current, constant('preprocessing/scale', [width], scale)]);
   }
@@ -107,14 +119,14 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
   if (scaler) metadataProps.push({ key: PREPROCESSING_KEY, value: JSON.stringify(scaler.toJSON()) });
   return encodeModelProto({
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(ml ? [{ domain: ML_DOMAIN, version: ML_OPSET }] : [])],
     producerName: 'myelin',
     producerVersion: version,
     graph: {
       name: model.name,
       node: nodes,
       initializer,
-      input: [valueInfo('x', model.inputDim!)],
+      input: inputs,
       output: [valueInfo('y', width)],
     },
     metadataProps,

@@ -9,6 +9,7 @@ import { Sequential } from '../../model/sequential.js';
 import { ModelFileError } from '../format.js';
 import { checkMetadata, type Metadata } from '../metadata.js';
 import { PREPROCESSING_KEY } from './export.js';
+import { withoutPreprocessing } from './preprocessing.js';
 import { decodeModelProto, FLOAT, type ModelProto, type NodeProto, type ValueInfoProto } from './schema.js';
 import { Constants, readTensor, typeName, type Constant } from './tensors.js';
 import { nodeName, readStep, type Chain } from './steps.js';
@@ -23,7 +24,10 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   } catch (e) {
     return fail(`not a readable ONNX model (truncated or corrupted protobuf): ${(e as Error).message}`);
   }
-  const g = proto.graph ?? fail('the ONNX model has no graph');
+  // myelin's own preprocessing nodes come back as the Preprocessor its note holds (./preprocessing.ts).
+  const whole = proto.graph ?? fail('the ONNX model has no graph');
+  const own = attempt(fail, () => withoutPreprocessing(whole, readMetadata(proto, fail).preprocessing));
+  const g = own?.graph ?? proto.graph!;
   const opset = (proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
   if (!opset) fail('the ONNX model imports no version of the default operator set (opset_import)');
   if ((g.sparseInitializer?.length ?? 0) > 0) fail('the graph has sparse initializers, which myelin does not read');
@@ -103,7 +107,7 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
     ),
   );
   const metadata = readMetadata(proto, fail);
-  const scaler = chain.scaler && exactScaler(chain.scaler, metadata.preprocessing, fail);
+  const scaler = own?.preprocessor ?? (chain.scaler && exactScaler(chain.scaler, metadata.preprocessing, fail));
   if (scaler) model.setPreprocessing(scaler);
   model.metadata = attempt(fail, () => checkMetadata(metadata.user, 'metadata_props'));
   return model;

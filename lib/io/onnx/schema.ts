@@ -27,6 +27,7 @@ export interface AttributeProto {
   t?: TensorProto;
   floats?: number[];
   ints?: number[];
+  strings?: Uint8Array[];
 }
 export interface NodeProto {
   input?: string[];
@@ -62,8 +63,9 @@ export interface ModelProto {
 export const FLOAT = 1;
 export const DOUBLE = 11;
 export const INT64 = 7;
+export const STRING = 8;
 /** AttributeProto.AttributeType values myelin uses. */
-export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 let modelType: Protobuf.Type | null = null;
 

@@ -1,0 +1,98 @@
+// JSON Lines and Parquet tables as CSV bytes, so one reader (readCsv and its batches) gives every format
+// the same missing markers, text columns, category codes and errors. Rows are converted as they are
+// read (Parquet a row group's worth at a time), never the whole file.
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe } from '../matrix.js';
+import { CsvError, type CsvSource } from './csv-types.js';
+
+const PARQUET_ROWS = 16384;
+
+export type TableFormat = 'csv' | 'jsonl' | 'parquet';
+
+/** The format of a table file from its extension (.parquet, .jsonl/.ndjson; anything else is CSV/TSV). */
+export function tableFormat(path: string): TableFormat {
+  const ext = extname(path).toLowerCase();
+  return ext === '.parquet' ? 'parquet' : ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
+}
+
+/**
+ * What readCsv reads for a table file: the path for CSV, else its rows as comma-separated bytes (a
+ * header from the Parquet schema or the first JSON object's keys; null and absent cells empty).
+ */
+export function tableSource(path: string, format: TableFormat = tableFormat(path)): CsvSource {
+  if (format === 'csv') return path;
+  const rows = format === 'jsonl' ? jsonLines(path) : parquetRows(path);
+  return Object.assign(csvBytes(rows), { name: path });
+}
+
+async function* csvBytes(rows: AsyncGenerator<string[] | Record<string, unknown>>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let names: string[] | null = null;
+  let text = '';
+  for await (const r of rows) {
+    if (Array.isArray(r)) {
+      names = r; // Parquet's schema comes first
+    } else {
+      if (!names) names = Object.keys(r);
+      if (text === '') text = `${names.map(cellText).join(',')}\n`;
+      text += `${names.map((n) => cellText(r[n])).join(',')}\n`;
+    }
+    if (text.length >= 1 << 20) {
+      yield encoder.encode(text);
+      text = '';
+    }
+  }
+  if (text === '' && names) text = `${names.map(cellText).join(',')}\n`;
+  if (text) yield encoder.encode(text);
+}
+
+/** A cell as CSV text: numbers in their shortest exact form, text quoted when it needs it, null empty. */
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (e) {
+      throw new CsvError(`${path} line ${n}: ${(e as Error).message}`, path);
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw new CsvError(`${path} line ${n} must be a JSON object, got ${describe(v)}`, path);
+    yield v as Record<string, unknown>;
+  }
+}
+
+async function* parquetRows(path: string): AsyncGenerator<string[] | Record<string, unknown>> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
+  let meta: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  try {
+    file = await asyncBufferFromFile(path);
+    meta = await parquetMetadataAsync(file);
+  } catch (e) {
+    if (typeof (e as NodeJS.ErrnoException)?.syscall === 'string') throw e;
+    throw new CsvError(`${path} is not a Parquet file hyparquet can read: ${(e as Error).message}`, path);
+  }
+  yield parquetSchema(meta).children.map((c) => c.element.name);
+  // A slice of rows at a time: memory is a slice (and hyparquet's pages), not the file.
+  const total = Number(meta.num_rows);
+  for (let start = 0; start < total; start += PARQUET_ROWS)
+    yield* await parquetReadObjects({
+      file,
+      metadata: meta,
+      rowStart: start,
+      rowEnd: Math.min(total, start + PARQUET_ROWS),
+    });
+}
