@@ -94,6 +94,20 @@ describe('a long fit does not hold up the end of its thread', () => {
   });
 });
 
+describe('worker.terminate() does not wait for the work it interrupts', () => {
+  // Before, Node waited for predictAsync and evaluate (libuv pool work) to end, and for a fit's whole
+  // validation pass. Now the work stops at its next chunk of rows or batch: what terminate() takes beyond
+  // an idle worker's teardown must be a small part of the work's own time (both measured in the child,
+  // so the bound holds on a loaded machine; before, it was about half of it or more).
+  it.each(['predictAsync', 'evaluate', 'validation'])('during %s', (op) => {
+    const r = child([helper('terminate-busy.mjs'), op]);
+    expect(r.status, r.err).toBe(0);
+    const [whole, idle, busy] = (/whole (\d+) idle (\d+) busy (\d+)/.exec(r.out) ?? []).slice(1).map(Number);
+    expect(whole).toBeGreaterThan(0);
+    expect(busy! - idle!, r.out).toBeLessThan(whole! / 4);
+  });
+});
+
 describe('outputs too large to allocate', () => {
   // Under a 3 GB address-space limit, 40,000 rows of Dense(100000) outputs need 16 GB.
   const script = `

@@ -5,14 +5,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, Sequential, StandardScaler, matmul, matmulAsync, setSeed } from '../lib/index.js';
 
-type BufferKind = 'plain' | 'shared' | 'resizable' | 'misaligned' | 'detached' | 'shrunk' | 'detachedAfter';
+type BufferKind =
+  | 'plain'
+  | 'shared'
+  | 'resizable'
+  | 'misaligned'
+  | 'detached'
+  | 'shrunk'
+  | 'detachedAfter'
+  | 'shrunkAfter';
 
-/** n floats copied into a buffer of the given kind; 'detachedAfter' is detached once the call started. */
+/** n floats copied into a buffer of the given kind; '...After' kinds are spoiled once an async call started. */
 function hostile(values: Float32Array, kind: BufferKind): Float32Array {
   const n = values.length;
   let a: Float32Array;
   if (kind === 'shared') a = new Float32Array(new SharedArrayBuffer(n * 4));
-  else if (kind === 'resizable' || kind === 'shrunk')
+  else if (kind === 'resizable' || kind === 'shrunk' || kind === 'shrunkAfter')
     a = new Float32Array(new ArrayBuffer(n * 4, { maxByteLength: n * 4 + 64 }), 0, n);
   else if (kind === 'misaligned')
     a = new Float32Array(new ArrayBuffer(n * 4 + 4), 4, n); // 4 bytes off any SIMD alignment
@@ -25,9 +33,19 @@ function hostile(values: Float32Array, kind: BufferKind): Float32Array {
 
 function spoil(a: Float32Array, kind: BufferKind): void {
   if (kind === 'detachedAfter') structuredClone(a.buffer, { transfer: [a.buffer] });
+  if (kind === 'shrunkAfter') (a.buffer as ArrayBuffer & { resize(n: number): void }).resize(0);
 }
 
-const kinds: BufferKind[] = ['plain', 'shared', 'resizable', 'misaligned', 'detached', 'shrunk', 'detachedAfter'];
+const kinds: BufferKind[] = [
+  'plain',
+  'shared',
+  'resizable',
+  'misaligned',
+  'detached',
+  'shrunk',
+  'detachedAfter',
+  'shrunkAfter',
+];
 const inputDim = 5;
 setSeed(3);
 const model = new Sequential([new Dense(7, { inputDim, activation: 'tanh' }), new Dense(3, { activation: 'softmax' })]);

@@ -5,6 +5,8 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "binding/args.h"
+#include "binding/job_threads.h"
 
 namespace myelin::binding {
 
@@ -131,47 +134,111 @@ class Held {
   std::vector<Napi::Reference<Napi::Value>> refs_;
 };
 
-// Runs job.run() on the libuv pool (no N-API there) and settles a Promise with job.result(env) on the main
-// thread. A failed allocation rejects with a RangeError, any other C++ exception with an Error, and so
-// does a throw from result(): nothing escapes as an uncaught exception. Job owns what the work reads
-// (Held inputs, references to the output arrays it made), so they outlive the work.
+// Runs job.run(&cancel) on a job thread (job_threads.h; no N-API there) and settles a Promise with
+// job.result(env) on the main thread. A failed allocation rejects with a RangeError, any other C++
+// exception with an Error, and so does a throw from result(): nothing escapes as an uncaught exception.
+// Job owns what the work reads (Held inputs, references to the output arrays it made), so they outlive
+// the work. When the environment goes away first (worker.terminate(), the end of the process), its
+// cleanup hook drops the job if it has not started, else sets `cancel` and waits for the work to end.
 template <typename Job>
-class PromiseWorker final : public Napi::AsyncWorker {
+class PromiseWorker {
  public:
   static Napi::Promise start(Napi::Env env, const char* name, Job job) {
-    auto* w = new PromiseWorker(env, name, std::move(job));
+    auto* w = new PromiseWorker(env, std::move(job));
     Napi::Promise p = w->deferred_.Promise();
-    w->Queue();
+    w->tsfn_ = Tsfn::New(env, name, 0, 1, w, [](Napi::Env, void*, PromiseWorker* w) {
+      w->ran_.wait();
+      delete w;
+    });
+    // Registered after the thread-safe function's own hook, so it runs before that one (hooks run LIFO).
+    w->hook_ = env.AddCleanupHook(
+        +[](PromiseWorker* w) { w->cancel(); }, w);
+    try {
+      w->ticket_ = jobs::submit([w] { w->execute(); });
+    } catch (const std::exception&) {
+      w->hook_.Remove(env);
+      w->tsfn_.Release();
+      w->ran_.set();
+      throw Napi::Error::New(env, std::string(name) + ": could not start a thread for the work");
+    }
     return p;
   }
 
  private:
-  PromiseWorker(Napi::Env env, const char* name, Job&& job)
-      : Napi::AsyncWorker(env, name), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  void Execute() override {
-    try {
-      job_.run();
-    } catch (const std::bad_alloc&) {
-      out_of_memory_ = true;
-      SetError("out of memory while running the work; use fewer rows per call");
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
+  static void call_js(Napi::Env env, Napi::Function, PromiseWorker* w, void*) {
+    if (env == nullptr) return;  // torn down
+    w->ran_.wait();              // the work is done with everything but the latch
+    w->hook_.Remove(env);
+    w->settle(env);
   }
-  void OnOK() override {
+  using Tsfn = Napi::TypedThreadSafeFunction<PromiseWorker, void, call_js>;
+
+  // Set once the job thread is done with this object (the thread-safe function released).
+  class Latch {
+   public:
+    void set() {
+      std::lock_guard<std::mutex> lk(mu_);
+      done_ = true;
+      cv_.notify_all();
+    }
+    void wait() {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, [this] { return done_; });
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+  };
+
+  PromiseWorker(Napi::Env env, Job&& job) : job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  // Job thread.
+  void execute() {
+    if (!cancel_.load()) try {
+        job_.run(&cancel_);
+      } catch (const std::bad_alloc&) {
+        out_of_memory_ = true;
+        error_ = "out of memory while running the work; use fewer rows per call";
+      } catch (const std::exception& e) {
+        error_ = e.what();
+        if (error_.empty()) error_ = "the native work failed";
+      }
+    tsfn_.NonBlockingCall();  // fails only when the environment is closing: nothing to settle then
+    tsfn_.Release();
+    ran_.set();  // the last touch of this object from this thread
+  }
+
+  // Main thread, at environment teardown.
+  void cancel() {
+    cancel_.store(true);
+    if (jobs::drop(ticket_)) {
+      tsfn_.Release();
+      ran_.set();
+    }
+    ran_.wait();
+  }
+
+  void settle(Napi::Env env) {
+    if (!error_.empty())
+      return deferred_.Reject(out_of_memory_ ? Napi::RangeError::New(env, error_).Value()
+                                             : Napi::Error::New(env, error_).Value());
     try {
-      deferred_.Resolve(job_.result(Env()));
+      deferred_.Resolve(job_.result(env));
     } catch (const Napi::Error& e) {
       deferred_.Reject(e.Value());
     }
   }
-  void OnError(const Napi::Error& e) override {
-    deferred_.Reject(out_of_memory_ ? Napi::RangeError::New(Env(), e.Message()).Value() : e.Value());
-  }
 
   Job job_;
   Napi::Promise::Deferred deferred_;
+  Tsfn tsfn_;
+  Napi::Env::CleanupHook<void (*)(PromiseWorker*), PromiseWorker> hook_;
+  jobs::Ticket ticket_ = 0;
+  std::atomic<bool> cancel_{false};
+  Latch ran_;
+  std::string error_;
   bool out_of_memory_ = false;
 };
 

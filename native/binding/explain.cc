@@ -30,7 +30,7 @@ struct DeepShapJob {
   Held inputs;                               // async: x, background and the layers' arrays (async.h)
   Napi::Reference<Napi::Object> result_ref;  // the result arrays, which the work writes
 
-  void run() { deep_shap(layers, x, rows, bg, bg_rows, out, softmax); }
+  void run(const std::atomic<bool>* = nullptr) { deep_shap(layers, x, rows, bg, bg_rows, out, softmax); }
   Napi::Value result(Napi::Env) const { return result_ref.Value(); }
 };
 

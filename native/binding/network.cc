@@ -1,6 +1,6 @@
 // `Network`: the training engine (core/engine/network.h) as a JS class. Parameters, optimizer
 // state and workspaces live in native memory owned by the object and freed with it by the GC; their
-// size is reported to V8. predictAsync/evaluate run on the libuv pool (async.h), fit on a thread of
+// size is reported to V8. predictAsync/evaluate run on job threads (async.h), fit on a thread of
 // its own (fit_task.h); they settle Promises and nothing touches N-API off the main thread.
 #include <napi.h>
 
@@ -262,8 +262,8 @@ struct PredictJob {
   float* out = nullptr;
   Napi::Reference<Napi::Float32Array> out_ref;  // made here: JS cannot reach it before the Promise settles
 
-  void run() {
-    if (rows > 0) net->predict(x, rows, out);
+  void run(const std::atomic<bool>* cancel) {
+    if (rows > 0) net->predict(x, rows, out, cancel);
   }
   Napi::Value result(Napi::Env) const { return out_ref.Value(); }
 };
@@ -287,7 +287,7 @@ struct EvaluateJob {
   int batch = 1;
   std::vector<double> res;
 
-  void run() { res = net->evaluate(data.data, batch); }
+  void run(const std::atomic<bool>* cancel) { res = net->evaluate(data.data, batch, cancel); }
   Napi::Value result(Napi::Env env) const {
     Napi::Float64Array a = Napi::Float64Array::New(env, res.size());
     for (size_t i = 0; i < res.size(); ++i) a[i] = res[i];

@@ -181,7 +181,7 @@ struct GemmJob {
   size_t c_len = 0;
   Napi::Reference<Napi::Float32Array> c_ref;
 
-  void run() { g.run(); }
+  void run(const std::atomic<bool>*) { g.run(); }  // one product: not worth a cancellation point
   Napi::Value result(Napi::Env env) {
     Napi::Float32Array out = c_ref.Value();
     if (out.ElementLength() < c_len)

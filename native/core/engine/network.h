@@ -75,10 +75,12 @@ class Network {
   int64_t get_optimizer_state(const std::vector<float*>& slots) const;  // arrays x slots, array-major
   void set_optimizer_state(int64_t iterations, const std::vector<const float*>& slots);
 
-  // Inference on the snapshot; calls are serialised (snap_mu_) and reuse the network's workspaces.
-  void predict(const float* x, int rows, float* out) const;
-  // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows.
-  std::vector<double> evaluate(const Data& d, int batch_size) const;
+  // Inference on the snapshot; calls are serialised (snap_mu_) and reuse the network's workspaces. A set
+  // `cancel` (the caller's environment is going away) ends the work at its next chunk of rows.
+  void predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel = nullptr) const;
+  // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows; `cancel` as above
+  // (checked between batches; the result is then meaningless).
+  std::vector<double> evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel = nullptr) const;
   // Mean loss (with penalties) over all rows, and its gradient per weight array (non-trainable arrays: 0).
   // training: dropout on and batch statistics, as in a fit step (moving statistics are not updated).
   double gradients(const Data& d, const std::vector<float*>& grads, bool training = false) const;
@@ -124,7 +126,8 @@ class Network {
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
                           Workspace& ws, MetricSet* metrics) const;
   double penalty(const float* W) const;
-  std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const;
+  std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
+                                  const std::atomic<bool>* cancel) const;
   void take_snapshot();
   void restore_snapshot();
 

@@ -49,9 +49,11 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
   parallel_for(threads, [&job](int t) { job.copy(t * job.per, std::min(job.rows, (t + 1) * job.per)); });
 }
 
+bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
+
 }  // namespace
 
-void Network::predict(const float* x, int rows, float* out) const {
+void Network::predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
   const int in = input_dim(), od = output_dim();
   const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
@@ -68,7 +70,7 @@ void Network::predict(const float* x, int rows, float* out) const {
   };
   if (threads < 2) {
     reserve(predict_ws_[0], std::min(rows, kPredictChunk), false);
-    for (int c = 0; c < chunks; ++c) run_chunk(c, predict_ws_[0]);
+    for (int c = 0; c < chunks && !cancelled(cancel); ++c) run_chunk(c, predict_ws_[0]);
     return;
   }
   // Each thread runs whole chunks through every layer (the GEMMs inside run on that thread alone), so
@@ -78,22 +80,25 @@ void Network::predict(const float* x, int rows, float* out) const {
     decltype(run_chunk)& run;
     std::vector<Workspace>& wss;
     int chunks;
+    const std::atomic<bool>* cancel;
     std::atomic<int> next{0};
-  } job{run_chunk, predict_ws_, chunks};
+  } job{run_chunk, predict_ws_, chunks, cancel};
   for (int t = 0; t < threads; ++t) reserve(predict_ws_[t], kPredictChunk, false);
   parallel_for(threads, [&job](int t) {
-    for (int c = job.next.fetch_add(1); c < job.chunks; c = job.next.fetch_add(1)) job.run(c, job.wss[t]);
+    for (int c = job.next.fetch_add(1); c < job.chunks && !cancelled(job.cancel); c = job.next.fetch_add(1))
+      job.run(c, job.wss[t]);
   });
 }
 
-std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws) const {
+std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
+                                         const std::atomic<bool>* cancel) const {
   const int in = input_dim(), od = output_dim();
   MetricSet metrics(spec_.metrics, spec_.metric_args, od);
   const size_t m = metrics.size();
   double loss_sum = 0.0;
   const int b = std::max(1, std::min(batch_size, d.rows));
   reserve(ws, b, false);
-  for (int start = 0; start < d.rows; start += b) {
+  for (int start = 0; start < d.rows && !cancelled(cancel); start += b) {
     const int r = std::min(b, d.rows - start);
     const float* p = forward(W, d.x + static_cast<size_t>(start) * in, r, ws, false, 0, 0, nullptr);
     loss_sum += loss_and_metrics(p, r, d.y ? d.y + static_cast<size_t>(start) * od : nullptr,
@@ -105,14 +110,14 @@ std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batc
   return res;
 }
 
-std::vector<double> Network::evaluate(const Data& d, int batch_size) const {
+std::vector<double> Network::evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel) const {
   FloatBuf w(total_);
   {
     std::lock_guard<std::mutex> lk(snap_mu_);
     std::memcpy(w.data(), snap_.data(), total_ * sizeof(float));
   }
   Workspace ws;
-  return evaluate_on(w.data(), d, batch_size, ws);
+  return evaluate_on(w.data(), d, batch_size, ws, cancel);
 }
 
 double Network::gradients(const Data& d, const std::vector<float*>& grads, bool training) const {
@@ -180,6 +185,12 @@ FitOutcome Network::fit(const FitOptions& o) {
       }
       const float* p =
           forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
+      // The owner is going away (worker.terminate(), process.exit()): return now rather than after the
+      // batch; here and below, so a large batch holds teardown for half its time at most.
+      if (cancelled(&abort_)) {
+        out.stopped = true;
+        return out;
+      }
       const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
       const double pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       ++iterations_;
@@ -191,7 +202,7 @@ FitOutcome Network::fit(const FitOptions& o) {
         return out;
       }
       loss_sum += batch_loss * r;
-      if (abort_.load(std::memory_order_relaxed)) {
+      if (cancelled(&abort_)) {
         out.stopped = true;
         return out;
       }
@@ -206,7 +217,11 @@ FitOutcome Network::fit(const FitOptions& o) {
     out.logs.push_back(loss_sum / n);
     for (size_t k = 0; k < m; ++k) out.logs.push_back(metrics.result(k));
     if (o.has_val) {
-      const std::vector<double> v = evaluate_on(params_.data(), o.val, b, ws);
+      const std::vector<double> v = evaluate_on(params_.data(), o.val, b, ws, &abort_);
+      if (cancelled(&abort_)) {  // the validation pass stopped part way: its values are meaningless
+        out.stopped = true;
+        return out;
+      }
       out.logs.insert(out.logs.end(), v.begin(), v.end());
     }
     take_snapshot();
