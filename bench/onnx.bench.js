@@ -55,6 +55,8 @@ async function session(threads) {
   });
 }
 
+const idle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
 async function batched(threads) {
   setNumThreads(threads);
   const s = await session(threads);
@@ -66,9 +68,13 @@ async function batched(threads) {
   const m = [];
   const o = [];
   for (let round = 0; round < ROUNDS; round++) {
+    // A pause before each side: onnxruntime's pool threads spin for a while after a run, and would
+    // otherwise take the cores from the next myelin round (2-thread rounds then read as no scaling).
+    await idle();
     let t0 = performance.now();
     for (const b of batches) model.predict(b.matrix);
     m.push(ROWS / ((performance.now() - t0) / 1000));
+    await idle();
     t0 = performance.now();
     for (const b of batches) await s.run({ x: b.tensor });
     o.push(ROWS / ((performance.now() - t0) / 1000));
