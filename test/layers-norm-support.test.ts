@@ -243,11 +243,13 @@ describe('normalization layers in the Keras formats', () => {
     expect(names.some((n) => n.includes('moving'))).toBe(false);
   });
 
-  it('Normalization has no Keras export yet: a clear error naming the layer', async () => {
-    const m = new Sequential([new Normalization({ inputDim: 2 }), new Dense(1)]);
-    const message = /layer 'normalization' \(Normalization\) has no Keras export/;
-    for (const format of ['keras', 'h5'] as const)
-      await expect((async () => m.toBuffer({ format }))()).rejects.toThrow(message);
+  it('Normalization is written to both Keras formats and read back (test/io-keras-norm.test.ts has the rest)', async () => {
+    const m = new Sequential([new Normalization({ inputDim: 2, mean: [1, 2], variance: [4, 9] }), new Dense(1)]);
+    const x = Matrix.from([[3, 5]]);
+    for (const format of ['keras', 'h5'] as const) {
+      const back = await loadModel(await m.toBuffer({ format }));
+      expect(Array.from(back.predict(x).data)).toEqual(Array.from(m.predict(x).data));
+    }
   });
 });
 
