@@ -184,6 +184,29 @@ describe('ONNX import of normalization layers: hand-built and hostile graphs', (
     ).rejects.toThrow(/divides feature 1 by -2; a Normalization's standard deviation is >= 1e-7/);
   });
 
+  it("a decomposed LayerNormalization that is not PyTorch's (Pow 3) is refused, naming where it starts", async () => {
+    const nodes = [
+      node('Gemm', ['x', 'w'], ['z']),
+      node('ReduceMean', ['z'], ['m'], [{ name: 'axes', type: 7, ints: [-1] }]),
+      node('Sub', ['z', 'm'], ['d']),
+      node('Pow', ['d', 'three'], ['p']),
+      node('ReduceMean', ['p'], ['v'], [{ name: 'axes', type: 7, ints: [-1] }]),
+      node('Add', ['v', 'eps'], ['a']),
+      node('Sqrt', ['a'], ['s']),
+      node('Div', ['d', 's'], ['y']),
+    ];
+    const scalars = [floats('three', [], [3]), floats('eps', [], [1e-5])];
+    await expect(load(graph(3, 2, nodes, [w, ...scalars]))).rejects.toThrow(
+      /start a decomposed LayerNormalization at \(ReduceMean\) writing 'm' but \(Pow\) writing 'p' has no constant 2/,
+    );
+    scalars[0] = floats('three', [], [2]);
+    const bytes = graph(3, 2, nodes, [w, ...scalars]);
+    const m = await load(bytes);
+    expect(m.layers.map((l) => l.className)).toEqual(['Dense', 'LayerNormalization']);
+    const x = random(10, 3, 6);
+    expect(maxRelDiff(m.predict(x).data, await ortPredict(bytes, x))).toBeLessThan(1e-5);
+  });
+
   it('Sub then Div after a layer is a Normalization, Mul then Add an inverted one: onnxruntime agrees', async () => {
     const bytes = graph(
       3,
