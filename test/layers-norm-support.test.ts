@@ -114,7 +114,7 @@ describe('normalization layers in plotModel', () => {
 });
 
 describe('normalization layers in DeepExplainer', () => {
-  it('BatchNormalization, Normalization and Activation: local accuracy against predict', async () => {
+  it('BatchNormalization, Normalization (and inverted) and Activation: local accuracy against predict', async () => {
     setSeed(8);
     const x = rows(30, 5, 6);
     const m = new Sequential([
@@ -122,6 +122,7 @@ describe('normalization layers in DeepExplainer', () => {
       new Dense(6, { useBias: false }),
       new BatchNormalization({ momentum: 0.5 }),
       new Activation('tanh'),
+      new Normalization({ mean: [1, -1, 0, 2, 0, 1], variance: [4, 1, 2, 0.25, 1, 9], invert: true }),
       new Dense(3),
       new Activation('softmax'),
     ]);
