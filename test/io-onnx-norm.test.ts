@@ -19,7 +19,11 @@ import type { NodeProto } from '../lib/io/onnx/schema.js';
 import { floats, graph, maxRelDiff, ortPredict } from './helpers/onnx.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
-const torch = JSON.parse(fixture('torch-norm.json').toString()) as { x: number[][]; y: number[][] };
+const torch = JSON.parse(fixture('torch-norm.json').toString()) as {
+  x: number[][];
+  y: number[][];
+  noaffine: { x: number[][]; y: number[][] };
+};
 const toMatrix = (rows: number[][]) => {
   const m = new Matrix(rows.length, rows[0]!.length);
   m.data.set(rows.flat());
@@ -71,6 +75,25 @@ describe('ONNX import of normalization layers: PyTorch', () => {
       expect(maxRelDiff(m.predict(wide).data, await ortPredict(bytes, wide))).toBeLessThan(2e-5);
     });
   }
+});
+
+describe('ONNX import of normalization layers: PyTorch without affine parameters', () => {
+  it('BatchNorm1d(affine=False) (Constant scale and bias), LayerNorm(elementwise_affine=False) at opset 11', async () => {
+    const bytes = fixture('torch-norm-noaffine-op11.onnx');
+    const m = await loadModel(bytes);
+    expect(m.layers.map((l) => l.className)).toEqual([
+      'Dense',
+      'BatchNormalization',
+      'Activation',
+      'Dense',
+      'LayerNormalization',
+      'Dense',
+    ]);
+    expect((m.layers[4] as LayerNormalization).center).toBe(false);
+    expect(maxRelDiff(m.predict(toMatrix(torch.noaffine.x)).data, torch.noaffine.y.flat())).toBeLessThan(2e-5);
+    const x = random(20, 4, 8);
+    expect(maxRelDiff(m.predict(x).data, await ortPredict(bytes, x))).toBeLessThan(2e-5);
+  });
 });
 
 describe('ONNX import of normalization layers: round trip of myelin export', () => {
