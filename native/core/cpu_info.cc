@@ -77,12 +77,16 @@ CpuInfo detect() {
   if (info.vendor == "GenuineIntel" && v.a >= 4) caches_from(4, &info);
   if (info.vendor == "AuthenticAMD" || info.vendor == "HygonGenuine") {
     if (ext_max >= 0x8000001d && ((cpuid(0x80000001).c >> 22) & 1)) caches_from(0x8000001d, &info);
-    if (info.l1d == 0 && ext_max >= 0x80000006) {  // older AMD: sizes in KiB / 512 KiB units
+    // Older AMD, and VMs that hide leaf 0x8000001D (seen on a Zen 5 guest): sizes in KiB / 512 KiB units.
+    if (info.l1d == 0 && ext_max >= 0x80000006) {
       const unsigned l1 = cpuid(0x80000005).c;
       info.l1d = int64_t(l1 >> 24) * 1024;
       info.l1d_ways = ((l1 >> 16) & 0xff) == 0xff ? 0 : int((l1 >> 16) & 0xff);
       const Regs r = cpuid(0x80000006);
       info.l2 = int64_t(r.c >> 16) * 1024;
+      // L2 associativity, encoded (AMD's table; fully associative and codes that defer to 0x8000001D: 0).
+      static const int kWays[16] = {0, 1, 2, 0, 4, 0, 8, 0, 16, 0, 32, 48, 64, 96, 128, 0};
+      info.l2_ways = kWays[(r.c >> 12) & 0xf];
       info.l3 = int64_t(r.d >> 18) * 512 * 1024;
     }
   }
