@@ -55,6 +55,8 @@ bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(
 
 void Network::predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
+  pack_snapshot();
+  reverse_ = !reverse_;
   const int in = input_dim(), od = output_dim();
   const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
   // Chunks on separate threads when each thread gets at least two (one chunk more or less is then a
@@ -65,7 +67,7 @@ void Network::predict(const float* x, int rows, float* out, const std::atomic<bo
   auto run_chunk = [&](int c, Workspace& w) {
     const int start = c * kPredictChunk, r = std::min(kPredictChunk, rows - start);
     float* dst = out + static_cast<size_t>(start) * od;
-    const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, w, false, 0, 0, dst);
+    const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, w, false, 0, 0, dst, true);
     if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
   };
   if (threads < 2) {
@@ -88,6 +90,19 @@ void Network::predict(const float* x, int rows, float* out, const std::atomic<bo
     for (int c = job.next.fetch_add(1); c < job.chunks && !cancelled(job.cancel); c = job.next.fetch_add(1))
       job.run(c, job.wss[t]);
   });
+}
+
+void Network::pack_snapshot() const {
+  bool fresh = packed_version_ == snap_version_;
+  packed_.resize(layers_.size());
+  for (size_t i = 0; i < layers_.size() && fresh; ++i)
+    fresh = !layers_[i].dense() || packed_[i].fits(layers_[i].in, layers_[i].units);
+  if (fresh) return;
+  packed_version_ = ~uint64_t{0};  // until every layer is packed (a failed allocation leaves it stale)
+  for (size_t i = 0; i < layers_.size(); ++i)
+    if (layers_[i].dense())
+      packed_[i].pack(snap_.data() + arrays_[kernel_of_[i]].off, layers_[i].units, layers_[i].in, layers_[i].units);
+  packed_version_ = snap_version_;
 }
 
 std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
