@@ -87,4 +87,23 @@ describe('packed inference weights', () => {
     const ref = fresh(net.getWeights());
     expect(sameBits(after, [ref.predict(row, 1), ref.predict(x, 64)])).toBe(true);
   });
+
+  it('checkFinite: the index of the first NaN/Infinity of x, whichever chunk or thread meets one first', async () => {
+    const net = network();
+    const x = randomMatrix(1024, 600, 14);
+    const plain = net.predict(x, 1024);
+    for (const threads of [1, 2]) {
+      native.setNumThreads(threads);
+      expect(sameBits([net.predict(x, 1024, true) as Float32Array], [plain])).toBe(true);
+      const bad = x.slice();
+      bad[900 * 600 + 3] = Number.POSITIVE_INFINITY; // the fourth chunk
+      bad[600 * 600 + 17] = Number.NaN; // the third
+      expect(net.predict(bad, 1024, true)).toBe(600 * 600 + 17);
+      expect(await net.predictAsync(bad, 1024, true)).toBe(600 * 600 + 17);
+      const row = bad.slice(600 * 600, 601 * 600);
+      expect(net.predict(row, 1, true)).toBe(17); // a single row: the row kernel's path
+      row[17] = 0;
+      expect(net.predict(row, 1, true)).toBeInstanceOf(Float32Array);
+    }
+  });
 });

@@ -78,7 +78,10 @@ class Network {
 
   // Inference on the snapshot; calls are serialised (snap_mu_) and reuse the network's workspaces. A set
   // `cancel` (the caller's environment is going away) ends the work at its next chunk of rows.
-  void predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel = nullptr) const;
+  // check_finite: each chunk of x is checked for NaN/Infinity as it is read; the work stops at one and
+  // the index of x's first is returned (out is then unfinished). Else, or when all are finite: -1.
+  long long predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel = nullptr,
+                    bool check_finite = false) const;
   // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows; `cancel` as above
   // (checked between batches; the result is then meaningless).
   std::vector<double> evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel = nullptr) const;
