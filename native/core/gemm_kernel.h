@@ -52,7 +52,8 @@ using GemmRowsPacked = void (*)(int rows, const float* x, ptrdiff_t ldx, const f
 
 // One micro-kernel shape of one ISA.
 struct GemmKernels {
-  int mr, nr;  // register block
+  int mr, nr;          // register block
+  bool rows_in_place;  // ukr reads A along its rows in place fast; else the driver packs such A
   GemmMicroKernel ukr;
   GemmPackA pack_a;
   GemmPackB pack_b;
