@@ -56,7 +56,8 @@ class Network {
   size_t param_count() const { return param_scalars_; }
   int input_dim() const { return layers_.front().in; }
   int output_dim() const { return layers_.back().units; }
-  // Bytes held for parameters, snapshot, gradients and optimizer state (reported to V8).
+  // Bytes held for parameters, snapshot, gradients, optimizer state and inference's packed kernels (reported
+  // to V8).
   size_t native_bytes() const;
 
   void compile(const CompileSpec& spec);
@@ -166,6 +167,7 @@ class Network {
   // Inference's packed kernels (per layer; under snap_mu_), valid while packed_version_ == snap_version_,
   // which every write of the snapshot (set_weights, fit's epochs, restore) advances.
   mutable std::vector<PackedB> packed_;
+  mutable std::atomic<size_t> packed_floats_{0};  // their size, for native_bytes() on any thread
   uint64_t snap_version_ = 0;
   mutable uint64_t packed_version_ = ~uint64_t{0};
   mutable bool reverse_ = false;  // the row kernel's panel order, alternated per call (gemv_packed)
