@@ -30,6 +30,14 @@ struct LossBatch {
   float* scratch = nullptr;      // rows x cols floats of workspace
 };
 
+// Columns [j0, j1) of row-major rows x ld blocks, for batch normalization's passes (x_hat = (x - mean) * inv).
+struct BnCols {
+  const float* x;  // the layer's input
+  int rows, ld, j0, j1;
+  const float* mean;  // per column (bn_moments: a shift)
+  const float* inv;
+};
+
 struct VecKernels {
   // y = act(z) for every activation but Softmax; y may alias z.
   void (*act_forward)(int act, const float* z, float* y, size_t n);
@@ -76,6 +84,17 @@ struct VecKernels {
   // y (rows x n) = x (rows x k) . w (k x n, row-major) + bias (or 0), for a few rows: streams w
   // once with no packing (single-row inference latency). Sums over k in order.
   void (*dense_rows)(const float* x, int rows, int k, const float* w, int n, const float* bias, float* y);
+  // Batch normalization's passes (kernels/common/norm_kernels.inc): each column's sums in double, rows in order.
+  // s, s2 = sums of d and d^2, d = x - mean.
+  void (*bn_moments)(const BnCols& c, double* s, double* s2);
+  // y = act(x_hat * gamma + beta), act elementwise.
+  void (*bn_forward)(const BnCols& c, const float* gamma, const float* beta, int act, float* y);
+  // sg, sgx = sums of g and g * x_hat.
+  void (*bn_grad_sums)(const BnCols& c, const float* g, double* sg, double* sgx);
+  // g := ga g + gb + gk x_hat; then, for a Dense layer before (act elementwise or Linear, z its pre-activation
+  // or null), g := g act'(x) and db (if set) = the column sums of g.
+  void (*bn_backward)(const BnCols& c, const float* ga, const float* gb, const float* gk, float* g, int act,
+                      const float* z, float* db);
 };
 
 // The table for the active ISA (cheap: an atomic load and a switch).
