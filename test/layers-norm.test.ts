@@ -183,4 +183,29 @@ describe('normalization layers in the engine', () => {
       if (name !== 'linear') expect(grads[0]!.grads[1]!.some((v) => Math.abs(v) > 1e-3)).toBe(true);
     },
   );
+
+  // BatchNormalization -> Activation(act) -> Dense: the normalization writes the activation's output and takes
+  // its backward; with an Activation(linear) in between (taken instead), the second one runs on its own.
+  it.each(ACTIVATIONS.filter((a) => a !== 'softmax'))(
+    'BatchNormalization then Activation(%s): the gradients of the layers run one by one',
+    (name) => {
+      const act = ACTIVATIONS.indexOf(name);
+      const [rows, u] = [300, 70];
+      const head = [dense(20, u, 0, { useBias: false }), { kind: 'batch_normalization', units: u, ...bn }];
+      const tail = [{ kind: 'activation', units: u, activation: act }, dense(u, 3, 0)];
+      const fused = new native.Network([...head, ...tail] as never);
+      const plain = new native.Network([...head, { kind: 'activation', units: u, activation: 0 }, ...tail] as never);
+      const w = randomWeights(fused, 31, 0.4).map((v, i) => (i === 1 || i === 4 ? v.map((e) => 1 + e) : v));
+      const x = randomMatrix(rows, 20, 32, 2);
+      const y = randomMatrix(rows, 3, 33);
+      const [a, b] = [fused, plain].map((net) => {
+        net.compile(compileSpec(LOSSES.indexOf('mean_squared_error'), sgd(0.1)));
+        net.setWeights(w);
+        return { g: net.gradients(data(x, rows, y), true), p: net.predict(x, rows) };
+      });
+      expect(a!.g.loss).toBeCloseTo(b!.g.loss, 6);
+      b!.g.grads.forEach((g, i) => expectClose(a!.g.grads[i]!, Array.from(g), `grads[${i}]`, 1e-4));
+      expectClose(a!.p, Array.from(b!.p), 'predict', 1e-5);
+    },
+  );
 });

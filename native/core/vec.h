@@ -87,10 +87,10 @@ struct VecKernels {
   // Batch normalization's passes (kernels/common/norm_kernels.inc): each column's sums in double, rows in order.
   // s, s2 = sums of d and d^2, d = x - mean.
   void (*bn_moments)(const BnCols& c, double* s, double* s2);
-  // y = act(x_hat * gamma + beta), act elementwise.
+  // y = act(x_hat * gamma + beta), act elementwise (that of an Activation layer after; Linear: none).
   void (*bn_forward)(const BnCols& c, const float* gamma, const float* beta, int act, float* y);
-  // sg, sgx = sums of g and g * x_hat.
-  void (*bn_grad_sums)(const BnCols& c, const float* g, double* sg, double* sgx);
+  // g := g act'(y) (an Activation layer after, y its output; Linear: none), then sg, sgx = sums of g and g x_hat.
+  void (*bn_grad_sums)(const BnCols& c, int act, const float* y, float* g, double* sg, double* sgx);
   // g := ga g + gb + gk x_hat; then, for a Dense layer before (act elementwise or Linear, z its pre-activation
   // or null), g := g act'(x) and db (if set) = the column sums of g.
   void (*bn_backward)(const BnCols& c, const float* ga, const float* gb, const float* gk, float* g, int act,

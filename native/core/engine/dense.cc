@@ -63,9 +63,13 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     ws.in[i] = cur;
     const size_t n = static_cast<size_t>(rows) * l.units;
     if (l.kind != LayerKind::Dense && l.kind != LayerKind::Dropout) {
-      float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
+      // A batch normalization may write the output of the Activation layer after it (norm.cc).
+      const size_t o = bn_takes_next_act(i) ? i + 1 : i;
+      float* y = final_out && o + 1 == L ? final_out : ws.out[o].data();
       forward_other(i, W, cur, rows, ws, dropout_on, y);
+      if (o != i) ws.in[o] = nullptr;  // never made
       cur = y;
+      i = o;
       continue;
     }
     if (!l.dense()) {

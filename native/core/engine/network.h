@@ -114,6 +114,9 @@ class Network {
   void add_norm_arrays(size_t i);
   // Sizes layer i's normalization workspace (ws.stat, ws.z, ws.acc) for batches of up to `rows` rows.
   void reserve_norm(size_t i, Workspace& ws, size_t rows) const;
+  // Layer i is a batch normalization that also applies the Activation layer i + 1 (forward: it writes that
+  // layer's output; backward: it applies its derivative; norm.cc).
+  bool bn_takes_next_act(size_t i) const;
   // Layer i is a batch normalization whose backward pass also applies the activation derivative of the Dense
   // layer i - 1 and sums its bias gradient (i may be past the last layer: false).
   bool bn_takes_act_backward(size_t i) const;

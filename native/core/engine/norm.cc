@@ -3,13 +3,15 @@
 //
 // Batch normalization in training normalizes each column with the batch's mean and biased variance
 // and moves moving = moving * momentum + batch * (1 - momentum); in inference it uses the moving
-// statistics. Its passes over the batch are vector kernels (kernels/common/norm_kernels.inc): one for the
-// mean and variance, one for the output; in the backward pass one for gamma's and beta's gradients, one for
-// dx, which also applies the activation derivative of a Dense layer right before and sums its bias gradient.
-// x_hat = (x - mean) * inv is recomputed from the input rather than stored. Columns are split between
-// threads; each column's sums run in double, in row order: the results do not depend on the thread count.
-// ws.stat[i] holds per-column arrays (Col below). Layer normalization normalizes each row, keeping x_hat in
-// ws.z[i] and its rows' mean and 1/sqrt(var + eps) in ws.stat[i] after the per-column arrays.
+// statistics. Its passes over the batch are vector kernels (kernels/common/norm_kernels.inc): forward, one
+// for the mean and variance and one for the output (with an elementwise Activation layer right after applied
+// in it); backward, one for gamma's and beta's gradients (after that activation's derivative) and one for dx
+// (then the derivative of a Dense layer's activation right before, and that layer's bias gradient).
+// x_hat = (x - mean) * inv is recomputed from the input rather than stored. Each direction is one task per
+// block of columns, split between threads; each column's sums run in double, in row order, so the results do
+// not depend on the thread count. ws.stat[i] holds per-column arrays (Col below).
+// Layer normalization normalizes each row, keeping x_hat in ws.z[i] and its rows' mean and
+// 1/sqrt(var + eps) in ws.stat[i] after the per-column arrays; its column passes use the same kernels.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -66,6 +68,14 @@ void Network::reserve_norm(size_t i, Workspace& ws, size_t rows) const {
   if (l.kind == LayerKind::LayerNormalization) ws.z[i].reserve(rows * l.units);  // the normalized input
   ws.stat[i].reserve(kCols * col_stride(l.units) + 2 * rows);
   if (ws.acc.size() < 2 * col_stride(l.units)) ws.acc.resize(2 * col_stride(l.units));
+}
+
+bool Network::bn_takes_next_act(size_t i) const {
+  // Not the last layer (its output may be the caller's, its backward fused with the loss); gelu and swish
+  // need their input, which is then not kept.
+  if (layers_[i].kind != LayerKind::BatchNormalization || i + 2 >= layers_.size()) return false;
+  const LayerSpec& a = layers_[i + 1];
+  return a.kind == LayerKind::Activation && a.act != Act::Softmax && !needs_z(a.act);
 }
 
 bool Network::bn_takes_act_backward(size_t i) const {
@@ -158,28 +168,30 @@ void Network::forward_other(size_t i, const float* W, const float* x, int rows, 
     });
     return;
   }
-  if (training) {
-    // The first row is the shift of the sums (mean = shift + s / rows).
-    double* s = ws.acc.data();
-    double* s2 = s + cs;
-    std::copy(x, x + u, mean);
-    by_columns(rows, u, [&](int j0, int j1) { k.bn_moments({x, rows, u, j0, j1, mean, nullptr}, s, s2); });
-    for (int j = 0; j < u; ++j) {
-      const double d = s[j] / rows;
-      const double v = std::max(s2[j] / rows - d * d, 0.0);
-      mean[j] = static_cast<float>(mean[j] + d);
-      inv[j] = static_cast<float>(1.0 / std::sqrt(v + l.epsilon));
-      var[j] = static_cast<float>(v);  // for the moving variance (backward_other, Train mode)
-    }
-  } else {
-    const float *mm = at(na.mean), *mv = at(na.var);
-    for (int j = 0; j < u; ++j) {
-      mean[j] = mm[j];
-      inv[j] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(mv[j]) + l.epsilon));
-    }
-  }
+  const int next_act = static_cast<int>(bn_takes_next_act(i) ? layers_[i + 1].act : Act::Linear);
+  // One task per block of columns: the statistics (training: the first row is the shift of the sums,
+  // mean = shift + s / rows), then the output.
+  const float *mm = at(na.mean), *mv = at(na.var);
+  double* s = ws.acc.data();
+  double* s2 = s + cs;
   by_columns(rows, u, [&](int j0, int j1) {
-    k.bn_forward({x, rows, u, j0, j1, mean, inv}, gamma, beta, static_cast<int>(Act::Linear), y);
+    if (training) {
+      std::copy(x + j0, x + j1, mean + j0);
+      k.bn_moments({x, rows, u, j0, j1, mean, nullptr}, s, s2);
+      for (int j = j0; j < j1; ++j) {
+        const double d = s[j] / rows;
+        const double v = std::max(s2[j] / rows - d * d, 0.0);
+        mean[j] = static_cast<float>(mean[j] + d);
+        inv[j] = static_cast<float>(1.0 / std::sqrt(v + l.epsilon));
+        var[j] = static_cast<float>(v);  // for the moving variance (backward_other, Train mode)
+      }
+    } else {
+      for (int j = j0; j < j1; ++j) {
+        mean[j] = mm[j];
+        inv[j] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(mv[j]) + l.epsilon));
+      }
+    }
+    k.bn_forward({x, rows, u, j0, j1, mean, inv}, gamma, beta, next_act, y);
   });
 }
 
@@ -192,7 +204,7 @@ void Network::backward_other(size_t i, const float* W, float* params, float* gra
   const VecKernels& k = vec();
   switch (l.kind) {
     case LayerKind::Activation:
-      if (need_dx)
+      if (need_dx && !(i > 0 && bn_takes_next_act(i - 1)))  // else the batch normalization below does it
         k.act_backward(static_cast<int>(l.act), ws.out[i].data(), needs_z(l.act) ? ws.in[i] : nullptr, g, rows, u,
                        nullptr);
       return;
@@ -211,39 +223,52 @@ void Network::backward_other(size_t i, const float* W, float* params, float* gra
   const size_t cs = col_stride(u);
   float* col = ws.stat[i].data();
   const float *mean = col + kMean * cs, *inv = col + kInv * cs, *gamma = col + kGamma * cs;
-  // Column sums of g and g * x_hat: the parameters' gradients, and batch normalization's dx needs them.
   // Layer normalization's x_hat is stored: (x_hat - 0) * 1.
   const BnCols c = batch ? BnCols{ws.in[i], rows, u, 0, u, mean, inv}
                          : BnCols{ws.z[i].data(), rows, u, 0, u, col + kZero * cs, col + kOne * cs};
   double* sg = ws.acc.data();
   double* sgx = sg + cs;
-  by_columns(rows, u, [&](int j0, int j1) { k.bn_grad_sums({c.x, rows, u, j0, j1, c.mean, c.inv}, g, sg, sgx); });
   float* dgamma = na.gamma >= 0 ? grads + arrays_[na.gamma].off : nullptr;
   float* dbeta = na.beta >= 0 ? grads + arrays_[na.beta].off : nullptr;
-  for (int j = 0; j < u; ++j) {
-    if (dbeta) dbeta[j] = static_cast<float>(sg[j]);
-    if (dgamma) dgamma[j] = static_cast<float>(sgx[j]);
-  }
-  if (need_dx && batch) {
-    // dx = k (g - sg / rows - x_hat sgx / rows), k = gamma inv (training: the batch statistics depend on x);
-    // inference: the affine map's k g.
-    float *ga = col + kGa * cs, *gb = col + kGb * cs, *gk = col + kGk * cs;
-    for (int j = 0; j < u; ++j) {
-      const double kj = static_cast<double>(gamma[j]) * inv[j];
-      ga[j] = static_cast<float>(kj);
-      gb[j] = training ? static_cast<float>(-kj * sg[j] / rows) : 0.f;
-      gk[j] = training ? static_cast<float>(-kj * sgx[j] / rows) : 0.f;
+  float *ga = col + kGa * cs, *gb = col + kGb * cs, *gk = col + kGk * cs;
+  // The Dense layer before: its activation's derivative and bias gradient here (dense.cc skips them).
+  const bool fuse = batch && bn_takes_act_backward(i);
+  const int act = static_cast<int>(fuse ? layers_[i - 1].act : Act::Linear);
+  const float* z = fuse && needs_z(layers_[i - 1].act) ? ws.z[i - 1].data() : nullptr;
+  float* db = fuse && bias_of_[i - 1] >= 0 ? grads + arrays_[bias_of_[i - 1]].off : nullptr;
+  float* mm = mode == Mode::Train && batch && training ? params + arrays_[na.mean].off : nullptr;
+  float* mv = mm ? params + arrays_[na.var].off : nullptr;
+  const float* var = col + kVar * cs;
+  const double mom = l.momentum;
+  const int next_act = static_cast<int>(bn_takes_next_act(i) ? layers_[i + 1].act : Act::Linear);
+  // One task per block of columns: the column sums of g and g * x_hat (the parameters' gradients, and batch
+  // normalization's dx needs them), dx, and the moving statistics.
+  by_columns(rows, u, [&](int j0, int j1) {
+    const BnCols cc{c.x, rows, u, j0, j1, c.mean, c.inv};
+    k.bn_grad_sums(cc, next_act, next_act != static_cast<int>(Act::Linear) ? ws.out[i + 1].data() : nullptr, g, sg,
+                   sgx);
+    for (int j = j0; j < j1; ++j) {
+      if (dbeta) dbeta[j] = static_cast<float>(sg[j]);
+      if (dgamma) dgamma[j] = static_cast<float>(sgx[j]);
     }
-    // The Dense layer before: its activation's derivative and bias gradient here (dense.cc skips them).
-    const bool fuse = bn_takes_act_backward(i);
-    const LayerSpec& p = layers_[i - 1];
-    const int act = static_cast<int>(fuse ? p.act : Act::Linear);
-    const float* z = fuse && needs_z(p.act) ? ws.z[i - 1].data() : nullptr;
-    float* db = fuse && bias_of_[i - 1] >= 0 ? grads + arrays_[bias_of_[i - 1]].off : nullptr;
-    by_columns(rows, u, [&](int j0, int j1) {
-      k.bn_backward({c.x, rows, u, j0, j1, mean, inv}, ga, gb, gk, g, act, z, db);
-    });
-  } else if (need_dx) {
+    if (need_dx && batch) {
+      // dx = kj (g - sg / rows - x_hat sgx / rows), kj = gamma inv (training: the batch statistics depend on
+      // x); inference: the affine map's kj g.
+      for (int j = j0; j < j1; ++j) {
+        const double kj = static_cast<double>(gamma[j]) * inv[j];
+        ga[j] = static_cast<float>(kj);
+        gb[j] = training ? static_cast<float>(-kj * sg[j] / rows) : 0.f;
+        gk[j] = training ? static_cast<float>(-kj * sgx[j] / rows) : 0.f;
+      }
+      k.bn_backward(cc, ga, gb, gk, g, act, z, db);
+    }
+    if (mm)
+      for (int j = j0; j < j1; ++j) {
+        mm[j] = static_cast<float>(mm[j] * mom + mean[j] * (1.0 - mom));
+        mv[j] = static_cast<float>(mv[j] * mom + var[j] * (1.0 - mom));
+      }
+  });
+  if (need_dx && !batch) {
     // Layer normalization, per row: dx = inv * (dxh - mean(dxh) - x_hat * mean(dxh * x_hat)), dxh = g * gamma.
     const float* rinv = col + kCols * cs + rows;
     const float* xh = ws.z[i].data();
@@ -263,18 +288,7 @@ void Network::backward_other(size_t i, const float* W, float* params, float* gra
       }
     }
   }
-  if (mode != Mode::Train) return;
-  if (batch && training) {
-    const float* var = col + kVar * cs;
-    float* mm = params + arrays_[na.mean].off;
-    float* mv = params + arrays_[na.var].off;
-    const double m = l.momentum;
-    for (int j = 0; j < u; ++j) {
-      mm[j] = static_cast<float>(mm[j] * m + mean[j] * (1.0 - m));
-      mv[j] = static_cast<float>(mv[j] * m + var[j] * (1.0 - m));
-    }
-  }
-  if (deferred) return;
+  if (mode != Mode::Train || deferred) return;
   if (dgamma) update_array(na.gamma, dgamma);
   if (dbeta) update_array(na.beta, dbeta);
 }
