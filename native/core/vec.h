@@ -81,9 +81,6 @@ struct VecKernels {
   void (*dropout)(const float* x, float* y, float* mask, size_t n, uint64_t key, float rate);
   // g *= m.
   void (*mul)(float* g, const float* m, size_t n);
-  // y (rows x n) = x (rows x k) . w (k x n, row-major) + bias (or 0), for a few rows: streams w
-  // once with no packing (single-row inference latency). Sums over k in order.
-  void (*dense_rows)(const float* x, int rows, int k, const float* w, int n, const float* bias, float* y);
   // Batch normalization's passes (kernels/common/norm_kernels.inc): each column's sums in double, rows in order.
   // s, s2 = sums of d and d^2, d = x - mean.
   void (*bn_moments)(const BnCols& c, double* s, double* s2);
