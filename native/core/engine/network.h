@@ -41,8 +41,8 @@ struct Workspace {
   std::vector<int32_t> ib;
   std::vector<FloatBuf> out, z, mask;  // per layer
   std::vector<const float*> in;        // per layer: its input for the current batch
-  std::vector<FloatBuf> stat;          // per normalization layer: its batch's mean and 1/std (see norm.cc)
-  std::vector<double> acc;             // column sums of a batch normalization
+  std::vector<FloatBuf> stat;          // per normalization layer: its batch's statistics (see norm.cc)
+  std::vector<double> acc;             // column sums of a normalization layer
 };
 
 class Network {
@@ -117,6 +117,14 @@ class Network {
                       bool training, Mode mode, bool need_dx, bool deferred);
   // Adds layer i's arrays if it is a normalization layer.
   void add_norm_arrays(size_t i);
+  // Sizes layer i's normalization workspace (ws.stat, ws.z, ws.acc) for batches of up to `rows` rows.
+  void reserve_norm(size_t i, Workspace& ws, size_t rows) const;
+  // Layer i is a batch normalization that also applies the Activation layer i + 1 (forward: it writes that
+  // layer's output; backward: it applies its derivative; norm.cc).
+  bool bn_takes_next_act(size_t i) const;
+  // Layer i is a batch normalization whose backward pass also applies the activation derivative of the Dense
+  // layer i - 1 and sums its bias gradient (i may be past the last layer: false).
+  bool bn_takes_act_backward(size_t i) const;
   // packed: W is the snapshot and packed_ holds its kernels (predict).
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
                        uint64_t batch, float* final_out, bool packed = false) const;
