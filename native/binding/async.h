@@ -84,6 +84,14 @@ class Held {
   Held(Held&&) = default;
   Held& operator=(Held&&) = default;
 
+  // From now on hold() only allocates; copy_now() copies. Work may start on the originals in between if no JS
+  // runs until copy_now() has returned and the work has moved to the copies (fit overlaps its copy so).
+  void defer_copies() { defer_ = true; }
+  void copy_now() {
+    for (const Pending& c : pending_) std::memcpy(c.dst, c.src, c.bytes);
+    pending_.clear();
+  }
+
   // The elements of `a`, valid until this Held is destroyed.
   template <typename T>
   const T* hold(Napi::Env env, Napi::TypedArrayOf<T> a, const std::string& name) {
@@ -98,7 +106,10 @@ class Held {
     if (!copy)
       throw Napi::RangeError::New(
           env, "could not allocate a copy of " + name + " (" + std::to_string(n * sizeof(T)) + " bytes)");
-    std::memcpy(copy, a.Data(), n * sizeof(T));
+    if (defer_)
+      pending_.push_back(Pending{copy, a.Data(), n * sizeof(T)});
+    else
+      std::memcpy(copy, a.Data(), n * sizeof(T));
     copies_.push_back(Copy{copy, n * sizeof(T)});
     return static_cast<const T*>(copy);
   }
@@ -130,8 +141,15 @@ class Held {
       if (p) CopyPool::give(p, bytes);
     }
   };
+  struct Pending {
+    void* dst;
+    const void* src;
+    size_t bytes;
+  };
   std::vector<Copy> copies_;
+  std::vector<Pending> pending_;
   std::vector<Napi::Reference<Napi::Value>> refs_;
+  bool defer_ = false;
 };
 
 // Runs job.run(&cancel) on a job thread (job_threads.h; no N-API there) and settles a Promise with
