@@ -73,6 +73,8 @@ describe('Parquet and JSON Lines', () => {
     const lines = join(dir, 'bad.jsonl');
     writeFileSync(lines, '{"a": 1, "y": 2}\n[1, 2]\n');
     await expect(first(lines)).rejects.toThrow(/bad\.jsonl line 2 must be a JSON object/);
+    writeFileSync(lines, '{"a": 1, "y": 2}\n{"y": 3}\n{"a": 2, "y": 4, "b": 5}\n');
+    await expect(first(lines)).rejects.toThrow(/bad\.jsonl line 3 has the key "b", which the first object lacks/);
   });
 });
 

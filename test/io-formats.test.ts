@@ -53,6 +53,12 @@ describe('the format registry', () => {
     expect(() => new Sequential([new Dense(2)]).toBuffer({ format: 'onnx' })).toThrow(
       /^toBuffer: the model has no weights yet/,
     );
+    // The Keras formats answer with a promise, so their errors are rejections, not throws.
+    for (const format of ['keras', 'h5'] as const) {
+      const pending = new Sequential([new Dense(2)]).toBuffer({ format });
+      expect(pending).toBeInstanceOf(Promise);
+      await expect(pending).rejects.toThrow(/^toBuffer: the model has no weights yet/);
+    }
   });
 });
 

@@ -19,7 +19,8 @@ export function tableFormat(path: string): TableFormat {
 
 /**
  * What readCsv reads for a table file: the path for CSV, else its rows as comma-separated bytes (a
- * header from the Parquet schema or the first JSON object's keys; null and absent cells empty).
+ * header from the Parquet schema or the first JSON object's keys (a later key outside them is an error); null
+ * and absent cells empty).
  */
 export function tableSource(path: string, format: TableFormat = tableFormat(path)): CsvSource {
   if (format === 'csv') return path;
@@ -59,6 +60,7 @@ function cellText(v: unknown): string {
 async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let n = 0;
+  let keys: Set<string> | null = null; // the first object's: the header; a later key outside it would be lost
   for await (const line of lines) {
     n++;
     if (line.trim() === '') continue;
@@ -70,6 +72,15 @@ async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>>
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v))
       throw new CsvError(`${path} line ${n} must be a JSON object, got ${describe(v)}`, path);
+    if (!keys) keys = new Set(Object.keys(v));
+    else
+      for (const k in v)
+        if (!keys.has(k))
+          throw new CsvError(
+            `${path} line ${n} has the key ${JSON.stringify(k)}, which the first object lacks; ` +
+              'the first object names the columns (give it every key, null where a value is missing)',
+            path,
+          );
     yield v as Record<string, unknown>;
   }
 }

@@ -34,6 +34,8 @@ export interface ModelFormat {
   /** For messages: 'Keras 3 archive (.keras)'. */
   readonly description: string;
   sniff(bytes: Uint8Array): boolean;
+  /** encode answers with a promise: toBuffer then reports every error as a rejection, never a throw. */
+  readonly asyncEncode: boolean;
   encode(model: Sequential, where: string): Uint8Array | Promise<Uint8Array>;
   decode(bytes: Uint8Array, file: string): Sequential | Promise<Sequential>;
 }
@@ -56,6 +58,7 @@ export const FORMATS: readonly ModelFormat[] = [
     extensions: ['.myelin'],
     description: "myelin's own file",
     sniff: (b) => startsWith(b, MAGIC),
+    asyncEncode: false,
     encode: modelToBytes,
     decode: async (bytes, file) => (await import('./model-file.js')).modelFromBytes(bytes, file),
   },
@@ -65,6 +68,7 @@ export const FORMATS: readonly ModelFormat[] = [
     extensions: ['.keras'],
     description: 'Keras 3 archive (.keras)',
     sniff: isZip, // the reader then requires config.json, and says so when it is missing
+    asyncEncode: true,
     encode: (model, where) => {
       const snap = kerasSnapshot(model, where);
       return import('./keras/write-keras.js').then((w) => w.kerasFromSnapshot(snap));
@@ -76,6 +80,7 @@ export const FORMATS: readonly ModelFormat[] = [
     extensions: ['.h5', '.hdf5'],
     description: 'Keras 2 legacy HDF5 (.h5)',
     sniff: isHdf5,
+    asyncEncode: true,
     encode: (model, where) => {
       const snap = kerasSnapshot(model, where);
       return import('./keras/write-h5.js').then((w) => w.h5FromSnapshot(snap));

@@ -152,7 +152,13 @@ export class Sequential implements TrainingModel {
   toBuffer(options: { format: 'keras' | 'h5' }): Promise<Uint8Array>;
   toBuffer(options: { format?: FormatName }): Uint8Array | Promise<Uint8Array>;
   toBuffer(options: { format?: FormatName } = {}): Uint8Array | Promise<Uint8Array> {
-    return encodeModel(this, formatByName(options?.format ?? 'myelin', 'toBuffer'), 'toBuffer');
+    const format = formatByName(options?.format ?? 'myelin', 'toBuffer');
+    try {
+      return encodeModel(this, format, 'toBuffer');
+    } catch (e) {
+      if (format.asyncEncode) return Promise.reject(e);
+      throw e;
+    }
   }
 
   add(layer: Layer): void {

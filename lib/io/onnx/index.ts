@@ -10,6 +10,7 @@ export const onnxFormat: ModelFormat = {
   extensions: ['.onnx'],
   description: 'ONNX (.onnx)',
   sniff: isOnnx,
+  asyncEncode: false,
   encode: modelToOnnx,
   decode: async (bytes, file) => (await import('./import.js')).onnxToModel(bytes, file),
 };
