@@ -22,6 +22,8 @@ export interface BackendInfo {
     model: number;
     /** Bytes: L1 data and L2 per core, L3 as reported. */
     cacheBytes: { l1d: number; l2: number; l3: number };
+    /** Associativity of L1d and L2 (the GEMM blocks are derived from it); 0 where not reported. */
+    cacheWays: { l1d: number; l2: number };
   };
   /**
    * The GEMM parameters in use, chosen for this CPU from a registry (MYELIN_GEMM_CONFIG=<name> forces
@@ -36,13 +38,13 @@ export const version: string = (
 
 export function backendInfo(): BackendInfo {
   const info = native.backendInfo();
-  const { name, vendor, family, model, l1d, l2, l3 } = info.cpu;
+  const { name, vendor, family, model, l1d, l2, l3, l1dWays, l2Ways } = info.cpu;
   return {
     isa: info.isa,
     threads: info.threads,
     version,
     supportedIsas: info.supportedIsas,
-    cpu: { name, vendor, family, model, cacheBytes: { l1d, l2, l3 } },
+    cpu: { name, vendor, family, model, cacheBytes: { l1d, l2, l3 }, cacheWays: { l1d: l1dWays, l2: l2Ways } },
     gemm: { ...info.gemm },
   };
 }

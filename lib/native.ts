@@ -39,7 +39,17 @@ export interface NativeBackendInfo {
   isa: string;
   threads: number;
   supportedIsas: string[];
-  cpu: { name: string; vendor: string; family: number; model: number; l1d: number; l2: number; l3: number };
+  cpu: {
+    name: string;
+    vendor: string;
+    family: number;
+    model: number;
+    l1d: number;
+    l2: number;
+    l3: number;
+    l1dWays: number;
+    l2Ways: number;
+  };
   gemm: NativeGemmConfig;
 }
 
@@ -106,6 +116,11 @@ export interface NativeTesting {
   gemmConfigs(): NativeGemmConfig[];
   /** Force a GEMM config by name, or `<name>:MC,KC,NC` with those cache blocks; null returns to the choice for this CPU. */
   forceGemmConfig(name: string | null): void;
+  /** The registry's config for a described CPU (cache sizes in bytes, ways) running `isa`. */
+  gemmConfigFor(
+    cpu: { vendor: string; family: number; model: number; l1d: number; l2: number; l1dWays: number; l2Ways: number },
+    isa: string,
+  ): NativeGemmConfig;
   /** Runs the same GEMM `reps` times in native code; returns the seconds taken. */
   gemmBench(...args: [...GemmArgs, reps: number]): number;
   /** FP32 FMA peak in GFLOP/s of one ISA's kernel on `threads` pool threads. */

@@ -167,3 +167,79 @@ describe('GEMM config choice', () => {
     expect(s.stderr).toMatch(/MYELIN_GEMM_CONFIG=.*:64,0,512: blocks must be <name>:MC,KC,NC, positive integers/);
   });
 });
+
+// BLIS's analytical model (native/core/gemm_config.cc, model_blocks) for CPUs this machine is not:
+// kc = floor((W1 - 1) mr / (mr + nr)) ways of L1 (at least 1) x (L1 / W1) / (4 mr), down to a multiple
+// of 8 in [64, 512]; mc = (W2 - 2) (L2 / W2) / (4 kc), at most 1024, down to a multiple of mr.
+describe('GEMM config for a described CPU (registry and block model, without that CPU)', () => {
+  const KiB = 1024;
+  const MiB = 1024 * KiB;
+  const cpu = (
+    vendor: string,
+    family: number,
+    model: number,
+    l1d: number,
+    l1dWays: number,
+    l2: number,
+    l2Ways: number,
+  ) => ({ vendor, family, model, l1d, l1dWays, l2, l2Ways });
+  const emerald = cpu('GenuineIntel', 6, 0xcf, 48 * KiB, 12, 2 * MiB, 16);
+  const cases: [string, ReturnType<typeof cpu>, string, object][] = [
+    // 3 ways of 4 KiB for A: kc = 3 * 4096 / 48 = 256; mc = 14 * 128 KiB / 1 KiB = 1792 -> 1024 -> 1020.
+    ['Xeon Emerald Rapids', emerald, 'avx512', { config: 'xeon-avx512', mr: 12, nr: 32, kc: 256, mc: 1020 }],
+    // 6x16: 3 ways: kc = 3 * 4096 / 24 = 512; mc = 14 * 128 KiB / 2 KiB = 896 -> 894.
+    ['Xeon Emerald Rapids, AVX2', emerald, 'avx2', { config: 'avx2', mr: 6, nr: 16, kc: 512, mc: 894 }],
+    // 32 KiB 8-way: 1 way for A: kc = 4096 / 48 = 85 -> 80; mc = 14 * 64 KiB / 320 = 2867 -> 1020.
+    [
+      'Xeon Skylake-SP',
+      cpu('GenuineIntel', 6, 0x55, 32 * KiB, 8, 1 * MiB, 16),
+      'avx512',
+      { config: 'xeon-avx512', mr: 12, nr: 32, kc: 80, mc: 1020 },
+    ],
+    // 1 way for A: kc = 4096 / 40 = 102 -> 96; mc = 6 * 128 KiB / 384 = 2048 -> 1020.
+    [
+      'EPYC Zen 4 (Genoa)',
+      cpu('AuthenticAMD', 0x19, 0x11, 32 * KiB, 8, 1 * MiB, 8),
+      'avx512',
+      { config: 'zen4', mr: 10, nr: 32, kc: 96, mc: 1020 },
+    ],
+    // Measured blocks, whatever the caches say.
+    [
+      'EPYC Zen 5 (Turin)',
+      cpu('AuthenticAMD', 0x1a, 0x02, 48 * KiB, 12, 1 * MiB, 16),
+      'avx512',
+      { config: 'zen5', mr: 10, nr: 32, kc: 256, mc: 130 },
+    ],
+    // 64 KiB 4-way: 1 way of 16 KiB for A: kc = 16384 / 32 = 512; mc = 6 * 128 KiB / 2 KiB = 384.
+    [
+      'Neoverse N1',
+      cpu('arm', 0x41, 0xd0c, 64 * KiB, 4, 1 * MiB, 8),
+      'neon',
+      { config: 'neoverse', mr: 8, nr: 12, kc: 512, mc: 384 },
+    ],
+    ['Neoverse V1', cpu('arm', 0x41, 0xd40, 64 * KiB, 4, 1 * MiB, 8), 'neon', { config: 'neoverse', kc: 512, mc: 384 }],
+    // 2 MiB 8-way L2: mc = 6 * 256 KiB / 2 KiB = 768.
+    ['Neoverse V2', cpu('arm', 0x41, 0xd4f, 64 * KiB, 4, 2 * MiB, 8), 'neon', { config: 'neoverse', kc: 512, mc: 768 }],
+    // Another arm64 core (Cortex-A72: 32 KiB 2-way): 1 way for A (the floor gives 0): kc = 16384 / 32.
+    ['Cortex-A72', cpu('arm', 0x41, 0xd08, 32 * KiB, 2, 1 * MiB, 16), 'neon', { config: 'neon', mr: 8, kc: 512 }],
+    // A VM that hides its caches: kc 256, mc = 128 rounded up to mr.
+    ['hidden caches', cpu('GenuineIntel', 6, 0x8f, 0, 0, 0, 0), 'avx512', { config: 'xeon-avx512', kc: 256, mc: 132 }],
+    // Sizes without ways (macOS, old AMD): 8-way assumed. 128 KiB: 3 ways of 16 KiB: kc 1536 -> 512;
+    // 12 MiB: mc = 6 * 1.5 MiB / 2 KiB = 4608 -> 1024.
+    ['sizes only', cpu('apple', 0, 0, 128 * KiB, 0, 12 * MiB, 0), 'neon', { config: 'neon', kc: 512, mc: 1024 }],
+  ];
+
+  it.each(cases)('%s running %s', (_, described, isa, expected) => {
+    expect(native._testing.gemmConfigFor(described, isa)).toMatchObject({ ...expected, isa, nc: 4096 });
+  });
+
+  it('is the choice this machine makes for itself', () => {
+    const info = native.backendInfo();
+    if (process.env.MYELIN_GEMM_CONFIG) return; // forced
+    expect(native._testing.gemmConfigFor(info.cpu, info.isa)).toEqual(info.gemm);
+  });
+
+  it('rejects an unknown ISA, naming it', () => {
+    expect(() => native._testing.gemmConfigFor(emerald, 'sse9')).toThrow(/isa must be one of .*; got sse9/);
+  });
+});

@@ -8,6 +8,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
+  Adamax,
   AdamW,
   CategoricalCrossentropy,
   ExponentialDecay,
@@ -120,6 +121,7 @@ describe('round trips', () => {
       new Adam({ learningRate: 0.01 }),
       new SGD(0.05, 0.9, { nesterov: true }),
       new RMSprop(0.01),
+      new Adamax(0.02),
     ])
       it(`myelin → ${format} → myelin (${optimizer.className}): identical predictions, compile, state, resumed fit`, async () => {
         const { m, y } = trained(optimizer);

@@ -114,7 +114,7 @@ describe('normalization layers in plotModel', () => {
 });
 
 describe('normalization layers in DeepExplainer', () => {
-  it('BatchNormalization, Normalization and Activation: local accuracy against predict', async () => {
+  it('BatchNormalization, Normalization (and inverted) and Activation: local accuracy against predict', async () => {
     setSeed(8);
     const x = rows(30, 5, 6);
     const m = new Sequential([
@@ -122,6 +122,7 @@ describe('normalization layers in DeepExplainer', () => {
       new Dense(6, { useBias: false }),
       new BatchNormalization({ momentum: 0.5 }),
       new Activation('tanh'),
+      new Normalization({ mean: [1, -1, 0, 2, 0, 1], variance: [4, 1, 2, 0.25, 1, 9], invert: true }),
       new Dense(3),
       new Activation('softmax'),
     ]);
@@ -243,11 +244,13 @@ describe('normalization layers in the Keras formats', () => {
     expect(names.some((n) => n.includes('moving'))).toBe(false);
   });
 
-  it('Normalization has no Keras export yet: a clear error naming the layer', async () => {
-    const m = new Sequential([new Normalization({ inputDim: 2 }), new Dense(1)]);
-    const message = /layer 'normalization' \(Normalization\) has no Keras export/;
-    for (const format of ['keras', 'h5'] as const)
-      await expect((async () => m.toBuffer({ format }))()).rejects.toThrow(message);
+  it('Normalization is written to both Keras formats and read back (test/io-keras-norm.test.ts has the rest)', async () => {
+    const m = new Sequential([new Normalization({ inputDim: 2, mean: [1, 2], variance: [4, 9] }), new Dense(1)]);
+    const x = Matrix.from([[3, 5]]);
+    for (const format of ['keras', 'h5'] as const) {
+      const back = await loadModel(await m.toBuffer({ format }));
+      expect(Array.from(back.predict(x).data)).toEqual(Array.from(m.predict(x).data));
+    }
   });
 });
 

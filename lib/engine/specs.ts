@@ -59,6 +59,8 @@ export interface NormalizationSpec {
   kind: 'normalization';
   /** Width of the layer (same as its input); weights mean, variance. */
   units: number;
+  /** y = mean + x * sd instead of (x - mean) / sd (Keras's invert). */
+  invert: boolean;
 }
 
 export interface ScheduleSpec {
@@ -176,6 +178,7 @@ export const SPEC_FIELDS = {
   },
   NormalizationSpec: {
     units: { type: 'int', min: 1, want: 'an integer >= 1' },
+    invert: { type: 'bool', default: false, want: '' },
   },
   ScheduleSpec: {
     kind: { type: 'id', default: 0, count: 6, want: 'a schedule id below 6' },

@@ -111,9 +111,11 @@ function unitwiseView(l: object, name: string, width: number | undefined, what: 
     const gamma = w('gamma', 1);
     const beta = w('beta', 0);
     const eps = (l as { epsilon?: number }).epsilon ?? 0;
+    const invert = !bn && (l as { invert?: boolean }).invert === true; // Normalization: y = mean + x * sd
     for (let j = 0; j < units; j++) {
-      scale[j] = bn ? gamma[j]! / Math.sqrt(variance[j]! + eps) : 1 / Math.max(Math.sqrt(variance[j]!), 1e-7);
-      bias[j] = (bn ? beta[j]! : 0) - mean[j]! * scale[j]!;
+      const sd = Math.max(Math.sqrt(variance[j]!), 1e-7);
+      scale[j] = bn ? gamma[j]! / Math.sqrt(variance[j]! + eps) : invert ? sd : 1 / sd;
+      bias[j] = invert ? mean[j]! : (bn ? beta[j]! : 0) - mean[j]! * scale[j]!;
     }
   }
   const kernel = new Float32Array(units * units);

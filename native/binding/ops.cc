@@ -52,6 +52,8 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   c.Set("l1d", static_cast<double>(cpu.l1d));
   c.Set("l2", static_cast<double>(cpu.l2));
   c.Set("l3", static_cast<double>(cpu.l3));
+  c.Set("l1dWays", cpu.l1d_ways);
+  c.Set("l2Ways", cpu.l2_ways);
   o.Set("cpu", c);
   o.Set("gemm", GemmConfigObject(env, gemm_config()));
   return o;
@@ -80,6 +82,25 @@ Napi::Value ForceGemmConfig(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(info.Env(), e.what());
   }
   return info.Env().Undefined();
+}
+
+// Tests: the registry's choice for a described CPU ({vendor, family, model, l1d, l2, l1dWays, l2Ways})
+// running an ISA, whatever this machine is (gemm_config_for).
+Napi::Value GemmConfigFor(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[0].IsObject())
+    throw Napi::TypeError::New(info.Env(), "gemmConfigFor(cpu, isa): cpu must be an object");
+  const Napi::Object o = info[0].As<Napi::Object>();
+  auto num = [&](const char* key) { return o.Get(key).IsNumber() ? o.Get(key).As<Napi::Number>().Int64Value() : 0; };
+  CpuInfo cpu;
+  cpu.vendor = o.Get("vendor").IsString() ? o.Get("vendor").As<Napi::String>().Utf8Value() : "";
+  cpu.family = int(num("family")), cpu.model = int(num("model"));
+  cpu.l1d = num("l1d"), cpu.l2 = num("l2"), cpu.l3 = num("l3");
+  cpu.l1d_ways = int(num("l1dWays")), cpu.l2_ways = int(num("l2Ways"));
+  const std::string name = expect_string(info, 1, "isa");
+  Isa isa;
+  if (!isa_from_name(name.c_str(), &isa))
+    throw Napi::RangeError::New(info.Env(), "isa must be one of scalar, avx2, avx512, neon; got " + name);
+  return GemmConfigObject(info.Env(), gemm_config_for(cpu, isa));
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -268,6 +289,7 @@ void init_ops(Napi::Env env, Napi::Object exports, Napi::Object testing) {
   testing.Set("forceIsa", Napi::Function::New<ForceIsa>(env, "forceIsa"));
   testing.Set("gemmConfigs", Napi::Function::New<GemmConfigs>(env, "gemmConfigs"));
   testing.Set("forceGemmConfig", Napi::Function::New<ForceGemmConfig>(env, "forceGemmConfig"));
+  testing.Set("gemmConfigFor", Napi::Function::New<GemmConfigFor>(env, "gemmConfigFor"));
   testing.Set("gemmBench", Napi::Function::New<GemmBench>(env, "gemmBench"));
   testing.Set("gemmFmaPeak", Napi::Function::New<GemmFmaPeak>(env, "gemmFmaPeak"));
 }

@@ -105,9 +105,10 @@ constexpr Field kActivationSpecFields[kActivationSpecFieldCount] = {
   {"activation", FieldType::Id, false, 0.0, kNone, kNone, false, false, 9, "an activation id below 9"},
 };
 
-constexpr int kNormalizationSpecFieldCount = 1;
+constexpr int kNormalizationSpecFieldCount = 2;
 constexpr Field kNormalizationSpecFields[kNormalizationSpecFieldCount] = {
   {"units", FieldType::Int, false, 0.0, 1.0, kNone, false, false, 0, "an integer >= 1"},
+  {"invert", FieldType::Bool, true, 0.0, kNone, kNone, false, false, 0, ""},
 };
 
 constexpr int kScheduleSpecFieldCount = 14;
@@ -193,6 +194,7 @@ template <class S, class V> void visit_activation_spec(S& s, V&& v) {
 
 template <class S, class V> void visit_normalization_spec(S& s, V&& v) {
   v(kNormalizationSpecFields[0], s.units);
+  v(kNormalizationSpecFields[1], s.invert);
 }
 
 template <class S, class V> void visit_schedule_spec(S& s, V&& v) {

@@ -42,10 +42,11 @@ void caches_from(unsigned leaf, CpuInfo* info) {
     const unsigned type = r.a & 0x1f, level = (r.a >> 5) & 7;
     if (type == 0) break;
     if (type == 2) continue;  // instruction cache
-    const int64_t bytes =
-        int64_t((r.b >> 22) + 1) * (((r.b >> 12) & 0x3ff) + 1) * ((r.b & 0xfff) + 1) * (int64_t(r.c) + 1);
-    if (level == 1) info->l1d = bytes;
-    if (level == 2) info->l2 = bytes;
+    const int ways = int(r.b >> 22) + 1;
+    const int64_t bytes = int64_t(ways) * (((r.b >> 12) & 0x3ff) + 1) * ((r.b & 0xfff) + 1) * (int64_t(r.c) + 1);
+    const bool full = (r.a >> 9) & 1;  // fully associative: as many ways as lines
+    if (level == 1) info->l1d = bytes, info->l1d_ways = full ? 0 : ways;
+    if (level == 2) info->l2 = bytes, info->l2_ways = full ? 0 : ways;
     if (level == 3) info->l3 = bytes;
   }
 }
@@ -77,7 +78,9 @@ CpuInfo detect() {
   if (info.vendor == "AuthenticAMD" || info.vendor == "HygonGenuine") {
     if (ext_max >= 0x8000001d && ((cpuid(0x80000001).c >> 22) & 1)) caches_from(0x8000001d, &info);
     if (info.l1d == 0 && ext_max >= 0x80000006) {  // older AMD: sizes in KiB / 512 KiB units
-      info.l1d = int64_t(cpuid(0x80000005).c >> 24) * 1024;
+      const unsigned l1 = cpuid(0x80000005).c;
+      info.l1d = int64_t(l1 >> 24) * 1024;
+      info.l1d_ways = ((l1 >> 16) & 0xff) == 0xff ? 0 : int((l1 >> 16) & 0xff);
       const Regs r = cpuid(0x80000006);
       info.l2 = int64_t(r.c >> 16) * 1024;
       info.l3 = int64_t(r.d >> 18) * 512 * 1024;
@@ -113,11 +116,12 @@ std::string trim(const std::string& s) {
   return first == std::string::npos ? "" : s.substr(first, last - first + 1);
 }
 
-int64_t sysfs_cache(int index, int* level, std::string* type) {
+int64_t sysfs_cache(int index, int* level, std::string* type, int* ways) {
   const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
-  std::ifstream fl(dir + "level"), ft(dir + "type"), fs(dir + "size");
+  std::ifstream fl(dir + "level"), ft(dir + "type"), fs(dir + "size"), fw(dir + "ways_of_associativity");
   std::string size;
   if (!(fl >> *level) || !(ft >> *type) || !(fs >> size)) return -1;
+  if (!(fw >> *ways)) *ways = 0;
   int64_t bytes = std::atoll(size.c_str());
   if (size.back() == 'K') bytes *= 1024;
   if (size.back() == 'M') bytes *= 1024 * 1024;
@@ -144,13 +148,13 @@ CpuInfo detect() {
     info.name = part;
   }
   for (int i = 0; i < 8; ++i) {
-    int level = 0;
+    int level = 0, ways = 0;
     std::string type;
-    const int64_t bytes = sysfs_cache(i, &level, &type);
+    const int64_t bytes = sysfs_cache(i, &level, &type, &ways);
     if (bytes < 0) break;
     if (type == "Instruction") continue;
-    if (level == 1) info.l1d = bytes;
-    if (level == 2) info.l2 = bytes;
+    if (level == 1) info.l1d = bytes, info.l1d_ways = ways;
+    if (level == 2) info.l2 = bytes, info.l2_ways = ways;
     if (level == 3) info.l3 = bytes;
   }
   return info;

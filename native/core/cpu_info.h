@@ -14,6 +14,7 @@ struct CpuInfo {
   int family = 0;                   // x86: display family (base + extended); arm64: implementer
   int model = 0;                    // x86: display model (base + extended << 4); arm64: part number
   int64_t l1d = 0, l2 = 0, l3 = 0;  // bytes: L1 data and L2 per core, L3 as reported (shared)
+  int l1d_ways = 0, l2_ways = 0;    // associativity (the GEMM block model needs it); 0: not reported
 };
 
 const CpuInfo& cpu_info();

@@ -39,17 +39,38 @@ struct Entry {
   bool (*match)(const CpuInfo&);
 };
 
-// First match wins, so each ISA's catch-all entry comes last among that ISA's entries.
+bool no_cpu(const CpuInfo&) { return false; }  // offered to MYELIN_GEMM_CONFIG and the bench only
+
+// First match wins, so each ISA's catch-all entry comes last among that ISA's entries. Shapes: every
+// AVX-512 one keeps 2-3 B vectors, a broadcast and 20-24 accumulators in the 32 zmm registers; k
+// loops checked spill-free and costed per CPU model by scripts/kernel-loops.py (docs/contributing.md).
+// Blocks left 0 come from the caches (model_blocks below).
 const Entry kRegistry[] = {
-    // Zen 5 (48 KiB L1d, 1 MiB L2, two 512-bit FMA pipes): measured; mc covers a batch of 128 rows.
+    // Zen 5 (48 KiB 12-way L1d, 1 MiB 16-way L2; two full 512-bit FMA pipes, 2 vector loads per
+    // cycle): 10x32 is FMA-bound (10 cycles of FMAs and 6 of loads per k step) and splits a batch of
+    // 128 rows into 13 tiles with 2 rows of waste. Blocks measured: kc 256 (the model: 200), mc 130 =
+    // one 128-row batch (the model: 1020), faster on the MLP shapes.
     {{"zen5", Isa::Avx512, 10, 32, 130, 256, 4096, nullptr}, amd_zen5},
-    // Zen 4 (32 KiB L1d, 1 MiB L2, 512-bit ops on 256-bit pipes): blocks from the caches.
+    // Zen 4 (32 KiB 8-way L1d, 1 MiB 8-way L2; 512-bit ops split over two 256-bit FMA pipes, so one
+    // zmm FMA per cycle): a k step of 10x32 is 20 cycles of FMAs against 12 loads, FMA-bound with
+    // room; 10x32 for the same batch-128 tiling as Zen 5. Blocks from the model: kc 96, mc 1020.
     {{"zen4", Isa::Avx512, 10, 32, 0, 0, 4096, nullptr}, amd_zen4},
-    // Intel Xeon: BLIS's skx shape (24 accumulators); blocks from the caches (48 KiB / 2 MiB on SPR+).
+    // Intel Xeon, Skylake-SP to Granite Rapids (two 512-bit FMA ports p0/p5, two loads per cycle; a
+    // broadcast from memory is one load uop): 12x32 (BLIS's skx shape transposed) needs 14 load uops
+    // and ~40 uops per 24 FMAs, under the 4-6 wide front end and the load ports; 12 rows split a
+    // 128-row batch into 11 tiles. Blocks from the caches: EMR/SPR (48 KiB 12-way, 2 MiB 16-way) kc
+    // 256, mc 1020; Skylake-SP (32 KiB 8-way, 1 MiB 16-way) kc 80.
     {{"xeon-avx512", Isa::Avx512, 12, 32, 0, 0, 4096, nullptr}, intel_xeon_avx512},
+    // 8x48 (OpenBLAS's skylakex sgemm shape): 11 loads per 24 FMAs instead of 14, the better k loop
+    // for llvm-mca's Intel models (100 % of the FMA bound against 92 % for 12x32), but n = 128 or 256
+    // wastes 1/9 of each row of tiles: offered to compare on a Xeon (bench --only gemm), chosen for none.
+    {{"avx512-8x48", Isa::Avx512, 8, 48, 0, 0, 4096, nullptr}, no_cpu},
     {{"avx512", Isa::Avx512, 10, 32, 0, 0, 4096, nullptr}, any_cpu},
+    // AVX2 (Haswell to Zen 3): 6x16 = 12 ymm accumulators, 2 B vectors and a broadcast of 16 registers.
     {{"avx2", Isa::Avx2, 6, 16, 0, 0, 4096, nullptr}, any_cpu},
-    // Neoverse: BLIS's armv8a shape, 24 accumulators of the 32 q registers.
+    // Neoverse N1/V1/N2/V2 (64 KiB 4-way L1d; 1-2 MiB 8-way L2; two or four 128-bit FMA pipes): 8x12,
+    // BLIS's armv8a shape: 24 accumulators + 3 B vectors + 2 vectors of A read by lane (fmla by
+    // element) in the 32 q registers. Blocks from the model: kc 512, mc 384 (1 MiB L2) or 768 (2 MiB).
     {{"neoverse", Isa::Neon, 8, 12, 0, 0, 4096, nullptr}, arm_neoverse},
     {{"neon", Isa::Neon, 8, 8, 0, 0, 4096, nullptr}, any_cpu},
     {{"scalar", Isa::Scalar, 4, 8, 128, 256, 2048, nullptr}, any_cpu},
@@ -68,17 +89,44 @@ GemmKernelList kernel_list(Isa isa) {
   }
 }
 
-// BLIS's analytical rules, simplified: the B panel (kc x nr) takes about 2/3 of L1d, the A block
-// (mc x kc) about half of L2. Unknown sizes: 256 and 128 rows, the values measured on Zen 5.
+// BLIS's analytical model (Low, Igual, Smith and Quintana-Orti, "Analytical modeling is enough for
+// high-performance BLIS", TOMS 2016; LLVM Polly's matmul optimizer applies the same rules). The driver
+// keeps a kc x nr micro-panel of B in L1 while mr x kc micro-panels of A stream through it.
+// - L1, W1 ways of S1 = size / W1 bytes: one way stays free for C; A's and B's micro-panels share the
+//   rest in proportion to their sizes, so A gets C_A = floor((W1 - 1) mr / (mr + nr)) ways (at least
+//   1) and kc = C_A S1 / (4 mr).
+// - L2, W2 ways of S2 bytes: the packed A block (mc x kc) takes every way but one for B's micro-panel
+//   and one for C: mc = (W2 - 2) S2 / (4 kc).
+// A cache reported without its ways is taken as 8-way; unreported caches give kc 256 and mc 128
+// rounded up to mr (Zen 5's measured values). kc is rounded down to a multiple of 8, in [64, 512]; mc to a multiple of
+// mr, in [2 mr, 1024]: past ~1000 rows B's micro-panel is reused 80+ times already, and an SMT sibling keeps half the
+// L2.
+void model_blocks(const CpuInfo& cpu, int mr, int nr, int* mc, int* kc) {
+  if (*kc == 0 && cpu.l1d > 0) {
+    const int w1 = cpu.l1d_ways > 0 ? cpu.l1d_ways : 8;
+    const int ways_a = std::max(1, (w1 - 1) * mr / (mr + nr));
+    *kc = std::clamp<int>(int(ways_a * (cpu.l1d / w1) / (4 * mr)) / 8 * 8, 64, 512);
+  }
+  if (*kc == 0) *kc = 256;
+  if (*mc == 0 && cpu.l2 > 0) {
+    const int w2 = cpu.l2_ways > 2 ? cpu.l2_ways : 8;
+    *mc = int(std::min<int64_t>((w2 - 2) * (cpu.l2 / w2) / (4 * *kc), 1024));
+  }
+  if (*mc == 0) *mc = (128 + mr - 1) / mr * mr;  // a batch of 128 rows
+  *mc = std::max(2 * mr, *mc / mr * mr);
+}
+
 GemmConfig resolve(const GemmConfig& e, const CpuInfo& cpu) {
   GemmConfig c = e;
-  if (c.kc == 0) c.kc = cpu.l1d > 0 ? std::clamp<int>(int(cpu.l1d * 2 / 3 / (c.nr * 4)) / 8 * 8, 64, 256) : 256;
-  if (c.mc == 0) c.mc = cpu.l2 > 0 ? std::clamp<int>(int(cpu.l2 / 2 / (c.kc * 4)), 2 * c.mr, 1024) : 128;
-  c.mc = std::max(c.mr, c.mc / c.mr * c.mr);
+  model_blocks(cpu, c.mr, c.nr, &c.mc, &c.kc);
+  return c;
+}
+
+const GemmKernels* find_kernels(const GemmConfig& c) {
   const GemmKernelList list = kernel_list(c.isa);
   for (int i = 0; i < list.count; ++i)
-    if (list.shapes[i].mr == c.mr && list.shapes[i].nr == c.nr) c.kernels = &list.shapes[i];
-  return c;
+    if (list.shapes[i].mr == c.mr && list.shapes[i].nr == c.nr) return &list.shapes[i];
+  return nullptr;
 }
 
 struct State {
@@ -122,7 +170,8 @@ State build() {
   const CpuInfo& cpu = cpu_info();
   for (const Entry& e : kRegistry) {
     if (!isa_supported(e.cfg.isa)) continue;
-    const GemmConfig c = resolve(e.cfg, cpu);
+    GemmConfig c = resolve(e.cfg, cpu);
+    c.kernels = find_kernels(c);
     if (c.kernels == nullptr) continue;  // a shape this build lacks: not offered
     s.configs.push_back(c);
     s.matches.push_back(e.match(cpu));
@@ -158,6 +207,12 @@ const GemmConfig& gemm_config() {
     }
   // Unreachable: every ISA has a catch-all entry.
   throw std::runtime_error(std::string("no GEMM config for ISA ") + isa_name(isa));
+}
+
+GemmConfig gemm_config_for(const CpuInfo& cpu, Isa isa) {
+  for (const Entry& e : kRegistry)
+    if (e.cfg.isa == isa && e.match(cpu)) return resolve(e.cfg, cpu);
+  throw std::runtime_error(std::string("no GEMM config for ISA ") + isa_name(isa));  // each ISA has a catch-all
 }
 
 const GemmConfig* gemm_configs(int* count) {

@@ -6,6 +6,7 @@
 // of the other kernels.
 #pragma once
 
+#include "core/cpu_info.h"
 #include "core/gemm_kernel.h"
 #include "core/isa.h"
 
@@ -22,6 +23,9 @@ struct GemmConfig {
 // What GEMM uses now: the forced entry, else the first entry for active_isa() matching this CPU.
 // Throws std::runtime_error for a bad MYELIN_GEMM_CONFIG, naming the value and the choices.
 const GemmConfig& gemm_config();
+// The registry's choice for `cpu` running `isa`, blocks derived from its caches, kernels not set: a
+// pure function, so tests check the choice for CPUs they do not run on. Throws for an unknown ISA.
+GemmConfig gemm_config_for(const CpuInfo& cpu, Isa isa);
 // Every entry this build and CPU can run, blocks resolved for this CPU; *count set.
 const GemmConfig* gemm_configs(int* count);
 // Tests and benchmarks: force the entry named so, `<name>:MC,KC,NC` with those blocks (nullptr or "":

@@ -44,7 +44,8 @@ using GemmPackA = void (*)(ptrdiff_t k, int mr, const float* a, ptrdiff_t rs_a, 
 
 // One micro-kernel shape of one ISA.
 struct GemmKernels {
-  int mr, nr;  // register block
+  int mr, nr;          // register block
+  bool rows_in_place;  // ukr reads A along its rows in place fast; else the driver packs such A
   GemmMicroKernel ukr;
   GemmPackA pack_a;
   GemmPackB pack_b;

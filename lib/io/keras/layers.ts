@@ -9,6 +9,7 @@ import { resolveInitializer, type InitializerConfig } from '../../initializers.j
 import { Dense, Dropout, type Layer } from '../../layers/index.js';
 import {
   buildUnitwise,
+  normalizationFileShapes,
   parseUnitwise,
   unitwiseClass,
   unitwiseSpecOf,
@@ -122,13 +123,15 @@ export function parseModelConfig(cfg: unknown): ModelSpec {
       case 'BatchNormalization':
       case 'LayerNormalization':
       case 'Activation':
-        checkCommon(lc, where);
+      case 'Normalization':
+        if (e['class_name'] === 'Normalization') checkDtype(lc['dtype'], where);
+        else checkCommon(lc, where);
         layers.push(parseUnitwise(e['class_name'], lc, lname, where, { fail, checkSettings, activation }));
         break;
       default:
         fail(
           `${where}: myelin has no ${String(e['class_name'])} layer; it reads InputLayer, Dense, Dropout, ` +
-            'BatchNormalization, LayerNormalization and Activation',
+            'BatchNormalization, LayerNormalization, Normalization and Activation',
         );
     }
   });
@@ -342,13 +345,14 @@ export function paramCount(spec: ModelSpec): number {
 /** The shapes of the arrays an optimizer keeps slots for (Keras: the trainable variables), in order. */
 export function trainableShapes(spec: ModelSpec): number[][] {
   const shapes = weightShapes(spec);
-  return spec.layers.flatMap((l, i) => shapes[i]!.filter((_, k) => weightsOf(l)[k]!.trainable));
+  return spec.layers.flatMap((l, i) => shapes[i]!.filter((_, k) => weightsOf(l)[k]?.trainable));
 }
 
 /** Weight shapes per layer, in Keras's order (Dense: kernel [in, units], then bias [units]). */
 export function weightShapes(spec: ModelSpec): number[][][] {
   let width = spec.inputDim;
   return spec.layers.map((l) => {
+    if (l.kind === 'normalization') return normalizationFileShapes(l, width);
     if (l.kind !== 'dense') return weightsOf(l).map(() => [width]);
     const shapes = l.useBias ? [[width, l.units], [l.units]] : [[width, l.units]];
     width = l.units;

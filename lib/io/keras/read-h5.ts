@@ -6,6 +6,7 @@ import type { Optimizer } from '../../optimizers.js';
 import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
 import { H5Node, readHdf5 } from './h5-read.js';
+import { inputWidths, normalizationFromFile } from './norm-layers.js';
 import {
   isObject,
   KerasConfigError,
@@ -71,6 +72,11 @@ function readLegacy(f: H5Node, fileBytes: number): Decoded {
     if (names.length !== shapes[i]!.length)
       fail(`${where} holds ${names.length} weights; the layer needs ${shapes[i]!.length}`);
     weights[i] = names.map((n, w) => readArray(lg, n, shapes[i]![w]!, `${where}: ${n}`));
+  });
+  const widths = inputWidths(spec);
+  spec.layers.forEach((l, i) => {
+    if (l.kind === 'normalization')
+      weights[i] = normalizationFromFile(l, weights[i]!, widths[i]!, `model_weights (layer '${l.name}')`);
   });
   const notes = json(f, 'myelin');
   const optimizer = compile ? legacyOptimizerState(f, spec, compile.optimizer, notes !== undefined, training) : null;

@@ -7,6 +7,7 @@ import { ModelFileError } from '../format.js';
 import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
 import { H5Node, readHdf5 } from './h5-read.js';
+import { inputWidths, normalizationFileNames, normalizationFromFile } from './norm-layers.js';
 import {
   isObject,
   KERAS_ENTRIES,
@@ -68,14 +69,17 @@ export async function kerasFromBytes(bytes: Uint8Array, file: string): Promise<S
 function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefined): Decoded {
   const shapes = weightShapes(spec);
   const paths = layerPaths(spec);
+  const widths = inputWidths(spec);
   const weights = spec.layers.map((l, i) => {
     const where = `${WEIGHTS}: ${paths[i]}/vars (layer '${l.name}')`;
     const vars = f.group(`${paths[i]}/vars`);
     const held = vars ? vars.keys().length : 0;
     if (held !== shapes[i]!.length)
       throw new KerasConfigError(`${where} holds ${held} arrays; ${l.kind} needs ${shapes[i]!.length}`);
-    const what = (k: number) => `${WEIGHTS}: ${paths[i]}/vars/${k} (layer '${l.name}' ${weightsOf(l)[k]!.name})`;
-    return shapes[i]!.map((shape, k) => readArray(vars!, String(k), shape, what(k)));
+    const names = l.kind === 'normalization' ? normalizationFileNames(l) : weightsOf(l).map((w) => w.name);
+    const what = (k: number) => `${WEIGHTS}: ${paths[i]}/vars/${k} (layer '${l.name}' ${names[k]})`;
+    const arrays = shapes[i]!.map((shape, k) => readArray(vars!, String(k), shape, what(k)));
+    return l.kind === 'normalization' ? normalizationFromFile(l, arrays, widths[i]!, where) : arrays;
   });
   const vars = optimizer ? f.group('optimizer/vars') : null;
   const perArray = optimizer ? SLOT_NAMES[optimizer.className]?.keras3.length : undefined;

@@ -15,6 +15,7 @@ export const SLOT_NAMES: Record<string, { keras3: string[]; keras2: string[] }> 
   AdamW: { keras3: ['momentum', 'velocity'], keras2: ['m', 'v'] }, // Keras's AdamW is an Adam
   RMSprop: { keras3: ['velocity'], keras2: ['velocity'] },
   Adagrad: { keras3: ['accumulator'], keras2: ['accumulator'] },
+  Adamax: { keras3: ['momentum', 'norm'], keras2: ['m', 'u'] }, // keras/src/optimizers/adamax.py build
 };
 
 /** What myelin keeps in a Keras file under its own key (Keras ignores it): see docs/model-files.md. */

@@ -23,7 +23,7 @@ import {
   weightShapes,
   weightsOf,
 } from './layers.js';
-import { unitwiseClass, unitwiseConfig } from './norm-layers.js';
+import { normalizationFileNames, normalizationToFile, unitwiseClass, unitwiseConfig } from './norm-layers.js';
 import { legacyWeightNames, SLOT_NAMES, type Snapshot } from './snapshot.js';
 
 /** The Keras 2 release whose layout this writes. */
@@ -96,9 +96,15 @@ function writeLegacyWeights(f: H5Group, snap: Snapshot): void {
   const order = layerNames.map((_, i) => i).sort((a, b) => (layerNames[a]! < layerNames[b]! ? -1 : 1));
   for (const i of order) {
     const lg = g.create_group(layerNames[i]!);
-    const weightNames = legacyWeightNames(layerNames[i]!, weightsOf(snap.spec.layers[i]!));
+    const l = snap.spec.layers[i]!;
+    const norm = l.kind === 'normalization';
+    const names = norm ? normalizationFileNames(l).map((name) => ({ name })) : weightsOf(l);
+    const weightNames = legacyWeightNames(layerNames[i]!, names);
+    const arrays = norm ? normalizationToFile(l, snap.weights[i]!) : snap.weights[i]!;
     writeBytesListAttr(lg, 'weight_names', weightNames);
-    weightNames.forEach((n, k) => writeFloats(lg, n, snap.weights[i]![k]!, shapes[i]![k]!));
+    weightNames.forEach((n, k) =>
+      norm && k === 2 ? writeInt64(lg, n, 0) : writeFloats(lg, n, arrays[k]!, shapes[i]![k]!),
+    );
   }
   writeBytesListAttr(g.create_group('top_level_model_weights'), 'weight_names', []);
   const opt = snap.optimizer;

@@ -18,7 +18,7 @@ import {
   weightShapes,
   wrap,
 } from './layers.js';
-import { unitwiseClass, unitwiseConfig } from './norm-layers.js';
+import { normalizationToFile, unitwiseClass, unitwiseConfig } from './norm-layers.js';
 import type { Snapshot } from './snapshot.js';
 
 const { config: CONFIG, metadata: METADATA, weights: WEIGHTS } = KERAS_ENTRIES;
@@ -104,7 +104,11 @@ function writeWeights(f: H5Group, snap: Snapshot): void {
   snap.spec.layers.forEach((l, i) => {
     const vars = makeGroups(f, `${paths[i]}/vars`);
     writeTextAttr(vars, 'name', l.name);
-    snap.weights[i]!.forEach((w, k) => writeFloats(vars, String(k), w, shapes[i]![k]!));
+    if (l.kind !== 'normalization') snap.weights[i]!.forEach((w, k) => writeFloats(vars, String(k), w, shapes[i]![k]!));
+    else
+      normalizationToFile(l, snap.weights[i]!).forEach((w, k) =>
+        k === 2 ? writeInt64(vars, '2', 0) : writeFloats(vars, String(k), w, shapes[i]![k]!),
+      );
   });
   if (!snap.compile) return;
   const vars = f.create_group('optimizer').create_group('vars');

@@ -13,7 +13,7 @@
 import { Preprocessor } from '../../data/preprocessor.js';
 import { version } from '../../backend.js';
 import type { ActivationName } from '../../activations.js';
-import type { Activation, BatchNormalization, Dense, LayerNormalization } from '../../layers/index.js';
+import type { Activation, BatchNormalization, Dense, LayerNormalization, Normalization } from '../../layers/index.js';
 import type { Matrix } from '../../matrix.js';
 import type { Sequential } from '../../model/sequential.js';
 import { FEATURES, ML_DOMAIN, ML_OPSET, preprocessingGraph } from './preprocessing.js';
@@ -141,20 +141,28 @@ export function modelToOnnx(model: Sequential, _where: string): Uint8Array {
         // Inference: the moving statistics (ONNX's input_mean, input_var); absent gamma 1, beta 0.
         const bn = layer as BatchNormalization;
         const inputs = [current, vector('gamma', 1), vector('beta', 0), vector('moving_mean', 0)];
-        node('BatchNormalization', name, [...inputs, vector('moving_variance', 1)], [floatAttr('epsilon', bn.epsilon)]);
+        const attrs = [floatAttr('epsilon', bn.epsilon), floatAttr('momentum', bn.momentum)]; // training only
+        node('BatchNormalization', name, [...inputs, vector('moving_variance', 1)], attrs);
         break;
       }
       case 'LayerNormalization': {
         const ln = layer as LayerNormalization;
         const attrs = [intAttr('axis', -1), floatAttr('epsilon', ln.epsilon)];
-        node('LayerNormalization', name, [current, vector('gamma', 1), vector('beta', 0)], attrs);
+        // B is optional: left out without center, so an import finds no beta either.
+        const inputs = [current, vector('gamma', 1), ...(ln.center ? [vector('beta', 0)] : [])];
+        node('LayerNormalization', name, inputs, attrs);
         break;
       }
       case 'Normalization': {
-        // (x - mean) / max(sqrt(variance), 1e-7), the divisor folded into a constant.
+        // (x - mean) / max(sqrt(variance), 1e-7), the divisor folded into a constant (invert: x * sd + mean).
         const sd = Float32Array.from(own.get('variance') as Float32Array, (v) => Math.max(Math.sqrt(v), 1e-7));
-        node('Sub', `${name}/sub`, [current, vector('mean', 0)]);
-        node('Div', `${name}/div`, [current, constant(`${name}/std`, [width], sd)]);
+        if ((layer as Normalization).invert) {
+          node('Mul', `${name}/mul`, [current, constant(`${name}/std`, [width], sd)]);
+          node('Add', `${name}/add`, [current, vector('mean', 0)]);
+        } else {
+          node('Sub', `${name}/sub`, [current, vector('mean', 0)]);
+          node('Div', `${name}/div`, [current, constant(`${name}/std`, [width], sd)]);
+        }
         break;
       }
       default:

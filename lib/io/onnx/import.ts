@@ -3,8 +3,16 @@
 // a chain of steps from it to one output. Each step is read at the current tensor (./steps.ts); a graph
 // with anything else — an unknown operator, a branch, a node off the chain — is refused with an error
 // naming the node, never turned into a different model.
+import type { ActivationName } from '../../activations.js';
 import { scalerFromConfig, StandardScaler, type Scaler } from '../../data/scalers.js';
-import { Dense } from '../../layers/dense.js';
+import {
+  Activation,
+  BatchNormalization,
+  Dense,
+  LayerNormalization,
+  Normalization,
+  type Layer,
+} from '../../layers/index.js';
 import { Sequential } from '../../model/sequential.js';
 import { ModelFileError } from '../format.js';
 import { checkMetadata, type Metadata } from '../metadata.js';
@@ -12,6 +20,7 @@ import { PREPROCESSING_KEY } from './export.js';
 import { withoutPreprocessing } from './preprocessing.js';
 import { decodeModelProto, FLOAT, type ModelProto, type NodeProto, type ValueInfoProto } from './schema.js';
 import { Constants, readTensor, typeName, type Constant } from './tensors.js';
+import type { LayerRead } from './chain.js';
 import { nodeName, readStep, type Chain } from './steps.js';
 
 export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
@@ -41,7 +50,11 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   }
   let nodes: NodeProto[] = [];
   for (const [i, n] of (g.node ?? []).entries()) {
-    if (n.opType !== 'Constant' || (n.domain && n.domain !== 'ai.onnx')) nodes.push(n);
+    const source = n.input?.[0] ?? '';
+    // PyTorch writes an Identity of an initializer for a weight equal to another (a fresh BatchNorm1d's).
+    if (n.opType === 'Identity' && !n.domain && n.input?.length === 1 && constants.has(source) && n.output?.[0]) {
+      constants.add(n.output[0], constants.shapeOf(source), () => constants.get(source)!);
+    } else if (n.opType !== 'Constant' || (n.domain && n.domain !== 'ai.onnx')) nodes.push(n);
     else {
       const value = attempt(fail, () => constantNode(n, i));
       constants.add(n.output?.[0] ?? '', value.dims, () => value);
@@ -78,6 +91,7 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
     layers: [],
     scaler: null,
     visited: new Set(),
+    own: proto.producerName === 'myelin',
   };
   let current = input.name!;
   for (let steps = 0; current !== output.name; steps++) {
@@ -87,7 +101,10 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   const offChain = nodes.find((n) => !chain.visited.has(n));
   if (offChain)
     fail(`node ${nodeName(offChain)} is not on the path from input '${input.name}' to output '${output.name}'`);
-  if (chain.layers.length === 0) fail('the graph has no Gemm or MatMul: there is no Dense layer to read');
+  if (!chain.layers.some((l) => l.kind === 'Dense'))
+    fail("the graph has no Gemm or MatMul: myelin's models have at least one Dense layer");
+  const open = chain.layers.find((l) => l.kind === 'Normalization' && l.open);
+  if (open) delete (open as { open?: string }).open; // a Sub without its Div: a standard deviation of 1
   if (chain.rank !== 2) fail(`the output has ${chain.rank} dimensions; myelin's models output [batch, units]`);
   const declared = output.type?.tensorType?.shape?.dim?.[1]?.dimValue;
   if (declared && declared !== chain.width)
@@ -97,13 +114,18 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   // The nodes' names become the layers' when every one can (myelin's own files); else Keras's defaults.
   const named = new Set(chain.layers.map((l) => l.name)).size === chain.layers.length;
   const keep = named && chain.layers.every((l) => /^[A-Za-z][\w.-]*$/.test(l.name));
+  const firstWidth = chain.layers[0]!.kind === 'Dense' ? chain.layers[0].inputs : chain.layers[0]!.weights[0]?.length;
   chain.layers.forEach((l, i) => {
-    const options = { activation: l.activation, useBias: l.bias !== null, ...(keep ? { name: l.name } : {}) };
-    model.add(new Dense(l.units, i === 0 ? { ...options, inputDim: l.inputs } : options));
+    const options = { ...(keep ? { name: l.name } : {}), ...(i === 0 ? { inputDim: firstWidth ?? chain.width! } : {}) };
+    attempt(fail, () => model.add(layerOf(l, options)));
   });
-  model.setWeights(
-    chain.layers.flatMap((l) =>
-      l.bias ? [Float32Array.from(l.kernel), Float32Array.from(l.bias)] : [Float32Array.from(l.kernel)],
+  attempt(fail, () =>
+    model.setWeights(
+      chain.layers.flatMap((l) =>
+        l.kind !== 'Dense'
+          ? l.weights.map((w) => Float32Array.from(w))
+          : [Float32Array.from(l.kernel), ...(l.bias ? [Float32Array.from(l.bias)] : [])],
+      ),
     ),
   );
   const metadata = readMetadata(proto, fail);
@@ -111,6 +133,21 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   if (scaler) model.setPreprocessing(scaler);
   model.metadata = attempt(fail, () => checkMetadata(metadata.user, 'metadata_props'));
   return model;
+}
+
+function layerOf(l: LayerRead, options: { name?: string; inputDim?: number }): Layer {
+  switch (l.kind) {
+    case 'Dense':
+      return new Dense(l.units, { ...options, activation: l.activation, useBias: l.bias !== null });
+    case 'BatchNormalization':
+      return new BatchNormalization({ ...options, ...l.options });
+    case 'LayerNormalization':
+      return new LayerNormalization({ ...options, ...l.options });
+    case 'Normalization':
+      return new Normalization({ ...options, ...l.options });
+    case 'Activation':
+      return new Activation(l.options['activation'] as ActivationName, options);
+  }
 }
 
 function attempt<T>(fail: (problem: string) => never, f: () => T): T {

@@ -3,58 +3,27 @@
 // a no-op (Identity, Dropout, Flatten, Reshape to [batch, n]) or, before the first layer, the input
 // scaling (Sub, Div, Mul, Add by constants). Each returns the tensor the chain continues from.
 import type { ActivationName } from '../../activations.js';
+import { at, type Chain, floatAttr, intAttr, lastDense, nodeName, vector, attr } from './chain.js';
+import {
+  activationLayer,
+  batchNormalization,
+  decomposedLayerNorm,
+  layerNormalization,
+  normalizationStep,
+} from './norm-steps.js';
 import { ELEMENTWISE, matchActivation, type Expr } from './patterns.js';
-import { ATTR, type AttributeProto, type NodeProto } from './schema.js';
-import type { Constant, Constants } from './tensors.js';
+import type { NodeProto } from './schema.js';
+import type { Constant } from './tensors.js';
+
+export { nodeName, type Chain } from './chain.js';
 
 export const SUPPORTED =
-  'Gemm, MatMul (then Add), Relu, Sigmoid, Tanh, Softmax, LeakyRelu (alpha 0.2), Elu (alpha 1), Gelu, x·Sigmoid(x), ' +
-  '0.5·x·(1 + Erf(x/√2)), Identity, Dropout, Flatten and Reshape to [batch, n], and Sub/Div/Mul/Add by constants ' +
-  'before the first layer (input scaling)';
+  'Gemm, MatMul (then Add), BatchNormalization, LayerNormalization (or its ReduceMean...Sqrt, Div form), Relu, ' +
+  'Sigmoid, Tanh, Softmax, LeakyRelu (alpha 0.2), Elu (alpha 1), Gelu, x·Sigmoid(x), 0.5·x·(1 + Erf(x/√2)), ' +
+  'Identity, Dropout, Flatten and Reshape to [batch, n], Sub/Div/Mul/Add by constants before the first layer ' +
+  '(input scaling) and Sub then Div by per-feature constants after one (a Normalization layer)';
 /** The most nodes one decomposed activation may span. */
 const MAX_REGION = 32;
-
-export interface LayerRead {
-  name: string;
-  inputs: number;
-  units: number;
-  /** inputs x units, row-major (Keras's kernel orientation). */
-  kernel: Float64Array;
-  bias: Float64Array | null;
-  activation: ActivationName;
-  /** True once an activation node was read: no bias may follow. */
-  closed: boolean;
-}
-
-export interface Chain {
-  opset: number;
-  constants: Constants;
-  consumers: Map<string, NodeProto[]>;
-  output: string;
-  /** Features per row of the current tensor (null while unknown) and its rank. */
-  width: number | null;
-  rank: number;
-  layers: LayerRead[];
-  /** The input scaling read so far, as (x - offset) / scale. */
-  scaler: { offset: Float64Array; scale: Float64Array } | null;
-  visited: Set<NodeProto>;
-}
-
-export const nodeName = (n: NodeProto) => {
-  const op = n.opType || 'no op_type';
-  return n.name ? `'${n.name}' (${op})` : `(${op}) writing '${n.output?.[0] ?? ''}'`;
-};
-
-const attr = (n: NodeProto, name: string): AttributeProto | undefined => n.attribute?.find((a) => a.name === name);
-// An attribute present without its value field holds the field's default, 0 (proto2), as onnxruntime reads it.
-const intAttr = (n: NodeProto, name: string, fallback: number) => {
-  const a = attr(n, name);
-  return a ? (a.i ?? 0) : fallback;
-};
-const floatAttr = (n: NodeProto, name: string, fallback: number) => {
-  const a = attr(n, name);
-  return a ? (a.type === ATTR.INT ? (a.i ?? 0) : (a.f ?? 0)) : fallback;
-};
 
 /** Reads the node(s) at `current`; returns the tensor the chain continues from. */
 export function readStep(c: Chain, current: string): string {
@@ -80,7 +49,7 @@ export function readStep(c: Chain, current: string): string {
       return next;
     }
   }
-  return elementwise(c, current, users);
+  return decomposedLayerNorm(c, current, users) ?? elementwise(c, current, users);
 }
 
 type Step = (c: Chain, n: NodeProto) => string | undefined;
@@ -112,22 +81,32 @@ const SINGLE: Record<string, Step> = {
   Add(c, n) {
     const v = vector(c, n);
     if (!v) return undefined;
-    if (c.layers.length === 0) return scale(c, n, (s, j) => (s.offset[j] = s.offset[j]! - at(v, j) * s.scale[j]!));
+    if (scaling(c, n)) return scale(c, n, (s, j) => (s.offset[j] = s.offset[j]! - at(v, j) * s.scale[j]!));
+    const norm = normalizationStep(c, n, v);
+    if (norm !== undefined) return norm;
     setBias(c, n, n.input![1]!, 1);
     return n.output![0]!;
   },
   Sub(c, n) {
-    const v = c.layers.length === 0 && vector(c, n);
-    return v ? scale(c, n, (s, j) => (s.offset[j] = s.offset[j]! + at(v, j) * s.scale[j]!)) : undefined;
+    const v = vector(c, n);
+    if (!v) return undefined;
+    if (scaling(c, n)) return scale(c, n, (s, j) => (s.offset[j] = s.offset[j]! + at(v, j) * s.scale[j]!));
+    return normalizationStep(c, n, v);
   },
   Mul(c, n) {
-    const v = c.layers.length === 0 && vector(c, n);
-    return v ? scale(c, n, (s, j) => (s.scale[j] = s.scale[j]! / at(v, j))) : undefined;
+    const v = vector(c, n);
+    if (!v) return undefined;
+    if (scaling(c, n)) return scale(c, n, (s, j) => (s.scale[j] = s.scale[j]! / at(v, j)));
+    return normalizationStep(c, n, v);
   },
   Div(c, n) {
-    const v = c.layers.length === 0 && vector(c, n);
-    return v ? scale(c, n, (s, j) => (s.scale[j] = s.scale[j]! * at(v, j))) : undefined;
+    const v = vector(c, n);
+    if (!v) return undefined;
+    if (scaling(c, n)) return scale(c, n, (s, j) => (s.scale[j] = s.scale[j]! * at(v, j)));
+    return normalizationStep(c, n, v);
   },
+  BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
   Softmax(c, n) {
     const axis = intAttr(n, 'axis', c.opset >= 13 ? -1 : 1);
     if (c.rank !== 2 || (axis !== 1 && axis !== -1))
@@ -162,6 +141,11 @@ const SINGLE: Record<string, Step> = {
   },
 };
 
+/** Arithmetic by constants before the first layer is the input scaling, but in myelin's own files only the
+ *  nodes it names preprocessing/...: the others are its Normalization layers. */
+const scaling = (c: Chain, n: NodeProto) =>
+  c.layers.length === 0 && (!c.own || (n.name ?? '').startsWith('preprocessing/'));
+
 function weight(c: Chain, n: NodeProto, name: string | undefined, what: string): Constant {
   const w = c.constants.get(name ?? '');
   if (!w)
@@ -182,13 +166,26 @@ function addLayer(c: Chain, n: NodeProto, inputs: number, units: number, kernel:
     throw new Error(`node ${nodeName(n)} takes ${inputs} features but its input has ${c.width}`);
   if (units === 0 || inputs === 0)
     throw new Error(`node ${nodeName(n)} has an empty weight matrix [${inputs}, ${units}]`);
-  c.layers.push({ name: n.name ?? '', inputs, units, kernel, bias: null, activation: 'linear', closed: false });
+  c.layers.push({
+    kind: 'Dense',
+    name: n.name ?? '',
+    inputs,
+    units,
+    kernel,
+    bias: null,
+    activation: 'linear',
+    closed: false,
+  });
   c.width = units;
 }
 
 /** A bias (or Gemm's C) broadcast to [units]: a scalar, [units] or [1, units]. */
 function setBias(c: Chain, n: NodeProto, name: string, beta: number): void {
-  const last = c.layers[c.layers.length - 1]!;
+  const last = lastDense(c);
+  if (!last)
+    throw new Error(
+      `node ${nodeName(n)} adds '${name}' after a layer other than Gemm or MatMul; myelin reads ${SUPPORTED}`,
+    );
   const v = c.constants.get(name);
   const size = v?.values.length;
   if (!v || !(size === 1 || (size === last.units && v.dims[v.dims.length - 1] === last.units && v.dims.length <= 2)))
@@ -200,17 +197,6 @@ function setBias(c: Chain, n: NodeProto, name: string, beta: number): void {
     throw new Error(`node ${nodeName(n)} adds a second bias, or a bias after the activation, to layer '${last.name}'`);
   last.bias = Float64Array.from({ length: last.units }, (_, j) => beta * at(v.values, j));
 }
-
-/** The node's second input when it is a constant that broadcasts over the features (one value or one per feature). */
-function vector(c: Chain, n: NodeProto): Float64Array | null {
-  const v = c.constants.get(n.input?.[1] ?? '');
-  if (!v || c.rank !== 2 || v.dims.length > 2 || (v.dims.length === 2 && v.dims[0] !== 1)) return null;
-  const size = v.values.length;
-  if (size === 1 || c.width === null || size === c.width) return v.values;
-  return null;
-}
-
-const at = (v: Float64Array, j: number) => (v.length === 1 ? v[0]! : v[j]!);
 
 function scale(
   c: Chain,
@@ -230,12 +216,11 @@ function scale(
 }
 
 function activate(c: Chain, activation: ActivationName, nodes: NodeProto[]): void {
-  const last = c.layers[c.layers.length - 1];
-  const names = nodes.map(nodeName).join(', ');
-  if (!last)
-    throw new Error(`node ${names} comes before any Gemm or MatMul; myelin's activations follow a Dense layer`);
-  if (last.closed)
-    throw new Error(`node ${names} applies ${activation} after ${last.activation}, with no Gemm or MatMul between`);
+  const last = lastDense(c);
+  if (!last || last.closed) {
+    activationLayer(c, activation, nodes);
+    return;
+  }
   last.activation = activation;
   last.closed = true;
 }

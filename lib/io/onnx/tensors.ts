@@ -76,6 +76,9 @@ export class Constants {
   has(name: string): boolean {
     return this.read.has(name);
   }
+  shapeOf(name: string): number[] {
+    return this.dims.get(name) ?? [];
+  }
   names(): IterableIterator<string> {
     return this.read.keys();
   }

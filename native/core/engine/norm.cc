@@ -91,8 +91,8 @@ void Network::forward_other(size_t i, const float* W, const float* x, int rows, 
       for (int r = 0; r < rows; ++r)
         for (int j = 0; j < u; ++j) {
           const size_t e = static_cast<size_t>(r) * u + j;
-          y[e] = static_cast<float>((x[e] - mean[j]) /
-                                    std::max(std::sqrt(static_cast<double>(var[j])), kNormalizationFloor));
+          const double sd = std::max(std::sqrt(static_cast<double>(var[j])), kNormalizationFloor);
+          y[e] = static_cast<float>(l.invert ? mean[j] + x[e] * sd : (x[e] - mean[j]) / sd);
         }
       return;
     }
@@ -171,8 +171,10 @@ void Network::backward_other(size_t i, const float* W, float* params, float* gra
     case LayerKind::Normalization:
       if (need_dx) {
         const float* var = W + arrays_[na.var].off;
-        for (size_t e = 0; e < n; ++e)
-          g[e] = static_cast<float>(g[e] / std::max(std::sqrt(static_cast<double>(var[e % u])), kNormalizationFloor));
+        for (size_t e = 0; e < n; ++e) {
+          const double sd = std::max(std::sqrt(static_cast<double>(var[e % u])), kNormalizationFloor);
+          g[e] = static_cast<float>(l.invert ? g[e] * sd : g[e] / sd);
+        }
       }
       return;
     case LayerKind::BatchNormalization:

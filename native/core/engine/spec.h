@@ -22,6 +22,7 @@ struct LayerSpec {
   uint64_t seed = 0;                        // dropout
   float momentum = 0.99f, epsilon = 1e-3f;  // batch / layer normalization (momentum: batch only)
   bool center = true, scale = true;         // batch / layer normalization: beta, gamma
+  bool invert = false;                      // normalization: mean + x * sd (Keras's invert=True)
 
   bool dense() const { return kind == LayerKind::Dense; }
 };

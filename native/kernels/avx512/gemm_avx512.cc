@@ -1,6 +1,6 @@
 // AVX-512F GEMM kernels: the SIMD wrapper for kernels/common/gemm_kernels.inc (16-float zmm vectors)
-// and the shapes this ISA registers (core/gemm_config.cc picks one per CPU): per k step 2 B loads
-// and MR broadcasts into 2 x MR accumulators.
+// and the shapes this ISA registers (core/gemm_config.cc picks one per CPU): per k step NR / 16 B
+// loads and MR broadcasts into NR / 16 x MR accumulators.
 // Compiled with -mavx512f -mavx2 -mfma and reached only through gemm_kernels() after the CPU check.
 #include <immintrin.h>
 
@@ -21,6 +21,7 @@ struct Simd {
   static constexpr int kShapes[][2] = {
       {10, 32},  // 20 accumulators: splits batch-128 layers into 13 tiles, a 10-wide output into one
       {12, 32},  // 24 accumulators: BLIS's skx shape (its 32x12, transposed), for Intel Xeon
+      {8, 48},   // 24 accumulators, 11 loads per 24 FMAs instead of 14: OpenBLAS's skylakex sgemm shape
   };
   MYELIN_X86_SIMD_OPS(_mm512, __m512)
   MYELIN_SIMD_INLINE static __mmask16 first(int n) { return static_cast<__mmask16>((1u << n) - 1); }

@@ -20,6 +20,24 @@ struct Simd {
   MYELIN_SIMD_INLINE static void store(float* p, V v) { vst1q_f32(p, v); }
   MYELIN_SIMD_INLINE static V fma(V a, V b, V c) { return vfmaq_f32(c, a, b); }
   MYELIN_SIMD_INLINE static V mul(V a, V b) { return vmulq_f32(a, b); }
+  // c + b * a[lane] (fmla by element), for the micro-kernel's A values (see rank1 in gemm_kernels.inc).
+  static constexpr bool kLaneFma = true;
+  MYELIN_SIMD_INLINE static V fma_lane(V b, V a, int lane, V c) {
+    switch (lane) {  // the intrinsic wants a constant: the unrolled callers fold the switch
+      case 0: return vfmaq_laneq_f32(c, b, a, 0);
+      case 1: return vfmaq_laneq_f32(c, b, a, 1);
+      case 2: return vfmaq_laneq_f32(c, b, a, 2);
+      default: return vfmaq_laneq_f32(c, b, a, 3);
+    }
+  }
+  // A vector load GCC must keep as one (an empty asm hides its use), not split into 4 scalar loads.
+  MYELIN_SIMD_INLINE static V load_pinned(const float* p) {
+    V v = vld1q_f32(p);
+#if defined(__GNUC__)
+    asm("" : "+w"(v));
+#endif
+    return v;
+  }
   // No masked loads: partial vectors go through a small buffer.
   MYELIN_SIMD_INLINE static V load_n(const float* p, int n) {
     if (n >= W) return vld1q_f32(p);
