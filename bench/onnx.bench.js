@@ -1,12 +1,12 @@
 // W4 inference, myelin against onnxruntime-node on the same network (issue 15): a 784-256-128-10 MLP
-// (relu, relu, softmax) exported by myelin's ONNX exporter and run by both in this process. Batched
-// predict of 10,000 rows in batches of 1024 at 1 and 2 threads (onnxruntime's intra-op threads set to
-// match), and single-row predict latency p50/p99. Rounds alternate between the two so drifting load
+// (relu, relu, softmax) exported by myelin's ONNX exporter, both loading those same bytes, in this
+// process. Batched predict of 10,000 rows in batches of 1024 at 1 and 2 threads (onnxruntime's intra-op
+// threads set to match), and single-row predict latency p50/p99. Rounds alternate between the two so drifting load
 // hits both alike; each figure is the median over rounds, with the spread of the per-round ratio.
 // Run: npx tsc -p tsconfig.json && node bench/onnx.bench.js [--quick]
 import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
-import { Dense, Matrix, Sequential, setNumThreads, setSeed } from '../dist/index.js';
+import { Dense, Matrix, Sequential, loadModel, setNumThreads, setSeed } from '../dist/index.js';
 
 const quick = process.argv.includes('--quick');
 const ROWS = 10_000;
@@ -31,12 +31,14 @@ const quantile = (v, q) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, M
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 setSeed(1);
-const model = new Sequential([
+const built = new Sequential([
   new Dense(256, { inputDim: 784, activation: 'relu' }),
   new Dense(128, { activation: 'relu' }),
   new Dense(10, { activation: 'softmax' }),
 ]);
-const onnx = model.toBuffer({ format: 'onnx' });
+const onnx = built.toBuffer({ format: 'onnx' });
+// Both run the same file: myelin reads the ONNX bytes onnxruntime gets.
+const model = await loadModel(onnx);
 const x = new Matrix(ROWS, 784);
 for (let i = 0; i < x.data.length; i++) x.data[i] = ((i * 2654435761) % 1000) / 1000;
 const batches = [];

@@ -4,9 +4,13 @@ import { native } from './native.js';
 /** Throws a RangeError naming the first NaN/±Infinity in `data` (row-major, `cols` wide) by row and column. */
 export function checkFinite(data: Float32Array, cols: number, what: string): void {
   const i = native.firstNonFinite(data);
-  if (i < 0) return;
+  if (i >= 0) throw nonFiniteError(data, cols, i, what);
+}
+
+/** The error for the NaN/±Infinity at data[i] (found by checkFinite or by the native predict). */
+export function nonFiniteError(data: Float32Array, cols: number, i: number, what: string): RangeError {
   const row = Math.floor(i / cols),
     col = i % cols;
   const at = cols === 1 ? `[${i}]` : `[${row}][${col}]`;
-  throw new RangeError(`${what}${at} (row ${row}, column ${col}) is ${data[i]}; inputs must be finite numbers`);
+  return new RangeError(`${what}${at} (row ${row}, column ${col}) is ${data[i]}; inputs must be finite numbers`);
 }

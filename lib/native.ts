@@ -173,7 +173,7 @@ export interface NativeKernels {
   scaleClip(g: Float32Array, scale: number, clip: number): void;
   regGrad(w: Float32Array, g: Float32Array | null, l1: number, l2: number): number;
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, key: number, rate: number): void;
-  /** y = x . w + bias for a few rows (the single-row inference path). */
+  /** y = x . w + bias for a few rows by the single-row inference path (w packed, then its row kernel). */
   denseRows(
     x: Float32Array,
     rows: number,
@@ -182,6 +182,7 @@ export interface NativeKernels {
     n: number,
     bias: Float32Array | null,
     y: Float32Array,
+    reverse?: boolean,
   ): void;
 }
 

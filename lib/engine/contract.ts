@@ -115,9 +115,14 @@ export interface NativeNetwork {
   setOptimizerState(state: OptimizerState): void;
   /** Allowed during fit: takes effect from the next batch. */
   setLearningRate(lr: number): void;
-  /** Inference (no dropout). During fit it reads the last epoch's snapshot. */
+  /**
+   * Inference (no dropout). During fit it reads the last epoch's snapshot. checkFinite: x is checked for
+   * NaN/Infinity as it is read, and the index of its first one is returned instead of the outputs.
+   */
   predict(x: Float32Array, rows: number): Float32Array;
+  predict(x: Float32Array, rows: number, checkFinite: boolean): Float32Array | number;
   predictAsync(x: Float32Array, rows: number): Promise<Float32Array>;
+  predictAsync(x: Float32Array, rows: number, checkFinite: boolean): Promise<Float32Array | number>;
   /** [loss, ...metrics] over all rows, inference mode. */
   evaluate(data: DataSpec, batchSize: number): Promise<Float64Array>;
   fit(args: FitArgs): Promise<FitResult>;

@@ -26,7 +26,7 @@ import { asValue, classesOf, toWeight, type WeightInfo, type WeightValue } from 
 import { Preprocessor } from '../data/preprocessor.js';
 import { checkAttachable, type Preprocessing } from '../data/preprocessing.js';
 import { chainLayer, checkBuilt, keepWeights, weightNames, weightRange, weightShapes } from './layer-stack.js';
-import { checkFinite } from '../finite.js';
+import { checkFinite, nonFiniteError } from '../finite.js';
 import { encodeModel, formatByName, saveModel, type FormatName } from '../io/formats.js';
 import { checkMetadata, type Metadata } from '../io/metadata.js';
 
@@ -269,16 +269,14 @@ export class Sequential implements TrainingModel {
    * last epoch. NaN/Infinity in x is an error naming its row and column.
    */
   predict(x: Inputs): Matrix {
-    const m = this.predictInput(x, 'predict');
-    if (m.rows === 0) return new Matrix(0, this.outputDim!);
-    return new Matrix(m.rows, this.outputDim!, this.net!.predict(m.data, m.rows));
+    const { m, check } = this.predictInput(x, 'predict');
+    return this.predictOutputs(m, this.net!.predict(m.data, m.rows, check), 'predict');
   }
 
   /** predict on a worker thread: the event loop keeps running (large inputs). */
   async predictAsync(x: Inputs): Promise<Matrix> {
-    const m = this.predictInput(x, 'predictAsync');
-    if (m.rows === 0) return new Matrix(0, this.outputDim!);
-    return new Matrix(m.rows, this.outputDim!, await this.net!.predictAsync(m.data, m.rows));
+    const { m, check } = this.predictInput(x, 'predictAsync');
+    return this.predictOutputs(m, await this.net!.predictAsync(m.data, m.rows, check), 'predictAsync');
   }
 
   /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
@@ -287,9 +285,19 @@ export class Sequential implements TrainingModel {
     return classesOf(this.predict(x), this.compiled?.lossSpec.fromLogits ? 0 : 0.5);
   }
 
-  private predictInput(x: Inputs, what: string): Matrix {
+  // Rows without preprocessing are checked for NaN/Infinity by the native predict as it reads them (check):
+  // one pass over memory instead of two. Preprocessed rows are checked here.
+  private predictInput(x: Inputs, what: string): { m: Matrix; check: boolean } {
     this.engine(what);
-    return this.networkInputs(x, `${what}: x`, true);
+    const check = !this.scaler;
+    const m = this.networkInputs(x, `${what}: x`, !check);
+    if (m.rows === 0) throw new RangeError(`${what}: x is empty (0 rows); it needs at least one row`);
+    return { m, check };
+  }
+
+  private predictOutputs(m: Matrix, out: Float32Array | number, what: string): Matrix {
+    if (typeof out === 'number') throw nonFiniteError(m.data, m.cols, out, `${what}: x`);
+    return new Matrix(m.rows, this.outputDim!, out);
   }
 
   /**

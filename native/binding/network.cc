@@ -197,15 +197,25 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return rows;
   }
 
+  // (x, rows, checkFinite?) checked against the input width; checkFinite: whether to look for NaN/Infinity.
+  int predict_args(const Napi::CallbackInfo& info, Napi::Float32Array* x, bool* check_finite) {
+    *check_finite = info.Length() > 2 && !absent(info[2]) && expect_bool(info, 2, "checkFinite");
+    return predict_args(info, x);
+  }
+
+  // The outputs, or with checkFinite the index of x's first NaN/Infinity (a number) when it holds one.
   Napi::Value Predict(const Napi::CallbackInfo& info) {
     Napi::Float32Array x;
-    const int rows = predict_args(info, &x);
+    bool check = false;
+    const int rows = predict_args(info, &x, &check);
     Napi::Float32Array out = new_output(info.Env(), rows);
+    long long bad = -1;
     try {
-      if (rows > 0) net_->predict(x.Data(), rows, out.Data());
+      if (rows > 0) bad = net_->predict(x.Data(), rows, out.Data(), nullptr, check);
     } catch (const std::bad_alloc&) {
       throw Napi::RangeError::New(info.Env(), "predict: out of memory for the layers' workspaces");
     }
+    if (bad >= 0) return Napi::Number::New(info.Env(), static_cast<double>(bad));
     return out;
   }
 
@@ -261,11 +271,16 @@ struct PredictJob {
   int rows = 0;
   float* out = nullptr;
   Napi::Reference<Napi::Float32Array> out_ref;  // made here: JS cannot reach it before the Promise settles
+  bool check = false;
+  long long bad = -1;
 
   void run(const std::atomic<bool>* cancel) {
-    if (rows > 0) net->predict(x, rows, out, cancel);
+    if (rows > 0) bad = net->predict(x, rows, out, cancel, check);
   }
-  Napi::Value result(Napi::Env) const { return out_ref.Value(); }
+  Napi::Value result(Napi::Env env) const {
+    if (bad >= 0) return Napi::Number::New(env, static_cast<double>(bad));
+    return out_ref.Value();
+  }
 };
 
 Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
@@ -273,7 +288,7 @@ Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
   PredictJob job;
   Napi::Float32Array x;
   job.net = net_;
-  job.rows = predict_args(info, &x);
+  job.rows = predict_args(info, &x, &job.check);
   job.x = job.inputs.hold<float>(env, x, "x");
   Napi::Float32Array out = new_output(env, job.rows);
   job.out = out.Data();

@@ -15,16 +15,18 @@ void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, 
   // Narrow layers: the GEMM epilogue would apply the activation row by row, a call per few values;
   // one call over the whole block is faster.
   const bool narrow = d.out < 16 && d.act != Act::Softmax;
-  if (!z && !row_kernel && !narrow) {
-    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, y, d.out, Epilogue{d.bias, d.act});
+  const bool rows_path = row_kernel && d.packed && d.packed->fits(d.in, d.out);
+  if (!z && !rows_path && !narrow) {
+    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, y, d.out, Epilogue{d.bias, d.act},
+         d.packed);
     return;
   }
   float* pre = z ? z : y;
-  if (row_kernel)
-    k.dense_rows(x, rows, d.in, d.kernel, d.out, d.bias, pre);
+  if (rows_path)
+    gemv_packed(rows, x, d.in, *d.packed, d.bias, pre, d.out, d.reverse);
   else
-    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out,
-         Epilogue{d.bias, Act::Linear});
+    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out, Epilogue{d.bias, Act::Linear},
+         d.packed);
   if (d.act == Act::Softmax) {
     if (pre != y) std::copy(pre, pre + n, y);
     k.softmax_rows(y, static_cast<size_t>(d.out), rows, d.out);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/contract.h"
+#include "core/gemm.h"
 
 namespace myelin {
 
@@ -12,11 +13,13 @@ struct DenseLayerView {
   int in;
   int out;
   Act act;
+  const PackedB* packed = nullptr;  // the kernel packed for GEMM (inference), or null
+  bool reverse = false;             // the row kernel's panel order (gemv_packed)
 };
 
 // x: rows x d.in; y: rows x d.out. z: where to keep the pre-activation (rows x d.out), or null when
 // the caller needs only y (the activation is then fused into the GEMM's epilogue where that is faster).
-// row_kernel: the streaming row kernel instead of GEMM (inference on a few rows: no packing, no threads).
+// row_kernel: a few rows of inference with the kernel packed: gemv_packed (no pool), the GEMM's bits.
 void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, float* y, bool row_kernel = false);
 
 }  // namespace myelin

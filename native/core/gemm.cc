@@ -1,8 +1,8 @@
 // The BLIS-style GEMM driver: loops jc (n by NC) > pc (k by KC) > ic (m by MC) > jr (NR) > ir (MR)
 // around one micro-kernel per ISA (core/gemm_kernel.h). B is always packed into NR-wide panels
-// (vector loads); A is read in place when it is contiguous along m or k (the broadcast side needs
-// no layout), else packed. Threads split C into disjoint column or row ranges, each running the
-// whole loop nest, and K is blocked from k alone: results do not depend on the thread count.
+// (vector loads), here or once ahead (PackedB: inference weights); A is read in place when it is contiguous along m or
+// k (the broadcast side needs no layout), else packed. Threads split C into disjoint column or row ranges, each running
+// the whole loop nest, and K is blocked from k alone: results do not depend on the thread count.
 #include "core/gemm.h"
 
 #include <algorithm>
@@ -104,6 +104,8 @@ struct Plan {
   ptrdiff_t rs_c, cs_c;
   float alpha, beta;
   bool pack_a;
+  const float* packed_b;  // B packed whole (PackedB), or null
+  int n_pad;              // its columns, NR-padded
   Finish fin;
 };
 
@@ -129,7 +131,7 @@ void run_part(const Plan& P, const Part& part) {
       const int kc = std::min(P.kc, P.k - pc);
       const float beta = pc == 0 ? P.beta : 1.f;
       const float* b_blk = P.B.p + static_cast<ptrdiff_t>(pc) * P.B.rs + static_cast<ptrdiff_t>(jg) * P.B.cs;
-      if (!lazy_b)
+      if (!lazy_b && !P.packed_b)
         for (int jr = 0; jr < nc; jr += NR)
           K.pack_b(kc, std::min(NR, nc - jr), b_blk + static_cast<ptrdiff_t>(jr) * P.B.cs, P.B.rs, P.B.cs,
                    bp + static_cast<size_t>(jr) * kc);
@@ -149,7 +151,9 @@ void run_part(const Plan& P, const Part& part) {
           const float* b_src = b_blk + static_cast<ptrdiff_t>(jr) * P.B.cs;
           const float* b_panel = bp + static_cast<size_t>(jr) * kc;
           ptrdiff_t rs_b = NR;
-          if (b_in_place && nr == NR) {
+          if (P.packed_b) {
+            b_panel = P.packed_b + static_cast<ptrdiff_t>(pc) * P.n_pad + static_cast<ptrdiff_t>(jg + jr) * kc;
+          } else if (b_in_place && nr == NR) {
             b_panel = b_src;
             rs_b = P.B.rs;
           } else if (lazy_b) {
@@ -197,6 +201,12 @@ int plan_parts(const Plan& P, Part* parts, int max_parts) {
   return t;
 }
 
+// The k block gemm() uses: cfg.kc evened out over k, so blocks depend on k alone.
+int k_block(int k, int kc) {
+  const int blocks = (k + kc - 1) / kc;
+  return (k + blocks - 1) / blocks;
+}
+
 void scale_c(float* c, ptrdiff_t ldc, int m, int n, float beta) {
   for (int i = 0; i < m; ++i) {
     float* row = c + i * ldc;
@@ -209,13 +219,47 @@ void scale_c(float* c, ptrdiff_t ldc, int m, int n, float beta) {
 
 }  // namespace
 
+void PackedB::Free::operator()(float* p) const { aligned_free64(p); }
+
+void PackedB::pack(const float* b, int ldb, int k, int n) {
+  const GemmConfig& cfg = gemm_config();
+  const GemmKernels& K = *cfg.kernels;
+  const int kc = k_block(k, cfg.kc), n_pad = round_up(n, K.nr);
+  const size_t need = static_cast<size_t>(k) * n_pad;
+  kernels_ = nullptr;  // not valid until packed
+  if (need > cap_) {
+    float* p = static_cast<float*>(aligned_alloc64((need * sizeof(float) + 63) / 64 * 64));
+    if (p == nullptr) throw std::bad_alloc();
+    data_.reset(p);
+    cap_ = need;
+  }
+  for (int pc = 0; pc < k; pc += kc) {
+    const int kb = std::min(kc, k - pc);
+    for (int j = 0; j < n; j += K.nr)
+      K.pack_b(kb, std::min(K.nr, n - j), b + static_cast<ptrdiff_t>(pc) * ldb + j, ldb, 1,
+               data_.get() + static_cast<size_t>(pc) * n_pad + static_cast<size_t>(j) * kb);
+  }
+  kernels_ = &K;
+  k_ = k, n_ = n, kc_ = kc, n_pad_ = n_pad;
+}
+
+bool PackedB::fits(int k, int n) const {
+  const GemmConfig& cfg = gemm_config();
+  return kernels_ == cfg.kernels && k == k_ && n == n_ && kc_ == k_block(k, cfg.kc);
+}
+
+void gemv_packed(int rows, const float* x, int ldx, const PackedB& b, const float* bias, float* y, int ldy,
+                 bool reverse) {
+  if (rows > 0) b.kernels()->rows_packed(rows, x, ldx, b.data(), b.k(), b.kc(), b.n(), bias, y, ldy, reverse);
+}
+
 void release_gemm_scratch() {
   t_pack_a.release();
   t_pack_b.release();
 }
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
-          int ldb, float beta, float* c, int ldc, const Epilogue& ep) {
+          int ldb, float beta, float* c, int ldc, const Epilogue& ep, const PackedB* packed) {
   if (m <= 0 || n <= 0) return;
   Finish fin{c, ldc, false, ep.bias, ep.act, &ep};
   if (k <= 0 || alpha == 0.f) {  // BLAS: A and B are not read
@@ -242,8 +286,9 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
       P.rs_c = ldc, P.cs_c = 1;
     }
     P.k = k;
-    const int k_blocks = (k + cfg.kc - 1) / cfg.kc;
-    P.kc = (k + k_blocks - 1) / k_blocks;
+    P.kc = k_block(k, cfg.kc);
+    P.packed_b = packed && !trans_b && !fin.swapped && packed->fits(k, n) ? packed->data() : nullptr;
+    P.n_pad = packed ? packed->n_pad() : 0;
     P.c = c;
     P.alpha = alpha, P.beta = beta;
     // A is read in place (broadcasts do not care about layout) unless neither stride is 1, or its

@@ -3,6 +3,9 @@
 // micro-kernel per ISA (native/kernels/<isa>/), chosen by active_isa().
 #pragma once
 
+#include <cstddef>
+#include <memory>
+
 #include "core/activations.h"
 #include "core/isa.h"
 
@@ -18,10 +21,45 @@ struct Epilogue {
   void* ctx = nullptr;
 };
 
+struct GemmKernels;
+
+// B (k x n, row-major) packed once for many products with it (inference weights, as onnxruntime packs its
+// constant initializers): every k block's NR-wide panels, as gemm() would pack them for the GEMM config
+// current at pack() (a forced ISA or config makes it stale: fits() then says no).
+class PackedB {
+ public:
+  void pack(const float* b, int ldb, int k, int n);
+  bool fits(int k, int n) const;
+  // Panels of k block p0 at data() + p0 * n_pad(); panel j (a multiple of NR) at + j * (that block's k).
+  const float* data() const { return data_.get(); }
+  const GemmKernels* kernels() const { return kernels_; }
+  int k() const { return k_; }
+  int n() const { return n_; }
+  int kc() const { return kc_; }
+  int n_pad() const { return n_pad_; }
+
+ private:
+  struct Free {
+    void operator()(float* p) const;
+  };
+  std::unique_ptr<float, Free> data_;
+  size_t cap_ = 0;
+  const GemmKernels* kernels_ = nullptr;
+  int k_ = 0, n_ = 0, kc_ = 0, n_pad_ = 0;
+};
+
 // Threads from the shared pool (thread_pool.h); the result is bit-identical for any thread count.
 // beta == 0 means C is only written (NaN/Inf already in C do not propagate), as in BLAS.
+// packed: op(B) = B packed (packed->fits(k, n)); its panels replace B's, same bits.
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
-          int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue());
+          int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue(), const PackedB* packed = nullptr);
+
+// y = x · B + bias for a few rows (x rows x k, ldx; y rows x n, ldy), on this thread, streaming the packed
+// panels (no packing, no pool): the same bits as gemm() with that B and bias. reverse: visit the column
+// panels right to left; alternating it on successive calls starts each call on the panels the last one
+// read (still in L2 when B is about L2's size), and changes no result.
+void gemv_packed(int rows, const float* x, int ldx, const PackedB& b, const float* bias, float* y, int ldy,
+                 bool reverse);
 
 // Frees this thread's packing buffers (they are kept between calls). Every thread that may have run a
 // GEMM calls it before it ends: thread_local destructors are unsafe with MinGW (see gemm.cc).

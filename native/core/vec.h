@@ -73,9 +73,6 @@ struct VecKernels {
   void (*dropout)(const float* x, float* y, float* mask, size_t n, uint64_t key, float rate);
   // g *= m.
   void (*mul)(float* g, const float* m, size_t n);
-  // y (rows x n) = x (rows x k) . w (k x n, row-major) + bias (or 0), for a few rows: streams w
-  // once with no packing (single-row inference latency). Sums over k in order.
-  void (*dense_rows)(const float* x, int rows, int k, const float* w, int n, const float* bias, float* y);
 };
 
 // The table for the active ISA (cheap: an atomic load and a switch).

@@ -18,7 +18,7 @@
 namespace myelin::engine {
 namespace {
 
-// Up to this many rows, inference uses the streaming row kernel instead of GEMM.
+// Up to this many rows, inference uses the row kernel (gemv_packed) instead of GEMM.
 constexpr int kFewRows = 4;
 
 // Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
@@ -86,7 +86,7 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
 }
 
 const float* Network::forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
-                              uint64_t batch, float* final_out) const {
+                              uint64_t batch, float* final_out, bool packed) const {
   const VecKernels& k = vec();
   const float* cur = x;
   const size_t L = layers_.size();
@@ -110,9 +110,9 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
     float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
-    // Inference on a few rows (single-row predict): the row kernel, no packing, no thread pool.
-    dense_forward({kernel, bias, l.in, l.units, l.act}, cur, rows, needs_z(l.act) ? ws.z[i].data() : nullptr, y,
-                  rows <= kFewRows && !dropout_on);
+    // Inference on a few rows (single-row predict): the row kernel on the packed kernel, no thread pool.
+    const DenseLayerView d{kernel, bias, l.in, l.units, l.act, packed ? &packed_[i] : nullptr, reverse_};
+    dense_forward(d, cur, rows, needs_z(l.act) ? ws.z[i].data() : nullptr, y, rows <= kFewRows && !dropout_on);
     cur = y;
   }
   return cur;

@@ -124,6 +124,7 @@ void Network::set_weights(const std::vector<const float*>& src) {
     std::memcpy(params_.data() + arrays_[a].off, src[a], arrays_[a].len * sizeof(float));
     std::memcpy(snap_.data() + arrays_[a].off, src[a], arrays_[a].len * sizeof(float));
   }
+  ++snap_version_;
 }
 
 int64_t Network::get_optimizer_state(const std::vector<float*>& slots) const {
@@ -149,6 +150,7 @@ void Network::set_optimizer_state(int64_t iterations, const std::vector<const fl
 void Network::take_snapshot() {
   std::lock_guard<std::mutex> lk(snap_mu_);
   std::memcpy(snap_.data(), params_.data(), total_ * sizeof(float));
+  ++snap_version_;
   if (slots_.size()) std::memcpy(snap_slots_.data(), slots_.data(), slots_.size() * sizeof(float));
   snap_iterations_ = iterations_;
 }

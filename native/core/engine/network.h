@@ -17,6 +17,7 @@
 #include "core/engine/buffer.h"
 #include "core/engine/metrics.h"
 #include "core/engine/spec.h"
+#include "core/gemm.h"
 
 namespace myelin::engine {
 
@@ -87,7 +88,10 @@ class Network {
 
   // Inference on the snapshot; calls are serialised (snap_mu_) and reuse the network's workspaces. A set
   // `cancel` (the caller's environment is going away) ends the work at its next chunk of rows.
-  void predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel = nullptr) const;
+  // check_finite: each chunk of x is checked for NaN/Infinity as it is read; the work stops at one and
+  // the index of x's first is returned (out is then unfinished). Else, or when all are finite: -1.
+  long long predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel = nullptr,
+                    bool check_finite = false) const;
   // [loss, metrics...] over all rows, in inference mode, batches of batch_size rows; `cancel` as above
   // (checked between batches; the result is then meaningless).
   std::vector<double> evaluate(const Data& d, int batch_size, const std::atomic<bool>* cancel = nullptr) const;
@@ -122,8 +126,11 @@ class Network {
                       bool training, Mode mode, bool need_dx, bool deferred);
   // Adds layer i's arrays if it is a normalization layer.
   void add_norm_arrays(size_t i);
+  // packed: W is the snapshot and packed_ holds its kernels (predict).
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
-                       uint64_t batch, float* final_out) const;
+                       uint64_t batch, float* final_out, bool packed = false) const;
+  // Packs the snapshot's kernels for inference unless packed_ already holds them (under snap_mu_).
+  void pack_snapshot() const;
   // From ws.g0 = dL/d(output or logits): gradients, and in Train mode the optimizer update.
   // Returns the L1/L2 penalty of the weights before their update.
   double backward(const float* W, float* params, float* grads, int rows, Workspace& ws, bool dropout_on, Mode mode);
@@ -168,6 +175,12 @@ class Network {
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
   mutable std::vector<Workspace> predict_ws_;  // per predict thread, under snap_mu_
+  // Inference's packed kernels (per layer; under snap_mu_), valid while packed_version_ == snap_version_,
+  // which every write of the snapshot (set_weights, fit's epochs, restore) advances.
+  mutable std::vector<PackedB> packed_;
+  uint64_t snap_version_ = 0;
+  mutable uint64_t packed_version_ = ~uint64_t{0};
+  mutable bool reverse_ = false;  // the row kernel's panel order, alternated per call (gemv_packed)
 };
 
 }  // namespace myelin::engine

@@ -9,6 +9,7 @@
 
 #include "core/engine/network.h"
 #include "core/engine/rng.h"
+#include "core/finite.h"
 #include "core/thread_pool.h"
 
 namespace myelin::engine {
@@ -53,8 +54,11 @@ bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(
 
 }  // namespace
 
-void Network::predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel) const {
+long long Network::predict(const float* x, int rows, float* out, const std::atomic<bool>* cancel,
+                           bool check_finite) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
+  pack_snapshot();
+  reverse_ = !reverse_;
   const int in = input_dim(), od = output_dim();
   const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
   // Chunks on separate threads when each thread gets at least two (one chunk more or less is then a
@@ -62,32 +66,55 @@ void Network::predict(const float* x, int rows, float* out, const std::atomic<bo
   const int threads = chunks >= 2 * num_threads() ? num_threads() : 1;
   // Workspaces persist across calls (guarded by snap_mu_): a predict allocates only its output.
   if (predict_ws_.size() < static_cast<size_t>(threads)) predict_ws_.resize(threads);
+  std::atomic<bool> bad{false};  // a chunk held NaN/Infinity: stop
+  auto stopped = [&] { return cancelled(cancel) || bad.load(std::memory_order_relaxed); };
   auto run_chunk = [&](int c, Workspace& w) {
     const int start = c * kPredictChunk, r = std::min(kPredictChunk, rows - start);
+    const float* xc = x + static_cast<size_t>(start) * in;
+    // Checked just before the GEMMs read it (then from cache): one pass over memory instead of two.
+    if (check_finite && first_non_finite(xc, static_cast<size_t>(r) * in) >= 0) {
+      bad.store(true);
+      return;
+    }
     float* dst = out + static_cast<size_t>(start) * od;
-    const float* y = forward(snap_.data(), x + static_cast<size_t>(start) * in, r, w, false, 0, 0, dst);
+    const float* y = forward(snap_.data(), xc, r, w, false, 0, 0, dst, true);
     if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
   };
   if (threads < 2) {
     reserve(predict_ws_[0], std::min(rows, kPredictChunk), false);
-    for (int c = 0; c < chunks && !cancelled(cancel); ++c) run_chunk(c, predict_ws_[0]);
-    return;
+    for (int c = 0; c < chunks && !stopped(); ++c) run_chunk(c, predict_ws_[0]);
+  } else {
+    // Each thread runs whole chunks through every layer (the GEMMs inside run on that thread alone), so
+    // threads never wait on each other between layers; chunks are taken in turn, so a thread the OS
+    // delays holds none back. Chunk boundaries do not depend on the thread count, nor do the results.
+    struct Job {
+      decltype(run_chunk)& run;
+      decltype(stopped)& stop;
+      std::vector<Workspace>& wss;
+      int chunks;
+      std::atomic<int> next{0};
+    } job{run_chunk, stopped, predict_ws_, chunks};
+    for (int t = 0; t < threads; ++t) reserve(predict_ws_[t], kPredictChunk, false);
+    parallel_for(threads, [&job](int t) {
+      for (int c = job.next.fetch_add(1); c < job.chunks && !job.stop(); c = job.next.fetch_add(1))
+        job.run(c, job.wss[t]);
+    });
   }
-  // Each thread runs whole chunks through every layer (the GEMMs inside run on that thread alone), so
-  // threads never wait on each other between layers; chunks are taken in turn, so a thread the OS
-  // delays holds none back. Chunk boundaries do not depend on the thread count, nor do the results.
-  struct Job {
-    decltype(run_chunk)& run;
-    std::vector<Workspace>& wss;
-    int chunks;
-    const std::atomic<bool>* cancel;
-    std::atomic<int> next{0};
-  } job{run_chunk, predict_ws_, chunks, cancel};
-  for (int t = 0; t < threads; ++t) reserve(predict_ws_[t], kPredictChunk, false);
-  parallel_for(threads, [&job](int t) {
-    for (int c = job.next.fetch_add(1); c < job.chunks && !cancelled(job.cancel); c = job.next.fetch_add(1))
-      job.run(c, job.wss[t]);
-  });
+  // The first bad value of all (threads may have stopped past an earlier chunk's): the error path only.
+  return bad.load() ? first_non_finite(x, static_cast<size_t>(rows) * in) : -1;
+}
+
+void Network::pack_snapshot() const {
+  bool fresh = packed_version_ == snap_version_;
+  packed_.resize(layers_.size());
+  for (size_t i = 0; i < layers_.size() && fresh; ++i)
+    fresh = !layers_[i].dense() || packed_[i].fits(layers_[i].in, layers_[i].units);
+  if (fresh) return;
+  packed_version_ = ~uint64_t{0};  // until every layer is packed (a failed allocation leaves it stale)
+  for (size_t i = 0; i < layers_.size(); ++i)
+    if (layers_[i].dense())
+      packed_[i].pack(snap_.data() + arrays_[kernel_of_[i]].off, layers_[i].units, layers_[i].in, layers_[i].units);
+  packed_version_ = snap_version_;
 }
 
 std::vector<double> Network::evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
