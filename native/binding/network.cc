@@ -215,6 +215,7 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     } catch (const std::bad_alloc&) {
       throw Napi::RangeError::New(info.Env(), "predict: out of memory for the layers' workspaces");
     }
+    report_memory(info.Env());  // the first predict packs the kernels
     if (bad >= 0) return Napi::Number::New(info.Env(), static_cast<double>(bad));
     return out;
   }

@@ -37,6 +37,7 @@ class PackedB {
   int n() const { return n_; }
   int kc() const { return kc_; }
   int n_pad() const { return n_pad_; }
+  size_t floats() const { return cap_; }  // held
 
  private:
   struct Free {

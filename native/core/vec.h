@@ -30,6 +30,14 @@ struct LossBatch {
   float* scratch = nullptr;      // rows x cols floats of workspace
 };
 
+// Columns [j0, j1) of row-major rows x ld blocks, for batch normalization's passes (x_hat = (x - mean) * inv).
+struct BnCols {
+  const float* x;  // the layer's input
+  int rows, ld, j0, j1;
+  const float* mean;  // per column (bn_moments: a shift)
+  const float* inv;
+};
+
 struct VecKernels {
   // y = act(z) for every activation but Softmax; y may alias z.
   void (*act_forward)(int act, const float* z, float* y, size_t n);
@@ -73,6 +81,17 @@ struct VecKernels {
   void (*dropout)(const float* x, float* y, float* mask, size_t n, uint64_t key, float rate);
   // g *= m.
   void (*mul)(float* g, const float* m, size_t n);
+  // Batch normalization's passes (kernels/common/norm_kernels.inc): each column's sums in double, rows in order.
+  // s, s2 = sums of d and d^2, d = x - mean.
+  void (*bn_moments)(const BnCols& c, double* s, double* s2);
+  // y = act(x_hat * gamma + beta), act elementwise (that of an Activation layer after; Linear: none).
+  void (*bn_forward)(const BnCols& c, const float* gamma, const float* beta, int act, float* y);
+  // g := g act'(y) (an Activation layer after, y its output; Linear: none), then sg, sgx = sums of g and g x_hat.
+  void (*bn_grad_sums)(const BnCols& c, int act, const float* y, float* g, double* sg, double* sgx);
+  // g := ga g + gb + gk x_hat; then, for a Dense layer before (act elementwise or Linear, z its pre-activation
+  // or null), g := g act'(x) and db (if set) = the column sums of g.
+  void (*bn_backward)(const BnCols& c, const float* ga, const float* gb, const float* gk, float* g, int act,
+                      const float* z, float* db);
 };
 
 // The table for the active ISA (cheap: an atomic load and a switch).

@@ -67,11 +67,7 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
     ws.out[i].reserve(r * l.units);
     if (l.dense() && needs_z(l.act)) ws.z[i].reserve(r * l.units);
     if (l.kind == LayerKind::Dropout && l.rate > 0.f) ws.mask[i].reserve(r * l.units);
-    if (l.kind == LayerKind::BatchNormalization || l.kind == LayerKind::LayerNormalization) {
-      ws.z[i].reserve(r * l.units);  // the normalized input
-      ws.stat[i].reserve(3 * std::max(r, static_cast<size_t>(l.units)));
-      if (ws.acc.size() < 2 * static_cast<size_t>(l.units)) ws.acc.resize(2 * static_cast<size_t>(l.units));
-    }
+    reserve_norm(i, ws, r);
   }
   ws.g0.reserve(r * max_width_);
   ws.g1.reserve(r * max_width_);
@@ -95,9 +91,13 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     ws.in[i] = cur;
     const size_t n = static_cast<size_t>(rows) * l.units;
     if (l.kind != LayerKind::Dense && l.kind != LayerKind::Dropout) {
-      float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
+      // A batch normalization may write the output of the Activation layer after it (norm.cc).
+      const size_t o = bn_takes_next_act(i) ? i + 1 : i;
+      float* y = final_out && o + 1 == L ? final_out : ws.out[o].data();
       forward_other(i, W, cur, rows, ws, dropout_on, y);
+      if (o != i) ws.in[o] = nullptr;  // never made
       cur = y;
+      i = o;
       continue;
     }
     if (!l.dense()) {
@@ -165,7 +165,7 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
     // dZ = dY * act'(Y), with the bias gradient summed in the same pass.
     if (i == L - 1 && fused_output_) {
       if (db) k.col_sums(g, rows, l.units, db);
-    } else {
+    } else if (!bn_takes_act_backward(i + 1)) {  // else the batch normalization above did it
       k.act_backward(static_cast<int>(l.act), ws.out[i].data(), needs_z(l.act) ? ws.z[i].data() : nullptr, g, rows,
                      l.units, db);
     }

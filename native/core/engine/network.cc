@@ -67,7 +67,8 @@ Network::Network(std::vector<LayerSpec> layers) : layers_(std::move(layers)) {
 }
 
 size_t Network::native_bytes() const {
-  return (params_.size() + snap_.size() + grads_.size() + slots_.size() + snap_slots_.size()) * sizeof(float);
+  return (params_.size() + snap_.size() + grads_.size() + slots_.size() + snap_slots_.size() + packed_floats_.load()) *
+         sizeof(float);
 }
 
 void Network::compile(const CompileSpec& spec) {

@@ -41,8 +41,8 @@ struct Workspace {
   std::vector<int32_t> ib;
   std::vector<FloatBuf> out, z, mask;  // per layer
   std::vector<const float*> in;        // per layer: its input for the current batch
-  std::vector<FloatBuf> stat;          // per normalization layer: its batch's mean and 1/std (see norm.cc)
-  std::vector<double> acc;             // column sums of a batch normalization
+  std::vector<FloatBuf> stat;          // per normalization layer: its batch's statistics (see norm.cc)
+  std::vector<double> acc;             // column sums of a normalization layer
 };
 
 class Network {
@@ -66,7 +66,8 @@ class Network {
   size_t param_count() const { return param_scalars_; }
   int input_dim() const { return layers_.front().in; }
   int output_dim() const { return layers_.back().units; }
-  // Bytes held for parameters, snapshot, gradients and optimizer state (reported to V8).
+  // Bytes held for parameters, snapshot, gradients, optimizer state and inference's packed kernels (reported
+  // to V8).
   size_t native_bytes() const;
 
   void compile(const CompileSpec& spec);
@@ -126,6 +127,14 @@ class Network {
                       bool training, Mode mode, bool need_dx, bool deferred);
   // Adds layer i's arrays if it is a normalization layer.
   void add_norm_arrays(size_t i);
+  // Sizes layer i's normalization workspace (ws.stat, ws.z, ws.acc) for batches of up to `rows` rows.
+  void reserve_norm(size_t i, Workspace& ws, size_t rows) const;
+  // Layer i is a batch normalization that also applies the Activation layer i + 1 (forward: it writes that
+  // layer's output; backward: it applies its derivative; norm.cc).
+  bool bn_takes_next_act(size_t i) const;
+  // Layer i is a batch normalization whose backward pass also applies the activation derivative of the Dense
+  // layer i - 1 and sums its bias gradient (i may be past the last layer: false).
+  bool bn_takes_act_backward(size_t i) const;
   // packed: W is the snapshot and packed_ holds its kernels (predict).
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
                        uint64_t batch, float* final_out, bool packed = false) const;
@@ -178,6 +187,7 @@ class Network {
   // Inference's packed kernels (per layer; under snap_mu_), valid while packed_version_ == snap_version_,
   // which every write of the snapshot (set_weights, fit's epochs, restore) advances.
   mutable std::vector<PackedB> packed_;
+  mutable std::atomic<size_t> packed_floats_{0};  // their size, for native_bytes() on any thread
   uint64_t snap_version_ = 0;
   mutable uint64_t packed_version_ = ~uint64_t{0};
   mutable bool reverse_ = false;  // the row kernel's panel order, alternated per call (gemv_packed)

@@ -114,6 +114,9 @@ void Network::pack_snapshot() const {
   for (size_t i = 0; i < layers_.size(); ++i)
     if (layers_[i].dense())
       packed_[i].pack(snap_.data() + arrays_[kernel_of_[i]].off, layers_[i].units, layers_[i].in, layers_[i].units);
+  size_t floats = 0;
+  for (const PackedB& p : packed_) floats += p.floats();
+  packed_floats_.store(floats);
   packed_version_ = snap_version_;
 }
 
