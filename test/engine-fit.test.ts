@@ -196,8 +196,11 @@ describe('determinism', () => {
   }
 
   it.each([
-    ['SGD momentum', sgd(0.05, 0.9)],
+    ['SGD momentum (w += v on each block of the GEMM that writes v)', sgd(0.05, 0.9)],
     ['Adam, clipnorm', { ...sgd(0.01), kind: 1, clipNorm: 0.5 }],
+    // Their steps run on each block of the kernel gradient as the GEMM finishes it; blocks follow the threads.
+    ['Adam', { ...sgd(0.01), kind: 1 }],
+    ['Nadam, clipvalue, weight decay', { ...sgd(0.01), kind: 5, clipValue: 0.01, weightDecay: 0.01 }],
   ] as const)('%s: bit-identical weights with 1 and 2 threads (shuffle and dropout on)', async (_n, opt) => {
     const one = await train(1, opt);
     const two = await train(2, opt);

@@ -16,16 +16,18 @@ namespace myelin::binding {
 // A parsed DataSpec whose arrays the work reads from memory JS cannot free or shrink (see Held).
 struct HeldData {
   engine::Data data;
+  engine::Data original;  // the same rows in the caller's arrays: readable only while JS cannot run
   Held arrays;
   std::vector<int32_t> labels;
 
   HeldData() = default;
-  HeldData(Napi::Env env, ParsedData&& d, const engine::Network& net, const std::string& name);
+  // defer: allocate the copies now, fill them with arrays.copy_now() (see Held::defer_copies).
+  HeldData(Napi::Env env, ParsedData&& d, const engine::Network& net, const std::string& name, bool defer = false);
 };
 
 struct FitJob {
   engine::FitOptions opts;  // train and val are pointed at the held data by start_fit
-  HeldData train, val;
+  HeldData train, val;      // made with defer: start_fit copies them while the fit starts on the originals
 };
 
 // Runs net->fit on a new thread and returns a Promise of { logs, epochsRun, stopped, nonFinite }. The

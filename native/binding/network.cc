@@ -350,8 +350,8 @@ Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   Napi::Value cb = a.Get("onProgress");
   if (!absent(cb) && !cb.IsFunction()) type_error(env, "args.onProgress", "a function", cb);
   FitJob job;
-  job.train = HeldData(env, std::move(train), *net_, "args.train");
-  if (has_val) job.val = HeldData(env, std::move(val), *net_, "args.val");
+  job.train = HeldData(env, std::move(train), *net_, "args.train", true);
+  if (has_val) job.val = HeldData(env, std::move(val), *net_, "args.val", true);
   o.has_val = has_val;
   job.opts = std::move(o);
   return start_fit(env, net_, std::move(job), cb.IsFunction() ? cb.As<Napi::Function>() : Napi::Function());

@@ -64,9 +64,10 @@ struct Finish {
   bool swapped;  // the kernels compute C^T: kernel rows are C's columns
   const float* bias;
   Act act;
+  const Epilogue* ep;
 
   bool elementwise() const { return act != Act::Linear && act != Act::Softmax; }
-  bool any() const { return bias != nullptr || elementwise(); }
+  bool any() const { return bias != nullptr || elementwise() || ep->done != nullptr; }
 
   // Kernel-coordinate block [i0, i0+mi) x [j0, j0+nj).
   void block(int i0, int mi, int j0, int nj) const {
@@ -78,12 +79,14 @@ struct Finish {
       float* row = c + r * ldc + j0;
       for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
     }
-    if (!elementwise()) return;
-    if (nj == ldc) {  // whole rows: one call for the block (narrow layers would pay a call per few values)
-      act_forward(act, c + i0 * ldc, c + i0 * ldc, static_cast<size_t>(mi) * nj);
-      return;
+    if (elementwise()) {
+      if (nj == ldc)  // whole rows: one call for the block (narrow layers would pay a call per few values)
+        act_forward(act, c + i0 * ldc, c + i0 * ldc, static_cast<size_t>(mi) * nj);
+      else
+        for (int r = i0; r < i0 + mi; ++r)
+          act_forward(act, c + r * ldc + j0, c + r * ldc + j0, static_cast<size_t>(nj));
     }
-    for (int r = i0; r < i0 + mi; ++r) act_forward(act, c + r * ldc + j0, c + r * ldc + j0, static_cast<size_t>(nj));
+    if (ep->done) ep->done(ep->ctx, i0, mi, j0, nj);
   }
 };
 
@@ -258,7 +261,7 @@ void release_gemm_scratch() {
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep, const PackedB* packed) {
   if (m <= 0 || n <= 0) return;
-  Finish fin{c, ldc, false, ep.bias, ep.act};
+  Finish fin{c, ldc, false, ep.bias, ep.act, &ep};
   if (k <= 0 || alpha == 0.f) {  // BLAS: A and B are not read
     scale_c(c, ldc, m, n, beta);
     if (fin.any()) fin.block(0, m, 0, n);

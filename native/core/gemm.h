@@ -14,6 +14,11 @@ namespace myelin {
 struct Epilogue {
   const float* bias = nullptr;  // n values added to every row, or null
   Act act = Act::Linear;        // applied after the bias (Softmax: per row)
+  // Called, if set, on each block of C once it is final (after bias and act): rows [r0, r0 + rows), columns
+  // [c0, c0 + cols), on the thread that computed it while the block is still in its caches. Blocks depend on
+  // the thread count: what it does to each element must not depend on its neighbours (the fused optimizer step).
+  void (*done)(void* ctx, int r0, int rows, int c0, int cols) = nullptr;
+  void* ctx = nullptr;
 };
 
 struct GemmKernels;

@@ -2,7 +2,9 @@
 // entry point on an input whose memory JS takes away while the work runs, and prints the result's
 // agreement with the same call on an untouched copy. entry: predictAsync | evaluate | fit | matmulAsync;
 // mode: detach (transferred with structuredClone, then collected) | resize (a resizable buffer shrunk
-// to 0) | shared (a SharedArrayBuffer, which is read in place: only collected garbage around it).
+// to 0) | shared (a SharedArrayBuffer, which is read in place: only collected garbage around it) | overwrite
+// (other values written into it: fit starts on the caller's array while it copies it, and must have moved to
+// its copy before the call returns).
 import { Dense, Matrix, Sequential, matmul, matmulAsync, setSeed } from '../../dist/index.js';
 
 const [entry, mode] = process.argv.slice(2);
@@ -18,6 +20,7 @@ function hostile(n) {
 function spoil(a) {
   if (mode === 'detach') structuredClone(a.buffer, { transfer: [a.buffer] });
   else if (mode === 'resize') a.buffer.resize(0);
+  else if (mode === 'overwrite') a.fill(0.5);
   globalThis.gc();
 }
 

@@ -24,6 +24,34 @@ constexpr int kFewRows = 4;
 // Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
 bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
 
+// The kernel's update fused into its gradient GEMM (gemm.h Epilogue::done): on each finished block of the
+// gradient, an optimizer step, or (step null) w += v for momentum SGD, whose GEMM wrote v. Row by row, or the
+// whole block at once when it spans whole rows.
+struct BlockStep {
+  const Network::ArrayStep* step;
+  float* w;
+  const float* v;
+  int ld;
+
+  void apply(size_t b, size_t c) const {
+    if (step)
+      step->apply(b, c);
+    else
+      vec().add_to(w + b, v + b, c);
+  }
+  static void done(void* ctx, int r0, int rows, int c0, int cols) {
+    const BlockStep& s = *static_cast<const BlockStep*>(ctx);
+    if (cols == s.ld) return s.apply(static_cast<size_t>(r0) * s.ld, static_cast<size_t>(rows) * s.ld);
+    for (int r = r0; r < r0 + rows; ++r) s.apply(static_cast<size_t>(r) * s.ld + c0, static_cast<size_t>(cols));
+  }
+  Epilogue epilogue() {
+    Epilogue e;
+    e.done = &BlockStep::done;
+    e.ctx = this;
+    return e;
+  }
+};
+
 }  // namespace
 
 void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
@@ -159,10 +187,15 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
         // w -= lr * X^T dZ straight from the GEMM.
         gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, 1.f, w, l.units);
       } else if (plain_sgd) {
-        // v = mu v - lr * X^T dZ straight from the GEMM, then w += v.
+        // v = mu v - lr * X^T dZ straight from the GEMM, and w += v on each block of v as it is finished.
         float* v = slots_.data() + slot_off_[kernel_of_[i]];
-        gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, o.momentum, v, l.units);
-        chunked(ka.len, [&](size_t b, size_t c) { k.add_to(w + b, v + b, c); });
+        BlockStep bs{nullptr, w, v, l.units};
+        gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, o.momentum, v, l.units, bs.epilogue());
+      } else if (!reg && !deferred && o.clip_norm == 0.f) {
+        // The optimizer step on each block of the gradient as the GEMM finishes it (still in cache).
+        const ArrayStep step = array_step(kernel_of_[i], gw, false);
+        BlockStep bs{&step, nullptr, nullptr, l.units};
+        gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units, bs.epilogue());
       } else {
         gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units);
         if (reg) pen += k.reg_grad(w, gw, ka.len, l.l1, l.l2);

@@ -47,6 +47,16 @@ struct Workspace {
 
 class Network {
  public:
+  // One optimizer step of one weight array, its coefficients computed once: apply(b, c) updates elements
+  // [b, b + c). Elementwise, so any split of the array gives the same bits: the backward pass applies it to
+  // each block of the kernel's gradient as the GEMM finishes it (dense.cc).
+  struct ArrayStep {
+    const OptimizerSpec* o;
+    float *w, *s0, *s1, *g;
+    float lr, alpha, cm, cg, cv, clip, keep;
+    void apply(size_t b, size_t c) const;
+  };
+
   // Throws std::invalid_argument on inconsistent shapes.
   explicit Network(std::vector<LayerSpec> layers);
 
@@ -135,6 +145,8 @@ class Network {
   double backward(const float* W, float* params, float* grads, int rows, Workspace& ws, bool dropout_on, Mode mode);
   // One optimizer step of weight array a with its gradient (clipped: global clipping already applied).
   void update_array(int a, float* grad, bool clipped = false);
+  // That step's coefficients (see ArrayStep); clipnorm (the whole array's norm) must be applied to grad before.
+  ArrayStep array_step(int a, float* grad, bool clipped);
   // global_clipnorm: every gradient is in grads; clip them together, then update every array.
   void update_all_global_clip(float* grads);
   float current_lr() const;

@@ -71,68 +71,68 @@ double Network::nadam_u_product(int64_t t) {
   return nadam_product_;
 }
 
-void Network::update_array(int a, float* g, bool clipped) {
-  const VecKernels& k = vec();
+Network::ArrayStep Network::array_step(int a, float* g, bool clipped) {
   const OptimizerSpec& o = spec_.opt;
-  const size_t n = arrays_[a].len;
-  float* w = params_.data() + arrays_[a].off;
-  float* s0 = slots_per_array_ ? slots_.data() + slot_off_[a] : nullptr;
-  float* s1 = slots_per_array_ > 1 ? s0 + n : nullptr;
-  const float lr = current_lr();
-  // Keras clips each gradient array: clipnorm scales it to norm <= clipnorm, clipvalue clamps it
-  // (at most one of clipnorm, clipvalue and global_clipnorm is set).
-  if (!clipped) {
-    float scale = 1.f;
-    if (o.clip_norm > 0.f) {
-      const double norm = std::sqrt(k.sum_squares(g, n));
-      if (norm > o.clip_norm) scale = static_cast<float>(o.clip_norm / norm);
-    }
-    if (scale != 1.f || o.clip_value > 0.f) k.scale_clip(g, n, scale, o.clip_value);
-  }
-  if (o.weight_decay > 0.f) {
-    const float keep = 1.f - o.weight_decay * lr;
-    chunked(n, [&](size_t b, size_t c) { k.scale_clip(w + b, c, keep, 0.f); });
-  }
+  ArrayStep s{};
+  s.o = &o;
+  s.w = params_.data() + arrays_[a].off;
+  s.s0 = slots_per_array_ ? slots_.data() + slot_off_[a] : nullptr;
+  s.s1 = slots_per_array_ > 1 ? s.s0 + arrays_[a].len : nullptr;
+  s.g = g;
+  s.lr = current_lr();
+  s.clip = clipped ? 0.f : o.clip_value;
+  s.keep = o.weight_decay > 0.f ? 1.f - o.weight_decay * s.lr : 1.f;
   const double t = static_cast<double>(iterations_ + 1);
   const double b1 = o.beta1, b2 = o.beta2;
   switch (o.kind) {
-    case OptId::Sgd:
-      chunked(n,
-              [&](size_t b, size_t c) { k.sgd(w + b, s0 ? s0 + b : nullptr, g + b, c, lr, o.momentum, o.nesterov); });
-      break;
     case OptId::Adam:
-    case OptId::AdamW: {
-      const float alpha = static_cast<float>(lr * std::sqrt(1.0 - std::pow(b2, t)) / (1.0 - std::pow(b1, t)));
-      chunked(n,
-              [&](size_t b, size_t c) { k.adam(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon); });
+    case OptId::AdamW:
+      s.alpha = static_cast<float>(s.lr * std::sqrt(1.0 - std::pow(b2, t)) / (1.0 - std::pow(b1, t)));
       break;
-    }
     case OptId::Nadam: {
       // m_hat = u_{t+1} m / (1 - prod_{t+1}) + (1 - u_t) g / (1 - prod_t); v_hat = v / (1 - b2^t).
       const double u_t = b1 * (1.0 - 0.5 * std::pow(0.96, t)), u_next = b1 * (1.0 - 0.5 * std::pow(0.96, t + 1));
       const double prod = nadam_u_product(iterations_ + 1), prod_next = prod * u_next;
-      const float cm = static_cast<float>(u_next / (1.0 - prod_next)),
-                  cg = static_cast<float>((1.0 - u_t) / (1.0 - prod));
-      const float cv = static_cast<float>(1.0 / (1.0 - std::pow(b2, t)));
-      chunked(n, [&](size_t b, size_t c) {
-        k.nadam(w + b, s0 + b, s1 + b, g + b, c, lr, o.beta1, o.beta2, o.epsilon, cm, cg, cv);
-      });
+      s.cm = static_cast<float>(u_next / (1.0 - prod_next));
+      s.cg = static_cast<float>((1.0 - u_t) / (1.0 - prod));
+      s.cv = static_cast<float>(1.0 / (1.0 - std::pow(b2, t)));
       break;
     }
-    case OptId::Adamax: {
-      const float alpha = static_cast<float>(lr / (1.0 - std::pow(b1, t)));
-      chunked(n, [&](size_t b, size_t c) {
-        k.adamax(w + b, s0 + b, s1 + b, g + b, c, alpha, o.beta1, o.beta2, o.epsilon);
-      });
-      break;
-    }
-    case OptId::Rmsprop:
-      chunked(n, [&](size_t b, size_t c) { k.rmsprop(w + b, s0 + b, g + b, c, lr, o.rho, o.epsilon); });
-      break;
-    case OptId::Adagrad:
-      chunked(n, [&](size_t b, size_t c) { k.adagrad(w + b, s0 + b, g + b, c, lr, o.epsilon); });
-      break;
+    case OptId::Adamax: s.alpha = static_cast<float>(s.lr / (1.0 - std::pow(b1, t))); break;
+    default: break;
   }
+  return s;
+}
+
+void Network::ArrayStep::apply(size_t b, size_t c) const {
+  const VecKernels& k = vec();
+  // Keras's order: clipvalue clamps the gradient, decoupled weight decay, then the update.
+  if (clip > 0.f) k.scale_clip(g + b, c, 1.f, clip);
+  if (keep != 1.f) k.scale_clip(w + b, c, keep, 0.f);
+  float *w_ = w + b, *g_ = g + b, *m = s0 ? s0 + b : nullptr, *v = s1 ? s1 + b : nullptr;
+  switch (o->kind) {
+    case OptId::Sgd: k.sgd(w_, m, g_, c, lr, o->momentum, o->nesterov); break;
+    case OptId::Adam:
+    case OptId::AdamW: k.adam(w_, m, v, g_, c, alpha, o->beta1, o->beta2, o->epsilon); break;
+    case OptId::Nadam: k.nadam(w_, m, v, g_, c, lr, o->beta1, o->beta2, o->epsilon, cm, cg, cv); break;
+    case OptId::Adamax: k.adamax(w_, m, v, g_, c, alpha, o->beta1, o->beta2, o->epsilon); break;
+    case OptId::Rmsprop: k.rmsprop(w_, m, g_, c, lr, o->rho, o->epsilon); break;
+    case OptId::Adagrad: k.adagrad(w_, m, g_, c, lr, o->epsilon); break;
+  }
+}
+
+void Network::update_array(int a, float* g, bool clipped) {
+  const VecKernels& k = vec();
+  const OptimizerSpec& o = spec_.opt;
+  const size_t n = arrays_[a].len;
+  // Keras clips each gradient array: clipnorm scales it to norm <= clipnorm (clipvalue is elementwise, in
+  // apply; at most one of clipnorm, clipvalue and global_clipnorm is set).
+  if (!clipped && o.clip_norm > 0.f) {
+    const double norm = std::sqrt(k.sum_squares(g, n));
+    if (norm > o.clip_norm) k.scale_clip(g, n, static_cast<float>(o.clip_norm / norm), 0.f);
+  }
+  const ArrayStep s = array_step(a, g, clipped);
+  chunked(n, [&s](size_t b, size_t c) { s.apply(b, c); });
 }
 
 void Network::update_all_global_clip(float* grads) {
