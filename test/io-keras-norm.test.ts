@@ -7,17 +7,10 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { Dense, Matrix, Normalization, Sequential, loadModel } from '../lib/index.js';
 import { h5FromBytes, h5ToBytes, kerasFromBytes, kerasToBytes } from '../lib/io/keras/index.js';
+import { KERAS_FIXTURES, expectClose, fixture } from './helpers/keras-fixtures.js';
 
-const FIX = join(import.meta.dirname, 'fixtures', 'keras');
+const FIX = KERAS_FIXTURES;
 const expected = JSON.parse(readFileSync(join(FIX, 'normalization.json'), 'utf8'));
-const fixture = (name: string) => new Uint8Array(readFileSync(join(FIX, name)));
-
-function expectClose(actual: Matrix, want: number[][], tol = 1e-5) {
-  expect([actual.rows, actual.cols]).toEqual([want.length, want[0]!.length]);
-  want
-    .flat()
-    .forEach((v, i) => expect(Math.abs(actual.data[i]! - v)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
-}
 
 const rows = (n: number, cols: number, seed: number) => {
   const x = new Matrix(n, cols);

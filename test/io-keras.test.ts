@@ -24,18 +24,11 @@ import {
   setSeed,
 } from '../lib/index.js';
 import { h5FromBytes, h5ToBytes, kerasFromBytes, kerasToBytes } from '../lib/io/keras/index.js';
+import { KERAS_FIXTURES, expectClose, fixture } from './helpers/keras-fixtures.js';
 
-const FIX = join(import.meta.dirname, 'fixtures', 'keras');
+const FIX = KERAS_FIXTURES;
 const expected = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8'));
 const X = Matrix.from(expected.x as number[][]);
-const fixture = (name: string) => new Uint8Array(readFileSync(join(FIX, name)));
-
-function expectClose(actual: Matrix, want: number[][], tol = 1e-5) {
-  expect([actual.rows, actual.cols]).toEqual([want.length, want[0]!.length]);
-  want
-    .flat()
-    .forEach((v, i) => expect(Math.abs(actual.data[i]! - v)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
-}
 
 describe('reading Keras files written as Keras writes them', () => {
   it('a Keras 3 .keras classifier: predictions, layers, compile configuration and Adam state', async () => {
