@@ -63,6 +63,9 @@ describe('bad input', () => {
   it('empty data', async () => {
     await expect(binary().fit([], [], { verbose: 0 })).rejects.toThrow('fit: x is empty (0 rows)');
     await expect(binary().fit(new Matrix(0, 2), [], { verbose: 0 })).rejects.toThrow('fit: x is empty (0 rows)');
+    // predict refuses an empty x as fit does (Keras and scikit-learn raise too).
+    expect(() => binary().predict(new Matrix(0, 2))).toThrow('predict: x is empty (0 rows)');
+    await expect(binary().predictAsync(new Matrix(0, 2))).rejects.toThrow('predictAsync: x is empty (0 rows)');
   });
 
   it('NaN or Infinity in inputs, named by row and column', async () => {
