@@ -11,6 +11,7 @@
 #include "core/engine/rng.h"
 #include "core/finite.h"
 #include "core/thread_pool.h"
+#include "kernels/common/simd_inline.h"
 
 namespace myelin::engine {
 namespace {
@@ -33,10 +34,22 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
     const float* src;
     const int32_t* idx;
     int rows, cols, per;
+    // The rows are random, so the hardware prefetcher starts on each only after its first misses: the rows
+    // kAhead bytes ahead are prefetched meanwhile (W3's 128 rows of 3 KB: 18 us instead of 60 at one thread
+    // on Zen 5; twice as far ahead gains nothing, too many prefetches in flight are dropped).
     void copy(int begin, int end) const {
-      for (int i = begin; i < end; ++i)
-        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols,
-                    cols * sizeof(float));
+      constexpr size_t kAhead = 6144;
+      const size_t bytes = cols * sizeof(float), head = std::min(bytes, kAhead);
+      const int ahead = static_cast<int>(std::max<size_t>(1, kAhead / bytes));
+      const auto prefetch = [&](int i) {
+        const char* s = reinterpret_cast<const char*>(src + static_cast<size_t>(idx[i]) * cols);
+        for (size_t b = 0; b < head; b += 64) MYELIN_PREFETCH(s + b);
+      };
+      for (int i = begin; i < std::min(end, begin + ahead); ++i) prefetch(i);
+      for (int i = begin; i < end; ++i) {
+        if (i + ahead < end) prefetch(i + ahead);
+        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, bytes);
+      }
     }
   };
   // Random rows come from DRAM: several threads keep more loads in flight.
