@@ -67,7 +67,7 @@ struct Finish {
   const Epilogue* ep;
 
   bool elementwise() const { return act != Act::Linear && act != Act::Softmax; }
-  bool any() const { return bias != nullptr || elementwise() || ep->done != nullptr; }
+  bool any() const { return bias != nullptr || elementwise() || ep->done != nullptr || ep->nonfinite != nullptr; }
 
   // Kernel-coordinate block [i0, i0+mi) x [j0, j0+nj).
   void block(int i0, int mi, int j0, int nj) const {
@@ -78,6 +78,11 @@ struct Finish {
     for (int r = i0; r < i0 + mi && bias != nullptr; ++r) {
       float* row = c + r * ldc + j0;
       for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
+    }
+    if (ep->nonfinite) {  // one column per row (Epilogue::nonfinite); v * 0 is 0 for finite v, else NaN
+      bool bad = false;
+      for (int r = i0; r < i0 + mi; ++r) bad |= !(c[r * ldc + j0] * 0.f == 0.f);
+      if (bad) ep->nonfinite->store(true, std::memory_order_relaxed);
     }
     if (elementwise()) {
       if (nj == ldc)  // whole rows: one call for the block (narrow layers would pay a call per few values)
