@@ -186,6 +186,7 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
       run(plain);
       const expected = Float32Array.from(plain.c, (x, i) => {
         const v = Math.fround(x + bias[i % s.n]!);
+        // biome-ignore lint/complexity/useMathMinMax: ReLU keeps -0 (Math.max(-0, 0) is +0)
         return v < 0 ? 0 : v;
       });
       run(g, bias, 1);
