@@ -40,6 +40,27 @@ thread_local bool t_in_pool_task = false;
 constexpr auto kSpinFor = std::chrono::microseconds(100);
 constexpr unsigned kHotSpins = 2048;
 
+// The caller's wait for the workers: spins on a pause while they may still be running, then yields, so a
+// worker the OS preempted (more runnable threads than cores: the JS thread copying the training set, another
+// process) can get this core rather than wait a time slice while the caller spins on it. Normal waits (one
+// part finishing a little after the other) end well within kSpinFor.
+class Backoff {
+ public:
+  void operator()() {
+    if (!late_ && (++spin_ % 64 != 0 || std::chrono::steady_clock::now() - start_ < kSpinFor)) {
+      MYELIN_CPU_RELAX();
+    } else {
+      late_ = true;
+      std::this_thread::yield();
+    }
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  unsigned spin_ = 0;
+  bool late_ = false;
+};
+
 int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 class Pool {
@@ -95,10 +116,11 @@ class Pool {
       cv_.notify_all();
     }
     work(0);
-    while (done_.load(std::memory_order_acquire) < n_tasks) MYELIN_CPU_RELAX();
+    Backoff wait;
+    while (done_.load(std::memory_order_acquire) < n_tasks) wait();
     // Close the job and wait until no worker is still inside it.
     open_.store(false);
-    while (active_.load() > 0) MYELIN_CPU_RELAX();
+    while (active_.load() > 0) wait();
     task_ = nullptr;
   }
 
