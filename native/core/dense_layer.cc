@@ -23,7 +23,7 @@ void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, 
   }
   float* pre = z ? z : y;
   if (rows_path)
-    gemv_packed(rows, x, d.in, *d.packed, d.bias, pre, d.out, d.reverse);
+    gemv_packed(rows, x, d.in, *d.packed, d.bias, pre, d.out);
   else
     gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out, Epilogue{d.bias, Act::Linear},
          d.packed);

@@ -78,7 +78,7 @@ class Pool {
     // Publish the job, then open it; a worker reads the job only after seeing it open.
     task_ = &task;
     n_tasks_ = n_tasks;
-    next_.store(0, std::memory_order_relaxed);
+    next_.store(1, std::memory_order_relaxed);  // task 0 is the caller's (see thread_pool.h)
     done_.store(0, std::memory_order_relaxed);
     slots_.store(std::min(n_tasks - 1, target_ - 1));
     open_.store(true);
@@ -87,6 +87,7 @@ class Pool {
       std::lock_guard<std::mutex> lk(mu_);
       cv_.notify_all();
     }
+    run_task(0);
     work();
     while (done_.load(std::memory_order_acquire) < n_tasks) MYELIN_CPU_RELAX();
     // Close the job and wait until no worker is still inside it.
@@ -96,17 +97,18 @@ class Pool {
   }
 
  private:
-  void work() {
+  void run_task(int i) {
     const bool was = t_in_pool_task;
     t_in_pool_task = true;
-    const int n = n_tasks_;
-    for (;;) {
-      const int i = next_.fetch_add(1, std::memory_order_relaxed);
-      if (i >= n) break;
-      (*task_)(i);
-      done_.fetch_add(1, std::memory_order_release);
-    }
+    (*task_)(i);
     t_in_pool_task = was;
+    done_.fetch_add(1, std::memory_order_release);
+  }
+
+  void work() {
+    for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < n_tasks_;
+         i = next_.fetch_add(1, std::memory_order_relaxed))
+      run_task(i);
   }
 
   void worker_main(int index) {

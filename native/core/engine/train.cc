@@ -58,7 +58,6 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
                            bool check_finite) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
   pack_snapshot();
-  reverse_ = !reverse_;
   const int in = input_dim(), od = output_dim();
   const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
   // Chunks on separate threads when each thread gets at least two (one chunk more or less is then a
