@@ -168,6 +168,33 @@ describe.each(backendInfo().supportedIsas)('gemm on %s', (isa) => {
     }
   });
 
+  // The micro-kernels apply bias and ReLU in their store (TileEpilogue): the bits of C + bias, then
+  // c < 0 ? 0 : c, computed here in float32 from a GEMM without them; NaN rows, zeros and edge tiles included.
+  it('fused bias and ReLU give the bits of adding the bias and applying ReLU after the product', () => {
+    forced();
+    for (const s of [
+      { m: 33, n: 47, k: 600, beta: 0.5 },
+      { m: 40, n: 64, k: 20, alpha: 2 },
+      { m: 3, n: 5, k: 2 },
+    ]) {
+      const g = makeCase(s);
+      g.a.fill(NaN, 7 * s.k, 7 * s.k + 1); // row 7 of C is NaN (when m > 7)
+      const bias = randomF32(s.n, 98, -0.5, 0.5);
+      bias[1] = 0; // with column 1 of B zero: C(i, 1) is 0 (beta = 0) or beta C(i, 1), then + 0
+      for (let p = 0; p < s.k; p++) for (let j = 0; j < s.n; j++) g.b[p * s.n + j] = j === 1 ? 0 : ((p + j) % 7) - 3;
+      const plain = { ...g, c: g.c.slice() };
+      run(plain);
+      const expected = Float32Array.from(plain.c, (x, i) => {
+        const v = Math.fround(x + bias[i % s.n]!);
+        // biome-ignore lint/complexity/useMathMinMax: ReLU keeps -0 (Math.max(-0, 0) is +0)
+        return v < 0 ? 0 : v;
+      });
+      run(g, bias, 1);
+      const diff = expected.findIndex((x, i) => !Object.is(x, g.c[i]));
+      expect(diff, `${JSON.stringify(s)}: C[${diff}] = ${g.c[diff]}, expected ${expected[diff]}`).toBe(-1);
+    }
+  });
+
   it('gives bit-identical results for 1 to 4 threads', () => {
     forced();
     const shapes: Array<[Shape, number]> = [

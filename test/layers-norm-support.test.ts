@@ -111,6 +111,20 @@ describe('normalization layers in plotModel', () => {
     expect(neurons.match(/class="weight"/g)).toHaveLength(12 + 4 + 4 + 4 + 8);
     expect(neurons).toContain('normalizes each unit over the batch');
   });
+
+  it('an inverted Normalization is drawn as undoing the standardization, not as one', () => {
+    const stats = { mean: [1, 2], variance: [4, 9] };
+    const plain = plotModel(new Sequential([new Normalization({ inputDim: 2, ...stats }), new Dense(1)]), {
+      style: 'neurons',
+    });
+    const inverted = plotModel(
+      new Sequential([new Normalization({ inputDim: 2, ...stats, invert: true }), new Dense(1)]),
+      { style: 'neurons' },
+    );
+    expect(plain).toContain('standardizes each feature');
+    expect(inverted).toContain('undoes the standardization');
+    expect(inverted).not.toContain('standardizes each feature');
+  });
 });
 
 describe('normalization layers in DeepExplainer', () => {

@@ -107,4 +107,27 @@ describe('packed inference weights', () => {
       expect(net.predict(row, 1, true)).toBeInstanceOf(Float32Array);
     }
   });
+
+  // The check is fused into the first layer's GEMM (a non-finite input makes its whole row of x·W + b
+  // non-finite), judged before the activation; a flag is confirmed on x.
+  it('checkFinite: -Infinity that relu would hide is found; an overflow of finite inputs is no error', () => {
+    const net = new Network([dense(600, 70, RELU), dense(70, 5, SOFTMAX)]);
+    const w = randomWeights(net, 5, 0.2);
+    w[0]!.fill(0.01); // every product of a -Infinity input is -Infinity: relu makes it 0
+    net.setWeights(w);
+    const x = randomMatrix(700, 600, 15);
+    for (const threads of [1, 2]) {
+      native.setNumThreads(threads);
+      const bad = x.slice();
+      bad[650 * 600 + 599] = Number.NEGATIVE_INFINITY;
+      expect(net.predict(bad, 700, true)).toBe(650 * 600 + 599);
+      const huge = x.slice();
+      huge.fill(3e38, 300 * 600, 301 * 600); // finite, but x·W overflows to Infinity: a prediction, not an error
+      const out = net.predict(huge, 700, true) as Float32Array;
+      expect(out).toBeInstanceOf(Float32Array);
+      expect(Array.from(out.subarray(301 * 5, 302 * 5))).toEqual(
+        Array.from(net.predict(x, 700).subarray(301 * 5, 302 * 5)),
+      );
+    }
+  });
 });

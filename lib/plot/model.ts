@@ -11,6 +11,8 @@ export interface LayerDescription {
   outputShape: (number | null)[];
   activation?: string;
   params: number;
+  /** A Normalization layer with invert: true (it undoes the standardization). */
+  invert?: boolean;
 }
 
 export interface PlotModelOptions extends PlotFileOptions {
@@ -78,6 +80,7 @@ function describeLayer(l: unknown, i: number): LayerDescription {
           ? (act as { name: string }).name
           : undefined,
     params,
+    ...(o.invert === true ? { invert: true } : {}),
   };
 }
 
@@ -232,7 +235,7 @@ function neurons(layers: LayerDescription[], o: PlotModelOptions): string {
     body.push(
       text(p0(c), by, c === 0 ? 'input' : l.name, { anchor: 'middle', baseline: 'hanging', size: 12, weight: 'bold' }),
     );
-    const what = UNITWISE[l.type];
+    const what = l.type === 'Normalization' && l.invert ? 'undoes the standardization' : UNITWISE[l.type];
     if (what) {
       body.push(
         text(p0(c), by + 18, what, {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "core/finite.h"
 #include "core/gemm.h"
 #include "core/vec.h"
 
@@ -16,17 +17,21 @@ void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, 
   // one call over the whole block is faster.
   const bool narrow = d.out < 16 && d.act != Act::Softmax;
   const bool rows_path = row_kernel && d.packed && d.packed->fits(d.in, d.out);
+  Epilogue ep;
+  ep.bias = d.bias;
+  ep.nonfinite = d.nonfinite;
   if (!z && !rows_path && !narrow) {
-    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, y, d.out, Epilogue{d.bias, d.act},
-         d.packed);
+    ep.act = d.act;
+    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, y, d.out, ep, d.packed);
     return;
   }
   float* pre = z ? z : y;
-  if (rows_path)
+  if (rows_path) {
+    if (d.nonfinite && first_non_finite(x, static_cast<size_t>(rows) * d.in) >= 0) d.nonfinite->store(true);
     gemv_packed(rows, x, d.in, *d.packed, d.bias, pre, d.out);
-  else
-    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out, Epilogue{d.bias, Act::Linear},
-         d.packed);
+  } else {
+    gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out, ep, d.packed);
+  }
   if (d.act == Act::Softmax) {
     if (pre != y) std::copy(pre, pre + n, y);
     k.softmax_rows(y, static_cast<size_t>(d.out), rows, d.out);

@@ -2,6 +2,8 @@
 // DeepLIFT (core/explain/deeplift.cc) all run it, so an explanation sees the outputs predict() gives.
 #pragma once
 
+#include <atomic>
+
 #include "core/contract.h"
 #include "core/gemm.h"
 
@@ -14,6 +16,9 @@ struct DenseLayerView {
   int out;
   Act act;
   const PackedB* packed = nullptr;  // the kernel packed for GEMM (inference), or null
+  // If set: set to true when a row of x holds NaN/Infinity (also when a row of x · kernel + bias overflows to
+  // one: callers confirm on x). Fused into the GEMM's epilogue (gemm.h Epilogue::nonfinite), so x is read once.
+  std::atomic<bool>* nonfinite = nullptr;
 };
 
 // x: rows x d.in; y: rows x d.out. z: where to keep the pre-activation (rows x d.out), or null when

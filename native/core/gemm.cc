@@ -57,17 +57,19 @@ struct View {
   ptrdiff_t rs, cs;
 };
 
-// Bias and activation on finished blocks of the caller's C (row-major, ldc).
+// Bias, activation, input check and done on finished blocks of the caller's C (row-major, ldc): what the
+// micro-kernels' store (TileEpilogue) did not do.
 struct Finish {
   float* c;
   ptrdiff_t ldc;
   bool swapped;  // the kernels compute C^T: kernel rows are C's columns
   const float* bias;
   Act act;
+  bool check;  // Epilogue::nonfinite
   const Epilogue* ep;
 
   bool elementwise() const { return act != Act::Linear && act != Act::Softmax; }
-  bool any() const { return bias != nullptr || elementwise() || ep->done != nullptr; }
+  bool any() const { return bias != nullptr || elementwise() || check || ep->done != nullptr; }
 
   // Kernel-coordinate block [i0, i0+mi) x [j0, j0+nj).
   void block(int i0, int mi, int j0, int nj) const {
@@ -78,6 +80,11 @@ struct Finish {
     for (int r = i0; r < i0 + mi && bias != nullptr; ++r) {
       float* row = c + r * ldc + j0;
       for (int j = 0; j < nj; ++j) row[j] += bias[j0 + j];
+    }
+    if (check) {  // one column per row (Epilogue::nonfinite); v * 0 is 0 for finite v, else NaN
+      bool bad = false;
+      for (int r = i0; r < i0 + mi; ++r) bad |= !(c[r * ldc + j0] * 0.f == 0.f);
+      if (bad) ep->nonfinite->store(true, std::memory_order_relaxed);
     }
     if (elementwise()) {
       if (nj == ldc)  // whole rows: one call for the block (narrow layers would pay a call per few values)
@@ -106,6 +113,9 @@ struct Plan {
   bool pack_a;
   const float* packed_b;  // B packed whole (PackedB), or null
   int n_pad;              // its columns, NR-padded
+  bool tile_ep;           // the kernels apply bias, ReLU and the check (TileEpilogue) on the last k block
+  const float* bias;      // theirs, at kernel column 0
+  bool relu, check;
   Finish fin;
 };
 
@@ -129,6 +139,7 @@ void run_part(const Plan& P, const Part& part) {
   // still in L1), or read in place when one row of tiles uses it and its rows are contiguous.
   const bool lazy_b = part.m <= P.mc;
   const bool b_in_place = lazy_b && P.B.cs == 1 && part.m <= MR;
+  int nonfinite = 0;  // this thread's: set by the kernels' check
 
   for (int jc = 0; jc < part.n; jc += P.nc) {
     const int nc = std::min(P.nc, part.n - jc);
@@ -167,21 +178,24 @@ void run_part(const Plan& P, const Part& part) {
             K.pack_b(kc, nr, b_src, P.B.rs, P.B.cs, bp);
           }
           float* c_col = P.c + static_cast<ptrdiff_t>(jg + jr) * P.cs_c;
+          const TileEpilogue tep{P.bias ? P.bias + jg + jr : nullptr, P.relu, P.check ? &nonfinite : nullptr};
+          const TileEpilogue* ep = P.tile_ep && pc + kc == P.k ? &tep : nullptr;
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = std::min(MR, mc - ir);
             float* c_tile = c_col + static_cast<ptrdiff_t>(ig + ir) * P.rs_c;
             if (ir < full)
               K.ukr(kc, a_blk + static_cast<ptrdiff_t>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c,
-                    P.cs_c, mr, nr, P.alpha, beta);
+                    P.cs_c, mr, nr, P.alpha, beta, ep);
             else
               K.ukr(kc, ap + static_cast<size_t>(ir) * kc, 1, MR, b_panel, rs_b, c_tile, P.rs_c, P.cs_c, mr, nr,
-                    P.alpha, beta);
+                    P.alpha, beta, ep);
           }
         }
         if (pc + kc == P.k && P.fin.any()) P.fin.block(ig, mc, jg, nc);
       }
     }
   }
+  if (nonfinite) P.fin.ep->nonfinite->store(true, std::memory_order_relaxed);
 }
 
 // Work below this many flops per extra thread costs more in hand-off than it saves (measured: a
@@ -278,7 +292,7 @@ void release_gemm_scratch() {
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep, const PackedB* packed) {
   if (m <= 0 || n <= 0) return;
-  Finish fin{c, ldc, false, ep.bias, ep.act, &ep};
+  Finish fin{c, ldc, false, ep.bias, ep.act, ep.nonfinite != nullptr, &ep};
   if (k <= 0 || alpha == 0.f) {  // BLAS: A and B are not read
     scale_c(c, ldc, m, n, beta);
     if (fin.any()) fin.block(0, m, 0, n);
@@ -306,6 +320,17 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.kc = k_block(k, cfg.kc);
     P.packed_b = packed && !trans_b && !fin.swapped && packed->fits(k, n) ? packed->data() : nullptr;
     P.n_pad = packed ? packed->n_pad() : 0;
+    // Bias, ReLU and the check in the kernels' store where the tiles are rows of C; the rest in Finish's pass.
+    P.tile_ep = !fin.swapped && (ep.act == Act::Linear || ep.act == Act::Relu || ep.act == Act::Softmax) &&
+                (ep.bias || ep.act == Act::Relu || ep.nonfinite);
+    P.bias = ep.bias;
+    P.relu = ep.act == Act::Relu;
+    P.check = ep.nonfinite != nullptr;
+    if (P.tile_ep) {
+      fin.bias = nullptr;
+      fin.act = Act::Linear;
+      fin.check = false;
+    }
     P.c = c;
     P.alpha = alpha, P.beta = beta;
     // A is read in place (broadcasts do not care about layout) unless neither stride is 1, or its

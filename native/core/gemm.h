@@ -3,6 +3,7 @@
 // micro-kernel per ISA (native/kernels/<isa>/), chosen by active_isa().
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 
@@ -19,6 +20,10 @@ struct Epilogue {
   // the thread count: what it does to each element must not depend on its neighbours (the fused optimizer step).
   void (*done)(void* ctx, int r0, int rows, int c0, int cols) = nullptr;
   void* ctx = nullptr;
+  // If set: set to true when a row of C holds NaN/Infinity after the bias, before the activation, judged on one
+  // column per row. Enough where a NaN/Infinity in a row of A makes that whole row of C non-finite (x·W + b:
+  // NaN·w and ±Inf·w are NaN or ±Inf, and sums keep them): predict's input check, fused into the first layer.
+  std::atomic<bool>* nonfinite = nullptr;
 };
 
 struct GemmKernels;

@@ -19,7 +19,16 @@ namespace myelin {
 // Strides and k are ptrdiff_t: `long` is 32 bits on Windows (LLP64), and offsets pass 2^31 floats.
 using std::ptrdiff_t;
 
-// One MR x NR tile:  C = alpha * A * B + beta * C   (beta == 0: C is not read).
+// What a micro-kernel applies to its tile after alpha/beta, on C's last k block, before storing it (the driver's
+// bias and ReLU epilogue, core/gemm.cc, fused: the same operations in the same order, one pass over C less).
+// Row-major C only (cs_c == 1).
+struct TileEpilogue {
+  const float* bias;  // the bias of the tile's columns (nr values), or null: c + bias
+  bool relu;          // then c < 0 ? 0 : c (NaN passes), as act_forward's ReLU
+  int* nonfinite;     // or null: set to 1 when a row's first column is NaN/Infinity after the bias (gemm.h Epilogue)
+};
+
+// One MR x NR tile:  C = alpha * A * B + beta * C   (beta == 0: C is not read), then ep (null: nothing).
 // A: MR rows (the driver pads short edge panels), element (i, p) at a[i * rs_a + p * cs_a]: a packed
 //    panel (rs_a = 1, cs_a = MR), or the caller's A in place, along its rows (cs_a = 1) or columns
 //    (rs_a = 1).
@@ -32,7 +41,7 @@ using std::ptrdiff_t;
 // alpha/beta, so its value does not depend on where the tile sits (thread count, edges, orientation).
 using GemmMicroKernel = void (*)(ptrdiff_t k, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a, const float* b,
                                  ptrdiff_t rs_b, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, int mr, int nr, float alpha,
-                                 float beta);
+                                 float beta, const TileEpilogue* ep);
 
 // Packs an NR-wide panel of B (k x nr, element (p, j) at b[p * rs_b + j * cs_b]) into dst
 // (k * NR floats, columns >= nr zeroed).

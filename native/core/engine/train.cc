@@ -67,16 +67,26 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
   if (predict_ws_.size() < static_cast<size_t>(threads)) predict_ws_.resize(threads);
   std::atomic<bool> bad{false};  // a chunk held NaN/Infinity: stop
   auto stopped = [&] { return cancelled(cancel) || bad.load(std::memory_order_relaxed); };
+  // A first Dense layer checks its input as its GEMM finishes each block (Epilogue::nonfinite): x is read from
+  // memory once, by the GEMM, instead of by a scan first. A flag is confirmed on x (it may be an overflow).
+  const bool fused_check = check_finite && layers_.front().dense();
   auto run_chunk = [&](int c, Workspace& w) {
     const int start = c * kPredictChunk, r = std::min(kPredictChunk, rows - start);
     const float* xc = x + static_cast<size_t>(start) * in;
-    // Checked just before the GEMMs read it (then from cache): one pass over memory instead of two.
-    if (check_finite && first_non_finite(xc, static_cast<size_t>(r) * in) >= 0) {
+    const size_t n = static_cast<size_t>(r) * in;
+    if (check_finite && !fused_check && first_non_finite(xc, n) >= 0) {
       bad.store(true);
       return;
     }
+    std::atomic<bool> flagged{false};
+    w.nonfinite = fused_check ? &flagged : nullptr;
     float* dst = out + static_cast<size_t>(start) * od;
     const float* y = forward(snap_.data(), xc, r, w, false, 0, 0, dst, true);
+    w.nonfinite = nullptr;
+    if (flagged.load() && first_non_finite(xc, n) >= 0) {
+      bad.store(true);
+      return;
+    }
     if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
   };
   if (threads < 2) {

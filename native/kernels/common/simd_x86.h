@@ -12,4 +12,6 @@
   MYELIN_SIMD_INLINE static V load(const float* p) { return P##_loadu_ps(p); }     \
   MYELIN_SIMD_INLINE static void store(float* p, V v) { P##_storeu_ps(p, v); }     \
   MYELIN_SIMD_INLINE static V fma(V a, V b, V c) { return P##_fmadd_ps(a, b, c); } \
-  MYELIN_SIMD_INLINE static V mul(V a, V b) { return P##_mul_ps(a, b); }
+  MYELIN_SIMD_INLINE static V mul(V a, V b) { return P##_mul_ps(a, b); }           \
+  /* max returns its second operand unless the first is greater: v < 0 ? 0 : v */  \
+  MYELIN_SIMD_INLINE static V relu(V v) { return P##_max_ps(P##_setzero_ps(), v); }

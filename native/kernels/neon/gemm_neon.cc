@@ -20,6 +20,8 @@ struct Simd {
   MYELIN_SIMD_INLINE static void store(float* p, V v) { vst1q_f32(p, v); }
   MYELIN_SIMD_INLINE static V fma(V a, V b, V c) { return vfmaq_f32(c, a, b); }
   MYELIN_SIMD_INLINE static V mul(V a, V b) { return vmulq_f32(a, b); }
+  // v < 0 ? 0 : v, as act_forward's ReLU (vmaxq_f32 would turn -0 into +0)
+  MYELIN_SIMD_INLINE static V relu(V v) { return vbslq_f32(vcltzq_f32(v), vdupq_n_f32(0.f), v); }
   // c + b * a[lane] (fmla by element), for the micro-kernel's A values (see rank1 in gemm_kernels.inc).
   static constexpr bool kLaneFma = true;
   MYELIN_SIMD_INLINE static V fma_lane(V b, V a, int lane, V c) {
