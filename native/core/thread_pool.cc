@@ -67,7 +67,7 @@ class Pool {
 
   int threads() const { return target_; }
 
-  void run(int n_tasks, const std::function<void(int)>& task) {
+  void run(int n_tasks, const std::function<void(int)>& task, bool wake) {
     if (n_tasks <= 0) return;
     std::unique_lock<std::mutex> submit(submit_, std::try_to_lock);
     if (n_tasks == 1 || target_ == 1 || t_in_pool_task || !submit.owns_lock()) {
@@ -83,7 +83,7 @@ class Pool {
     slots_.store(std::min(n_tasks - 1, target_ - 1));
     open_.store(true);
     epoch_.fetch_add(1);
-    if (sleepers_.load() > 0) {
+    if (wake && sleepers_.load() > 0) {
       std::lock_guard<std::mutex> lk(mu_);
       cv_.notify_all();
     }
@@ -189,6 +189,6 @@ Pool& pool() {
 int max_threads() { return 4 * cores(); }
 void set_num_threads(int n) { pool().set_threads(n); }
 int num_threads() { return pool().threads(); }
-void parallel_for(int n_tasks, const std::function<void(int)>& task) { pool().run(n_tasks, task); }
+void parallel_for(int n_tasks, const std::function<void(int)>& task, bool wake) { pool().run(n_tasks, task, wake); }
 
 }  // namespace myelin
