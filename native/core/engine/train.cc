@@ -10,14 +10,24 @@
 #include "core/engine/network.h"
 #include "core/engine/rng.h"
 #include "core/finite.h"
+#include "core/gemm_config.h"
+#include "core/gemm_kernel.h"
 #include "core/thread_pool.h"
 
 namespace myelin::engine {
 namespace {
 
-// Rows per forward pass in predict: bounds the workspaces, and lets a batch of 1024 rows run as four
-// independent chunks on separate threads. Large enough that packing the weights once per chunk is cheap.
+// Rows per forward pass in predict, at most: bounds the workspaces, and lets a batch of 1024 rows run as
+// four independent chunks on separate threads. Large enough that packing the weights once per chunk is cheap.
 constexpr int kPredictChunk = 256;
+
+// The chunk predict uses: kPredictChunk rounded down to the micro-kernel's MR rows, so chunks end on whole
+// tiles (256 rows of 10-row tiles left a 6-row tile per chunk and layer, computed as 10, its A packed). A
+// row's value does not depend on its tile: the chunk changes no result.
+int predict_chunk() {
+  const int mr = gemm_config().kernels->mr;
+  return std::max(mr, kPredictChunk / mr * mr);
+}
 
 // dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more).
 void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols) {
@@ -59,7 +69,8 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
   std::lock_guard<std::mutex> lk(snap_mu_);
   pack_snapshot();
   const int in = input_dim(), od = output_dim();
-  const int chunks = (rows + kPredictChunk - 1) / kPredictChunk;
+  const int chunk = predict_chunk();
+  const int chunks = (rows + chunk - 1) / chunk;
   // Chunks on separate threads when each thread gets at least two (one chunk more or less is then a
   // small imbalance); fewer rows run chunk after chunk, each with the threads inside its GEMMs.
   const int threads = chunks >= 2 * num_threads() ? num_threads() : 1;
@@ -71,7 +82,7 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
   // memory once, by the GEMM, instead of by a scan first. A flag is confirmed on x (it may be an overflow).
   const bool fused_check = check_finite && layers_.front().dense();
   auto run_chunk = [&](int c, Workspace& w) {
-    const int start = c * kPredictChunk, r = std::min(kPredictChunk, rows - start);
+    const int start = c * chunk, r = std::min(chunk, rows - start);
     const float* xc = x + static_cast<size_t>(start) * in;
     const size_t n = static_cast<size_t>(r) * in;
     if (check_finite && !fused_check && first_non_finite(xc, n) >= 0) {
@@ -90,7 +101,7 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
     if (y != dst) std::memcpy(dst, y, static_cast<size_t>(r) * od * sizeof(float));
   };
   if (threads < 2) {
-    reserve(predict_ws_[0], std::min(rows, kPredictChunk), false);
+    reserve(predict_ws_[0], std::min(rows, chunk), false);
     for (int c = 0; c < chunks && !stopped(); ++c) run_chunk(c, predict_ws_[0]);
   } else {
     // Each thread runs whole chunks through every layer (the GEMMs inside run on that thread alone), so
@@ -103,7 +114,7 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
       int chunks;
       std::atomic<int> next{0};
     } job{run_chunk, stopped, predict_ws_, chunks};
-    for (int t = 0; t < threads; ++t) reserve(predict_ws_[t], kPredictChunk, false);
+    for (int t = 0; t < threads; ++t) reserve(predict_ws_[t], chunk, false);
     parallel_for(threads, [&job](int t) {
       for (int c = job.next.fetch_add(1); c < job.chunks && !job.stop(); c = job.next.fetch_add(1))
         job.run(c, job.wss[t]);
