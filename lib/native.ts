@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NetworkConstructor } from './engine/contract.js';
+import type { FitDataConstructor, NetworkConstructor } from './engine/contract.js';
 
 /** C = alpha·op(A)·op(B) + beta·C, then + bias per column and the activation (native/binding/ops.cc). */
 type GemmArgs = [
@@ -102,6 +102,8 @@ export interface NativeBinding {
   groupMeans(p: Float32Array, groups: number, groupRows: number, cols: number): Float64Array;
   /** The training engine (native/binding/network.cc); see lib/engine/contract.ts. */
   Network: NetworkConstructor;
+  /** A fit's data copied for all its native fit() calls (native/binding/fit_data.cc). */
+  FitData: FitDataConstructor;
   /** Aborts this thread's running fits and waits for them (each stops at its next batch). */
   abortFits(): void;
   /** Test and benchmark hooks, not API. */
@@ -125,6 +127,10 @@ export interface NativeTesting {
   gemmBench(...args: [...GemmArgs, reps: number]): number;
   /** FP32 FMA peak in GFLOP/s of one ISA's kernel on `threads` pool threads. */
   gemmFmaPeak(isa: string, threads: number): number;
+  /** Bytes this thread has copied from JS arrays for async work (fit's data, predictAsync, evaluate). */
+  copiedBytes(): number;
+  /** Bytes of such copies alive now, in the whole process. */
+  heldBytes(): number;
   /** The active ISA's elementwise kernels (native/core/vec.h). */
   kernels: NativeKernels;
 }

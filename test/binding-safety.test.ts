@@ -16,7 +16,7 @@ function child(args: string[], prefix: string[] = []) {
 }
 
 describe('inputs taken away under async work', () => {
-  const entries = ['predictAsync', 'evaluate', 'fit', 'matmulAsync'];
+  const entries = ['predictAsync', 'evaluate', 'fit', 'fitEpochs', 'matmulAsync'];
   const modes = ['detach', 'resize', 'shared', 'overwrite'];
   it.each(entries.flatMap((e) => modes.map((m) => [e, m])))(
     '%s with a %s input gives the untouched result',

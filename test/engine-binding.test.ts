@@ -2,7 +2,7 @@
 // arguments rejected with a TypeError or RangeError that names the argument.
 import { describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
-import { compileSpec, data, dense, dropout, randomWeights, sgd } from './helpers/engine.js';
+import { compileSpec, data, dense, dropout, randomWeights, sgd, fitArgs } from './helpers/engine.js';
 
 const { Network } = native;
 
@@ -52,15 +52,17 @@ describe('Network', () => {
     const s0 = net.getOptimizerState();
     expect(s0.iterations).toBe(0);
     expect(s0.slots.map((a) => Array.from(a))).toEqual([[0.25, 0.25], [0.25]]);
-    await net.fit({
-      train: data(Float32Array.from([1, 2, 3, 4]), 2, Float32Array.from([0, 1])),
-      val: null,
-      epochs: 2,
-      initialEpoch: 0,
-      batchSize: 1,
-      shuffle: false,
-      seed: 0,
-    });
+    await net.fit(
+      fitArgs(net, {
+        train: data(Float32Array.from([1, 2, 3, 4]), 2, Float32Array.from([0, 1])),
+        val: null,
+        epochs: 2,
+        initialEpoch: 0,
+        batchSize: 1,
+        shuffle: false,
+        seed: 0,
+      }),
+    );
     const s1 = net.getOptimizerState();
     expect(s1.iterations).toBe(4);
     expect(s1.slots[0]![0]).toBeGreaterThan(0.25);
@@ -139,68 +141,79 @@ describe('bad arguments', () => {
     expect(() => net.predict([1, 2] as never, 1)).toThrow(/x must be a Float32Array/);
     expect(() => net.predict(new Float32Array(2), -1)).toThrow(RangeError);
     const train = data(new Float32Array(4), 2, new Float32Array(4));
+    expect(() => new native.FitData(net, { train, val: null })).toThrow(/FitData before compile\(\)/);
     await expect(
-      net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 }),
+      net.fit({ data: {} as never, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 }),
     ).rejects.toThrow(/compile/);
     net.compile(compileSpec(3, sgd(0.1)));
     expect(() =>
-      net.fit({
-        train: data(new Float32Array(4), 2, new Float32Array(3)),
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 1,
-        shuffle: true,
-        seed: 0,
-      }),
-    ).toThrow(/args\.train\.y has 3 elements but 2 rows x 2 outputs need 4/);
+      net.fit(
+        fitArgs(net, {
+          train: data(new Float32Array(4), 2, new Float32Array(3)),
+          val: null,
+          epochs: 1,
+          initialEpoch: 0,
+          batchSize: 1,
+          shuffle: true,
+          seed: 0,
+        }),
+      ),
+    ).toThrow(/data\.train\.y has 3 elements but 2 rows x 2 outputs need 4/);
     expect(() =>
-      net.fit({ train, val: null, epochs: 1, initialEpoch: 0, batchSize: 0, shuffle: true, seed: 0 }),
+      net.fit(fitArgs(net, { train, val: null, epochs: 1, initialEpoch: 0, batchSize: 0, shuffle: true, seed: 0 })),
     ).toThrow(/args\.batchSize must be an integer >= 1, got 0/);
     expect(() =>
-      net.fit({
-        train,
-        val: { ...train, x: new Float32Array(1) },
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 1,
-        shuffle: true,
-        seed: 0,
-      }),
-    ).toThrow(/args\.val\.x/);
+      net.fit(
+        fitArgs(net, {
+          train,
+          val: { ...train, x: new Float32Array(1) },
+          epochs: 1,
+          initialEpoch: 0,
+          batchSize: 1,
+          shuffle: true,
+          seed: 0,
+        }),
+      ),
+    ).toThrow(/data\.val\.x/);
     expect(() =>
-      net.fit({
-        train: { ...train, sampleWeight: new Float32Array(5) },
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 1,
-        shuffle: true,
-        seed: 0,
-      }),
-    ).toThrow(/args\.train\.sampleWeight has 5 elements but needs one per row \(2\)/);
+      net.fit(
+        fitArgs(net, {
+          train: { ...train, sampleWeight: new Float32Array(5) },
+          val: null,
+          epochs: 1,
+          initialEpoch: 0,
+          batchSize: 1,
+          shuffle: true,
+          seed: 0,
+        }),
+      ),
+    ).toThrow(/data\.train\.sampleWeight has 5 elements but needs one per row \(2\)/);
     expect(() =>
-      net.fit({
-        train: { ...train, rows: 0 },
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 1,
-        shuffle: true,
-        seed: 0,
-      }),
-    ).toThrow(/args\.train\.rows/);
+      net.fit(
+        fitArgs(net, {
+          train: { ...train, rows: 0 },
+          val: null,
+          epochs: 1,
+          initialEpoch: 0,
+          batchSize: 1,
+          shuffle: true,
+          seed: 0,
+        }),
+      ),
+    ).toThrow(/data\.train\.rows/);
     expect(() =>
-      net.fit({
-        train,
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 1,
-        shuffle: true,
-        seed: 0,
-        onProgress: 3 as never,
-      }),
+      net.fit(
+        fitArgs(net, {
+          train,
+          val: null,
+          epochs: 1,
+          initialEpoch: 0,
+          batchSize: 1,
+          shuffle: true,
+          seed: 0,
+          onProgress: 3 as never,
+        }),
+      ),
     ).toThrow(/onProgress/);
     net.compile(compileSpec(4, sgd(0.1)));
     expect(() => net.gradients(data(new Float32Array(4), 2, Int32Array.from([0, 2])))).toThrow(

@@ -2,7 +2,17 @@
 // the non-finite guard, and what the object allows while a fit runs on its worker thread.
 import { afterAll, describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
-import { compileSpec, data, dense, dropout, randomMatrix, randomWeights, sameBits, sgd } from './helpers/engine.js';
+import {
+  compileSpec,
+  data,
+  dense,
+  dropout,
+  randomMatrix,
+  randomWeights,
+  sameBits,
+  sgd,
+  fitArgs,
+} from './helpers/engine.js';
 import { finiteDifferences, networkLoss, rng, type RefDense } from './helpers/reference.js';
 
 const threads0 = native.backendInfo().threads;
@@ -33,15 +43,17 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('SGD(0.1, momentum 0.9): v = mu v - lr g, w += v, for 3 steps', async () => {
     const net = network(sgd(0.1, 0.9));
-    const r = await net.fit({
-      train: data(x, 6, y),
-      val: null,
-      epochs: 3,
-      initialEpoch: 0,
-      batchSize: 6,
-      shuffle: false,
-      seed: 1,
-    });
+    const r = await net.fit(
+      fitArgs(net, {
+        train: data(x, 6, y),
+        val: null,
+        epochs: 3,
+        initialEpoch: 0,
+        batchSize: 6,
+        shuffle: false,
+        seed: 1,
+      }),
+    );
     const w = w0.map((a) => Float64Array.from(a));
     const v = w0.map((a) => new Float64Array(a.length));
     const losses: number[] = [];
@@ -67,15 +79,17 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('SGD Nesterov: w += mu v - lr g', async () => {
     const net = network(sgd(0.1, 0.9, { nesterov: true }));
-    await net.fit({
-      train: data(x, 6, y),
-      val: null,
-      epochs: 2,
-      initialEpoch: 0,
-      batchSize: 6,
-      shuffle: false,
-      seed: 1,
-    });
+    await net.fit(
+      fitArgs(net, {
+        train: data(x, 6, y),
+        val: null,
+        epochs: 2,
+        initialEpoch: 0,
+        batchSize: 6,
+        shuffle: false,
+        seed: 1,
+      }),
+    );
     const w = w0.map((a) => Float64Array.from(a));
     const v = w0.map((a) => new Float64Array(a.length));
     for (let step = 0; step < 2; step++) {
@@ -92,15 +106,17 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('Adam one step: m, v, and w -= lr sqrt(1-b2)/(1-b1) m / (sqrt(v) + eps)', async () => {
     const net = network({ ...sgd(0.01), kind: 1 });
-    await net.fit({
-      train: data(x, 6, y),
-      val: null,
-      epochs: 1,
-      initialEpoch: 0,
-      batchSize: 6,
-      shuffle: false,
-      seed: 1,
-    });
+    await net.fit(
+      fitArgs(net, {
+        train: data(x, 6, y),
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 6,
+        shuffle: false,
+        seed: 1,
+      }),
+    );
     const g = finiteDifferences(
       w0.map((a) => Float64Array.from(a)),
       lossAt,
@@ -123,15 +139,17 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('clipvalue clamps each gradient before the step', async () => {
     const net = network(sgd(1, 0, { clipValue: 0.01 }));
-    await net.fit({
-      train: data(x, 6, y),
-      val: null,
-      epochs: 1,
-      initialEpoch: 0,
-      batchSize: 6,
-      shuffle: false,
-      seed: 1,
-    });
+    await net.fit(
+      fitArgs(net, {
+        train: data(x, 6, y),
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 6,
+        shuffle: false,
+        seed: 1,
+      }),
+    );
     const g = finiteDifferences(
       w0.map((a) => Float64Array.from(a)),
       lossAt,
@@ -163,7 +181,9 @@ describe('epoch logs', () => {
       if (row.indexOf(Math.max(...row)) === y[i]) hits++;
       for (let j = 0; j < 3; j++) mse += (row[j]! - (j === y[i] ? 1 : 0)) ** 2 / 3;
     }
-    const res = await net.fit({ train, val: train, epochs: 1, initialEpoch: 0, batchSize: 40, shuffle: true, seed: 3 });
+    const res = await net.fit(
+      fitArgs(net, { train, val: train, epochs: 1, initialEpoch: 0, batchSize: 40, shuffle: true, seed: 3 }),
+    );
     expect(res.logs.length).toBe(6);
     expect(res.logs[0]).toBeCloseTo(before, 5);
     expect(res.logs[1]).toBeCloseTo(hits / 40, 10);
@@ -183,15 +203,17 @@ describe('determinism', () => {
     const x = randomMatrix(500, 96, 12);
     const y = new Float32Array(500 * 5);
     for (let i = 0; i < 500; i++) y[i * 5 + (i % 5)] = 1;
-    const r = await net.fit({
-      train: data(x, 500, y),
-      val: null,
-      epochs: 2,
-      initialEpoch: 0,
-      batchSize: 128,
-      shuffle: true,
-      seed: 5,
-    });
+    const r = await net.fit(
+      fitArgs(net, {
+        train: data(x, 500, y),
+        val: null,
+        epochs: 2,
+        initialEpoch: 0,
+        batchSize: 128,
+        shuffle: true,
+        seed: 5,
+      }),
+    );
     return { w: net.getWeights(), logs: r.logs };
   }
 
@@ -244,9 +266,39 @@ describe('determinism', () => {
     const y = Float32Array.from({ length: 50 }, (_, i) => i % 2);
     const a = make(),
       b = make();
-    await a.fit({ train: data(x, 50, y), val: null, epochs: 2, initialEpoch: 0, batchSize: 8, shuffle: true, seed: 9 });
-    await b.fit({ train: data(x, 50, y), val: null, epochs: 1, initialEpoch: 0, batchSize: 8, shuffle: true, seed: 9 });
-    await b.fit({ train: data(x, 50, y), val: null, epochs: 1, initialEpoch: 1, batchSize: 8, shuffle: true, seed: 9 });
+    await a.fit(
+      fitArgs(a, {
+        train: data(x, 50, y),
+        val: null,
+        epochs: 2,
+        initialEpoch: 0,
+        batchSize: 8,
+        shuffle: true,
+        seed: 9,
+      }),
+    );
+    await b.fit(
+      fitArgs(b, {
+        train: data(x, 50, y),
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 8,
+        shuffle: true,
+        seed: 9,
+      }),
+    );
+    await b.fit(
+      fitArgs(b, {
+        train: data(x, 50, y),
+        val: null,
+        epochs: 1,
+        initialEpoch: 1,
+        batchSize: 8,
+        shuffle: true,
+        seed: 9,
+      }),
+    );
     expect(sameBits(a.getWeights(), b.getWeights())).toBe(true);
   });
 });
@@ -262,43 +314,49 @@ describe('non-finite loss', () => {
     const x = randomMatrix(64, 2, 4, 10);
     const y = randomMatrix(64, 1, 5);
     const net = make();
-    const r = await net.fit({
-      train: data(x, 64, y),
-      val: null,
-      epochs: 200,
-      initialEpoch: 0,
-      batchSize: 16,
-      shuffle: true,
-      seed: 1,
-    });
+    const r = await net.fit(
+      fitArgs(net, {
+        train: data(x, 64, y),
+        val: null,
+        epochs: 200,
+        initialEpoch: 0,
+        batchSize: 16,
+        shuffle: true,
+        seed: 1,
+      }),
+    );
     expect(r.nonFinite).not.toBeNull();
     expect(r.nonFinite!.epoch).toBeGreaterThan(0);
     expect(r.epochsRun).toBe(r.nonFinite!.epoch);
     expect(r.logs.length).toBe(r.epochsRun);
     expect(Array.from(r.logs).every(Number.isFinite)).toBe(true);
     const ref = make();
-    await ref.fit({
-      train: data(x, 64, y),
-      val: null,
-      epochs: r.epochsRun,
-      initialEpoch: 0,
-      batchSize: 16,
-      shuffle: true,
-      seed: 1,
-    });
+    await ref.fit(
+      fitArgs(ref, {
+        train: data(x, 64, y),
+        val: null,
+        epochs: r.epochsRun,
+        initialEpoch: 0,
+        batchSize: 16,
+        shuffle: true,
+        seed: 1,
+      }),
+    );
     expect(sameBits(net.getWeights(), ref.getWeights())).toBe(true);
     expect(sameBits(net.getOptimizerState().slots, ref.getOptimizerState().slots)).toBe(true);
     expect(net.getOptimizerState().iterations).toBe(ref.getOptimizerState().iterations);
     net.setLearningRate(1e-4);
-    const ok = await net.fit({
-      train: data(x, 64, y),
-      val: null,
-      epochs: 2,
-      initialEpoch: r.epochsRun,
-      batchSize: 16,
-      shuffle: true,
-      seed: 1,
-    });
+    const ok = await net.fit(
+      fitArgs(net, {
+        train: data(x, 64, y),
+        val: null,
+        epochs: 2,
+        initialEpoch: r.epochsRun,
+        batchSize: 16,
+        shuffle: true,
+        seed: 1,
+      }),
+    );
     expect(ok.nonFinite).toBeNull();
     expect(ok.epochsRun).toBe(2);
   });
@@ -348,28 +406,32 @@ describe('while fit runs', () => {
       ticks++;
     }, 5);
     const started = performance.now();
-    const running = net.fit({
-      train: data(x, rows, y),
-      val: null,
-      epochs: 100_000,
-      initialEpoch: 0,
-      batchSize: 16,
-      shuffle: true,
-      seed: 2,
-      onProgress,
-      progressMs: 0,
-    });
-    expect(net.training).toBe(true);
-    await expect(
-      net.fit({
+    const running = net.fit(
+      fitArgs(net, {
         train: data(x, rows, y),
         val: null,
-        epochs: 1,
+        epochs: 100_000,
         initialEpoch: 0,
         batchSize: 16,
         shuffle: true,
         seed: 2,
+        onProgress,
+        progressMs: 0,
       }),
+    );
+    expect(net.training).toBe(true);
+    await expect(
+      net.fit(
+        fitArgs(net, {
+          train: data(x, rows, y),
+          val: null,
+          epochs: 1,
+          initialEpoch: 0,
+          batchSize: 16,
+          shuffle: true,
+          seed: 2,
+        }),
+      ),
     ).rejects.toThrow(/already training/);
     expect(() => net.setWeights(w0)).toThrow(/training/);
     expect(() => net.compile(compileSpec(4, sgd(0.1)))).toThrow(/training/);

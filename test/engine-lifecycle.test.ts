@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { native, packageRoot } from '../lib/native.js';
-import { compileSpec, data, dense, sgd } from './helpers/engine.js';
+import { compileSpec, data, dense, sgd, fitArgs } from './helpers/engine.js';
 
 const workerCode = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -15,7 +15,9 @@ const rows = 4096;
 const x = new Float32Array(rows * 32).map((_, i) => Math.sin(i));
 const y = new Float32Array(rows).map((_, i) => i % 2);
 let told = false;
-net.fit({ train: { x, rows, y, sampleWeight: null }, val: null, epochs: 1e6, initialEpoch: 0, batchSize: 32, shuffle: true,
+const data = new native.FitData(net, { train: { x, rows, y, sampleWeight: null }, val: null });
+data.copy(rows * 33 * 4);
+net.fit({ data, epochs: 1e6, initialEpoch: 0, batchSize: 32, shuffle: true,
   seed: 1, progressMs: 0, onProgress: () => { if (!told) { told = true; parentPort.postMessage('training'); } } });
 `;
 
@@ -35,15 +37,17 @@ describe('lifecycle', () => {
     // a fit here (which needs a free libuv thread) completes.
     const net = new native.Network([dense(2, 1, 2)]);
     net.compile(compileSpec(2, sgd(0.1)));
-    const r = await net.fit({
-      train: data(Float32Array.from([0, 1, 1, 0]), 2, Float32Array.from([1, 0])),
-      val: null,
-      epochs: 3,
-      initialEpoch: 0,
-      batchSize: 2,
-      shuffle: false,
-      seed: 0,
-    });
+    const r = await net.fit(
+      fitArgs(net, {
+        train: data(Float32Array.from([0, 1, 1, 0]), 2, Float32Array.from([1, 0])),
+        val: null,
+        epochs: 3,
+        initialEpoch: 0,
+        batchSize: 2,
+        shuffle: false,
+        seed: 0,
+      }),
+    );
     expect(r.epochsRun).toBe(3);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, LOSSES } from '../lib/engine/ids.js';
 import { Matrix, Optimizer, Sequential, type LayerConfig } from '../lib/index.js';
 import { native } from '../lib/native.js';
-import { compileSpec, data, dense, randomMatrix, randomWeights, sameBits, sgd } from './helpers/engine.js';
+import { compileSpec, data, dense, randomMatrix, randomWeights, sameBits, sgd, fitArgs } from './helpers/engine.js';
 
 interface Case {
   name: string;
@@ -133,7 +133,9 @@ describe('normalization layers in the engine', () => {
     const y = new Float32Array(500 * 5);
     for (let i = 0; i < 500; i++) y[i * 5 + (i % 5)] = 1;
     const d = data(x, 500, y);
-    const r = await net.fit({ train: d, val: d, epochs: 2, initialEpoch: 0, batchSize: 128, shuffle: true, seed: 5 });
+    const r = await net.fit(
+      fitArgs(net, { train: d, val: d, epochs: 2, initialEpoch: 0, batchSize: 128, shuffle: true, seed: 5 }),
+    );
     return { w: net.getWeights(), logs: r.logs, p: net.predict(x, 500) };
   }
 

@@ -3,7 +3,7 @@
 // packed copy follows every change of the weights (setWeights, fit's epochs).
 import { afterAll, describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
-import { compileSpec, data, dense, randomMatrix, randomWeights, sameBits, sgd } from './helpers/engine.js';
+import { compileSpec, data, dense, randomMatrix, randomWeights, sameBits, sgd, fitArgs } from './helpers/engine.js';
 
 const { Network } = native;
 const [RELU, TANH, SOFTMAX, GELU] = [1, 3, 4, 7];
@@ -73,15 +73,17 @@ describe('packed inference weights', () => {
     const row = x.subarray(0, 600);
     const before = net.predict(row, 1);
     net.predict(x, 64);
-    await net.fit({
-      train: data(x, 64, y),
-      val: null,
-      epochs: 1,
-      initialEpoch: 0,
-      batchSize: 16,
-      shuffle: false,
-      seed: 0,
-    });
+    await net.fit(
+      fitArgs(net, {
+        train: data(x, 64, y),
+        val: null,
+        epochs: 1,
+        initialEpoch: 0,
+        batchSize: 16,
+        shuffle: false,
+        seed: 0,
+      }),
+    );
     const after = [net.predict(row, 1), net.predict(x, 64)];
     expect(sameBits([after[0]!], [before])).toBe(false);
     const ref = fresh(net.getWeights());

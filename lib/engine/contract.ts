@@ -60,9 +60,26 @@ export interface DataSpec {
   sampleWeight: Float32Array | null;
 }
 
+/** A model.fit's training (and validation) rows, copied once into native memory that JS cannot detach or
+ *  shrink, for all the native fit() calls of that model.fit (lib/model/fit-data.ts). */
+export interface NativeFitData {
+  /** Touches the copies' fresh pages on another thread; settle it before copy(). */
+  prepare(): Promise<void>;
+  /** Copies up to maxBytes more from the arrays given; true once all is copied. A RangeError naming the
+   *  array when it was detached or shrunk since. */
+  copy(maxBytes: number): boolean;
+  /** Frees the copies once no running fit() reads them (else the GC does). */
+  release(): void;
+}
+
+export interface FitDataConstructor {
+  /** Checks the arrays against the compiled network and allocates their copies. */
+  new (network: NativeNetwork, data: { train: DataSpec; val: DataSpec | null }): NativeFitData;
+}
+
 export interface FitArgs {
-  train: DataSpec;
-  val: DataSpec | null;
+  /** Fully copied; made for this network and its current loss. */
+  data: NativeFitData;
   /** Epochs this call runs; it returns earlier on requestStop() or a non-finite loss. */
   epochs: number;
   /** Absolute index of this call's first epoch: keys the shuffle and dropout streams. */

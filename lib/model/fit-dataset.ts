@@ -11,6 +11,7 @@ import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
 import { NonFiniteLossError, type FitOptions } from './fit.js';
+import { holdFitData } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 /** One element of a Dataset: rows of inputs (raw rows when the model has a Preprocessor) and targets. */
@@ -91,15 +92,20 @@ export async function runFitDataset(
         const train = toSpec(r.value, `fit: dataset element ${k++}`);
         next = it.next();
         if (train.rows === 0) continue;
-        const res: FitResult = await net.fit({
-          train,
-          val: null,
-          epochs: 1,
-          initialEpoch: epoch,
-          batchSize,
-          shuffle: o.shuffle ?? true,
-          seed,
-        });
+        const held = await holdFitData(net, train, null, false);
+        let res: FitResult;
+        try {
+          res = await net.fit({
+            data: held,
+            epochs: 1,
+            initialEpoch: epoch,
+            batchSize,
+            shuffle: o.shuffle ?? true,
+            seed,
+          });
+        } finally {
+          held.release();
+        }
         if (res.nonFinite)
           throw new NonFiniteLossError(
             `fit: the loss became NaN or Infinity in epoch ${epoch + 1} (dataset element ${k - 1}); lower the learning rate or scale the inputs`,

@@ -1,7 +1,8 @@
-// The fit loop. Input is validated and converted once; then epochs run natively: all in one call
-// when nothing needs control between epochs, else one call per epoch with the callbacks in between.
-// The engine keys shuffling and dropout by absolute epoch, so both ways give the same weights.
-import type { DataSpec, FitArgs, FitResult, NativeNetwork } from '../engine/contract.js';
+// The fit loop. Input is validated and converted once, and copied once for native code (fit-data.ts); then
+// epochs run natively: all in one call when nothing needs control between epochs, else one call per epoch
+// with the callbacks in between. The engine keys shuffling and dropout by absolute epoch, so both ways give
+// the same weights.
+import type { DataSpec, FitArgs, FitResult, NativeFitData, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type CallbackHooks, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgressLogger } from '../callbacks/progress.js';
@@ -20,6 +21,7 @@ import {
   type Targets,
   type Weights,
 } from './data.js';
+import { holdFitData } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 export interface FitOptions {
@@ -55,7 +57,9 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-interface Prepared extends Pick<FitArgs, 'train' | 'val' | 'epochs' | 'initialEpoch' | 'batchSize' | 'shuffle'> {
+interface Prepared extends Pick<FitArgs, 'epochs' | 'initialEpoch' | 'batchSize' | 'shuffle'> {
+  train: DataSpec;
+  val: DataSpec | null;
   verbose: 0 | 1 | 2;
   callbacks: CallbackHooks[];
 }
@@ -84,10 +88,11 @@ export async function runFit(
     p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
   const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
   let seed = 0;
-  const run = (initialEpoch: number, epochs: number): Promise<FitResult> =>
-    net.fit({
-      train: p.train,
-      val: p.val,
+  let data: NativeFitData | null = null; // copied before the first epoch, released when fit ends
+  const run = async (initialEpoch: number, epochs: number): Promise<FitResult> => {
+    data ??= await holdFitData(net, p.train, p.val);
+    return net.fit({
+      data,
       epochs,
       initialEpoch,
       batchSize: p.batchSize,
@@ -101,6 +106,7 @@ export async function runFit(
         },
       }),
     });
+  };
   const logsOf = (r: FitResult, i: number): Logs => {
     const logs: Logs = {};
     keys.forEach((k, j) => (logs[k] = r.logs[i * keys.length + j]!));
@@ -143,6 +149,7 @@ export async function runFit(
     await list.onTrainEnd();
   } finally {
     model.fitting = false;
+    (data as NativeFitData | null)?.release();
   }
   if (nonFinite)
     throw new NonFiniteLossError(

@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Object testing = Napi::Object::New(env);
   myelin::binding::init_ops(env, exports, testing);
   myelin::binding::init_network(env, exports);
+  myelin::binding::init_fit_data(env, exports, testing);
   myelin::binding::init_kernels(env, testing);
   myelin::binding::init_explain(env, exports);
   exports.Set("_testing", testing);

@@ -25,13 +25,14 @@
 
 namespace myelin::binding {
 
-// Fresh pages cost a fault each (about 3 ms per MB on the 2-core VMs here, 10x the memcpy), and fit copies its
-// data on every call, which is every epoch when callbacks run between epochs. So large copies go back to a
-// small process-wide pool instead of the OS and the next call of a similar size reuses them, already touched.
-// At most kPoolBlocks blocks stay allocated after the work ends (the largest recent inputs).
+// Fresh pages cost a fault each (about 5 ms per MB into 4 KiB pages on the 2-core VMs here, 50x the memcpy). So
+// large copies go back to a small process-wide pool instead of the OS and the next call of a similar size reuses
+// them, already touched. At most kPoolBlocks blocks stay allocated after the work ends (the largest recent inputs).
 class CopyPool {
  public:
-  static void* take(size_t bytes) {
+  // *fresh (if given) is set when the block comes from the OS: its pages are not touched yet.
+  static void* take(size_t bytes, bool* fresh = nullptr) {
+    if (fresh) *fresh = false;
     if (bytes >= kMinBytes) {
       std::lock_guard<std::mutex> lock(mu());
       auto& b = blocks();
@@ -44,6 +45,7 @@ class CopyPool {
         return p;
       }
     }
+    if (fresh) *fresh = bytes >= kMinBytes;  // small blocks come from the heap, mostly touched
     return allocate(bytes);
   }
   static void give(void* p, size_t bytes) {
@@ -91,11 +93,9 @@ class CopyPool {
 // reference to the typed array keeps neither its memory nor its length. So async work reads its inputs
 // from memory JS cannot take away:
 //  - a SharedArrayBuffer can be neither detached nor shrunk: a reference keeps its memory, no copy;
-//  - anything else is copied once, here, on the main thread, before the call returns.
-// A copy costs a memcpy plus the first touch of fresh pages: for 20000x784 floats (63 MB) 20 ms into
-// touched memory, and on the audit's 2-core VM under heavy load 1.2 s into fresh pages, against 150 ms
-// for predict through 784-128-10 there (fit reads its data every epoch, so there the copy is small). The
-// alternatives cost more: refusing transferable buffers refuses every ordinary ArrayBuffer, and an
+//  - anything else is copied, on the main thread: at once, before the call returns, or (defer_copies) in
+//    steps between which JS runs (copy_some checks the arrays again before each step).
+// The alternatives cost more: refusing transferable buffers refuses every ordinary ArrayBuffer, and an
 // ownership check cannot see a transfer that happens after the call returned. Sync calls copy nothing
 // (no JS runs while they do), and SharedArrayBuffer inputs are the zero-copy way for large async work.
 class Held {
@@ -104,12 +104,50 @@ class Held {
   Held(Held&&) = default;
   Held& operator=(Held&&) = default;
 
-  // From now on hold() only allocates; copy_now() copies. Work may start on the originals in between if no JS
-  // runs until copy_now() has returned and the work has moved to the copies (fit overlaps its copy so).
+  // From now on hold() only allocates; copy_some() fills the copies. The work must not start before.
   void defer_copies() { defer_ = true; }
-  void copy_now() {
-    for (const Pending& c : pending_) std::memcpy(c.dst, c.src, c.bytes);
-    pending_.clear();
+
+  // Main thread: copies up to *budget bytes of the deferred copies from the arrays as they are now, and takes
+  // what it copied off *budget; true once all are done. A RangeError if an array was detached or shrunk since.
+  bool copy_some(Napi::Env env, size_t* budget) {
+    for (Pending& c : pending_) {
+      if (c.done == c.bytes) continue;
+      Napi::TypedArray a = c.src.Value().As<Napi::TypedArray>();
+      Napi::ArrayBuffer buffer = a.ArrayBuffer();
+      if (a.ByteLength() < c.bytes || !buffer.Data())
+        throw Napi::RangeError::New(env, c.name + " was detached or shrunk while it was being copied (" +
+                                             std::to_string(c.bytes) + " bytes); keep it until the call has returned");
+      const size_t n = std::min(*budget, c.bytes - c.done);
+      std::memcpy(static_cast<char*>(c.dst) + c.done, static_cast<const char*>(buffer.Data()) + a.ByteOffset() + c.done,
+                  n);
+      c.done += n;
+      *budget -= n;
+      copied_bytes() += n;
+      if (c.done < c.bytes) return false;
+    }
+    pending_.clear();  // the caller's arrays are no longer needed
+    return true;
+  }
+
+  // Any thread, while nothing else uses this Held: touches each page of the deferred copies that came fresh
+  // from the OS, so the page faults (most of a copy's cost) are not taken by copy_some on the main thread.
+  bool has_fresh() const {
+    return std::any_of(pending_.begin(), pending_.end(), [](const Pending& c) { return c.fresh; });
+  }
+  void touch_fresh() {
+    for (Pending& c : pending_)
+      if (std::exchange(c.fresh, false))
+        for (size_t i = 0; i < c.bytes; i += 4096) static_cast<volatile char*>(c.dst)[i] = 0;
+  }
+
+  // Bytes copied from JS arrays by this thread, and bytes of copies alive in the process (tests count them).
+  static size_t& copied_bytes() {
+    static thread_local size_t n = 0;
+    return n;
+  }
+  static std::atomic<size_t>& live_bytes() {
+    static std::atomic<size_t> n{0};
+    return n;
   }
 
   // The elements of `a`, valid until this Held is destroyed.
@@ -122,15 +160,18 @@ class Held {
       refs_.push_back(Napi::Persistent(Napi::Value(a)));
       return a.Data();
     }
-    void* copy = CopyPool::take(n * sizeof(T));
+    bool fresh = false;
+    void* copy = CopyPool::take(n * sizeof(T), &fresh);
     if (!copy)
       throw Napi::RangeError::New(
           env, "could not allocate a copy of " + name + " (" + std::to_string(n * sizeof(T)) + " bytes)");
-    if (defer_)
-      pending_.push_back(Pending{copy, a.Data(), n * sizeof(T)});
-    else
-      std::memcpy(copy, a.Data(), n * sizeof(T));
     copies_.push_back(Copy{copy, n * sizeof(T)});
+    if (defer_) {
+      pending_.push_back(Pending{copy, Napi::Persistent(Napi::Value(a)), n * sizeof(T), 0, fresh, name});
+    } else {
+      std::memcpy(copy, a.Data(), n * sizeof(T));
+      copied_bytes() += n * sizeof(T);
+    }
     return static_cast<const T*>(copy);
   }
 
@@ -150,7 +191,7 @@ class Held {
   struct Copy {
     void* p;
     size_t bytes;
-    Copy(void* p_, size_t b) : p(p_), bytes(b) {}
+    Copy(void* p_, size_t b) : p(p_), bytes(b) { live_bytes() += b; }
     Copy(Copy&& o) noexcept : p(std::exchange(o.p, nullptr)), bytes(o.bytes) {}
     Copy& operator=(Copy&& o) noexcept {
       std::swap(p, o.p);
@@ -158,13 +199,17 @@ class Held {
       return *this;
     }
     ~Copy() {
-      if (p) CopyPool::give(p, bytes);
+      if (!p) return;
+      CopyPool::give(p, bytes);
+      live_bytes() -= bytes;
     }
   };
   struct Pending {
     void* dst;
-    const void* src;
-    size_t bytes;
+    Napi::Reference<Napi::Value> src;  // the caller's typed array
+    size_t bytes, done;
+    bool fresh;  // its pages not touched yet
+    std::string name;
   };
   std::vector<Copy> copies_;
   std::vector<Pending> pending_;

@@ -15,18 +15,6 @@
 
 namespace myelin::binding {
 
-HeldData::HeldData(Napi::Env env, ParsedData&& d, const engine::Network& net, const std::string& name, bool defer)
-    : data(d.data), labels(std::move(d.labels)) {
-  const size_t rows = static_cast<size_t>(data.rows);
-  if (defer) arrays.defer_copies();
-  data.x = arrays.hold<float>(env, data.x, rows * net.input_dim(), d.pins, name + ".x");
-  data.y = arrays.hold<float>(env, data.y, rows * net.output_dim(), d.pins, name + ".y");
-  data.sw = arrays.hold<float>(env, data.sw, rows, d.pins, name + ".sampleWeight");
-  if (data.yi) data.yi = labels.data();  // already a copy
-  original = d.data;
-  original.yi = data.yi;
-}
-
 namespace {
 
 using engine::Network;
@@ -50,16 +38,6 @@ class FitTask {
   FitTask(Napi::Env env, std::shared_ptr<Network> net, FitJob&& job, Napi::Function on_progress)
       : env_(env), net_(std::move(net)), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {
     if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
-    // Training batches start on the caller's arrays while start() copies them (see overlap_copy).
-    job_.opts.train = job_.train.original;
-    job_.opts.val = job_.val.data;
-    job_.opts.at_batch = [this](bool validation) {
-      if (copy_state_.load(std::memory_order_acquire) == 2) return;
-      while (validation && copy_state_.load(std::memory_order_acquire) == 0) std::this_thread::yield();
-      if (copy_state_.load(std::memory_order_acquire) != 1) return;
-      job_.opts.train = job_.train.data;
-      copy_state_.store(2, std::memory_order_release);
-    };
   }
 
   Napi::Promise start(Napi::Env env) {
@@ -73,7 +51,6 @@ class FitTask {
     }
     net_->set_training(true);
     thread_ = std::thread([this] { run(); });
-    overlap_copy();
     return deferred_.Promise();
   }
 
@@ -82,18 +59,6 @@ class FitTask {
     net_->abort();
     if (thread_.joinable()) thread_.join();
     unregister();
-  }
-
-  // Main thread, the fit running: the held copies are filled while the first batches read the caller's
-  // arrays, which stay valid as no JS runs until this returns (the copy of a large set costs as much as a
-  // good part of an epoch: 188 MB take 20-60 ms, seconds into fresh pages on a busy VM). Then it waits
-  // until the fit has moved to the copies at a batch boundary, or ended.
-  void overlap_copy() {
-    job_.train.arrays.copy_now();
-    job_.val.arrays.copy_now();
-    int copying = 0;
-    if (!copy_state_.compare_exchange_strong(copying, 1)) return;  // the fit ended already
-    while (copy_state_.load(std::memory_order_acquire) != 2) std::this_thread::yield();
   }
 
   napi_env env() const { return env_; }
@@ -120,9 +85,7 @@ class FitTask {
     unregister();
     hook_.Remove(env);
     net_->set_training(false);
-    // The copies go back to the pool now, so a fit started as this Promise settles reuses them.
-    job_.train = HeldData();
-    job_.val = HeldData();
+    job_.data.reset();  // the FitData object may have been released: its copies go back to the pool now
     if (!callback_error_.IsEmpty()) return deferred_.Reject(callback_error_.Value());
     if (!error_.empty())
       return deferred_.Reject(oom_ ? Napi::RangeError::New(env, error_).Value()
@@ -162,8 +125,7 @@ class FitTask {
     } catch (const std::exception& e) {
       error_ = e.what();
     }
-    copy_state_.store(2, std::memory_order_release);  // reads nothing more
-    release_gemm_scratch();                           // this thread ends here
+    release_gemm_scratch();  // this thread ends here
     send(Msg{true, 0, 0, 0, 0});
     tsfn_.Release();
   }
@@ -199,7 +161,6 @@ class FitTask {
   engine::FitOutcome out_;
   std::string error_;
   bool oom_ = false;
-  std::atomic<int> copy_state_{0};  // 0: start() is copying, 1: the copies are ready, 2: the fit reads only them
   std::mutex progress_mu_;
   Msg latest_{};
   bool progress_pending_ = false;

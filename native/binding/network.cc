@@ -10,6 +10,7 @@
 
 #include "binding/args.h"
 #include "binding/async.h"
+#include "binding/fit_data.h"
 #include "binding/fit_task.h"
 #include "binding/modules.h"
 #include "binding/spec_parse.h"
@@ -20,6 +21,8 @@ namespace myelin::binding {
 namespace {
 
 using engine::Network;
+
+constexpr napi_type_tag kNetworkTag = {0x6d79656c696e2d6eULL, 0x6574776f726b3031ULL};
 
 class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
  public:
@@ -50,7 +53,10 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
       throw Napi::RangeError::New(env, "Network: could not allocate the parameters of these layers");
     }
     report_memory(env);
+    info.This().As<Napi::Object>().TypeTag(&kNetworkTag);
   }
+
+  const std::shared_ptr<Network>& network() const { return net_; }
 
   // Workers share ownership of the network, so its memory outlives this object; a fit still running
   // (this runs only at environment teardown then) stops at its next batch.
@@ -334,11 +340,8 @@ Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
     d.Reject(Napi::Error::New(env, refusal).Value());
     return d.Promise();
   }
-  ParsedData train, val;
-  parse_data(env, a.Get("train"), "args.train", *net_, sparse(), &train);
-  Napi::Value vv = a.Get("val");
-  const bool has_val = !absent(vv);
-  if (has_val) parse_data(env, vv, "args.val", *net_, sparse(), &val);
+  FitJob job;
+  job.data = fit_data_of(env, a.Get("data"), *net_, "args.data");
   engine::FitOptions o;
   o.epochs = int_field(env, a, "epochs", "args", 0, false, 0);
   o.initial_epoch = int_field(env, a, "initialEpoch", "args", 0, true, 0);
@@ -349,10 +352,9 @@ Napi::Value NetworkWrap::Fit(const Napi::CallbackInfo& info) {
   o.progress_ms = int_field(env, a, "progressMs", "args", 0, true, 100);
   Napi::Value cb = a.Get("onProgress");
   if (!absent(cb) && !cb.IsFunction()) type_error(env, "args.onProgress", "a function", cb);
-  FitJob job;
-  job.train = HeldData(env, std::move(train), *net_, "args.train", true);
-  if (has_val) job.val = HeldData(env, std::move(val), *net_, "args.val", true);
-  o.has_val = has_val;
+  o.train = job.data->train.data;
+  o.has_val = job.data->has_val;
+  o.val = job.data->val.data;
   job.opts = std::move(o);
   return start_fit(env, net_, std::move(job), cb.IsFunction() ? cb.As<Napi::Function>() : Napi::Function());
 }
@@ -363,6 +365,11 @@ Napi::Value AbortFits(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+std::shared_ptr<Network> network_of(Napi::Env env, Napi::Value v, const std::string& name) {
+  if (!v.IsObject() || !v.As<Napi::Object>().CheckTypeTag(&kNetworkTag)) type_error(env, name, "a Network", v);
+  return NetworkWrap::Unwrap(v.As<Napi::Object>())->network();
+}
 
 void init_network(Napi::Env env, Napi::Object exports) {
   exports.Set("Network", NetworkWrap::Define(env));

@@ -1,6 +1,13 @@
 // Builders for native Network specs in tests (the model API builds the same from Sequential/Dense).
-import type { CompileSpec, DataSpec, DenseSpec, DropoutSpec, OptimizerSpec } from '../../lib/engine/contract.js';
-import type { native } from '../../lib/native.js';
+import type {
+  CompileSpec,
+  DataSpec,
+  DenseSpec,
+  DropoutSpec,
+  FitArgs,
+  OptimizerSpec,
+} from '../../lib/engine/contract.js';
+import { native as binding, type native } from '../../lib/native.js';
 import { rng } from './reference.js';
 
 export function dense(inputDim: number, units: number, activation: number, extra: Partial<DenseSpec> = {}): DenseSpec {
@@ -62,4 +69,17 @@ export function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
       ),
     )
   );
+}
+
+/** native fit()'s arguments with train and val copied into a FitData at once (lib/model/fit-data.ts does it in steps). */
+export function fitArgs(
+  net: InstanceType<typeof native.Network>,
+  a: Omit<FitArgs, 'data'> & { train: DataSpec; val: DataSpec | null },
+): FitArgs {
+  const { train, val, ...rest } = a;
+  const data = new binding.FitData(net, { train, val });
+  while (!data.copy(1 << 30)) {
+    // one step copies up to 1 GB
+  }
+  return { data, ...rest };
 }

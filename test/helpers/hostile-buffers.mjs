@@ -1,6 +1,7 @@
 // Child process (node --expose-gc): `node hostile-buffers.mjs <entry> <mode>` runs one public async
 // entry point on an input whose memory JS takes away while the work runs, and prints the result's
-// agreement with the same call on an untouched copy. entry: predictAsync | evaluate | fit | matmulAsync;
+// agreement with the same call on an untouched copy. entry: predictAsync | evaluate | fit | fitEpochs (fit with
+// callbacks between epochs: its one copy serves them all) | matmulAsync;
 // mode: detach (transferred with structuredClone, then collected) | resize (a resizable buffer shrunk
 // to 0) | shared (a SharedArrayBuffer, which is read in place: only collected garbage around it) | overwrite
 // (other values written into it: fit starts on the caller's array while it copies it, and must have moved to
@@ -81,6 +82,23 @@ if (entry === 'predictAsync') {
   if (!spoiled) throw new Error('the fit ended before its input could be spoiled');
   const flat = (m) => m.getWeights().flatMap((w) => Array.from(w instanceof Matrix ? w.data : w));
   agree = same(flat(b), flat(a));
+} else if (entry === 'fitEpochs') {
+  // One native call per epoch (a callback between epochs): spoiled after the first, the others read the copy.
+  const a = model(),
+    b = model();
+  let spoiled = false;
+  setSeed(11);
+  await a.fit(safe(), labels, { epochs: 3, batchSize: 64, verbose: 0, callbacks: [{ onEpochEnd: () => {} }] });
+  const spoilOnce = {
+    onEpochEnd: () => {
+      if (!spoiled) spoil(x);
+      spoiled = true;
+    },
+  };
+  setSeed(11);
+  await b.fit(new Matrix(rows, cols, x), labels, { epochs: 3, batchSize: 64, verbose: 0, callbacks: [spoilOnce] });
+  const flat = (m) => m.getWeights().flatMap((w) => Array.from(w instanceof Matrix ? w.data : w));
+  agree = spoiled && same(flat(b), flat(a));
 } else if (entry === 'matmulAsync') {
   const w = new Matrix(cols, 48, fill(new Float32Array(cols * 48), 2));
   const want = matmul(safe(), w).data;
