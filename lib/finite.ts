@@ -7,6 +7,16 @@ export function checkFinite(data: Float32Array, cols: number, what: string): voi
   if (i >= 0) throw nonFiniteError(data, cols, i, what);
 }
 
+/** checkFinite in steps of 8 MiB with the event loop running between them (a training set of 188 MB took 20 ms). */
+export async function checkFiniteInSteps(data: Float32Array, cols: number, what: string): Promise<void> {
+  const step = 1 << 21;
+  for (let at = 0; at < data.length; at += step) {
+    if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const i = native.firstNonFinite(data.subarray(at, at + step));
+    if (i >= 0) throw nonFiniteError(data, cols, at + i, what);
+  }
+}
+
 /** The error for the NaN/±Infinity at data[i] (found by checkFinite or by the native predict). */
 export function nonFiniteError(data: Float32Array, cols: number, i: number, what: string): RangeError {
   const row = Math.floor(i / cols),

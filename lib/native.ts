@@ -179,7 +179,8 @@ export interface NativeKernels {
   scaleClip(g: Float32Array, scale: number, clip: number): void;
   regGrad(w: Float32Array, g: Float32Array | null, l1: number, l2: number): number;
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, key: number, rate: number): void;
-  /** y = x . w + bias for a few rows by the single-row inference path (w packed, then its row kernel). */
+  /** y = x . w + bias for a few rows by the single-row inference path (w packed, then its row kernel; its
+   *  columns split into `parts` run on the thread pool, default: as predict splits them). */
   denseRows(
     x: Float32Array,
     rows: number,
@@ -188,7 +189,7 @@ export interface NativeKernels {
     n: number,
     bias: Float32Array | null,
     y: Float32Array,
-    reverse?: boolean,
+    parts?: number,
   ): void;
 }
 

@@ -374,10 +374,14 @@ describe.each(native.backendInfo().supportedIsas)('row kernel on %s', (isa) => {
           return s;
         });
         expectClose(y, want, 1e-5, 2e-5, `dense ${rows}x${kk}x${n}`);
-        // The panels right to left (alternate calls of single-row predict): the same bits.
-        const back = new Float32Array(rows * n);
-        k.denseRows(x, rows, kk, w, n, bias, back, true);
-        expect(Buffer.from(back.buffer).equals(Buffer.from(y.buffer))).toBe(true);
+        // The columns split over 2 and 3 threads (large layers in single-row predict): the same bits.
+        for (const parts of [2, 3]) {
+          native.setNumThreads(parts);
+          const split = new Float32Array(rows * n);
+          k.denseRows(x, rows, kk, w, n, bias, split, parts);
+          expect(Buffer.from(split.buffer).equals(Buffer.from(y.buffer)), `${parts} parts`).toBe(true);
+        }
+        native.setNumThreads(1);
       }
     }
   });

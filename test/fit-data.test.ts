@@ -113,6 +113,27 @@ describe('the copy runs in steps', () => {
   });
 });
 
+describe('the NaN/Infinity check of x runs in steps too', () => {
+  it('the event loop runs before it rejects with the cell named', async () => {
+    const big = rows(2000, 1500);
+    big.data[1999 * 1500 + 7] = Number.NaN;
+    const m = new Sequential([new Dense(2, { inputDim: 1500, activation: 'softmax' })]);
+    m.compile({ loss: 'sparse_categorical_crossentropy', optimizer: 'sgd' });
+    let ticked = false;
+    let tickedFirst = false;
+    setImmediate(() => {
+      ticked = true;
+    });
+    const running = m.fit(big, new Int32Array(2000), { epochs: 1, verbose: 0 }).catch((e: unknown) => {
+      tickedFirst = ticked;
+      throw e;
+    });
+    await expect(running).rejects.toThrow(/^fit: x\[1999\]\[7\] \(row 1999, column 7\) is NaN; inputs must be finite/);
+    expect(tickedFirst).toBe(true);
+    expect(m.fitting).toBe(false);
+  });
+});
+
 describe('FitData (native)', () => {
   const x = Float32Array.from({ length: 8 }, (_, i) => i / 8);
   const y = Float32Array.from([1, 0, 0, 1]);

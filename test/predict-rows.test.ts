@@ -12,10 +12,11 @@ afterAll(() => {
   native.setNumThreads(1);
 });
 
-// 600 inputs: several k blocks for every config; 70 and 40 units: a partial last panel; gelu keeps its
-// pre-activation; a 3-wide tanh layer (narrow: computed transposed in a batch); softmax.
+// 600 inputs: several k blocks for every config; 250 and 40 units: a partial last panel, and 600 x 250 is large
+// enough that a row's product is split over the threads (gemv_packed); gelu keeps its pre-activation; a
+// 3-wide tanh layer (narrow: computed transposed in a batch); softmax.
 function network(): InstanceType<typeof Network> {
-  const net = new Network([dense(600, 70, RELU), dense(70, 40, GELU), dense(40, 3, TANH), dense(3, 5, SOFTMAX)]);
+  const net = new Network([dense(600, 250, RELU), dense(250, 40, GELU), dense(40, 3, TANH), dense(3, 5, SOFTMAX)]);
   net.setWeights(randomWeights(net, 7, 0.2));
   return net;
 }
@@ -31,7 +32,7 @@ describe.each(native._testing.gemmConfigs().map((c) => c.config))('GEMM config %
       const all = net.predict(x, 300);
       for (const rows of [1, 2, 3, 4, 5])
         for (const r0 of [0, 137, 295]) {
-          // Twice: successive calls visit the packed panels in opposite orders.
+          // Twice: the second call finds the weights in the caches, and the pool's worker awake.
           for (let call = 0; call < 2; call++) {
             const few = net.predict(x.subarray(r0 * 600, (r0 + rows) * 600), rows);
             if (!sameBits([few], [all.subarray(r0 * 5, (r0 + rows) * 5)]))

@@ -20,14 +20,21 @@ export interface TargetSpec {
 }
 
 /** x as a Matrix of `inputDim` columns. `what` prefixes errors ('fit: x'). */
-export function toInputs(x: unknown, inputDim: number, what: string, checkValues: boolean): Matrix {
+/** checkValues: x must have rows, and finite values unless `finite` is false (the caller checks them). */
+export function toInputs(
+  x: unknown,
+  inputDim: number,
+  what: string,
+  checkValues: boolean,
+  finite = checkValues,
+): Matrix {
   const m = toMatrix(x, what);
   if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
   if (m.cols !== inputDim)
     throw new RangeError(
       `${what} has ${m.cols} columns per row, but the model's input is ${inputDim} wide (first layer inputDim)`,
     );
-  if (checkValues) checkFinite(m.data, m.cols, what);
+  if (finite) checkFinite(m.data, m.cols, what);
   return m;
 }
 

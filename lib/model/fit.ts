@@ -7,7 +7,8 @@ import { CallbackList, type CallbackHooks, type FitParams, type Logs } from '../
 import { History } from '../callbacks/history.js';
 import { ProgressLogger } from '../callbacks/progress.js';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan.js';
-import { describe } from '../matrix.js';
+import { describe, type Matrix } from '../matrix.js';
+import { checkFiniteInSteps } from '../finite.js';
 import { checkKeys } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
@@ -62,6 +63,8 @@ interface Prepared extends Pick<FitArgs, 'epochs' | 'initialEpoch' | 'batchSize'
   val: DataSpec | null;
   verbose: 0 | 1 | 2;
   callbacks: CallbackHooks[];
+  /** Inputs whose values are checked in steps (large: the event loop runs meanwhile), with their names. */
+  finite: [Matrix, string][];
 }
 
 export async function runFit(
@@ -114,10 +117,11 @@ export async function runFit(
   };
 
   model.fitting = true;
-  model.stopTraining = false;
-  model.history = history;
   let nonFinite: FitResult['nonFinite'] = null;
   try {
+    for (const [m, what] of p.finite) await checkFiniteInSteps(m.data, m.cols, what);
+    model.stopTraining = false;
+    model.history = history;
     model.resumeEpoch = null;
     await list.onTrainBegin();
     // A callback restoring a backup (BackupAndRestore) moves the start.
@@ -214,7 +218,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
 
   const inputDim = model.inputDim!;
   const spec = model.targetSpec();
-  const xm = model.networkInputs(x, 'fit: x', true);
+  const xm = model.networkInputs(x, 'fit: x', true, false);
+  const finite: [Matrix, string][] = [[xm, 'fit: x']];
   const ty = toTargets(y, xm.rows, spec, 'fit: y');
   const sw =
     o.classWeight !== undefined
@@ -226,7 +231,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     const vd = o.validationData;
     if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3)
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${describe(vd)}`);
-    const vx = model.networkInputs(vd[0], 'fit: validationData x', true);
+    const vx = model.networkInputs(vd[0], 'fit: validationData x', true, false);
+    finite.push([vx, 'fit: validationData x']);
     const vy = toTargets(vd[1], vx.rows, spec, 'fit: validationData y');
     val = {
       x: vx.data,
@@ -246,5 +252,5 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     train = sliceData(train, inputDim, ycols, 0, at);
     if (spec.loss.endsWith('crossentropy')) warnSingleClassTail(val.y, spec.units, split);
   }
-  return { train, val, epochs, initialEpoch, batchSize, shuffle: o.shuffle ?? true, verbose, callbacks };
+  return { train, val, epochs, initialEpoch, batchSize, shuffle: o.shuffle ?? true, verbose, callbacks, finite };
 }

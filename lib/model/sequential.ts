@@ -108,17 +108,18 @@ export class Sequential implements TrainingModel {
   }
 
   /** @internal x checked (see toInputs), then through the attached preprocessing. */
-  networkInputs(x: unknown, what: string, checkValues: boolean): Matrix {
+  /** x as the network's input rows; `finite` false leaves the NaN/Infinity check to the caller. */
+  networkInputs(x: unknown, what: string, checkValues: boolean, finite = checkValues): Matrix {
     if (this.scaler instanceof Preprocessor) {
       // Raw rows (text, missing cells): checked once transformed.
       const m = this.scaler.transform(x as TableInput, what);
       if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
-      if (checkValues) checkFinite(m.data, m.cols, `${what} (after preprocessing)`);
+      if (finite) checkFinite(m.data, m.cols, `${what} (after preprocessing)`);
       return m;
     }
     // A readCsv table of numbers is its Matrix.
     const numbers = isTable(x) && !x.categories?.some((c) => c) ? x.x : x;
-    const m = toInputs(numbers, this.inputDim!, what, checkValues);
+    const m = toInputs(numbers, this.inputDim!, what, checkValues, finite);
     return this.scaler ? this.scaler.transform(m) : m;
   }
 

@@ -186,18 +186,18 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// denseRows(x, rows, k, w, n, bias | null, y, reverse?): y = x . w + bias, row-major, by the inference row
-// kernel (w packed, then gemv_packed).
+// denseRows(x, rows, k, w, n, bias | null, y, parts?): y = x . w + bias, row-major, by the inference row
+// kernel (w packed, then gemv_packed; parts: its columns split into that many parts on the pool, 0: its choice).
 Napi::Value DenseRows(const Napi::CallbackInfo& info) {
   const int rows = expect_int(info, 1, "rows", 0), k = expect_int(info, 2, "k", 1), n = expect_int(info, 4, "n", 1);
   const float* x = f32(info, 0, "x", static_cast<size_t>(rows) * k);
   const float* w = f32(info, 3, "w", static_cast<size_t>(k) * n);
   const float* bias = opt_f32(info, 5, "bias", n);
   float* y = f32(info, 6, "y", static_cast<size_t>(rows) * n);
-  const bool reverse = info.Length() > 7 && expect_bool(info, 7, "reverse");
+  const int parts = info.Length() > 7 ? expect_int(info, 7, "parts", 0) : 0;
   PackedB packed;
   packed.pack(w, n, k, n);
-  gemv_packed(rows, x, k, packed, bias, y, n, reverse);
+  gemv_packed(rows, x, k, packed, bias, y, n, parts);
   return info.Env().Undefined();
 }
 

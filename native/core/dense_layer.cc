@@ -28,7 +28,7 @@ void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, 
   float* pre = z ? z : y;
   if (rows_path) {
     if (d.nonfinite && first_non_finite(x, static_cast<size_t>(rows) * d.in) >= 0) d.nonfinite->store(true);
-    gemv_packed(rows, x, d.in, *d.packed, d.bias, pre, d.out, d.reverse);
+    gemv_packed(rows, x, d.in, *d.packed, d.bias, pre, d.out);
   } else {
     gemm(false, false, rows, d.out, d.in, 1.f, x, d.in, d.kernel, d.out, 0.f, pre, d.out, ep, d.packed);
   }

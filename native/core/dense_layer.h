@@ -16,7 +16,6 @@ struct DenseLayerView {
   int out;
   Act act;
   const PackedB* packed = nullptr;  // the kernel packed for GEMM (inference), or null
-  bool reverse = false;             // the row kernel's panel order (gemv_packed)
   // If set: set to true when a row of x holds NaN/Infinity (also when a row of x · kernel + bias overflows to
   // one: callers confirm on x). Fused into the GEMM's epilogue (gemm.h Epilogue::nonfinite), so x is read once.
   std::atomic<bool>* nonfinite = nullptr;
@@ -24,7 +23,7 @@ struct DenseLayerView {
 
 // x: rows x d.in; y: rows x d.out. z: where to keep the pre-activation (rows x d.out), or null when
 // the caller needs only y (the activation is then fused into the GEMM's epilogue where that is faster).
-// row_kernel: a few rows of inference with the kernel packed: gemv_packed (no pool), the GEMM's bits.
+// row_kernel: a few rows of inference with the kernel packed: gemv_packed, the GEMM's bits.
 void dense_forward(const DenseLayerView& d, const float* x, int rows, float* z, float* y, bool row_kernel = false);
 
 }  // namespace myelin

@@ -262,11 +262,6 @@ bool PackedB::fits(int k, int n) const {
   return kernels_ == cfg.kernels && k == k_ && n == n_ && kc_ == k_block(k, cfg.kc);
 }
 
-void gemv_packed(int rows, const float* x, int ldx, const PackedB& b, const float* bias, float* y, int ldy,
-                 bool reverse) {
-  if (rows > 0) b.kernels()->rows_packed(rows, x, ldx, b.data(), b.k(), b.kc(), b.n(), bias, y, ldy, reverse);
-}
-
 void release_gemm_scratch() {
   t_pack_a.release();
   t_pack_b.release();

@@ -60,12 +60,12 @@ class PackedB {
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep = Epilogue(), const PackedB* packed = nullptr);
 
-// y = x · B + bias for a few rows (x rows x k, ldx; y rows x n, ldy), on this thread, streaming the packed
-// panels (no packing, no pool): the same bits as gemm() with that B and bias. reverse: visit the column
-// panels right to left; alternating it on successive calls starts each call on the panels the last one
-// read (still in L2 when B is about L2's size), and changes no result.
+// y = x · B + bias for a few rows (x rows x k, ldx; y rows x n, ldy), streaming the packed panels (no
+// packing): the same bits as gemm() with that B and bias. A large B is split by columns into `parts` (0:
+// chosen from its size and the thread count) run on the pool, part 0 on the calling thread (thread_pool.h),
+// so with two threads each core keeps its part of the weights in its own cache between calls.
 void gemv_packed(int rows, const float* x, int ldx, const PackedB& b, const float* bias, float* y, int ldy,
-                 bool reverse);
+                 int parts = 0);
 
 // Frees this thread's packing buffers (they are kept between calls). Every thread that may have run a
 // GEMM calls it before it ends: thread_local destructors are unsafe with MinGW (see gemm.cc).

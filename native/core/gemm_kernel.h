@@ -51,13 +51,13 @@ using GemmPackB = void (*)(ptrdiff_t k, int nr, const float* b, ptrdiff_t rs_b, 
 // (k * MR floats, rows >= mr zeroed).
 using GemmPackA = void (*)(ptrdiff_t k, int mr, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a, float* dst);
 
-// A few rows of x (element (r, p) at x[r * ldx + p]) times a B the driver packed whole (core/gemm.h
-// PackedB: per k block of kc steps at bp + p0 * n_pad, its NR-wide panels of kb x NR floats, panel j at
-// + j * kb), plus bias when not null, into y (row stride ldy). Each element is the chain ukr computes
-// (from zero per k block, blocks added in order, then the bias): the GEMM's bits. reverse: the panels
-// are visited right to left (an order of work, not of any sum).
-using GemmRowsPacked = void (*)(int rows, const float* x, ptrdiff_t ldx, const float* bp, int k, int kc, int n,
-                                const float* bias, float* y, ptrdiff_t ldy, bool reverse);
+// A few rows of x (element (r, p) at x[r * ldx + p]) times columns [j0, j1) of a B the driver packed whole
+// (core/gemm.h PackedB: per k block of kc steps at bp + p0 * n_pad, its NR-wide panels of kb x NR floats, panel
+// j at + j * kb), plus bias when not null, into y (row stride ldy). j0 is a multiple of NR, j1 one too or n.
+// Each element is the chain ukr computes (from zero per k block, blocks added in order, then the bias): the
+// GEMM's bits, whatever the column range.
+using GemmRowsPacked = void (*)(int rows, const float* x, ptrdiff_t ldx, const float* bp, int k, int kc, int n, int j0,
+                                int j1, const float* bias, float* y, ptrdiff_t ldy);
 
 // One micro-kernel shape of one ISA.
 struct GemmKernels {

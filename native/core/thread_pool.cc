@@ -1,11 +1,6 @@
 // A fork-join pool tuned for back-to-back small jobs (batch-sized layers take tens of
 // microseconds): workers spin on an epoch counter for a while after each job, so the next job
 // starts without a futex wake-up, and sleep on a condition variable only when the pool goes quiet.
-// Task i of a job is first offered to participant i (the caller is 0, worker w is w + 1): the GEMMs of
-// successive layers and steps split their columns the same way, so each part finds its weights and optimizer
-// state in the caches of the core that wrote them last (taken in arrival order, the parts of a layer's kernel
-// moved between the cores' L2s: its fused update w += v took 3.7x the CPU at 2 threads that it takes at 1). A task
-// whose participant is late is taken by another, so no thread waits for a descheduled one.
 #include "core/thread_pool.h"
 
 #include <algorithm>
@@ -93,7 +88,7 @@ class Pool {
 
   int threads() const { return target_; }
 
-  void run(int n_tasks, const std::function<void(int)>& task) {
+  void run(int n_tasks, const std::function<void(int)>& task, bool wake) {
     if (n_tasks <= 0) return;
     std::unique_lock<std::mutex> submit(submit_, std::try_to_lock);
     if (n_tasks == 1 || target_ == 1 || t_in_pool_task || !submit.owns_lock()) {
@@ -104,18 +99,17 @@ class Pool {
     // Publish the job, then open it; a worker reads the job only after seeing it open.
     task_ = &task;
     n_tasks_ = n_tasks;
-    owned_ = std::min({n_tasks, target_, kOwned});
-    for (int i = 0; i < owned_; ++i) claimed_[i].store(false, std::memory_order_relaxed);
-    next_.store(owned_, std::memory_order_relaxed);
+    next_.store(1, std::memory_order_relaxed);  // task 0 is the caller's (see thread_pool.h)
     done_.store(0, std::memory_order_relaxed);
     slots_.store(std::min(n_tasks - 1, target_ - 1));
     open_.store(true);
     epoch_.fetch_add(1);
-    if (sleepers_.load() > 0) {
+    if (wake && sleepers_.load() > 0) {
       std::lock_guard<std::mutex> lk(mu_);
       cv_.notify_all();
     }
-    work(0);
+    run_task(0);
+    work();
     Backoff wait;
     while (done_.load(std::memory_order_acquire) < n_tasks) wait();
     // Close the job and wait until no worker is still inside it.
@@ -125,23 +119,18 @@ class Pool {
   }
 
  private:
-  // Participant p's own task, then the shared ones, then any own task of a participant not yet arrived.
-  void work(int p) {
+  void run_task(int i) {
     const bool was = t_in_pool_task;
     t_in_pool_task = true;
-    const int n = n_tasks_, owned = owned_;
-    const auto run = [&](int i) {
-      (*task_)(i);
-      done_.fetch_add(1, std::memory_order_release);
-    };
-    const auto claim = [&](int i) { return !claimed_[i].exchange(true, std::memory_order_acquire); };
-    if (p < owned && claim(p)) run(p);
-    for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < n;
-         i = next_.fetch_add(1, std::memory_order_relaxed))
-      run(i);
-    for (int i = 0; i < owned; ++i)
-      if (!claimed_[i].load(std::memory_order_relaxed) && claim(i)) run(i);
+    (*task_)(i);
     t_in_pool_task = was;
+    done_.fetch_add(1, std::memory_order_release);
+  }
+
+  void work() {
+    for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < n_tasks_;
+         i = next_.fetch_add(1, std::memory_order_relaxed))
+      run_task(i);
   }
 
   void worker_main(int index) {
@@ -153,7 +142,7 @@ class Pool {
       }
       seen = epoch_.load();
       active_.fetch_add(1);
-      if (open_.load() && slots_.fetch_sub(1) > 0) work(index + 1);
+      if (open_.load() && slots_.fetch_sub(1) > 0) work();
       active_.fetch_sub(1);
     }
   }
@@ -204,9 +193,7 @@ class Pool {
   std::condition_variable cv_;
   std::vector<std::thread> workers_;
   const std::function<void(int)>* task_ = nullptr;
-  static constexpr int kOwned = 16;  // tasks offered to one participant first (the rest: first come)
-  int n_tasks_ = 0, target_ = 1, owned_ = 0;
-  std::atomic<bool> claimed_[kOwned];
+  int n_tasks_ = 0, target_ = 1;
   std::atomic<uint64_t> epoch_{0};
   std::atomic<bool> open_{false}, stop_{false};
   std::atomic<int> next_{0}, done_{0}, slots_{0}, active_{0}, sleepers_{0};
@@ -224,6 +211,6 @@ Pool& pool() {
 int max_threads() { return 4 * cores(); }
 void set_num_threads(int n) { pool().set_threads(n); }
 int num_threads() { return pool().threads(); }
-void parallel_for(int n_tasks, const std::function<void(int)>& task) { pool().run(n_tasks, task); }
+void parallel_for(int n_tasks, const std::function<void(int)>& task, bool wake) { pool().run(n_tasks, task, wake); }
 
 }  // namespace myelin

@@ -14,8 +14,12 @@ int num_threads();
 // 4x the hardware threads: more only adds context switches (and each thread's stack and scratch).
 int max_threads();
 
-// Runs task(i) for every i in [0, n_tasks), spread over the pool, and returns when all are done.
+// Runs task(i) for every i in [0, n_tasks), spread over the pool, and returns when all are done. The caller
+// runs task 0 (then takes others as the workers do), so work split the same way at every call finds task 0's
+// data in the caller's caches.
 // Nested calls, and calls made while another caller owns the pool, run inline on the caller.
-void parallel_for(int n_tasks, const std::function<void(int)>& task);
+// wake = false: sleeping workers are not woken (the caller runs the tasks no spinning worker takes), for jobs of a
+// few microseconds, which a wake-up would take longer than.
+void parallel_for(int n_tasks, const std::function<void(int)>& task, bool wake = true);
 
 }  // namespace myelin

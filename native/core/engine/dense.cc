@@ -110,9 +110,9 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
     float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
-    // Inference on a few rows (single-row predict): the row kernel on the packed kernel, no thread pool.
+    // Inference on a few rows (single-row predict): the row kernel on the packed kernel.
     const DenseLayerView d{
-        kernel, bias, l.in, l.units, l.act, packed ? &packed_[i] : nullptr, reverse_, i == 0 ? ws.nonfinite : nullptr};
+        kernel, bias, l.in, l.units, l.act, packed ? &packed_[i] : nullptr, i == 0 ? ws.nonfinite : nullptr};
     dense_forward(d, cur, rows, needs_z(l.act) ? ws.z[i].data() : nullptr, y, rows <= kFewRows && !dropout_on);
     cur = y;
   }

@@ -191,7 +191,6 @@ class Network {
   mutable std::atomic<size_t> packed_floats_{0};  // their size, for native_bytes() on any thread
   uint64_t snap_version_ = 0;
   mutable uint64_t packed_version_ = ~uint64_t{0};
-  mutable bool reverse_ = false;  // the row kernel's panel order, alternated per call (gemv_packed)
 };
 
 }  // namespace myelin::engine

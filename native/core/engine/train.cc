@@ -18,16 +18,18 @@
 namespace myelin::engine {
 namespace {
 
-// Rows per forward pass in predict, at most: bounds the workspaces, and lets a batch of 1024 rows run as
+// Rows per forward pass in predict, about: bounds the workspaces, and lets a batch of 1024 rows run as
 // four independent chunks on separate threads. Large enough that packing the weights once per chunk is cheap.
 constexpr int kPredictChunk = 256;
 
-// The chunk predict uses: kPredictChunk rounded down to the micro-kernel's MR rows, so chunks end on whole
-// tiles (256 rows of 10-row tiles left a 6-row tile per chunk and layer, computed as 10, its A packed). A
+// The chunk predict uses for `rows`: as many chunks as kPredictChunk gives, of equal size rounded up to the
+// micro-kernel's MR rows, so only the last chunk ends on a part tile (1024 rows in chunks of 256 left a
+// 6-row tile of 10 per chunk and layer, computed whole with its A packed) and threads get even shares. A
 // row's value does not depend on its tile: the chunk changes no result.
-int predict_chunk() {
+int predict_chunk(int rows) {
   const int mr = gemm_config().kernels->mr;
-  return std::max(mr, kPredictChunk / mr * mr);
+  const int chunks = std::max(1, (rows + kPredictChunk - 1) / kPredictChunk);
+  return std::max(mr, ((rows + chunks - 1) / chunks + mr - 1) / mr * mr);
 }
 
 // dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more).
@@ -81,9 +83,8 @@ long long Network::predict(const float* x, int rows, float* out, const std::atom
                            bool check_finite) const {
   std::lock_guard<std::mutex> lk(snap_mu_);
   pack_snapshot();
-  reverse_ = !reverse_;
   const int in = input_dim(), od = output_dim();
-  const int chunk = predict_chunk();
+  const int chunk = predict_chunk(rows);
   const int chunks = (rows + chunk - 1) / chunk;
   // Chunks on separate threads when each thread gets at least two (one chunk more or less is then a
   // small imbalance); fewer rows run chunk after chunk, each with the threads inside its GEMMs.
