@@ -85,9 +85,6 @@ struct FitOptions {
   bool shuffle = true;
   uint64_t seed = 0;
   ProgressFn on_progress;  // called on the training thread; may be empty
-  // Called on the training thread before each batch (false) and each validation pass (true); may be empty.
-  // It may point train and val at other memory holding the same values (the binding moves to its copies so).
-  std::function<void(bool)> at_batch;
   int progress_ms = 100;
 };
 

@@ -223,7 +223,6 @@ FitOutcome Network::fit(const FitOptions& o) {
     metrics.reset();
     double loss_sum = 0.0;
     for (int bi = 0; bi < batches; ++bi) {
-      if (o.at_batch) o.at_batch(false);
       const int start = bi * b;
       const int r = std::min(b, n - start);
       const float *x, *y = nullptr, *sw = nullptr;
@@ -283,7 +282,6 @@ FitOutcome Network::fit(const FitOptions& o) {
     out.logs.push_back(loss_sum / n);
     for (size_t k = 0; k < m; ++k) out.logs.push_back(metrics.result(k));
     if (o.has_val) {
-      if (o.at_batch) o.at_batch(true);
       const std::vector<double> v = evaluate_on(params_.data(), o.val, b, ws, &abort_);
       if (cancelled(&abort_)) {  // the validation pass stopped part way: its values are meaningless
         out.stopped = true;
