@@ -146,75 +146,21 @@ describe('bad arguments', () => {
       net.fit({ data: {} as never, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0 }),
     ).rejects.toThrow(/compile/);
     net.compile(compileSpec(3, sgd(0.1)));
-    expect(() =>
+    // One epoch of batch 1 on `train` unless a case says otherwise.
+    const fitOn = (over: Partial<Parameters<typeof fitArgs>[1]>) =>
       net.fit(
-        fitArgs(net, {
-          train: data(new Float32Array(4), 2, new Float32Array(3)),
-          val: null,
-          epochs: 1,
-          initialEpoch: 0,
-          batchSize: 1,
-          shuffle: true,
-          seed: 0,
-        }),
-      ),
-    ).toThrow(/data\.train\.y has 3 elements but 2 rows x 2 outputs need 4/);
-    expect(() =>
-      net.fit(fitArgs(net, { train, val: null, epochs: 1, initialEpoch: 0, batchSize: 0, shuffle: true, seed: 0 })),
-    ).toThrow(/args\.batchSize must be an integer >= 1, got 0/);
-    expect(() =>
-      net.fit(
-        fitArgs(net, {
-          train,
-          val: { ...train, x: new Float32Array(1) },
-          epochs: 1,
-          initialEpoch: 0,
-          batchSize: 1,
-          shuffle: true,
-          seed: 0,
-        }),
-      ),
-    ).toThrow(/data\.val\.x/);
-    expect(() =>
-      net.fit(
-        fitArgs(net, {
-          train: { ...train, sampleWeight: new Float32Array(5) },
-          val: null,
-          epochs: 1,
-          initialEpoch: 0,
-          batchSize: 1,
-          shuffle: true,
-          seed: 0,
-        }),
-      ),
-    ).toThrow(/data\.train\.sampleWeight has 5 elements but needs one per row \(2\)/);
-    expect(() =>
-      net.fit(
-        fitArgs(net, {
-          train: { ...train, rows: 0 },
-          val: null,
-          epochs: 1,
-          initialEpoch: 0,
-          batchSize: 1,
-          shuffle: true,
-          seed: 0,
-        }),
-      ),
-    ).toThrow(/data\.train\.rows/);
-    expect(() =>
-      net.fit(
-        fitArgs(net, {
-          train,
-          val: null,
-          epochs: 1,
-          initialEpoch: 0,
-          batchSize: 1,
-          shuffle: true,
-          seed: 0,
-          onProgress: 3 as never,
-        }),
-      ),
-    ).toThrow(/onProgress/);
+        fitArgs(net, { train, val: null, epochs: 1, initialEpoch: 0, batchSize: 1, shuffle: true, seed: 0, ...over }),
+      );
+    expect(() => fitOn({ train: data(new Float32Array(4), 2, new Float32Array(3)) })).toThrow(
+      /data\.train\.y has 3 elements but 2 rows x 2 outputs need 4/,
+    );
+    expect(() => fitOn({ batchSize: 0 })).toThrow(/args\.batchSize must be an integer >= 1, got 0/);
+    expect(() => fitOn({ val: { ...train, x: new Float32Array(1) } })).toThrow(/data\.val\.x/);
+    expect(() => fitOn({ train: { ...train, sampleWeight: new Float32Array(5) } })).toThrow(
+      /data\.train\.sampleWeight has 5 elements but needs one per row \(2\)/,
+    );
+    expect(() => fitOn({ train: { ...train, rows: 0 } })).toThrow(/data\.train\.rows/);
+    expect(() => fitOn({ onProgress: 3 as never })).toThrow(/onProgress/);
     net.compile(compileSpec(4, sgd(0.1)));
     expect(() => net.gradients(data(new Float32Array(4), 2, Int32Array.from([0, 2])))).toThrow(
       /data\.y\[1\] must be a class index in \[0, 2\), got 2/,

@@ -266,39 +266,13 @@ describe('determinism', () => {
     const y = Float32Array.from({ length: 50 }, (_, i) => i % 2);
     const a = make(),
       b = make();
-    await a.fit(
-      fitArgs(a, {
-        train: data(x, 50, y),
-        val: null,
-        epochs: 2,
-        initialEpoch: 0,
-        batchSize: 8,
-        shuffle: true,
-        seed: 9,
-      }),
-    );
-    await b.fit(
-      fitArgs(b, {
-        train: data(x, 50, y),
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 8,
-        shuffle: true,
-        seed: 9,
-      }),
-    );
-    await b.fit(
-      fitArgs(b, {
-        train: data(x, 50, y),
-        val: null,
-        epochs: 1,
-        initialEpoch: 1,
-        batchSize: 8,
-        shuffle: true,
-        seed: 9,
-      }),
-    );
+    const fit = (net: typeof a, epochs: number, initialEpoch: number) =>
+      net.fit(
+        fitArgs(net, { train: data(x, 50, y), val: null, epochs, initialEpoch, batchSize: 8, shuffle: true, seed: 9 }),
+      );
+    await fit(a, 2, 0);
+    await fit(b, 1, 0);
+    await fit(b, 1, 1);
     expect(sameBits(a.getWeights(), b.getWeights())).toBe(true);
   });
 });
