@@ -40,20 +40,15 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
     net.setWeights(w0);
     return net;
   }
+  // Full-batch steps on the 6 rows, in order.
+  const fullBatch = (net: ReturnType<typeof network>, epochs: number) =>
+    net.fit(
+      fitArgs(net, { train: data(x, 6, y), val: null, epochs, initialEpoch: 0, batchSize: 6, shuffle: false, seed: 1 }),
+    );
 
   it('SGD(0.1, momentum 0.9): v = mu v - lr g, w += v, for 3 steps', async () => {
     const net = network(sgd(0.1, 0.9));
-    const r = await net.fit(
-      fitArgs(net, {
-        train: data(x, 6, y),
-        val: null,
-        epochs: 3,
-        initialEpoch: 0,
-        batchSize: 6,
-        shuffle: false,
-        seed: 1,
-      }),
-    );
+    const r = await fullBatch(net, 3);
     const w = w0.map((a) => Float64Array.from(a));
     const v = w0.map((a) => new Float64Array(a.length));
     const losses: number[] = [];
@@ -79,17 +74,7 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('SGD Nesterov: w += mu v - lr g', async () => {
     const net = network(sgd(0.1, 0.9, { nesterov: true }));
-    await net.fit(
-      fitArgs(net, {
-        train: data(x, 6, y),
-        val: null,
-        epochs: 2,
-        initialEpoch: 0,
-        batchSize: 6,
-        shuffle: false,
-        seed: 1,
-      }),
-    );
+    await fullBatch(net, 2);
     const w = w0.map((a) => Float64Array.from(a));
     const v = w0.map((a) => new Float64Array(a.length));
     for (let step = 0; step < 2; step++) {
@@ -106,17 +91,7 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('Adam one step: m, v, and w -= lr sqrt(1-b2)/(1-b1) m / (sqrt(v) + eps)', async () => {
     const net = network({ ...sgd(0.01), kind: 1 });
-    await net.fit(
-      fitArgs(net, {
-        train: data(x, 6, y),
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 6,
-        shuffle: false,
-        seed: 1,
-      }),
-    );
+    await fullBatch(net, 1);
     const g = finiteDifferences(
       w0.map((a) => Float64Array.from(a)),
       lossAt,
@@ -139,17 +114,7 @@ describe('optimizer steps match Keras formulas computed by hand', () => {
 
   it('clipvalue clamps each gradient before the step', async () => {
     const net = network(sgd(1, 0, { clipValue: 0.01 }));
-    await net.fit(
-      fitArgs(net, {
-        train: data(x, 6, y),
-        val: null,
-        epochs: 1,
-        initialEpoch: 0,
-        batchSize: 6,
-        shuffle: false,
-        seed: 1,
-      }),
-    );
+    await fullBatch(net, 1);
     const g = finiteDifferences(
       w0.map((a) => Float64Array.from(a)),
       lossAt,
