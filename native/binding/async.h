@@ -116,7 +116,7 @@ class Held {
       Napi::ArrayBuffer buffer = a.ArrayBuffer();
       if (a.ByteLength() < c.bytes || !buffer.Data())
         throw Napi::RangeError::New(env, c.name + " was detached or shrunk while it was being copied (" +
-                                             std::to_string(c.bytes) + " bytes); keep it until the call has returned");
+                                             std::to_string(c.bytes) + " bytes); keep it until training has started");
       const size_t n = std::min(*budget, c.bytes - c.done);
       std::memcpy(static_cast<char*>(c.dst) + c.done, static_cast<const char*>(buffer.Data()) + a.ByteOffset() + c.done,
                   n);
