@@ -99,21 +99,14 @@ struct Finish {
       for (int r = i0; r < i0 + mi; ++r) bad |= !(c[r * ldc + j0] * 0.f == 0.f);
       if (bad) ep->nonfinite->store(true, std::memory_order_relaxed);
     }
-    if (elementwise()) {
-      if (nj == ldc)  // whole rows: one call for the block (narrow layers would pay a call per few values)
-        act_forward(act, c + i0 * ldc, c + i0 * ldc, static_cast<size_t>(mi) * nj);
-      else
-        for (int r = i0; r < i0 + mi; ++r)
-          act_forward(act, c + r * ldc + j0, c + r * ldc + j0, static_cast<size_t>(nj));
-    }
-    if (dact != Act::Linear) {
-      const VecKernels& k = vec();
-      const int a = static_cast<int>(dact);
-      const bool whole = nj == ldc;  // whole rows: one call for the block
-      for (int r = i0; r < i0 + mi; r += whole ? mi : 1) {
-        const ptrdiff_t o = r * ldc + j0;
-        k.act_backward(a, ep->dact_y + o, ep->dact_z ? ep->dact_z + o : nullptr, c + o, whole ? mi : 1, nj, nullptr);
-      }
+    const bool whole = nj == ldc;  // whole rows: one call for the block (narrow layers pay a call per few values)
+    for (int r = i0; r < i0 + mi && (elementwise() || dact != Act::Linear); r += whole ? mi : 1) {
+      const ptrdiff_t o = r * ldc + j0;
+      const int rows = whole ? mi : 1;
+      if (elementwise()) act_forward(act, c + o, c + o, static_cast<size_t>(rows) * nj);
+      if (dact != Act::Linear)
+        vec().act_backward(static_cast<int>(dact), ep->dact_y + o, ep->dact_z ? ep->dact_z + o : nullptr, c + o, rows,
+                           nj, nullptr);
     }
     if (sums) add_col_sums(c, ldc, i0, mi, j0, nj, sums);
     if (ep->done) ep->done(ep->ctx, i0, mi, j0, nj);
