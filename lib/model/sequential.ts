@@ -19,6 +19,7 @@ import {
 } from './compile.js';
 import { isTable, type TableInput } from '../data/table.js';
 import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
+import { withData } from './fit-data.js';
 import { runFit, type FitOptions } from './fit.js';
 import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
@@ -259,10 +260,14 @@ export class Sequential implements TrainingModel {
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new RangeError(`evaluate: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
     const net = this.engine('evaluate');
-    const m = this.networkInputs(x, 'evaluate: x', true);
+    const m = this.networkInputs(x, 'evaluate: x', true, false);
     const targets = toTargets(y, m.rows, this.targetSpec(), 'evaluate: y');
     const sampleWeight = toSampleWeight(options.sampleWeight, m.rows, 'evaluate: sampleWeight');
-    return Array.from(await net.evaluate({ x: m.data, rows: m.rows, y: targets, sampleWeight }, batchSize));
+    const train = { x: m.data, rows: m.rows, y: targets, sampleWeight };
+    // x is checked for NaN/Infinity as it is copied (preprocessed rows name the result, as networkInputs does).
+    const what = this.scaler instanceof Preprocessor ? 'evaluate: x (after preprocessing)' : 'evaluate: x';
+    const spec = { train, checkFinite: true };
+    return Array.from(await withData(net, spec, 'evaluate', { train: { what } }, (d) => net.evaluate(d, batchSize)));
   }
 
   /**
@@ -277,7 +282,10 @@ export class Sequential implements TrainingModel {
   /** predict on a worker thread: the event loop keeps running (large inputs). */
   async predictAsync(x: Inputs): Promise<Matrix> {
     const { m, check } = this.predictInput(x, 'predictAsync');
-    return this.predictOutputs(m, await this.net!.predictAsync(m.data, m.rows, check), 'predictAsync');
+    const net = this.net!;
+    const spec = { train: { x: m.data, rows: m.rows }, inputsOnly: true };
+    const out = await withData(net, spec, 'predictAsync', null, (d) => net.predictAsync(d, check));
+    return this.predictOutputs(m, out, 'predictAsync');
   }
 
   /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */
