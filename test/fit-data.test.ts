@@ -180,6 +180,18 @@ describe('evaluate and predictAsync copy in steps too', () => {
     expect(testing.heldBytes()).toBe(0);
   });
 
+  it('their memory waits in the pool for the next call, until trimPool frees what has been idle long enough', async () => {
+    const m = wide();
+    native.FitData.trimPool(0);
+    expect(testing.pooledBytes()).toBe(0);
+    await m.predictAsync(big());
+    expect(testing.pooledBytes()).toBe(12_000_000); // back in the pool once the Promise settled
+    expect(native.FitData.trimPool(60_000)).toBe(0); // not idle for a minute
+    expect(testing.pooledBytes()).toBe(12_000_000);
+    expect(native.FitData.trimPool(0)).toBe(12_000_000);
+    expect(testing.pooledBytes()).toBe(0);
+  });
+
   it('evaluate names the first NaN/Infinity of x, found as it is copied', async () => {
     const x = big();
     x.data[1999 * 1500 + 3] = Number.NEGATIVE_INFINITY;

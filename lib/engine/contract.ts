@@ -89,6 +89,8 @@ export interface FitDataSpec {
 export interface FitDataConstructor {
   /** Checks the arrays against the network and allocates their copies. */
   new (network: NativeNetwork, data: FitDataSpec): NativeFitData;
+  /** Frees the memory of large copies kept for reuse (up to 4 blocks) that has been idle idleMs; bytes freed. */
+  trimPool(idleMs: number): number;
 }
 
 export interface FitArgs {

@@ -11,6 +11,20 @@ import { native } from '../native.js';
 /** About a millisecond of memcpy. */
 const STEP_BYTES = 8 << 20;
 const ALL = 0x7fffffff;
+/** Large copies are kept this long after use for the next call of a similar size, then freed. */
+const KEEP_MS = 5000;
+let trim: ReturnType<typeof setTimeout> | null = null;
+
+/** Drops `data`'s copy (once no running call reads it) and frees the pool's idle copies KEEP_MS after the last. */
+export function releaseData(data: NativeFitData): void {
+  data.release();
+  if (trim) trim.refresh();
+  else
+    trim = setTimeout(() => {
+      trim = null;
+      native.FitData.trimPool(KEEP_MS / 2);
+    }, KEEP_MS).unref();
+}
 
 /** What a NaN/Infinity found in x by the copy is reported as: the argument and the row its array starts at. */
 export interface XName {
@@ -37,7 +51,7 @@ export async function holdData(
     while (!data.copy(inSteps ? STEP_BYTES : ALL))
       if (inSteps) await new Promise<void>((resolve) => setImmediate(resolve));
   } catch (e) {
-    data.release();
+    releaseData(data);
     throw renamed(e, spec, call, names);
   }
   return data;
@@ -55,7 +69,7 @@ export async function withData<T>(
   try {
     return await fn(data);
   } finally {
-    data.release();
+    releaseData(data);
   }
 }
 

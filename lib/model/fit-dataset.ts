@@ -11,7 +11,7 @@ import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
 import { NonFiniteLossError, type FitOptions } from './fit.js';
-import { holdData } from './fit-data.js';
+import { holdData, releaseData } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 /** One element of a Dataset: rows of inputs (raw rows when the model has a Preprocessor) and targets. */
@@ -104,7 +104,7 @@ export async function runFitDataset(
             seed,
           });
         } finally {
-          held.release();
+          releaseData(held);
         }
         if (res.nonFinite)
           throw new NonFiniteLossError(

@@ -23,7 +23,7 @@ import {
   type Targets,
   type Weights,
 } from './data.js';
-import { holdData, type XName } from './fit-data.js';
+import { holdData, releaseData, type XName } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 export interface FitOptions {
@@ -160,7 +160,8 @@ export async function runFit(
     await list.onTrainEnd();
   } finally {
     model.fitting = false;
-    (data as NativeFitData | null)?.release();
+    const held = data as NativeFitData | null;
+    if (held) releaseData(held);
   }
   if (nonFinite)
     throw new NonFiniteLossError(

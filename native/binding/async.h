@@ -17,77 +17,11 @@
 #include <vector>
 
 #include "binding/args.h"
+#include "binding/copy_pool.h"
 #include "binding/job_threads.h"
 #include "core/finite.h"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace myelin::binding {
-
-// Fresh pages cost a fault each (about 5 ms per MB into 4 KiB pages on the 2-core VMs here, 50x the memcpy). So
-// large copies go back to a small process-wide pool instead of the OS and the next call of a similar size reuses
-// them, already touched. At most kPoolBlocks blocks stay allocated after the work ends (the largest recent inputs).
-class CopyPool {
- public:
-  // *fresh (if given) is set when the block comes from the OS: its pages are not touched yet.
-  static void* take(size_t bytes, bool* fresh = nullptr) {
-    if (fresh) *fresh = false;
-    if (bytes >= kMinBytes) {
-      std::lock_guard<std::mutex> lock(mu());
-      auto& b = blocks();
-      auto best = b.end();
-      for (auto it = b.begin(); it != b.end(); ++it)  // the smallest block that fits, if not twice too big
-        if (it->second >= bytes && it->second / 2 <= bytes && (best == b.end() || it->second < best->second)) best = it;
-      if (best != b.end()) {
-        void* p = best->first;
-        b.erase(best);
-        return p;
-      }
-    }
-    if (fresh) *fresh = bytes >= kMinBytes;  // small blocks come from the heap, mostly touched
-    return allocate(bytes);
-  }
-  static void give(void* p, size_t bytes) {
-    if (bytes < kMinBytes) return std::free(p);
-    std::lock_guard<std::mutex> lock(mu());
-    auto& b = blocks();
-    b.emplace_back(p, bytes);
-    if (b.size() > kPoolBlocks) {  // drop the smallest
-      auto it = std::min_element(b.begin(), b.end(), [](auto& x, auto& y) { return x.second < y.second; });
-      std::free(it->first);
-      b.erase(it);
-    }
-  }
-
- private:
-  static constexpr size_t kMinBytes = size_t{1} << 20, kPoolBlocks = 4;
-  static constexpr size_t kHugeBytes = size_t{32} << 20, kHugePage = size_t{2} << 20;
-
-  static void* allocate(size_t bytes) {
-#if defined(__linux__)
-    // Large blocks on 2 MiB pages where the kernel allows it (transparent huge pages in "madvise" mode): the
-    // first touch then faults once per 2 MiB, not per 4 KiB (a 188 MB copy into fresh memory took 1.4-2.2 s on
-    // a busy 2-core VM, 0.5-1.2 s so). Freed with free() like the rest.
-    if (bytes >= kHugeBytes) {
-      void* p = nullptr;
-      if (posix_memalign(&p, kHugePage, bytes) != 0) return nullptr;
-      madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);  // whole 2 MiB pages inside the block
-      return p;
-    }
-#endif
-    return std::malloc(bytes);
-  }
-  static std::mutex& mu() {
-    static std::mutex m;
-    return m;
-  }
-  static std::vector<std::pair<void*, size_t>>& blocks() {
-    static auto* b = new std::vector<std::pair<void*, size_t>>();  // never destroyed: used until exit
-    return *b;
-  }
-};
 
 // Node-API cannot pin an ArrayBuffer. While work runs on another thread, JS may transfer the buffer away
 // (structuredClone/postMessage with `transfer`) and the GC free it, or shrink a resizable buffer; a

@@ -56,9 +56,10 @@ struct TouchJob {
 class FitDataWrap : public Napi::ObjectWrap<FitDataWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "FitData",
-                       {InstanceMethod<&FitDataWrap::Prepare>("prepare"), InstanceMethod<&FitDataWrap::Copy>("copy"),
-                        InstanceMethod<&FitDataWrap::Release>("release")});
+    return DefineClass(
+        env, "FitData",
+        {InstanceMethod<&FitDataWrap::Prepare>("prepare"), InstanceMethod<&FitDataWrap::Copy>("copy"),
+         InstanceMethod<&FitDataWrap::Release>("release"), StaticMethod<&FitDataWrap::TrimPool>("trimPool")});
   }
 
   // new FitData(network, { train, val?, checkFinite?, inputsOnly? }): the arrays are checked against the network
@@ -130,6 +131,12 @@ class FitDataWrap : public Napi::ObjectWrap<FitDataWrap> {
     return info.Env().Undefined();
   }
 
+  // FitData.trimPool(idleMs): frees the copies' memory kept for reuse that has been idle that long (CopyPool).
+  static Napi::Value TrimPool(const Napi::CallbackInfo& info) {
+    const double idle = expect_number(info, 0, "idleMs");
+    return Napi::Number::New(info.Env(), static_cast<double>(CopyPool::trim(idle)));
+  }
+
   std::shared_ptr<FitData> data_;
   std::weak_ptr<Network> net_;
 };
@@ -139,6 +146,9 @@ Napi::Value CopiedBytes(const Napi::CallbackInfo& info) {
 }
 Napi::Value HeldBytes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(Held::live_bytes().load()));
+}
+Napi::Value PooledBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(CopyPool::idle_bytes()));
 }
 
 }  // namespace
@@ -162,6 +172,7 @@ void init_fit_data(Napi::Env env, Napi::Object exports, Napi::Object testing) {
   exports.Set("FitData", FitDataWrap::Define(env));
   testing.Set("copiedBytes", Napi::Function::New<CopiedBytes>(env, "copiedBytes"));
   testing.Set("heldBytes", Napi::Function::New<HeldBytes>(env, "heldBytes"));
+  testing.Set("pooledBytes", Napi::Function::New<PooledBytes>(env, "pooledBytes"));
 }
 
 }  // namespace myelin::binding
