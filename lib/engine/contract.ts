@@ -138,6 +138,8 @@ export interface NativeNetwork {
    */
   predict(x: Float32Array, rows: number): Float32Array;
   predict(x: Float32Array, rows: number, checkFinite: boolean): Float32Array | number;
+  /** Writes the outputs into `out` (rows x outputs, not sharing memory with x) and returns it. */
+  predict(x: Float32Array, rows: number, checkFinite: boolean, out: Float32Array): Float32Array | number;
   predictAsync(x: Float32Array, rows: number): Promise<Float32Array>;
   predictAsync(x: Float32Array, rows: number, checkFinite: boolean): Promise<Float32Array | number>;
   /** [loss, ...metrics] over all rows, inference mode. */
