@@ -92,10 +92,14 @@ console.log('PyTorch: 1 OpenMP thread (torch.set_num_threads), OpenBLAS threads 
 console.log('| threads | myelin | PyTorch | myelin / PyTorch, median (spread) |');
 console.log('|---|---|---|---|');
 const cores = Math.max(1, Math.min(2, info.threads));
+// OpenBLAS's threads spin for about 2^28 cycles after a call before they sleep: a pause before each
+// myelin round keeps them off its cores (without it, 2-thread myelin read 143k samples/s, alone 183-206k).
+const idle = () => new Promise((resolve) => setTimeout(resolve, 250));
 for (let threads = 1; threads <= cores; threads++) {
   const mine = [];
   const theirs = [];
   for (let r = 0; r < ROUNDS; r++) {
+    await idle();
     setNumThreads(threads);
     setSeed(3);
     const model = new Sequential([

@@ -25,6 +25,15 @@ type GemmArgs = [
   act: number,
 ];
 
+type DeepShapArgs = [
+  layers: readonly NativeDenseLayer[],
+  x: Float32Array,
+  rows: number,
+  background: Float32Array,
+  bgRows: number,
+  softmaxRule: number,
+];
+
 export interface NativeGemmConfig {
   config: string;
   isa: string;
@@ -72,22 +81,8 @@ export interface NativeBinding {
   gemmAsync(...args: GemmArgs): Promise<void>;
   /** DeepSHAP over dense layers (native/binding/explain.cc): phi is outputs x rows x features;
    *  softmaxRule 0 shift-invariant, 1 SHAP's, 2 Shapley. */
-  deepShap(
-    layers: readonly NativeDenseLayer[],
-    x: Float32Array,
-    rows: number,
-    background: Float32Array,
-    bgRows: number,
-    softmaxRule: number,
-  ): NativeDeepShap;
-  deepShapAsync(
-    layers: readonly NativeDenseLayer[],
-    x: Float32Array,
-    rows: number,
-    background: Float32Array,
-    bgRows: number,
-    softmaxRule: number,
-  ): Promise<NativeDeepShap>;
+  deepShap(...args: DeepShapArgs): NativeDeepShap;
+  deepShapAsync(...args: DeepShapArgs): Promise<NativeDeepShap>;
   /** Kernel SHAP inputs: per mask, every background row with the masked-in features taken from x. */
   fillCoalitions(
     x: Float32Array,

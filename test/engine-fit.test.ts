@@ -160,9 +160,10 @@ describe('epoch logs', () => {
 });
 
 describe('determinism', () => {
-  async function train(threads: number, opt: ReturnType<typeof sgd>) {
+  const withDropout = () => [dense(96, 160, 1), dropout(160, 0.25, 7), dense(160, 64, 3), dense(64, 5, 4)];
+  async function train(threads: number, opt: ReturnType<typeof sgd>, layers = withDropout()) {
     native.setNumThreads(threads);
-    const net = new native.Network([dense(96, 160, 1), dropout(160, 0.25, 7), dense(160, 64, 3), dense(64, 5, 4)]);
+    const net = new native.Network(layers);
     net.compile(compileSpec(3, opt, [1]));
     net.setWeights(randomWeights(net, 11, 0.15));
     const x = randomMatrix(500, 96, 12);
@@ -195,6 +196,17 @@ describe('determinism', () => {
     expect(Array.from(two.logs)).toEqual(Array.from(one.logs));
     const again = await train(2, opt);
     expect(sameBits(again.w, two.w)).toBe(true);
+  });
+
+  // A Dense layer's dZ = dA * act'(Y) and bias gradient run in the epilogue of the product above it that computes dA:
+  // gelu and swish read the pre-activation; dA of the 32-unit layer (128 x 32 x 48) splits by rows at 2 threads,
+  // so its column sums run after the product, in the same row order.
+  it('activation derivatives and bias gradients fused into dX: bit-identical with 1 and 2 threads', async () => {
+    const layers = () => [dense(96, 160, 7), dense(160, 32, 8), dense(32, 48, 6), dense(48, 5, 4)];
+    const one = await train(1, sgd(0.05, 0.9), layers());
+    const two = await train(2, sgd(0.05, 0.9), layers());
+    expect(sameBits(one.w, two.w)).toBe(true);
+    expect(Array.from(two.logs)).toEqual(Array.from(one.logs));
   });
 
   it('predict over many rows (chunks spread over threads) is bit-identical with 1 and 2 threads', () => {

@@ -19,6 +19,7 @@
 #include "core/isa.h"
 #include "core/portable.h"
 #include "core/thread_pool.h"
+#include "core/vec.h"
 
 namespace myelin {
 namespace {
@@ -57,8 +58,16 @@ struct View {
   ptrdiff_t rs, cs;
 };
 
-// Bias, activation, input check and done on finished blocks of the caller's C (row-major, ldc): what the
-// micro-kernels' store (TileEpilogue) did not do.
+// sums[j] += C[r][j] for rows [r0, r0 + rows) in order, columns [c0, c0 + cols).
+void add_col_sums(const float* c, ptrdiff_t ldc, int r0, int rows, int c0, int cols, float* __restrict sums) {
+  for (int r = r0; r < r0 + rows; ++r) {
+    const float* row = c + r * ldc + c0;
+    for (int j = 0; j < cols; ++j) sums[c0 + j] += row[j];
+  }
+}
+
+// Bias, activation, input check, the backward's activation derivative and column sums, and done on finished
+// blocks of the caller's C (row-major, ldc): what the micro-kernels' store (TileEpilogue) did not do.
 struct Finish {
   float* c;
   ptrdiff_t ldc;
@@ -67,9 +76,13 @@ struct Finish {
   Act act;
   bool check;  // Epilogue::nonfinite
   const Epilogue* ep;
+  Act dact;     // Epilogue::dact
+  float* sums;  // Epilogue::col_sums, when each thread's blocks hold whole columns of C (else summed after)
 
   bool elementwise() const { return act != Act::Linear && act != Act::Softmax; }
-  bool any() const { return bias != nullptr || elementwise() || check || ep->done != nullptr; }
+  bool any() const {
+    return bias != nullptr || elementwise() || check || dact != Act::Linear || sums != nullptr || ep->done != nullptr;
+  }
 
   // Kernel-coordinate block [i0, i0+mi) x [j0, j0+nj).
   void block(int i0, int mi, int j0, int nj) const {
@@ -86,13 +99,16 @@ struct Finish {
       for (int r = i0; r < i0 + mi; ++r) bad |= !(c[r * ldc + j0] * 0.f == 0.f);
       if (bad) ep->nonfinite->store(true, std::memory_order_relaxed);
     }
-    if (elementwise()) {
-      if (nj == ldc)  // whole rows: one call for the block (narrow layers would pay a call per few values)
-        act_forward(act, c + i0 * ldc, c + i0 * ldc, static_cast<size_t>(mi) * nj);
-      else
-        for (int r = i0; r < i0 + mi; ++r)
-          act_forward(act, c + r * ldc + j0, c + r * ldc + j0, static_cast<size_t>(nj));
+    const bool whole = nj == ldc;  // whole rows: one call for the block (narrow layers pay a call per few values)
+    for (int r = i0; r < i0 + mi && (elementwise() || dact != Act::Linear); r += whole ? mi : 1) {
+      const ptrdiff_t o = r * ldc + j0;
+      const int rows = whole ? mi : 1;
+      if (elementwise()) act_forward(act, c + o, c + o, static_cast<size_t>(rows) * nj);
+      if (dact != Act::Linear)
+        vec().act_backward(static_cast<int>(dact), ep->dact_y + o, ep->dact_z ? ep->dact_z + o : nullptr, c + o, rows,
+                           nj, nullptr);
     }
+    if (sums) add_col_sums(c, ldc, i0, mi, j0, nj, sums);
     if (ep->done) ep->done(ep->ctx, i0, mi, j0, nj);
   }
 };
@@ -274,7 +290,8 @@ void release_gemm_scratch() {
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc, const Epilogue& ep, const PackedB* packed) {
   if (m <= 0 || n <= 0) return;
-  Finish fin{c, ldc, false, ep.bias, ep.act, ep.nonfinite != nullptr, &ep};
+  Finish fin{c, ldc, false, ep.bias, ep.act, ep.nonfinite != nullptr, &ep, ep.dact, ep.col_sums};
+  if (ep.col_sums) std::fill(ep.col_sums, ep.col_sums + n, 0.f);
   if (k <= 0 || alpha == 0.f) {  // BLAS: A and B are not read
     scale_c(c, ldc, m, n, beta);
     if (fin.any()) fin.block(0, m, 0, n);
@@ -326,10 +343,15 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
 
     Part parts[64];
     const int t = plan_parts(P, parts, std::min(num_threads(), 64));
+    // Column sums in the blocks when each thread holds all of C's rows (the blocks of a column then come in row
+    // order), else after the product.
+    const bool all_rows = t == 1 || (fin.swapped ? parts[0].n == P.n : parts[0].m == P.m);
+    if (!all_rows) P.fin.sums = nullptr;
     if (t == 1)
       run_part(P, parts[0]);
     else
       parallel_for(t, [&](int i) { run_part(P, parts[i]); });
+    if (!all_rows && ep.col_sums) add_col_sums(c, ldc, 0, m, 0, n, ep.col_sums);
   }
   if (ep.act == Act::Softmax) {
     const int chunk = std::max(1, 16384 / n);

@@ -24,6 +24,15 @@ struct Epilogue {
   // column per row. Enough where a NaN/Infinity in a row of A makes that whole row of C non-finite (x·W + b:
   // NaN·w and ±Inf·w are NaN or ±Inf, and sums keep them): predict's input check, fused into the first layer.
   std::atomic<bool>* nonfinite = nullptr;
+  // The backward pass's activation derivative, fused into the product that computes dA = dZ' W'^T (C), so it runs
+  // on every thread while C is in cache: C := C * dact'(...) elementwise (as VecKernels::act_backward), with dact's
+  // output y and, for the activations that need it, its input z stored like C (row-major, ldc). Not Softmax.
+  Act dact = Act::Linear;
+  const float* dact_y = nullptr;
+  const float* dact_z = nullptr;
+  // If set: col_sums[j] = the sum of C's column j (after dact) over its rows in order, whatever the thread count:
+  // the bias gradient, the bits of VecKernels::col_sums when n > 1.
+  float* col_sums = nullptr;
 };
 
 struct GemmKernels;

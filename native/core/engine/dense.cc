@@ -150,6 +150,7 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
   // global_clipnorm needs every gradient before any update: updates wait for the end of the pass.
   const bool deferred = mode == Mode::Train && o.global_clip_norm > 0.f;
   const int L = static_cast<int>(layers_.size());
+  bool dz_ready = false;  // g already holds dZ of the Dense layer below and its bias gradient (dX's epilogue)
   for (int i = L - 1; i >= first_backward_; --i) {
     const LayerSpec& l = layers_[i];
     if (l.kind == LayerKind::Dropout) {
@@ -166,13 +167,26 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
     // dZ = dY * act'(Y), with the bias gradient summed in the same pass.
     if (i == L - 1 && fused_output_) {
       if (db) k.col_sums(g, rows, l.units, db);
-    } else if (!bn_takes_act_backward(i + 1)) {  // else the batch normalization above did it
+    } else if (!bn_takes_act_backward(i + 1) && !dz_ready) {  // else the batch normalization above did it
       k.act_backward(static_cast<int>(l.act), ws.out[i].data(), needs_z(l.act) ? ws.z[i].data() : nullptr, g, rows,
                      l.units, db);
     }
+    dz_ready = false;
     const float* kernel = W + ka.off;
-    // dX = dZ W^T, before W changes; nothing below the first Dense layer needs it.
-    if (i > first_backward_) gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in);
+    // dX = dZ W^T, before W changes; nothing below the first Dense layer needs it. When that layer is a Dense one
+    // right below, its dZ = dX * act'(Y) and bias gradient are computed in the product's epilogue, on every thread.
+    if (i > first_backward_) {
+      Epilogue ep;
+      const LayerSpec& below = layers_[i - 1];
+      if (below.dense() && below.act != Act::Softmax && below.units > 1) {
+        ep.dact = below.act;
+        ep.dact_y = ws.out[i - 1].data();
+        ep.dact_z = needs_z(below.act) ? ws.z[i - 1].data() : nullptr;
+        ep.col_sums = bias_of_[i - 1] >= 0 ? grads + arrays_[bias_of_[i - 1]].off : nullptr;
+        dz_ready = true;
+      }
+      gemm(false, true, rows, l.in, l.units, 1.f, g, l.units, kernel, l.units, 0.f, gn, l.in, ep);
+    }
     const float* x = ws.in[i];
     const bool reg = l.l1 != 0.f || l.l2 != 0.f;
     float* gw = grads + ka.off;
