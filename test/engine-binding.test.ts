@@ -33,6 +33,16 @@ describe('Network', () => {
     expect(Array.from(net.predict(Float32Array.from([1, 2]), 1))).toEqual([5.5, 0]);
     expect(Array.from(net.predict(Float32Array.from([1, 2, 0, 0]), 2))).toEqual([5.5, 0, 0.5, 0]);
     expect(net.predict(new Float32Array(0), 0).length).toBe(0);
+    // Into a given array (single-row predict reuses one): the same values, that array returned.
+    const out = new Float32Array(4).fill(7);
+    expect(net.predict(Float32Array.from([1, 2, 0, 0]), 2, false, out)).toBe(out);
+    expect(Array.from(out)).toEqual([5.5, 0, 0.5, 0]);
+    const x = Float32Array.from([1, 2, 3, 4]);
+    expect(() => net.predict(x, 2, false, new Float32Array(3))).toThrow(
+      /out has 3 elements but 2 rows x 2 outputs need 4/,
+    );
+    expect(() => net.predict(x.subarray(0, 2), 1, false, x.subarray(1, 3))).toThrow(/out must not share memory with x/);
+    expect(() => net.predict(x, 2, false, [0, 0, 0, 0] as never)).toThrow(/out must be a Float32Array/);
   });
 
   it('a single row predicts what the same row gives in a large batch (row kernel vs GEMM)', () => {

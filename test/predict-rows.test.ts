@@ -140,6 +140,10 @@ describe('packed inference weights', () => {
       expect(Array.from(out.subarray(301 * 5, 302 * 5))).toEqual(
         Array.from(net.predict(x, 700).subarray(301 * 5, 302 * 5)),
       );
+      // A single row (the row kernel's path, which checks x · W + b after the product) judges the same.
+      expect(net.predict(bad.slice(650 * 600, 651 * 600), 1, true)).toBe(599);
+      const hugeRow = net.predict(huge.slice(300 * 600, 301 * 600), 1, true) as Float32Array;
+      expect(Array.from(hugeRow)).toEqual(Array.from(out.subarray(300 * 5, 301 * 5)));
     }
   });
 });

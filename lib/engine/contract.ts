@@ -154,6 +154,8 @@ export interface NativeNetwork {
    */
   predict(x: Float32Array, rows: number): Float32Array;
   predict(x: Float32Array, rows: number, checkFinite: boolean): Float32Array | number;
+  /** Writes the outputs into `out` (rows x outputs, not sharing memory with x) and returns it. */
+  predict(x: Float32Array, rows: number, checkFinite: boolean, out: Float32Array): Float32Array | number;
   /** predict on a job thread, of data made inputsOnly for this network (copied). */
   predictAsync(data: NativeFitData): Promise<Float32Array>;
   predictAsync(data: NativeFitData, checkFinite: boolean): Promise<Float32Array | number>;

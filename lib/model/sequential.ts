@@ -61,6 +61,7 @@ export class Sequential implements TrainingModel {
   /** @internal Set by a callback's onTrainBegin (BackupAndRestore): the epoch this fit starts at instead. */
   resumeEpoch: number | null = null;
   private scaler: Preprocessing | null = null;
+  private smallOut: Float32Array | null = null; // predict's output buffer for small outputs
   private notes: Metadata = {};
 
   constructor(layers: Layer[] = [], options: { name?: string } = {}) {
@@ -276,7 +277,13 @@ export class Sequential implements TrainingModel {
    */
   predict(x: Inputs): Matrix {
     const { m, check } = this.predictInput(x, 'predict');
-    return this.predictOutputs(m, this.net!.predict(m.data, m.rows, check), 'predict');
+    const n = m.rows * this.outputDim!;
+    if (n > 16) return this.predictOutputs(m, this.net!.predict(m.data, m.rows, check), 'predict');
+    // Up to 16 floats (64 bytes), V8 keeps a typed array in its heap: a copy of a reused native output there
+    // costs no malloc and no ArrayBuffer to sweep, unlike a new native array (about 1 us per single-row call).
+    if (this.smallOut?.length !== n) this.smallOut = new Float32Array(n);
+    const out = this.net!.predict(m.data, m.rows, check, this.smallOut);
+    return this.predictOutputs(m, typeof out === 'number' ? out : out.slice(), 'predict');
   }
 
   /** predict on a worker thread: the event loop keeps running (large inputs). */

@@ -24,6 +24,10 @@ using engine::Network;
 
 constexpr napi_type_tag kNetworkTag = {0x6d79656c696e2d6eULL, 0x6574776f726b3031ULL};
 
+bool overlap(const Napi::Float32Array& a, const Napi::Float32Array& b) {
+  return a.Data() < b.Data() + b.ElementLength() && b.Data() < a.Data() + a.ElementLength();
+}
+
 class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -209,12 +213,23 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
     return predict_args(info, x);
   }
 
-  // The outputs, or with checkFinite the index of x's first NaN/Infinity (a number) when it holds one.
+  // The outputs, or with checkFinite the index of x's first NaN/Infinity (a number) when it holds one. out, if given:
+  // where to write the outputs (rows x outputs; single-row predict reuses one, see Sequential.predict), returned.
   Napi::Value Predict(const Napi::CallbackInfo& info) {
     Napi::Float32Array x;
     bool check = false;
     const int rows = predict_args(info, &x, &check);
-    Napi::Float32Array out = new_output(info.Env(), rows);
+    Napi::Float32Array out;
+    if (!optional_f32(info, 3, "out", &out)) {
+      out = new_output(info.Env(), rows);
+    } else if (out.ElementLength() != static_cast<size_t>(rows) * net_->output_dim()) {
+      throw Napi::RangeError::New(info.Env(), "out has " + std::to_string(out.ElementLength()) + " elements but " +
+                                                  std::to_string(rows) + " rows x " +
+                                                  std::to_string(net_->output_dim()) + " outputs need " +
+                                                  std::to_string(static_cast<size_t>(rows) * net_->output_dim()));
+    } else if (overlap(out, x)) {
+      throw Napi::RangeError::New(info.Env(), "out must not share memory with x");
+    }
     long long bad = -1;
     try {
       if (rows > 0) bad = net_->predict(x.Data(), rows, out.Data(), nullptr, check);
