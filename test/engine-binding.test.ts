@@ -2,7 +2,7 @@
 // arguments rejected with a TypeError or RangeError that names the argument.
 import { describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
-import { compileSpec, data, dense, dropout, randomWeights, sgd, fitArgs } from './helpers/engine.js';
+import { compileSpec, data, dense, dropout, randomWeights, sgd, fitArgs, held } from './helpers/engine.js';
 
 const { Network } = native;
 
@@ -33,6 +33,16 @@ describe('Network', () => {
     expect(Array.from(net.predict(Float32Array.from([1, 2]), 1))).toEqual([5.5, 0]);
     expect(Array.from(net.predict(Float32Array.from([1, 2, 0, 0]), 2))).toEqual([5.5, 0, 0.5, 0]);
     expect(net.predict(new Float32Array(0), 0).length).toBe(0);
+    // Into a given array (single-row predict reuses one): the same values, that array returned.
+    const out = new Float32Array(4).fill(7);
+    expect(net.predict(Float32Array.from([1, 2, 0, 0]), 2, false, out)).toBe(out);
+    expect(Array.from(out)).toEqual([5.5, 0, 0.5, 0]);
+    const x = Float32Array.from([1, 2, 3, 4]);
+    expect(() => net.predict(x, 2, false, new Float32Array(3))).toThrow(
+      /out has 3 elements but 2 rows x 2 outputs need 4/,
+    );
+    expect(() => net.predict(x.subarray(0, 2), 1, false, x.subarray(1, 3))).toThrow(/out must not share memory with x/);
+    expect(() => net.predict(x, 2, false, [0, 0, 0, 0] as never)).toThrow(/out must be a Float32Array/);
   });
 
   it('a single row predicts what the same row gives in a large batch (row kernel vs GEMM)', () => {
@@ -165,6 +175,8 @@ describe('bad arguments', () => {
     expect(() => net.gradients(data(new Float32Array(4), 2, Int32Array.from([0, 2])))).toThrow(
       /data\.y\[1\] must be a class index in \[0, 2\), got 2/,
     );
-    expect(() => net.evaluate(data(new Float32Array(4), 2, Int32Array.from([0, 1])), 0)).toThrow(/batchSize/);
+    expect(() => net.evaluate(held(net, { train: data(new Float32Array(4), 2, Int32Array.from([0, 1])) }), 0)).toThrow(
+      /batchSize/,
+    );
   });
 });

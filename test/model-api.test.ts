@@ -50,6 +50,28 @@ describe('Sequential', () => {
     expect(m.summary(null)).toContain('│ hidden (Dense)                  │ ?                      │   0 (unbuilt) │');
   });
 
+  // Up to 16 outputs predict writes into one buffer and returns a copy: each result is its own array.
+  it('small predictions are each their own array, equal to the same rows in a batch', () => {
+    const m = new Sequential([new Dense(3, { inputDim: 2 })]);
+    m.setWeights([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [0.5, 0, -1],
+    ]);
+    const a = m.predict([[1, 0]]);
+    const b = m.predict([[0, 1]]);
+    expect(a.data).not.toBe(b.data);
+    expect([Array.from(a.data), Array.from(b.data)]).toEqual([
+      [1.5, 2, 2],
+      [4.5, 5, 5],
+    ]);
+    // 18 outputs: a new native array.
+    const six = m.predict(new Matrix(6, 2, new Float32Array(12).fill(1)));
+    expect(Array.from(six.data)).toEqual(Array(6).fill([5.5, 7, 8]).flat());
+  });
+
   it('predictClasses: > 0.5 for one output, argmax (first of ties) for several', () => {
     const one = line('mse');
     one.setWeights([[[1]], [0]]);
