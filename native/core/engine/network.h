@@ -185,6 +185,7 @@ class Network {
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
   mutable std::vector<Workspace> predict_ws_;  // per predict thread, under snap_mu_
+  Workspace fit_ws_;                           // fit's (one fit at a time)
   // Inference's packed kernels (per layer; under snap_mu_), valid while packed_version_ == snap_version_,
   // which every write of the snapshot (set_weights, fit's epochs, restore) advances.
   mutable std::vector<PackedB> packed_;

@@ -209,7 +209,9 @@ FitOutcome Network::fit(const FitOptions& o) {
   const int batches = (n + b - 1) / b;
   MetricSet metrics(spec_.metrics, spec_.metric_args, od);
   const size_t m = metrics.size();
-  Workspace ws;
+  // Kept across calls: fresh buffers cost a page fault per 4 KiB on first touch (W3: ~1 MB of them, 2-3 ms per
+  // call on a loaded VM, where faults are slow), the same at every thread count.
+  Workspace& ws = fit_ws_;
   reserve(ws, b, true);
   std::vector<int32_t> perm(o.shuffle ? n : 0);
   using Clock = std::chrono::steady_clock;
