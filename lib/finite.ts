@@ -17,10 +17,13 @@ export async function checkFiniteInSteps(data: Float32Array, cols: number, what:
   }
 }
 
-/** The error for the NaN/±Infinity at data[i] (found by checkFinite or by the native predict). */
-export function nonFiniteError(data: Float32Array, cols: number, i: number, what: string): RangeError {
-  const row = Math.floor(i / cols),
+/**
+ * The error for the NaN/±Infinity at data[i] (found by checkFinite, the native predict or a FitData copy);
+ * `firstRow`: the row of the caller's array that data starts at (a validationSplit's rows).
+ */
+export function nonFiniteError(data: Float32Array, cols: number, i: number, what: string, firstRow = 0): RangeError {
+  const row = Math.floor(i / cols) + firstRow,
     col = i % cols;
-  const at = cols === 1 ? `[${i}]` : `[${row}][${col}]`;
+  const at = cols === 1 ? `[${row}]` : `[${row}][${col}]`;
   return new RangeError(`${what}${at} (row ${row}, column ${col}) is ${data[i]}; inputs must be finite numbers`);
 }

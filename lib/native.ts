@@ -126,6 +126,8 @@ export interface NativeTesting {
   copiedBytes(): number;
   /** Bytes of such copies alive now, in the whole process. */
   heldBytes(): number;
+  /** Bytes of large copies' memory kept for reuse, idle now (see FitData.trimPool). */
+  pooledBytes(): number;
   /** The active ISA's elementwise kernels (native/core/vec.h). */
   kernels: NativeKernels;
 }

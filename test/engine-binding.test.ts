@@ -2,7 +2,7 @@
 // arguments rejected with a TypeError or RangeError that names the argument.
 import { describe, expect, it } from 'vitest';
 import { native } from '../lib/native.js';
-import { compileSpec, data, dense, dropout, randomWeights, sgd, fitArgs } from './helpers/engine.js';
+import { compileSpec, data, dense, dropout, randomWeights, sgd, fitArgs, held } from './helpers/engine.js';
 
 const { Network } = native;
 
@@ -175,6 +175,8 @@ describe('bad arguments', () => {
     expect(() => net.gradients(data(new Float32Array(4), 2, Int32Array.from([0, 2])))).toThrow(
       /data\.y\[1\] must be a class index in \[0, 2\), got 2/,
     );
-    expect(() => net.evaluate(data(new Float32Array(4), 2, Int32Array.from([0, 1])), 0)).toThrow(/batchSize/);
+    expect(() => net.evaluate(held(net, { train: data(new Float32Array(4), 2, Int32Array.from([0, 1])) }), 0)).toThrow(
+      /batchSize/,
+    );
   });
 });

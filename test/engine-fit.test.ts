@@ -12,6 +12,8 @@ import {
   sameBits,
   sgd,
   fitArgs,
+  held,
+  heldInputs,
 } from './helpers/engine.js';
 import { finiteDifferences, networkLoss, rng, type RefDense } from './helpers/reference.js';
 
@@ -153,7 +155,7 @@ describe('epoch logs', () => {
     expect(res.logs[0]).toBeCloseTo(before, 5);
     expect(res.logs[1]).toBeCloseTo(hits / 40, 10);
     expect(res.logs[2]).toBeCloseTo(mse / 40, 5);
-    const after = await net.evaluate(train, 16);
+    const after = await net.evaluate(held(net, { train }), 16);
     Array.from(after).forEach((v, i) => expect(res.logs[3 + i]).toBeCloseTo(v, 6));
     expect(after[0]).toBeLessThan(before);
   });
@@ -414,9 +416,9 @@ describe('while fit runs', () => {
     net.setWeights(randomWeights(net, 8));
     const x = randomMatrix(3000, 5, 9);
     const p = net.predict(x, 3000);
-    expect(Array.from(await net.predictAsync(x, 3000))).toEqual(Array.from(p));
+    expect(Array.from(await net.predictAsync(heldInputs(net, x, 3000)))).toEqual(Array.from(p));
     const y = Float32Array.from(p, (v) => (v > 0.5 ? 1 : 0));
-    const ev = await net.evaluate(data(x, 3000, y), 100);
+    const ev = await net.evaluate(held(net, { train: data(x, 3000, y) }), 100);
     expect(ev[1]).toBe(1); // targets are the thresholded predictions
     expect(ev[0]).toBeGreaterThan(0);
   });

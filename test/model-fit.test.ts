@@ -262,7 +262,7 @@ describe('fit', () => {
     expect(l2).toBeCloseTo(2 * l1!, 5);
   });
 
-  it('the event loop keeps ticking during fit (5 ms interval, lag < 20 ms)', async () => {
+  it('the event loop keeps ticking during fit as it does while idle (5 ms interval)', async () => {
     const { x, y } = data(4096, 64, 9);
     setSeed(1);
     const m = new Sequential([
@@ -271,26 +271,24 @@ describe('fit', () => {
       new Dense(1, { activation: 'sigmoid' }),
     ]);
     m.compile({ loss: 'binary_crossentropy', optimizer: new SGD(0.01, 0.9) });
-    // One engine thread leaves a core to this one. Other test files and other work share the
-    // machine, so late ticks also come from the scheduler: the assertion is that ticks keep coming,
-    // mostly on time (a blocking fit would delay every tick by the whole run). The worst-case lag
-    // on a quiet machine is measured by bench/train.bench.js.
+    // One engine thread leaves a core to this one. The machine is shared (other test files, other work), so
+    // the ticks during fit are compared with the ticks of an idle wait as long, right after, under the same
+    // load: a fit that blocked the event loop would see next to none (every tick delayed to its end). The
+    // worst-case lag on a quiet machine is measured by bench/train.bench.js.
     setNumThreads(1);
-    const lags: number[] = [];
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      lags.push(now - last - 5);
-      last = now;
-    }, 5);
-    const start = performance.now();
-    await m.fit(x, y, { epochs: 20, batchSize: 64, verbose: 0 });
-    const elapsed = performance.now() - start;
-    clearInterval(timer);
+    const ticksDuring = async (work: () => Promise<unknown>) => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const start = performance.now();
+      await work();
+      clearInterval(timer);
+      return { ticks, ms: performance.now() - start };
+    };
+    const fit = await ticksDuring(() => m.fit(x, y, { epochs: 20, batchSize: 64, verbose: 0 }));
     setNumThreads(defaultThreads);
-    lags.sort((a, b) => a - b);
-    expect(elapsed).toBeGreaterThan(100); // long enough to mean something
-    expect(lags.length).toBeGreaterThan(elapsed / 5 / 4);
-    expect(lags[Math.floor(lags.length * 0.5)]).toBeLessThan(20);
+    const idle = await ticksDuring(() => new Promise((resolve) => setTimeout(resolve, fit.ms)));
+    expect(fit.ms).toBeGreaterThan(100); // long enough to mean something
+    expect(idle.ticks).toBeGreaterThan(10);
+    expect(fit.ticks).toBeGreaterThan(idle.ticks / 3);
   });
 });

@@ -54,27 +54,43 @@ export type LayerSpec =
 export interface DataSpec {
   x: Float32Array;
   rows: number;
-  /** rows x outputs, or (sparse categorical) one class index per row. */
+  /** rows x outputs, or one class index per row: sparse categorical crossentropy reads them, FitData copies
+   *  them one-hot for the other losses. */
   y: Float32Array | Int32Array;
   /** One weight per row, or null. */
   sampleWeight: Float32Array | null;
 }
 
-/** A model.fit's training (and validation) rows, copied once into native memory that JS cannot detach or
- *  shrink, for all the native fit() calls of that model.fit (lib/model/fit-data.ts). */
+/** Rows copied into native memory that JS cannot detach or shrink, for native work that outlives the call:
+ *  a model.fit's training (and validation) rows, for all its native fit() calls, or the data of one evaluate
+ *  or predictAsync call (lib/model/fit-data.ts). */
 export interface NativeFitData {
-  /** Touches the copies' fresh pages on another thread; settle it before copy(). */
-  prepare(): Promise<void>;
+  /** Touches the copies' fresh pages on another thread; settle it before copy(). undefined: none is fresh. */
+  prepare(): Promise<void> | undefined;
   /** Copies up to maxBytes more from the arrays given; true once all is copied. A RangeError naming the
-   *  array when it was detached or shrunk since. */
+   *  array when it was detached or shrunk since, or (checkFinite) when x holds a NaN/Infinity: its `index`
+   *  is the element's. */
   copy(maxBytes: number): boolean;
-  /** Frees the copies once no running fit() reads them (else the GC does). */
+  /** Frees the copies once no running call reads them (else the GC does). */
   release(): void;
 }
 
+/** y given as an Int32Array of class indexes (any loss but sparse categorical crossentropy's, which reads
+ *  them as they are) is copied as one-hot rows. */
+export interface FitDataSpec {
+  train: DataSpec | Pick<DataSpec, 'x' | 'rows'>;
+  val?: DataSpec | null;
+  /** x alone (predictAsync): no targets, and the network need not be compiled. */
+  inputsOnly?: boolean;
+  /** Look for NaN/Infinity in x as it is copied. */
+  checkFinite?: boolean;
+}
+
 export interface FitDataConstructor {
-  /** Checks the arrays against the compiled network and allocates their copies. */
-  new (network: NativeNetwork, data: { train: DataSpec; val: DataSpec | null }): NativeFitData;
+  /** Checks the arrays against the network and allocates their copies. */
+  new (network: NativeNetwork, data: FitDataSpec): NativeFitData;
+  /** Frees the memory of large copies kept for reuse (up to 4 blocks) that has been idle idleMs; bytes freed. */
+  trimPool(idleMs: number): number;
 }
 
 export interface FitArgs {
@@ -140,10 +156,11 @@ export interface NativeNetwork {
   predict(x: Float32Array, rows: number, checkFinite: boolean): Float32Array | number;
   /** Writes the outputs into `out` (rows x outputs, not sharing memory with x) and returns it. */
   predict(x: Float32Array, rows: number, checkFinite: boolean, out: Float32Array): Float32Array | number;
-  predictAsync(x: Float32Array, rows: number): Promise<Float32Array>;
-  predictAsync(x: Float32Array, rows: number, checkFinite: boolean): Promise<Float32Array | number>;
-  /** [loss, ...metrics] over all rows, inference mode. */
-  evaluate(data: DataSpec, batchSize: number): Promise<Float64Array>;
+  /** predict on a job thread, of data made inputsOnly for this network (copied). */
+  predictAsync(data: NativeFitData): Promise<Float32Array>;
+  predictAsync(data: NativeFitData, checkFinite: boolean): Promise<Float32Array | number>;
+  /** [loss, ...metrics] over all rows, inference mode, of data made for this network and loss (copied). */
+  evaluate(data: NativeFitData, batchSize: number): Promise<Float64Array>;
   fit(args: FitArgs): Promise<FitResult>;
   /** The running fit() returns after the current epoch. */
   requestStop(): void;

@@ -39,9 +39,9 @@ export function toInputs(
 }
 
 /**
- * Targets in the engine's layout: rows x units floats, or one class index per row (Int32Array)
- * for sparse categorical crossentropy. Class indexes for categorical crossentropy are one-hot
- * encoded; a 1-D array for a one-unit output is its column.
+ * Targets in the engine's layout: rows x units floats, or one class index per row (Int32Array) for sparse
+ * categorical crossentropy, and for categorical crossentropy given class indexes (the native copy of the
+ * data one-hot encodes them: no rows x units array here). A 1-D array for a one-unit output is its column.
  */
 export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: string): Float32Array | Int32Array {
   const { units, layerName, loss } = spec;
@@ -61,8 +61,7 @@ export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: stri
         );
       values = m.data;
     }
-    const classes = toClassIndexes(values, units, what, last);
-    return loss === 'sparse_categorical_crossentropy' ? classes : oneHot(classes, units);
+    return toClassIndexes(values, units, what, last);
   }
   if (oneD) {
     if (units !== 1)
@@ -165,11 +164,5 @@ function toClassIndexes(values: ArrayLike<number>, units: number, what: string, 
       );
     out[i] = c;
   }
-  return out;
-}
-
-function oneHot(classes: Int32Array, units: number): Float32Array {
-  const out = new Float32Array(classes.length * units);
-  for (let i = 0; i < classes.length; i++) out[i * units + classes[i]!] = 1;
   return out;
 }

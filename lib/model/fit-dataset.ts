@@ -11,7 +11,7 @@ import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
 import { NonFiniteLossError, type FitOptions } from './fit.js';
-import { holdFitData } from './fit-data.js';
+import { holdData, releaseData } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 /** One element of a Dataset: rows of inputs (raw rows when the model has a Preprocessor) and targets. */
@@ -92,7 +92,7 @@ export async function runFitDataset(
         const train = toSpec(r.value, `fit: dataset element ${k++}`);
         next = it.next();
         if (train.rows === 0) continue;
-        const held = await holdFitData(net, train, null, false);
+        const held = await holdData(net, { train }, 'fit', null, false);
         let res: FitResult;
         try {
           res = await net.fit({
@@ -104,7 +104,7 @@ export async function runFitDataset(
             seed,
           });
         } finally {
-          held.release();
+          releaseData(held);
         }
         if (res.nonFinite)
           throw new NonFiniteLossError(

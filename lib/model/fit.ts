@@ -1,4 +1,5 @@
-// The fit loop. Input is validated and converted once, and copied once for native code (fit-data.ts); then
+// The fit loop. Input is validated and converted once, and copied once for native code (fit-data.ts: the copy
+// also checks x for NaN/Infinity and one-hot encodes class indexes, in steps, before any callback runs); then
 // epochs run natively: all in one call when nothing needs control between epochs, else one call per epoch
 // with the callbacks in between. The engine keys shuffling and dropout by absolute epoch, so both ways give
 // the same weights.
@@ -22,7 +23,7 @@ import {
   type Targets,
   type Weights,
 } from './data.js';
-import { holdFitData } from './fit-data.js';
+import { holdData, releaseData, type XName } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 export interface FitOptions {
@@ -63,8 +64,10 @@ interface Prepared extends Pick<FitArgs, 'epochs' | 'initialEpoch' | 'batchSize'
   val: DataSpec | null;
   verbose: 0 | 1 | 2;
   callbacks: CallbackHooks[];
-  /** Inputs whose values are checked in steps (large: the event loop runs meanwhile), with their names. */
-  finite: [Matrix, string][];
+  /** What x's NaN/Infinity are reported as, train's and val's (see holdData). */
+  names: { train: XName; val?: XName };
+  /** x and the validation x, for the check when no epoch runs (no copy then). */
+  inputs: [Matrix, string][];
 }
 
 export async function runFit(
@@ -92,10 +95,12 @@ export async function runFit(
   const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
   let seed = 0;
   let data: NativeFitData | null = null; // copied before the first epoch, released when fit ends
+  const hold = async () =>
+    (data ??= await holdData(net, { train: p.train, val: p.val, checkFinite: true }, 'fit', p.names));
   const run = async (initialEpoch: number, epochs: number): Promise<FitResult> => {
-    data ??= await holdFitData(net, p.train, p.val);
+    await hold();
     return net.fit({
-      data,
+      data: data!,
       epochs,
       initialEpoch,
       batchSize: p.batchSize,
@@ -119,7 +124,9 @@ export async function runFit(
   model.fitting = true;
   let nonFinite: FitResult['nonFinite'] = null;
   try {
-    for (const [m, what] of p.finite) await checkFiniteInSteps(m.data, m.cols, what);
+    // A callback restoring a backup may still move the start in onTrainBegin: run() holds the data then.
+    if (p.epochs > p.initialEpoch) await hold();
+    else for (const [m, what] of p.inputs) await checkFiniteInSteps(m.data, m.cols, what);
     model.stopTraining = false;
     model.history = history;
     model.resumeEpoch = null;
@@ -153,7 +160,8 @@ export async function runFit(
     await list.onTrainEnd();
   } finally {
     model.fitting = false;
-    (data as NativeFitData | null)?.release();
+    const held = data as NativeFitData | null;
+    if (held) releaseData(held);
   }
   if (nonFinite)
     throw new NonFiniteLossError(
@@ -219,7 +227,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
   const inputDim = model.inputDim!;
   const spec = model.targetSpec();
   const xm = model.networkInputs(x, 'fit: x', true, false);
-  const finite: [Matrix, string][] = [[xm, 'fit: x']];
+  const inputs: [Matrix, string][] = [[xm, 'fit: x']];
+  const names: Prepared['names'] = { train: { what: 'fit: x' } };
   const ty = toTargets(y, xm.rows, spec, 'fit: y');
   const sw =
     o.classWeight !== undefined
@@ -232,7 +241,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3)
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${describe(vd)}`);
     const vx = model.networkInputs(vd[0], 'fit: validationData x', true, false);
-    finite.push([vx, 'fit: validationData x']);
+    inputs.push([vx, 'fit: validationData x']);
+    names.val = { what: 'fit: validationData x' };
     const vy = toTargets(vd[1], vx.rows, spec, 'fit: validationData y');
     val = {
       x: vx.data,
@@ -249,8 +259,10 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
       );
     const ycols = ty instanceof Int32Array ? 1 : spec.units;
     val = sliceData(train, inputDim, ycols, at, xm.rows);
+    names.val = { what: 'fit: x', firstRow: at };
     train = sliceData(train, inputDim, ycols, 0, at);
     if (spec.loss.endsWith('crossentropy')) warnSingleClassTail(val.y, spec.units, split);
   }
-  return { train, val, epochs, initialEpoch, batchSize, shuffle: o.shuffle ?? true, verbose, callbacks, finite };
+  const shuffle = o.shuffle ?? true;
+  return { train, val, epochs, initialEpoch, batchSize, shuffle, verbose, callbacks, names, inputs };
 }

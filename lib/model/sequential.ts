@@ -18,8 +18,12 @@ import {
   type Compiled,
 } from './compile.js';
 import { isTable, type TableInput } from '../data/table.js';
-import { toInputs, toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
+import { toInputs, type Inputs, type Targets } from './data.js';
+import { runEvaluate, type EvaluateOptions } from './evaluate.js';
+import { withData } from './fit-data.js';
 import { runFit, type FitOptions } from './fit.js';
+
+export type { EvaluateOptions };
 import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
 import { asValue, classesOf, toWeight, type WeightInfo, type WeightValue } from './weights.js';
@@ -34,12 +38,6 @@ import { checkMetadata, type Metadata } from '../io/metadata.js';
 export interface SequentialConfig {
   name: string;
   layers: LayerConfig[];
-}
-
-export interface EvaluateOptions {
-  /** Rows per batch (memory only: the result is over all rows). Default 32. */
-  batchSize?: number;
-  sampleWeight?: Weights;
 }
 
 export class Sequential implements TrainingModel {
@@ -256,14 +254,7 @@ export class Sequential implements TrainingModel {
   async evaluate(x: Inputs, y: Targets, options: EvaluateOptions = {}): Promise<number[]> {
     if (!this.compiled) throw new Error('evaluate: the model is not compiled; call model.compile(...) first');
     if (this.fitting) throw new Error('evaluate: the model is training; await fit() first');
-    const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1)
-      throw new RangeError(`evaluate: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
-    const net = this.engine('evaluate');
-    const m = this.networkInputs(x, 'evaluate: x', true);
-    const targets = toTargets(y, m.rows, this.targetSpec(), 'evaluate: y');
-    const sampleWeight = toSampleWeight(options.sampleWeight, m.rows, 'evaluate: sampleWeight');
-    return Array.from(await net.evaluate({ x: m.data, rows: m.rows, y: targets, sampleWeight }, batchSize));
+    return runEvaluate(this, this.engine('evaluate'), x, y, options);
   }
 
   /**
@@ -284,7 +275,10 @@ export class Sequential implements TrainingModel {
   /** predict on a worker thread: the event loop keeps running (large inputs). */
   async predictAsync(x: Inputs): Promise<Matrix> {
     const { m, check } = this.predictInput(x, 'predictAsync');
-    return this.predictOutputs(m, await this.net!.predictAsync(m.data, m.rows, check), 'predictAsync');
+    const net = this.net!;
+    const spec = { train: { x: m.data, rows: m.rows }, inputsOnly: true };
+    const out = await withData(net, spec, 'predictAsync', null, (d) => net.predictAsync(d, check));
+    return this.predictOutputs(m, out, 'predictAsync');
   }
 
   /** Class per row: argmax of the outputs, or output > 0.5 for a one-unit output (Keras 2's predict_classes). */

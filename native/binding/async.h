@@ -17,76 +17,11 @@
 #include <vector>
 
 #include "binding/args.h"
+#include "binding/copy_pool.h"
 #include "binding/job_threads.h"
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "core/finite.h"
 
 namespace myelin::binding {
-
-// Fresh pages cost a fault each (about 5 ms per MB into 4 KiB pages on the 2-core VMs here, 50x the memcpy). So
-// large copies go back to a small process-wide pool instead of the OS and the next call of a similar size reuses
-// them, already touched. At most kPoolBlocks blocks stay allocated after the work ends (the largest recent inputs).
-class CopyPool {
- public:
-  // *fresh (if given) is set when the block comes from the OS: its pages are not touched yet.
-  static void* take(size_t bytes, bool* fresh = nullptr) {
-    if (fresh) *fresh = false;
-    if (bytes >= kMinBytes) {
-      std::lock_guard<std::mutex> lock(mu());
-      auto& b = blocks();
-      auto best = b.end();
-      for (auto it = b.begin(); it != b.end(); ++it)  // the smallest block that fits, if not twice too big
-        if (it->second >= bytes && it->second / 2 <= bytes && (best == b.end() || it->second < best->second)) best = it;
-      if (best != b.end()) {
-        void* p = best->first;
-        b.erase(best);
-        return p;
-      }
-    }
-    if (fresh) *fresh = bytes >= kMinBytes;  // small blocks come from the heap, mostly touched
-    return allocate(bytes);
-  }
-  static void give(void* p, size_t bytes) {
-    if (bytes < kMinBytes) return std::free(p);
-    std::lock_guard<std::mutex> lock(mu());
-    auto& b = blocks();
-    b.emplace_back(p, bytes);
-    if (b.size() > kPoolBlocks) {  // drop the smallest
-      auto it = std::min_element(b.begin(), b.end(), [](auto& x, auto& y) { return x.second < y.second; });
-      std::free(it->first);
-      b.erase(it);
-    }
-  }
-
- private:
-  static constexpr size_t kMinBytes = size_t{1} << 20, kPoolBlocks = 4;
-  static constexpr size_t kHugeBytes = size_t{32} << 20, kHugePage = size_t{2} << 20;
-
-  static void* allocate(size_t bytes) {
-#if defined(__linux__)
-    // Large blocks on 2 MiB pages where the kernel allows it (transparent huge pages in "madvise" mode): the
-    // first touch then faults once per 2 MiB, not per 4 KiB (a 188 MB copy into fresh memory took 1.4-2.2 s on
-    // a busy 2-core VM, 0.5-1.2 s so). Freed with free() like the rest.
-    if (bytes >= kHugeBytes) {
-      void* p = nullptr;
-      if (posix_memalign(&p, kHugePage, bytes) != 0) return nullptr;
-      madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);  // whole 2 MiB pages inside the block
-      return p;
-    }
-#endif
-    return std::malloc(bytes);
-  }
-  static std::mutex& mu() {
-    static std::mutex m;
-    return m;
-  }
-  static std::vector<std::pair<void*, size_t>>& blocks() {
-    static auto* b = new std::vector<std::pair<void*, size_t>>();  // never destroyed: used until exit
-    return *b;
-  }
-};
 
 // Node-API cannot pin an ArrayBuffer. While work runs on another thread, JS may transfer the buffer away
 // (structuredClone/postMessage with `transfer`) and the GC free it, or shrink a resizable buffer; a
@@ -108,20 +43,19 @@ class Held {
   void defer_copies() { defer_ = true; }
 
   // Main thread: copies up to *budget bytes of the deferred copies from the arrays as they are now, and takes
-  // what it copied off *budget; true once all are done. A RangeError if an array was detached or shrunk since.
+  // what it copied off *budget; true once all are done. A RangeError if an array was detached or shrunk since,
+  // or holds what hold() was told to refuse (a NaN/Infinity: the error's `index` names the element).
   bool copy_some(Napi::Env env, size_t* budget) {
     for (Pending& c : pending_) {
       if (c.done == c.bytes) continue;
       Napi::TypedArray a = c.src.Value().As<Napi::TypedArray>();
       Napi::ArrayBuffer buffer = a.ArrayBuffer();
-      if (a.ByteLength() < c.bytes || !buffer.Data())
+      if (a.ByteLength() < c.src_bytes || !buffer.Data())
         throw Napi::RangeError::New(env, c.name + " was detached or shrunk while it was being copied (" +
-                                             std::to_string(c.bytes) + " bytes); keep it until training has started");
-      const size_t n = std::min(*budget, c.bytes - c.done);
-      std::memcpy(static_cast<char*>(c.dst) + c.done, static_cast<const char*>(buffer.Data()) + a.ByteOffset() + c.done,
-                  n);
-      c.done += n;
-      *budget -= n;
+                                             std::to_string(c.src_bytes) +
+                                             " bytes); keep it until the call has started its work");
+      const size_t n = fill(env, c, static_cast<const char*>(buffer.Data()) + a.ByteOffset(), *budget);
+      *budget -= std::min(*budget, n);
       copied_bytes() += n;
       if (c.done < c.bytes) return false;
     }
@@ -150,29 +84,26 @@ class Held {
     return n;
   }
 
-  // The elements of `a`, valid until this Held is destroyed.
+  // The elements of `a`, valid until this Held is destroyed. check_finite: a NaN/Infinity in it is a RangeError
+  // (found as it is copied; a SharedArrayBuffer, read in place, is not checked).
   template <typename T>
-  const T* hold(Napi::Env env, Napi::TypedArrayOf<T> a, const std::string& name) {
+  const T* hold(Napi::Env env, Napi::TypedArrayOf<T> a, const std::string& name, bool check_finite = false) {
     const size_t n = a.ElementLength();
     if (n == 0) return nullptr;
-    Napi::Value buffer = a.ArrayBuffer();
-    if (!buffer.IsArrayBuffer()) {  // a SharedArrayBuffer
+    if (!a.ArrayBuffer().IsArrayBuffer()) {  // a SharedArrayBuffer
       refs_.push_back(Napi::Persistent(Napi::Value(a)));
       return a.Data();
     }
-    bool fresh = false;
-    void* copy = CopyPool::take(n * sizeof(T), &fresh);
-    if (!copy)
-      throw Napi::RangeError::New(
-          env, "could not allocate a copy of " + name + " (" + std::to_string(n * sizeof(T)) + " bytes)");
-    copies_.push_back(Copy{copy, n * sizeof(T)});
-    if (defer_) {
-      pending_.push_back(Pending{copy, Napi::Persistent(Napi::Value(a)), n * sizeof(T), 0, fresh, name});
-    } else {
-      std::memcpy(copy, a.Data(), n * sizeof(T));
-      copied_bytes() += n * sizeof(T);
-    }
-    return static_cast<const T*>(copy);
+    return static_cast<const T*>(copy_of(env, a, n * sizeof(T), n * sizeof(T), name, check_finite, 0));
+  }
+
+  // `classes` (one class index per row) as one-hot rows of `units` floats: always a copy, made as hold() makes
+  // copies. An index outside [0, units) is a RangeError (checked as it is copied).
+  const float* hold_one_hot(Napi::Env env, Napi::Int32Array classes, int units, const std::string& name) {
+    const size_t rows = classes.ElementLength();
+    if (rows == 0) return nullptr;
+    return static_cast<const float*>(
+        copy_of(env, classes, rows * units * sizeof(float), rows * sizeof(int32_t), name, false, units));
   }
 
   // p, which points at n elements inside one of `arrays` (typed arrays), held as above; null stays null.
@@ -207,10 +138,71 @@ class Held {
   struct Pending {
     void* dst;
     Napi::Reference<Napi::Value> src;  // the caller's typed array
-    size_t bytes, done;
-    bool fresh;  // its pages not touched yet
+    size_t bytes, done, src_bytes;     // bytes of the copy, filled so far; of the caller's array
+    bool fresh;                        // its pages not touched yet
     std::string name;
+    bool check_finite;
+    int one_hot;  // > 0: src holds int32 class indexes, the copy their one-hot rows of this many floats
   };
+
+  // A copy of `bytes` for typed array `a` (src_bytes long), filled at once or by copy_some.
+  void* copy_of(Napi::Env env, Napi::TypedArray a, size_t bytes, size_t src_bytes, const std::string& name,
+                bool check_finite, int one_hot) {
+    bool fresh = false;
+    void* copy = CopyPool::take(bytes, &fresh);
+    if (!copy)
+      throw Napi::RangeError::New(env,
+                                  "could not allocate a copy of " + name + " (" + std::to_string(bytes) + " bytes)");
+    copies_.push_back(Copy{copy, bytes});
+    pending_.push_back(
+        Pending{copy, Napi::Persistent(Napi::Value(a)), bytes, 0, src_bytes, fresh, name, check_finite, one_hot});
+    if (!defer_) {
+      size_t all = bytes;
+      copy_some(env, &all);
+    }
+    return copy;
+  }
+
+  // Fills up to `budget` more bytes of c (at least one row of a one-hot copy) from `from`, the caller's
+  // array's data; returns the bytes written.
+  static size_t fill(Napi::Env env, Pending& c, const char* from, size_t budget) {
+    char* dst = static_cast<char*>(c.dst);
+    if (c.one_hot > 0) {
+      const size_t row_bytes = c.one_hot * sizeof(float), row = c.done / row_bytes;
+      const size_t rows = std::min(std::max<size_t>(budget / row_bytes, 1), c.bytes / row_bytes - row);
+      const int32_t* cls = reinterpret_cast<const int32_t*>(from) + row;
+      float* out = reinterpret_cast<float*>(dst + c.done);
+      std::memset(out, 0, rows * row_bytes);
+      for (size_t r = 0; r < rows; ++r) {
+        if (cls[r] < 0 || cls[r] >= c.one_hot)
+          throw Napi::RangeError::New(env, c.name + "[" + std::to_string(row + r) + "] must be a class index in [0, " +
+                                               std::to_string(c.one_hot) + "), got " + std::to_string(cls[r]));
+        out[r * c.one_hot + cls[r]] = 1.0f;
+      }
+      c.done += rows * row_bytes;
+      return rows * row_bytes;
+    }
+    // In blocks that stay in L2 between the copy and the check: one pass over the caller's memory.
+    constexpr size_t kBlock = size_t{64} << 10;
+    const size_t end = c.done + std::min(budget, c.bytes - c.done);
+    const size_t start = c.done;
+    for (size_t at = c.done; at < end; at += kBlock) {
+      const size_t n = std::min(kBlock, end - at);
+      std::memcpy(dst + at, from + at, n);
+      if (!c.check_finite) continue;
+      const long long bad = first_non_finite(reinterpret_cast<const float*>(dst + at), n / sizeof(float));
+      if (bad >= 0) {
+        const double index = static_cast<double>(at / sizeof(float) + bad);
+        Napi::Error e = Napi::RangeError::New(
+            env, c.name + "[" + std::to_string(static_cast<long long>(index)) + "] is not a finite number");
+        e.Set("index", Napi::Number::New(env, index));
+        throw e;
+      }
+    }
+    c.done = end;
+    return end - start;
+  }
+
   std::vector<Copy> copies_;
   std::vector<Pending> pending_;
   std::vector<Napi::Reference<Napi::Value>> refs_;

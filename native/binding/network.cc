@@ -286,20 +286,22 @@ class NetworkWrap : public Napi::ObjectWrap<NetworkWrap> {
   int64_t reported_ = 0;
 };
 
+// predictAsync(data, checkFinite?) and evaluate(data, batchSize) read a FitData (fit_data.h) made for this
+// network: x (inputsOnly) or x and targets, copied in steps with the event loop running between them.
 struct PredictJob {
   std::shared_ptr<Network> net;
-  Held inputs;
-  const float* x = nullptr;
-  int rows = 0;
+  mutable std::shared_ptr<const FitData> data;  // dropped as the Promise settles: the copy is freed then
   float* out = nullptr;
   Napi::Reference<Napi::Float32Array> out_ref;  // made here: JS cannot reach it before the Promise settles
   bool check = false;
   long long bad = -1;
 
   void run(const std::atomic<bool>* cancel) {
-    if (rows > 0) bad = net->predict(x, rows, out, cancel, check);
+    const engine::Data& d = data->train.data;
+    bad = net->predict(d.x, d.rows, out, cancel, check);
   }
   Napi::Value result(Napi::Env env) const {
+    data.reset();
     if (bad >= 0) return Napi::Number::New(env, static_cast<double>(bad));
     return out_ref.Value();
   }
@@ -308,11 +310,10 @@ struct PredictJob {
 Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   PredictJob job;
-  Napi::Float32Array x;
   job.net = net_;
-  job.rows = predict_args(info, &x, &job.check);
-  job.x = job.inputs.hold<float>(env, x, "x");
-  Napi::Float32Array out = new_output(env, job.rows);
+  job.data = fit_data_of(env, info[0], *net_, "data", true);
+  job.check = info.Length() > 1 && !absent(info[1]) && expect_bool(info, 1, "checkFinite");
+  Napi::Float32Array out = new_output(env, job.data->train.data.rows);
   job.out = out.Data();
   job.out_ref = Napi::Persistent(out);
   return PromiseWorker<PredictJob>::start(env, "myelin:predict", std::move(job));
@@ -320,12 +321,13 @@ Napi::Value NetworkWrap::PredictAsync(const Napi::CallbackInfo& info) {
 
 struct EvaluateJob {
   std::shared_ptr<Network> net;
-  HeldData data;
+  mutable std::shared_ptr<const FitData> data;  // dropped as the Promise settles
   int batch = 1;
   std::vector<double> res;
 
-  void run(const std::atomic<bool>* cancel) { res = net->evaluate(data.data, batch, cancel); }
+  void run(const std::atomic<bool>* cancel) { res = net->evaluate(data->train.data, batch, cancel); }
   Napi::Value result(Napi::Env env) const {
+    data.reset();
     Napi::Float64Array a = Napi::Float64Array::New(env, res.size());
     for (size_t i = 0; i < res.size(); ++i) a[i] = res[i];
     return a;
@@ -335,12 +337,10 @@ struct EvaluateJob {
 Napi::Value NetworkWrap::Evaluate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   need_compiled(env, "evaluate");
-  ParsedData d;
-  parse_data(env, info[0], "data", *net_, sparse(), &d);
   EvaluateJob job;
   job.net = net_;
+  job.data = fit_data_of(env, info[0], *net_, "data");
   job.batch = expect_int(info, 1, "batchSize", 1);
-  job.data = HeldData(env, std::move(d), *net_, "data");
   return PromiseWorker<EvaluateJob>::start(env, "myelin:evaluate", std::move(job));
 }
 

@@ -166,7 +166,7 @@ engine::CompileSpec parse_compile(Napi::Env env, Napi::Value v) {
 }
 
 void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const engine::Network& net, bool sparse,
-                ParsedData* out) {
+                ParsedData* out, Targets targets) {
   Napi::Object o = expect_object(env, v, name);
   const int rows = int_field(env, o, "rows", name, 1, false, 0);
   const int in = net.input_dim(), od = net.output_dim();
@@ -182,6 +182,7 @@ void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const eng
   out->data.rows = rows;
   out->data.x = x.Data();
   out->pins.push_back(xv);
+  if (targets == Targets::None) return;
 
   Napi::Value yv = o.Get("y");
   if (!yv.IsTypedArray())
@@ -214,6 +215,12 @@ void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const eng
         throw Napi::RangeError::New(env, name + ".y[" + std::to_string(r) + "] must be a class index in [0, " +
                                              std::to_string(od) + "), got " + std::to_string(out->labels[r]));
     out->data.yi = out->labels.data();
+  } else if (targets == Targets::RowsOrClasses && yt == napi_int32_array) {
+    if (ylen != static_cast<size_t>(rows))
+      throw Napi::RangeError::New(env, name + ".y has " + std::to_string(ylen) +
+                                           " class indexes but needs one per row (" + std::to_string(rows) + ")");
+    out->classes = yv;
+    out->pins.push_back(yv);
   } else {
     if (yt != napi_float32_array)
       throw Napi::TypeError::New(env, name + ".y must be a Float32Array (rows x outputs), got " + type_of(yv));

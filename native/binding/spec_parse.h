@@ -22,8 +22,12 @@ struct ParsedData {
   engine::Data data;
   std::vector<Napi::Value> pins;  // typed arrays the pointers point into
   std::vector<int32_t> labels;    // sparse labels converted from a Float32Array
+  Napi::Value classes;            // Targets::RowsOrClasses given class indexes: an Int32Array, to one-hot
 };
+// What a DataSpec's y may be: rows x outputs (class indexes with sparse categorical crossentropy); also an
+// Int32Array of class indexes to one-hot (ParsedData::classes; data.y stays null); or absent (inputs only).
+enum class Targets { Rows, RowsOrClasses, None };
 void parse_data(Napi::Env env, Napi::Value v, const std::string& name, const engine::Network& net, bool sparse,
-                ParsedData* out);
+                ParsedData* out, Targets targets = Targets::Rows);
 
 }  // namespace myelin::binding

@@ -5,6 +5,8 @@ import type {
   DenseSpec,
   DropoutSpec,
   FitArgs,
+  FitDataSpec,
+  NativeFitData,
   OptimizerSpec,
 } from '../../lib/engine/contract.js';
 import { native as binding, type native } from '../../lib/native.js';
@@ -71,15 +73,25 @@ export function sameBits(a: Float32Array[], b: Float32Array[]): boolean {
   );
 }
 
-/** native fit()'s arguments with train and val copied into a FitData at once (lib/model/fit-data.ts does it in steps). */
+/** A FitData copied at once (lib/model/fit-data.ts copies in steps): what native fit, evaluate, predictAsync read. */
+export function held(net: InstanceType<typeof native.Network>, spec: FitDataSpec): NativeFitData {
+  const data = new binding.FitData(net, spec);
+  while (!data.copy(1 << 30)) {
+    // one step copies up to 1 GB
+  }
+  return data;
+}
+
+/** x alone, held for native predictAsync. */
+export function heldInputs(net: InstanceType<typeof native.Network>, x: Float32Array, rows: number): NativeFitData {
+  return held(net, { train: { x, rows }, inputsOnly: true });
+}
+
+/** native fit()'s arguments with train and val held. */
 export function fitArgs(
   net: InstanceType<typeof native.Network>,
   a: Omit<FitArgs, 'data'> & { train: DataSpec; val: DataSpec | null },
 ): FitArgs {
   const { train, val, ...rest } = a;
-  const data = new binding.FitData(net, { train, val });
-  while (!data.copy(1 << 30)) {
-    // one step copies up to 1 GB
-  }
-  return { data, ...rest };
+  return { data: held(net, { train, val }), ...rest };
 }

@@ -4,9 +4,12 @@
 // callbacks between epochs: its one copy serves them all) | matmulAsync;
 // mode: detach (transferred with structuredClone, then collected) | resize (a resizable buffer shrunk
 // to 0) | shared (a SharedArrayBuffer, which is read in place: only collected garbage around it) | overwrite
-// (other values written into it: fit starts on the caller's array while it copies it, and must have moved to
-// its copy before the call returns).
+// (other values written into it: the work starts on the caller's array while it copies it, and must have
+// moved to its copy once the copy is done). predictAsync and evaluate copy in steps with the event loop
+// running between them, as fit does: their input is spoiled once the copy is done (spoiled during the copy,
+// the call rejects with an error naming it: test/fit-data.test.ts).
 import { Dense, Matrix, Sequential, matmul, matmulAsync, setSeed } from '../../dist/index.js';
+import { native } from '../../dist/native.js';
 
 const [entry, mode] = process.argv.slice(2);
 const rows = 4000,
@@ -44,6 +47,19 @@ function model() {
   return m;
 }
 
+/** Spoils a once `a.byteLength` more bytes have been copied from JS arrays (at once for a shared array). */
+function spoilAfterCopy(a) {
+  const start = native._testing.copiedBytes();
+  return new Promise((resolve) => {
+    const poll = () => {
+      if (mode !== 'shared' && native._testing.copiedBytes() - start < a.byteLength) return setImmediate(poll);
+      spoil(a);
+      resolve();
+    };
+    poll();
+  });
+}
+
 const x = fill(hostile(rows * cols), 1);
 const safe = () => new Matrix(rows, cols, fill(new Float32Array(rows * cols), 1));
 const labels = Int32Array.from({ length: rows }, (_, i) => i % 10);
@@ -52,14 +68,16 @@ let agree;
 if (entry === 'predictAsync') {
   const m = model();
   const want = m.predict(safe()).data;
+  const spoiled = spoilAfterCopy(x);
   const p = m.predictAsync(new Matrix(rows, cols, x));
-  spoil(x);
+  await spoiled;
   agree = same((await p).data, want);
 } else if (entry === 'evaluate') {
   const m = model();
   const want = await m.evaluate(safe(), labels);
+  const spoiled = spoilAfterCopy(x);
   const p = m.evaluate(new Matrix(rows, cols, x), labels);
-  spoil(x);
+  await spoiled;
   agree = same(await p, want);
 } else if (entry === 'fit') {
   // fit reaches native after an await: spoil from the first batch report (progress comes every 100 ms).

@@ -1,0 +1,33 @@
+// model.evaluate: [loss, ...metrics] over all rows, in inference mode, on a job thread. The data is copied in steps
+// (fit-data.ts), which also find x's NaN/Infinity and one-hot class indexes.
+import type { NativeNetwork } from '../engine/contract.js';
+import { Preprocessor } from '../data/preprocessor.js';
+import { toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
+import { withData } from './fit-data.js';
+import type { Sequential } from './sequential.js';
+
+export interface EvaluateOptions {
+  /** Rows per batch (memory only: the result is over all rows). Default 32. */
+  batchSize?: number;
+  sampleWeight?: Weights;
+}
+
+export async function runEvaluate(
+  model: Sequential,
+  net: NativeNetwork,
+  x: Inputs,
+  y: Targets,
+  options: EvaluateOptions,
+): Promise<number[]> {
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`evaluate: batchSize must be an integer >= 1, got ${String(options.batchSize)}`);
+  const m = model.networkInputs(x, 'evaluate: x', true, false);
+  const targets = toTargets(y, m.rows, model.targetSpec(), 'evaluate: y');
+  const sampleWeight = toSampleWeight(options.sampleWeight, m.rows, 'evaluate: sampleWeight');
+  const train = { x: m.data, rows: m.rows, y: targets, sampleWeight };
+  // Preprocessed rows are named so, as networkInputs does.
+  const what = model.preprocessing instanceof Preprocessor ? 'evaluate: x (after preprocessing)' : 'evaluate: x';
+  const spec = { train, checkFinite: true };
+  return Array.from(await withData(net, spec, 'evaluate', { train: { what } }, (d) => net.evaluate(d, batchSize)));
+}
