@@ -6,7 +6,7 @@ import { native } from '../lib/native.js';
 import { compileSpec, data, dense, randomMatrix, randomWeights, sgd } from './helpers/engine.js';
 import { ELEMENTWISE_IDS, finiteDifferences, networkLoss, rng, type RefDense } from './helpers/reference.js';
 
-const ROWS = 7;
+const ROWS_ = 7;
 
 interface Case {
   hidden: number;
@@ -17,13 +17,17 @@ interface Case {
   l1: number;
   l2: number;
   weighted: boolean;
+  width?: number; // hidden units (default 4)
+  rows?: number; // default ROWS
 }
 
 /** Returns the largest finite-difference gradient, so callers can tell a vacuous check. */
 function check(c: Case): number {
+  const width = c.width ?? 4,
+    ROWS = c.rows ?? ROWS_;
   const layers: RefDense[] = [
-    { inputDim: 3, units: 4, activation: c.hidden, useBias: c.useBias, l1: c.l1, l2: c.l2 },
-    { inputDim: 4, units: c.outputs, activation: c.output, useBias: c.useBias, l1: 0, l2: c.l2 },
+    { inputDim: 3, units: width, activation: c.hidden, useBias: c.useBias, l1: c.l1, l2: c.l2 },
+    { inputDim: width, units: c.outputs, activation: c.output, useBias: c.useBias, l1: 0, l2: c.l2 },
   ];
   const net = new native.Network(layers.map((l) => dense(l.inputDim, l.units, l.activation, l)));
   net.compile(compileSpec(c.loss, sgd(0.1)));
@@ -86,6 +90,26 @@ describe('gradients() matches finite differences', () => {
       for (const hidden of [1, 3, 7])
         expect(check({ hidden, output, loss, outputs, useBias, l1: 0, l2: 0, weighted: false })).toBeGreaterThan(1e-3);
     });
+  });
+
+  // 64 hidden units and 23 rows: dX of the output layer is computed untransposed in full and edge tiles, and the
+  // hidden layer's derivative and bias gradient run in its micro-kernel's store (ReLU) or the driver's pass.
+  it.each([1, 3, 7])('hidden activation %i, 64 units: the derivative fused into the tiles of dX', (hidden) => {
+    for (const loss of [0, 3])
+      expect(
+        check({
+          hidden,
+          output: loss === 0 ? 0 : 4,
+          loss,
+          outputs: 3,
+          useBias: true,
+          l1: 0,
+          l2: 0,
+          weighted: false,
+          width: 64,
+          rows: 23,
+        }),
+      ).toBeGreaterThan(1e-3);
   });
 
   it('with L2 and L1 kernel penalties and sample weights', () => {

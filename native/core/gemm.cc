@@ -6,12 +6,9 @@
 #include "core/gemm.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
-#include <stdexcept>
-#include <string>
 #include <type_traits>
 
 #include "core/gemm_config.h"
@@ -129,9 +126,11 @@ struct Plan {
   bool pack_a;
   const float* packed_b;  // B packed whole (PackedB), or null
   int n_pad;              // its columns, NR-padded
-  bool tile_ep;           // the kernels apply bias, ReLU and the check (TileEpilogue) on the last k block
-  const float* bias;      // theirs, at kernel column 0
+  bool tile_ep;           // the kernels apply TileEpilogue on the last k block, from:
+  const float* bias;      // at kernel column 0
   bool relu, check;
+  const float* relu_y;  // Epilogue::dact_y when dact is ReLU (laid out as C)
+  float* sums;          // Epilogue::col_sums
   Finish fin;
 };
 
@@ -188,11 +187,13 @@ void run_part(const Plan& P, const Part& part) {
             K.pack_b(kc, nr, b_src, P.B.rs, P.B.cs, bp);
           }
           float* c_col = P.c + static_cast<ptrdiff_t>(jg + jr) * P.cs_c;
-          const TileEpilogue tep{P.bias ? P.bias + jg + jr : nullptr, P.relu, P.check ? &nonfinite : nullptr};
+          TileEpilogue tep{P.bias ? P.bias + jg + jr : nullptr, P.relu, P.check ? &nonfinite : nullptr, nullptr,
+                           P.sums ? P.sums + jg + jr : nullptr};
           const TileEpilogue* ep = P.tile_ep && pc + kc == P.k ? &tep : nullptr;
           for (int ir = 0; ir < mc; ir += MR) {
             const int mr = std::min(MR, mc - ir);
             float* c_tile = c_col + static_cast<ptrdiff_t>(ig + ir) * P.rs_c;
+            if (P.relu_y) tep.relu_y = P.relu_y + (c_tile - P.c);
             if (ir < full)
               K.ukr(kc, a_blk + static_cast<ptrdiff_t>(ir) * P.A.rs, P.A.rs, P.A.cs, b_panel, rs_b, c_tile, P.rs_c,
                     P.cs_c, mr, nr, P.alpha, beta, ep);
@@ -319,17 +320,6 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.kc = k_block(k, cfg.kc);
     P.packed_b = packed && !trans_b && !fin.swapped && packed->fits(k, n) ? packed->data() : nullptr;
     P.n_pad = packed ? packed->n_pad() : 0;
-    // Bias, ReLU and the check in the kernels' store where the tiles are rows of C; the rest in Finish's pass.
-    P.tile_ep = !fin.swapped && (ep.act == Act::Linear || ep.act == Act::Relu || ep.act == Act::Softmax) &&
-                (ep.bias || ep.act == Act::Relu || ep.nonfinite);
-    P.bias = ep.bias;
-    P.relu = ep.act == Act::Relu;
-    P.check = ep.nonfinite != nullptr;
-    if (P.tile_ep) {
-      fin.bias = nullptr;
-      fin.act = Act::Linear;
-      fin.check = false;
-    }
     P.c = c;
     P.alpha = alpha, P.beta = beta;
     // A is read in place (broadcasts do not care about layout) unless neither stride is 1, or its
@@ -339,14 +329,30 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     const ptrdiff_t a_stride = P.A.cs == 1 ? P.A.rs : P.A.cs;
     P.pack_a =
         !(P.A.rs == 1 || P.A.cs == 1) || (a_stride % 512 == 0 && P.m > P.K->mr) || (P.A.rs != 1 && !P.K->rows_in_place);
-    P.fin = fin;
-
     Part parts[64];
     const int t = plan_parts(P, parts, std::min(num_threads(), 64));
     // Column sums in the blocks when each thread holds all of C's rows (the blocks of a column then come in row
     // order), else after the product.
     const bool all_rows = t == 1 || (fin.swapped ? parts[0].n == P.n : parts[0].m == P.m);
-    if (!all_rows) P.fin.sums = nullptr;
+    if (!all_rows) fin.sums = nullptr;
+    // Bias, ReLU, the check, ReLU's derivative and the column sums in the kernels' store where the tiles are rows of
+    // C (with no activation in Finish's pass to come first); the rest in Finish's pass.
+    const bool tile = !fin.swapped && (ep.act == Act::Linear || ep.act == Act::Relu || ep.act == Act::Softmax);
+    const bool tile_back = tile && ep.act != Act::Softmax && (ep.dact == Act::Linear || ep.dact == Act::Relu);
+    P.bias = ep.bias;
+    P.relu = ep.act == Act::Relu;
+    P.check = ep.nonfinite != nullptr;
+    P.relu_y = tile_back && ep.dact == Act::Relu ? ep.dact_y : nullptr;
+    P.sums = tile_back ? fin.sums : nullptr;
+    P.tile_ep = tile && (ep.bias || P.relu || P.check || P.relu_y || P.sums);
+    if (P.tile_ep) {
+      fin.bias = nullptr;
+      fin.act = Act::Linear;
+      fin.check = false;
+      if (P.relu_y) fin.dact = Act::Linear;
+      if (P.sums) fin.sums = nullptr;
+    }
+    P.fin = fin;
     if (t == 1)
       run_part(P, parts[0]);
     else
@@ -365,36 +371,6 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     else
       parallel_for(tasks, rows);
   }
-}
-
-double gemm_fma_peak(Isa isa, int threads) {
-  int count = 0;
-  const GemmConfig* configs = gemm_configs(&count);
-  const GemmConfig* cfg = std::find_if(configs, configs + count, [&](const GemmConfig& c) { return c.isa == isa; });
-  if (cfg == configs + count) throw std::runtime_error(std::string("ISA ") + isa_name(isa) + " is not supported");
-  const GemmKernels& K = *cfg->kernels;
-  double best = 0.0;
-  ptrdiff_t iters = 1 << 16;
-  for (int round = 0; round < 8; ++round) {
-    const auto t0 = std::chrono::steady_clock::now();
-    double flops = 0.0;
-    if (threads <= 1) {
-      flops = K.fma_probe(iters);
-    } else {
-      double per[64] = {};
-      const int t = std::min(threads, 64);
-      parallel_for(t, [&](int i) { per[i] = K.fma_probe(iters); });
-      for (int i = 0; i < t; ++i) flops += per[i];
-    }
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s < 0.02) {  // too short to time: grow and retry
-      iters *= 4;
-      --round;
-      continue;
-    }
-    best = std::max(best, flops / s * 1e-9);
-  }
-  return best;
 }
 
 }  // namespace myelin

@@ -26,6 +26,10 @@ struct TileEpilogue {
   const float* bias;  // the bias of the tile's columns (nr values), or null: c + bias
   bool relu;          // then c < 0 ? 0 : c (NaN passes), as act_forward's ReLU
   int* nonfinite;     // or null: set to 1 when a row's first column is NaN/Infinity after the bias (gemm.h Epilogue)
+  // The backward pass (gemm.h Epilogue::dact, col_sums), after the above: c = y > 0 ? c : 0 with ReLU's output y
+  // at the tile (strides of C), if not null; then sums[j] += c[i][j] for the tile's rows i in order, if not null.
+  const float* relu_y;
+  float* sums;
 };
 
 // One MR x NR tile:  C = alpha * A * B + beta * C   (beta == 0: C is not read), then ep (null: nothing).

@@ -20,6 +20,9 @@ struct Simd {
   }
   MYELIN_SIMD_INLINE static V load_n(const float* p, int n) { return _mm256_maskload_ps(p, first(n)); }
   MYELIN_SIMD_INLINE static void store_n(float* p, V v, int n) { _mm256_maskstore_ps(p, first(n), v); }
+  MYELIN_SIMD_INLINE static V where_pos(V y, V v) {
+    return _mm256_and_ps(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_GT_OQ), v);
+  }
   MYELIN_SIMD_INLINE static void transpose(V* r) {
     const V t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
     const V t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);

@@ -27,6 +27,9 @@ struct Simd {
   MYELIN_SIMD_INLINE static __mmask16 first(int n) { return static_cast<__mmask16>((1u << n) - 1); }
   MYELIN_SIMD_INLINE static V load_n(const float* p, int n) { return _mm512_maskz_loadu_ps(first(n), p); }
   MYELIN_SIMD_INLINE static void store_n(float* p, V v, int n) { _mm512_mask_storeu_ps(p, first(n), v); }
+  MYELIN_SIMD_INLINE static V where_pos(V y, V v) {
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_GT_OQ), v);
+  }
   // 16 x 16: 2x2 blocks within pairs of rows, then 4x4 within 128-bit lanes, then the lanes.
   MYELIN_SIMD_INLINE static void transpose(V* r) {
     V t[16], u[16];

@@ -22,6 +22,7 @@ struct Simd {
   MYELIN_SIMD_INLINE static V mul(V a, V b) { return vmulq_f32(a, b); }
   // v < 0 ? 0 : v, as act_forward's ReLU (vmaxq_f32 would turn -0 into +0)
   MYELIN_SIMD_INLINE static V relu(V v) { return vbslq_f32(vcltzq_f32(v), vdupq_n_f32(0.f), v); }
+  MYELIN_SIMD_INLINE static V where_pos(V y, V v) { return vbslq_f32(vcgtzq_f32(y), v, vdupq_n_f32(0.f)); }
   // c + b * a[lane] (fmla by element), for the micro-kernel's A values (see rank1 in gemm_kernels.inc).
   static constexpr bool kLaneFma = true;
   MYELIN_SIMD_INLINE static V fma_lane(V b, V a, int lane, V c) {

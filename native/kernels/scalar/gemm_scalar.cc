@@ -52,6 +52,10 @@ struct Simd {
     for (int i = 0; i < W; ++i) v[i] = v[i] < 0.f ? 0.f : v[i];
     return v;
   }
+  MYELIN_SIMD_INLINE static V where_pos(V y, V v) {
+    for (int i = 0; i < W; ++i) v[i] = y[i] > 0.f ? v[i] : 0.f;
+    return v;
+  }
   MYELIN_SIMD_INLINE static V load_n(const float* p, int n) {
     V v = zero();
     for (int i = 0; i < n; ++i) v[i] = p[i];
