@@ -8,12 +8,12 @@ export function checkFinite(data: Float32Array, cols: number, what: string): voi
 }
 
 /** checkFinite in steps of 8 MiB with the event loop running between them (a training set of 188 MB took 20 ms). */
-export async function checkFiniteInSteps(data: Float32Array, cols: number, what: string): Promise<void> {
+export async function checkFiniteInSteps(data: Float32Array, cols: number, what: string, firstRow = 0): Promise<void> {
   const step = 1 << 21;
   for (let at = 0; at < data.length; at += step) {
     if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const i = native.firstNonFinite(data.subarray(at, at + step));
-    if (i >= 0) throw nonFiniteError(data, cols, at + i, what);
+    if (i >= 0) throw nonFiniteError(data, cols, at + i, what, firstRow);
   }
 }
 

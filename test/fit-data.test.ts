@@ -232,6 +232,22 @@ describe('fit finds NaN/Infinity as it copies', () => {
   });
 });
 
+describe('x on a SharedArrayBuffer', () => {
+  it('is read in place, not copied, and still checked for NaN/Infinity', async () => {
+    const x = new Matrix(200, 6, new Float32Array(new SharedArrayBuffer(200 * 6 * 4)));
+    x.data.set(rows(200, 6).data);
+    const y = Int32Array.from({ length: 200 }, (_, i) => i % 3);
+    const before = testing.copiedBytes();
+    await model().fit(x, y, { epochs: 1, verbose: 0 });
+    expect(testing.copiedBytes() - before).toBe(200 * 3 * 4); // the one-hot targets only
+    x.data[190 * 6 + 1] = Number.NaN; // a validation row
+    await expect(model().fit(x, y, { epochs: 1, verbose: 0, validationSplit: 0.1 })).rejects.toThrow(
+      /^fit: x\[190\]\[1\] \(row 190, column 1\) is NaN/,
+    );
+    await expect(model().evaluate(x, y)).rejects.toThrow(/^evaluate: x\[190\]\[1\] \(row 190, column 1\) is NaN/);
+  });
+});
+
 describe('FitData (native)', () => {
   const x = Float32Array.from({ length: 8 }, (_, i) => i / 8);
   const y = Float32Array.from([1, 0, 0, 1]);

@@ -5,7 +5,7 @@
 // for 20 ms into reused memory, ~1 s into fresh). The steps also look for NaN/Infinity in x (checkFinite) and
 // one-hot class indexes, so the caller's arrays are read once.
 import type { FitDataSpec, NativeFitData, NativeNetwork } from '../engine/contract.js';
-import { nonFiniteError } from '../finite.js';
+import { checkFiniteInSteps, nonFiniteError } from '../finite.js';
 import { native } from '../native.js';
 
 /** About a millisecond of memcpy. */
@@ -44,6 +44,13 @@ export async function holdData(
   names: { train: XName; val?: XName } | null = null,
   inSteps = true,
 ): Promise<NativeFitData> {
+  // x on a SharedArrayBuffer is read in place, not copied: checked here, in steps too.
+  for (const part of ['train', 'val'] as const) {
+    const d = spec[part];
+    const name = names?.[part];
+    if (spec.checkFinite && d && name && d.x.buffer instanceof SharedArrayBuffer)
+      await checkFiniteInSteps(d.x, d.x.length / d.rows, name.what, name.firstRow);
+  }
   const data = new native.FitData(net, spec);
   try {
     const touching = inSteps ? data.prepare() : undefined;
