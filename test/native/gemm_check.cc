@@ -104,8 +104,44 @@ int check_epilogue() {
   return bad;
 }
 
+// The backward pass's ReLU derivative (y > 0 ? c : 0) and column sums (rows in order), in the kernels' store or the
+// driver's pass, at 1 and 2 threads (a row split sums after the product): the bits of applying them here.
+int check_backward_epilogue() {
+  int bad = 0;
+  const int shapes[][3] = {{33, 47, 60}, {128, 64, 10}, {128, 32, 48}, {3, 5, 2}, {128, 10, 128}};
+  for (auto& s : shapes)
+    for (int threads = 1; threads <= 2; ++threads) {
+      set_num_threads(threads);
+      const int m = s[0], n = s[1], k = s[2];
+      const auto a = random(size_t(m) * k), b = random(size_t(k) * n);
+      auto y = random(size_t(m) * n);
+      y[0] = 0.f, y[y.size() / 2] = NAN;
+      std::vector<float> plain(size_t(m) * n), fused(plain.size()), sums(n), want(n, 0.f);
+      gemm(false, false, m, n, k, 1, a.data(), k, b.data(), n, 0, plain.data(), n);
+      Epilogue ep;
+      ep.dact = Act::Relu;
+      ep.dact_y = y.data();
+      ep.col_sums = sums.data();
+      gemm(false, false, m, n, k, 1, a.data(), k, b.data(), n, 0, fused.data(), n, ep);
+      for (size_t i = 0; i < plain.size(); ++i) {
+        const float v = y[i] > 0.f ? plain[i] : 0.f;
+        want[i % n] += v;
+        if (std::memcmp(&v, &fused[i], 4) != 0) {
+          if (bad < 3) std::printf("  relu' %dx%dx%d: C[%zu] = %g, expected %g\n", m, n, k, i, fused[i], v);
+          ++bad;
+        }
+      }
+      if (std::memcmp(sums.data(), want.data(), size_t(n) * 4) != 0) {
+        std::printf("  column sums %dx%dx%d, %d threads: not the rows' sums in order\n", m, n, k, threads);
+        ++bad;
+      }
+    }
+  set_num_threads(1);
+  return bad;
+}
+
 int check_config() {
-  int bad = check_epilogue();
+  int bad = check_epilogue() + check_backward_epilogue();
   for (auto& s : kShapes)
     for (int t = 0; t < 4; ++t)
       for (int pad : {0, 3})
