@@ -107,11 +107,13 @@ async function singleRow(threads) {
   // Blocks of 500 calls: a block's first call finds the other library's weights in the caches, and in blocks
   // of 100 those calls were 1 % of the samples, where p99 reads.
   for (let block = 0; block < SINGLE / 500; block++) {
+    await idle(); // onnxruntime's spinning threads off the cores (2 threads)
     for (let i = 0; i < 500; i++) {
       const t0 = process.hrtime.bigint();
       model.predict(row);
       m.push(Number(process.hrtime.bigint() - t0) / 1000);
     }
+    await idle();
     for (let i = 0; i < 500; i++) {
       const t0 = process.hrtime.bigint();
       await s.run({ x: tensor });
