@@ -19,8 +19,10 @@ export interface TargetSpec {
   loss: LossName;
 }
 
-/** x as a Matrix of `inputDim` columns. `what` prefixes errors ('fit: x'). */
-/** checkValues: x must have rows, and finite values unless `finite` is false (the caller checks them). */
+/**
+ * x as a Matrix of `inputDim` columns. `what` prefixes errors ('fit: x'). checkValues: x must have rows, and
+ * finite values unless `finite` is false (the caller checks them).
+ */
 export function toInputs(
   x: unknown,
   inputDim: number,

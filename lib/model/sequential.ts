@@ -22,8 +22,6 @@ import { toInputs, type Inputs, type Targets } from './data.js';
 import { runEvaluate, type EvaluateOptions } from './evaluate.js';
 import { withData } from './fit-data.js';
 import { runFit, type FitOptions } from './fit.js';
-
-export type { EvaluateOptions };
 import { isDataset, runFitDataset, type Dataset, type FitDatasetOptions } from './fit-dataset.js';
 import { summaryTable } from './summary.js';
 import { asValue, classesOf, toWeight, type WeightInfo, type WeightValue } from './weights.js';
@@ -33,6 +31,8 @@ import { chainLayer, checkBuilt, keepWeights, weightNames, weightRange, weightSh
 import { checkFinite, nonFiniteError } from '../finite.js';
 import { encodeModel, formatByName, saveModel, type FormatName } from '../io/formats.js';
 import { checkMetadata, type Metadata } from '../io/metadata.js';
+
+export type { EvaluateOptions };
 
 /** Keras-style model config: `Sequential.fromConfig(model.getConfig())` rebuilds the architecture. */
 export interface SequentialConfig {
@@ -106,8 +106,10 @@ export class Sequential implements TrainingModel {
     return this.net?.training ?? false;
   }
 
-  /** @internal x checked (see toInputs), then through the attached preprocessing. */
-  /** x as the network's input rows; `finite` false leaves the NaN/Infinity check to the caller. */
+  /**
+   * @internal x checked (see toInputs), then through the attached preprocessing: the network's input rows.
+   * `finite` false leaves the NaN/Infinity check to the caller.
+   */
   networkInputs(x: unknown, what: string, checkValues: boolean, finite = checkValues): Matrix {
     if (this.scaler instanceof Preprocessor) {
       // Raw rows (text, missing cells): checked once transformed.

@@ -34,12 +34,12 @@ void gemv_packed(int rows, const float* x, int ldx, const PackedB& b, const floa
   if (parts == 1) return part(0);
   // Waking a sleeping worker takes longer than a part (worker asleep: 23 us per W4 row unsplit, 64 us split and
   // woken, Zen 5 VM). It pays when rows come back to back, and the worker then stays awake, so only a call that
-  // follows the last one within the pool's spin time (100 us) wakes it.
+  // follows the last one within the pool's spin time (kPoolSpin) wakes it.
   static std::atomic<int64_t> last_call{0};
   const int64_t now =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
           .count();
-  parallel_for(parts, part, now - last_call.exchange(now, std::memory_order_relaxed) < 100);
+  parallel_for(parts, part, now - last_call.exchange(now, std::memory_order_relaxed) < kPoolSpin.count());
 }
 
 }  // namespace myelin

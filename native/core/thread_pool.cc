@@ -29,20 +29,19 @@ namespace {
 
 thread_local bool t_in_pool_task = false;
 
-// How long an idle worker polls before it sleeps: long enough to cover the glue between the
-// GEMMs of one training step. After the first few microseconds it polls with sched_yield, so a
+// An idle worker polls for kPoolSpin (thread_pool.h) before it sleeps: long enough to cover the glue between
+// the GEMMs of one training step. After kHotSpins polls (a few microseconds) it polls with sched_yield, so a
 // runnable thread (the JS event loop on a 2-core machine) gets the core at once.
-constexpr auto kSpinFor = std::chrono::microseconds(100);
 constexpr unsigned kHotSpins = 2048;
 
 // The caller's wait for the workers: spins on a pause while they may still be running, then yields, so a
 // worker the OS preempted (more runnable threads than cores: the JS thread copying the training set, another
 // process) can get this core rather than wait a time slice while the caller spins on it. Normal waits (one
-// part finishing a little after the other) end well within kSpinFor.
+// part finishing a little after the other) end well within kPoolSpin.
 class Backoff {
  public:
   void operator()() {
-    if (!late_ && (++spin_ % 64 != 0 || std::chrono::steady_clock::now() - start_ < kSpinFor)) {
+    if (!late_ && (++spin_ % 64 != 0 || std::chrono::steady_clock::now() - start_ < kPoolSpin)) {
       MYELIN_CPU_RELAX();
     } else {
       late_ = true;
@@ -159,7 +158,7 @@ class Pool {
         MYELIN_CPU_RELAX();
       else
         std::this_thread::yield();
-      if (spin % 64 == 0 && std::chrono::steady_clock::now() - start > kSpinFor) {
+      if (spin % 64 == 0 && std::chrono::steady_clock::now() - start > kPoolSpin) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1);
         cv_.wait(lk, [&] { return leaving() || epoch_.load() != seen; });

@@ -3,9 +3,14 @@
 // (rows or columns), never over a reduction.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 namespace myelin {
+
+// How long an idle worker polls for the next job before it sleeps (waking it then costs the next parallel_for
+// tens of microseconds on a VM); callers that decide whether to wake it read it too (gemv.cc).
+constexpr auto kPoolSpin = std::chrono::microseconds(100);
 
 // Threads used by parallel_for, including the caller. Default: MYELIN_NUM_THREADS, else the number
 // of hardware threads. Clamped to [1, max_threads()]; lowering it ends the workers no longer needed.
