@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { FitDataConstructor, NetworkConstructor } from './engine/contract.js';
 
 /** C = alpha·op(A)·op(B) + beta·C, then + bias per column and the activation (native/binding/ops.cc). */
-type GemmArgs = [
+type GemmArgs = [...GemmProduct, bias: Float32Array | null, act: number];
+
+type GemmProduct = [
   transA: boolean,
   transB: boolean,
   m: number,
@@ -21,9 +23,21 @@ type GemmArgs = [
   beta: number,
   c: Float32Array,
   ldc: number,
-  bias: Float32Array | null,
-  act: number,
 ];
+
+/** gemm()'s Epilogue (native/core/gemm.h) for _testing.gemmEpilogue; arrays laid out as C unless said. */
+export interface GemmEpilogueOptions {
+  bias?: Float32Array;
+  act?: number;
+  dact?: number;
+  dactY?: Float32Array;
+  dactZ?: Float32Array;
+  /** n values */
+  colSums?: Float32Array;
+  check?: boolean;
+  /** m x n: how many times `done` was called on each element */
+  done?: Int32Array;
+}
 
 type DeepShapArgs = [
   layers: readonly NativeDenseLayer[],
@@ -122,6 +136,12 @@ export interface NativeTesting {
   gemmBench(...args: [...GemmArgs, reps: number]): number;
   /** FP32 FMA peak in GFLOP/s of one ISA's kernel on `threads` pool threads. */
   gemmFmaPeak(isa: string, threads: number): number;
+  /** gemm() with every Epilogue field (native/binding/gemm_testing.cc); true when a row was flagged non-finite. */
+  gemmEpilogue(...args: [...GemmProduct, opts: GemmEpilogueOptions]): boolean;
+  /** 0: each product's path by its shape; 1: the small-product path wherever it can run; 2: the blocked path. */
+  forceGemmPath(path: 0 | 1 | 2): void;
+  /** Whether gemm() takes the small-product path for an m x n x k product now. */
+  smallPath(m: number, n: number, k: number): boolean;
   /** Bytes this thread has copied from JS arrays for async work (fit's data, predictAsync, evaluate). */
   copiedBytes(): number;
   /** Bytes of such copies alive now, in the whole process. */

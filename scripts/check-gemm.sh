@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 mode=("${@:-check}")
-core=(core/isa.cc core/thread_pool.cc core/cpu_info.cc core/gemm_config.cc core/gemm.cc core/activations.cc core/vec.cc
+core=(core/isa.cc core/thread_pool.cc core/cpu_info.cc core/gemm_config.cc core/gemm.cc core/gemm_small.cc core/activations.cc core/vec.cc
       kernels/scalar/gemm_scalar.cc kernels/scalar/vec_scalar.cc)
 flags=(-O3 -std=c++17 "-I$root/native" -fno-math-errno -fno-trapping-math -pthread)
 

@@ -23,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   myelin::binding::init_network(env, exports);
   myelin::binding::init_fit_data(env, exports, testing);
   myelin::binding::init_kernels(env, testing);
+  myelin::binding::init_gemm_testing(env, testing);
   myelin::binding::init_explain(env, exports);
   exports.Set("_testing", testing);
   return exports;

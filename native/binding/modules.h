@@ -10,6 +10,7 @@ void init_ops(Napi::Env env, Napi::Object exports, Napi::Object testing);
 void init_network(Napi::Env env, Napi::Object exports);
 void init_fit_data(Napi::Env env, Napi::Object exports, Napi::Object testing);
 void init_kernels(Napi::Env env, Napi::Object testing);
+void init_gemm_testing(Napi::Env env, Napi::Object testing);
 void init_explain(Napi::Env env, Napi::Object exports);
 
 }  // namespace myelin::binding

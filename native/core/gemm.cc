@@ -13,6 +13,7 @@
 
 #include "core/gemm_config.h"
 #include "core/gemm_kernel.h"
+#include "core/gemm_small.h"
 #include "core/isa.h"
 #include "core/portable.h"
 #include "core/thread_pool.h"
@@ -209,6 +210,16 @@ void run_part(const Plan& P, const Part& part) {
   if (nonfinite) P.fin.ep->nonfinite->store(true, std::memory_order_relaxed);
 }
 
+// The whole product on the small path (core/gemm_small.h), then Finish's pass over it.
+void run_small(const Plan& P) {
+  int nonfinite = 0;
+  const TileEpilogue tep{P.bias, P.relu, P.check ? &nonfinite : nullptr, P.relu_y, P.sums};
+  gemm_small(*P.K, P.m, P.n, P.k, P.A.p, P.A.rs, P.A.cs, P.B.p, P.B.rs, P.B.cs, P.c, P.rs_c, P.cs_c, P.alpha, P.beta,
+             P.tile_ep ? &tep : nullptr);
+  if (P.fin.any()) P.fin.block(0, P.m, 0, P.n);
+  if (nonfinite) P.fin.ep->nonfinite->store(true, std::memory_order_relaxed);
+}
+
 // Work below this many flops per extra thread costs more in hand-off than it saves (measured: a
 // 128x128x10 layer, 0.33 MFLOP, still runs 1.5x faster on two threads with the pool spinning).
 constexpr double kMinFlopsPerThread = 3.0e5;
@@ -303,9 +314,10 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.mc = cfg.mc, P.nc = cfg.nc;
     const View A{a, trans_a ? 1 : lda, trans_a ? lda : 1};
     const View B{b, trans_b ? 1 : ldb, trans_b ? ldb : 1};
+    const bool small = small_product(m, n, k, cfg.kc);
     // A narrow C wastes most of an NR-wide register block: compute C^T = op(B)^T op(A)^T instead,
     // so the narrow side runs along MR. Same products in the same order: same bits.
-    fin.swapped = n < P.K->nr && m > n;
+    fin.swapped = small ? small_swapped(*P.K, m, n, trans_a) : n < P.K->nr && m > n;
     if (fin.swapped) {
       P.m = n, P.n = m;
       P.A = View{B.p, B.cs, B.rs};
@@ -330,7 +342,7 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     P.pack_a =
         !(P.A.rs == 1 || P.A.cs == 1) || (a_stride % 512 == 0 && P.m > P.K->mr) || (P.A.rs != 1 && !P.K->rows_in_place);
     Part parts[64];
-    const int t = plan_parts(P, parts, std::min(num_threads(), 64));
+    const int t = small ? 1 : plan_parts(P, parts, std::min(num_threads(), 64));
     // Column sums in the blocks when each thread holds all of C's rows (the blocks of a column then come in row
     // order), else after the product.
     const bool all_rows = t == 1 || (fin.swapped ? parts[0].n == P.n : parts[0].m == P.m);
@@ -353,7 +365,9 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
       if (P.sums) fin.sums = nullptr;
     }
     P.fin = fin;
-    if (t == 1)
+    if (small)
+      run_small(P);
+    else if (t == 1)
       run_part(P, parts[0]);
     else
       parallel_for(t, [&](int i) { run_part(P, parts[i]); });

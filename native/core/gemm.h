@@ -76,6 +76,10 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
 void gemv_packed(int rows, const float* x, int ldx, const PackedB& b, const float* bias, float* y, int ldy,
                  int parts = 0);
 
+// Tests: 0 chooses each product's path by its shape; 1 takes the small-product path (core/gemm_small.h) wherever it
+// can run, 2 never (the blocked path always).
+void force_gemm_path(int path);
+
 // Frees this thread's packing buffers (they are kept between calls). Every thread that may have run a
 // GEMM calls it before it ends: thread_local destructors are unsafe with MinGW (see gemm.cc).
 void release_gemm_scratch();

@@ -63,6 +63,14 @@ using GemmPackA = void (*)(ptrdiff_t k, int mr, const float* a, ptrdiff_t rs_a, 
 using GemmRowsPacked = void (*)(int rows, const float* x, ptrdiff_t ldx, const float* bp, int k, int kc, int n, int j0,
                                 int j1, const float* bias, float* y, ptrdiff_t ldy);
 
+// A small product straight from the caller's operands (core/gemm_small.cc says which): C = alpha * A * B + beta * C
+// (beta == 0: C is not read), m x n x k with 1 <= k <= the kc of one k block, then ep (null: nothing; only with
+// cs_c == 1). A: element (i, p) at a[i * rs_a + p * cs_a]; B: row p at b + p * rs_b, n contiguous floats; C: element
+// (i, j) at c[i * rs_c + j * cs_c]. Each element is ukr's chain and store: the blocked path's bits.
+using GemmSmallKernel = void (*)(int m, int n, ptrdiff_t k, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                                 const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha,
+                                 float beta, const TileEpilogue* ep);
+
 // One micro-kernel shape of one ISA.
 struct GemmKernels {
   int mr, nr;          // register block
@@ -71,6 +79,8 @@ struct GemmKernels {
   GemmPackA pack_a;
   GemmPackB pack_b;
   GemmRowsPacked rows_packed;
+  GemmSmallKernel small;  // the ISA's, the same in every shape
+  int w;                  // its vector width in floats
   // Runs `iters` rounds of independent FMA chains on registers; returns the flop count done
   // (and is not optimized away). The bench divides by the time it took: the FP32 FMA peak.
   double (*fma_probe)(ptrdiff_t iters);

@@ -140,8 +140,44 @@ int check_backward_epilogue() {
   return bad;
 }
 
+// The small-product path (core/gemm_small.h) against the blocked one, forced, on the course net's shapes and odd
+// ones, all four transposes, with bias, tanh, tanh's derivative and column sums: the same bits.
+int check_small() {
+  int bad = 0;
+  const int shapes[][3] = {{32, 16, 2}, {32, 16, 16}, {16, 16, 32}, {32, 1, 16}, {16, 1, 32}, {7, 37, 5}, {40, 3, 9}};
+  for (auto& s : shapes)
+    for (int t = 0; t < 4; ++t)
+      for (int back = 0; back < 2; ++back) {
+        const bool ta = (t & 1) != 0, tb = t > 1;
+        const int m = s[0], n = s[1], k = s[2];
+        const auto a = random(size_t(m) * k), b = random(size_t(k) * n), bias = random(n), y = random(size_t(m) * n);
+        const auto c0 = random(size_t(m) * n);
+        std::vector<float> out[2], sums[2];
+        for (int path = 1; path <= 2; ++path) {
+          force_gemm_path(path);
+          std::vector<float>& c = out[path - 1] = c0;
+          sums[path - 1].assign(n, 0.f);
+          Epilogue ep;
+          if (back) {
+            ep.dact = Act::Tanh, ep.dact_y = y.data(), ep.col_sums = sums[path - 1].data();
+          } else {
+            ep.bias = bias.data(), ep.act = Act::Tanh;
+          }
+          gemm(ta, tb, m, n, k, 1, a.data(), ta ? m : k, b.data(), tb ? k : n, back ? 0.5f : 0.f, c.data(), n, ep);
+        }
+        if (std::memcmp(out[0].data(), out[1].data(), out[0].size() * 4) != 0 ||
+            std::memcmp(sums[0].data(), sums[1].data(), size_t(n) * 4) != 0) {
+          std::printf("  small path %dx%dx%d ta %d tb %d %s: not the blocked path's bits\n", m, n, k, ta, tb,
+                      back ? "backward" : "forward");
+          ++bad;
+        }
+      }
+  force_gemm_path(0);
+  return bad;
+}
+
 int check_config() {
-  int bad = check_epilogue() + check_backward_epilogue();
+  int bad = check_epilogue() + check_backward_epilogue() + check_small();
   for (auto& s : kShapes)
     for (int t = 0; t < 4; ++t)
       for (int pad : {0, 3})
