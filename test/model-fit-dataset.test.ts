@@ -55,4 +55,18 @@ describe('fit on a Dataset', () => {
     const empty: Dataset = { async *[Symbol.asyncIterator]() {} };
     await expect(model().fit(empty)).rejects.toThrow(/the dataset yielded no rows in epoch 1/);
   });
+
+  it("names a chunk's NaN/Infinity in x by element, row and column, and the model stays usable", async () => {
+    const d = linearData(600, 200);
+    const m = model();
+    const before = m.getWeights()[0]!.data.slice();
+    d.x.data[2 * 250 + 1] = Number.NEGATIVE_INFINITY; // element 1, its row 50
+    await expect(m.fit(d.dataset, { epochs: 1 })).rejects.toThrow(
+      /^fit: dataset element 1\.x\[50\]\[1\] \(row 50, column 1\) is -Infinity; inputs must be finite numbers$/,
+    );
+    // element 0 trained before the bad chunk was read; the model trains on clean data afterwards
+    expect(m.getWeights()[0]!.data).not.toEqual(before);
+    d.x.data[2 * 250 + 1] = 0;
+    await expect(m.fit(d.dataset, { epochs: 1 })).resolves.toBeDefined();
+  });
 });

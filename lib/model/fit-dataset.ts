@@ -5,13 +5,14 @@
 import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
+import { Preprocessor } from '../data/preprocessor.js';
 import { Matrix, describe } from '../matrix.js';
 import { checkKeys } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
 import { NonFiniteLossError, type FitOptions } from './fit.js';
-import { holdData, releaseData } from './fit-data.js';
+import { holdData, releaseData, type XName } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
 /** One element of a Dataset: rows of inputs (raw rows when the model has a Preprocessor) and targets. */
@@ -67,11 +68,14 @@ export async function runFitDataset(
   const seed = initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
   model.trainingSeed = seed;
   const spec = model.targetSpec();
-  const toSpec = (b: DatasetBatch, what: string): DataSpec => {
+  // x's NaN/Infinity are looked for by the native copy (x is read once), named as the check would name them.
+  const toSpec = (b: DatasetBatch, what: string): { train: DataSpec; x: XName } => {
     if (b === null || typeof b !== 'object' || !('x' in b) || !('y' in b))
       throw new TypeError(`${what} must be { x, y }, got ${describe(b)}`);
-    const x = model.networkInputs(b.x, `${what}.x`, true);
-    return { x: x.data, rows: x.rows, y: toTargets(b.y, x.rows, spec, `${what}.y`), sampleWeight: null };
+    const x = model.networkInputs(b.x, `${what}.x`, true, false);
+    const y = toTargets(b.y, x.rows, spec, `${what}.y`);
+    const name = model.preprocessing instanceof Preprocessor ? `${what}.x (after preprocessing)` : `${what}.x`;
+    return { train: { x: x.data, rows: x.rows, y, sampleWeight: null }, x: { what: name } };
   };
 
   model.fitting = true;
@@ -89,10 +93,10 @@ export async function runFitDataset(
       for (;;) {
         const r = await next;
         if (r.done) break;
-        const train = toSpec(r.value, `fit: dataset element ${k++}`);
+        const { train, x } = toSpec(r.value, `fit: dataset element ${k++}`);
         next = it.next();
         if (train.rows === 0) continue;
-        const held = await holdData(net, { train }, 'fit', null, false);
+        const held = await holdData(net, { train, checkFinite: true }, 'fit', { train: x }, false);
         let res: FitResult;
         try {
           res = await net.fit({
