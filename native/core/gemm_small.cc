@@ -1,6 +1,7 @@
 #include "core/gemm_small.h"
 
 #include <atomic>
+#include <cstdint>
 
 #include "core/gemm.h"
 
@@ -11,7 +12,7 @@ namespace {
 // stays in L1 while the rows of A stream past it, and the product is below one thread's share
 // (gemm.cc kMinFlopsPerThread), so the blocked path would not use the pool either.
 constexpr int kSmallB = 4096;
-constexpr long kSmallVolume = 65536;
+constexpr int64_t kSmallVolume = 65536;
 
 std::atomic<int> g_path{0};  // force_gemm_path
 
@@ -21,8 +22,8 @@ void force_gemm_path(int path) { g_path.store(path); }
 
 bool small_product(int m, int n, int k, int kc) {
   const int path = g_path.load(std::memory_order_relaxed);
-  if (path == 2 || k > kc || static_cast<long>(n) * k > kSmallB) return false;
-  return path == 1 || static_cast<long>(m) * n * k <= kSmallVolume;
+  if (path == 2 || k > kc || static_cast<int64_t>(n) * k > kSmallB) return false;
+  return path == 1 || static_cast<int64_t>(m) * n * k <= kSmallVolume;
 }
 
 bool small_swapped(const GemmKernels& K, int m, int n, bool trans_a) { return trans_a && n < K.w && m > n; }
