@@ -98,15 +98,18 @@ struct Finish {
       if (bad) ep->nonfinite->store(true, std::memory_order_relaxed);
     }
     const bool whole = nj == ldc;  // whole rows: one call for the block (narrow layers pay a call per few values)
-    for (int r = i0; r < i0 + mi && (elementwise() || dact != Act::Linear); r += whole ? mi : 1) {
+    // The first rows of whole columns (sums still zero): the derivative's pass sums them (VecKernels::act_backward,
+    // vectorized for the ISA; the same bits when nj > 1).
+    float* db = sums && whole && i0 == 0 && nj > 1 ? sums : nullptr;
+    for (int r = i0; r < i0 + mi && (elementwise() || dact != Act::Linear || db); r += whole ? mi : 1) {
       const ptrdiff_t o = r * ldc + j0;
       const int rows = whole ? mi : 1;
       if (elementwise()) act_forward(act, c + o, c + o, static_cast<size_t>(rows) * nj);
-      if (dact != Act::Linear)
-        vec().act_backward(static_cast<int>(dact), ep->dact_y + o, ep->dact_z ? ep->dact_z + o : nullptr, c + o, rows,
-                           nj, nullptr);
+      if (dact != Act::Linear || db)
+        vec().act_backward(static_cast<int>(dact), dact != Act::Linear ? ep->dact_y + o : nullptr,
+                           ep->dact_z ? ep->dact_z + o : nullptr, c + o, rows, nj, db);
     }
-    if (sums) add_col_sums(c, ldc, i0, mi, j0, nj, sums);
+    if (sums && !db) add_col_sums(c, ldc, i0, mi, j0, nj, sums);
     if (ep->done) ep->done(ep->ctx, i0, mi, j0, nj);
   }
 };
@@ -132,7 +135,7 @@ struct Plan {
   bool relu, check;
   const float* relu_y;  // Epilogue::dact_y when dact is ReLU (laid out as C)
   float* sums;          // Epilogue::col_sums
-  Finish fin;
+  const Finish* fin;  // gemm()'s, by pointer: copying it read its bytes back wider than written (store-forward stalls)
 };
 
 int round_up(int x, int to) { return (x + to - 1) / to * to; }
@@ -203,11 +206,11 @@ void run_part(const Plan& P, const Part& part) {
                     P.alpha, beta, ep);
           }
         }
-        if (pc + kc == P.k && P.fin.any()) P.fin.block(ig, mc, jg, nc);
+        if (pc + kc == P.k && P.fin->any()) P.fin->block(ig, mc, jg, nc);
       }
     }
   }
-  if (nonfinite) P.fin.ep->nonfinite->store(true, std::memory_order_relaxed);
+  if (nonfinite) P.fin->ep->nonfinite->store(true, std::memory_order_relaxed);
 }
 
 // The whole product on the small path (core/gemm_small.h), then Finish's pass over it.
@@ -216,8 +219,8 @@ void run_small(const Plan& P) {
   const TileEpilogue tep{P.bias, P.relu, P.check ? &nonfinite : nullptr, P.relu_y, P.sums};
   gemm_small(*P.K, P.m, P.n, P.k, P.A.p, P.A.rs, P.A.cs, P.B.p, P.B.rs, P.B.cs, P.c, P.rs_c, P.cs_c, P.alpha, P.beta,
              P.tile_ep ? &tep : nullptr);
-  if (P.fin.any()) P.fin.block(0, P.m, 0, P.n);
-  if (nonfinite) P.fin.ep->nonfinite->store(true, std::memory_order_relaxed);
+  if (P.fin->any()) P.fin->block(0, P.m, 0, P.n);
+  if (nonfinite) P.fin->ep->nonfinite->store(true, std::memory_order_relaxed);
 }
 
 // Work below this many flops per extra thread costs more in hand-off than it saves (measured: a
@@ -350,24 +353,23 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
     // order), else after the product.
     const bool all_rows = t == 1 || (fin.swapped ? parts[0].n == P.n : parts[0].m == P.m);
     if (!all_rows) fin.sums = nullptr;
-    // Bias, ReLU, the check, ReLU's derivative and the column sums in the kernels' store where the tiles are rows of
-    // C (with no activation in Finish's pass to come first); the rest in Finish's pass.
-    const bool tile = !fin.swapped && (ep.act == Act::Linear || ep.act == Act::Relu || ep.act == Act::Softmax);
-    const bool tile_back = tile && ep.act != Act::Softmax && (ep.dact == Act::Linear || ep.dact == Act::Relu);
-    P.bias = ep.bias;
-    P.relu = ep.act == Act::Relu;
-    P.check = ep.nonfinite != nullptr;
+    // Bias and the check in the kernels' store where the tiles are rows of C (both come first in Finish's order too);
+    // ReLU, ReLU's derivative and the column sums there as well when no activation in Finish's pass comes before.
+    const bool tile = !fin.swapped;
+    const bool tile_back =
+        tile && (ep.act == Act::Linear || ep.act == Act::Relu) && (ep.dact == Act::Linear || ep.dact == Act::Relu);
+    P.bias = tile ? ep.bias : nullptr;
+    P.relu = tile && ep.act == Act::Relu;
+    P.check = tile && ep.nonfinite != nullptr;
     P.relu_y = tile_back && ep.dact == Act::Relu ? ep.dact_y : nullptr;
     P.sums = tile_back ? fin.sums : nullptr;
-    P.tile_ep = tile && (ep.bias || P.relu || P.check || P.relu_y || P.sums);
-    if (P.tile_ep) {
-      fin.bias = nullptr;
-      fin.act = Act::Linear;
-      fin.check = false;
-      if (P.relu_y) fin.dact = Act::Linear;
-      if (P.sums) fin.sums = nullptr;
-    }
-    P.fin = fin;
+    P.tile_ep = P.bias || P.relu || P.check || P.relu_y || P.sums;
+    if (P.bias) fin.bias = nullptr;
+    if (P.relu) fin.act = Act::Linear;
+    if (P.check) fin.check = false;
+    if (P.relu_y) fin.dact = Act::Linear;
+    if (P.sums) fin.sums = nullptr;
+    P.fin = &fin;
     if (small)
       run_small(P);
     else if (t == 1)

@@ -31,12 +31,19 @@ bool small_swapped(const GemmKernels& K, int m, int n, bool trans_a) { return tr
 void gemm_small(const GemmKernels& K, int m, int n, int k, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a,
                 const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha,
                 float beta, const TileEpilogue* ep) {
-  float rows[kSmallB];  // B's rows, when they are not contiguous (a transposed B: dZ W^T)
+  // B's rows, when they are not contiguous (a transposed B: dZ W^T): through the kernels' W x W transposes (pack_b:
+  // rows of NR floats) when one panel holds them, else one by one. small_product keeps n * k <= kSmallB.
+  float rows[kSmallB];
   if (cs_b != 1) {
-    for (int p = 0; p < k; ++p)
-      for (int j = 0; j < n; ++j) rows[p * n + j] = b[p * rs_b + j * cs_b];
+    if (n <= K.nr && k * K.nr <= kSmallB) {
+      K.pack_b(k, n, b, rs_b, cs_b, rows);
+      rs_b = K.nr;
+    } else {
+      for (int p = 0; p < k; ++p)
+        for (int j = 0; j < n; ++j) rows[p * n + j] = b[p * rs_b + j * cs_b];
+      rs_b = n;
+    }
     b = rows;
-    rs_b = n;
   }
   K.small(m, n, k, a, rs_a, cs_a, b, rs_b, c, rs_c, cs_c, alpha, beta, ep);
 }
