@@ -1,8 +1,9 @@
 // Internal engine bench: W1 (the course perceptron, 1500 full-batch epochs in one fit call) wall
-// time, and W3 (784-256-128-10 MLP, batch 128) training samples/s at 1 and 2 threads, on synthetic
-// data of the W3 shape. Best of several runs: the machine is shared, so medians drift.
+// time, and W3 (784-256-128-10 MLP, batch 128) training samples/s at 1 and 2 threads, interleaved, on synthetic
+// data of the W3 shape. Best and median of several runs: the machine is shared, so medians drift.
 // Run: npx tsc -p tsconfig.json && node bench/engine.bench.js [--quick]
 import { Adam, Adamax, AdamW, CosineDecay, Nadam, SGD } from '../dist/index.js';
+import { readFileSync } from 'node:fs';
 import { native } from '../dist/native.js';
 
 const quick = process.argv.includes('--quick');
@@ -72,8 +73,21 @@ async function w1() {
   );
 }
 
-async function w3(threads, optimizer = sgd(0.05, 0.9), label = '') {
-  native.setNumThreads(threads);
+// CPU ticks (Linux: USER_HZ, 100 a second) used so far by every other process (null elsewhere): on a 2-core machine shared with
+// another job, 2-thread figures fall below par, which this tells from a regression.
+const ticks = () => {
+  try {
+    const all = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const own = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return all[0] + all[1] + all[2] + all[5] + all[6] + all[7] - (Number(own[11]) + Number(own[12]));
+  } catch {
+    return null;
+  }
+};
+const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+
+/** W3 training at each thread count of `counts`, interleaved (one fit per count per round). */
+async function w3(counts, optimizer = sgd(0.05, 0.9), label = '') {
   const rows = quick ? 12_800 : 60_000;
   const x = uniform(rows * 784, 7, 0, 1);
   const labels = new Uint8Array(rows).map((_, i) => (i * 7) % 10);
@@ -87,6 +101,7 @@ async function w3(threads, optimizer = sgd(0.05, 0.9), label = '') {
   net.setWeights(w);
   const data = held(net, { x, rows, y, sampleWeight: null });
   // warm-up: page in the data, start the pool
+  native.setNumThreads(Math.max(...counts));
   await net.fit({
     data: held(net, { x: x.subarray(0, 1280 * 784), rows: 1280, y: y.subarray(0, 12800), sampleWeight: null }),
     epochs: 1,
@@ -95,21 +110,35 @@ async function w3(threads, optimizer = sgd(0.05, 0.9), label = '') {
     shuffle: true,
     seed: 1,
   });
-  let best = 0;
-  for (let rep = 0; rep < (quick ? 2 : 3); rep++) {
-    const t0 = performance.now();
-    await net.fit({ data, epochs: 1, initialEpoch: rep, batchSize: 128, shuffle: true, seed: 1 });
-    best = Math.max(best, rows / ((performance.now() - t0) / 1000));
-  }
-  console.log(
-    `W3 784-256-128-10 batch 128, ${threads} thread(s)${label}: best ${Math.round(best).toLocaleString('en-US')} samples/s`,
-  );
+  const rates = counts.map(() => []);
+  let others = 0,
+    seconds = 0;
+  for (let rep = 0; rep < (quick ? 3 : counts.length > 1 ? 5 : 3); rep++)
+    for (const [i, threads] of counts.entries()) {
+      native.setNumThreads(threads);
+      const t0 = performance.now(),
+        c0 = ticks();
+      await net.fit({ data, epochs: 1, initialEpoch: rep, batchSize: 128, shuffle: true, seed: 1 });
+      const s = (performance.now() - t0) / 1000;
+      rates[i].push(rows / s);
+      if (c0 !== null && i === counts.length - 1) {
+        others += ticks() - c0;
+        seconds += s;
+      }
+    }
+  const k = (v) => Math.round(v).toLocaleString('en-US');
+  const each = counts.map((t, i) => `${t} thread(s): best ${k(Math.max(...rates[i]))}, median ${k(median(rates[i]))}`);
+  let line = `W3 784-256-128-10 batch 128${label}, samples/s, ${each.join('; ')}`;
+  if (counts.length === 2)
+    line += `; ${counts[1]}T/${counts[0]}T per round, median ${median(rates[1].map((r, j) => r / rates[0][j])).toFixed(2)}x`;
+  if (ticks() !== null)
+    line += ` (other processes during the ${counts.at(-1)}-thread fits: ${Math.round(others / seconds)} % of a core)`;
+  console.log(line);
 }
 
 console.log(`isa ${native.backendInfo().isa}, ${native.backendInfo().threads} threads available`);
 await w1();
-await w3(1);
-await w3(2);
+await w3([1, 2]);
 // The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
 // GEMM path; these run the per-array update after the weight-gradient GEMM).
 const cosine = new CosineDecay({
@@ -127,4 +156,4 @@ for (const [label, opt] of [
   ['Nadam', new Nadam(0.001).toSpec()],
   ['Adamax', new Adamax(0.001).toSpec()],
 ])
-  await w3(native.backendInfo().threads, opt, `, ${label}`);
+  await w3([native.backendInfo().threads], opt, `, ${label}`);

@@ -1,5 +1,5 @@
-// A 64-byte-aligned float buffer (GEMM and the vector kernels like aligned rows); contents are not
-// kept across resize().
+// 64-byte-aligned buffers: a float buffer (GEMM and the vector kernels like aligned rows; contents are not
+// kept across resize()), and an allocator for vectors whose parts different threads write.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +53,30 @@ class FloatBuf {
  private:
   float* p_ = nullptr;
   size_t n_ = 0;
+};
+
+// For std::vector: threads that write neighbouring ranges of it (columns of a normalization layer's sums, split
+// on 16 columns) then share no cache line, which a vector's 16-byte-aligned storage makes them do at every row.
+template <typename T>
+struct Aligned64 {
+  using value_type = T;
+  Aligned64() = default;
+  template <typename U>
+  Aligned64(const Aligned64<U>&) {}
+  T* allocate(size_t n) {
+    void* p = aligned_alloc64((n * sizeof(T) + 63) & ~static_cast<size_t>(63));
+    if (!p) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) { aligned_free64(p); }
+  template <typename U>
+  bool operator==(const Aligned64<U>&) const {
+    return true;
+  }
+  template <typename U>
+  bool operator!=(const Aligned64<U>&) const {
+    return false;
+  }
 };
 
 }  // namespace myelin::engine

@@ -39,11 +39,11 @@ struct Workspace {
   int rows = 0;
   FloatBuf xb, yb, swb, scratch, g0, g1;
   std::vector<int32_t> ib;
-  std::vector<FloatBuf> out, z, mask;      // per layer
-  std::vector<const float*> in;            // per layer: its input for the current batch
-  std::vector<FloatBuf> stat;              // per normalization layer: its batch's statistics (see norm.cc)
-  std::vector<double> acc;                 // column sums of a normalization layer
-  std::atomic<bool>* nonfinite = nullptr;  // predict: the input check, fused into layer 0 (DenseLayerView)
+  std::vector<FloatBuf> out, z, mask;          // per layer
+  std::vector<const float*> in;                // per layer: its input for the current batch
+  std::vector<FloatBuf> stat;                  // per normalization layer: its batch's statistics (see norm.cc)
+  std::vector<double, Aligned64<double>> acc;  // column sums of a normalization layer
+  std::atomic<bool>* nonfinite = nullptr;      // predict: the input check, fused into layer 0 (DenseLayerView)
 };
 
 class Network {
