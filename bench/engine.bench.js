@@ -4,6 +4,7 @@
 // Run: npx tsc -p tsconfig.json && node bench/engine.bench.js [--quick]
 import { Adam, Adamax, AdamW, CosineDecay, Nadam, SGD } from '../dist/index.js';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { native } from '../dist/native.js';
 
 const quick = process.argv.includes('--quick');
@@ -132,12 +133,40 @@ async function w3(counts, optimizer = sgd(0.05, 0.9), label = '') {
   if (counts.length === 2)
     line += `; ${counts[1]}T/${counts[0]}T per round, median ${median(rates[1].map((r, j) => r / rates[0][j])).toFixed(2)}x`;
   if (ticks() !== null)
-    line += ` (other processes during the ${counts.at(-1)}-thread fits: ${Math.round(others / seconds)} % of a core)`;
+    line += ` (other processes during the ${counts.at(-1)}-thread fits: ${Math.max(0, Math.round(others / seconds))} % of a core)`;
   console.log(line);
+}
+
+/**
+ * Round trip of a cache line between two spinning threads (Atomics on shared memory), best of 3 runs, in ns. A VM's
+ * two vCPUs may sit on cores far apart on the host (another die: no shared L3): every step, what one core wrote
+ * (a layer's outputs, its gradient) the other reads next, so 2-thread training scales less there.
+ */
+async function roundTrip() {
+  const calls = 50_000;
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const flag = new Int32Array(new SharedArrayBuffer(64));
+    const w = new Worker(
+      `const { workerData: { flag, calls } } = require('node:worker_threads');
+       for (let i = 0; i < calls; i++) { while (Atomics.load(flag, 0) !== 2 * i + 1); Atomics.store(flag, 0, 2 * i + 2); }`,
+      { eval: true, workerData: { flag, calls } },
+    );
+    await new Promise((resolve) => w.once('online', resolve));
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) {
+      Atomics.store(flag, 0, 2 * i + 1);
+      while (Atomics.load(flag, 0) !== 2 * i + 2);
+    }
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / calls);
+    await w.terminate();
+  }
+  return best;
 }
 
 console.log(`isa ${native.backendInfo().isa}, ${native.backendInfo().threads} threads available`);
 await w1();
+console.log(`core-to-core round trip (two spinning threads): ${(await roundTrip()).toFixed(0)} ns`);
 await w3([1, 2]);
 // The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
 // GEMM path; these run the per-array update after the weight-gradient GEMM).
