@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backendInfo, setNumThreads } from '../lib/index.js';
 import { type GemmEpilogueOptions, native } from '../lib/native.js';
 import { seededRandom } from '../lib/random.js';
-import { gemmRef, randomF32 } from './helpers/gemm-ref.js';
+import { type GemmCase, gemmRef, randomF32 } from './helpers/gemm-ref.js';
 import { ELEMENTWISE_IDS, actDerivative, actForward } from './helpers/reference.js';
 
 const T = native._testing;
@@ -18,20 +18,7 @@ afterAll(() => {
 
 const SOFTMAX = 4;
 
-interface Case {
-  ta: boolean;
-  tb: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  a: Float32Array;
-  lda: number;
-  b: Float32Array;
-  ldb: number;
-  beta: number;
-  c: Float32Array;
-  ldc: number;
+interface Case extends GemmCase {
   opts: GemmEpilogueOptions;
   z: Float32Array | null; // dact's input (dactY = act(z))
   nanRow: number; // a row of A holding a NaN, or -1
