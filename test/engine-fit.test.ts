@@ -245,13 +245,13 @@ describe('determinism', () => {
     const y = Float32Array.from({ length: 50 }, (_, i) => i % 2);
     const a = make(),
       b = make();
-    const fit = (net: typeof a, epochs: number, initialEpoch: number) =>
+    const train = (net: typeof a, epochs: number, initialEpoch: number) =>
       net.fit(
         fitArgs(net, { train: data(x, 50, y), val: null, epochs, initialEpoch, batchSize: 8, shuffle: true, seed: 9 }),
       );
-    await fit(a, 2, 0);
-    await fit(b, 1, 0);
-    await fit(b, 1, 1);
+    await train(a, 2, 0);
+    await train(b, 1, 0);
+    await train(b, 1, 1);
     expect(sameBits(a.getWeights(), b.getWeights())).toBe(true);
   });
 });
