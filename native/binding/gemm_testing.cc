@@ -6,6 +6,7 @@
 #include <string>
 
 #include "binding/args.h"
+#include "binding/gemm_args.h"
 #include "binding/modules.h"
 #include "core/gemm.h"
 #include "core/gemm_config.h"
@@ -13,10 +14,6 @@
 
 namespace myelin::binding {
 namespace {
-
-size_t extent(int rows, int cols, int ld) {
-  return rows == 0 || cols == 0 ? 0 : static_cast<size_t>(rows - 1) * ld + cols;
-}
 
 template <typename T>
 T* array_field(Napi::Env env, Napi::Object o, const char* key, size_t need) {
@@ -50,34 +47,25 @@ struct DoneLog {
 // opts: {bias, act, dact, dactY, dactZ (laid out as C), colSums (n), check (boolean), done (m x n Int32Array)}.
 Napi::Value GemmEpilogue(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const bool ta = expect_bool(info, 0, "transA"), tb = expect_bool(info, 1, "transB");
-  const int m = expect_int(info, 2, "m", 0), n = expect_int(info, 3, "n", 0), k = expect_int(info, 4, "k", 0);
-  const float alpha = static_cast<float>(expect_number(info, 5, "alpha"));
-  const int lda = expect_int(info, 7, "lda", ta ? m : k), ldb = expect_int(info, 9, "ldb", tb ? k : n);
-  const int ldc = expect_int(info, 12, "ldc", n);
-  Napi::Float32Array a = expect_f32(info, 6, "a"), b = expect_f32(info, 8, "b"), c = expect_f32(info, 11, "c");
-  require_length(env, a.ElementLength(), extent(ta ? k : m, ta ? m : k, lda), "a", "as the shape implies");
-  require_length(env, b.ElementLength(), extent(tb ? n : k, tb ? k : n, ldb), "b", "as the shape implies");
-  const size_t c_len = extent(m, n, ldc);
-  require_length(env, c.ElementLength(), c_len, "c", "as the shape implies");
-  const float beta = static_cast<float>(expect_number(info, 10, "beta"));
+  const GemmArgs g = parse_gemm_product(info);
+  const size_t c_len = extent(g.m, g.n, g.ldc);
   const Napi::Object o = expect_object(env, info[13], "opts");
   Epilogue ep;
-  ep.bias = array_field<float>(env, o, "bias", n);
+  ep.bias = array_field<float>(env, o, "bias", g.n);
   ep.act = act_field(env, o, "act");
   ep.dact = act_field(env, o, "dact");
   ep.dact_y = array_field<float>(env, o, "dactY", c_len);
   ep.dact_z = array_field<float>(env, o, "dactZ", c_len);
   if (ep.dact != Act::Linear && !ep.dact_y) throw Napi::TypeError::New(env, "opts.dactY is needed with opts.dact");
-  ep.col_sums = array_field<float>(env, o, "colSums", n);
+  ep.col_sums = array_field<float>(env, o, "colSums", g.n);
   std::atomic<bool> flagged{false};
   if (bool_field(env, o, "check", "opts", true, false)) ep.nonfinite = &flagged;
-  DoneLog log{array_field<int32_t>(env, o, "done", static_cast<size_t>(m) * n), n};
+  DoneLog log{array_field<int32_t>(env, o, "done", static_cast<size_t>(g.m) * g.n), g.n};
   if (log.counts) {
     ep.done = &DoneLog::done;
     ep.ctx = &log;
   }
-  gemm(ta, tb, m, n, k, alpha, a.Data(), lda, b.Data(), ldb, beta, c.Data(), ldc, ep);
+  gemm(g.ta, g.tb, g.m, g.n, g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc, ep);
   return Napi::Boolean::New(env, flagged.load());
 }
 

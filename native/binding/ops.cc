@@ -9,6 +9,7 @@
 
 #include "binding/args.h"
 #include "binding/async.h"
+#include "binding/gemm_args.h"
 #include "binding/modules.h"
 #include "core/columns.h"
 #include "core/finite.h"
@@ -119,71 +120,20 @@ Napi::Value ForceIsa(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// The arguments of one GEMM call, checked against the buffers they point into.
-struct GemmArgs {
-  bool ta = false, tb = false;
-  int m = 0, n = 0, k = 0, lda = 0, ldb = 0, ldc = 0;
-  float alpha = 1.f, beta = 0.f;
-  const float* a = nullptr;
-  const float* b = nullptr;
-  float* c = nullptr;
-  const float* bias = nullptr;
-  Act act = Act::Linear;
-
-  void run() const { gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Epilogue{bias, act}); }
-};
-
-// Extent in elements of a row-major rows x cols view with leading dimension ld.
-size_t extent(int rows, int cols, int ld) {
-  return rows == 0 || cols == 0 ? 0 : static_cast<size_t>(rows - 1) * ld + cols;
-}
-
 // JS: gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias | null, act)
 GemmArgs parse_gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 15) throw Napi::TypeError::New(env, "gemm expects 15 arguments");
-  GemmArgs g;
-  g.ta = expect_bool(info, 0, "transA");
-  g.tb = expect_bool(info, 1, "transB");
-  g.m = expect_int(info, 2, "m", 0);
-  g.n = expect_int(info, 3, "n", 0);
-  g.k = expect_int(info, 4, "k", 0);
-  g.alpha = static_cast<float>(expect_number(info, 5, "alpha"));
-  Napi::Float32Array a = expect_f32(info, 6, "a");
-  g.lda = expect_int(info, 7, "lda", 1);
-  Napi::Float32Array b = expect_f32(info, 8, "b");
-  g.ldb = expect_int(info, 9, "ldb", 1);
-  g.beta = static_cast<float>(expect_number(info, 10, "beta"));
-  Napi::Float32Array c = expect_f32(info, 11, "c");
-  g.ldc = expect_int(info, 12, "ldc", 1);
+  GemmArgs g = parse_gemm_product(info);
   Napi::Float32Array bias;
-  const bool has_bias = optional_f32(info, 13, "bias", &bias);
+  if (optional_f32(info, 13, "bias", &bias)) {
+    require_length(env, bias.ElementLength(), static_cast<size_t>(g.n), "bias", "one value per column of C");
+    g.bias = bias.Data();
+  }
   const int act = expect_int(info, 14, "act", 0);
   if (act >= kActCount)
     throw Napi::RangeError::New(env, "act must be an activation id below " + std::to_string(kActCount));
   g.act = static_cast<Act>(act);
-
-  const int a_rows = g.ta ? g.k : g.m, a_cols = g.ta ? g.m : g.k;
-  const int b_rows = g.tb ? g.n : g.k, b_cols = g.tb ? g.k : g.n;
-  if (g.lda < a_cols)
-    throw Napi::RangeError::New(env, "lda (" + std::to_string(g.lda) + ") must be >= " + std::to_string(a_cols));
-  if (g.ldb < b_cols)
-    throw Napi::RangeError::New(env, "ldb (" + std::to_string(g.ldb) + ") must be >= " + std::to_string(b_cols));
-  if (g.ldc < g.n)
-    throw Napi::RangeError::New(env, "ldc (" + std::to_string(g.ldc) + ") must be >= n (" + std::to_string(g.n) + ")");
-  require_length(env, a.ElementLength(), extent(a_rows, a_cols, g.lda), "a",
-                 std::to_string(a_rows) + "x" + std::to_string(a_cols) + " with lda " + std::to_string(g.lda));
-  require_length(env, b.ElementLength(), extent(b_rows, b_cols, g.ldb), "b",
-                 std::to_string(b_rows) + "x" + std::to_string(b_cols) + " with ldb " + std::to_string(g.ldb));
-  require_length(env, c.ElementLength(), extent(g.m, g.n, g.ldc), "c",
-                 std::to_string(g.m) + "x" + std::to_string(g.n) + " with ldc " + std::to_string(g.ldc));
-  if (has_bias) {
-    require_length(env, bias.ElementLength(), static_cast<size_t>(g.n), "bias", "one value per column of C");
-    g.bias = bias.Data();
-  }
-  g.a = a.Data();
-  g.b = b.Data();
-  g.c = c.Data();
   return g;
 }
 
@@ -278,6 +228,43 @@ Napi::Value AffineColumns(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+GemmArgs parse_gemm_product(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 13) throw Napi::TypeError::New(env, "a GEMM call expects at least 13 arguments");
+  GemmArgs g;
+  g.ta = expect_bool(info, 0, "transA");
+  g.tb = expect_bool(info, 1, "transB");
+  g.m = expect_int(info, 2, "m", 0);
+  g.n = expect_int(info, 3, "n", 0);
+  g.k = expect_int(info, 4, "k", 0);
+  g.alpha = static_cast<float>(expect_number(info, 5, "alpha"));
+  Napi::Float32Array a = expect_f32(info, 6, "a");
+  g.lda = expect_int(info, 7, "lda", 1);
+  Napi::Float32Array b = expect_f32(info, 8, "b");
+  g.ldb = expect_int(info, 9, "ldb", 1);
+  g.beta = static_cast<float>(expect_number(info, 10, "beta"));
+  Napi::Float32Array c = expect_f32(info, 11, "c");
+  g.ldc = expect_int(info, 12, "ldc", 1);
+  const int a_rows = g.ta ? g.k : g.m, a_cols = g.ta ? g.m : g.k;
+  const int b_rows = g.tb ? g.n : g.k, b_cols = g.tb ? g.k : g.n;
+  if (g.lda < a_cols)
+    throw Napi::RangeError::New(env, "lda (" + std::to_string(g.lda) + ") must be >= " + std::to_string(a_cols));
+  if (g.ldb < b_cols)
+    throw Napi::RangeError::New(env, "ldb (" + std::to_string(g.ldb) + ") must be >= " + std::to_string(b_cols));
+  if (g.ldc < g.n)
+    throw Napi::RangeError::New(env, "ldc (" + std::to_string(g.ldc) + ") must be >= n (" + std::to_string(g.n) + ")");
+  require_length(env, a.ElementLength(), extent(a_rows, a_cols, g.lda), "a",
+                 std::to_string(a_rows) + "x" + std::to_string(a_cols) + " with lda " + std::to_string(g.lda));
+  require_length(env, b.ElementLength(), extent(b_rows, b_cols, g.ldb), "b",
+                 std::to_string(b_rows) + "x" + std::to_string(b_cols) + " with ldb " + std::to_string(g.ldb));
+  require_length(env, c.ElementLength(), extent(g.m, g.n, g.ldc), "c",
+                 std::to_string(g.m) + "x" + std::to_string(g.n) + " with ldc " + std::to_string(g.ldc));
+  g.a = a.Data();
+  g.b = b.Data();
+  g.c = c.Data();
+  return g;
+}
 
 void init_ops(Napi::Env env, Napi::Object exports, Napi::Object testing) {
   exports.Set("backendInfo", Napi::Function::New<BackendInfo>(env, "backendInfo"));
