@@ -1,7 +1,6 @@
 // model.evaluate: [loss, ...metrics] over all rows, in inference mode, on a job thread. The data is copied in steps
 // (fit-data.ts), which also find x's NaN/Infinity and one-hot class indexes.
 import type { NativeNetwork } from '../engine/contract.js';
-import { Preprocessor } from '../data/preprocessor.js';
 import { toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { withData } from './fit-data.js';
 import type { Sequential } from './sequential.js';
@@ -26,8 +25,7 @@ export async function runEvaluate(
   const targets = toTargets(y, m.rows, model.targetSpec(), 'evaluate: y');
   const sampleWeight = toSampleWeight(options.sampleWeight, m.rows, 'evaluate: sampleWeight');
   const train = { x: m.data, rows: m.rows, y: targets, sampleWeight };
-  // Preprocessed rows are named so, as networkInputs does.
-  const what = model.preprocessing instanceof Preprocessor ? 'evaluate: x (after preprocessing)' : 'evaluate: x';
+  const what = model.inputName('evaluate: x');
   const spec = { train, checkFinite: true };
   return Array.from(await withData(net, spec, 'evaluate', { train: { what } }, (d) => net.evaluate(d, batchSize)));
 }

@@ -5,7 +5,6 @@
 import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
-import { Preprocessor } from '../data/preprocessor.js';
 import { Matrix, describe } from '../matrix.js';
 import { checkKeys } from '../names.js';
 import { drawSeed } from '../random.js';
@@ -74,8 +73,7 @@ export async function runFitDataset(
       throw new TypeError(`${what} must be { x, y }, got ${describe(b)}`);
     const x = model.networkInputs(b.x, `${what}.x`, true, false);
     const y = toTargets(b.y, x.rows, spec, `${what}.y`);
-    const name = model.preprocessing instanceof Preprocessor ? `${what}.x (after preprocessing)` : `${what}.x`;
-    return { train: { x: x.data, rows: x.rows, y, sampleWeight: null }, x: { what: name } };
+    return { train: { x: x.data, rows: x.rows, y, sampleWeight: null }, x: { what: model.inputName(`${what}.x`) } };
   };
 
   model.fitting = true;

@@ -227,8 +227,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
   const inputDim = model.inputDim!;
   const spec = model.targetSpec();
   const xm = model.networkInputs(x, 'fit: x', true, false);
-  const inputs: [Matrix, string][] = [[xm, 'fit: x']];
-  const names: Prepared['names'] = { train: { what: 'fit: x' } };
+  const inputs: [Matrix, string][] = [[xm, model.inputName('fit: x')]];
+  const names: Prepared['names'] = { train: { what: model.inputName('fit: x') } };
   const ty = toTargets(y, xm.rows, spec, 'fit: y');
   const sw =
     o.classWeight !== undefined
@@ -241,8 +241,8 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3)
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${describe(vd)}`);
     const vx = model.networkInputs(vd[0], 'fit: validationData x', true, false);
-    inputs.push([vx, 'fit: validationData x']);
-    names.val = { what: 'fit: validationData x' };
+    inputs.push([vx, model.inputName('fit: validationData x')]);
+    names.val = { what: model.inputName('fit: validationData x') };
     const vy = toTargets(vd[1], vx.rows, spec, 'fit: validationData y');
     val = {
       x: vx.data,
@@ -259,7 +259,7 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
       );
     const ycols = ty instanceof Int32Array ? 1 : spec.units;
     val = sliceData(train, inputDim, ycols, at, xm.rows);
-    names.val = { what: 'fit: x', firstRow: at };
+    names.val = { what: names.train.what, firstRow: at };
     train = sliceData(train, inputDim, ycols, 0, at);
     if (spec.loss.endsWith('crossentropy')) warnSingleClassTail(val.y, spec.units, split);
   }

@@ -106,6 +106,11 @@ export class Sequential implements TrainingModel {
     return this.net?.training ?? false;
   }
 
+  /** @internal How errors name the rows `what` once through the model: raw rows are named as transformed. */
+  inputName(what: string): string {
+    return this.scaler instanceof Preprocessor ? `${what} (after preprocessing)` : what;
+  }
+
   /**
    * @internal x checked (see toInputs), then through the attached preprocessing: the network's input rows.
    * `finite` false leaves the NaN/Infinity check to the caller.
@@ -115,7 +120,7 @@ export class Sequential implements TrainingModel {
       // Raw rows (text, missing cells): checked once transformed.
       const m = this.scaler.transform(x as TableInput, what);
       if (checkValues && m.rows === 0) throw new RangeError(`${what} is empty (0 rows); it needs at least one row`);
-      if (finite) checkFinite(m.data, m.cols, `${what} (after preprocessing)`);
+      if (finite) checkFinite(m.data, m.cols, this.inputName(what));
       return m;
     }
     // A readCsv table of numbers is its Matrix.
