@@ -46,3 +46,13 @@ describe('myelin predict --out', () => {
     expect(lines.slice(1).every((l) => Number.isFinite(Number(l)))).toBe(true);
   });
 });
+
+describe('option values', () => {
+  it('an option whose value is missing before another option says so and how to pass a dash value', () => {
+    for (const flag of ['--target', '-t'])
+      expect(oneLine(myelin(['train', path('houses.csv'), flag, '--epochs', '3']))).toBe(
+        `myelin train: ${flag} needs a value, but the next word is an option; for a value that starts with '-', ` +
+          'write --target=VALUE (see myelin train --help)',
+      );
+  });
+});
