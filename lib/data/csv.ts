@@ -66,8 +66,8 @@ function sourceName(source: CsvSource): string {
 /** Feeds the source's chunks to the reader, yielding after each. */
 async function* pushChunks(source: CsvSource, reader: CsvReader): AsyncGenerator<void> {
   const name = sourceName(source);
-  const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   try {
+    const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
     for await (const chunk of chunks) {
       if (!(chunk instanceof Uint8Array))
         throw new TypeError(
@@ -78,7 +78,9 @@ async function* pushChunks(source: CsvSource, reader: CsvReader): AsyncGenerator
     }
   } catch (e) {
     // File-system errors get the path; parse errors (CsvError) already name it.
-    if (typeof (e as NodeJS.ErrnoException)?.syscall === 'string')
+    // (a path Node refuses, such as one with a NUL byte, is one too)
+    const { syscall, code } = (e ?? {}) as NodeJS.ErrnoException;
+    if (typeof syscall === 'string' || code === 'ERR_INVALID_ARG_VALUE')
       throw new CsvError(`readCsv: cannot read ${name}: ${(e as Error).message}`, name);
     throw e;
   }
