@@ -1,7 +1,10 @@
 // Inputs the eighth session's audit found mishandled: each gets the result Keras gives or an error naming
 // the argument and the value, never an engine message or a TypeError from inside the library.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dense, Matrix, Sequential, StandardScaler, setSeed } from '../lib/index.js';
+import { Dense, Matrix, ModelCheckpoint, Sequential, StandardScaler, setSeed } from '../lib/index.js';
 
 const X = [
   [0, 1, 2],
@@ -98,5 +101,25 @@ describe('empty input and changes during fit', () => {
     expect(m.preprocessing).toBe(before);
     m.setPreprocessing(null); // after fit, allowed
     expect(m.preprocessing).toBeNull();
+  });
+});
+
+describe('files that cannot be written', () => {
+  it('ModelCheckpoint under a file names the checkpoint and the path, not a bare EEXIST', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-robust-'));
+    writeFileSync(join(dir, 'taken'), 'a file');
+    const path = join(dir, 'taken', 'm.myelin');
+    await expect(
+      model().fit(X, Y, {
+        epochs: 1,
+        verbose: 0,
+        callbacks: [new ModelCheckpoint({ filepath: path, monitor: 'loss' })],
+      }),
+    ).rejects.toThrow(`ModelCheckpoint: cannot create the folder of ${path}: EEXIST: file already exists, mkdir`);
+  });
+
+  it('save to a folder says it is a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-robust-'));
+    await expect(model().save(dir)).rejects.toThrow(`save: cannot write ${dir}: it is a folder; give a file name`);
   });
 });

@@ -47,11 +47,10 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
   const dir = dirname(target);
   // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
   // Replacing a file keeps its permissions (a 0600 model stays private).
-  const mode = await stat(target).then(
-    (s) => s.mode & 0o7777,
-    () => 0o666,
-  );
+  const mode = existing ? existing.mode & 0o7777 : 0o666;
   let fh: FileHandle;
   try {
     fh = await open(temp, 'wx', mode);
