@@ -4,7 +4,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dense, Matrix, ModelCheckpoint, Sequential, StandardScaler, setSeed } from '../lib/index.js';
+import {
+  datasets,
+  DeepExplainer,
+  Dense,
+  KernelExplainer,
+  Matrix,
+  ModelCheckpoint,
+  permutationImportance,
+  Sequential,
+  StandardScaler,
+  setSeed,
+} from '../lib/index.js';
 
 const X = [
   [0, 1, 2],
@@ -65,7 +76,7 @@ describe('options of the wrong type name the value', () => {
     const m = model();
     await expect(m.evaluate(X, Y, null as never)).rejects.toThrow('evaluate: options must be an object, got null');
     await expect(m.evaluate(X, Y, { batch_size: 2 } as never)).rejects.toThrow(
-      "evaluate: unknown option 'batch_size'; valid options are batchSize, sampleWeight",
+      "evaluate: unknown option 'batch_size'; valid options are batchSize, sampleWeight, verbose",
     );
   });
 });
@@ -121,5 +132,29 @@ describe('files that cannot be written', () => {
   it('save to a folder says it is a folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'myelin-robust-'));
     await expect(model().save(dir)).rejects.toThrow(`save: cannot write ${dir}: it is a folder; give a file name`);
+  });
+});
+
+describe('misspelled options of the explainers and generators are refused, not ignored', () => {
+  it("SHAP's nsamples, scikit-learn's n_repeats and scoring, a generator's n in an object", () => {
+    const m = model();
+    expect(() => new KernelExplainer(m, X).shapValues(X, { nsamples: 10 } as never)).toThrow(
+      "KernelExplainer.shapValues: unknown option 'nsamples'; valid options are nSamples, seed, batchRows",
+    );
+    expect(() => permutationImportance(m, X, Y, { n_repeats: 2 } as never)).toThrow(
+      "permutationImportance: unknown option 'n_repeats'; valid options are metric, greaterIsBetter, repeats, seed",
+    );
+    expect(() => permutationImportance(m, X, Y, null as never)).toThrow(
+      'permutationImportance: options must be an object, got null',
+    );
+    expect(() => new DeepExplainer(m, X, { rule: 'shapley' } as never)).toThrow(
+      "DeepExplainer: unknown option 'rule'; valid options are softmaxRule",
+    );
+    expect(() => datasets.circle({ n: 10 } as never)).toThrow(
+      'datasets.circle(n): n must be a positive integer, got an object (Object)',
+    );
+    expect(() => datasets.linear(10, { sed: 1 } as never)).toThrow(
+      "datasets.linear: unknown option 'sed'; valid options are seed",
+    );
   });
 });

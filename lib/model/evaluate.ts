@@ -2,7 +2,7 @@
 // (fit-data.ts), which also find x's NaN/Infinity and one-hot class indexes.
 import type { NativeNetwork } from '../engine/contract.js';
 import { describe } from '../matrix.js';
-import { checkKeys, intOption } from '../names.js';
+import { checkKeys, given, intOption } from '../names.js';
 import { toSampleWeight, toTargets, type Inputs, type Targets, type Weights } from './data.js';
 import { withData } from './fit-data.js';
 import type { Sequential } from './sequential.js';
@@ -11,6 +11,8 @@ export interface EvaluateOptions {
   /** Rows per batch (memory only: the result is over all rows). Default 32. */
   batchSize?: number;
   sampleWeight?: Weights;
+  /** Keras's progress bar: evaluate prints nothing, so 0, 1 and 2 are all accepted (Keras code runs as is). */
+  verbose?: 0 | 1 | 2;
 }
 
 export async function runEvaluate(
@@ -22,7 +24,10 @@ export async function runEvaluate(
 ): Promise<number[]> {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`evaluate: options must be an object, got ${describe(options)}`);
-  checkKeys(options, ['batchSize', 'sampleWeight'], 'evaluate');
+  checkKeys(options, ['batchSize', 'sampleWeight', 'verbose'], 'evaluate');
+  const { verbose = 0 } = options;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2)
+    throw new RangeError(`evaluate: verbose must be 0, 1 or 2, got ${given(verbose)}`);
   const batchSize = intOption(options.batchSize, 32, 1, 'evaluate: batchSize');
   const m = model.networkInputs(x, 'evaluate: x', true, false);
   const targets = toTargets(y, m.rows, model.targetSpec(), 'evaluate: y');
