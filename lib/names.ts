@@ -56,6 +56,14 @@ export function boolOption(v: unknown, fallback: boolean, what: string): boolean
   return v;
 }
 
+/** An options argument: an object (undefined for none) of the allowed keys only. */
+export function checkOptions(options: unknown, allowed: readonly string[], what: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${what}: options must be an object, got ${describe(options)}`);
+  checkKeys(options, allowed, what);
+}
+
 export function checkKeys(options: object, allowed: readonly string[], what: string): void {
   for (const key of Object.keys(options))
     if (!allowed.includes(key)) {
