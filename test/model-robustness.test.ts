@@ -82,8 +82,11 @@ describe('options of the wrong type name the value', () => {
 });
 
 describe('empty input and changes during fit', () => {
-  it('predict([]) says x is empty, not that it has 0 columns', async () => {
+  it('predict([]) says x is empty, not that it has 0 columns; predict() says x is undefined', async () => {
     const m = model();
+    expect(() => m.predict(undefined as never)).toThrow(
+      /^predict: x must be a Matrix or number\[\]\[\], got undefined$/,
+    );
     expect(() => m.predict([])).toThrow('predict: x is empty (0 rows); it needs at least one row');
     await expect(m.predictAsync([])).rejects.toThrow('predictAsync: x is empty (0 rows); it needs at least one row');
   });
