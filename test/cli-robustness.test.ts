@@ -56,3 +56,20 @@ describe('option values', () => {
       );
   });
 });
+
+describe('myelin train on a column of numbers with a stray text cell', () => {
+  it('says the column is read as categories and names the text', () => {
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i % 7},${i === 6 ? 'Infinity' : (i * 37) % 11},${i % 2 ? 'a' : 'b'}`,
+    );
+    writeFileSync(path('stray.csv'), `x,b,label\n${rows.join('\n')}\n`);
+    const r = myelin(['train', path('stray.csv'), '--target', 'label', '--epochs', '1', '-o', path('stray.myelin')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'note: "b" holds numbers but also "Infinity", so it is read as 12 categories (one-hot); ' +
+        'blank or fix those cells to read it as numbers',
+    );
+    expect(r.stderr).not.toContain('note: "x"');
+  });
+});
