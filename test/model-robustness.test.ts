@@ -176,3 +176,11 @@ describe('layer names a format cannot hold', () => {
     }
   });
 });
+
+describe('sizes no array can hold', () => {
+  it('a Dense layer too large to allocate names itself and its shapes', () => {
+    expect(() => new Sequential([new Dense(1e9, { inputDim: 1000, name: 'huge' })])).toThrow(
+      "Dense 'huge': cannot allocate its weights (1000 x 1000000000, 1000000000): Invalid typed array length",
+    );
+  });
+});
