@@ -17,6 +17,7 @@ import {
   StandardScaler,
   setNumThreads,
   setSeed,
+  svgToPng,
 } from '../lib/index.js';
 
 const X = [
@@ -190,5 +191,17 @@ describe('global settings', () => {
   it('setSeed and setNumThreads show a string as a string', () => {
     expect(() => setSeed('7' as never)).toThrow('setSeed: seed must be a non-negative integer, got the string "7"');
     expect(() => setNumThreads('2' as never)).toThrow('setNumThreads: n must be an integer >= 1, got the string "2"');
+  });
+});
+
+describe('pictures', () => {
+  it('svgToPng refuses a bitmap too large to allocate instead of running out of memory', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"></svg>';
+    expect(() => svgToPng(svg)).toThrow(
+      "svgToPng: a 200000 x 200000 PNG is more than 100 megapixels; lower scale or the SVG's size",
+    );
+    expect(() => svgToPng(svg, 0)).toThrow('svgToPng: scale must be a positive number, got 0');
+    const small = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"></svg>');
+    expect([small.readUInt32BE(16), small.readUInt32BE(20)]).toEqual([20, 10]); // PNG IHDR width, height
   });
 });
