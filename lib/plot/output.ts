@@ -1,8 +1,9 @@
 // Writing pictures: SVG as text, PNG through resvg, which is loaded only when a PNG is asked for, so a
 // platform without its prebuilt binary loses PNG output and nothing else.
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
+import { writeFileAtomicSync } from '../io/atomic-write.js';
 import { given } from '../names.js';
 
 export interface PlotFileOptions {
@@ -62,6 +63,6 @@ export function writePicture(svg: string, options: PlotFileOptions): string {
   if (ext !== '.svg' && ext !== '.png') throw new Error(`toFile must end in .svg or .png, got "${file}"`);
   const bytes = ext === '.png' ? svgToPng(svg, options.scale) : svg;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, bytes);
+  writeFileAtomicSync(file, bytes);
   return svg;
 }
