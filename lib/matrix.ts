@@ -98,7 +98,7 @@ function checkDim(n: number, name: string): void {
 
 /** Short description of a value for error messages. */
 export function describe(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
   if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'Object'})`;

@@ -1,6 +1,8 @@
 // Resolves user-given names ('binaryCrossentropy', 'MSE', 'leaky_relu') to canonical snake_case
 // identifiers; unknown names throw listing the accepted ones (never a silent default).
 
+import { describe } from './matrix.js';
+
 /** 'binary_crossentropy' → 'binaryCrossentropy'. */
 export type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 
@@ -34,6 +36,34 @@ export function resolveName<T>(
 }
 
 /** Throws on option keys that are not in `allowed` (a typo must not silently become a default). */
+/** A value as an error message shows it: numbers as they are, anything else described ('the string "3"'). */
+export function given(v: unknown): string {
+  return typeof v === 'number' ? String(v) : describe(v);
+}
+
+/** An integer option >= min, `fallback` when undefined; otherwise a RangeError naming it and the value given. */
+export function intOption(v: unknown, fallback: number, min: number, what: string): number {
+  const n = v ?? fallback;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+    throw new RangeError(`${what} must be an integer >= ${min}, got ${given(v)}`);
+  return n;
+}
+
+/** A boolean option, `fallback` when undefined. */
+export function boolOption(v: unknown, fallback: boolean, what: string): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TypeError(`${what} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
+/** An options argument: an object (undefined for none) of the allowed keys only. */
+export function checkOptions(options: unknown, allowed: readonly string[], what: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${what}: options must be an object, got ${describe(options)}`);
+  checkKeys(options, allowed, what);
+}
+
 export function checkKeys(options: object, allowed: readonly string[], what: string): void {
   for (const key of Object.keys(options))
     if (!allowed.includes(key)) {

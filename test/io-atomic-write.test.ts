@@ -102,3 +102,14 @@ describe('temporary files of interrupted saves', () => {
     expect(readdirSync(d).sort()).toEqual(['model.myelin', names.live, names.otherTarget, names.notOurPattern].sort());
   });
 });
+
+describe('targets that cannot be a file', () => {
+  it('a folder is named as such, and left as it was', async () => {
+    const d = dir();
+    await expect(writeFileAtomic(d, Buffer.from('x'))).rejects.toThrow(
+      `cannot write ${d}: it is a folder; give a file name`,
+    );
+    expect(statSync(d).isDirectory()).toBe(true);
+    expect(readdirSync(join(d, '..')).filter((f) => f.startsWith(`.${d.split('/').at(-1)}.`))).toEqual([]);
+  });
+});

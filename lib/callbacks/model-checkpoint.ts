@@ -77,7 +77,9 @@ export class ModelCheckpoint extends MonitorCallback {
         );
       this.best = v;
     } else if (this.verbose) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true }).catch((e: Error) => {
+      throw new Error(`ModelCheckpoint: cannot create the folder of ${path}: ${e.message}`, { cause: e });
+    });
     await model.save(path);
     this.lastSaved = path;
   }

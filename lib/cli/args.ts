@@ -29,7 +29,12 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
     // parseArgs's messages are long and mention internals; keep the part that names the option.
     const msg = (e as Error).message
       .replace(/\. To specify a positional argument.*$/s, '')
-      .replace(/^Unknown option '(.*?)'.*$/s, "unknown option '$1'");
+      .replace(/^Unknown option '(.*?)'.*$/s, "unknown option '$1'")
+      // `--target --epochs 3`: parseArgs calls it "ambiguous" and puts the fix on a line errorLine drops.
+      .replace(
+        /^Option '(.*?)' argument is ambiguous.*use '(--[^=]+)=-XYZ'.*$/s,
+        "$1 needs a value, but the next word is an option; for a value that starts with '-', write $2=VALUE",
+      );
     throw new UsageError(msg, cmd.name);
   }
   // A value option given twice is a mistake, not "the last one wins".

@@ -30,7 +30,15 @@ export function layoutColumns(names: string[], hasHeader: boolean, o: ReadCsvOpt
   const seen = new Map<string, number>();
   names.forEach((nm, i) => {
     if (nm === '' && hasHeader) names[i] = nm = `col_${i}`;
-    if (!seen.has(nm)) seen.set(nm, i);
+    // Names find columns (targets, features, a model's inputs, ONNX inputs): one name, one column.
+    const first = seen.get(nm);
+    if (first !== undefined)
+      throw new CsvError(
+        `readCsv: ${file} has two columns named ${JSON.stringify(nm)} (columns ${first + 1} and ${i + 1}); ` +
+          'rename one in the header',
+        file,
+      );
+    seen.set(nm, i);
   });
   const resolve = (ref: string | number, what: string): number => {
     if (typeof ref === 'number') {

@@ -49,6 +49,8 @@ export class CsvReader implements CsvSink {
   constructor(
     private readonly file: string,
     private readonly o: ReadCsvOptions,
+    /** Where a line of the CSV text is in the file it came from (a JSON Lines or Parquet table's converted rows). */
+    private readonly locate: (line: number) => string = (line) => `line ${line}`,
   ) {
     const delim = o.delimiter ?? ',';
     if (
@@ -364,7 +366,7 @@ export class CsvReader implements CsvSink {
     const where =
       col !== undefined ? `, column ${col + 1}${name !== undefined ? ` (${JSON.stringify(name)})` : ''}` : '';
     return new CsvError(
-      `readCsv: ${this.file} line ${line}${where}: ${col === undefined ? 'the row ' : ''}${what}`,
+      `readCsv: ${this.file} ${this.locate(line)}${where}: ${col === undefined ? 'the row ' : ''}${what}`,
       this.file,
       line,
       col !== undefined ? col + 1 : undefined,
@@ -374,7 +376,7 @@ export class CsvReader implements CsvSink {
 
   private wrap(e: unknown): unknown {
     if (e instanceof CsvSyntaxError)
-      return new CsvError(`readCsv: ${this.file} line ${e.line}: ${e.message}`, this.file, e.line);
+      return new CsvError(`readCsv: ${this.file} ${this.locate(e.line)}: ${e.message}`, this.file, e.line);
     return e;
   }
 }

@@ -27,7 +27,7 @@ export {
 export async function readCsv(source: CsvSource, options: ReadCsvWithTarget): Promise<CsvDataWithTarget>;
 export async function readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<CsvData>;
 export async function readCsv(source: CsvSource, options: ReadCsvOptions = {}): Promise<CsvData> {
-  const reader = new CsvReader(sourceName(source), options);
+  const reader = new CsvReader(sourceName(source), options, sourceLocate(source));
   for await (const _ of pushChunks(source, reader));
   return reader.finish();
 }
@@ -44,7 +44,7 @@ export async function* readCsvBatches(
   const batchRows = options.batchRows ?? 8192;
   if (!Number.isInteger(batchRows) || batchRows < 1)
     throw new RangeError(`readCsvBatches: batchRows must be an integer >= 1, got ${describe(batchRows)}`);
-  const reader = new CsvReader(sourceName(source), options);
+  const reader = new CsvReader(sourceName(source), options, sourceLocate(source));
   let yielded = false;
   for await (const _ of pushChunks(source, reader))
     if (reader.pendingRows >= batchRows) {
@@ -53,6 +53,12 @@ export async function* readCsvBatches(
     }
   const last = reader.finish();
   if (last.rows > 0 || !yielded) yield last;
+}
+
+/** A converted table's map from lines of its CSV text to places in its file (./table-files.ts). */
+function sourceLocate(source: CsvSource): ((line: number) => string) | undefined {
+  const { locate } = source as { locate?: unknown };
+  return typeof locate === 'function' ? (locate as (line: number) => string) : undefined;
 }
 
 function sourceName(source: CsvSource): string {
@@ -66,8 +72,8 @@ function sourceName(source: CsvSource): string {
 /** Feeds the source's chunks to the reader, yielding after each. */
 async function* pushChunks(source: CsvSource, reader: CsvReader): AsyncGenerator<void> {
   const name = sourceName(source);
-  const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   try {
+    const chunks = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
     for await (const chunk of chunks) {
       if (!(chunk instanceof Uint8Array))
         throw new TypeError(
@@ -78,7 +84,9 @@ async function* pushChunks(source: CsvSource, reader: CsvReader): AsyncGenerator
     }
   } catch (e) {
     // File-system errors get the path; parse errors (CsvError) already name it.
-    if (typeof (e as NodeJS.ErrnoException)?.syscall === 'string')
+    // (a path Node refuses, such as one with a NUL byte, is one too)
+    const { syscall, code } = (e ?? {}) as NodeJS.ErrnoException;
+    if (typeof syscall === 'string' || code === 'ERR_INVALID_ARG_VALUE')
       throw new CsvError(`readCsv: cannot read ${name}: ${(e as Error).message}`, name);
     throw e;
   }

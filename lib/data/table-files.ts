@@ -25,27 +25,46 @@ export function tableFormat(path: string): TableFormat {
 export function tableSource(path: string, format: TableFormat = tableFormat(path)): CsvSource {
   if (format === 'csv') return path;
   const rows = format === 'jsonl' ? jsonLines(path) : parquetRows(path);
-  return Object.assign(csvBytes(rows), { name: path });
+  // Errors name the JSON line or the Parquet row, not the line of the CSV text made of them: the CSV line
+  // where each run of rows at a constant offset begins, and that offset (it moves at a skipped blank line
+  // or a cell with a line break).
+  const runs: [csvLine: number, offset: number][] = [];
+  const locate = (line: number) => {
+    let k = runs.length - 1;
+    while (k >= 0 && runs[k]![0] > line) k--;
+    return `${format === 'jsonl' ? 'line' : 'row'} ${line + (k >= 0 ? runs[k]![1] : 0)}`;
+  };
+  return Object.assign(csvBytes(rows, runs), { name: path, locate });
 }
 
-async function* csvBytes(rows: AsyncGenerator<string[] | Record<string, unknown>>): AsyncGenerator<Uint8Array> {
+/** The rows as CSV text; `runs` gets where each row's CSV line and its place in the file differ anew. */
+async function* csvBytes(
+  rows: AsyncGenerator<string[] | { at: number; row: Record<string, unknown> }>,
+  runs: [number, number][],
+): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let names: string[] | null = null;
   let text = '';
+  let line = 1; // the header's, written once, before the first row (or alone)
+  const header = () => `${names!.map(cellText).join(',')}\n`;
   for await (const r of rows) {
     if (Array.isArray(r)) {
       names = r; // Parquet's schema comes first
-    } else {
-      if (!names) names = Object.keys(r);
-      if (text === '') text = `${names.map(cellText).join(',')}\n`;
-      text += `${names.map((n) => cellText(r[n])).join(',')}\n`;
+      continue;
     }
+    if (!names) names = Object.keys(r.row);
+    if (line === 1) text = header();
+    const record = `${names.map((n) => cellText(r.row[n])).join(',')}\n`;
+    line++;
+    if (r.at - line !== (runs.at(-1)?.[1] ?? 0)) runs.push([line, r.at - line]);
+    line += record.split('\n').length - 2; // line breaks inside quoted cells
+    text += record;
     if (text.length >= 1 << 20) {
       yield encoder.encode(text);
       text = '';
     }
   }
-  if (text === '' && names) text = `${names.map(cellText).join(',')}\n`;
+  if (line === 1 && names) text = header();
   if (text) yield encoder.encode(text);
 }
 
@@ -57,7 +76,7 @@ function cellText(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>> {
+async function* jsonLines(path: string): AsyncGenerator<{ at: number; row: Record<string, unknown> }> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let n = 0;
   let keys: Set<string> | null = null; // the first object's: the header; a later key outside it would be lost
@@ -81,11 +100,11 @@ async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>>
               'the first object names the columns (give it every key, null where a value is missing)',
             path,
           );
-    yield v as Record<string, unknown>;
+    yield { at: n, row: v as Record<string, unknown> };
   }
 }
 
-async function* parquetRows(path: string): AsyncGenerator<string[] | Record<string, unknown>> {
+async function* parquetRows(path: string): AsyncGenerator<string[] | { at: number; row: Record<string, unknown> }> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
   let meta: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
@@ -99,11 +118,13 @@ async function* parquetRows(path: string): AsyncGenerator<string[] | Record<stri
   yield parquetSchema(meta).children.map((c) => c.element.name);
   // A slice of rows at a time: memory is a slice (and hyparquet's pages), not the file.
   const total = Number(meta.num_rows);
-  for (let start = 0; start < total; start += PARQUET_ROWS)
-    yield* await parquetReadObjects({
+  for (let start = 0; start < total; start += PARQUET_ROWS) {
+    const rows = await parquetReadObjects({
       file,
       metadata: meta,
       rowStart: start,
       rowEnd: Math.min(total, start + PARQUET_ROWS),
     });
+    for (const [i, row] of rows.entries()) yield { at: start + i + 1, row };
+  }
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from '../matrix.js';
+import { given } from '../names.js';
 
 /** A labelled data set: features row by row, class indexes, and the names of both. */
 export interface Dataset {
@@ -23,5 +24,6 @@ export function checkSeed(seed: number | undefined): number {
 }
 
 export function checkCount(n: number, fn: string): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`datasets.${fn}(n): n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`datasets.${fn}(n): n must be a positive integer, got ${given(n)}`);
 }

@@ -1,5 +1,6 @@
 // The course's two generated problems: one a straight line separates, one it cannot.
 import { Matrix } from '../matrix.js';
+import { checkOptions } from '../names.js';
 import { checkCount, checkSeed, type Dataset, type GeneratorOptions } from './dataset.js';
 import { seededRandom } from '../random.js';
 
@@ -9,6 +10,7 @@ import { seededRandom } from '../random.js';
  */
 export function linear(n: number, options: GeneratorOptions = {}): Dataset {
   checkCount(n, 'linear');
+  checkOptions(options, ['seed'], 'datasets.linear');
   const rand = seededRandom(checkSeed(options.seed));
   const x = new Matrix(n, 2);
   const y = new Int32Array(n);
@@ -29,6 +31,7 @@ export function linear(n: number, options: GeneratorOptions = {}): Dataset {
  */
 export function circle(n: number, options: GeneratorOptions = {}): Dataset {
   checkCount(n, 'circle');
+  checkOptions(options, ['seed'], 'datasets.circle');
   const rand = seededRandom(checkSeed(options.seed));
   const x = new Matrix(n, 2);
   const y = new Int32Array(n);

@@ -3,6 +3,7 @@
 // efficiency constraint (expected + Σ phi = f(x)) built in. With every coalition evaluated the
 // solution is the exact Shapley values.
 import { Matrix } from '../matrix.js';
+import { checkOptions } from '../names.js';
 import { CoalitionEvaluator, defaultMaxRows, type CoalitionSet } from './coalitions.js';
 import { checkNonEmpty, checkPositiveInt, checkWidth, toMatrix, type MatrixLike } from './inputs.js';
 import { seededRandom } from '../random.js';
@@ -48,6 +49,7 @@ export class KernelExplainer {
 
   /** One Matrix (rows x features) per model output; expectedValue[k] + Σ_j phi[k][i, j] = f(x_i)_k. */
   shapValues(x: MatrixLike, options: KernelShapOptions = {}): Matrix[] {
+    checkOptions(options, ['nSamples', 'seed', 'batchRows'], 'KernelExplainer.shapValues');
     const xm = toMatrix(x, 'KernelExplainer.shapValues: x');
     checkWidth(xm, this.features, 'KernelExplainer.shapValues: x', 'the background');
     const D = this.features;

@@ -1,6 +1,7 @@
 // Permutation importance (Breiman 2001; scikit-learn's permutation_importance): how much the
 // score drops when one feature's column is shuffled, breaking its link to the target.
 import { Matrix, describe } from '../matrix.js';
+import { checkOptions } from '../names.js';
 import { checkNonEmpty, checkPositiveInt, toMatrix, type MatrixLike } from './inputs.js';
 import { seededRandom } from '../random.js';
 import { resolveScorer, type ScoreFn } from './metrics.js';
@@ -50,6 +51,7 @@ export function permutationImportance(
   y: Matrix | ArrayLike<number> | ArrayLike<ArrayLike<number>>,
   options: PermutationImportanceOptions = {},
 ): PermutationImportance {
+  checkOptions(options, ['metric', 'greaterIsBetter', 'repeats', 'seed'], 'permutationImportance');
   const predict = predictor(model, 'permutationImportance');
   const xm = toMatrix(x, 'permutationImportance: x');
   checkNonEmpty(xm, 'permutationImportance: x');

@@ -11,18 +11,47 @@ export const atomicWriteTestHooks: {
 } = { chunkBytes: 4 << 20, afterChunk: null };
 
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const file = await openAtomic(path);
+  try {
+    const step = atomicWriteTestHooks.chunkBytes;
+    for (let off = 0; off < data.length; ) {
+      const end = Math.min(off + step, data.length);
+      await file.write(data.subarray(off, end));
+      off = end;
+      await atomicWriteTestHooks.afterChunk?.(off, file.temp);
+    }
+  } catch (e) {
+    await file.abort();
+    throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, {
+      cause: e,
+    });
+  }
+  await file.commit();
+}
+
+/** A file written in pieces (output streamed as it is computed) that appears whole or not at all. */
+export interface AtomicFile {
+  /** The temporary file being written. */
+  readonly temp: string;
+  write(data: Uint8Array | string): Promise<void>;
+  /** fsyncs the temporary file, renames it over the target and fsyncs the folder. */
+  commit(): Promise<void>;
+  /** Removes the temporary file: the previous file, if any, is unchanged. */
+  abort(): Promise<void>;
+}
+
+/** Starts writing `path` atomically: nothing is visible at `path` until commit(). */
+export async function openAtomic(path: string): Promise<AtomicFile> {
   // Through a symlink, replace the file it points to, not the link.
   const target = await realpath(resolve(path)).catch(() => resolve(path));
   const dir = dirname(target);
   // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  inFlight.add(temp);
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
   // Replacing a file keeps its permissions (a 0600 model stays private).
-  const mode = await stat(target).then(
-    (s) => s.mode & 0o7777,
-    () => 0o666,
-  );
-  let fh: FileHandle | undefined;
+  const mode = existing ? existing.mode & 0o7777 : 0o666;
+  let fh: FileHandle;
   try {
     fh = await open(temp, 'wx', mode);
   } catch (e) {
@@ -30,28 +59,40 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
       cause: e,
     });
   }
-  try {
-    const step = atomicWriteTestHooks.chunkBytes;
-    for (let off = 0; off < data.length; ) {
-      const { bytesWritten } = await fh.write(data, off, Math.min(step, data.length - off), off);
-      off += bytesWritten;
-      await atomicWriteTestHooks.afterChunk?.(off, temp);
-    }
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await rename(temp, target);
-  } catch (e) {
-    await fh?.close().catch(() => {});
+  inFlight.add(temp);
+  let position = 0;
+  const abort = async () => {
+    await fh.close().catch(() => {});
     await unlink(temp).catch(() => {});
-    throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, {
-      cause: e,
-    });
-  } finally {
     inFlight.delete(temp);
-  }
-  await syncDir(dir);
-  await removeStaleTemps(dir, basename(target));
+  };
+  return {
+    temp,
+    async write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      for (let off = 0; off < bytes.length; ) {
+        const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, position);
+        off += bytesWritten;
+        position += bytesWritten;
+      }
+    },
+    async commit() {
+      try {
+        await fh.sync();
+        await fh.close();
+        await rename(temp, target);
+      } catch (e) {
+        await abort();
+        throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, {
+          cause: e,
+        });
+      }
+      inFlight.delete(temp);
+      await syncDir(dir);
+      await removeStaleTemps(dir, basename(target));
+    },
+    abort,
+  };
 }
 
 /** Temporary files this process is writing now. */

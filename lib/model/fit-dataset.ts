@@ -6,7 +6,7 @@ import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { Matrix, describe } from '../matrix.js';
-import { checkKeys } from '../names.js';
+import { boolOption, checkKeys, intOption } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
@@ -50,16 +50,10 @@ export async function runFitDataset(
     ['epochs', 'batchSize', 'shuffle', 'callbacks', 'initialEpoch', 'validationData', 'verbose'],
     'fit (Dataset)',
   );
-  const epochs = o.epochs ?? 1;
-  const initialEpoch = o.initialEpoch ?? 0;
-  const batchSize = o.batchSize ?? 32;
-  for (const [k, v, min] of [
-    ['epochs', epochs, 0],
-    ['initialEpoch', initialEpoch, 0],
-    ['batchSize', batchSize, 1],
-  ] as const)
-    if (!Number.isInteger(v) || v < min)
-      throw new RangeError(`fit: ${k} must be an integer >= ${min}, got ${String(v)}`);
+  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs');
+  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch');
+  const batchSize = intOption(o.batchSize, 32, 1, 'fit: batchSize');
+  const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const keys = ['loss', ...compiled.metrics.map((m) => m.name)];
   const history = new History();
   const list = new CallbackList([...(o.callbacks ?? []), history]);
@@ -101,8 +95,8 @@ export async function runFitDataset(
             data: held,
             epochs: 1,
             initialEpoch: epoch,
-            batchSize,
-            shuffle: o.shuffle ?? true,
+            batchSize: Math.min(batchSize, train.rows), // the engine takes sizes below 2^31
+            shuffle,
             seed,
           });
         } finally {

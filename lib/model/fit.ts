@@ -10,7 +10,7 @@ import { ProgressLogger } from '../callbacks/progress.js';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan.js';
 import { describe, type Matrix } from '../matrix.js';
 import { checkFiniteInSteps } from '../finite.js';
-import { checkKeys } from '../names.js';
+import { boolOption, checkKeys, given, intOption } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import {
@@ -201,21 +201,16 @@ function warnSingleClassTail(y: Float32Array | Int32Array, units: number, split:
 function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepared {
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   checkKeys(o, FIT_OPTIONS, 'fit');
-  const epochs = o.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0)
-    throw new RangeError(`fit: epochs must be an integer >= 0, got ${String(o.epochs)}`);
-  const initialEpoch = o.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
-    throw new RangeError(`fit: initialEpoch must be an integer >= 0, got ${String(o.initialEpoch)}`);
-  const batchSize = o.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`fit: batchSize must be an integer >= 1, got ${String(o.batchSize)}`);
+  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs');
+  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch');
+  const batchSize = intOption(o.batchSize, 32, 1, 'fit: batchSize');
+  const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const verbose = o.verbose ?? 1;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2)
-    throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(o.verbose)}`);
+    throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${given(o.verbose)}`);
   const split = o.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1))
-    throw new RangeError(`fit: validationSplit must be in [0, 1), got ${String(o.validationSplit)}`);
+    throw new RangeError(`fit: validationSplit must be in [0, 1), got ${given(o.validationSplit)}`);
   const callbacks = o.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new TypeError(`fit: callbacks must be an array, got ${describe(callbacks)}`);
   for (const [i, c] of callbacks.entries())
@@ -263,6 +258,7 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     train = sliceData(train, inputDim, ycols, 0, at);
     if (spec.loss.endsWith('crossentropy')) warnSingleClassTail(val.y, spec.units, split);
   }
-  const shuffle = o.shuffle ?? true;
-  return { train, val, epochs, initialEpoch, batchSize, shuffle, verbose, callbacks, names, inputs };
+  // A batch larger than the data is all of it (as in Keras); the engine takes sizes below 2^31.
+  const batch = Math.min(batchSize, train.rows);
+  return { train, val, epochs, initialEpoch, batchSize: batch, shuffle, verbose, callbacks, names, inputs };
 }

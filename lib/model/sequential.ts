@@ -93,6 +93,9 @@ export class Sequential implements TrainingModel {
    * through it, and save() stores it, so a loaded model takes raw inputs. null detaches it.
    */
   setPreprocessing(pre: Preprocessing | null): void {
+    // fit transformed its rows with the preprocessing it started with: the weights go with that one.
+    if (this.fitting)
+      throw new Error('setPreprocessing: the model is training; attach preprocessing before or after fit');
     if (pre !== null) checkAttachable(pre, this.inputDim, 'setPreprocessing');
     this.scaler = pre;
   }
@@ -299,9 +302,7 @@ export class Sequential implements TrainingModel {
   private predictInput(x: Inputs, what: string): { m: Matrix; check: boolean } {
     this.engine(what);
     const check = !this.scaler;
-    const m = this.networkInputs(x, `${what}: x`, !check);
-    if (m.rows === 0) throw new RangeError(`${what}: x is empty (0 rows); it needs at least one row`);
-    return { m, check };
+    return { m: this.networkInputs(x, `${what}: x`, true, !check), check };
   }
 
   private predictOutputs(m: Matrix, out: Float32Array | number, what: string): Matrix {

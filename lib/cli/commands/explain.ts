@@ -1,7 +1,7 @@
 // `myelin explain MODEL DATA.csv`: which features drive the saved model's predictions. SHAP values by
 // DeepExplainer (or KernelExplainer) against background rows drawn from the data; prints the
 // features ranked by mean |SHAP value| per output, and writes summary plots and per-row values.
-import { createWriteStream } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import { seededRandom } from '../../random.js';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -199,15 +199,9 @@ function slug(s: string): string {
 }
 
 async function writeValues(file: string, phi: Matrix[], outputs: string[], featureNames: string[]): Promise<void> {
-  const stream = createWriteStream(file);
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('error', (e) => reject(new CliError(`cannot write ${file}: ${e.message}`)));
-    stream.on('finish', resolve);
-  });
-  stream.write(csvLine(['row', 'output', ...featureNames]));
+  const lines = [csvLine(['row', 'output', ...featureNames])];
   for (let i = 0; i < phi[0]!.rows; i++)
     for (let k = 0; k < phi.length; k++)
-      stream.write(csvLine([i, outputs[k]!, ...Array.from(phi[k]!.row(i), (v) => +v.toPrecision(6))]));
-  stream.end();
-  await done;
+      lines.push(csvLine([i, outputs[k]!, ...Array.from(phi[k]!.row(i), (v) => +v.toPrecision(6))]));
+  await writeFileAtomic(file, Buffer.from(lines.join(''))).catch((e) => Promise.reject(new CliError(e.message)));
 }

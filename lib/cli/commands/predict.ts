@@ -1,9 +1,9 @@
 // `myelin predict MODEL DATA.csv`: one output row per input row — the predicted class (named as in the
 // training file) and each class's probability, or the predicted value. Rows stream through in batches,
 // so memory stays flat whatever the file's size.
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Preprocessor, readCsvBatches, type Matrix } from '../../index.js';
+import { openAtomic } from '../../io/atomic-write.js';
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { csvLine } from '../csv-out.js';
@@ -51,44 +51,45 @@ export const predict: Command = {
     const t = await loadTrained(modelFile!);
     await checkReadable(dataFile!);
     const rows = readCsvBatches(dataSource(dataFile!), { ...featureOptions(t), keep, batchRows: BATCH_ROWS });
-    const sink = outFile ? createWriteStream(outFile) : process.stdout;
-    const failed = outFile
-      ? new Promise<never>((_, reject) =>
-          sink.on('error', (e) => reject(new CliError(`cannot write ${outFile}: ${e.message}`))),
-        )
-      : null;
-    failed?.catch(() => {});
+    // A file appears whole or not at all (a bad row half-way leaves the previous file); stdout streams.
+    const file = outFile ? await openAtomic(outFile).catch((e) => Promise.reject(new CliError(e.message))) : null;
     const write = async (text: string) => {
-      if (out.json && !outFile) return;
-      if (!sink.write(text)) await Promise.race([once(sink, 'drain'), ...(failed ? [failed] : [])]);
+      if (file)
+        await file.write(text).catch((e) => Promise.reject(new CliError(`cannot write ${outFile}: ${e.message}`)));
+      else if (!out.json && !process.stdout.write(text)) await once(process.stdout, 'drain');
     };
-    const names = classNames(t);
-    await write(csvLine([...keep, 'prediction', ...(names ? names.map((n) => `probability_${n}`) : [])]));
     const json: Record<string, unknown>[] = [];
     const unseen = new Map<string, number>();
     let count = 0;
-    for await (const batch of rows) {
-      checkWidth(t, batch, dataFile!);
-      if (batch.rows === 0) continue;
-      const p = t.model.predict(batch);
-      countUnseen(t, unseen);
-      let text = '';
-      for (let i = 0; i < p.rows; i++) {
-        const kept = batch.kept?.map((k) => k[i]!) ?? [];
-        const r = predictionRow(p, i, names);
-        text += csvLine([...kept, ...r.cells]);
-        if (out.json)
-          json.push({
-            ...(keep.length ? { kept: Object.fromEntries(keep.map((k, j) => [k, kept[j]])) } : {}),
-            ...r.json,
-          });
+    try {
+      const names = classNames(t);
+      // The header goes out with the first rows, once the file's columns are known to fit the model.
+      let header = csvLine([...keep, 'prediction', ...(names ? names.map((n) => `probability_${n}`) : [])]);
+      for await (const batch of rows) {
+        checkWidth(t, batch, dataFile!);
+        if (batch.rows === 0) continue;
+        const p = t.model.predict(batch);
+        countUnseen(t, unseen);
+        let text = '';
+        for (let i = 0; i < p.rows; i++) {
+          const kept = batch.kept?.map((k) => k[i]!) ?? [];
+          const r = predictionRow(p, i, names);
+          text += csvLine([...kept, ...r.cells]);
+          if (out.json)
+            json.push({
+              ...(keep.length ? { kept: Object.fromEntries(keep.map((k, j) => [k, kept[j]])) } : {}),
+              ...r.json,
+            });
+        }
+        count += p.rows;
+        await write(header + text);
+        header = '';
       }
-      count += p.rows;
-      await write(text);
-    }
-    if (outFile) {
-      sink.end();
-      await Promise.race([once(sink, 'finish'), failed!]);
+      if (header) await write(header);
+      await file?.commit().catch((e) => Promise.reject(new CliError(e.message)));
+    } catch (e) {
+      await file?.abort();
+      throw e;
     }
     const unseenNote = [...unseen].map(([c, n]) => `${c} ${n}`).join(', ');
     if (unseen.size) out.note(`note: categories the training rows lack were encoded as all zeros (${unseenNote})`);

@@ -2,9 +2,11 @@
 import { preprocessingFromConfig } from '../../data/preprocessing.js';
 import type { CompileArgs } from '../../model/compile.js';
 import { Sequential } from '../../model/sequential.js';
+import type { Optimizer } from '../../optimizers.js';
 import { ModelFileError } from '../format.js';
 import type { H5Node } from './h5-read.js';
 import { buildLayers, isObject, KerasConfigError, weightsOf, type ModelSpec } from './layers.js';
+import { KERAS3_TAIL } from './snapshot.js';
 
 /** What a reader found in a file. */
 export interface Decoded {
@@ -103,9 +105,23 @@ export function readCount(g: H5Node, path: string, where: string): number {
   return v;
 }
 
+/** Scalars after the slots that must agree with the step count (./snapshot.ts KERAS3_TAIL), for a reader. */
+export interface Tail {
+  names: string[];
+  values: (iterations: number) => number[];
+}
+
+/** The scalars a Keras 3 file keeps after `optimizer`'s slots (none for most). */
+export function keras3Tail(optimizer: Optimizer): Tail | undefined {
+  const t = KERAS3_TAIL[optimizer.className];
+  const beta1 = optimizer.getConfig().config['beta1'] as number;
+  return t && { names: t.names, values: (steps) => t.values(beta1, steps) };
+}
+
 /**
- * The optimizer's saved variables, `lead` scalars (iteration first) then `perArray` slots per weight
- * array: the state, or none when the file holds only the scalars (Keras had not built the optimizer).
+ * The optimizer's saved variables, `lead` scalars (iteration first), then `perArray` slots per weight array,
+ * then the `tail` scalars: the state, or none when the file holds only the lead (Keras had not built the
+ * optimizer). Each tail value must be what myelin's engine derives from the step count.
  */
 export function optimizerState(
   g: H5Node,
@@ -114,10 +130,24 @@ export function optimizerState(
   perArray: number,
   arrays: number[][],
   where: string,
+  tail: Tail | undefined,
 ): Decoded['optimizer'] {
-  if (names.length !== lead && names.length !== lead + perArray * arrays.length)
-    fail(`${where} holds ${names.length} arrays; the optimizer on this model keeps ${lead + perArray * arrays.length}`);
+  const tailNames = tail?.names ?? [];
+  const built = lead + perArray * arrays.length + tailNames.length;
+  if (names.length !== lead && names.length !== built)
+    fail(`${where} holds ${names.length} arrays; the optimizer on this model keeps ${built}`);
   const iterations = readCount(g, names[0]!, `${where}/${names[0]} (iteration)`);
-  const slots = names.slice(lead).map((n, k) => readArray(g, n, arrays[Math.floor(k / perArray)]!, `${where}/${n}`));
+  const slotNames = names.slice(lead, names.length - (names.length === lead ? 0 : tailNames.length));
+  const slots = slotNames.map((n, k) => readArray(g, n, arrays[Math.floor(k / perArray)]!, `${where}/${n}`));
+  if (tail && names.length === built) {
+    const want = tail.values(iterations);
+    tailNames.forEach((what, k) => {
+      const n = names[lead + slots.length + k]!;
+      const got = readArray(g, n, [], `${where}/${n} (${what})`)[0]!;
+      // float32 in the file, and Keras multiplies in float32 (myelin in double): they differ below 1e-7.
+      if (!(Math.abs(got - want[k]!) <= 1e-6))
+        fail(`${where}/${n} (${what}) is ${got}, but after ${iterations} steps it is ${want[k]} (a damaged file?)`);
+    });
+  }
   return { iterations, slots };
 }

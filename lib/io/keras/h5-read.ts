@@ -104,7 +104,7 @@ function getWorker(): Worker {
     clearTimeout(p.timer);
     if (pending.size === 0) w.unref();
     if (m.entries) p.resolve(new Map(m.entries.map(({ path, ...e }) => [path, e])));
-    else p.reject(new KerasConfigError(`the HDF5 library cannot read it: ${firstLine(m.error)}`));
+    else p.reject(new KerasConfigError(`the HDF5 library cannot read it: ${hdf5Cause(m.error)}`));
     if (m.fatal) discard(w, new KerasConfigError('the HDF5 library stopped'));
   });
   w.on('error', (e) => discard(w, new KerasConfigError(`the HDF5 library stopped: ${firstLine(e.message)}`)));
@@ -127,6 +127,12 @@ export function readHdf5(bytes: Uint8Array): Promise<H5Tree> {
     w.ref();
     w.postMessage({ id, bytes });
   });
+}
+
+/** HDF5's error stack ends with its cause ('#006: ... in H5F__super_read(): truncated file: eof = 64, ...'). */
+function hdf5Cause(text: string | undefined): string {
+  const causes = [...(text ?? '').matchAll(/#\d+: .* in \w+\(\): (.+)/g)];
+  return causes.at(-1)?.[1]?.trim() ?? firstLine(text);
 }
 
 function firstLine(text: string | undefined): string {

@@ -3,7 +3,7 @@
 // the saved layers that have weights are matched in order to the model's layers that have weights.
 import type { Sequential } from '../../model/sequential.js';
 import type { Optimizer } from '../../optimizers.js';
-import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
+import { asFileError, assemble, keras3Tail, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
 import { H5Node, readHdf5 } from './h5-read.js';
 import { inputWidths, normalizationFromFile } from './norm-layers.js';
@@ -100,5 +100,7 @@ function legacyOptimizerState(f: H5Node, spec: ModelSpec, optimizer: Optimizer, 
   const keras3 = (f.text('keras_version') ?? '').startsWith('3.');
   const lead = keras3 ? (optimizer.schedule ? 1 : 2) : byMyelin || modern ? 1 : 0;
   if (lead === 0) return null;
-  return optimizerState(og, names, lead, perArray, trainableShapes(spec), 'optimizer_weights');
+  // Keras 3 saves every variable it tracks (Nadam's u_product too), Keras 2 the iteration and slots only.
+  const tail = keras3 ? keras3Tail(optimizer) : undefined;
+  return optimizerState(og, names, lead, perArray, trainableShapes(spec), 'optimizer_weights', tail);
 }

@@ -4,7 +4,7 @@
 import type { Sequential } from '../../model/sequential.js';
 import type { Optimizer } from '../../optimizers.js';
 import { ModelFileError } from '../format.js';
-import { asFileError, assemble, optimizerState, readArray, type Decoded } from './assemble.js';
+import { asFileError, assemble, keras3Tail, optimizerState, readArray, type Decoded } from './assemble.js';
 import { parseCompile } from './compile.js';
 import { H5Node, readHdf5 } from './h5-read.js';
 import { inputWidths, normalizationFileNames, normalizationFromFile } from './norm-layers.js';
@@ -84,12 +84,13 @@ function readWeights(f: H5Node, spec: ModelSpec, optimizer: Optimizer | undefine
   const vars = optimizer ? f.group('optimizer/vars') : null;
   const perArray = optimizer ? SLOT_NAMES[optimizer.className]?.keras3.length : undefined;
   const lead = optimizer?.schedule ? 1 : 2; // iteration, and learning_rate unless it is a schedule
+  const tail = optimizer && keras3Tail(optimizer);
   const names = vars?.keys().sort((a, b) => Number(a) - Number(b));
   if (names?.some((n, i) => n !== String(i)))
     throw new KerasConfigError(`${WEIGHTS}: optimizer/vars are not named 0, 1, 2...`);
   const state =
     vars && names && perArray !== undefined
-      ? optimizerState(vars, names, lead, perArray, trainableShapes(spec), `${WEIGHTS}: optimizer/vars`)
+      ? optimizerState(vars, names, lead, perArray, trainableShapes(spec), `${WEIGHTS}: optimizer/vars`, tail)
       : null;
   return { spec, weights, compile: null, optimizer: state, notes: undefined };
 }

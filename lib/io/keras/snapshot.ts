@@ -16,6 +16,24 @@ export const SLOT_NAMES: Record<string, { keras3: string[]; keras2: string[] }> 
   RMSprop: { keras3: ['velocity'], keras2: ['velocity'] },
   Adagrad: { keras3: ['accumulator'], keras2: ['accumulator'] },
   Adamax: { keras3: ['momentum', 'norm'], keras2: ['m', 'u'] }, // keras/src/optimizers/adamax.py build
+  Nadam: { keras3: ['momentum', 'velocity'], keras2: ['m', 'v'] },
+};
+
+/**
+ * Scalars a Keras 3 optimizer keeps after its slots, each a function of its config and step count (myelin's
+ * engine derives them from the step count, so a file's values are checked, not read). Nadam's u_product is
+ * the product over steps i of beta_1 (1 - 0.5 * 0.96^i): keras/src/optimizers/nadam.py build tracks it after
+ * the slots; Keras 2's Nadam does not save it (native/core/engine/optimizer.cc nadam_u_product computes it).
+ */
+export const KERAS3_TAIL: Record<string, { names: string[]; values: (beta1: number, steps: number) => number[] }> = {
+  Nadam: {
+    names: ['u_product'],
+    values: (beta1, steps) => {
+      let product = 1;
+      for (let i = 1; i <= steps && product !== 0; i++) product *= beta1 * (1 - 0.5 * 0.96 ** i);
+      return [product];
+    },
+  },
 };
 
 /** What myelin keeps in a Keras file under its own key (Keras ignores it): see docs/model-files.md. */
@@ -34,7 +52,7 @@ export interface Snapshot {
   compile: CompileConfig | null;
   /** Step count and slots (per trainable weight array, Keras's order); null when there is no optimizer or its
    *  variables have no known Keras order (Keras then starts that optimizer fresh). */
-  optimizer: { iterations: number; slotsPerArray: number; slots: Float32Array[] } | null;
+  optimizer: { iterations: number; slotsPerArray: number; slots: Float32Array[]; tail: number[] } | null;
   notes: MyelinNotes;
 }
 
@@ -62,8 +80,15 @@ export function snapshot(model: Sequential, where: string): Snapshot {
     // Keras has slots for the trainable arrays only; myelin's engine for every array.
     const trainable = spec.layers.flatMap((l) => weightsOf(l).map((w) => w.trainable));
     const slots = state.slots.filter((_, k) => trainable[Math.floor(k / slotsPerArray)]);
+    const tail = KERAS3_TAIL[compile.optimizer.className];
+    const beta1 = compile.optimizer.config['beta1'] as number;
     if (slotsPerArray === slotNames.keras3.length || state.slots.length === 0)
-      optimizer = { iterations: state.iterations, slotsPerArray, slots };
+      optimizer = {
+        iterations: state.iterations,
+        slotsPerArray,
+        slots,
+        tail: tail?.values(beta1, state.iterations) ?? [],
+      };
   }
   const notes: MyelinNotes = {
     myelin_version: version,

@@ -3,7 +3,7 @@
 // HDF5 file each saveable's variables sit in a `vars` group at its path, named "0", "1", ...: the model's at
 // /vars, each layer's at /layers/<snake_case class name>[_1, _2...]/vars (by class, not by layer name;
 // _save_container_state), the optimizer's at /optimizer/vars: iteration, learning_rate, then for each
-// weight array its slots (add_optimizer_variables interleaves them). H5IOStore._create_h5_group gives each
+// weight array its slots (add_optimizer_variables interleaves them), then Nadam's u_product. H5IOStore._create_h5_group gives each
 // vars group the saveable's name as an attribute.
 import { kerasCompileConfig } from './compile.js';
 import { makeGroups, writeFloats, writeHdf5, writeInt64, writeTextAttr, type H5Group } from './h5-write.js';
@@ -122,4 +122,7 @@ function writeWeights(f: H5Group, snap: Snapshot): void {
   const lead = typeof lr === 'number' ? 2 : 1;
   const arrays = trainableShapes(snap.spec); // Keras keeps slots for the trainable arrays only
   opt.slots.forEach((s, k) => writeFloats(vars, String(lead + k), s, arrays[Math.floor(k / opt.slotsPerArray)]!));
+  // Scalars Keras tracks after the slots (Nadam's u_product), once it has built them.
+  if (opt.slots.length > 0)
+    opt.tail.forEach((v, k) => writeFloats(vars, String(lead + opt.slots.length + k), Float32Array.of(v), []));
 }

@@ -1,0 +1,58 @@
+// The CLI on bad input found by the eighth session's audit: each case a clear error that leaves no
+// half-written file behind.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { housesCsv, myelin, oneLine } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-robust-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const path = (f: string) => join(dir, f);
+writeFileSync(path('houses.csv'), housesCsv(60, 3));
+const trained = myelin(['train', path('houses.csv'), '--target', 'price', '--epochs', '3', '-o', path('h.myelin')]);
+
+describe('myelin predict --out', () => {
+  it('a bad row after the first batch leaves the previous predictions file as it was, and no temporary file', () => {
+    expect(trained.code, trained.stderr).toBe(0);
+    // 5000 rows: the first batch of 4096 is predicted before row 4500's text is read.
+    const rows = Array.from({ length: 5000 }, (_, i) => (i === 4500 ? '50,abc,10' : `${50 + (i % 90)},3,10`));
+    writeFileSync(path('new.csv'), `size,rooms,age\n${rows.join('\n')}\n`);
+    writeFileSync(path('out.csv'), 'previous predictions\n');
+    const r = myelin(['predict', path('h.myelin'), path('new.csv'), '-o', path('out.csv')]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toMatch(/^myelin: .*rooms.*text/);
+    expect(readFileSync(path('out.csv'), 'utf8')).toBe('previous predictions\n');
+    expect(readdirSync(dir).filter((f) => f.includes('out.csv'))).toEqual(['out.csv']);
+  });
+
+  it('a file that lacks a feature column writes nothing, not even the header', () => {
+    writeFileSync(path('partial.csv'), 'size,age\n50,10\n');
+    const r = myelin(['predict', path('h.myelin'), path('partial.csv'), '-o', path('none.csv')]);
+    expect(oneLine(r)).toMatch(/no column named "rooms"/);
+    expect(readdirSync(dir).filter((f) => f.includes('none.csv'))).toEqual([]);
+    const s = myelin(['predict', path('h.myelin'), path('partial.csv')]);
+    expect(s.code).toBe(1);
+    expect(s.stdout).toBe('');
+  });
+
+  it('predictions written in full when all is well', () => {
+    writeFileSync(path('ok.csv'), 'size,rooms,age\n50,3,10\n120,4,2\n');
+    const r = myelin(['predict', path('h.myelin'), path('ok.csv'), '-o', path('out.csv')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(path('out.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('prediction');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((l) => Number.isFinite(Number(l)))).toBe(true);
+  });
+});
+
+describe('option values', () => {
+  it('an option whose value is missing before another option says so and how to pass a dash value', () => {
+    for (const flag of ['--target', '-t'])
+      expect(oneLine(myelin(['train', path('houses.csv'), flag, '--epochs', '3']))).toBe(
+        `myelin train: ${flag} needs a value, but the next word is an option; for a value that starts with '-', ` +
+          'write --target=VALUE (see myelin train --help)',
+      );
+  });
+});

@@ -1,0 +1,163 @@
+// Inputs the eighth session's audit found mishandled: each gets the result Keras gives or an error naming
+// the argument and the value, never an engine message or a TypeError from inside the library.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  datasets,
+  DeepExplainer,
+  Dense,
+  KernelExplainer,
+  Matrix,
+  ModelCheckpoint,
+  permutationImportance,
+  Sequential,
+  StandardScaler,
+  setSeed,
+} from '../lib/index.js';
+
+const X = [
+  [0, 1, 2],
+  [1, 0, 1],
+  [1, 1, 0],
+  [0, 0, 3],
+  [2, 1, 1],
+];
+const Y = [1, 0, 1, 0, 1];
+function model(): Sequential {
+  setSeed(4);
+  const m = new Sequential([
+    new Dense(4, { inputDim: 3, activation: 'tanh' }),
+    new Dense(2, { activation: 'softmax' }),
+  ]);
+  m.compile({ loss: 'sparse_categorical_crossentropy', optimizer: 'adam', metrics: ['accuracy'] });
+  return m;
+}
+const weights = (m: Sequential) => m.getWeights().flatMap((w) => Array.from(w instanceof Matrix ? w.data : w));
+
+describe('batch sizes beyond the data', () => {
+  it('fit: a batchSize of 2^31 or 1e12 is one batch of all rows, as batchSize = rows is', async () => {
+    const whole = model();
+    await whole.fit(X, Y, { epochs: 3, batchSize: 5, verbose: 0 });
+    for (const batchSize of [2 ** 31, 1e12]) {
+      const m = model();
+      const h = await m.fit(X, Y, { epochs: 3, batchSize, verbose: 0 });
+      expect(h.history.loss).toHaveLength(3);
+      expect(weights(m)).toEqual(weights(whole));
+    }
+  });
+
+  it('evaluate: a batchSize of 1e12 gives the values of batchSize 5', async () => {
+    const m = model();
+    expect(await m.evaluate(X, Y, { batchSize: 1e12 })).toEqual(await m.evaluate(X, Y, { batchSize: 5 }));
+  });
+});
+
+describe('options of the wrong type name the value', () => {
+  it('fit: a string where a number or boolean belongs', async () => {
+    const m = model();
+    await expect(m.fit(X, Y, { epochs: '3' as never })).rejects.toThrow(
+      'fit: epochs must be an integer >= 0, got the string "3"',
+    );
+    await expect(m.fit(X, Y, { batchSize: '8' as never })).rejects.toThrow(
+      'fit: batchSize must be an integer >= 1, got the string "8"',
+    );
+    await expect(m.fit(X, Y, { validationSplit: '0.2' as never })).rejects.toThrow(
+      'fit: validationSplit must be in [0, 1), got the string "0.2"',
+    );
+    await expect(m.fit(X, Y, { shuffle: 'yes' as never })).rejects.toThrow(
+      'fit: shuffle must be true or false, got the string "yes"',
+    );
+    expect(weights(m)).toEqual(weights(model())); // nothing trained
+  });
+
+  it('evaluate: options null or misspelled', async () => {
+    const m = model();
+    await expect(m.evaluate(X, Y, null as never)).rejects.toThrow('evaluate: options must be an object, got null');
+    await expect(m.evaluate(X, Y, { batch_size: 2 } as never)).rejects.toThrow(
+      "evaluate: unknown option 'batch_size'; valid options are batchSize, sampleWeight, verbose",
+    );
+  });
+});
+
+describe('empty input and changes during fit', () => {
+  it('predict([]) says x is empty, not that it has 0 columns; predict() says x is undefined', async () => {
+    const m = model();
+    expect(() => m.predict(undefined as never)).toThrow(
+      /^predict: x must be a Matrix or number\[\]\[\], got undefined$/,
+    );
+    expect(() => m.predict([])).toThrow('predict: x is empty (0 rows); it needs at least one row');
+    await expect(m.predictAsync([])).rejects.toThrow('predictAsync: x is empty (0 rows); it needs at least one row');
+  });
+
+  it('setPreprocessing while fit runs is refused: the weights are trained on the preprocessing fit started with', async () => {
+    const m = model();
+    const before = new StandardScaler().fit(X);
+    m.setPreprocessing(before);
+    let refused = '';
+    await m.fit(X, Y, {
+      epochs: 2,
+      verbose: 0,
+      callbacks: [
+        {
+          onEpochEnd: () => {
+            try {
+              m.setPreprocessing(null);
+            } catch (e) {
+              refused = (e as Error).message;
+            }
+          },
+        },
+      ],
+    });
+    expect(refused).toBe('setPreprocessing: the model is training; attach preprocessing before or after fit');
+    expect(m.preprocessing).toBe(before);
+    m.setPreprocessing(null); // after fit, allowed
+    expect(m.preprocessing).toBeNull();
+  });
+});
+
+describe('files that cannot be written', () => {
+  it('ModelCheckpoint under a file names the checkpoint and the path, not a bare EEXIST', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-robust-'));
+    writeFileSync(join(dir, 'taken'), 'a file');
+    const path = join(dir, 'taken', 'm.myelin');
+    await expect(
+      model().fit(X, Y, {
+        epochs: 1,
+        verbose: 0,
+        callbacks: [new ModelCheckpoint({ filepath: path, monitor: 'loss' })],
+      }),
+    ).rejects.toThrow(`ModelCheckpoint: cannot create the folder of ${path}: EEXIST: file already exists, mkdir`);
+  });
+
+  it('save to a folder says it is a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-robust-'));
+    await expect(model().save(dir)).rejects.toThrow(`save: cannot write ${dir}: it is a folder; give a file name`);
+  });
+});
+
+describe('misspelled options of the explainers and generators are refused, not ignored', () => {
+  it("SHAP's nsamples, scikit-learn's n_repeats and scoring, a generator's n in an object", () => {
+    const m = model();
+    expect(() => new KernelExplainer(m, X).shapValues(X, { nsamples: 10 } as never)).toThrow(
+      "KernelExplainer.shapValues: unknown option 'nsamples'; valid options are nSamples, seed, batchRows",
+    );
+    expect(() => permutationImportance(m, X, Y, { n_repeats: 2 } as never)).toThrow(
+      "permutationImportance: unknown option 'n_repeats'; valid options are metric, greaterIsBetter, repeats, seed",
+    );
+    expect(() => permutationImportance(m, X, Y, null as never)).toThrow(
+      'permutationImportance: options must be an object, got null',
+    );
+    expect(() => new DeepExplainer(m, X, { rule: 'shapley' } as never)).toThrow(
+      "DeepExplainer: unknown option 'rule'; valid options are softmaxRule",
+    );
+    expect(() => datasets.circle({ n: 10 } as never)).toThrow(
+      'datasets.circle(n): n must be a positive integer, got an object (Object)',
+    );
+    expect(() => datasets.linear(10, { sed: 1 } as never)).toThrow(
+      "datasets.linear: unknown option 'sed'; valid options are seed",
+    );
+  });
+});
