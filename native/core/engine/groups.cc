@@ -8,10 +8,13 @@
 // group's adding onto the last's C), bias gradients and the loss per group, then summed in group order. So every
 // thread count gives the same bits.
 #include <algorithm>
+#include <atomic>
 
 #include "core/engine/block_step.h"
 #include "core/engine/network.h"
 #include "core/gemm.h"
+#include "core/gemm_config.h"
+#include "core/gemm_kernel.h"
 #include "core/thread_pool.h"
 #include "core/vec.h"
 
@@ -31,15 +34,29 @@ int share_bound(int n, int t, int shares, int align) {
   return t == shares ? n : std::min(n, static_cast<int>(static_cast<long long>(n) * t / shares) / align * align);
 }
 
+// Off unless forced on (force_row_groups): on the eighth session's Zen 5 VM, W3 at 2 threads ran ~8 % slower this
+// way than with each product split over the threads (interleaved quiet rounds: 228-254k samples/s against
+// 245-280k; 1 thread 1-3 % slower), so the one-pass path stays the default until a quiet bench says otherwise.
+std::atomic<int> g_row_groups{0};
+
 }  // namespace
 
-int Network::row_groups(int rows) const { return groups_ok_ && rows >= kGroups * kGroupRows ? kGroups : 1; }
+void force_row_groups(int mode) { g_row_groups.store(mode); }
+
+int Network::row_groups(int rows) const {
+  const bool on = g_row_groups.load(std::memory_order_relaxed) == 1;
+  return on && groups_ok_ && rows >= kGroups * kGroupRows ? kGroups : 1;
+}
 
 double Network::step_groups(const float* x, const float* y, const int32_t* yi, const float* sw, int rows,
                             uint64_t epoch, uint64_t batch, MetricSet& metrics) {
   const int G = row_groups(rows), od = output_dim();
   int off[kGroups + 1], count[kGroups];
-  for (int g = 0; g <= G; ++g) off[g] = static_cast<int>(static_cast<long long>(rows) * g / G);
+  // Group boundaries on the micro-kernel's MR rows: each group's products then have as many row tiles as the whole
+  // batch's (64 rows of 10-row tiles would compute 70). The bits depend on the GEMM config, not on the thread count.
+  const int mr = gemm_config().kernels->mr;
+  for (int g = 0; g <= G; ++g)
+    off[g] = g == G ? rows : static_cast<int>(static_cast<long long>(rows) * g / G) / mr * mr;
   for (int g = 0; g < G; ++g) count[g] = off[g + 1] - off[g];
   const bool parallel = num_threads() >= 2 && 6.0 * static_cast<double>(rows) * param_count() >= kParallelFlops;
   // Group 0's gradients are summed into grads_; group g's are in group_grads_[g] where they are not added in place.

@@ -24,6 +24,9 @@ namespace myelin::engine {
 // Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
 inline bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
 
+// Tests and benchmarks: 1 makes fit train in row groups where it can (groups.cc), 0 as chosen (now: never).
+void force_row_groups(int mode);
+
 // One weight array (a kernel or a bias) inside the flat parameter buffer.
 struct WeightArray {
   size_t off = 0, len = 0;
