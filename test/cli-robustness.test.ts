@@ -56,3 +56,54 @@ describe('option values', () => {
       );
   });
 });
+
+describe('myelin train on a column of numbers with a stray text cell', () => {
+  it('says the column is read as categories and names the text', () => {
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i % 7},${i === 6 ? 'Infinity' : (i * 37) % 11},${i % 2 ? 'a' : 'b'}`,
+    );
+    writeFileSync(path('stray.csv'), `x,b,label\n${rows.join('\n')}\n`);
+    const r = myelin(['train', path('stray.csv'), '--target', 'label', '--epochs', '1', '-o', path('stray.myelin')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'note: "b" holds numbers but also "Infinity", so it is read as 12 categories (one-hot); ' +
+        'blank or fix those cells to read it as numbers',
+    );
+    expect(r.stderr).not.toContain('note: "x"');
+  });
+});
+
+describe('more CLI inputs', () => {
+  it('--keep naming a column twice, and explain --out into a missing folder, are one clear line each', () => {
+    writeFileSync(path('ok2.csv'), 'size,rooms,age\n50,3,10\n120,4,2\n');
+    expect(oneLine(myelin(['predict', path('h.myelin'), path('ok2.csv'), '--keep', 'size,size']))).toBe(
+      'myelin: kept column "size" is listed twice',
+    );
+    const e = myelin(['explain', path('h.myelin'), path('houses.csv'), '--out', path('no/such/shap.csv')]);
+    expect(oneLine(e)).toBe(
+      `myelin: cannot write the SHAP values to ${path('no/such/shap.csv')}: no such file or folder`,
+    );
+    expect(e.stdout).toBe(''); // checked before the work, not after it
+  });
+
+  it('--task classification on a column of decimals names the classes as the file writes them', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i % 5},${[0.002, 0.1, 0.3][i % 3]}`);
+    writeFileSync(path('dec.csv'), `x,y\n${rows.join('\n')}\n`);
+    const r = myelin([
+      'train',
+      path('dec.csv'),
+      '--target',
+      'y',
+      '--task',
+      'classification',
+      '--epochs',
+      '1',
+      '--json',
+      '-o',
+      path('dec.myelin'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).classNames).toEqual(['0.002', '0.1', '0.3']);
+  });
+});

@@ -38,6 +38,18 @@ describe('a .keras file Keras wrote with Nadam state', () => {
     expect(Math.max(...flat(fresh).map((v, i) => Math.abs(v - after[i]!)))).toBeGreaterThan(1e-3);
   });
 
+  it('the same state in the legacy .h5 Keras 3 writes (optimizer_weights with learning_rate and u_product)', async () => {
+    const m = await h5FromBytes(fixture('keras3-nadam.h5'), 'n.h5');
+    const state = m.getOptimizerState();
+    expect(state.iterations).toBe(5);
+    expect(state.slots.map((s) => Array.from(s))).toEqual(
+      want.slots.map((s: number[]) => Array.from(Float32Array.from(s))),
+    );
+    await m.fit(Matrix.from(want.x), Matrix.from(want.y), { epochs: 3, batchSize: 6, verbose: 0 });
+    const after = want.after.flat() as number[];
+    flat(m).forEach((v, i) => expect(Math.abs(v - after[i]!)).toBeLessThan(2e-6));
+  });
+
   it('a u_product that does not match the step count is one clear error', async () => {
     const err = await kerasFromBytes(fixture('keras3-nadam-bad-product.keras'), 'bad.keras').catch((e) => e);
     expect(err).toBeInstanceOf(ModelFileError);

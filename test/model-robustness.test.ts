@@ -9,6 +9,7 @@ import {
   DeepExplainer,
   Dense,
   KernelExplainer,
+  loadModel,
   Matrix,
   ModelCheckpoint,
   permutationImportance,
@@ -159,5 +160,19 @@ describe('misspelled options of the explainers and generators are refused, not i
     expect(() => datasets.linear(10, { sed: 1 } as never)).toThrow(
       "datasets.linear: unknown option 'sed'; valid options are seed",
     );
+  });
+});
+
+describe('layer names a format cannot hold', () => {
+  it("a '/' or '.' layer name is refused by the .h5 writer with the name, not HDF5's error stack", async () => {
+    for (const name of ['a/b', '.']) {
+      const m = new Sequential([new Dense(2, { inputDim: 3, name })]);
+      await expect(m.toBuffer({ format: 'h5' })).rejects.toThrow(
+        `toBuffer: the layer name ${JSON.stringify(name)} cannot name an HDF5 group, as Keras's .h5 layout needs; ` +
+          'rename the layer, or save as .keras or .myelin',
+      );
+      const back = await loadModel(await m.toBuffer({ format: 'keras' }));
+      expect(back.layers[0]!.name).toBe(name);
+    }
   });
 });

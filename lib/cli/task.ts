@@ -70,7 +70,7 @@ export function prepareTarget(
   const index = new Map(values.map((v, i) => [v, i]));
   const idx = new Int32Array(y.length);
   for (let i = 0; i < y.length; i++) idx[i] = index.get(y[i]!)!;
-  const names = values.map(String);
+  const names = values.map(float32Text);
   const reason =
     requested === 'classification'
       ? `asked for with --task: classes ${preview(names)}`
@@ -80,4 +80,13 @@ export function prepareTarget(
 
 function preview(names: string[]): string {
   return names.length <= 6 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, … (${names.length} classes)`;
+}
+
+/** A float32 value as the shortest decimal that reads back to it: the file's "0.002", not 0.0020000000949949026. */
+function float32Text(v: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const s = String(Number(v.toPrecision(digits)));
+    if (Math.fround(Number(s)) === v) return s;
+  }
+  return String(v);
 }

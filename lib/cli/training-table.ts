@@ -79,6 +79,7 @@ export async function readTrainingTable(
   });
   csv.categories?.forEach((k, j) => {
     if (k) report.categorical[csv.featureNames[j]!] = k.length;
+    if (k) noteNumbersAsText(csv.featureNames[j]!, k, out);
   });
   if (c.impute === 'drop' && counts.some((n) => n > 0)) {
     const before = csv.rows;
@@ -86,6 +87,19 @@ export async function readTrainingTable(
     report.dropped.missingFeatures = before - csv.rows;
   }
   return { csv, report };
+}
+
+/**
+ * A column of numbers with a few text cells ("Infinity", "n/a", a typo) is read as categories, each number
+ * one of them: say so, naming the text, rather than one-hot encode it without a word.
+ */
+export function noteNumbersAsText(name: string, categories: string[], out: Output): void {
+  const text = categories.filter((c) => !Number.isFinite(Number(c)) || c.trim() === '');
+  if (text.length === 0 || text.length > 3 || text.length * 2 >= categories.length) return;
+  out.note(
+    `note: "${name}" holds numbers but also ${text.map((t) => JSON.stringify(t)).join(', ')}, so it is read as ` +
+      `${categories.length} categories (one-hot); blank or fix those cells to read it as numbers`,
+  );
 }
 
 /** Every value an integer and none repeated, with no missing cell: an id, not a measurement. */

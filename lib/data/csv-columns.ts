@@ -58,6 +58,7 @@ export function layoutColumns(names: string[], hasHeader: boolean, o: ReadCsvOpt
   const keepAt = new Int32Array(n).fill(-1);
   const keepCols = (o.keep ?? []).map((ref) => resolve(ref, 'kept column'));
   keepCols.forEach((c, k) => {
+    if (keepAt[c]! >= 0) throw new CsvError(`readCsv: kept column ${JSON.stringify(names[c])} is listed twice`, file);
     keepAt[c] = k;
   });
   const ignored = new Set((o.ignore ?? []).map((ref) => resolve(ref, 'ignored column')));

@@ -10,7 +10,7 @@ import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
 import { csvLine } from '../csv-out.js';
 import { CliError } from '../errors.js';
-import { dataSource } from '../input.js';
+import { checkWritable, dataSource } from '../input.js';
 import { loadTrained, readFeatures, type Trained } from '../model-file.js';
 import { pictureFormat } from '../pictures.js';
 
@@ -65,6 +65,7 @@ export const explain: Command = {
     const outFile = a.string('out');
     const seed = a.number('seed', { integer: true, min: 0 }) ?? 0;
 
+    if (outFile) await checkWritable(outFile, 'the SHAP values to');
     const t = await loadTrained(modelFile!);
     // A model saved from code does not name its features: take them from the file's header.
     const named = t.meta.featureNames ? null : await readCsv(dataSource(dataFile!));

@@ -96,7 +96,10 @@ function discard(w: Worker, error: Error): void {
 
 function getWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(WORKER, { eval: true, workerData: { h5wasm: import.meta.resolve('h5wasm/node') } });
+  // In-memory files (see ./h5-write.ts on 'h5wasm/node'). The source is CommonJS: without the process's
+  // --input-type=module (`node --input-type=module -e ...`), which a worker inherits.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const w = new Worker(WORKER, { eval: true, execArgv, workerData: { h5wasm: import.meta.resolve('h5wasm') } });
   w.on('message', (m: { id: number; entries?: (H5Entry & { path: string })[]; error?: string; fatal?: boolean }) => {
     const p = pending.get(m.id);
     if (!p) return;

@@ -3,7 +3,9 @@
 // in a worker: ./h5-read.ts). h5wasm works on files in its in-memory virtual filesystem: every call gets
 // its own path there, and the file is closed and unlinked before the call returns, so nothing leaks from
 // one call to the next. Its error handler is switched to throwing (instead of printing HDF5-DIAG).
-import * as h5 from 'h5wasm/node';
+// The package's main build, not 'h5wasm/node': that one's "virtual" files are real files at the root of
+// the disk (Emscripten's NODERAWFS), which only root may write and which processes share by name.
+import * as h5 from 'h5wasm';
 
 export type H5Group = h5.Group;
 

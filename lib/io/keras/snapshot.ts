@@ -54,6 +54,8 @@ export interface Snapshot {
    *  variables have no known Keras order (Keras then starts that optimizer fresh). */
   optimizer: { iterations: number; slotsPerArray: number; slots: Float32Array[]; tail: number[] } | null;
   notes: MyelinNotes;
+  /** What errors start with ('save', 'toBuffer'). */
+  where: string;
 }
 
 /** The model's state for a Keras writer; `where` starts error messages. The model is built and idle. */
@@ -97,7 +99,7 @@ export function snapshot(model: Sequential, where: string): Snapshot {
     training_seed: model.trainingSeed,
     preprocessing: model.preprocessing?.toJSON() ?? null,
   };
-  return { spec, weights, compile, optimizer, notes };
+  return { spec, weights, compile, optimizer, notes, where };
 }
 
 /** Keras 2's names for a layer's weight arrays: 'dense/kernel:0', 'dense/bias:0'. */

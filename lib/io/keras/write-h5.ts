@@ -31,6 +31,13 @@ export const KERAS2_VERSION = '2.15.0';
 
 /** The bytes of a legacy .h5 file for a model's snapshot (./snapshot.ts). */
 export async function h5FromSnapshot(snap: Snapshot): Promise<Uint8Array> {
+  // Keras 2 names HDF5 groups by layer: '/' would nest them and '.' is the group itself (Keras forbids '/').
+  const bad = snap.spec.layers.find((l) => l.name.includes('/') || l.name === '.');
+  if (bad)
+    throw new Error(
+      `${snap.where}: the layer name ${JSON.stringify(bad.name)} cannot name an HDF5 group, as Keras's .h5 ` +
+        'layout needs; rename the layer, or save as .keras or .myelin',
+    );
   const modelConfig = JSON.stringify(legacyModelConfig(snap));
   const training = snap.compile ? JSON.stringify(kerasTrainingConfig(snap.compile)) : null;
   const notes = JSON.stringify(snap.notes);
