@@ -3,7 +3,7 @@
 // with a `seed` gives the same values on every call; without one it draws from the global generator
 // (setSeed).
 import { Rng, globalRandom } from './random.js';
-import { resolveName, snakeCase } from './names.js';
+import { given, resolveName, snakeCase } from './names.js';
 
 /** Keras-style serialized initializer, e.g. `{ className: 'RandomNormal', config: { stddev: 0.1 } }`. */
 export interface InitializerConfig {
@@ -49,7 +49,7 @@ export function resolveInitializer(id: InitializerIdentifier, what: string): Ini
   const key = resolveName(name, BY_NAME, what, NAMES);
   const config = typeof id === 'string' ? {} : { ...id.config };
   if (config.seed !== undefined && config.seed !== null && (!Number.isSafeInteger(config.seed) || config.seed < 0))
-    throw new RangeError(`${what}: seed must be a non-negative integer, got ${String(config.seed)}`);
+    throw new RangeError(`${what}: seed must be a non-negative integer, got ${given(config.seed)}`);
   return { className: CLASS_NAMES[key]!, config };
 }
 

@@ -4,7 +4,7 @@
 // Metrics with options are objects (`new AUC({ curve: 'PR' })`, as in Keras), keyed by their `name`.
 import { METRICS, type MetricName } from './engine/ids.js';
 import type { LossName } from './engine/ids.js';
-import { checkKeys, resolveName, type Spellings } from './names.js';
+import { checkKeys, given, resolveName, type Spellings } from './names.js';
 
 export type { MetricName };
 
@@ -57,7 +57,7 @@ function checkNumber(who: string, option: string, v: unknown, ok: (x: number) =>
 function checkOptions(who: string, options: unknown, allowed: string[]): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`${who}: options must be an object, got ${String(options)}`);
+    throw new TypeError(`${who}: options must be an object, got ${given(options)}`);
   checkKeys(options, allowed, who);
   return options as Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { checkField } from './engine/fields.js';
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS as DEFAULTS, type OptimizerName } from './engine/ids.js';
 import { SPEC_FIELDS } from './engine/specs.js';
 import { describe } from './matrix.js';
-import { checkKeys, resolveName } from './names.js';
+import { checkKeys, given, resolveName } from './names.js';
 import { LearningRateSchedule, type ScheduleConfig } from './schedules.js';
 
 // Defaults and ranges are the engine contract's (native/contract.json), as the engine's fields name them.
@@ -331,7 +331,7 @@ export function resolveOptimizer(id: OptimizerIdentifier): Optimizer {
 function checkLr(lr: unknown, who: string): number {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
     throw new RangeError(
-      `${who}: learningRate must be a finite number > 0 or a LearningRateSchedule, got ${String(lr)}`,
+      `${who}: learningRate must be a finite number > 0 or a LearningRateSchedule, got ${given(lr)}`,
     );
   return lr;
 }

@@ -1,6 +1,7 @@
 // Seeded randomness for everything myelin draws in TypeScript: weight initialization, the per-fit
 // shuffle seed and default Dropout seeds. The native engine derives shuffle order and dropout masks
 // from these seeds with a counter-based generator, so results do not depend on thread count.
+import { given } from './names.js';
 
 /** xoshiro128** seeded through splitmix32: fast, 32-bit, good statistical quality. */
 export class Rng {
@@ -70,7 +71,7 @@ let globalRng = new Rng(Math.floor(Math.random() * 0x100000000));
  */
 export function setSeed(seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new RangeError(`setSeed: seed must be a non-negative integer, got ${String(seed)}`);
+    throw new RangeError(`setSeed: seed must be a non-negative integer, got ${given(seed)}`);
   globalRng = new Rng(seed);
 }
 

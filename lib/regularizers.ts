@@ -1,5 +1,6 @@
 // Kernel regularizers: Keras's L1 / L2 / L1L2 penalties, `l1·Σ|w| + l2·Σw²` added to the loss
 // (reported loss included). The penalty is computed natively; here are the factors.
+import { given } from './names.js';
 
 export interface Regularizer {
   l1: number;
@@ -36,6 +37,6 @@ export function resolveRegularizer(r: RegularizerIdentifier, what: string): Regu
 function checked(r: Regularizer, what: string): Regularizer {
   for (const k of ['l1', 'l2'] as const)
     if (typeof r[k] !== 'number' || !Number.isFinite(r[k]) || r[k] < 0)
-      throw new RangeError(`${what}: ${k} must be a finite number >= 0, got ${String(r[k])}`);
+      throw new RangeError(`${what}: ${k} must be a finite number >= 0, got ${given(r[k])}`);
   return r;
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { housesCsv, myelin, oneLine } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, housesCsv, myelin, oneLine } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-cli-robust-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,5 +106,16 @@ describe('more CLI inputs', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).classNames).toEqual(['0.002', '0.1', '0.3']);
+  });
+});
+
+describe('standard input', () => {
+  it('is named "standard input" in errors, not "<stream>"', () => {
+    const run = (args: string[], input: string) =>
+      spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' }).stderr.trim();
+    expect(run(['train', '-', '--target', 'y'], '')).toBe('myelin: standard input has no header');
+    expect(run(['predict', path('h.myelin'), '-'], 'size,age\n1,2\n')).toBe(
+      'myelin: standard input has no column named "rooms" for the feature; columns: size, age',
+    );
   });
 });

@@ -105,7 +105,7 @@ describe('engine contract', () => {
       'must be a finite number >= 0, got Infinity',
     );
     expect(() => checkField('1', f.epsilon, 'Adam', 'epsilon')).toThrow(
-      'Adam: epsilon must be a finite number >= 0, got 1',
+      'Adam: epsilon must be a finite number >= 0, got the string "1"',
     );
     expect(() => checkField(2.5, SPEC_FIELDS.DenseSpec.units, 'Dense', 'units')).toThrow(
       'Dense: units must be an integer >= 1, got 2.5',

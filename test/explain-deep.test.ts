@@ -278,7 +278,7 @@ describe('DeepExplainer', () => {
       () => new DeepExplainer([{ kernel: randomMatrix(4, 3, r), activation: 'bogus' }], randomMatrix(2, 4, r)),
     ).toThrow(/unknown activation.*valid: linear, relu/);
     expect(() => new DeepExplainer(net, randomMatrix(2, 4, r), { softmaxRule: 'max' as never })).toThrow(
-      /softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got max/,
+      /softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got the string "max"/,
     );
     expect(() => new DeepExplainer([net[0]!, net[0]!], randomMatrix(2, 4, r))).toThrow(
       /layer 1's kernel has 4 rows but layer 0 has 3 units/,

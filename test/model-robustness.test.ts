@@ -15,6 +15,7 @@ import {
   permutationImportance,
   Sequential,
   StandardScaler,
+  setNumThreads,
   setSeed,
 } from '../lib/index.js';
 
@@ -174,5 +175,20 @@ describe('layer names a format cannot hold', () => {
       const back = await loadModel(await m.toBuffer({ format: 'keras' }));
       expect(back.layers[0]!.name).toBe(name);
     }
+  });
+});
+
+describe('sizes no array can hold', () => {
+  it('a Dense layer too large to allocate names itself and its shapes', () => {
+    expect(() => new Sequential([new Dense(1e9, { inputDim: 1000, name: 'huge' })])).toThrow(
+      "Dense 'huge': cannot allocate its weights (1000 x 1000000000, 1000000000): Invalid typed array length",
+    );
+  });
+});
+
+describe('global settings', () => {
+  it('setSeed and setNumThreads show a string as a string', () => {
+    expect(() => setSeed('7' as never)).toThrow('setSeed: seed must be a non-negative integer, got the string "7"');
+    expect(() => setNumThreads('2' as never)).toThrow('setNumThreads: n must be an integer >= 1, got the string "2"');
   });
 });

@@ -4,7 +4,7 @@
 // an improving run); restoreBestWeights restores the best epoch's weights at the end of training,
 // whether or not training stopped early.
 import type { Matrix } from '../matrix.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, type MonitorOptions } from './monitor.js';
 
@@ -42,7 +42,7 @@ export class EarlyStopping extends MonitorCallback {
     super('EarlyStopping', options);
     this.patience = options.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0)
-      throw new RangeError(`EarlyStopping: patience must be an integer >= 0, got ${String(options.patience)}`);
+      throw new RangeError(`EarlyStopping: patience must be an integer >= 0, got ${given(options.patience)}`);
     this.verbose = options.verbose ?? 0;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     this.startFromEpoch = options.startFromEpoch ?? 0;

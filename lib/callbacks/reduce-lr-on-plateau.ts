@@ -1,7 +1,7 @@
 // ReduceLROnPlateau (Keras 3's keras/src/callbacks/reduce_lr_on_plateau.py): multiplies the learning
 // rate by `factor` after `patience` epochs without improvement, then waits `cooldown` epochs. It adds
 // the current rate to the epoch logs as 'learning_rate' (so History has it), as Keras 3 does.
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, type MonitorOptions } from './monitor.js';
 
@@ -37,7 +37,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     super('ReduceLROnPlateau', options, 1e-4);
     this.factor = options.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor > 0))
-      throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${String(options.factor)}`);
+      throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${given(options.factor)}`);
     this.patience = options.patience ?? 10;
     this.verbose = options.verbose ?? 0;
     this.cooldown = options.cooldown ?? 0;

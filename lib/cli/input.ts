@@ -7,7 +7,10 @@ import { CliError } from './errors.js';
 
 /** The CSV source for a DATA argument ("-" is standard input; .parquet and .jsonl files are converted). */
 export function dataSource(file: string): CsvSource {
-  return file === '-' ? (process.stdin as AsyncIterable<Uint8Array>) : tableSource(file);
+  if (file !== '-') return tableSource(file);
+  // Named in errors ('standard input has no header'; readCsv calls an unnamed stream '<stream>').
+  const stdin = process.stdin as AsyncIterable<Uint8Array>;
+  return { [Symbol.asyncIterator]: () => stdin[Symbol.asyncIterator](), name: 'standard input' } as CsvSource;
 }
 
 /** Throws "cannot read FILE: no such file" (or the reason) before any work starts. */

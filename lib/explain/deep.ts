@@ -2,7 +2,7 @@
 // background row as the reference, averaged over the background), computed natively in batches.
 import { SOFTMAX_RULES, type SoftmaxRuleName } from '../engine/ids.js';
 import { Matrix } from '../matrix.js';
-import { checkOptions } from '../names.js';
+import { checkOptions, given } from '../names.js';
 import { native } from '../native.js';
 import { checkNonEmpty, checkWidth, toMatrix, type MatrixLike } from './inputs.js';
 import { denseStack, inputTransform, type DenseLayerInput, type DenseView, type SequentialLike } from './model.js';
@@ -50,7 +50,7 @@ export class DeepExplainer {
     const rule = options.softmaxRule ?? 'shapley';
     if (!SOFTMAX_RULES.includes(rule))
       throw new RangeError(
-        `DeepExplainer: softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got ${String(rule)}`,
+        `DeepExplainer: softmaxRule must be 'shapley', 'shift-invariant' or 'shap', got ${given(rule)}`,
       );
     this.softmaxRule = rule;
     this.background = toMatrix(background, 'DeepExplainer: background');

@@ -1,6 +1,7 @@
 // Argument checks and conversions shared by the explainers: rows as Matrix, predictions as Matrix,
 // a seeded generator. Messages name the function, the argument and the shapes involved.
 import { Matrix, describe } from '../matrix.js';
+import { given } from '../names.js';
 
 export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
 
@@ -47,5 +48,5 @@ export function toPredictions(p: unknown, rows: number, what: string): Matrix {
 }
 
 export function checkPositiveInt(v: number, what: string): void {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${String(v)}`);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${given(v)}`);
 }

@@ -6,6 +6,7 @@ import { writePicture, type PlotFileOptions } from '../plot/output.js';
 import { formatTick, linearScale, niceDomain } from '../plot/scale.js';
 import { document, el, text, textWidth } from '../plot/svg.js';
 import { toMatrix, type MatrixLike } from './inputs.js';
+import { given } from '../names.js';
 
 export interface SummaryPlotOptions extends PlotFileOptions {
   /** One name per feature (default "Feature 0", …). */
@@ -115,13 +116,13 @@ export function summaryPlot(
     throw new RangeError(`summaryPlot: outputNames has ${outNames.length} names for ${outputs.length} outputs`);
   const which = options.output ?? 0;
   if (!Number.isInteger(which) || which < 0 || which >= outputs.length)
-    throw new RangeError(`summaryPlot: output must be an integer in [0, ${outputs.length - 1}], got ${String(which)}`);
+    throw new RangeError(`summaryPlot: output must be an integer in [0, ${outputs.length - 1}], got ${given(which)}`);
   const maxDisplay = options.maxDisplay ?? 20;
   if (!Number.isInteger(maxDisplay) || maxDisplay < 1)
-    throw new RangeError(`summaryPlot: maxDisplay must be an integer >= 1, got ${String(maxDisplay)}`);
+    throw new RangeError(`summaryPlot: maxDisplay must be an integer >= 1, got ${given(maxDisplay)}`);
   const type = options.plotType ?? 'both';
   if (!['both', 'beeswarm', 'bar'].includes(type))
-    throw new RangeError(`summaryPlot: plotType must be 'both', 'beeswarm' or 'bar', got ${String(type)}`);
+    throw new RangeError(`summaryPlot: plotType must be 'both', 'beeswarm' or 'bar', got ${given(type)}`);
 
   const shown = Math.min(maxDisplay, features);
   const labelW = Math.max(...names.map((n) => textWidth(n, 12))) + 16;

@@ -3,7 +3,7 @@
 import type { ActivationSpec } from '../engine/contract.js';
 import { activationId, resolveActivation, type ActivationIdentifier, type ActivationName } from '../activations.js';
 import { describe } from '../matrix.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export class Activation extends Layer {
@@ -12,7 +12,7 @@ export class Activation extends Layer {
 
   constructor(activation: ActivationIdentifier, options: LayerOptions = {}) {
     if (options === null || typeof options !== 'object')
-      throw new TypeError(`Activation: options must be an object, got ${String(options)}`);
+      throw new TypeError(`Activation: options must be an object, got ${given(options)}`);
     checkKeys(options, ['inputDim', 'name'], 'Activation');
     if (typeof activation !== 'string')
       throw new TypeError(

@@ -6,7 +6,7 @@ import type { BatchNormalizationSpec, LayerNormalizationSpec } from '../engine/c
 import { checkField } from '../engine/fields.js';
 import { SPEC_FIELDS } from '../engine/specs.js';
 import { describe } from '../matrix.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export interface LayerNormalizationOptions extends LayerOptions {
@@ -37,7 +37,7 @@ abstract class NormalizationBase extends Layer {
 
   protected constructor(options: LayerNormalizationOptions, who: string, keys: string[]) {
     if (options === null || typeof options !== 'object')
-      throw new TypeError(`${who}: options must be an object, got ${String(options)}`);
+      throw new TypeError(`${who}: options must be an object, got ${given(options)}`);
     checkKeys(options, ['inputDim', 'name', 'epsilon', 'center', 'scale', ...keys], who);
     const rules = SPEC_FIELDS.LayerNormalizationSpec;
     const epsilon = options.epsilon === undefined ? 1e-3 : checkField(options.epsilon, rules.epsilon, who, 'epsilon');

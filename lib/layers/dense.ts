@@ -6,7 +6,7 @@ import { activationId, resolveActivation, type ActivationIdentifier, type Activa
 import { initialize, resolveInitializer, type InitializerConfig, type InitializerIdentifier } from '../initializers.js';
 import { resolveRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import { describe } from '../matrix.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export interface DenseOptions extends LayerOptions {
@@ -43,7 +43,7 @@ export class Dense extends Layer {
   constructor(units: number, options: DenseOptions = {}) {
     checkField(units, SPEC_FIELDS.DenseSpec.units, 'Dense', 'units');
     if (options === null || typeof options !== 'object')
-      throw new TypeError(`Dense: options must be an object, got ${String(options)}`);
+      throw new TypeError(`Dense: options must be an object, got ${given(options)}`);
     checkKeys(options, DENSE_OPTIONS, 'Dense');
     if (options.useBias !== undefined && typeof options.useBias !== 'boolean')
       throw new TypeError(`Dense: useBias must be a boolean, got ${describe(options.useBias)}`);

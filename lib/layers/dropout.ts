@@ -4,7 +4,7 @@ import type { DropoutSpec } from '../engine/contract.js';
 import { checkField } from '../engine/fields.js';
 import { SPEC_FIELDS } from '../engine/specs.js';
 import { drawSeed } from '../random.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {
@@ -20,12 +20,12 @@ export class Dropout extends Layer {
   constructor(rate: number, options: DropoutOptions = {}) {
     checkField(rate, SPEC_FIELDS.DropoutSpec.rate, 'Dropout', 'rate');
     if (options === null || typeof options !== 'object')
-      throw new TypeError(`Dropout: options must be an object, got ${String(options)}`);
+      throw new TypeError(`Dropout: options must be an object, got ${given(options)}`);
     if (
       options.seed !== undefined &&
       (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff)
     )
-      throw new RangeError(`Dropout: seed must be an integer in [0, 2^32), got ${String(options.seed)}`);
+      throw new RangeError(`Dropout: seed must be an integer in [0, 2^32), got ${given(options.seed)}`);
     checkKeys(options, ['inputDim', 'name', 'seed'], 'Dropout');
     super(options, 'Dropout');
     this.rate = rate;

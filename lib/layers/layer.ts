@@ -103,7 +103,16 @@ export abstract class Layer {
         `${this.className} '${this.name}': inputDim is ${this.inputDim} but the previous layer outputs ${inputDim}`,
       );
     this.inputDim = inputDim;
-    this.initial = this.initialWeights();
+    try {
+      this.initial = this.initialWeights();
+    } catch (e) {
+      // A size no typed array can hold ('Invalid typed array length: 1000000000000'): say whose.
+      if (!(e instanceof RangeError)) throw e;
+      const sizes = this.weightShapes()
+        .map((s) => s.join(' x '))
+        .join(', ');
+      throw new RangeError(`${this.className} '${this.name}': cannot allocate its weights (${sizes}): ${e.message}`);
+    }
   }
 
   protected initialWeights(): Float32Array[] {

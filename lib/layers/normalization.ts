@@ -7,7 +7,7 @@ import type { NormalizationSpec } from '../engine/contract.js';
 import { checkFinite } from '../finite.js';
 import { describe } from '../matrix.js';
 import { toMatrix } from '../model/data.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
 
 export interface NormalizationOptions extends LayerOptions {
@@ -53,7 +53,7 @@ export class Normalization extends Layer {
 
   constructor(options: NormalizationOptions = {}) {
     if (options === null || typeof options !== 'object')
-      throw new TypeError(`Normalization: options must be an object, got ${String(options)}`);
+      throw new TypeError(`Normalization: options must be an object, got ${given(options)}`);
     checkKeys(options, ['inputDim', 'name', 'mean', 'variance', 'axis', 'invert'], 'Normalization');
     const axis = checkAxis(options.axis);
     if (options.invert !== undefined && typeof options.invert !== 'boolean')

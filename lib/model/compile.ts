@@ -10,7 +10,7 @@ import {
   type ResolvedLoss,
 } from '../losses.js';
 import { metricId, resolveMetrics, type MetricConfig, type MetricIdentifier, type ResolvedMetric } from '../metrics.js';
-import { checkKeys } from '../names.js';
+import { checkKeys, given } from '../names.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers.js';
 
 export interface CompileArgs {
@@ -42,7 +42,7 @@ export interface Compiled {
 
 export function resolveCompile(args: CompileArgs, units: number): Compiled {
   if (args === null || typeof args !== 'object')
-    throw new TypeError(`compile: expected { loss, optimizer, metrics }, got ${String(args)}`);
+    throw new TypeError(`compile: expected { loss, optimizer, metrics }, got ${given(args)}`);
   checkKeys(args, ['loss', 'optimizer', 'metrics'], 'compile');
   if (args.metrics !== undefined && !Array.isArray(args.metrics))
     throw new TypeError(`compile: metrics must be an array of names, got ${JSON.stringify(args.metrics)}`);

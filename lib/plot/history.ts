@@ -3,6 +3,7 @@ import { axes } from './axes.js';
 import { niceDomain } from './scale.js';
 import { document, el, text } from './svg.js';
 import { writePicture, type PlotFileOptions } from './output.js';
+import { given } from '../names.js';
 
 /** What `fit` returns (Keras's History), or just its `history` record. */
 export type HistoryLike =
@@ -23,7 +24,7 @@ const M = { left: 72, right: 20, top: 64, bottom: 56 };
 
 function record(h: HistoryLike): { rec: Record<string, ArrayLike<number>>; epoch?: ArrayLike<number> } {
   if (h === null || typeof h !== 'object')
-    throw new TypeError(`plotHistory needs a History or its history record, got ${String(h)}`);
+    throw new TypeError(`plotHistory needs a History or its history record, got ${given(h)}`);
   const maybe = (h as { history?: unknown }).history;
   if (maybe !== null && typeof maybe === 'object' && !ArrayBuffer.isView(maybe))
     return { rec: maybe as Record<string, ArrayLike<number>>, epoch: (h as { epoch?: ArrayLike<number> }).epoch };

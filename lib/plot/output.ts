@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
+import { given } from '../names.js';
 
 export interface PlotFileOptions {
   /** Where to write the picture: `.svg` writes the SVG text, `.png` renders it. */
@@ -43,7 +44,7 @@ export function svgToPng(svg: string, scale = 2): Buffer {
 export function writePicture(svg: string, options: PlotFileOptions): string {
   const file = options.toFile;
   if (file === undefined) return svg;
-  if (typeof file !== 'string' || file === '') throw new TypeError(`toFile must be a file path, got ${String(file)}`);
+  if (typeof file !== 'string' || file === '') throw new TypeError(`toFile must be a file path, got ${given(file)}`);
   const ext = extname(file).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') throw new Error(`toFile must end in .svg or .png, got "${file}"`);
   const bytes = ext === '.png' ? svgToPng(svg, options.scale) : svg;
