@@ -1,6 +1,6 @@
 // Inputs the eighth session's audit found mishandled: each gets the result Keras gives or an error naming
 // the argument and the value, never an engine message or a TypeError from inside the library.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +13,12 @@ import {
   Matrix,
   ModelCheckpoint,
   permutationImportance,
+  plotHistory,
   Sequential,
   StandardScaler,
   setNumThreads,
   setSeed,
+  svgToPng,
 } from '../lib/index.js';
 
 const X = [
@@ -190,5 +192,34 @@ describe('global settings', () => {
   it('setSeed and setNumThreads show a string as a string', () => {
     expect(() => setSeed('7' as never)).toThrow('setSeed: seed must be a non-negative integer, got the string "7"');
     expect(() => setNumThreads('2' as never)).toThrow('setNumThreads: n must be an integer >= 1, got the string "2"');
+  });
+});
+
+describe('pictures', () => {
+  it('svgToPng refuses a bitmap too large to allocate instead of running out of memory', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"></svg>';
+    expect(() => svgToPng(svg)).toThrow(
+      "svgToPng: a 200000 x 200000 PNG is more than 100 megapixels; lower scale or the SVG's size",
+    );
+    expect(() => svgToPng(svg, 0)).toThrow('svgToPng: scale must be a positive number, got 0');
+    const small = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"></svg>');
+    expect([small.readUInt32BE(16), small.readUInt32BE(20)]).toEqual([20, 10]); // PNG IHDR width, height
+  });
+});
+
+describe('pictures written to files', () => {
+  it('replace the previous file whole (a new file renamed over it), and a folder is named as such', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'myelin-robust-'));
+    const file = join(dir, 'h.svg');
+    writeFileSync(file, 'old picture');
+    const before = statSync(file).ino;
+    const svg = plotHistory({ loss: [1, 0.5] }, { toFile: file });
+    expect(readFileSync(file, 'utf8')).toBe(svg);
+    expect(statSync(file).ino).not.toBe(before); // written beside it, then renamed: never half-written
+    expect(readdirSync(dir)).toEqual(['h.svg']);
+    mkdirSync(join(dir, 'taken.svg'));
+    expect(() => plotHistory({ loss: [1] }, { toFile: join(dir, 'taken.svg') })).toThrow(
+      `cannot write ${join(dir, 'taken.svg')}: it is a folder; give a file name`,
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -27,6 +28,42 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     });
   }
   await file.commit();
+}
+
+/** writeFileAtomic for synchronous callers (pictures): the same temporary file, fsync and rename. */
+export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
+  const target = resolve(path);
+  const existing = statSafe(target);
+  if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, target);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // not created, or already renamed
+    }
+    throw new Error(`cannot write ${path}: ${(e as Error).message} (the previous file, if any, is unchanged)`, {
+      cause: e,
+    });
+  }
+}
+
+function statSafe(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** A file written in pieces (output streamed as it is computed) that appears whole or not at all. */

@@ -1,8 +1,9 @@
 // Writing pictures: SVG as text, PNG through resvg, which is loaded only when a PNG is asked for, so a
 // platform without its prebuilt binary loses PNG output and nothing else.
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
+import { writeFileAtomicSync } from '../io/atomic-write.js';
 import { given } from '../names.js';
 
 export interface PlotFileOptions {
@@ -17,6 +18,9 @@ interface ResvgModule {
 }
 
 let resvg: ResvgModule | undefined;
+
+/** The largest PNG svgToPng renders (a 10000 x 10000 picture; the charts here are under 2 megapixels). */
+const MAX_PNG_PIXELS = 100e6;
 
 function loadResvg(): ResvgModule {
   if (resvg) return resvg;
@@ -33,9 +37,19 @@ function loadResvg(): ResvgModule {
 
 /** Renders an SVG document to PNG bytes. */
 export function svgToPng(svg: string, scale = 2): Buffer {
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`scale must be a positive number, got ${scale}`);
-  const { Resvg } = loadResvg();
+  if (typeof svg !== 'string') throw new TypeError(`svgToPng: svg must be SVG text, got ${given(svg)}`);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new RangeError(`svgToPng: scale must be a positive number, got ${given(scale)}`);
   const width = Number(/width="(\d+)"/.exec(svg)?.[1] ?? 0);
+  const height = Number(/height="(\d+)"/.exec(svg)?.[1] ?? 0);
+  // resvg allocates the whole bitmap first: a 200000-pixel-wide picture ran for minutes, then ran out of memory.
+  const pixels = Math.round(width * scale) * Math.round(height * scale);
+  if (pixels > MAX_PNG_PIXELS)
+    throw new RangeError(
+      `svgToPng: a ${Math.round(width * scale)} x ${Math.round(height * scale)} PNG is more than ` +
+        `${MAX_PNG_PIXELS / 1e6} megapixels; lower scale or the SVG's size`,
+    );
+  const { Resvg } = loadResvg();
   const fitTo = width > 0 ? { mode: 'width', value: Math.round(width * scale) } : { mode: 'original' };
   return new Resvg(svg, { fitTo, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
 }
@@ -49,6 +63,6 @@ export function writePicture(svg: string, options: PlotFileOptions): string {
   if (ext !== '.svg' && ext !== '.png') throw new Error(`toFile must end in .svg or .png, got "${file}"`);
   const bytes = ext === '.png' ? svgToPng(svg, options.scale) : svg;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, bytes);
+  writeFileAtomicSync(file, bytes);
   return svg;
 }
