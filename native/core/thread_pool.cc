@@ -209,7 +209,8 @@ Pool& pool() {
 
 int max_threads() { return 4 * cores(); }
 void set_num_threads(int n) { pool().set_threads(n); }
-int num_threads() { return pool().threads(); }
+// Inside a task, nested calls run inline: one thread (so a GEMM there plans one part, not parts run in turn).
+int num_threads() { return t_in_pool_task ? 1 : pool().threads(); }
 void parallel_for(int n_tasks, const std::function<void(int)>& task, bool wake) { pool().run(n_tasks, task, wake); }
 
 }  // namespace myelin

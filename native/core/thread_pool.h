@@ -12,8 +12,8 @@ namespace myelin {
 // tens of microseconds on a VM); callers that decide whether to wake it read it too (gemv.cc).
 constexpr auto kPoolSpin = std::chrono::microseconds(100);
 
-// Threads used by parallel_for, including the caller. Default: MYELIN_NUM_THREADS, else the number
-// of hardware threads. Clamped to [1, max_threads()]; lowering it ends the workers no longer needed.
+// Threads used by parallel_for, including the caller (1 inside a parallel_for task). Default: MYELIN_NUM_THREADS, else
+// the number of hardware threads. Clamped to [1, max_threads()]; lowering it ends the workers no longer needed.
 void set_num_threads(int n);
 int num_threads();
 // 4x the hardware threads: more only adds context switches (and each thread's stack and scratch).

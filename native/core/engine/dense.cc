@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/dense_layer.h"
+#include "core/engine/block_step.h"
 #include "core/engine/chunked.h"
 #include "core/engine/metrics.h"
 #include "core/engine/network.h"
@@ -20,37 +21,6 @@ namespace {
 
 // Up to this many rows, inference uses the row kernel (gemv_packed) instead of GEMM.
 constexpr int kFewRows = 4;
-
-// Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
-bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
-
-// The kernel's update fused into its gradient GEMM (gemm.h Epilogue::done): on each finished block of the
-// gradient, an optimizer step, or (step null) w += v for momentum SGD, whose GEMM wrote v. Row by row, or the
-// whole block at once when it spans whole rows.
-struct BlockStep {
-  const Network::ArrayStep* step;
-  float* w;
-  const float* v;
-  int ld;
-
-  void apply(size_t b, size_t c) const {
-    if (step)
-      step->apply(b, c);
-    else
-      vec().add_to(w + b, v + b, c);
-  }
-  static void done(void* ctx, int r0, int rows, int c0, int cols) {
-    const BlockStep& s = *static_cast<const BlockStep*>(ctx);
-    if (cols == s.ld) return s.apply(static_cast<size_t>(r0) * s.ld, static_cast<size_t>(rows) * s.ld);
-    for (int r = r0; r < r0 + rows; ++r) s.apply(static_cast<size_t>(r) * s.ld + c0, static_cast<size_t>(cols));
-  }
-  Epilogue epilogue() {
-    Epilogue e;
-    e.done = &BlockStep::done;
-    e.ctx = this;
-    return e;
-  }
-};
 
 }  // namespace
 
@@ -82,7 +52,7 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
 }
 
 const float* Network::forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
-                              uint64_t batch, float* final_out, bool packed) const {
+                              uint64_t batch, float* final_out, bool packed, int row0) const {
   const VecKernels& k = vec();
   const float* cur = x;
   const size_t L = layers_.size();
@@ -102,7 +72,8 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     }
     if (!l.dense()) {
       if (dropout_on && l.rate > 0.f) {
-        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate);
+        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate,
+                  static_cast<size_t>(row0) * l.units);
         cur = ws.out[i].data();
       }
       continue;
@@ -120,7 +91,7 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
 }
 
 double Network::loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw,
-                                 float* grad, Workspace& ws, MetricSet* metrics) const {
+                                 float* grad, Workspace& ws, MetricSet* metrics, int batch_rows) const {
   LossBatch b;
   b.loss = spec_.loss;
   b.fused = fused_output_;
@@ -132,7 +103,7 @@ double Network::loss_and_metrics(const float* p, int rows, const float* y, const
   b.t = y;
   b.idx = yi;
   b.sw = sw;
-  b.scale = 1.f / static_cast<float>(rows);
+  b.scale = 1.f / static_cast<float>(batch_rows > 0 ? batch_rows : rows);
   b.grad = grad;
   b.scratch = ws.scratch.data();
   const double s = vec().loss(b);

@@ -21,6 +21,12 @@
 
 namespace myelin::engine {
 
+// Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
+inline bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
+
+// Tests and benchmarks: 1 makes fit train in row groups where it can (groups.cc), 0 as chosen (now: never).
+void force_row_groups(int mode);
+
 // One weight array (a kernel or a bias) inside the flat parameter buffer.
 struct WeightArray {
   size_t off = 0, len = 0;
@@ -41,6 +47,8 @@ struct Workspace {
   std::vector<int32_t> ib;
   std::vector<FloatBuf> out, z, mask;          // per layer
   std::vector<const float*> in;                // per layer: its input for the current batch
+  std::vector<FloatBuf> dz;                    // row groups (groups.cc): per layer, the gradient of its output
+  std::vector<const float*> dzp;               // row groups: per Dense layer, its dZ after the backward pass
   std::vector<FloatBuf> stat;                  // per normalization layer: its batch's statistics (see norm.cc)
   std::vector<double, Aligned64<double>> acc;  // column sums of a normalization layer
   std::atomic<bool>* nonfinite = nullptr;      // predict: the input check, fused into layer 0 (DenseLayerView)
@@ -56,6 +64,14 @@ class Network {
     float *w, *s0, *s1, *g;
     float lr, alpha, cm, cg, cv, clip, keep;
     void apply(size_t b, size_t c) const;
+    // The same step on the elements from i on (element i becomes element 0).
+    ArrayStep from(size_t i) const {
+      ArrayStep s = *this;
+      s.w += i, s.g += i;
+      if (s.s0) s.s0 += i;
+      if (s.s1) s.s1 += i;
+      return s;
+    }
   };
 
   // Throws std::invalid_argument on inconsistent shapes.
@@ -138,7 +154,7 @@ class Network {
   bool bn_takes_act_backward(size_t i) const;
   // packed: W is the snapshot and packed_ holds its kernels (predict).
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
-                       uint64_t batch, float* final_out, bool packed = false) const;
+                       uint64_t batch, float* final_out, bool packed = false, int row0 = 0) const;
   // Packs the snapshot's kernels for inference unless packed_ already holds them (under snap_mu_).
   void pack_snapshot() const;
   // From ws.g0 = dL/d(output or logits): gradients, and in Train mode the optimizer update.
@@ -152,8 +168,23 @@ class Network {
   void update_all_global_clip(float* grads);
   float current_lr() const;
   double nadam_u_product(int64_t t);
+  // batch_rows: the rows the loss is averaged over (a row group's loss is part of its batch's), 0: rows.
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
-                          Workspace& ws, MetricSet* metrics) const;
+                          Workspace& ws, MetricSet* metrics, int batch_rows = 0) const;
+  // Data parallelism (groups.cc): a batch of enough rows is split into row groups whose gradients are summed
+  // in group order. The number of groups for a batch of `rows` (1: backward() instead).
+  int row_groups(int rows) const;
+  // One training step of a batch in row groups: forward, loss, gradients, the optimizer step. Returns the loss sum.
+  double step_groups(const float* x, const float* y, const int32_t* yi, const float* sw, int rows, uint64_t epoch,
+                     uint64_t batch, MetricSet& metrics);
+  // The backward pass of `rows` rows in `groups` groups (rows [off[g], off[g + 1])): each Dense layer's dZ (kept in
+  // ws.dzp) and its bias gradient per group into grads[g]; apply: the kernel gradients and every optimizer step too.
+  void backward_groups(int rows, Workspace& ws, int groups, const int* off, float* const* grads, bool apply);
+  // Rows [r0, r1) of layer i's kernel gradient summed over the groups (group q: input in[q], dZ dz[q], rows[q] rows)
+  // with the optimizer step, each group's product adding onto the last's. Any split of the rows gives the same bits.
+  void kernel_step(int i, int r0, int r1, int groups, const float* const* in, const float* const* dz, const int* rows);
+  // Elements [b0, b1) of layer i's bias gradient: the groups' sums (grads[q]) into grads[0], and the step.
+  void bias_step(int i, size_t b0, size_t b1, int groups, float* const* grads);
   double penalty(const float* W) const;
   std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
                                   const std::atomic<bool>* cancel) const;
@@ -180,7 +211,11 @@ class Network {
 
   CompileSpec spec_;
   bool compiled_ = false;
-  bool fused_output_ = false;  // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
+  bool fused_output_ = false;          // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
+  bool groups_ok_ = false;             // fit may split batches into row groups (groups.cc)
+  std::vector<Workspace> group_ws_;    // per row group, when they run on separate threads
+  std::vector<FloatBuf> group_grads_;  // row groups 1..: their bias gradients (group 0's: grads_)
+  std::vector<ArrayStep> steps_;       // per weight array: this step's coefficients
   std::atomic<float> lr_{0.01f};
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;

@@ -26,8 +26,6 @@ namespace {
 // Keras's backend.epsilon(): Normalization divides by max(sqrt(variance), this).
 constexpr double kNormalizationFloor = 1e-7;
 
-bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
-
 // The per-column arrays of a normalization layer's ws.stat, each padded to 16 floats: the batch's mean,
 // 1/sqrt(var + eps) and variance, gamma and beta (1 and 0 when absent), the coefficients of dx, and zeros
 // and ones (layer normalization's x_hat goes through the kernels as (x_hat - 0) * 1).

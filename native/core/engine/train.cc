@@ -250,16 +250,21 @@ FitOutcome Network::fit(const FitOptions& o) {
           sw = ws.swb.data();
         }
       }
-      const float* p =
-          forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
-      // The owner is going away (worker.terminate(), process.exit()): return now rather than after the
-      // batch; here and below, so a large batch holds teardown for half its time at most.
-      if (cancelled(&abort_)) {
-        out.stopped = true;
-        return out;
+      double s, pen = 0.0;
+      if (row_groups(r) > 1) {
+        s = step_groups(x, y, yi, sw, r, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), metrics);
+      } else {
+        const float* p =
+            forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
+        // The owner is going away (worker.terminate(), process.exit()): return now rather than after the
+        // batch; here and below, so a large batch holds teardown for half its time at most.
+        if (cancelled(&abort_)) {
+          out.stopped = true;
+          return out;
+        }
+        s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
+        pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       }
-      const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
-      const double pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       ++iterations_;
       const double batch_loss = s / r + pen;
       if (!std::isfinite(batch_loss)) {
