@@ -166,6 +166,16 @@ describe('misspelled options of the explainers and generators are refused, not i
   });
 });
 
+describe('layer names through ONNX', () => {
+  it("myelin's own ONNX files keep any layer and model name (they were lost unless plain identifiers)", async () => {
+    const m = new Sequential([new Dense(2, { inputDim: 3, name: 'température °C' }), new Dense(1, { name: 'a/b:0' })], {
+      name: 'my model',
+    });
+    const back = await loadModel(m.toBuffer({ format: 'onnx' }));
+    expect([back.name, ...back.layers.map((l) => l.name)]).toEqual(['my model', 'température °C', 'a/b:0']);
+  });
+});
+
 describe('layer names a format cannot hold', () => {
   it("a '/' or '.' layer name is refused by the .h5 writer with the name, not HDF5's error stack", async () => {
     for (const name of ['a/b', '.']) {

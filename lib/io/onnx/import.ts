@@ -110,10 +110,12 @@ export function onnxToModel(bytes: Uint8Array, file: string): Sequential {
   if (declared && declared !== chain.width)
     fail(`output '${output.name}' is declared ${declared} wide but the graph computes ${chain.width}`);
 
-  const model = new Sequential([], { name: g.name && /^[\w.-]+$/.test(g.name) ? g.name : 'sequential' });
-  // The nodes' names become the layers' when every one can (myelin's own files); else Keras's defaults.
+  // Names are kept when they can be: any name in myelin's own files (they are its layers' names), plain
+  // identifiers in others (PyTorch names nodes '/0/Gemm'); else Keras's defaults.
+  const nameable = (name: string | null | undefined, plain: RegExp) => !!name && (chain.own || plain.test(name));
+  const model = new Sequential([], { name: nameable(g.name, /^[\w.-]+$/) ? g.name! : 'sequential' });
   const named = new Set(chain.layers.map((l) => l.name)).size === chain.layers.length;
-  const keep = named && chain.layers.every((l) => /^[A-Za-z][\w.-]*$/.test(l.name));
+  const keep = named && chain.layers.every((l) => nameable(l.name, /^[A-Za-z][\w.-]*$/));
   const firstWidth = chain.layers[0]!.kind === 'Dense' ? chain.layers[0].inputs : chain.layers[0]!.weights[0]?.length;
   chain.layers.forEach((l, i) => {
     const options = { ...(keep ? { name: l.name } : {}), ...(i === 0 ? { inputDim: firstWidth ?? chain.width! } : {}) };
