@@ -119,3 +119,12 @@ describe('standard input', () => {
     );
   });
 });
+
+describe('myelin evaluate', () => {
+  it('a file whose rows all lack the target says so (was "x is empty (0 rows)")', () => {
+    writeFileSync(path('notarget.csv'), 'size,rooms,age,price\n50,3,10,\n120,4,2,\n');
+    expect(oneLine(myelin(['evaluate', path('h.myelin'), path('notarget.csv')]))).toBe(
+      `myelin: ${path('notarget.csv')} has no rows to evaluate: all 2 lack the target "price"`,
+    );
+  });
+});

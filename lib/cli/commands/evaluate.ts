@@ -1,7 +1,7 @@
 // `myelin evaluate MODEL DATA.csv --target COL`: the saved model's scores on labelled rows.
 import type { Command } from '../command.js';
 import { ArgReader } from '../args.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { loadTrained, readLabelled } from '../model-file.js';
 import { scoreAndPrint, scoreJson } from '../metrics.js';
 
@@ -28,6 +28,10 @@ export const evaluate: Command = {
     if (!target)
       throw new UsageError('--target COL is required: this model does not say which column it predicts', 'evaluate');
     const { x, y, dropped } = await readLabelled(t, dataFile!, target);
+    if (y.length === 0)
+      throw new CliError(
+        `${dataFile} has no rows to evaluate${dropped ? `: all ${dropped} lack the target "${target}"` : ''}`,
+      );
     if (dropped) out.line(`Dropped ${dropped} rows whose target is missing`);
     const score = scoreAndPrint(t.model, x, y, t.meta.task, t.meta.classNames, `${dataFile}`, out);
     out.result({
