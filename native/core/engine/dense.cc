@@ -58,7 +58,7 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
   const size_t L = layers_.size();
   for (size_t i = 0; i < L; ++i) {
     const LayerSpec& l = layers_[i];
-    ws.in[i] = cur;
+    if (row0 == 0) ws.in[i] = cur;  // rows further on (a row group's) are in the same buffers, row0 rows down
     const size_t n = static_cast<size_t>(rows) * l.units;
     if (l.kind != LayerKind::Dense && l.kind != LayerKind::Dropout) {
       // A batch normalization may write the output of the Activation layer after it (norm.cc).
@@ -72,26 +72,27 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     }
     if (!l.dense()) {
       if (dropout_on && l.rate > 0.f) {
-        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate,
-                  static_cast<size_t>(row0) * l.units);
-        cur = ws.out[i].data();
+        const size_t at = static_cast<size_t>(row0) * l.units;
+        k.dropout(cur, ws.out[i].data() + at, ws.mask[i].data() + at, n, dropout_key(l.seed, epoch, batch), l.rate, at);
+        cur = ws.out[i].data() + at;
       }
       continue;
     }
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
-    float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
+    const size_t at = static_cast<size_t>(row0) * l.units;
+    float* y = final_out && i + 1 == L ? final_out : ws.out[i].data() + at;
     // Inference on a few rows (single-row predict): the row kernel on the packed kernel.
     const DenseLayerView d{
         kernel, bias, l.in, l.units, l.act, packed ? &packed_[i] : nullptr, i == 0 ? ws.nonfinite : nullptr};
-    dense_forward(d, cur, rows, needs_z(l.act) ? ws.z[i].data() : nullptr, y, rows <= kFewRows && !dropout_on);
+    dense_forward(d, cur, rows, needs_z(l.act) ? ws.z[i].data() + at : nullptr, y, rows <= kFewRows && !dropout_on);
     cur = y;
   }
   return cur;
 }
 
 double Network::loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw,
-                                 float* grad, Workspace& ws, MetricSet* metrics, int batch_rows) const {
+                                 float* grad, Workspace& ws, MetricSet* metrics, int batch_rows, int row0) const {
   LossBatch b;
   b.loss = spec_.loss;
   b.fused = fused_output_;
@@ -105,7 +106,7 @@ double Network::loss_and_metrics(const float* p, int rows, const float* y, const
   b.sw = sw;
   b.scale = 1.f / static_cast<float>(batch_rows > 0 ? batch_rows : rows);
   b.grad = grad;
-  b.scratch = ws.scratch.data();
+  b.scratch = ws.scratch.data() + static_cast<size_t>(row0) * b.cols;
   const double s = vec().loss(b);
   if (metrics) metrics->add(p, rows, y, yi, sw);
   return s;

@@ -67,9 +67,8 @@ Network::Network(std::vector<LayerSpec> layers) : layers_(std::move(layers)) {
 }
 
 size_t Network::native_bytes() const {
-  size_t floats = params_.size() + snap_.size() + grads_.size() + slots_.size() + snap_slots_.size();
-  for (const FloatBuf& g : group_grads_) floats += g.size();
-  return (floats + packed_floats_.load()) * sizeof(float);
+  return (params_.size() + snap_.size() + grads_.size() + slots_.size() + snap_slots_.size() + packed_floats_.load()) *
+         sizeof(float);
 }
 
 void Network::compile(const CompileSpec& spec) {

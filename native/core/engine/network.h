@@ -152,7 +152,8 @@ class Network {
   // Layer i is a batch normalization whose backward pass also applies the activation derivative of the Dense
   // layer i - 1 and sums its bias gradient (i may be past the last layer: false).
   bool bn_takes_act_backward(size_t i) const;
-  // packed: W is the snapshot and packed_ holds its kernels (predict).
+  // packed: W is the snapshot and packed_ holds its kernels (predict). row0: these rows start row0 rows into a batch
+  // whose workspace is ws (a row group, groups.cc): outputs, dropout masks and keys row0 rows down; ws.in untouched.
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
                        uint64_t batch, float* final_out, bool packed = false, int row0 = 0) const;
   // Packs the snapshot's kernels for inference unless packed_ already holds them (under snap_mu_).
@@ -170,21 +171,19 @@ class Network {
   double nadam_u_product(int64_t t);
   // batch_rows: the rows the loss is averaged over (a row group's loss is part of its batch's), 0: rows.
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
-                          Workspace& ws, MetricSet* metrics, int batch_rows = 0) const;
-  // Data parallelism (groups.cc): a batch of enough rows is split into row groups whose gradients are summed
-  // in group order. The number of groups for a batch of `rows` (1: backward() instead).
+                          Workspace& ws, MetricSet* metrics, int batch_rows = 0, int row0 = 0) const;
+  // Data parallelism (groups.cc): a batch of enough rows is split into row groups (their loss and metrics are summed
+  // per group, then in group order). The number of groups for a batch of `rows` (1: not split).
   int row_groups(int rows) const;
   // One training step of a batch in row groups: forward, loss, gradients, the optimizer step. Returns the loss sum.
   double step_groups(const float* x, const float* y, const int32_t* yi, const float* sw, int rows, uint64_t epoch,
                      uint64_t batch, MetricSet& metrics);
-  // The backward pass of `rows` rows in `groups` groups (rows [off[g], off[g + 1])): each Dense layer's dZ (kept in
-  // ws.dzp) and its bias gradient per group into grads[g]; apply: the kernel gradients and every optimizer step too.
-  void backward_groups(int rows, Workspace& ws, int groups, const int* off, float* const* grads, bool apply);
-  // Rows [r0, r1) of layer i's kernel gradient summed over the groups (group q: input in[q], dZ dz[q], rows[q] rows)
-  // with the optimizer step, each group's product adding onto the last's. Any split of the rows gives the same bits.
-  void kernel_step(int i, int r0, int r1, int groups, const float* const* in, const float* const* dz, const int* rows);
-  // Elements [b0, b1) of layer i's bias gradient: the groups' sums (grads[q]) into grads[0], and the step.
-  void bias_step(int i, size_t b0, size_t b1, int groups, float* const* grads);
+  // A row group's backward pass on the batch's workspace, rows [row0, row0 + rows): each Dense layer's dZ (into
+  // ws.dz; ws.dzp holds where each starts, set by the group at row 0) and the dX below, as backward() computes them.
+  void backward_rows(int row0, int rows, Workspace& ws);
+  // Rows [r0, r1) of layer i's kernel gradient over the batch's `rows` rows (ws.in, ws.dzp), with the optimizer
+  // step, as backward() computes them: any split of the rows gives its bits.
+  void kernel_step(int i, int r0, int r1, int rows, const Workspace& ws);
   double penalty(const float* W) const;
   std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
                                   const std::atomic<bool>* cancel) const;
@@ -211,11 +210,9 @@ class Network {
 
   CompileSpec spec_;
   bool compiled_ = false;
-  bool fused_output_ = false;          // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
-  bool groups_ok_ = false;             // fit may split batches into row groups (groups.cc)
-  std::vector<Workspace> group_ws_;    // per row group, when they run on separate threads
-  std::vector<FloatBuf> group_grads_;  // row groups 1..: their bias gradients (group 0's: grads_)
-  std::vector<ArrayStep> steps_;       // per weight array: this step's coefficients
+  bool fused_output_ = false;     // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
+  bool groups_ok_ = false;        // fit may split batches into row groups (groups.cc)
+  std::vector<ArrayStep> steps_;  // per weight array: this step's coefficients
   std::atomic<float> lr_{0.01f};
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
