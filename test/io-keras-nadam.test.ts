@@ -12,6 +12,18 @@ import { KERAS_FIXTURES, fixture } from './helpers/keras-fixtures.js';
 const want = JSON.parse(readFileSync(join(KERAS_FIXTURES, 'nadam.json'), 'utf8'));
 const flat = (m: Sequential) => m.getWeights().flatMap((w) => Array.from(w instanceof Matrix ? w.data : w));
 
+/** The fixture's state (5 steps, Keras's slots), and 3 more steps give the weights Keras computes. */
+async function continuesAsKeras(m: Sequential) {
+  const state = m.getOptimizerState();
+  expect(state.iterations).toBe(5);
+  expect(state.slots.map((s) => Array.from(s))).toEqual(
+    want.slots.map((s: number[]) => Array.from(Float32Array.from(s))),
+  );
+  await m.fit(Matrix.from(want.x), Matrix.from(want.y), { epochs: 3, batchSize: 6, verbose: 0 });
+  const after = want.after.flat() as number[];
+  flat(m).forEach((v, i) => expect(Math.abs(v - after[i]!)).toBeLessThan(2e-6));
+}
+
 /** Keras's u_product after `steps`: prod of 0.9 (1 - 0.5 * 0.96^i), in double. */
 const uProduct = (steps: number) => {
   let p = 1;
@@ -23,14 +35,8 @@ describe('a .keras file Keras wrote with Nadam state', () => {
   it('loads the step count and slots, and 3 more steps give the weights Keras computes', async () => {
     const m = await kerasFromBytes(fixture('keras3-nadam.keras'), 'n.keras');
     expect(m.getCompileConfig()!.optimizer.className).toBe('Nadam');
-    const state = m.getOptimizerState();
-    expect(state.iterations).toBe(5);
-    expect(state.slots.map((s) => Array.from(s))).toEqual(
-      want.slots.map((s: number[]) => Array.from(Float32Array.from(s))),
-    );
-    await m.fit(Matrix.from(want.x), Matrix.from(want.y), { epochs: 3, batchSize: 6, verbose: 0 });
+    await continuesAsKeras(m);
     const after = want.after.flat() as number[];
-    flat(m).forEach((v, i) => expect(Math.abs(v - after[i]!)).toBeLessThan(2e-6));
     // A fresh optimizer (the state dropped) takes other steps: the state is what makes them agree.
     const fresh = await kerasFromBytes(fixture('keras3-nadam.keras'), 'n.keras');
     fresh.compile({ loss: 'mse', optimizer: new Nadam(0.01) });
@@ -40,14 +46,7 @@ describe('a .keras file Keras wrote with Nadam state', () => {
 
   it('the same state in the legacy .h5 Keras 3 writes (optimizer_weights with learning_rate and u_product)', async () => {
     const m = await h5FromBytes(fixture('keras3-nadam.h5'), 'n.h5');
-    const state = m.getOptimizerState();
-    expect(state.iterations).toBe(5);
-    expect(state.slots.map((s) => Array.from(s))).toEqual(
-      want.slots.map((s: number[]) => Array.from(Float32Array.from(s))),
-    );
-    await m.fit(Matrix.from(want.x), Matrix.from(want.y), { epochs: 3, batchSize: 6, verbose: 0 });
-    const after = want.after.flat() as number[];
-    flat(m).forEach((v, i) => expect(Math.abs(v - after[i]!)).toBeLessThan(2e-6));
+    await continuesAsKeras(m);
   });
 
   it('a u_product that does not match the step count is one clear error', async () => {
