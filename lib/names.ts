@@ -35,7 +35,6 @@ export function resolveName<T>(
   throw new Error(`${what}: unknown name ${got}; valid names are ${valid}`);
 }
 
-/** Throws on option keys that are not in `allowed` (a typo must not silently become a default). */
 /** A value as an error message shows it: numbers as they are, anything else described ('the string "3"'). */
 export function given(v: unknown): string {
   return typeof v === 'number' ? String(v) : describe(v);
@@ -64,6 +63,7 @@ export function checkOptions(options: unknown, allowed: readonly string[], what:
   checkKeys(options, allowed, what);
 }
 
+/** Throws on option keys that are not in `allowed` (a typo must not silently become a default). */
 export function checkKeys(options: object, allowed: readonly string[], what: string): void {
   for (const key of Object.keys(options))
     if (!allowed.includes(key)) {

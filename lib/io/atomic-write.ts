@@ -35,7 +35,7 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
   const target = resolve(path);
   const existing = statSafe(target);
   if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPath(target);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   let fd: number | undefined;
   try {
@@ -56,6 +56,11 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
       cause: e,
     });
   }
+}
+
+// Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
+function tempPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 function statSafe(path: string) {
@@ -82,8 +87,7 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
   // Through a symlink, replace the file it points to, not the link.
   const target = await realpath(resolve(path)).catch(() => resolve(path));
   const dir = dirname(target);
-  // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPath(target);
   const existing = await stat(target).catch(() => null);
   if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
   // Replacing a file keeps its permissions (a 0600 model stays private).
