@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { atomicWriteTestHooks, writeFileAtomic } from '../lib/io/atomic-write.js';
+import { atomicWriteTestHooks, writeFileAtomic, writeFileAtomicSync } from '../lib/io/atomic-write.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'myelin-atomic-'));
 afterEach(() => {
@@ -45,6 +45,18 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(join(d, 'current.myelin'), Buffer.from('new'));
     expect(lstatSync(join(d, 'current.myelin')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(d, 'v1.myelin'), 'utf8')).toBe('new');
+  });
+
+  it('writeFileAtomicSync (pictures) also writes through a symlink and keeps permissions', () => {
+    const d = dir();
+    writeFileSync(join(d, 'v1.svg'), 'old');
+    chmodSync(join(d, 'v1.svg'), 0o600);
+    symlinkSync('v1.svg', join(d, 'current.svg'));
+    writeFileAtomicSync(join(d, 'current.svg'), '<svg/>');
+    expect(lstatSync(join(d, 'current.svg')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'v1.svg'), 'utf8')).toBe('<svg/>');
+    expect(statSync(join(d, 'v1.svg')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(d).sort()).toEqual(['current.svg', 'v1.svg']);
   });
 
   it('a failure half-way leaves the previous file intact and removes the partial temporary file', async () => {

@@ -1,7 +1,7 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -32,7 +32,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
 
 /** writeFileAtomic for synchronous callers (pictures): the same temporary file, fsync and rename. */
 export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
-  const target = resolve(path);
+  // Through a symlink, replace the file it points to, not the link (as openAtomic).
+  const target = realpathSafe(resolve(path));
   const existing = statSafe(target);
   if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
   const temp = tempPath(target);
@@ -45,6 +46,7 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
     closeSync(fd);
     fd = undefined;
     renameSync(temp, target);
+    syncDirSync(dirname(target));
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     try {
@@ -61,6 +63,26 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
 // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
 function tempPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function realpathSafe(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function syncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort, as syncDir
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function statSafe(path: string) {
