@@ -59,6 +59,16 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(d).sort()).toEqual(['current.svg', 'v1.svg']);
   });
 
+  it('a path ending in a separator is a folder, not the file without it', async () => {
+    const d = dir();
+    const p = join(d, 'x.keras/');
+    await expect(writeFileAtomic(p, Buffer.from('x'))).rejects.toThrow(
+      `cannot write ${p}: it is a folder; give a file name`,
+    );
+    expect(() => writeFileAtomicSync(join(d, 'x.svg/'), '<svg/>')).toThrow('it is a folder; give a file name');
+    expect(readdirSync(d)).toEqual([]);
+  });
+
   it('a failure half-way leaves the previous file intact and removes the partial temporary file', async () => {
     const d = dir();
     const p = join(d, 'model.myelin');

@@ -35,7 +35,7 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
   // Through a symlink, replace the file it points to, not the link (as openAtomic).
   const target = realpathSafe(resolve(path));
   const existing = statSafe(target);
-  if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
+  checkFileTarget(path, existing);
   const temp = tempPath(target);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   let fd: number | undefined;
@@ -63,6 +63,12 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
 // Same folder, so rename stays on one file system; a dot name so it is not mistaken for a model.
 function tempPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+// A folder, or a path ending in a separator (resolve() would drop it and write 'x.keras/' as x.keras), is no file.
+function checkFileTarget(path: string, existing: { isDirectory(): boolean } | null): void {
+  if (existing?.isDirectory() || /[\\/]$/.test(path))
+    throw new Error(`cannot write ${path}: it is a folder; give a file name`);
 }
 
 function realpathSafe(path: string): string {
@@ -111,7 +117,7 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
   const dir = dirname(target);
   const temp = tempPath(target);
   const existing = await stat(target).catch(() => null);
-  if (existing?.isDirectory()) throw new Error(`cannot write ${path}: it is a folder; give a file name`);
+  checkFileTarget(path, existing);
   // Replacing a file keeps its permissions (a 0600 model stays private).
   const mode = existing ? existing.mode & 0o7777 : 0o666;
   let fh: FileHandle;
