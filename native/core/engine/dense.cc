@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "core/dense_layer.h"
-#include "core/engine/block_step.h"
 #include "core/engine/chunked.h"
 #include "core/engine/metrics.h"
 #include "core/engine/network.h"
@@ -167,22 +166,11 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
       if (reg) pen += k.reg_grad(kernel, gw, ka.len, l.l1, l.l2);
     } else {
       float* w = params + ka.off;
-      const float lr = current_lr();
-      const bool plain_sgd = o.kind == OptId::Sgd && !o.nesterov && o.clip_norm == 0.f && o.clip_value == 0.f && !reg &&
-                             !deferred && o.weight_decay == 0.f;
-      if (plain_sgd && o.momentum == 0.f) {
-        // w -= lr * X^T dZ straight from the GEMM.
-        gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, 1.f, w, l.units);
-      } else if (plain_sgd) {
-        // v = mu v - lr * X^T dZ straight from the GEMM, and w += v on each block of v as it is finished.
-        float* v = slots_.data() + slot_off_[kernel_of_[i]];
-        BlockStep bs{nullptr, w, v, l.units};
-        gemm(true, false, l.in, l.units, rows, -lr, x, l.in, g, l.units, o.momentum, v, l.units, bs.epilogue());
-      } else if (!reg && !deferred && o.clip_norm == 0.f) {
-        // The optimizer step on each block of the gradient as the GEMM finishes it (still in cache).
-        const ArrayStep step = array_step(kernel_of_[i], gw, false);
-        BlockStep bs{&step, nullptr, nullptr, l.units};
-        gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units, bs.epilogue());
+      if (!reg && !deferred && o.clip_norm == 0.f) {
+        // The step fused into the gradient GEMM (kernel_step, groups.cc), whole-array.
+        ArrayStep step{};
+        if (!sgd_in_gemm()) step = array_step(kernel_of_[i], gw, false);
+        kernel_step(i, 0, l.in, rows, x, g, current_lr(), &step, gw);
       } else {
         gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units);
         if (reg) pen += k.reg_grad(w, gw, ka.len, l.l1, l.l2);

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 
-#include "core/engine/block_step.h"
 #include "core/engine/network.h"
 #include "core/gemm.h"
 #include "core/gemm_config.h"
@@ -19,6 +18,34 @@
 
 namespace myelin::engine {
 namespace {
+
+// The kernel's update fused into its gradient GEMM (gemm.h Epilogue::done): on each finished block of the
+// gradient, an optimizer step, or (step null) w += v for momentum SGD, whose GEMM wrote v. Row by row, or the
+// whole block at once when it spans whole rows.
+struct BlockStep {
+  const Network::ArrayStep* step;
+  float* w;
+  const float* v;
+  int ld;
+
+  void apply(size_t b, size_t c) const {
+    if (step)
+      step->apply(b, c);
+    else
+      vec().add_to(w + b, v + b, c);
+  }
+  static void done(void* ctx, int r0, int rows, int c0, int cols) {
+    const BlockStep& s = *static_cast<const BlockStep*>(ctx);
+    if (cols == s.ld) return s.apply(static_cast<size_t>(r0) * s.ld, static_cast<size_t>(rows) * s.ld);
+    for (int r = r0; r < r0 + rows; ++r) s.apply(static_cast<size_t>(r) * s.ld + c0, static_cast<size_t>(cols));
+  }
+  Epilogue epilogue() {
+    Epilogue e;
+    e.done = &BlockStep::done;
+    e.ctx = this;
+    return e;
+  }
+};
 
 // Two groups of at least 64 rows. The number must not depend on the thread count (the loss's bits).
 constexpr int kGroups = 2;
@@ -98,8 +125,10 @@ double Network::step_groups(const float* x, const float* y, const int32_t* yi, c
         for (size_t i = 0; i < net.layers_.size(); ++i) {
           const LayerSpec& l = net.layers_[i];
           if (!l.dense() || static_cast<int>(i) < net.first_backward_) continue;
+          const int ka = net.kernel_of_[i];
           net.kernel_step(static_cast<int>(i), share_bound(l.in, t, shares, 16), share_bound(l.in, t + 1, shares, 16),
-                          rows, w);
+                          rows, w.in[i], w.dzp[i], net.steps_[ka].lr, &net.steps_[ka],
+                          net.grads_.data() + net.arrays_[ka].off);
           const int ba = net.bias_of_[i];
           if (ba < 0 || static_cast<int>(i) % shares != t) continue;
           vec().col_sums(w.dzp[i], rows, l.units, net.grads_.data() + net.arrays_[ba].off);
@@ -159,29 +188,32 @@ void Network::backward_rows(int row0, int rows, Workspace& ws) {
   }
 }
 
-void Network::kernel_step(int i, int r0, int r1, int rows, const Workspace& ws) {
+bool Network::sgd_in_gemm() const {
+  const OptimizerSpec& o = spec_.opt;
+  return o.kind == OptId::Sgd && !o.nesterov && o.clip_value == 0.f && o.weight_decay == 0.f;
+}
+
+void Network::kernel_step(int i, int r0, int r1, int rows, const float* x, const float* dz, float lr,
+                          const ArrayStep* step, float* grad) {
   if (r0 >= r1) return;
   const LayerSpec& l = layers_[i];
   const int ka = kernel_of_[i];
-  const OptimizerSpec& o = spec_.opt;
-  const size_t at = static_cast<size_t>(r0) * l.units, off = arrays_[ka].off + at;
-  float* w = params_.data() + off;
-  // backward()'s three ways: plain SGD onto the weights, SGD with momentum onto v (w += v on each finished block),
-  // else the gradient (the step on each finished block).
-  const bool plain_sgd = o.kind == OptId::Sgd && !o.nesterov && o.clip_value == 0.f && o.weight_decay == 0.f;
-  const Network::ArrayStep step = steps_[ka].from(at);
-  const float* x = ws.in[i] + r0;
-  if (plain_sgd && o.momentum == 0.f) {
-    gemm(true, false, r1 - r0, l.units, rows, -step.lr, x, l.in, ws.dzp[i], l.units, 1.f, w, l.units);
-  } else if (plain_sgd) {
+  const size_t at = static_cast<size_t>(r0) * l.units;
+  float* w = params_.data() + arrays_[ka].off + at;
+  x += r0;
+  if (sgd_in_gemm() && spec_.opt.momentum == 0.f) {
+    // w -= lr * X^T dZ straight from the GEMM.
+    gemm(true, false, r1 - r0, l.units, rows, -lr, x, l.in, dz, l.units, 1.f, w, l.units);
+  } else if (sgd_in_gemm()) {
+    // v = mu v - lr * X^T dZ straight from the GEMM, and w += v on each block of v as it is finished.
     float* v = slots_.data() + slot_off_[ka] + at;
     BlockStep bs{nullptr, w, v, l.units};
-    gemm(true, false, r1 - r0, l.units, rows, -step.lr, x, l.in, ws.dzp[i], l.units, o.momentum, v, l.units,
-         bs.epilogue());
+    gemm(true, false, r1 - r0, l.units, rows, -lr, x, l.in, dz, l.units, spec_.opt.momentum, v, l.units, bs.epilogue());
   } else {
-    BlockStep bs{&step, nullptr, nullptr, l.units};
-    gemm(true, false, r1 - r0, l.units, rows, 1.f, x, l.in, ws.dzp[i], l.units, 0.f, grads_.data() + off, l.units,
-         bs.epilogue());
+    // The optimizer step on each block of the gradient as the GEMM finishes it (still in cache).
+    const ArrayStep s = step->from(at);
+    BlockStep bs{&s, nullptr, nullptr, l.units};
+    gemm(true, false, r1 - r0, l.units, rows, 1.f, x, l.in, dz, l.units, 0.f, grad + at, l.units, bs.epilogue());
   }
 }
 

@@ -181,9 +181,14 @@ class Network {
   // A row group's backward pass on the batch's workspace, rows [row0, row0 + rows): each Dense layer's dZ (into
   // ws.dz; ws.dzp holds where each starts, set by the group at row 0) and the dX below, as backward() computes them.
   void backward_rows(int row0, int rows, Workspace& ws);
-  // Rows [r0, r1) of layer i's kernel gradient over the batch's `rows` rows (ws.in, ws.dzp), with the optimizer
-  // step, as backward() computes them: any split of the rows gives its bits.
-  void kernel_step(int i, int r0, int r1, int rows, const Workspace& ws);
+  // Rows [r0, r1) of layer i's kernel gradient X^T dZ over `rows` rows (x: the layer's input, dz: its dZ), with the
+  // optimizer step fused into the GEMM: plain SGD onto the weights (lr), SGD with momentum onto v and w += v on each
+  // finished block, else `step` (array_step's, of the whole array) on each finished block of `grad` (the array's
+  // gradient). Any split of the rows gives the same bits. Not for regularizers, clipnorm or global_clipnorm.
+  void kernel_step(int i, int r0, int r1, int rows, const float* x, const float* dz, float lr, const ArrayStep* step,
+                   float* grad);
+  // kernel_step's SGD ways, which need no ArrayStep.
+  bool sgd_in_gemm() const;
   double penalty(const float* W) const;
   std::vector<double> evaluate_on(const float* W, const Data& d, int batch_size, Workspace& ws,
                                   const std::atomic<bool>* cancel) const;
