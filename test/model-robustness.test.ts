@@ -76,6 +76,34 @@ describe('options of the wrong type name the value', () => {
     expect(weights(m)).toEqual(weights(model())); // nothing trained
   });
 
+  it("fit, evaluate: counts a double cannot count, or past the engine's 2^31 - 1 epochs, are refused", async () => {
+    const m = model();
+    const weights = () => m.getWeights().map((w) => Array.from(w instanceof Matrix ? w.data : w));
+    const before = weights();
+    await expect(m.fit(X, Y, { epochs: 1e20, verbose: 0 })).rejects.toThrow(
+      'fit: epochs must be an integer from 0 to 2147483647, got 100000000000000000000',
+    );
+    await expect(m.fit(X, Y, { epochs: 2 ** 31, verbose: 0 })).rejects.toThrow(
+      'fit: epochs must be an integer from 0 to 2147483647, got 2147483648',
+    );
+    await expect(m.fit(X, Y, { epochs: 1e20 + 1, initialEpoch: 1e20, verbose: 0 })).rejects.toThrow(
+      'fit: epochs must be an integer from 0 to 2147483647',
+    );
+    await expect(m.fit(X, Y, { epochs: 1, initialEpoch: 2 ** 31, verbose: 0 })).rejects.toThrow(
+      'fit: initialEpoch must be an integer from 0 to 2147483647, got 2147483648',
+    );
+    await expect(m.fit(X, Y, { batchSize: 1e20, verbose: 0 })).rejects.toThrow(
+      'fit: batchSize must be an integer from 1 to 2^53 - 1, the largest integer counted exactly, got 100000000000000000000',
+    );
+    await expect(m.evaluate(X, Y, { batchSize: 2 ** 53 })).rejects.toThrow(
+      'evaluate: batchSize must be an integer from 1 to 2^53 - 1',
+    );
+    expect(weights()).toEqual(before);
+    // A safe batch above the rows is still one batch of all of them.
+    const h = await m.fit(X, Y, { epochs: 1, batchSize: 2 ** 40, verbose: 0 });
+    expect(h.epoch).toEqual([0]);
+  });
+
   it('evaluate: options null or misspelled', async () => {
     const m = model();
     await expect(m.evaluate(X, Y, null as never)).rejects.toThrow('evaluate: options must be an object, got null');

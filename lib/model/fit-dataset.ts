@@ -6,7 +6,7 @@ import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { Matrix, describe } from '../matrix.js';
-import { boolOption, checkKeys, intOption } from '../names.js';
+import { boolOption, checkKeys, intOption, MAX_EPOCHS } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
@@ -50,8 +50,8 @@ export async function runFitDataset(
     ['epochs', 'batchSize', 'shuffle', 'callbacks', 'initialEpoch', 'validationData', 'verbose'],
     'fit (Dataset)',
   );
-  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs');
-  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch');
+  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs', MAX_EPOCHS);
+  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch', MAX_EPOCHS);
   const batchSize = intOption(o.batchSize, 32, 1, 'fit: batchSize');
   const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const keys = ['loss', ...compiled.metrics.map((m) => m.name)];

@@ -10,7 +10,7 @@ import { ProgressLogger } from '../callbacks/progress.js';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan.js';
 import { describe, type Matrix } from '../matrix.js';
 import { checkFiniteInSteps } from '../finite.js';
-import { boolOption, checkKeys, given, intOption } from '../names.js';
+import { boolOption, checkKeys, given, intOption, MAX_EPOCHS } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import {
@@ -201,8 +201,8 @@ function warnSingleClassTail(y: Float32Array | Int32Array, units: number, split:
 function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepared {
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   checkKeys(o, FIT_OPTIONS, 'fit');
-  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs');
-  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch');
+  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs', MAX_EPOCHS);
+  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch', MAX_EPOCHS);
   const batchSize = intOption(o.batchSize, 32, 1, 'fit: batchSize');
   const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const verbose = o.verbose ?? 1;
