@@ -129,28 +129,14 @@ async function validate(model: Sequential, v: Dataset | [Inputs, Targets], keys:
   const sums = new Float64Array(keys.length);
   let rows = 0;
   const add = async (x: Inputs, y: Targets) => {
-    const r = await evaluateWhileFitting(model, x, y);
-    r.values.forEach((s, j) => (sums[j]! += s * r.rows));
-    rows += r.rows;
+    const values = await model.evaluate(x, y, { batchSize: 256 });
+    const n = y instanceof Matrix ? y.rows : (y as ArrayLike<unknown>).length;
+    values.forEach((s, j) => (sums[j]! += s * n));
+    rows += n;
   };
   if (Array.isArray(v)) await add(v[0], v[1]);
   else for await (const b of v) await add(b.x, b.y);
   const logs: Logs = {};
   keys.forEach((k, j) => (logs[`val_${k}`] = rows ? sums[j]! / rows : NaN));
   return logs;
-}
-
-/** evaluate refuses to run during fit; between chunks the engine is idle, so lift the flag around it. */
-async function evaluateWhileFitting(
-  model: Sequential,
-  x: Inputs,
-  y: Targets,
-): Promise<{ values: number[]; rows: number }> {
-  model.fitting = false;
-  try {
-    const values = await model.evaluate(x, y, { batchSize: 256 });
-    return { values, rows: y instanceof Matrix ? y.rows : (y as ArrayLike<unknown>).length };
-  } finally {
-    model.fitting = true;
-  }
 }
