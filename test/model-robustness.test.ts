@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  confusionMatrix,
   datasets,
   DeepExplainer,
   Dense,
@@ -259,5 +260,32 @@ describe('pictures written to files', () => {
     expect(() => plotHistory({ loss: [1] }, { toFile: join(dir, 'taken.svg') })).toThrow(
       `cannot write ${join(dir, 'taken.svg')}: it is a folder; give a file name`,
     );
+  });
+});
+
+describe('a Matrix whose ArrayBuffer was transferred afterwards', () => {
+  const detached = (rows: number, cols: number) => {
+    const m = new Matrix(
+      rows,
+      cols,
+      Float32Array.from({ length: rows * cols }, (_, i) => i),
+    );
+    structuredClone(m.data.buffer, { transfer: [m.data.buffer] });
+    return m;
+  };
+  const gone = (what: string, shape: string) =>
+    `${what}: its Float32Array now holds 0 values, not the ${shape} it had (its ArrayBuffer was transferred to another thread, detached or shrunk)`;
+
+  it('is refused by name wherever a Matrix goes in (it gave NaN statistics, zeros and wrong counts)', async () => {
+    const m = model();
+    expect(() => m.predict(detached(5, 3))).toThrow(gone('predict: x', '5x3 = 15'));
+    await expect(m.fit(detached(5, 3), Y, { verbose: 0 })).rejects.toThrow(gone('fit: x', '5x3 = 15'));
+    await expect(m.evaluate(X, detached(5, 2))).rejects.toThrow(gone('evaluate: y', '5x2 = 10'));
+    expect(() => new StandardScaler().fit(detached(5, 3))).toThrow(gone('x', '5x3 = 15'));
+    expect(() => confusionMatrix([0, 1], detached(2, 2))).toThrow(gone('yPred', '2x2 = 4'));
+    expect(() => m.setWeights([detached(3, 4), new Float32Array(4), detached(4, 2), new Float32Array(2)])).toThrow(
+      gone('setWeights: weights[0] (dense/kernel)', '3x4 = 12'),
+    );
+    expect(m.predict(X).rows).toBe(5);
   });
 });
