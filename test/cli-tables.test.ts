@@ -296,3 +296,28 @@ describe('a column missing in every row', () => {
     expect(p[1]).toBe(p[2]);
   });
 });
+
+describe('text columns one-hot encoding cannot hold', () => {
+  it('a text different on every row is left out as an id; a table too wide to encode is refused before it is built', () => {
+    let text = 'a,name,label\n';
+    for (let i = 0; i < 40; i++) text += `${i % 7},person ${i},${i % 2 ? 'yes' : 'no'}\n`;
+    const file = join(dir, 'names.csv');
+    writeFileSync(file, text);
+    const t = myelin(['train', file, '--target', 'label', '-o', join(dir, 'names.myelin'), '--epochs', '2']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr).toContain(
+      'note: "name" holds a different text on every row (an id?); it is left out of the features (name it in --features to use it)',
+    );
+    expect(t.stdout).toContain('Left out as ids: name');
+    // 40,000 rows, 20,000 categories: 3.0 GiB of one-hot rows (it allocated until the system ran out of memory).
+    let wide = 'a,zip,label\n';
+    for (let i = 0; i < 40_000; i++) wide += `${i % 7},z${i % 20_000},${i % 2}\n`;
+    const big = join(dir, 'wide.csv');
+    writeFileSync(big, wide);
+    const w = myelin(['train', big, '--target', 'label', '-o', join(dir, 'wide.myelin')]);
+    expect(w.code).toBe(1);
+    expect(oneLine(w)).toBe(
+      `myelin: ${big}: one-hot encoding "zip" (20000 categories) makes each of the 40000 rows 20001 numbers wide, 3.0 GiB; leave such columns out with --ignore zip`,
+    );
+  });
+});

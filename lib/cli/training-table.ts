@@ -75,11 +75,14 @@ export async function readTrainingTable(
       );
       report.emptyColumns = empty;
     }
-    const ids = csv.featureNames.filter((_, j) => !csv.categories?.[j] && isIdColumn(csv.x, j));
+    // Numbers all different integers, or text all different (one-hot: a column per row, unseen at predict time).
+    const ids = csv.featureNames.filter((_, j) =>
+      csv.categories?.[j] ? csv.rows > 1 && csv.categories[j]!.length === csv.rows : isIdColumn(csv.x, j),
+    );
     if (ids.length) {
       for (const id of ids)
         out.note(
-          `note: "${id}" holds a different integer on every row (an id?); it is left out of the features (name it in --features to use it)`,
+          `note: "${id}" holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} on every row (an id?); it is left out of the features (name it in --features to use it)`,
         );
       csv = keepColumns(
         csv,
@@ -98,6 +101,7 @@ export async function readTrainingTable(
     if (k) report.categorical[csv.featureNames[j]!] = k.length;
     if (k) noteNumbersAsText(csv.featureNames[j]!, k, out);
   });
+  checkOneHotSize(csv, file);
   if (c.impute === 'drop' && counts.some((n) => n > 0)) {
     const before = csv.rows;
     csv = keepRows(csv, (i) => !rowHasNaN(csv.x, i));
@@ -116,6 +120,25 @@ export function noteNumbersAsText(name: string, categories: string[], out: Outpu
   out.note(
     `note: "${name}" holds numbers but also ${text.map((t) => JSON.stringify(t)).join(', ')}, so it is read as ` +
       `${categories.length} categories (one-hot); blank or fix those cells to read it as numbers`,
+  );
+}
+
+/** Training copies the encoded rows a few times (split, preprocessing, the engine's copy): refuse a table too wide. */
+const MAX_ENCODED_BYTES = 2 ** 31;
+
+function checkOneHotSize(csv: CsvDataWithTarget, file: string): void {
+  const widths = csv.featureNames.map((_, j) => csv.categories?.[j]?.length ?? 1);
+  const bytes = csv.rows * widths.reduce((a, b) => a + b, 0) * 4;
+  if (bytes <= MAX_ENCODED_BYTES) return;
+  const wide = csv.featureNames
+    .map((n, j) => [n, widths[j]!] as const)
+    .filter(([, w]) => w > 1)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
+  throw new CliError(
+    `${file}: one-hot encoding ${wide.map(([n, w]) => `"${n}" (${w} categories)`).join(', ')} makes each of the ` +
+      `${csv.rows} rows ${widths.reduce((a, b) => a + b, 0)} numbers wide, ${(bytes / 2 ** 30).toFixed(1)} GiB; ` +
+      `leave such columns out with --ignore ${wide[0]![0]}`,
   );
 }
 
