@@ -421,6 +421,17 @@ describe('damaged and foreign files: one clear error each, no crash', () => {
     await expect(h5FromBytes(weightsOnly, 'w.h5')).rejects.toThrow(/w\.h5: no model_config attribute/);
   });
 
+  it('a deflated config.json past 64 MiB (a zip bomb) is refused from its declared size, before it is inflated', async () => {
+    const files = unzipSync(fixture('keras3-classifier.keras'));
+    // Valid JSON (trailing spaces): it loaded, after inflating every byte of it.
+    const config = strToU8(`${strFromU8(files['config.json']!)}${' '.repeat(64 << 20)}`);
+    const bomb = zipSync({ ...files, 'config.json': [config, { level: 9 }] });
+    expect(bomb.length).toBeLessThan(1 << 20);
+    await expect(kerasFromBytes(bomb, 'b.keras')).rejects.toThrow(
+      `loadModel: b.keras: not a readable .keras archive: zip entry config.json declares ${config.length} bytes, more than a model file holds (67108864)`,
+    );
+  });
+
   // Seeded byte mutations of real files: every outcome is a loaded model or a ModelFileError. Half the
   // .keras mutations change an entry inside the archive and zip it again (valid CRCs), to reach the JSON
   // and HDF5 readers behind the zip's checks.

@@ -10,8 +10,11 @@ export function writeZip(entries: [string, Uint8Array][]): Uint8Array {
   return zipSync(Object.fromEntries(entries.map(([name, data]) => [name, [data, { level: 0 }]])));
 }
 
-/** The named entries of a zip archive (absent ones are missing from the map); throws a plain Error on damage. */
-export function readZip(bytes: Uint8Array, wanted: readonly string[], maxEntryBytes: number): Map<string, Uint8Array> {
+/**
+ * The entries of a zip archive named in `wanted`, each refused above its size there before it is inflated (absent
+ * ones are missing from the map); throws a plain Error on damage.
+ */
+export function readZip(bytes: Uint8Array, wanted: Readonly<Record<string, number>>): Map<string, Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (at: number) => view.getUint16(at, true);
   const u32 = (at: number) => view.getUint32(at, true);
@@ -42,14 +45,16 @@ export function readZip(bytes: Uint8Array, wanted: readonly string[], maxEntryBy
     if (next > cdStart + cdSize) throw new Error(`zip directory entry ${i} runs past the directory`);
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
     at = next;
-    if (!wanted.includes(name) || out.has(name)) continue;
+    if (!Object.hasOwn(wanted, name) || out.has(name)) continue;
     if (flags & 1) throw new Error(`zip entry ${name} is encrypted`);
     if (local + 30 > cdStart || u32(local) !== 0x04034b50)
       throw new Error(`zip entry ${name}: its local header is damaged`);
     const start = local + 30 + u16(local + 26) + u16(local + 28);
     if (start + size > cdStart) throw new Error(`zip entry ${name} runs past the end of the data (truncated?)`);
-    if (originalSize > maxEntryBytes)
-      throw new Error(`zip entry ${name} declares ${originalSize} bytes, more than a model file holds`);
+    if (originalSize > wanted[name]!)
+      throw new Error(
+        `zip entry ${name} declares ${originalSize} bytes, more than a model file holds (${wanted[name]})`,
+      );
     const raw = bytes.subarray(start, start + size);
     let data: Uint8Array;
     if (method === 0) {
