@@ -92,6 +92,19 @@ export class Matrix {
   }
 }
 
+/**
+ * `m` unless its array no longer holds its rows x cols values: an ArrayBuffer transferred (postMessage,
+ * structuredClone) or shrunk after the Matrix was made leaves an empty or shorter view behind.
+ */
+export function intact(m: Matrix, what: string): Matrix {
+  if (m.data.length !== m.rows * m.cols)
+    throw new RangeError(
+      `${what}: its Float32Array now holds ${m.data.length} values, not the ${m.rows}x${m.cols} = ${m.rows * m.cols} ` +
+        `it had (its ArrayBuffer was transferred to another thread, detached or shrunk)`,
+    );
+  return m;
+}
+
 function checkDim(n: number, name: string): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`Matrix ${name} must be a non-negative integer, got ${n}`);
 }

@@ -40,11 +40,27 @@ export function given(v: unknown): string {
   return typeof v === 'number' ? String(v) : describe(v);
 }
 
-/** An integer option >= min, `fallback` when undefined; otherwise a RangeError naming it and the value given. */
-export function intOption(v: unknown, fallback: number, min: number, what: string): number {
+/** The most epochs fit counts (the engine numbers epochs in 32 bits). */
+export const MAX_EPOCHS = 2 ** 31 - 1;
+
+/**
+ * An integer option in [min, max] (max: the largest integer a double counts exactly), `fallback` when undefined;
+ * otherwise a RangeError naming it and the value given (1e20 passes Number.isInteger but counts nothing).
+ */
+export function intOption(
+  v: unknown,
+  fallback: number,
+  min: number,
+  what: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = v ?? fallback;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
     throw new RangeError(`${what} must be an integer >= ${min}, got ${given(v)}`);
+  if (n > max) {
+    const most = max === Number.MAX_SAFE_INTEGER ? '2^53 - 1, the largest integer counted exactly' : String(max);
+    throw new RangeError(`${what} must be an integer from ${min} to ${most}, got ${given(v)}`);
+  }
   return n;
 }
 

@@ -1,5 +1,5 @@
 // Public matrix products on the native GEMM. Inputs go to native without copies.
-import { Matrix, describe } from './matrix.js';
+import { Matrix, describe, intact } from './matrix.js';
 import { native } from './native.js';
 
 export interface MatmulOptions {
@@ -10,6 +10,8 @@ export interface MatmulOptions {
 function prepare(a: Matrix, b: Matrix, opts: MatmulOptions) {
   if (!(a instanceof Matrix)) throw new TypeError(`matmul: a must be a Matrix, got ${describe(a)}`);
   if (!(b instanceof Matrix)) throw new TypeError(`matmul: b must be a Matrix, got ${describe(b)}`);
+  intact(a, 'matmul: a');
+  intact(b, 'matmul: b');
   const ta = opts.transposeA ?? false;
   const tb = opts.transposeB ?? false;
   const m = ta ? a.cols : a.rows;

@@ -270,3 +270,29 @@ describe('readCsv behind the CLI', () => {
     expect(d.categories![3]).toHaveLength(3);
   });
 });
+
+describe('a column missing in every row', () => {
+  it('is left out with a note (it was kept, filled with 0, and its untrained weights moved predictions)', () => {
+    const r = seededRandom(3);
+    let text = 'a,empty,label\n';
+    for (let i = 0; i < 60; i++) {
+      const a = r() * 2 - 1;
+      text += `${a.toFixed(3)},,${a > 0 ? 'yes' : 'no'}\n`;
+    }
+    const file = join(dir, 'empty-column.csv');
+    writeFileSync(file, text);
+    const out = join(dir, 'empty-column.myelin');
+    const t = myelin(['train', file, '--target', 'label', '-o', out, '--epochs', '5']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr).toContain(
+      'note: "empty" is missing in all 60 rows; it is left out of the features (name it in --features to keep it)',
+    );
+    const j = JSON.parse(myelin(['train', file, '--target', 'label', '-o', out, '--json', '--epochs', '5']).stdout);
+    expect(j.features).toEqual(['a']);
+    expect(j.emptyColumns).toEqual(['empty']);
+    const rows = join(dir, 'empty-column-rows.csv');
+    writeFileSync(rows, 'a,empty\n0.5,\n0.5,1000\n');
+    const p = myelin(['predict', out, rows]).stdout.trim().split('\n');
+    expect(p[1]).toBe(p[2]);
+  });
+});

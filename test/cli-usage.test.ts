@@ -80,7 +80,19 @@ describe('myelin errors: one line, non-zero exit', () => {
       'a non-number',
       ['train', csv, '--target', 'label', '--epochs', 'ten'],
       2,
-      /--epochs must be an integer >= 1, got "ten"/,
+      /--epochs must be an integer >= 1 and <= 2147483647, got "ten"/,
+    ],
+    [
+      'an epoch count the engine cannot count',
+      ['train', csv, '--target', 'label', '--epochs', '1e20'],
+      2,
+      /--epochs must be an integer >= 1 and <= 2147483647, got "1e20"/,
+    ],
+    [
+      'an integer beyond 2^53',
+      ['train', csv, '--target', 'label', '--batch-size', '1e20'],
+      2,
+      /--batch-size must be an integer >= 1 and <= 9007199254740991, got "1e20"/,
     ],
     [
       'a bad fraction',
@@ -135,7 +147,7 @@ describe('myelin errors: one line, non-zero exit', () => {
     const r = myelin(['train', csv, '--target', 'label', '--epochs', '0', '--json'], dir);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toEqual({
-      error: expect.stringMatching(/--epochs must be an integer >= 1, got "0"/),
+      error: expect.stringMatching(/--epochs must be an integer >= 1 and <= 2147483647, got "0"/),
       exitCode: 2,
     });
   });

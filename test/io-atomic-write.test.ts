@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  createReadStream,
   existsSync,
   lstatSync,
   mkdtempSync,
@@ -134,4 +136,39 @@ describe('targets that cannot be a file', () => {
     expect(statSync(d).isDirectory()).toBe(true);
     expect(readdirSync(join(d, '..')).filter((f) => f.startsWith(`.${d.split('/').at(-1)}.`))).toEqual([]);
   });
+});
+
+describe('a named pipe or a device is written in place, never replaced by a file', () => {
+  // As root, renaming over /dev/full made it a regular file; a FIFO shows the same without touching /dev.
+  const fifo = () => {
+    const p = join(dir(), 'pipe');
+    execFileSync('mkfifo', [p]);
+    return p;
+  };
+  const drain = (p: string) =>
+    new Promise<string>((done, fail) => {
+      const chunks: Buffer[] = [];
+      createReadStream(p)
+        .on('data', (c) => chunks.push(c as Buffer))
+        .on('end', () => done(Buffer.concat(chunks).toString()))
+        .on('error', fail);
+    });
+
+  it.skipIf(process.platform === 'win32')(
+    'writeFileAtomic and writeFileAtomicSync into a FIFO',
+    async () => {
+      const p = fifo();
+      const read = drain(p);
+      await writeFileAtomic(p, Buffer.from('model bytes'));
+      expect(await read).toBe('model bytes');
+      expect(lstatSync(p).isFIFO()).toBe(true);
+      expect(readdirSync(join(p, '..'))).toEqual(['pipe']);
+      const again = drain(p);
+      await new Promise((r) => setTimeout(r, 20)); // the reader opens first: a FIFO's writer waits for one
+      writeFileAtomicSync(p, '<svg/>');
+      expect(await again).toBe('<svg/>');
+      expect(lstatSync(p).isFIFO()).toBe(true);
+    },
+    10_000,
+  ); // before the fix the reader waited for a writer that never came
 });

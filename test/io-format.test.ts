@@ -44,8 +44,37 @@ describe('model file container', () => {
       ['text file', () => Buffer.from('{"model": "this is JSON, not a model file"}'), /wrong magic/],
       [
         'version',
+        (b) => reseal(poke(8, 2)(b)),
+        /format version 2 is not supported \(this myelin reads version 1; the file was written by a newer myelin: update/,
+      ],
+      // A version field that is not a newer myelin's: damage after the signature, never "newer".
+      [
+        'version changed, checksum not',
         poke(8, 2),
-        /format version 2 is not supported \(this myelin reads version 1; the file was written by a newer myelin\)/,
+        /damaged: its format version field reads 2 \(this myelin reads version 1\), and checksum mismatch/,
+      ],
+      [
+        'absurd version',
+        (b) => reseal(poke(11, 0x41)(b)),
+        /: the file is damaged: its format version field reads 1090519041 \(this myelin reads version 1\), a number no myelin writes$/,
+      ],
+      [
+        'version 0',
+        (b) => reseal(poke(8, 0)(b)),
+        /damaged: its format version field reads 0 \(this myelin reads version 1\), a number no myelin writes$/,
+      ],
+      [
+        'garbage after the signature',
+        (b) => {
+          for (let i = 8; i < b.length; i++) b[i] = (i * 151 + 17) & 0xff;
+          return b;
+        },
+        /damaged: its format version field reads 2398576841 \(this myelin reads version 1\), and reserved header bytes/,
+      ],
+      [
+        'newer version, header not JSON',
+        (b) => editHeader(poke(8, 2)(b), (j) => j.replace('{', '[')),
+        /damaged: its format version field reads 2 \(this myelin reads version 1\), and the JSON header is malformed/,
       ],
       [
         'truncated',

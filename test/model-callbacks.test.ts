@@ -182,4 +182,38 @@ describe('callbacks', () => {
     expect(lines1[1]).toMatch(/^3\/3 ━{20} \d+s \d+(us|ms)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
     expect(lines1).toHaveLength(4);
   });
+
+  it("onBatchEnd sees each epoch's last batch with the epoch's loss, however short the epoch", async () => {
+    const seen: [number, number][] = [];
+    const m = model();
+    const h = await m.fit(X, Y, {
+      epochs: 3,
+      batchSize: 4,
+      verbose: 0,
+      callbacks: [{ onBatchEnd: (b, l) => void seen.push([b, l.loss!]) }],
+    });
+    // 6 rows in batches of 4: batch 1 (0-based) ends each epoch; its running loss is the epoch's mean.
+    expect(seen.filter(([b]) => b === 1).map(([, loss]) => loss)).toEqual(h.history.loss);
+    const boom = new Error('boom');
+    await expect(
+      m.fit(X, Y, { epochs: 3, verbose: 0, callbacks: [{ onBatchEnd: () => Promise.reject(boom) }] }),
+    ).rejects.toBe(boom);
+    expect(m.epochsTrained).toBe(1); // stopped after the epoch whose batch hook failed
+    expect((await m.fit(X, Y, { epochs: 1, verbose: 0 })).epoch).toEqual([0]);
+  });
+
+  it('Keras hooks myelin does not call are refused, not silently skipped', async () => {
+    const m = model();
+    await expect(
+      m.fit(X, Y, { epochs: 1, verbose: 0, callbacks: [{ onBatchBegin: () => {} } as CallbackHooks] }),
+    ).rejects.toThrow(
+      'fit: callbacks[0].onBatchBegin is a Keras hook myelin does not call (batches run natively); it calls onTrainBegin, onTrainEnd, onEpochBegin, onEpochEnd, onBatchEnd',
+    );
+    class Tester extends Callback {
+      onTestEnd() {}
+    }
+    await expect(m.fit(X, Y, { epochs: 1, verbose: 0, callbacks: [new Tester()] })).rejects.toThrow(
+      'callbacks[0].onTestEnd is a Keras hook',
+    );
+  });
 });

@@ -206,8 +206,21 @@ describe('fit', () => {
     expect(m.predict(x.sliceRows(0, 2)).shape).toEqual([2, 1]);
     expect(() => m.setWeights(m.getWeights())).toThrow('setWeights: the model is training');
     expect(() => m.compile({ loss: 'mse' })).toThrow('compile: the model is training');
-    await expect(m.evaluate(x, y)).rejects.toThrow('evaluate: the model is training');
+    expect((await m.evaluate(x, y))[0]).toBeGreaterThan(0);
     expect((await first).history.loss).toHaveLength(20);
+  });
+
+  it('evaluate from a callback reads the epoch just ended (as Keras), and the fit goes on', async () => {
+    const { x, y } = data(256, 8, 7);
+    const m = mlp(8, 2);
+    const seen: { weights: ReturnType<typeof m.getWeights>; value: number[] }[] = [];
+    const cb = { onEpochEnd: async () => void seen.push({ weights: m.getWeights(), value: await m.evaluate(x, y) }) };
+    const h = await m.fit(x, y, { epochs: 3, verbose: 0, callbacks: [cb] });
+    expect(h.epoch).toEqual([0, 1, 2]);
+    expect(seen[2]!.value).toEqual(await m.evaluate(x, y));
+    m.setWeights(seen[0]!.weights);
+    expect(seen[0]!.value).toEqual(await m.evaluate(x, y));
+    expect(seen[0]!.value).not.toEqual(seen[2]!.value);
   });
 
   it('a loss that turns NaN stops with a clear error, keeps the last finite weights, and the model stays usable', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  confusionMatrix,
   datasets,
   DeepExplainer,
   Dense,
@@ -74,6 +75,34 @@ describe('options of the wrong type name the value', () => {
       'fit: shuffle must be true or false, got the string "yes"',
     );
     expect(weights(m)).toEqual(weights(model())); // nothing trained
+  });
+
+  it("fit, evaluate: counts a double cannot count, or past the engine's 2^31 - 1 epochs, are refused", async () => {
+    const m = model();
+    const weights = () => m.getWeights().map((w) => Array.from(w instanceof Matrix ? w.data : w));
+    const before = weights();
+    await expect(m.fit(X, Y, { epochs: 1e20, verbose: 0 })).rejects.toThrow(
+      'fit: epochs must be an integer from 0 to 2147483647, got 100000000000000000000',
+    );
+    await expect(m.fit(X, Y, { epochs: 2 ** 31, verbose: 0 })).rejects.toThrow(
+      'fit: epochs must be an integer from 0 to 2147483647, got 2147483648',
+    );
+    await expect(m.fit(X, Y, { epochs: 1e20 + 1, initialEpoch: 1e20, verbose: 0 })).rejects.toThrow(
+      'fit: epochs must be an integer from 0 to 2147483647',
+    );
+    await expect(m.fit(X, Y, { epochs: 1, initialEpoch: 2 ** 31, verbose: 0 })).rejects.toThrow(
+      'fit: initialEpoch must be an integer from 0 to 2147483647, got 2147483648',
+    );
+    await expect(m.fit(X, Y, { batchSize: 1e20, verbose: 0 })).rejects.toThrow(
+      'fit: batchSize must be an integer from 1 to 2^53 - 1, the largest integer counted exactly, got 100000000000000000000',
+    );
+    await expect(m.evaluate(X, Y, { batchSize: 2 ** 53 })).rejects.toThrow(
+      'evaluate: batchSize must be an integer from 1 to 2^53 - 1',
+    );
+    expect(weights()).toEqual(before);
+    // A safe batch above the rows is still one batch of all of them.
+    const h = await m.fit(X, Y, { epochs: 1, batchSize: 2 ** 40, verbose: 0 });
+    expect(h.epoch).toEqual([0]);
   });
 
   it('evaluate: options null or misspelled', async () => {
@@ -231,5 +260,32 @@ describe('pictures written to files', () => {
     expect(() => plotHistory({ loss: [1] }, { toFile: join(dir, 'taken.svg') })).toThrow(
       `cannot write ${join(dir, 'taken.svg')}: it is a folder; give a file name`,
     );
+  });
+});
+
+describe('a Matrix whose ArrayBuffer was transferred afterwards', () => {
+  const detached = (rows: number, cols: number) => {
+    const m = new Matrix(
+      rows,
+      cols,
+      Float32Array.from({ length: rows * cols }, (_, i) => i),
+    );
+    structuredClone(m.data.buffer, { transfer: [m.data.buffer] });
+    return m;
+  };
+  const gone = (what: string, shape: string) =>
+    `${what}: its Float32Array now holds 0 values, not the ${shape} it had (its ArrayBuffer was transferred to another thread, detached or shrunk)`;
+
+  it('is refused by name wherever a Matrix goes in (it gave NaN statistics, zeros and wrong counts)', async () => {
+    const m = model();
+    expect(() => m.predict(detached(5, 3))).toThrow(gone('predict: x', '5x3 = 15'));
+    await expect(m.fit(detached(5, 3), Y, { verbose: 0 })).rejects.toThrow(gone('fit: x', '5x3 = 15'));
+    await expect(m.evaluate(X, detached(5, 2))).rejects.toThrow(gone('evaluate: y', '5x2 = 10'));
+    expect(() => new StandardScaler().fit(detached(5, 3))).toThrow(gone('x', '5x3 = 15'));
+    expect(() => confusionMatrix([0, 1], detached(2, 2))).toThrow(gone('yPred', '2x2 = 4'));
+    expect(() => m.setWeights([detached(3, 4), new Float32Array(4), detached(4, 2), new Float32Array(2)])).toThrow(
+      gone('setWeights: weights[0] (dense/kernel)', '3x4 = 12'),
+    );
+    expect(m.predict(X).rows).toBe(5);
   });
 });

@@ -2,12 +2,13 @@
 // optimizer state and training position after every epoch; when the same fit starts again after an
 // interruption, training resumes after the last completed epoch, with the same shuffle/dropout
 // streams, so the result equals an uninterrupted run. The backup is deleted when fit completes.
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeFile } from '../io/format.js';
 import { Matrix, describe } from '../matrix.js';
 import { checkKeys } from '../names.js';
 import { Callback } from './callback.js';
+import { makeFolder } from '../io/folders.js';
 
 export interface BackupAndRestoreOptions {
   /** Delete the backup when fit completes (Keras's delete_checkpoint). Default true. */
@@ -85,7 +86,7 @@ export class BackupAndRestore extends Callback {
   }
 
   override async onEpochEnd(): Promise<void> {
-    await mkdir(this.backupDir, { recursive: true });
+    await makeFolder(this.backupDir);
     await this.model!.save(this.path);
   }
 

@@ -44,7 +44,8 @@ export interface FitParams {
 
 /**
  * Hooks a callback may implement; each may return a promise, which fit awaits. `onBatchEnd` is
- * called during an epoch at most every 100 ms (batches run natively), with the running loss.
+ * called during an epoch at most every 100 ms (batches run natively), with the running loss, and
+ * for each epoch's last batch.
  */
 export interface CallbackHooks {
   setModel?(model: TrainingModel): void;
@@ -54,6 +55,18 @@ export interface CallbackHooks {
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+/** The hooks fit calls; `HOOKS_NOT_CALLED` are Keras's others, refused by fit rather than silently never called. */
+export const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd'] as const;
+const HOOKS_NOT_CALLED = [
+  'onBatchBegin',
+  ...['TrainBatch', 'Test', 'TestBatch', 'Predict', 'PredictBatch'].flatMap((h) => [`on${h}Begin`, `on${h}End`]),
+];
+
+/** The first of Keras's hooks myelin does not call that `c` defines, if any. */
+export function uncalledHook(c: object): string | undefined {
+  return HOOKS_NOT_CALLED.find((h) => typeof (c as Record<string, unknown>)[h] === 'function');
 }
 
 export abstract class Callback implements CallbackHooks {

@@ -1,18 +1,16 @@
 // LambdaCallback (Keras 3's keras/src/callbacks/lambda_callback.py): a callback from plain functions.
 import { checkKeys } from '../names.js';
 import { describe } from '../matrix.js';
-import { Callback, type Logs } from './callback.js';
+import { Callback, HOOKS, type Logs } from './callback.js';
 
 export interface LambdaCallbackOptions {
   onTrainBegin?: (logs: Logs) => void | Promise<void>;
   onTrainEnd?: (logs: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs: Logs) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
-  /** Called during an epoch at most every 100 ms (batches run natively), with the running loss. */
+  /** Called during an epoch at most every 100 ms (batches run natively), with the running loss, and for its last batch. */
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
 }
-
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd'] as const;
 
 export class LambdaCallback extends Callback {
   constructor(options: LambdaCallbackOptions = {}) {

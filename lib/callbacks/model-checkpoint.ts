@@ -1,10 +1,10 @@
 // ModelCheckpoint (Keras's keras/src/callbacks/model_checkpoint.py): saves the model at the end of
 // epochs, to a path that may name the epoch and any log value, optionally only when it improved.
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkFilepathTemplate, formatFilepath } from '../io/filepath-template.js';
 import type { Logs } from './callback.js';
 import { MonitorCallback, type MonitorOptions } from './monitor.js';
+import { makeFolder } from '../io/folders.js';
 
 /** monitor (default 'val_loss', what saveBestOnly compares), mode, minDelta (default 0). */
 export interface ModelCheckpointOptions extends Omit<MonitorOptions, 'baseline'> {
@@ -77,7 +77,7 @@ export class ModelCheckpoint extends MonitorCallback {
         );
       this.best = v;
     } else if (this.verbose) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
-    await mkdir(dirname(path), { recursive: true }).catch((e: Error) => {
+    await makeFolder(dirname(path)).catch((e: Error) => {
       throw new Error(`ModelCheckpoint: cannot create the folder of ${path}: ${e.message}`, { cause: e });
     });
     await model.save(path);

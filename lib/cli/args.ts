@@ -105,16 +105,18 @@ export class ArgReader {
     if (raw === undefined) return undefined;
     const v = Number(raw);
     const c = check ?? {};
+    // An integer above 2^53 - 1 (--epochs 1e20) counts nothing exactly: refused, its bound shown.
+    const max = c.max ?? (c.integer && v > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : undefined);
     const range =
       (c.integer ? 'an integer' : 'a number') +
       (c.min !== undefined ? (c.exclusiveMin ? ` > ${c.min}` : ` >= ${c.min}`) : '') +
-      (c.max !== undefined ? `${c.min !== undefined ? ' and' : ''} <= ${c.max}` : '');
+      (max !== undefined ? `${c.min !== undefined ? ' and' : ''} <= ${max}` : '');
     if (
       raw.trim() === '' ||
       !Number.isFinite(v) ||
       (c.integer && !Number.isInteger(v)) ||
       (c.min !== undefined && (c.exclusiveMin ? v <= c.min : v < c.min)) ||
-      (c.max !== undefined && v > c.max)
+      (max !== undefined && v > max)
     )
       this.fail(`--${name} must be ${range}, got "${raw}"`);
     return v;

@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { ActivationIdentifier } from '../activations.js';
 import { Dense } from '../index.js';
 import { type LossIdentifier, resolveLoss } from '../losses.js';
+import { MAX_EPOCHS } from '../names.js';
 import { ArgReader } from './args.js';
 import type { OptionSpec, ParsedArgs } from './command.js';
 import { UsageError } from './errors.js';
@@ -147,7 +148,7 @@ export function readTrainArgs(args: ParsedArgs) {
   const momentum = a.number('momentum', { min: 0, max: 1 });
   if (momentum !== undefined && optimizer !== 'sgd')
     throw new UsageError(`--momentum applies to --optimizer sgd, not ${optimizer}`, 'train');
-  const epochs = a.number('epochs', { integer: true, min: 1 }) ?? 1000;
+  const epochs = a.number('epochs', { integer: true, min: 1, max: MAX_EPOCHS }) ?? 1000;
   const batchSize = a.number('batch-size', { integer: true, min: 1 }) ?? DEFAULT_BATCH;
   const valFrac = a.number('validation-split', { min: 0, max: 0.9 }) ?? 0.2;
   const testFrac = a.number('test-split', { min: 0, max: 0.9 }) ?? 0.2;

@@ -1,5 +1,4 @@
 // The pictures `myelin train --plots DIR` draws: history, model, confusion matrix, decision boundary.
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   type Matrix,
@@ -14,11 +13,12 @@ import { CliError } from './errors.js';
 import { checkWritable, reason } from './input.js';
 import type { Output } from './output.js';
 import { pictureFormat } from './pictures.js';
+import { makeFolder } from '../io/folders.js';
 
 /** Makes DIR and checks pictures can be written there (before training, not after). */
 export async function checkPlotsDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolder(dir);
   } catch (e) {
     throw new CliError(`cannot write pictures to ${dir}: ${reason(e)}`);
   }

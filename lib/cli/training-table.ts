@@ -21,6 +21,8 @@ export interface TableReport {
   missing: Record<string, number>;
   /** Columns left out as ids. */
   idColumns: string[];
+  /** Columns left out because every cell is missing. */
+  emptyColumns: string[];
   /** Categorical columns and how many categories each has in the file. */
   categorical: Record<string, number>;
   delimiter: string;
@@ -54,10 +56,25 @@ export async function readTrainingTable(
     dropped: { missingTarget: csv.droppedRows, missingFeatures: 0 },
     missing: {},
     idColumns: [],
+    emptyColumns: [],
     categorical: {},
     delimiter: csv.delimiter,
   };
   if (!c.features) {
+    // A column with no value in any row teaches nothing; kept, it would be filled with 0 and its untrained
+    // weights would move predictions for any value it has later (sklearn's SimpleImputer drops it too).
+    const empty = csv.featureNames.filter((_, j) => isEmptyColumn(csv.x, j));
+    if (empty.length) {
+      for (const name of empty)
+        out.note(
+          `note: "${name}" is missing in all ${csv.rows} rows; it is left out of the features (name it in --features to keep it)`,
+        );
+      csv = keepColumns(
+        csv,
+        csv.featureNames.map((n, j) => (empty.includes(n) ? -1 : j)).filter((j) => j >= 0),
+      );
+      report.emptyColumns = empty;
+    }
     const ids = csv.featureNames.filter((_, j) => !csv.categories?.[j] && isIdColumn(csv.x, j));
     if (ids.length) {
       for (const id of ids)
@@ -114,6 +131,12 @@ function isIdColumn(x: Matrix, j: number): boolean {
   return true;
 }
 
+function isEmptyColumn(x: Matrix, j: number): boolean {
+  if (x.rows === 0) return false;
+  for (let i = j; i < x.data.length; i += x.cols) if (x.data[i] === x.data[i]) return false;
+  return true;
+}
+
 function missingCounts(x: Matrix): number[] {
   const n = new Array<number>(x.cols).fill(0);
   for (let i = 0; i < x.data.length; i++) if (x.data[i] !== x.data[i]) n[i % x.cols]!++;
@@ -159,5 +182,6 @@ export function describeTable(r: TableReport): string[] {
   const cats = Object.entries(r.categorical);
   if (cats.length) lines.push(`Categorical (one-hot): ${cats.map(([n, k]) => `${n} (${k} categories)`).join(', ')}`);
   if (r.idColumns.length) lines.push(`Left out as ids: ${r.idColumns.join(', ')}`);
+  if (r.emptyColumns.length) lines.push(`Left out as empty: ${r.emptyColumns.join(', ')}`);
   return lines;
 }

@@ -1,5 +1,5 @@
 // One-hot encoding and its inverse; the class-index reader the evaluation functions share.
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 
 /** Class indexes as the library accepts them: one integer per row. */
 export type ClassIndexes = ArrayLike<number>;
@@ -71,7 +71,7 @@ function checkIndexes(labels: ClassIndexes, name: string): Int32Array {
 }
 
 function classesFromScores(scores: ClassScores, name: string): Int32Array {
-  const m = scores instanceof Matrix ? scores : Matrix.from(scores, name);
+  const m = scores instanceof Matrix ? intact(scores, name) : Matrix.from(scores, name);
   const { rows, cols, data } = m;
   if (cols === 0 && rows > 0) throw new RangeError(`${name} has ${rows} rows but no columns`);
   const out = new Int32Array(rows);

@@ -1,6 +1,6 @@
 // Filling missing values (NaN) column by column with a statistic of the training rows, as sklearn's
 // SimpleImputer does; serializable like the scalers.
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 export const IMPUTE_STRATEGIES: readonly ImputeStrategy[] = ['mean', 'median', 'most_frequent', 'constant'];
@@ -147,7 +147,7 @@ export class Imputer {
 }
 
 function toMatrix(x: Matrix | ArrayLike<ArrayLike<number>>, what: string): Matrix {
-  if (x instanceof Matrix) return x;
+  if (x instanceof Matrix) return intact(x, what);
   // null and undefined are missing too in plain arrays
   const rows = Array.from(x as ArrayLike<ArrayLike<number | null | undefined>>, (r) =>
     r && typeof r === 'object' ? Array.from(r, (v) => (v === null || v === undefined ? NaN : v)) : r,

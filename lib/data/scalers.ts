@@ -1,7 +1,7 @@
 // Feature scaling learnt on training rows, applied column-wise; serializable so a model file can
 // carry it (model.setPreprocessing).
 import { checkFinite } from '../finite.js';
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 import { native } from '../native.js';
 
 export type ScalerInput = Matrix | ArrayLike<ArrayLike<number>>;
@@ -26,7 +26,7 @@ export interface Scaler {
 }
 
 function asMatrix(x: ScalerInput, name: string): Matrix {
-  return x instanceof Matrix ? x : Matrix.from(x, name);
+  return x instanceof Matrix ? intact(x, name) : Matrix.from(x, name);
 }
 
 /** out = (x - offset) / scale per column (natively: it runs on every predict of a model with preprocessing). */

@@ -1,6 +1,6 @@
 // Train/validation/test splits by row, optionally stratified by class; rows are copied into new
 // matrices (typed-array row copies).
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 import { toClassIndexes } from './categorical.js';
 import { checkSeed, seededRandom, shuffleInPlace } from '../random.js';
 
@@ -102,11 +102,11 @@ export function trainTestSplit<X extends SplitFeatures, Y extends SplitTargets>(
 }
 
 function rowCount(x: SplitFeatures, y: SplitTargets, where: string): number {
-  const nx = x instanceof Matrix ? x.rows : Array.isArray(x) ? x.length : -1;
+  const nx = x instanceof Matrix ? intact(x, `${where}: x`).rows : Array.isArray(x) ? x.length : -1;
   if (nx < 0) throw new TypeError(`${where}: x must be a Matrix or number[][], got ${describe(x)}`);
   const ny =
     y instanceof Matrix
-      ? y.rows
+      ? intact(y, `${where}: y`).rows
       : Array.isArray(y) || y instanceof Float32Array || y instanceof Int32Array
         ? y.length
         : -1;

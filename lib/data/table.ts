@@ -1,6 +1,6 @@
 // Raw tables as the encoders take them: a float32 Matrix whose categorical columns hold category codes
 // (what readCsv returns with `categorical`), or plain rows of numbers, strings and nulls.
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 import { float32Text } from './csv-cells.js';
 
 export type Cell = string | number | null | undefined;
@@ -29,7 +29,7 @@ export function categoryOf(v: number): string {
  * by categoryOf); null, undefined and NaN are missing. Objects are read by `names` (absent keys missing).
  */
 export function toTable(input: TableInput, what: string, names?: readonly string[]): Table {
-  if (input instanceof Matrix) return { x: input };
+  if (input instanceof Matrix) return { x: intact(input, what) };
   if (isTable(input)) return input;
   if (!Array.isArray(input))
     throw new TypeError(

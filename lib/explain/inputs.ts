@@ -1,6 +1,6 @@
 // Argument checks and conversions shared by the explainers: rows as Matrix, predictions as Matrix,
 // a seeded generator. Messages name the function, the argument and the shapes involved.
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 import { given } from '../names.js';
 
 export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
@@ -8,7 +8,7 @@ export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
 /** A Matrix as is (no copy), or a copy of number[][]; every value must be finite. */
 export function toMatrix(v: MatrixLike, what: string): Matrix {
   let m: Matrix;
-  if (v instanceof Matrix) m = v;
+  if (v instanceof Matrix) m = intact(v, what);
   else if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number')
     m = Matrix.from(v, what);
   else throw new TypeError(`${what} must be a Matrix or an array of rows, got ${describe(v)}`);
@@ -34,7 +34,7 @@ export function checkNonEmpty(m: Matrix, what: string): void {
 /** Predictions in any of the forms a predict function may return, as rows x outputs. */
 export function toPredictions(p: unknown, rows: number, what: string): Matrix {
   let m: Matrix;
-  if (p instanceof Matrix) m = p;
+  if (p instanceof Matrix) m = intact(p, what);
   else if (
     p instanceof Float32Array ||
     p instanceof Float64Array ||

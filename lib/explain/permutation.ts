@@ -1,6 +1,6 @@
 // Permutation importance (Breiman 2001; scikit-learn's permutation_importance): how much the
 // score drops when one feature's column is shuffled, breaking its link to the target.
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 import { checkOptions } from '../names.js';
 import { checkNonEmpty, checkPositiveInt, toMatrix, type MatrixLike } from './inputs.js';
 import { seededRandom } from '../random.js';
@@ -31,7 +31,7 @@ export interface PermutationImportance {
 /** Targets as rows x columns: number[] / typed arrays become one column (values or class indexes). */
 function toTargets(y: unknown, rows: number): Matrix {
   let m: Matrix;
-  if (y instanceof Matrix) m = y;
+  if (y instanceof Matrix) m = intact(y, 'permutationImportance: y');
   else if (ArrayBuffer.isView(y) && !(y instanceof DataView))
     m = new Matrix((y as Float32Array).length, 1, Float32Array.from(y as Float32Array));
   else if (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number'))

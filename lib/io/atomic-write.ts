@@ -1,7 +1,18 @@
 // Atomic file replacement: write a temporary file in the target's folder, fsync it, rename it over
 // the target, fsync the folder. A crash or error at any point leaves the old file or the new one.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  type Stats,
+  closeSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -35,9 +46,16 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
   // Through a symlink, replace the file it points to, not the link (as openAtomic).
   const target = realpathSafe(resolve(path));
   const existing = statSafe(target);
-  checkFileTarget(path, existing);
-  const temp = tempPath(target);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  if (checkFileTarget(path, existing) === 'stream') {
+    try {
+      writeFileSync(target, bytes);
+    } catch (e) {
+      throw new Error(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    }
+    return;
+  }
+  const temp = tempPath(target);
   let fd: number | undefined;
   try {
     fd = openSync(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
@@ -66,9 +84,14 @@ function tempPath(target: string): string {
 }
 
 // A folder, or a path ending in a separator (resolve() would drop it and write 'x.keras/' as x.keras), is no file.
-function checkFileTarget(path: string, existing: { isDirectory(): boolean } | null): void {
+// A character device or a FIFO (/dev/null, /dev/stdout, a named pipe) is written in place: renaming a file over
+// it would replace the device itself (as root, /dev/full became a regular file). Other special files are refused.
+function checkFileTarget(path: string, existing: Stats | null): 'file' | 'stream' {
   if (existing?.isDirectory() || /[\\/]$/.test(path))
     throw new Error(`cannot write ${path}: it is a folder; give a file name`);
+  if (!existing || existing.isFile()) return 'file';
+  if (existing.isCharacterDevice() || existing.isFIFO()) return 'stream';
+  throw new Error(`cannot write ${path}: it is ${existing.isSocket() ? 'a socket' : 'a block device'}, not a file`);
 }
 
 function realpathSafe(path: string): string {
@@ -117,7 +140,7 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
   const dir = dirname(target);
   const temp = tempPath(target);
   const existing = await stat(target).catch(() => null);
-  checkFileTarget(path, existing);
+  if (checkFileTarget(path, existing) === 'stream') return openStream(path, target);
   // Replacing a file keeps its permissions (a 0600 model stays private).
   const mode = existing ? existing.mode & 0o7777 : 0o666;
   let fh: FileHandle;
@@ -161,6 +184,22 @@ export async function openAtomic(path: string): Promise<AtomicFile> {
       await removeStaleTemps(dir, basename(target));
     },
     abort,
+  };
+}
+
+/** A device or pipe, written as it comes: there is no file to keep whole (see checkFileTarget). */
+async function openStream(path: string, target: string): Promise<AtomicFile> {
+  const fh = await open(target, 'w').catch((e: Error) => {
+    throw new Error(`cannot write ${path}: ${e.message}`, { cause: e });
+  });
+  return {
+    temp: target,
+    async write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      for (let off = 0; off < bytes.length; ) off += (await fh.write(bytes, off, bytes.length - off)).bytesWritten;
+    },
+    commit: () => fh.close(),
+    abort: () => fh.close().catch(() => {}),
   };
 }
 

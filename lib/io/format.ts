@@ -12,8 +12,9 @@
 //   dataStart  D  float32 tensors, each at a 64-byte aligned offset (from dataStart), zero padded
 //   dataStart+D 4 u32 CRC-32 of every byte before it
 //
-// A reader checks magic, version and sizes against the real length before it allocates anything,
-// then the checksum, then the JSON and the tensor table, then the values (finite).
+// Every later version keeps the 32 fixed bytes and the closing CRC-32, so a reader tells a newer file (it checks)
+// from a damaged one. A reader checks magic, sizes against the real length before it allocates anything and the
+// checksum, then the version, then the JSON and the tensor table, then the values (finite).
 import { crc32 } from 'node:zlib';
 
 export const MAGIC = Uint8Array.of(0x89, 0x4d, 0x59, 0x45, 0x4c, 0x49, 0x4e, 0x0a);
@@ -22,6 +23,8 @@ const FIXED = 32;
 const ALIGN = 64;
 /** Larger headers are not something myelin writes; refuse before decoding. */
 const MAX_HEADER_BYTES = 64 << 20;
+/** Format versions a later myelin could write; a larger number in that field is damage. */
+const MAX_PLAUSIBLE_VERSION = 255;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export interface Tensor {
@@ -91,38 +94,13 @@ export function decodeFile(bytes: Uint8Array, file: string): DecodedFile {
     if (bytes[i] !== MAGIC[i]) fail('not a myelin model file (wrong magic bytes at the start)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== FORMAT_VERSION)
-    fail(
-      `format version ${version} is not supported (this myelin reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? '; the file was written by a newer myelin' : ''})`,
-    );
-  const headerLength = view.getUint32(12, true);
-  const dataLength = view.getUint32(16, true) + view.getUint32(20, true) * 2 ** 32;
-  if (view.getUint32(24, true) !== 0 || view.getUint32(28, true) !== 0)
-    fail('reserved header bytes are not zero (corrupted)');
-  if (headerLength > MAX_HEADER_BYTES)
-    fail(`declared header length ${headerLength} bytes is absurd (limit ${MAX_HEADER_BYTES}); corrupted`);
-  const dataStart = align(FIXED + headerLength);
-  const expected = dataStart + dataLength + 4;
-  if (dataLength % 4 !== 0) fail(`declared data length ${dataLength} is not a multiple of 4; corrupted`);
-  if (expected > bytes.length)
-    fail(
-      `the file is ${bytes.length} bytes but its header declares ${expected} (${headerLength} of JSON, ${dataLength} of data): truncated`,
-    );
-  if (expected < bytes.length)
-    fail(`the file is ${bytes.length} bytes but its header declares ${expected}: trailing bytes or corrupted lengths`);
-  const stored = view.getUint32(expected - 4, true);
-  const actual = crc32(bytes.subarray(0, expected - 4));
-  if (stored !== actual)
-    fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupted`);
-
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(FIXED, FIXED + headerLength)));
-  } catch (e) {
-    fail(`the JSON header is malformed: ${(e as Error).message}`);
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the JSON header is not an object');
-  const { tensors: table, ...meta } = header as Record<string, unknown>;
+  const frame = checkFrame(bytes, view);
+  const { headerLength, dataLength, dataStart } = frame;
+  const header = frame.problem === null ? parseHeader(bytes.subarray(FIXED, FIXED + headerLength)) : null;
+  if (version !== FORMAT_VERSION) fail(versionProblem(version, frame.problem ?? header?.problem ?? null));
+  if (frame.problem !== null) fail(frame.problem);
+  if (header?.problem) fail(header.problem);
+  const { tensors: table, ...meta } = header!.json!;
   if (!Array.isArray(table)) fail('the JSON header has no tensor table ("tensors" array)');
 
   const tensors: Tensor[] = [];
@@ -162,6 +140,67 @@ export function decodeFile(bytes: Uint8Array, file: string): DecodedFile {
   if (align(end) !== dataLength)
     fail(`the data region has ${dataLength} bytes but the tensor table accounts for ${align(end)}`);
   return { formatVersion: version, meta, tensors };
+}
+
+interface Frame {
+  /** What is wrong with the fixed header's lengths or the checksum, or null. */
+  problem: string | null;
+  headerLength: number;
+  dataLength: number;
+  dataStart: number;
+}
+
+/** The fixed header's lengths against the file's size, then the CRC-32: the same in every format version. */
+function checkFrame(bytes: Uint8Array, view: DataView): Frame {
+  const headerLength = view.getUint32(12, true);
+  const dataLength = view.getUint32(16, true) + view.getUint32(20, true) * 2 ** 32;
+  const dataStart = align(FIXED + headerLength);
+  const frame = (problem: string | null): Frame => ({ problem, headerLength, dataLength, dataStart });
+  if (view.getUint32(24, true) !== 0 || view.getUint32(28, true) !== 0)
+    return frame('reserved header bytes are not zero (corrupted)');
+  if (headerLength > MAX_HEADER_BYTES)
+    return frame(`declared header length ${headerLength} bytes is absurd (limit ${MAX_HEADER_BYTES}); corrupted`);
+  const expected = dataStart + dataLength + 4;
+  if (dataLength % 4 !== 0) return frame(`declared data length ${dataLength} is not a multiple of 4; corrupted`);
+  if (expected > bytes.length)
+    return frame(
+      `the file is ${bytes.length} bytes but its header declares ${expected} (${headerLength} of JSON, ${dataLength} of data): truncated`,
+    );
+  if (expected < bytes.length)
+    return frame(
+      `the file is ${bytes.length} bytes but its header declares ${expected}: trailing bytes or corrupted lengths`,
+    );
+  const stored = view.getUint32(expected - 4, true);
+  const actual = crc32(bytes.subarray(0, expected - 4));
+  if (stored !== actual)
+    return frame(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupted`);
+  return frame(null);
+}
+
+/** The JSON header as an object, or what is wrong with it. */
+function parseHeader(bytes: Uint8Array): { json?: Record<string, unknown>; problem?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    return { problem: `the JSON header is malformed: ${(e as Error).message}` };
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    return { problem: 'the JSON header is not an object' };
+  return { json: json as Record<string, unknown> };
+}
+
+/**
+ * A version other than 1: newer only if the rest checks (every version keeps this fixed header, the closing
+ * CRC-32 and a JSON object as header) and the number is one a later myelin could write; otherwise the bytes after the signature are damaged.
+ */
+function versionProblem(version: number, frame: string | null): string {
+  if (frame === null && version > FORMAT_VERSION && version <= MAX_PLAUSIBLE_VERSION)
+    return `format version ${version} is not supported (this myelin reads version ${FORMAT_VERSION}; the file was written by a newer myelin: update myelin to read it)`;
+  return (
+    `the file is damaged: its format version field reads ${version} (this myelin reads version ${FORMAT_VERSION})` +
+    (frame === null ? ', a number no myelin writes' : `, and ${frame}`)
+  );
 }
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;

@@ -4,7 +4,7 @@
 import type { DataSpec } from '../engine/contract.js';
 import type { LossName } from '../engine/ids.js';
 import { checkFinite } from '../finite.js';
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 import type { TableInput } from '../data/table.js';
 
 /** Numbers; or, for a model with a Preprocessor, raw rows (strings, nulls; objects keyed by column) or a readCsv table. */
@@ -139,13 +139,13 @@ export function sliceData(d: DataSpec, cols: number, ycols: number, start: numbe
 }
 
 export function toMatrix(v: unknown, what: string): Matrix {
-  if (v instanceof Matrix) return v;
+  if (v instanceof Matrix) return intact(v, what);
   if (!Array.isArray(v)) throw new TypeError(`${what} must be a Matrix or number[][], got ${describe(v)}`);
   return Matrix.from(v, what);
 }
 
 function toMatrixRows(v: unknown, what: string): number {
-  if (v instanceof Matrix) return v.rows;
+  if (v instanceof Matrix) return intact(v, what).rows;
   if (!Array.isArray(v))
     throw new TypeError(`${what} must be a Matrix, number[][], number[] or Int32Array, got ${describe(v)}`);
   return v.length;

@@ -6,7 +6,7 @@ import type { DataSpec, FitResult, NativeNetwork } from '../engine/contract.js';
 import { CallbackList, type FitParams, type Logs } from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { Matrix, describe } from '../matrix.js';
-import { boolOption, checkKeys, intOption } from '../names.js';
+import { boolOption, checkKeys, intOption, MAX_EPOCHS } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
@@ -50,8 +50,8 @@ export async function runFitDataset(
     ['epochs', 'batchSize', 'shuffle', 'callbacks', 'initialEpoch', 'validationData', 'verbose'],
     'fit (Dataset)',
   );
-  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs');
-  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch');
+  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs', MAX_EPOCHS);
+  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch', MAX_EPOCHS);
   const batchSize = intOption(o.batchSize, 32, 1, 'fit: batchSize');
   const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const keys = ['loss', ...compiled.metrics.map((m) => m.name)];
@@ -129,28 +129,14 @@ async function validate(model: Sequential, v: Dataset | [Inputs, Targets], keys:
   const sums = new Float64Array(keys.length);
   let rows = 0;
   const add = async (x: Inputs, y: Targets) => {
-    const r = await evaluateWhileFitting(model, x, y);
-    r.values.forEach((s, j) => (sums[j]! += s * r.rows));
-    rows += r.rows;
+    const values = await model.evaluate(x, y, { batchSize: 256 });
+    const n = y instanceof Matrix ? y.rows : (y as ArrayLike<unknown>).length;
+    values.forEach((s, j) => (sums[j]! += s * n));
+    rows += n;
   };
   if (Array.isArray(v)) await add(v[0], v[1]);
   else for await (const b of v) await add(b.x, b.y);
   const logs: Logs = {};
   keys.forEach((k, j) => (logs[`val_${k}`] = rows ? sums[j]! / rows : NaN));
   return logs;
-}
-
-/** evaluate refuses to run during fit; between chunks the engine is idle, so lift the flag around it. */
-async function evaluateWhileFitting(
-  model: Sequential,
-  x: Inputs,
-  y: Targets,
-): Promise<{ values: number[]; rows: number }> {
-  model.fitting = false;
-  try {
-    const values = await model.evaluate(x, y, { batchSize: 256 });
-    return { values, rows: y instanceof Matrix ? y.rows : (y as ArrayLike<unknown>).length };
-  } finally {
-    model.fitting = true;
-  }
 }

@@ -4,13 +4,20 @@
 // with the callbacks in between. The engine keys shuffling and dropout by absolute epoch, so both ways give
 // the same weights.
 import type { DataSpec, FitArgs, FitResult, NativeFitData, NativeNetwork } from '../engine/contract.js';
-import { CallbackList, type CallbackHooks, type FitParams, type Logs } from '../callbacks/callback.js';
+import {
+  CallbackList,
+  HOOKS,
+  uncalledHook,
+  type CallbackHooks,
+  type FitParams,
+  type Logs,
+} from '../callbacks/callback.js';
 import { History } from '../callbacks/history.js';
 import { ProgressLogger } from '../callbacks/progress.js';
 import { TerminateOnNaN } from '../callbacks/terminate-on-nan.js';
 import { describe, type Matrix } from '../matrix.js';
 import { checkFiniteInSteps } from '../finite.js';
-import { boolOption, checkKeys, given, intOption } from '../names.js';
+import { boolOption, checkKeys, given, intOption, MAX_EPOCHS } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import {
@@ -88,11 +95,13 @@ export async function runFit(
   const list = new CallbackList([...p.callbacks, ...(progress ? [progress] : []), history]);
   list.setup(model, params);
   const terminateOnNaN = p.callbacks.some((c) => c instanceof TerminateOnNaN);
-  // Per-epoch calls only when something must run between epochs.
+  // Per-epoch calls only when something must run between epochs (onBatchEnd: each epoch's last batch).
   const perEpoch =
     progress !== null ||
+    list.wantsBatches ||
     p.callbacks.some((c) => typeof c.onEpochBegin === 'function' || typeof c.onEpochEnd === 'function');
   const wantsBatches = (progress?.drawsBar ?? false) || list.wantsBatches;
+  let lastBatch = 0; // the last batch onBatchEnd saw in this epoch (1-based)
   let seed = 0;
   let data: NativeFitData | null = null; // copied before the first epoch, released when fit ends
   const hold = async () =>
@@ -110,6 +119,7 @@ export async function runFit(
         onProgress: (_epoch: number, batch: number, batches: number, loss: number) => {
           // `batch` counts the batches done; Keras's onBatchEnd takes the batch's 0-based index.
           progress?.progress(batch, batches, loss);
+          lastBatch = batch;
           list.onBatchEnd(batch - 1, { loss }, () => (model.stopTraining = true));
         },
       }),
@@ -145,9 +155,13 @@ export async function runFit(
     } else {
       for (let epoch = p.initialEpoch; epoch < p.epochs && !model.stopTraining; epoch++) {
         await list.onEpochBegin(epoch);
+        lastBatch = 0;
         const r = await run(epoch, 1);
         nonFinite = r.nonFinite;
         if (nonFinite || r.epochsRun === 0) break;
+        // Progress reports are timed: a short epoch may have none. The last batch's running loss is the epoch's.
+        if (list.wantsBatches && lastBatch < steps)
+          list.onBatchEnd(steps - 1, { loss: r.logs[0]! }, () => (model.stopTraining = true));
         model.epochsTrained = epoch + 1;
         await list.onEpochEnd(epoch, logsOf(r, 0));
       }
@@ -201,8 +215,8 @@ function warnSingleClassTail(y: Float32Array | Int32Array, units: number, split:
 function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepared {
   if (o === null || typeof o !== 'object') throw new TypeError(`fit: options must be an object, got ${describe(o)}`);
   checkKeys(o, FIT_OPTIONS, 'fit');
-  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs');
-  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch');
+  const epochs = intOption(o.epochs, 1, 0, 'fit: epochs', MAX_EPOCHS);
+  const initialEpoch = intOption(o.initialEpoch, 0, 0, 'fit: initialEpoch', MAX_EPOCHS);
   const batchSize = intOption(o.batchSize, 32, 1, 'fit: batchSize');
   const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const verbose = o.verbose ?? 1;
@@ -213,9 +227,16 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
     throw new RangeError(`fit: validationSplit must be in [0, 1), got ${given(o.validationSplit)}`);
   const callbacks = o.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new TypeError(`fit: callbacks must be an array, got ${describe(callbacks)}`);
-  for (const [i, c] of callbacks.entries())
+  for (const [i, c] of callbacks.entries()) {
     if (c === null || typeof c !== 'object')
       throw new TypeError(`fit: callbacks[${i}] must be a Callback or an object of hooks, got ${describe(c)}`);
+    const hook = uncalledHook(c);
+    if (hook)
+      throw new TypeError(
+        `fit: callbacks[${i}].${hook} is a Keras hook myelin does not call (batches run natively); ` +
+          `it calls ${HOOKS.join(', ')}`,
+      );
+  }
   if (o.classWeight !== undefined && o.sampleWeight !== undefined)
     throw new Error('fit: pass classWeight or sampleWeight, not both');
 

@@ -260,10 +260,12 @@ export class Sequential implements TrainingModel {
     return runFit(this, this.engine('fit'), this.compiled, x, y as Targets, options);
   }
 
-  /** [loss, ...metrics] over all rows, in inference mode (no dropout), as compiled. */
+  /**
+   * [loss, ...metrics] over all rows, in inference mode (no dropout), as compiled. During fit (a callback's
+   * check on held-out rows, as in Keras) it evaluates the weights at the end of the last epoch, as predict.
+   */
   async evaluate(x: Inputs, y: Targets, options: EvaluateOptions = {}): Promise<number[]> {
     if (!this.compiled) throw new Error('evaluate: the model is not compiled; call model.compile(...) first');
-    if (this.fitting) throw new Error('evaluate: the model is training; await fit() first');
     return runEvaluate(this, this.engine('evaluate'), x, y, options);
   }
 

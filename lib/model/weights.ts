@@ -1,7 +1,7 @@
 // Weight values between the engine's flat Float32Arrays and what users pass and get: Matrix for kernels,
 // Float32Array for biases; number[][] / number[] accepted, shapes and finiteness checked. And the classes
 // of a block of outputs.
-import { Matrix, describe } from '../matrix.js';
+import { Matrix, describe, intact } from '../matrix.js';
 
 /** A named weight array (Keras's `model.weights`): 'dense/kernel', 'dense/bias', ... */
 export interface WeightInfo {
@@ -21,6 +21,7 @@ export function toWeight(v: unknown, shape: number[], what: string): Float32Arra
   const want = shape.length === 2 ? `${shape[0]}x${shape[1]}` : `${shape[0]} values`;
   let out: Float32Array;
   if (v instanceof Matrix) {
+    intact(v, what);
     if (shape.length !== 2 || v.rows !== shape[0] || v.cols !== shape[1])
       throw new RangeError(`${what} must be ${want}, got a ${v.rows}x${v.cols} Matrix`);
     out = v.data;

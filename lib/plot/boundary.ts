@@ -1,6 +1,6 @@
 // plotDecisionBoundary: for a classifier with 2 inputs, the regions where it predicts each class (shaded
 // by its confidence) with the samples on top, red and green as in the course.
-import { Matrix } from '../matrix.js';
+import { Matrix, intact } from '../matrix.js';
 import { axes } from './axes.js';
 import { niceDomain } from './scale.js';
 import { document, el, text } from './svg.js';
@@ -31,7 +31,7 @@ function mix(hex: string, amount: number): string {
 }
 
 function toMatrix(x: Matrix | ArrayLike<ArrayLike<number>>): Matrix {
-  return x instanceof Matrix ? x : Matrix.from(x, 'x');
+  return x instanceof Matrix ? intact(x, 'plotDecisionBoundary: x') : Matrix.from(x, 'x');
 }
 
 export function plotDecisionBoundary(

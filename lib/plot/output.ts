@@ -1,10 +1,10 @@
 // Writing pictures: SVG as text, PNG through resvg, which is loaded only when a PNG is asked for, so a
 // platform without its prebuilt binary loses PNG output and nothing else.
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { writeFileAtomicSync } from '../io/atomic-write.js';
 import { given } from '../names.js';
+import { makeFolderSync } from '../io/folders.js';
 
 export interface PlotFileOptions {
   /** Where to write the picture: `.svg` writes the SVG text, `.png` renders it. */
@@ -62,7 +62,7 @@ export function writePicture(svg: string, options: PlotFileOptions): string {
   const ext = extname(file).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') throw new Error(`toFile must end in .svg or .png, got "${file}"`);
   const bytes = ext === '.png' ? svgToPng(svg, options.scale) : svg;
-  mkdirSync(dirname(file), { recursive: true });
+  makeFolderSync(dirname(file));
   writeFileAtomicSync(file, bytes);
   return svg;
 }

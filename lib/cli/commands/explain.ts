@@ -3,7 +3,6 @@
 // features ranked by mean |SHAP value| per output, and writes summary plots and per-row values.
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { seededRandom } from '../../random.js';
-import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DeepExplainer, KernelExplainer, Matrix, Preprocessor, Sequential, readCsv, summaryPlot } from '../../index.js';
 import type { Command } from '../command.js';
@@ -13,6 +12,7 @@ import { CliError } from '../errors.js';
 import { checkWritable, dataSource } from '../input.js';
 import { loadTrained, readFeatures, type Trained } from '../model-file.js';
 import { pictureFormat } from '../pictures.js';
+import { makeFolder } from '../../io/folders.js';
 
 const METHODS = ['deep', 'kernel'] as const;
 
@@ -118,7 +118,7 @@ export const explain: Command = {
 
     const pictures: string[] = [];
     if (plotsDir) {
-      await mkdir(plotsDir, { recursive: true });
+      await makeFolder(plotsDir);
       for (let k = 0; k < phi.length; k++) {
         const file = join(plotsDir, `shap-summary${phi.length > 1 ? `-${slug(outputs[k]!)}` : ''}.${format}`);
         summaryPlot(phi, x, {

@@ -228,6 +228,7 @@ export const train: Command = {
       missing: report.missing,
       categorical: report.categorical,
       idColumns: report.idColumns,
+      emptyColumns: report.emptyColumns,
       delimiter: report.delimiter,
       epochs: first.history.epoch.length,
       refit: refit ? { epochs: first.bestEpochs, rows: trainRows } : null,
