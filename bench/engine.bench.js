@@ -168,11 +168,6 @@ console.log(`isa ${native.backendInfo().isa}, ${native.backendInfo().threads} th
 await w1();
 console.log(`core-to-core round trip (two spinning threads): ${(await roundTrip()).toFixed(0)} ns`);
 await w3([1, 2]);
-// The same with fit's data parallelism forced on (native/core/engine/groups.cc; off by default): each thread runs
-// half the batch's rows through every layer, then its share of the weight gradients and steps.
-native._testing.forceRowGroups(1);
-await w3([1, 2], sgd(0.05, 0.9), ', row groups');
-native._testing.forceRowGroups(0);
 // The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
 // GEMM path; these run the per-array update after the weight-gradient GEMM).
 const cosine = new CosineDecay({

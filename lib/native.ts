@@ -140,8 +140,6 @@ export interface NativeTesting {
   gemmEpilogue(...args: [...GemmProduct, opts: GemmEpilogueOptions]): boolean;
   /** 0: each product's path by its shape; 1: the small-product path wherever it can run; 2: the blocked path. */
   forceGemmPath(path: 0 | 1 | 2): void;
-  /** 1: fit trains batches of 128+ rows of Dense/Dropout networks in row groups (data parallelism); 0: as chosen (off). */
-  forceRowGroups(mode: 0 | 1): void;
   /** Whether gemm() takes the small-product path for an m x n x k product now. */
   smallPath(m: number, n: number, k: number): boolean;
   /** Bytes this thread has copied from JS arrays for async work (fit's data, predictAsync, evaluate). */

@@ -1,6 +1,5 @@
 // `_testing.gemmEpilogue`, `forceGemmPath` and `smallPath`: every field of gemm()'s Epilogue (core/gemm.h) from JS, and
-// the choice between the small-product and blocked paths, so tests compare the two on any shape; `forceRowGroups`:
-// fit's data-parallel path (core/engine/groups.cc), off by default, for its tests and the engine bench.
+// the choice between the small-product and blocked paths, so tests compare the two on any shape.
 #include <napi.h>
 
 #include <atomic>
@@ -10,7 +9,6 @@
 #include "binding/gemm_args.h"
 #include "binding/modules.h"
 #include "core/gemm.h"
-#include "core/engine/network.h"
 #include "core/gemm_config.h"
 #include "core/gemm_small.h"
 
@@ -77,12 +75,6 @@ Napi::Value ForceGemmPath(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// forceRowGroups(0 | 1): fit's data parallelism (core/engine/groups.cc) as chosen (now: off), or wherever it can run.
-Napi::Value ForceRowGroups(const Napi::CallbackInfo& info) {
-  engine::force_row_groups(expect_int(info, 0, "mode", 0, 1));
-  return info.Env().Undefined();
-}
-
 // smallPath(m, n, k) -> whether gemm() takes the small path for that shape now (the GEMM config's kc, the forcing).
 Napi::Value SmallPath(const Napi::CallbackInfo& info) {
   const int m = expect_int(info, 0, "m", 1), n = expect_int(info, 1, "n", 1), k = expect_int(info, 2, "k", 1);
@@ -95,7 +87,6 @@ void init_gemm_testing(Napi::Env env, Napi::Object testing) {
   testing.Set("gemmEpilogue", Napi::Function::New<GemmEpilogue>(env, "gemmEpilogue"));
   testing.Set("smallPath", Napi::Function::New<SmallPath>(env, "smallPath"));
   testing.Set("forceGemmPath", Napi::Function::New<ForceGemmPath>(env, "forceGemmPath"));
-  testing.Set("forceRowGroups", Napi::Function::New<ForceRowGroups>(env, "forceRowGroups"));
 }
 
 }  // namespace myelin::binding

@@ -236,8 +236,7 @@ constexpr double kMinFlopsPerThread = 3.0e5;
 // W and the momentum, more than a 1 MiB L2 for W3's first layer: W3 at 2 threads, 1.24x the samples/s by rows
 // (sixth session), 1.13x (seventh: 164k against 145k, interleaved, loaded Zen 5; by columns, 9 % more GEMM
 // kernel samples and 40 % more in the momentum step). Boundaries fall on MR/NR.
-// Training could instead give each thread half the batch's rows through every layer (engine/groups.cc, off by
-// default: W3 at 2 threads read 6 % slower that way on the eighth session's Zen 5 VM, docs/contributing.md).
+// Training splits the first layer's kernel its own way (engine/halves.cc), so that its lines stay on one core.
 int plan_parts(const Plan& P, Part* parts, int max_parts) {
   const double flops = 2.0 * P.m * P.n * P.k;
   int t = std::min(max_parts, static_cast<int>(flops / kMinFlopsPerThread) + 1);

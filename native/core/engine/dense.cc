@@ -31,6 +31,7 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
   ws.mask.resize(L);
   ws.in.resize(L);
   ws.stat.resize(L);
+  if (with_targets && halves_at(first_backward_)) ws.part.reserve(r * layers_[first_backward_].units);
   for (size_t i = 0; i < L; ++i) {
     const LayerSpec& l = layers_[i];
     ws.out[i].reserve(r * l.units);
@@ -51,13 +52,13 @@ void Network::reserve(Workspace& ws, int rows, bool with_targets) const {
 }
 
 const float* Network::forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
-                              uint64_t batch, float* final_out, bool packed, int row0) const {
+                              uint64_t batch, float* final_out, bool packed) const {
   const VecKernels& k = vec();
   const float* cur = x;
   const size_t L = layers_.size();
   for (size_t i = 0; i < L; ++i) {
     const LayerSpec& l = layers_[i];
-    if (row0 == 0) ws.in[i] = cur;  // rows further on (a row group's) are in the same buffers, row0 rows down
+    ws.in[i] = cur;
     const size_t n = static_cast<size_t>(rows) * l.units;
     if (l.kind != LayerKind::Dense && l.kind != LayerKind::Dropout) {
       // A batch normalization may write the output of the Activation layer after it (norm.cc).
@@ -71,27 +72,29 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     }
     if (!l.dense()) {
       if (dropout_on && l.rate > 0.f) {
-        const size_t at = static_cast<size_t>(row0) * l.units;
-        k.dropout(cur, ws.out[i].data() + at, ws.mask[i].data() + at, n, dropout_key(l.seed, epoch, batch), l.rate, at);
-        cur = ws.out[i].data() + at;
+        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate, 0);
+        cur = ws.out[i].data();
       }
       continue;
     }
     const float* kernel = W + arrays_[kernel_of_[i]].off;
     const float* bias = bias_of_[i] >= 0 ? W + arrays_[bias_of_[i]].off : nullptr;
-    const size_t at = static_cast<size_t>(row0) * l.units;
-    float* y = final_out && i + 1 == L ? final_out : ws.out[i].data() + at;
+    float* y = final_out && i + 1 == L ? final_out : ws.out[i].data();
     // Inference on a few rows (single-row predict): the row kernel on the packed kernel.
     const DenseLayerView d{
         kernel, bias, l.in, l.units, l.act, packed ? &packed_[i] : nullptr, i == 0 ? ws.nonfinite : nullptr};
-    dense_forward(d, cur, rows, needs_z(l.act) ? ws.z[i].data() + at : nullptr, y, rows <= kFewRows && !dropout_on);
+    float* z = needs_z(l.act) ? ws.z[i].data() : nullptr;
+    if (dropout_on && ws.part.data() && static_cast<int>(i) == first_backward_ && halves_at(i))
+      forward_halves(static_cast<int>(i), kernel, bias, cur, rows, z ? z : y, y, ws);  // a training step (halves.cc)
+    else
+      dense_forward(d, cur, rows, z, y, rows <= kFewRows && !dropout_on);
     cur = y;
   }
   return cur;
 }
 
 double Network::loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw,
-                                 float* grad, Workspace& ws, MetricSet* metrics, int batch_rows, int row0) const {
+                                 float* grad, Workspace& ws, MetricSet* metrics) const {
   LossBatch b;
   b.loss = spec_.loss;
   b.fused = fused_output_;
@@ -103,9 +106,9 @@ double Network::loss_and_metrics(const float* p, int rows, const float* y, const
   b.t = y;
   b.idx = yi;
   b.sw = sw;
-  b.scale = 1.f / static_cast<float>(batch_rows > 0 ? batch_rows : rows);
+  b.scale = 1.f / static_cast<float>(rows);
   b.grad = grad;
-  b.scratch = ws.scratch.data() + static_cast<size_t>(row0) * b.cols;
+  b.scratch = ws.scratch.data();
   const double s = vec().loss(b);
   if (metrics) metrics->add(p, rows, y, yi, sw);
   return s;
@@ -167,10 +170,13 @@ double Network::backward(const float* W, float* params, float* grads, int rows, 
     } else {
       float* w = params + ka.off;
       if (!reg && !deferred && o.clip_norm == 0.f) {
-        // The step fused into the gradient GEMM (kernel_step, groups.cc), whole-array.
+        // The step fused into the gradient GEMM (kernel_step, halves.cc), whole-array.
         ArrayStep step{};
         if (!sgd_in_gemm()) step = array_step(kernel_of_[i], gw, false);
-        kernel_step(i, 0, l.in, rows, x, g, current_lr(), &step, gw);
+        if (halves_at(i))
+          kernel_step_halves(i, rows, x, g, current_lr(), &step, gw);
+        else
+          kernel_step(i, 0, l.in, 0, l.units, rows, x, g, current_lr(), &step, gw);
       } else {
         gemm(true, false, l.in, l.units, rows, 1.f, x, l.in, g, l.units, 0.f, gw, l.units);
         if (reg) pen += k.reg_grad(w, gw, ka.len, l.l1, l.l2);

@@ -110,11 +110,6 @@ void Network::compile(const CompileSpec& spec) {
   fused_output_ = (last.dense() || last.kind == LayerKind::Activation) && !spec.from_logits &&
                   ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
                    ((loss == LossId::Cce || loss == LossId::SparseCce) && last.act == Act::Softmax));
-  // Row groups (groups.cc) for Dense and Dropout layers, with optimizer steps elementwise over the summed gradient:
-  // no penalties, no clipping by a norm; not the hinges, which read the whole batch's targets.
-  groups_ok_ = o.clip_norm == 0.f && o.global_clip_norm == 0.f && loss != LossId::Hinge && loss != LossId::SquaredHinge;
-  for (const LayerSpec& l : layers_)
-    groups_ok_ = groups_ok_ && (l.dense() || l.kind == LayerKind::Dropout) && l.l1 == 0.f && l.l2 == 0.f;
   compiled_ = true;
 }
 

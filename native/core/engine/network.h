@@ -24,9 +24,6 @@ namespace myelin::engine {
 // Activations whose derivative needs the pre-activation, not just the output (dense_forward keeps it).
 inline bool needs_z(Act a) { return a == Act::Gelu || a == Act::Swish; }
 
-// Tests and benchmarks: 1 makes fit train in row groups where it can (groups.cc), 0 as chosen (now: never).
-void force_row_groups(int mode);
-
 // One weight array (a kernel or a bias) inside the flat parameter buffer.
 struct WeightArray {
   size_t off = 0, len = 0;
@@ -47,11 +44,10 @@ struct Workspace {
   std::vector<int32_t> ib;
   std::vector<FloatBuf> out, z, mask;          // per layer
   std::vector<const float*> in;                // per layer: its input for the current batch
-  std::vector<FloatBuf> dz;                    // row groups (groups.cc): per layer, the gradient of its output
-  std::vector<const float*> dzp;               // row groups: per Dense layer, its dZ after the backward pass
   std::vector<FloatBuf> stat;                  // per normalization layer: its batch's statistics (see norm.cc)
   std::vector<double, Aligned64<double>> acc;  // column sums of a normalization layer
   std::atomic<bool>* nonfinite = nullptr;      // predict: the input check, fused into layer 0 (DenseLayerView)
+  FloatBuf part;                               // fit: the second input half's partial product (halves.cc)
 };
 
 class Network {
@@ -152,10 +148,9 @@ class Network {
   // Layer i is a batch normalization whose backward pass also applies the activation derivative of the Dense
   // layer i - 1 and sums its bias gradient (i may be past the last layer: false).
   bool bn_takes_act_backward(size_t i) const;
-  // packed: W is the snapshot and packed_ holds its kernels (predict). row0: these rows start row0 rows into a batch
-  // whose workspace is ws (a row group, groups.cc): outputs, dropout masks and keys row0 rows down; ws.in untouched.
+  // packed: W is the snapshot and packed_ holds its kernels (predict).
   const float* forward(const float* W, const float* x, int rows, Workspace& ws, bool dropout_on, uint64_t epoch,
-                       uint64_t batch, float* final_out, bool packed = false, int row0 = 0) const;
+                       uint64_t batch, float* final_out, bool packed = false) const;
   // Packs the snapshot's kernels for inference unless packed_ already holds them (under snap_mu_).
   void pack_snapshot() const;
   // From ws.g0 = dL/d(output or logits): gradients, and in Train mode the optimizer update.
@@ -169,24 +164,22 @@ class Network {
   void update_all_global_clip(float* grads);
   float current_lr() const;
   double nadam_u_product(int64_t t);
-  // batch_rows: the rows the loss is averaged over (a row group's loss is part of its batch's), 0: rows.
   double loss_and_metrics(const float* p, int rows, const float* y, const int32_t* yi, const float* sw, float* grad,
-                          Workspace& ws, MetricSet* metrics, int batch_rows = 0, int row0 = 0) const;
-  // Data parallelism (groups.cc): a batch of enough rows is split into row groups (their loss and metrics are summed
-  // per group, then in group order). The number of groups for a batch of `rows` (1: not split).
-  int row_groups(int rows) const;
-  // One training step of a batch in row groups: forward, loss, gradients, the optimizer step. Returns the loss sum.
-  double step_groups(const float* x, const float* y, const int32_t* yi, const float* sw, int rows, uint64_t epoch,
-                     uint64_t batch, MetricSet& metrics);
-  // A row group's backward pass on the batch's workspace, rows [row0, row0 + rows): each Dense layer's dZ (into
-  // ws.dz; ws.dzp holds where each starts, set by the group at row 0) and the dX below, as backward() computes them.
-  void backward_rows(int row0, int rows, Workspace& ws);
-  // Rows [r0, r1) of layer i's kernel gradient X^T dZ over `rows` rows (x: the layer's input, dz: its dZ), with the
-  // optimizer step fused into the GEMM: plain SGD onto the weights (lr), SGD with momentum onto v and w += v on each
-  // finished block, else `step` (array_step's, of the whole array) on each finished block of `grad` (the array's
-  // gradient). Any split of the rows gives the same bits. Not for regularizers, clipnorm or global_clipnorm.
-  void kernel_step(int i, int r0, int r1, int rows, const float* x, const float* dz, float lr, const ArrayStep* step,
-                   float* grad);
+                          Workspace& ws, MetricSet* metrics) const;
+  // Rows [r0, r1) and columns [c0, c1) of layer i's kernel gradient X^T dZ over `rows` rows (x: the layer's input,
+  // dz: its dZ), with the optimizer step fused into the GEMM: plain SGD onto the weights (lr), SGD with momentum onto v
+  // and w += v on each finished block, else `step` (array_step's, of the whole array) on each finished block of
+  // `grad` (the array's gradient). Any split gives the same bits. Not for regularizers, clipnorm or global_clipnorm.
+  void kernel_step(int i, int r0, int r1, int c0, int c1, int rows, const float* x, const float* dz, float lr,
+                   const ArrayStep* step, float* grad);
+  // Input halves (halves.cc): where layer i's kernel rows split into the two halves of a training step, 0: not split.
+  int halves_at(int i) const;
+  // Layer i's training forward in halves: pre = x kernel + bias (the halves' partial products added), y = act(pre).
+  void forward_halves(int i, const float* kernel, const float* bias, const float* x, int rows, float* pre, float* y,
+                      Workspace& ws) const;
+  // kernel_step over the whole kernel, each half on its own threads.
+  void kernel_step_halves(int i, int rows, const float* x, const float* dz, float lr, const ArrayStep* step,
+                          float* grad);
   // kernel_step's SGD ways, which need no ArrayStep.
   bool sgd_in_gemm() const;
   double penalty(const float* W) const;
@@ -216,7 +209,6 @@ class Network {
   CompileSpec spec_;
   bool compiled_ = false;
   bool fused_output_ = false;     // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
-  bool groups_ok_ = false;        // fit may split batches into row groups (groups.cc)
   std::vector<ArrayStep> steps_;  // per weight array: this step's coefficients
   std::atomic<float> lr_{0.01f};
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};

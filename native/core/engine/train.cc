@@ -32,8 +32,10 @@ int predict_chunk(int rows) {
   return std::max(mr, ((rows + chunks - 1) / chunks + mr - 1) / mr * mr);
 }
 
-// dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more).
-void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols) {
+// dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more). split > 0: the
+// columns before it and those after are copied by different threads, as the first layer's input halves are read
+// (halves.cc), so that no thread writes lines another one read in the previous step.
+void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols, int split) {
   if (cols <= 8) {
     for (int i = 0; i < rows; ++i) {
       const float* s = src + static_cast<size_t>(idx[i]) * cols;
@@ -46,21 +48,22 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
     const float* src;
     const int32_t* idx;
     int rows, cols, per;
+    int c0 = 0, c1 = cols;  // the columns copied
     // The rows are random, so the hardware prefetcher starts on each only after its first misses: the rows
     // kAhead bytes ahead are prefetched meanwhile (W3's 128 rows of 3 KB: 47 us instead of 59 at one thread
     // on Zen 5; twice as far ahead was slower: too many prefetches in flight).
     void copy(int begin, int end) const {
       constexpr size_t kAhead = 6144;
-      const size_t bytes = cols * sizeof(float), head = std::min(bytes, kAhead);
+      const size_t bytes = (c1 - c0) * sizeof(float), head = std::min(bytes, kAhead);
       const int ahead = static_cast<int>(std::max<size_t>(1, kAhead / bytes));
       const auto prefetch = [&](int i) {
-        const char* s = reinterpret_cast<const char*>(src + static_cast<size_t>(idx[i]) * cols);
+        const char* s = reinterpret_cast<const char*>(src + static_cast<size_t>(idx[i]) * cols + c0);
         for (size_t b = 0; b < head; b += 64) MYELIN_PREFETCH(s + b);
       };
       for (int i = begin; i < std::min(end, begin + ahead); ++i) prefetch(i);
       for (int i = begin; i < end; ++i) {
         if (i + ahead < end) prefetch(i + ahead);
-        std::memcpy(dst + static_cast<size_t>(i) * cols, src + static_cast<size_t>(idx[i]) * cols, bytes);
+        std::memcpy(dst + static_cast<size_t>(i) * cols + c0, src + static_cast<size_t>(idx[i]) * cols + c0, bytes);
       }
     }
   };
@@ -69,6 +72,17 @@ void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int
   Job job{dst, src, idx, rows, cols, (rows + threads - 1) / threads};
   if (threads < 2 || static_cast<size_t>(rows) * cols < 65536) {
     job.copy(0, rows);
+    return;
+  }
+  if (split > 0) {  // 2 x (threads / 2) tasks: a half of the columns, a share of the rows
+    const int shares = std::max(1, threads / 2);
+    job.per = (rows + shares - 1) / shares;
+    parallel_for(2 * shares, [&job, split, shares](int t) {
+      Job j = job;
+      (t < shares ? j.c1 : j.c0) = split;
+      const int r = t % shares;
+      j.copy(r * j.per, std::min(j.rows, (r + 1) * j.per));
+    });
     return;
   }
   // One pointer of capture: std::function stores it inline, so no allocation per batch.
@@ -235,10 +249,10 @@ FitOutcome Network::fit(const FitOptions& o) {
         if (d.yi) yi = d.yi + start;
         if (d.sw) sw = d.sw + start;
       } else {
-        gather_rows(ws.xb.data(), d.x, perm.data() + start, r, in);
+        gather_rows(ws.xb.data(), d.x, perm.data() + start, r, in, ws.part.data() ? halves_at(0) : 0);
         x = ws.xb.data();
         if (d.y) {
-          gather_rows(ws.yb.data(), d.y, perm.data() + start, r, od);
+          gather_rows(ws.yb.data(), d.y, perm.data() + start, r, od, 0);
           y = ws.yb.data();
         }
         if (d.yi) {
@@ -251,20 +265,16 @@ FitOutcome Network::fit(const FitOptions& o) {
         }
       }
       double s, pen = 0.0;
-      if (row_groups(r) > 1) {
-        s = step_groups(x, y, yi, sw, r, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), metrics);
-      } else {
-        const float* p =
-            forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
-        // The owner is going away (worker.terminate(), process.exit()): return now rather than after the
-        // batch; here and below, so a large batch holds teardown for half its time at most.
-        if (cancelled(&abort_)) {
-          out.stopped = true;
-          return out;
-        }
-        s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
-        pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
+      const float* p =
+          forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
+      // The owner is going away (worker.terminate(), process.exit()): return now rather than after the
+      // batch; here and below, so a large batch holds teardown for half its time at most.
+      if (cancelled(&abort_)) {
+        out.stopped = true;
+        return out;
       }
+      s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
+      pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       ++iterations_;
       const double batch_loss = s / r + pen;
       if (!std::isfinite(batch_loss)) {
