@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { native, packageRoot } from './native.js';
-import { given } from './names.js';
+import { intOption } from './names.js';
 
 export interface BackendInfo {
   /** Kernels in use: 'avx512' | 'avx2' | 'neon' | 'scalar'. MYELIN_ISA forces one. */
@@ -56,6 +56,6 @@ export function backendInfo(): BackendInfo {
  * Lowering it ends the pool threads no longer needed.
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be an integer >= 1, got ${given(n)}`);
-  native.setNumThreads(n);
+  // Any count above the cap means the cap (2^31 reached the binding's 'threads must be an integer >= 1').
+  native.setNumThreads(Math.min(intOption(n, Number.NaN, 1, 'setNumThreads: n'), 2 ** 31 - 1));
 }

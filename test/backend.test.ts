@@ -74,6 +74,11 @@ describe('thread pool size', () => {
       setNumThreads(100_000);
       const cap = 4 * cpus().length;
       expect(backendInfo().threads).toBe(cap);
+      setNumThreads(2 ** 40); // any count above the cap is the cap
+      expect(backendInfo().threads).toBe(cap);
+      expect(() => setNumThreads(1e20)).toThrow(
+        'setNumThreads: n must be an integer from 1 to 2^53 - 1, the largest integer counted exactly, got 100000000000000000000',
+      );
       product(); // starts the pool's workers: one thread fewer than the count (the caller works too)
       expect(osThreads() - base).toBe(cap - 1);
       setNumThreads(2);
