@@ -69,4 +69,26 @@ describe('fit on a Dataset', () => {
     d.x.data[2 * 250 + 1] = 0;
     await expect(m.fit(d.dataset, { epochs: 1 })).resolves.toBeDefined();
   });
+
+  it("onBatchEnd counts batches across the epoch's chunks and sees each chunk's last one; its error rejects fit", async () => {
+    setSeed(1);
+    const d = linearData(120, 40); // 3 chunks of 40 rows, 3 batches of 16 each: batches 0..8 per epoch
+    const m = model();
+    const seen: number[][] = [[], []];
+    let epoch = 0;
+    const cb = { onEpochBegin: (e: number) => void (epoch = e), onBatchEnd: (b: number) => void seen[epoch]!.push(b) };
+    await m.fit(d.dataset, { epochs: 2, batchSize: 16, callbacks: [cb] });
+    for (const s of seen) {
+      expect(s.filter((b) => b % 3 === 2)).toEqual([2, 5, 8]); // it was never called on a Dataset
+      expect(Math.max(...s)).toBe(8);
+    }
+    const boom = new Error('boom');
+    await expect(m.fit(d.dataset, { epochs: 3, callbacks: [{ onBatchEnd: () => Promise.reject(boom) }] })).rejects.toBe(
+      boom,
+    );
+    await expect(m.fit(d.dataset, { callbacks: [{ onBatchBegin: () => {} } as never] })).rejects.toThrow(
+      'fit: callbacks[0].onBatchBegin is a Keras hook myelin does not call',
+    );
+    expect((await m.fit(d.dataset, { epochs: 1 })).epoch).toEqual([0]);
+  });
 });

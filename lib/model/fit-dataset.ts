@@ -10,7 +10,7 @@ import { boolOption, checkKeys, intOption, MAX_EPOCHS } from '../names.js';
 import { drawSeed } from '../random.js';
 import type { Compiled } from './compile.js';
 import { toTargets, type Inputs, type Targets } from './data.js';
-import { NonFiniteLossError, type FitOptions } from './fit.js';
+import { checkCallbacks, NonFiniteLossError, type FitOptions } from './fit.js';
 import { holdData, releaseData, type XName } from './fit-data.js';
 import type { Sequential } from './sequential.js';
 
@@ -56,7 +56,7 @@ export async function runFitDataset(
   const shuffle = boolOption(o.shuffle, true, 'fit: shuffle');
   const keys = ['loss', ...compiled.metrics.map((m) => m.name)];
   const history = new History();
-  const list = new CallbackList([...(o.callbacks ?? []), history]);
+  const list = new CallbackList([...checkCallbacks(o.callbacks), history]);
   list.setup(model, { verbose: 0, epochs, steps: 0 } as FitParams);
   const seed = initialEpoch > 0 && model.trainingSeed !== null ? model.trainingSeed : drawSeed();
   model.trainingSeed = seed;
@@ -80,6 +80,7 @@ export async function runFitDataset(
       const sums = new Float64Array(keys.length);
       let rows = 0;
       let k = 0;
+      let batchesBefore = 0; // this epoch's batches in earlier chunks: onBatchEnd counts across the epoch
       const it = data[Symbol.asyncIterator]();
       let next = it.next(); // read ahead: the next chunk parses while this one trains
       for (;;) {
@@ -89,6 +90,9 @@ export async function runFitDataset(
         next = it.next();
         if (train.rows === 0) continue;
         const held = await holdData(net, { train, checkFinite: true }, 'fit', { train: x }, false);
+        const batches = Math.ceil(train.rows / batchSize);
+        const stop = () => (model.stopTraining = true);
+        let reported = 0;
         let res: FitResult;
         try {
           res = await net.fit({
@@ -98,10 +102,20 @@ export async function runFitDataset(
             batchSize: Math.min(batchSize, train.rows), // the engine takes sizes below 2^31
             shuffle,
             seed,
+            ...(list.wantsBatches && {
+              onProgress: (_e: number, batch: number, _n: number, loss: number) => {
+                reported = batch;
+                list.onBatchEnd(batchesBefore + batch - 1, { loss }, stop);
+              },
+            }),
           });
         } finally {
           releaseData(held);
         }
+        // As fit: the chunk's last batch is reported even when its timed reports missed it.
+        if (list.wantsBatches && res.epochsRun > 0 && reported < batches)
+          list.onBatchEnd(batchesBefore + batches - 1, { loss: res.logs[0]! }, stop);
+        batchesBefore += batches;
         if (res.nonFinite)
           throw new NonFiniteLossError(
             `fit: the loss became NaN or Infinity in epoch ${epoch + 1} (dataset element ${k - 1}); lower the learning rate or scale the inputs`,
@@ -111,6 +125,7 @@ export async function runFitDataset(
         keys.forEach((_, j) => (sums[j]! += res.logs[j]! * train.rows));
         rows += train.rows;
       }
+      if (list.batchError) throw list.batchError;
       if (rows === 0) throw new RangeError(`fit: the dataset yielded no rows in epoch ${epoch + 1}`);
       const logs: Logs = {};
       keys.forEach((key, j) => (logs[key] = sums[j]! / rows));
@@ -118,6 +133,7 @@ export async function runFitDataset(
       model.epochsTrained = epoch + 1;
       await list.onEpochEnd(epoch, logs);
     }
+    if (list.batchError) throw list.batchError;
     await list.onTrainEnd();
   } finally {
     model.fitting = false;

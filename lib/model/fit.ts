@@ -200,6 +200,22 @@ const FIT_OPTIONS = [
   'sampleWeight',
 ];
 
+/** fit's callbacks option: an array of Callbacks or objects of hooks, none of them a hook fit never calls. */
+export function checkCallbacks(callbacks: unknown = []): CallbackHooks[] {
+  if (!Array.isArray(callbacks)) throw new TypeError(`fit: callbacks must be an array, got ${describe(callbacks)}`);
+  for (const [i, c] of callbacks.entries()) {
+    if (c === null || typeof c !== 'object')
+      throw new TypeError(`fit: callbacks[${i}] must be a Callback or an object of hooks, got ${describe(c)}`);
+    const hook = uncalledHook(c);
+    if (hook)
+      throw new TypeError(
+        `fit: callbacks[${i}].${hook} is a Keras hook myelin does not call (batches run natively); ` +
+          `it calls ${HOOKS.join(', ')}`,
+      );
+  }
+  return callbacks;
+}
+
 /** Sorted data makes the last rows one class: Keras's most common validationSplit surprise. */
 function warnSingleClassTail(y: Float32Array | Int32Array, units: number, split: number): void {
   const rows = y instanceof Int32Array ? y.length : y.length / units;
@@ -225,18 +241,7 @@ function prepare(model: Sequential, x: Inputs, y: Targets, o: FitOptions): Prepa
   const split = o.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1))
     throw new RangeError(`fit: validationSplit must be in [0, 1), got ${given(o.validationSplit)}`);
-  const callbacks = o.callbacks ?? [];
-  if (!Array.isArray(callbacks)) throw new TypeError(`fit: callbacks must be an array, got ${describe(callbacks)}`);
-  for (const [i, c] of callbacks.entries()) {
-    if (c === null || typeof c !== 'object')
-      throw new TypeError(`fit: callbacks[${i}] must be a Callback or an object of hooks, got ${describe(c)}`);
-    const hook = uncalledHook(c);
-    if (hook)
-      throw new TypeError(
-        `fit: callbacks[${i}].${hook} is a Keras hook myelin does not call (batches run natively); ` +
-          `it calls ${HOOKS.join(', ')}`,
-      );
-  }
+  const callbacks = checkCallbacks(o.callbacks);
   if (o.classWeight !== undefined && o.sampleWeight !== undefined)
     throw new Error('fit: pass classWeight or sampleWeight, not both');
 
