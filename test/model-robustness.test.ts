@@ -289,3 +289,24 @@ describe('a Matrix whose ArrayBuffer was transferred afterwards', () => {
     expect(m.predict(X).rows).toBe(5);
   });
 });
+
+describe('targets in any typed array of numbers', () => {
+  it('uint8 class labels (as MNIST ships them) train exactly as number[] labels; BigInt arrays are refused', async () => {
+    const weights = (m: Sequential) => m.getWeights().map((w) => Array.from(w instanceof Matrix ? w.data : w));
+    const a = model();
+    await a.fit(X, Y, { epochs: 3, batchSize: 2, verbose: 0, shuffle: false });
+    const b = model();
+    await b.fit(X, Uint8Array.from(Y), {
+      epochs: 3,
+      batchSize: 2,
+      verbose: 0,
+      shuffle: false,
+      sampleWeight: Uint8Array.of(1, 1, 1, 1, 1),
+    });
+    expect(weights(b)).toEqual(weights(a)); // 'fit: y must be a Matrix, number[][], number[] or Int32Array, got a Uint8Array'
+    expect(await b.evaluate(X, Int8Array.from(Y))).toEqual(await b.evaluate(X, Y));
+    await expect(b.fit(X, BigInt64Array.of(1n, 0n, 1n, 0n, 1n), { verbose: 0 })).rejects.toThrow(
+      'fit: y must be a Matrix, number[][], number[] or a typed array, got a BigInt64Array',
+    );
+  });
+});

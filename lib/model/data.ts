@@ -147,12 +147,14 @@ export function toMatrix(v: unknown, what: string): Matrix {
 function toMatrixRows(v: unknown, what: string): number {
   if (v instanceof Matrix) return intact(v, what).rows;
   if (!Array.isArray(v))
-    throw new TypeError(`${what} must be a Matrix, number[][], number[] or Int32Array, got ${describe(v)}`);
+    throw new TypeError(`${what} must be a Matrix, number[][], number[] or a typed array, got ${describe(v)}`);
   return v.length;
 }
 
+/** number[] or any typed array of numbers (uint8 class labels, as MNIST's, too; not BigInt ones). */
 function isVector(v: unknown): boolean {
-  if (v instanceof Int32Array || v instanceof Float32Array || v instanceof Float64Array) return true;
+  if (ArrayBuffer.isView(v))
+    return !(v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array);
   return Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number');
 }
 
