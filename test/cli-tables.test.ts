@@ -320,4 +320,16 @@ describe('text columns one-hot encoding cannot hold', () => {
       `myelin: ${big}: one-hot encoding "zip" (20000 categories) makes each of the 40000 rows 20001 numbers wide, 3.0 GiB; leave such columns out with --ignore zip`,
     );
   });
+
+  it('streamed (--memory), the chunks of a table too wide to encode are refused before the first is built', () => {
+    let wide = 'a,zip,label\n';
+    for (let i = 0; i < 70_000; i++) wide += `${i % 7},z${i % 35_000},${i % 2}\n`;
+    const big = join(dir, 'wide-streamed.csv');
+    writeFileSync(big, wide);
+    const w = myelin(['train', big, '--target', 'label', '--memory', '1KB', '-o', join(dir, 'wide-streamed.myelin')]);
+    expect(w.code).toBe(1);
+    expect(w.stderr.trim().split('\n').at(-1)).toBe(
+      `myelin: ${big}: one-hot encoding "zip" (35000 categories) makes the 16384-row chunks 35001 numbers wide, 2.1 GiB; leave such columns out with --ignore zip`,
+    );
+  });
 });

@@ -26,6 +26,23 @@ describe('CSV headers and paths', () => {
     expect(err).toBeInstanceOf(CsvError);
     expect(err.message).toMatch(/^readCsv: cannot read data\0\.csv: .*null bytes/);
   });
+
+  it('UTF-16, a model file or other binary is named as such, not read as a header of garbage columns', async () => {
+    // They read as one header of garbage ('columns: \xff\xfea\x00, \x00b\x00') and failed on the target.
+    const utf16 = Buffer.from(`\ufeffa,b,label\n1,2,0\n`, 'utf16le');
+    expect(() => parseCsv(utf16, { target: 'label' }, 'u.csv')).toThrow(
+      'readCsv: u.csv line 1: the file is UTF-16 text (it begins with a UTF-16 byte order mark); myelin reads UTF-8: save it as UTF-8 CSV',
+    );
+    const file = join(dir, 'model.csv');
+    writeFileSync(file, Buffer.from([0x89, 0x4d, 0x59, 0x45, 0x4c, 0x49, 0x4e, 0x0a, 1, 0, 0, 0]));
+    await expect(readCsv(file, { target: 'label' })).rejects.toThrow(
+      `readCsv: ${file} line 1: the file is a myelin model file, not a table`,
+    );
+    expect(() => parseCsv(Buffer.from('a,b\n1,\x002\n'), {}, 'n.csv')).toThrow(
+      'readCsv: n.csv line 1: the file is not text: byte 6 is NUL (0x00); a table is a CSV, JSON Lines or Parquet file',
+    );
+    expect(parseCsv('\ufeffa,b\n1,2\n').featureNames).toEqual(['a', 'b']); // a UTF-8 byte order mark is fine
+  });
 });
 
 describe('JSON Lines and Parquet tables', () => {

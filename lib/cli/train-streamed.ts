@@ -1,7 +1,7 @@
 // The --memory branch of `myelin train`: report, train and save from streamed passes (./train-stream.ts).
 import { setSeed } from '../index.js';
 import { saveTrained } from './model-file.js';
-import { noteNumbersAsText } from './training-table.js';
+import { noteNumbersAsText, checkEncodedWidth } from './training-table.js';
 import type { Output } from './output.js';
 import { duration } from './progress.js';
 import type { StageSetup } from './train-stage.js';
@@ -46,6 +46,12 @@ export async function trainStreamed(file: string, r: StreamedRun, setup: StageSe
   const started = performance.now();
   const { layout, preprocessor, rows } = await planPass(plan, r.categorical);
   for (const [name, k] of Object.entries(layout.categories)) if (name !== r.target) noteNumbersAsText(name, k, out);
+  checkEncodedWidth(
+    layout.names.filter((n) => n !== r.target).map((n) => [n, layout.categories[n]?.length ?? 1] as const),
+    plan.batchRows,
+    `${file}: one-hot encoding`,
+    `the ${plan.batchRows}-row chunks`,
+  );
   const classes = layout.classNames?.length ?? 0;
   out.line(
     `Task: ${layout.task}${classes ? ` (classes ${layout.classNames!.join(', ')})` : ''}; ${rows.train} training rows`,

@@ -127,18 +127,34 @@ export function noteNumbersAsText(name: string, categories: string[], out: Outpu
 const MAX_ENCODED_BYTES = 2 ** 31;
 
 function checkOneHotSize(csv: CsvDataWithTarget, file: string): void {
-  const widths = csv.featureNames.map((_, j) => csv.categories?.[j]?.length ?? 1);
-  const bytes = csv.rows * widths.reduce((a, b) => a + b, 0) * 4;
+  checkEncodedWidth(
+    csv.featureNames.map((n, j) => [n, csv.categories?.[j]?.length ?? 1]),
+    csv.rows,
+    `${file}: one-hot encoding`,
+    `each of the ${csv.rows} rows`,
+  );
+}
+
+/**
+ * Refuses rows of these columns (name, width after one-hot encoding) past 2 GiB for `rows` rows, naming the
+ * widest: a 100,000-category column made rows 100,001 floats wide and ran the machine out of memory.
+ */
+export function checkEncodedWidth(
+  columns: (readonly [string, number])[],
+  rows: number,
+  what: string,
+  each: string,
+): void {
+  const width = columns.reduce((a, [, w]) => a + w, 0);
+  const bytes = rows * width * 4;
   if (bytes <= MAX_ENCODED_BYTES) return;
-  const wide = csv.featureNames
-    .map((n, j) => [n, widths[j]!] as const)
+  const wide = columns
     .filter(([, w]) => w > 1)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3);
   throw new CliError(
-    `${file}: one-hot encoding ${wide.map(([n, w]) => `"${n}" (${w} categories)`).join(', ')} makes each of the ` +
-      `${csv.rows} rows ${widths.reduce((a, b) => a + b, 0)} numbers wide, ${(bytes / 2 ** 30).toFixed(1)} GiB; ` +
-      `leave such columns out with --ignore ${wide[0]![0]}`,
+    `${what} ${wide.map(([n, w]) => `"${n}" (${w} categories)`).join(', ')} makes ${each} ${width} numbers wide, ` +
+      `${(bytes / 2 ** 30).toFixed(1)} GiB; leave such columns out with --ignore ${wide[0]?.[0]}`,
   );
 }
 

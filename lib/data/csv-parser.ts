@@ -35,6 +35,27 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+/** Files that start like these are not a table; said plainly rather than as a header of garbage columns. */
+const NOT_TABLES: [number[], string][] = [
+  [[0xff, 0xfe], 'UTF-16 text (it begins with a UTF-16 byte order mark); myelin reads UTF-8: save it as UTF-8 CSV'],
+  [[0xfe, 0xff], 'UTF-16 text (it begins with a UTF-16 byte order mark); myelin reads UTF-8: save it as UTF-8 CSV'],
+  [[0x89, 0x4d, 0x59, 0x45, 0x4c, 0x49, 0x4e], 'a myelin model file, not a table'],
+  [[0x50, 0x4b, 0x03, 0x04], 'a zip archive (a .keras model?), not a table'],
+  [[0x89, 0x48, 0x44, 0x46], 'an HDF5 file (a .h5 model?), not a table'],
+];
+
+/** The first bytes of a file: a table is text, so a known binary signature or a NUL byte is an error. */
+function checkText(chunk: Uint8Array): void {
+  for (const [sig, what] of NOT_TABLES)
+    if (sig.every((b, k) => chunk[k] === b)) throw new CsvSyntaxError(1, `the file is ${what}`);
+  const nul = chunk.subarray(0, 1 << 16).indexOf(0);
+  if (nul >= 0)
+    throw new CsvSyntaxError(
+      1,
+      `the file is not text: byte ${nul} is NUL (0x00); a table is a CSV, JSON Lines or Parquet file`,
+    );
+}
+
 export class CsvTokenizer {
   private state = S.RecordStart;
   private buf = new Uint8Array(256); // the current field when it cannot be a range of one chunk
@@ -57,6 +78,7 @@ export class CsvTokenizer {
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
+    if (this.bom === 0 && i < n) checkText(chunk);
     if (this.bom >= 0) {
       // Skip a UTF-8 byte order mark, even one split across chunks.
       for (; i < n && this.bom < 3 && chunk[i] === BOM[this.bom]; i++) this.bom++;
