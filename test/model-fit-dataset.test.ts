@@ -76,7 +76,12 @@ describe('fit on a Dataset', () => {
     const m = model();
     const seen: number[][] = [[], []];
     let epoch = 0;
-    const cb = { onEpochBegin: (e: number) => void (epoch = e), onBatchEnd: (b: number) => void seen[epoch]!.push(b) };
+    const cb = {
+      onEpochBegin: (e: number) => {
+        epoch = e;
+      },
+      onBatchEnd: (b: number) => void seen[epoch]!.push(b),
+    };
     await m.fit(d.dataset, { epochs: 2, batchSize: 16, callbacks: [cb] });
     for (const s of seen) {
       expect(s.filter((b) => b % 3 === 2)).toEqual([2, 5, 8]); // it was never called on a Dataset
