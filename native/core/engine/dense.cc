@@ -72,7 +72,7 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     }
     if (!l.dense()) {
       if (dropout_on && l.rate > 0.f) {
-        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate, 0);
+        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate);
         cur = ws.out[i].data();
       }
       continue;
