@@ -164,9 +164,46 @@ async function roundTrip() {
   return best;
 }
 
+/**
+ * What a core pays to write lines the other core has read (their copies there must be invalidated first): a worker
+ * overwrites 400 KB this thread has just read, against 400 KB only it touches; medians of 200 rounds, in us. Every
+ * buffer one thread writes each training step and another reads costs this (docs/contributing.md).
+ */
+async function crossWrite() {
+  const floats = 102_400;
+  const rounds = 200;
+  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const shared = new Float32Array(new SharedArrayBuffer(floats * 4));
+  const times = new Float64Array(new SharedArrayBuffer(rounds * 16));
+  const w = new Worker(
+    `const { workerData: { flag, shared, times, rounds } } = require('node:worker_threads');
+     const own = new Float32Array(shared.length);
+     for (let r = 0; r < rounds; r++) {
+       while (Atomics.load(flag, 0) !== 2 * r + 1);
+       let t0 = process.hrtime.bigint(); shared.fill(r); times[2 * r] = Number(process.hrtime.bigint() - t0) / 1000;
+       t0 = process.hrtime.bigint(); own.fill(r); times[2 * r + 1] = Number(process.hrtime.bigint() - t0) / 1000;
+       Atomics.store(flag, 0, 2 * r + 2);
+     }`,
+    { eval: true, workerData: { flag, shared, times, rounds } },
+  );
+  await new Promise((resolve) => w.once('online', resolve));
+  let sink = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < floats; i += 16) sink += shared[i]; // one read a line
+    Atomics.store(flag, 0, 2 * r + 1);
+    while (Atomics.load(flag, 0) !== 2 * r + 2);
+  }
+  await w.terminate();
+  const med = (k) => Array.from({ length: rounds }, (_, r) => times[2 * r + k]).sort((a, b) => a - b)[rounds >> 1];
+  return { shared: med(0), own: med(1), sink };
+}
 console.log(`isa ${native.backendInfo().isa}, ${native.backendInfo().threads} threads available`);
 await w1();
 console.log(`core-to-core round trip (two spinning threads): ${(await roundTrip()).toFixed(0)} ns`);
+const cw = await crossWrite();
+console.log(
+  `writing 400 KB the other core has just read: ${cw.shared.toFixed(1)} us (400 KB of its own: ${cw.own.toFixed(1)} us)`,
+);
 await w3([1, 2]);
 // The optimizer step's share: the same network with each update rule (SGD momentum above is the fused
 // GEMM path; these run the per-array update after the weight-gradient GEMM).

@@ -182,7 +182,7 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   const double key = expect_number(info, 3, "key"), rate = expect_number(info, 4, "rate");
   if (!(rate >= 0 && rate < 1)) throw Napi::RangeError::New(info.Env(), "rate must be in [0, 1)");
   vec().dropout(x.Data(), f32(info, 1, "y", n), f32(info, 2, "mask", n), n, static_cast<uint64_t>(key),
-                static_cast<float>(rate), 0);
+                static_cast<float>(rate));
   return info.Env().Undefined();
 }
 

@@ -76,9 +76,8 @@ struct VecKernels {
   // Adds the L1/L2 penalty gradient l1 sign(w) + 2 l2 w to g (if not null); returns sum l1|w| + l2 w^2.
   double (*reg_grad)(const float* w, float* g, size_t n, float l1, float l2);
   // Inverted dropout: mask[i] = keep ? 1 / (1 - rate) : 0, from a 32-bit counter-based hash of
-  // (key, first + i) that is the same on every ISA; keep iff the hash's top 24 bits / 2^24 >= rate.
-  // y = x * mask. first: the element's index in the whole batch (a row group's part of it starts later).
-  void (*dropout)(const float* x, float* y, float* mask, size_t n, uint64_t key, float rate, size_t first);
+  // (key, i) that is the same on every ISA; keep iff the hash's top 24 bits / 2^24 >= rate. y = x * mask.
+  void (*dropout)(const float* x, float* y, float* mask, size_t n, uint64_t key, float rate);
   // g *= m.
   void (*mul)(float* g, const float* m, size_t n);
   // Batch normalization's passes (kernels/common/norm_kernels.inc): each column's sums in double, rows in order.

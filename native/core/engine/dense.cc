@@ -72,7 +72,7 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     }
     if (!l.dense()) {
       if (dropout_on && l.rate > 0.f) {
-        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate, 0);
+        k.dropout(cur, ws.out[i].data(), ws.mask[i].data(), n, dropout_key(l.seed, epoch, batch), l.rate);
         cur = ws.out[i].data();
       }
       continue;
@@ -84,7 +84,7 @@ const float* Network::forward(const float* W, const float* x, int rows, Workspac
     const DenseLayerView d{
         kernel, bias, l.in, l.units, l.act, packed ? &packed_[i] : nullptr, i == 0 ? ws.nonfinite : nullptr};
     float* z = needs_z(l.act) ? ws.z[i].data() : nullptr;
-    if (dropout_on && ws.part.data() && static_cast<int>(i) == first_backward_ && halves_at(i))
+    if (dropout_on && ws.part.data() && halves_at(static_cast<int>(i)))
       forward_halves(static_cast<int>(i), kernel, bias, cur, rows, z ? z : y, y, ws);  // a training step (halves.cc)
     else
       dense_forward(d, cur, rows, z, y, rows <= kFewRows && !dropout_on);

@@ -49,7 +49,7 @@ struct BlockStep {
 // The tasks of a step in halves: 2 x `cols` (half t / cols, column share t % cols of `cols`), one per thread.
 struct Grid {
   int cols;
-  explicit Grid() : cols(std::max(1, num_threads() / 2)) {}
+  Grid() : cols(std::max(1, num_threads() / 2)) {}
   int tasks() const { return 2 * cols; }
   // Column share j of n columns, on multiples of the micro-kernel's width.
   static int bound(int n, int j, int cols) {
