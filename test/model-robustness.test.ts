@@ -20,6 +20,7 @@ import {
   setNumThreads,
   setSeed,
   svgToPng,
+  toCategorical,
 } from '../lib/index.js';
 
 const X = [
@@ -308,5 +309,28 @@ describe('targets in any typed array of numbers', () => {
     await expect(b.fit(X, BigInt64Array.of(1n, 0n, 1n, 0n, 1n), { verbose: 0 })).rejects.toThrow(
       'fit: y must be a Matrix, number[][], number[] or a typed array, got a BigInt64Array',
     );
+  });
+});
+
+describe('counts that would abort the process', () => {
+  it('permutationImportance refuses more score drops than it can return (V8 aborted the process growing them)', () => {
+    const m = model();
+    expect(() => permutationImportance(m, X, Y, { repeats: 1e20 })).toThrow(
+      'permutationImportance: repeats 100000000000000000000 for 3 features is 300000000000000000000 score drops to return; at most 16777216 (lower repeats)',
+    );
+    expect(permutationImportance(m, X, Y, { repeats: 3, seed: 1 }).importances.map((d) => d.length)).toEqual([3, 3, 3]);
+  });
+});
+
+describe('sizes too large to allocate are named, not a bare "Invalid typed array length"', () => {
+  it('toCategorical and the dataset generators', () => {
+    expect(() => toCategorical([0, 1], 2 ** 40)).toThrow(
+      'toCategorical: 2 labels x 1099511627776 classes is 2199023255552 values, too many to allocate (at most 2^31)',
+    );
+    expect(() => datasets.circle(2 ** 40)).toThrow('datasets.circle(n): n must be at most 67108864, got 1099511627776');
+    expect(toCategorical([0, 2], 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
   });
 });

@@ -19,6 +19,10 @@ export function toCategorical(labels: ClassIndexes, numClasses?: number): Matrix
   } else if (!Number.isInteger(k) || k < 1) {
     throw new RangeError(`toCategorical: numClasses must be an integer >= 1, got ${k}`);
   }
+  if (idx.length * k > 2 ** 31)
+    throw new RangeError(
+      `toCategorical: ${idx.length} labels x ${k} classes is ${idx.length * k} values, too many to allocate (at most 2^31)`,
+    );
   const out = new Matrix(idx.length, k);
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i]!;

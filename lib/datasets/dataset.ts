@@ -23,7 +23,11 @@ export function checkSeed(seed: number | undefined): number {
   return seed;
 }
 
+/** Points a generator makes at most (2^26: 512 MiB of 2-D points; 2^31 aborted on the allocation). */
+const MAX_POINTS = 2 ** 26;
+
 export function checkCount(n: number, fn: string): void {
   if (!Number.isInteger(n) || n < 1)
     throw new RangeError(`datasets.${fn}(n): n must be a positive integer, got ${given(n)}`);
+  if (n > MAX_POINTS) throw new RangeError(`datasets.${fn}(n): n must be at most ${MAX_POINTS}, got ${given(n)}`);
 }

@@ -1,11 +1,14 @@
 // Permutation importance (Breiman 2001; scikit-learn's permutation_importance): how much the
 // score drops when one feature's column is shuffled, breaking its link to the target.
 import { Matrix, describe, intact } from '../matrix.js';
-import { checkOptions } from '../names.js';
+import { checkOptions, given } from '../names.js';
 import { checkNonEmpty, checkPositiveInt, toMatrix, type MatrixLike } from './inputs.js';
 import { seededRandom } from '../random.js';
 import { resolveScorer, type ScoreFn } from './metrics.js';
 import { predictor, type DenseLayerInput, type PredictFn, type PredictingModel } from './model.js';
+
+/** Score drops permutationImportance returns at most (features x repeats). */
+const MAX_DROPS = 2 ** 24;
 
 export interface PermutationImportanceOptions {
   /** 'accuracy', 'mse', 'mae', a Keras loss name, or a function (yTrue, yPred) => score.
@@ -58,6 +61,12 @@ export function permutationImportance(
   const ym = toTargets(y, xm.rows);
   const repeats = options.repeats ?? 5;
   checkPositiveInt(repeats, 'permutationImportance: repeats');
+  // The drops come back as features x repeats numbers: past 2^24 of them V8 aborts the process on the array's growth.
+  if (repeats * xm.cols > MAX_DROPS)
+    throw new RangeError(
+      `permutationImportance: repeats ${given(repeats)} for ${xm.cols} features is ${repeats * xm.cols} score drops ` +
+        `to return; at most ${MAX_DROPS} (lower repeats)`,
+    );
   const random = seededRandom(options.seed ?? 0);
 
   const N = xm.rows;
