@@ -151,6 +151,13 @@ describe('KernelExplainer', () => {
     const e = new KernelExplainer(predict, randomMatrix(4, 5, r));
     expect(() => e.shapValues(randomMatrix(2, 4, r))).toThrow(/x has 4 columns but the background has 5 features/);
     expect(() => e.shapValues(randomMatrix(2, 5, r), { nSamples: 0 })).toThrow(/nSamples must be an integer >= 1/);
+    // 30 features: 2^30 coalitions of 30-byte masks (was 'Invalid typed array length: 32212254660'); 5 features
+    // with any nSamples enumerate their 32 coalitions.
+    const wide = new KernelExplainer((x) => new Matrix(x.rows, 1), new Matrix(2, 30));
+    expect(() => wide.shapValues(new Matrix(1, 30), { nSamples: 2 ** 40 })).toThrow(
+      'KernelExplainer.shapValues: nSamples 1099511627776: 1073741824 coalitions of 30 features need 32212254720 bytes of masks, more than an array holds (2^31); lower nSamples',
+    );
+    expect(e.shapValues(randomMatrix(1, 5, r), { nSamples: 1e20 })[0]!.cols).toBe(5);
     expect(() => new KernelExplainer(() => 'nope', randomMatrix(4, 5, r))).toThrow(
       /predict function must return a Matrix/,
     );

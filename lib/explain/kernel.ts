@@ -56,6 +56,13 @@ export class KernelExplainer {
     const B = this.background.rows;
     const nSamples = options.nSamples ?? 2 * D + 2048;
     checkPositiveInt(nSamples, 'KernelExplainer.shapValues: nSamples');
+    // Each coalition (at most 2^D of them) is a mask of D bytes: past 2^31 of them no array holds them.
+    const coalitions = Math.min(nSamples, 2 ** D);
+    if (coalitions * D > 2 ** 31)
+      throw new RangeError(
+        `KernelExplainer.shapValues: nSamples ${nSamples}: ${coalitions} coalitions of ${D} features need ` +
+          `${coalitions * D} bytes of masks, more than an array holds (2^31); lower nSamples`,
+      );
     const seed = options.seed ?? 0;
     const maxRows = options.batchRows ?? defaultMaxRows(D, B);
     checkPositiveInt(maxRows, 'KernelExplainer.shapValues: batchRows');
