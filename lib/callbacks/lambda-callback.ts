@@ -8,7 +8,8 @@ export interface LambdaCallbackOptions {
   onTrainEnd?: (logs: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs: Logs) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
-  /** Called during an epoch at most every 100 ms (batches run natively), with the running loss, and for its last batch. */
+  /** Called during an epoch at most every 100 ms (batches run natively), with the running loss; and for its last
+   *  batch. */
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
 }
 

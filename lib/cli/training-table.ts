@@ -67,7 +67,8 @@ export async function readTrainingTable(
     if (empty.length) {
       for (const name of empty)
         out.note(
-          `note: "${name}" is missing in all ${csv.rows} rows; it is left out of the features (name it in --features to keep it)`,
+          `note: "${name}" is missing in all ${csv.rows} rows; it is left out of the features ` +
+            '(name it in --features to keep it)',
         );
       csv = keepColumns(
         csv,
@@ -82,7 +83,8 @@ export async function readTrainingTable(
     if (ids.length) {
       for (const id of ids)
         out.note(
-          `note: "${id}" holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} on every row (an id?); it is left out of the features (name it in --features to use it)`,
+          `note: "${id}" holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} ` +
+            'on every row (an id?); it is left out of the features (name it in --features to use it)',
         );
       csv = keepColumns(
         csv,

@@ -21,7 +21,8 @@ export function toCategorical(labels: ClassIndexes, numClasses?: number): Matrix
   }
   if (idx.length * k > 2 ** 31)
     throw new RangeError(
-      `toCategorical: ${idx.length} labels x ${k} classes is ${idx.length * k} values, too many to allocate (at most 2^31)`,
+      `toCategorical: ${idx.length} labels x ${k} classes is ${idx.length * k} values, ` +
+        'too many to allocate (at most 2^31)',
     );
   const out = new Matrix(idx.length, k);
   for (let i = 0; i < idx.length; i++) {

@@ -164,7 +164,8 @@ function checkFrame(bytes: Uint8Array, view: DataView): Frame {
   if (dataLength % 4 !== 0) return frame(`declared data length ${dataLength} is not a multiple of 4; corrupted`);
   if (expected > bytes.length)
     return frame(
-      `the file is ${bytes.length} bytes but its header declares ${expected} (${headerLength} of JSON, ${dataLength} of data): truncated`,
+      `the file is ${bytes.length} bytes but its header declares ${expected} ` +
+        `(${headerLength} of JSON, ${dataLength} of data): truncated`,
     );
   if (expected < bytes.length)
     return frame(
@@ -192,11 +193,15 @@ function parseHeader(bytes: Uint8Array): { json?: Record<string, unknown>; probl
 
 /**
  * A version other than 1: newer only if the rest checks (every version keeps this fixed header, the closing
- * CRC-32 and a JSON object as header) and the number is one a later myelin could write; otherwise the bytes after the signature are damaged.
+ * CRC-32 and a JSON object as header) and the number is one a later myelin could write; otherwise the bytes
+ * after the signature are damaged.
  */
 function versionProblem(version: number, frame: string | null): string {
   if (frame === null && version > FORMAT_VERSION && version <= MAX_PLAUSIBLE_VERSION)
-    return `format version ${version} is not supported (this myelin reads version ${FORMAT_VERSION}; the file was written by a newer myelin: update myelin to read it)`;
+    return (
+      `format version ${version} is not supported (this myelin reads version ${FORMAT_VERSION}; ` +
+      'the file was written by a newer myelin: update myelin to read it)'
+    );
   return (
     `the file is damaged: its format version field reads ${version} (this myelin reads version ${FORMAT_VERSION})` +
     (frame === null ? ', a number no myelin writes' : `, and ${frame}`)
