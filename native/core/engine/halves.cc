@@ -60,16 +60,20 @@ struct Grid {
 
 }  // namespace
 
-int Network::halves_at(int i) const {
-  if (i < 0 || i != first_backward_) return 0;
+void Network::plan_halves() {
+  halves_layer_ = -1;
+  halves_at_ = 0;
+  const int i = first_backward_;
+  if (i < 0) return;
   const LayerSpec& l = layers_[i];
   const OptimizerSpec& o = spec_.opt;
   // Where the kernel is large and each half keeps a deep product; with the step fused into the gradient GEMM
   // (kernel_step: no penalties, no clipping by a norm).
   if (!l.dense() || l.act == Act::Softmax || l.in < 256 || static_cast<size_t>(l.in) * l.units < 65536 || l.l1 != 0.f ||
       l.l2 != 0.f || o.clip_norm != 0.f || o.global_clip_norm != 0.f)
-    return 0;
-  return l.in / 2 / 16 * 16;  // a multiple of a cache line's floats
+    return;
+  halves_layer_ = i;
+  halves_at_ = l.in / 2 / 16 * 16;  // a multiple of a cache line's floats
 }
 
 void Network::forward_halves(int i, const float* kernel, const float* bias, const float* x, int rows, float* pre,

@@ -110,6 +110,7 @@ void Network::compile(const CompileSpec& spec) {
   fused_output_ = (last.dense() || last.kind == LayerKind::Activation) && !spec.from_logits &&
                   ((loss == LossId::Bce && last.act == Act::Sigmoid) ||
                    ((loss == LossId::Cce || loss == LossId::SparseCce) && last.act == Act::Softmax));
+  plan_halves();
   compiled_ = true;
 }
 

@@ -173,7 +173,9 @@ class Network {
   void kernel_step(int i, int r0, int r1, int c0, int c1, int rows, const float* x, const float* dz, float lr,
                    const ArrayStep* step, float* grad);
   // Input halves (halves.cc): where layer i's kernel rows split into the two halves of a training step, 0: not split.
-  int halves_at(int i) const;
+  int halves_at(int i) const { return i == halves_layer_ ? halves_at_ : 0; }
+  // Chooses the layer in halves, if any (compile: it depends on the optimizer).
+  void plan_halves();
   // Layer i's training forward in halves: pre = x kernel + bias (the halves' partial products added), y = act(pre).
   void forward_halves(int i, const float* kernel, const float* bias, const float* x, int rows, float* pre, float* y,
                       Workspace& ws) const;
@@ -208,8 +210,9 @@ class Network {
 
   CompileSpec spec_;
   bool compiled_ = false;
-  bool fused_output_ = false;     // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
-  std::vector<ArrayStep> steps_;  // per weight array: this step's coefficients
+  bool fused_output_ = false;              // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
+  int halves_layer_ = -1, halves_at_ = 0;  // plan_halves()
+  std::vector<ArrayStep> steps_;           // per weight array: this step's coefficients
   std::atomic<float> lr_{0.01f};
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;
