@@ -61,37 +61,33 @@ export async function readTrainingTable(
     delimiter: csv.delimiter,
   };
   if (!c.features) {
+    // Notes each column (why it goes, before the columns change), then drops them.
+    const leaveOut = (names: string[], why: (name: string) => string, naming: string) => {
+      for (const name of names)
+        out.note(`note: "${name}" ${why(name)}; it is left out of the features (name it in --features to ${naming})`);
+      if (names.length)
+        csv = keepColumns(
+          csv,
+          csv.featureNames.map((n, j) => (names.includes(n) ? -1 : j)).filter((j) => j >= 0),
+        );
+      return names;
+    };
     // A column with no value in any row teaches nothing; kept, it would be filled with 0 and its untrained
     // weights would move predictions for any value it has later (sklearn's SimpleImputer drops it too).
-    const empty = csv.featureNames.filter((_, j) => isEmptyColumn(csv.x, j));
-    if (empty.length) {
-      for (const name of empty)
-        out.note(
-          `note: "${name}" is missing in all ${csv.rows} rows; it is left out of the features ` +
-            '(name it in --features to keep it)',
-        );
-      csv = keepColumns(
-        csv,
-        csv.featureNames.map((n, j) => (empty.includes(n) ? -1 : j)).filter((j) => j >= 0),
-      );
-      report.emptyColumns = empty;
-    }
-    // Numbers all different integers, or text all different (one-hot: a column per row, unseen at predict time).
-    const ids = csv.featureNames.filter((_, j) =>
-      csv.categories?.[j] ? csv.rows > 1 && csv.categories[j]!.length === csv.rows : isIdColumn(csv.x, j),
+    report.emptyColumns = leaveOut(
+      csv.featureNames.filter((_, j) => isEmptyColumn(csv.x, j)),
+      () => `is missing in all ${csv.rows} rows`,
+      'keep it',
     );
-    if (ids.length) {
-      for (const id of ids)
-        out.note(
-          `note: "${id}" holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} ` +
-            'on every row (an id?); it is left out of the features (name it in --features to use it)',
-        );
-      csv = keepColumns(
-        csv,
-        csv.featureNames.map((n, j) => (ids.includes(n) ? -1 : j)).filter((j) => j >= 0),
-      );
-      report.idColumns = ids;
-    }
+    // Numbers all different integers, or text all different (one-hot: a column per row, unseen at predict time).
+    report.idColumns = leaveOut(
+      csv.featureNames.filter((_, j) =>
+        csv.categories?.[j] ? csv.rows > 1 && csv.categories[j]!.length === csv.rows : isIdColumn(csv.x, j),
+      ),
+      (id) =>
+        `holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} on every row (an id?)`,
+      'use it',
+    );
   }
   if (csv.featureNames.length === 0)
     throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);

@@ -3,6 +3,7 @@
 // chunk (no copy); one that spans chunks, or holds doubled quotes, goes through a reusable buffer.
 // Delimiters, quotes and line ends are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte
 // character, so splitting bytes is safe.
+import { isHdf5, isMyelin, isZip } from '../io/signatures.js';
 
 export interface CsvSink {
   /** Field `col` (0-based) of the record that started on `line`: bytes buf[start, end). */
@@ -35,19 +36,18 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+const UTF16 = 'UTF-16 text (it begins with a UTF-16 byte order mark); myelin reads UTF-8: save it as UTF-8 CSV';
 /** Files that start like these are not a table; said plainly rather than as a header of garbage columns. */
-const NOT_TABLES: [number[], string][] = [
-  [[0xff, 0xfe], 'UTF-16 text (it begins with a UTF-16 byte order mark); myelin reads UTF-8: save it as UTF-8 CSV'],
-  [[0xfe, 0xff], 'UTF-16 text (it begins with a UTF-16 byte order mark); myelin reads UTF-8: save it as UTF-8 CSV'],
-  [[0x89, 0x4d, 0x59, 0x45, 0x4c, 0x49, 0x4e], 'a myelin model file, not a table'],
-  [[0x50, 0x4b, 0x03, 0x04], 'a zip archive (a .keras model?), not a table'],
-  [[0x89, 0x48, 0x44, 0x46], 'an HDF5 file (a .h5 model?), not a table'],
+const NOT_TABLES: [(chunk: Uint8Array) => boolean, string][] = [
+  [(c) => (c[0] === 0xff && c[1] === 0xfe) || (c[0] === 0xfe && c[1] === 0xff), UTF16],
+  [isMyelin, 'a myelin model file, not a table'],
+  [isZip, 'a zip archive (a .keras model?), not a table'],
+  [isHdf5, 'an HDF5 file (a .h5 model?), not a table'],
 ];
 
 /** The first bytes of a file: a table is text, so a known binary signature or a NUL byte is an error. */
 function checkText(chunk: Uint8Array): void {
-  for (const [sig, what] of NOT_TABLES)
-    if (sig.every((b, k) => chunk[k] === b)) throw new CsvSyntaxError(1, `the file is ${what}`);
+  for (const [is, what] of NOT_TABLES) if (is(chunk)) throw new CsvSyntaxError(1, `the file is ${what}`);
   const nul = chunk.subarray(0, 1 << 16).indexOf(0);
   if (nul >= 0)
     throw new CsvSyntaxError(

@@ -8,13 +8,13 @@ import {
   openSync,
   realpathSync,
   renameSync,
-  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { statSafe } from './folders.js';
 
 /** Tests only: fault injection between chunks, and the chunk size. */
 export const atomicWriteTestHooks: {
@@ -111,14 +111,6 @@ function syncDirSync(dir: string): void {
     // best effort, as syncDir
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function statSafe(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
   }
 }
 

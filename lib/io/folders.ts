@@ -37,7 +37,8 @@ export function makeFolderSync(dir: string): void {
   }
 }
 
-function statSafe(path: string) {
+/** fs.statSync, or null when the path cannot be stat'ed. */
+export function statSafe(path: string) {
   try {
     return statSync(path);
   } catch {

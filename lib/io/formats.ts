@@ -19,8 +19,9 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { describe } from '../matrix.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { MAGIC, ModelFileError } from './format.js';
+import { ModelFileError } from './format.js';
 import { checkMetadata } from './metadata.js';
+import { isHdf5, isMyelin, isZip } from './signatures.js';
 import { snapshot as kerasSnapshot } from './keras/snapshot.js';
 import { modelToBytes } from './model-save.js';
 import { onnxFormat } from './onnx/index.js';
@@ -40,24 +41,13 @@ export interface ModelFormat {
   decode(bytes: Uint8Array, file: string): Sequential | Promise<Sequential>;
 }
 
-const startsWith = (bytes: Uint8Array, sig: ArrayLike<number>, at = 0) =>
-  bytes.length >= at + sig.length && Array.prototype.every.call(sig, (b: number, i: number) => bytes[at + i] === b);
-/** A zip's first local file header (a .keras archive). */
-export const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]);
-const HDF5 = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-/** HDF5's signature sits at 0 or, after a user block, at 512, 1024, 2048... */
-export const isHdf5 = (b: Uint8Array) => {
-  for (let at = 0; at + HDF5.length <= b.length; at = at === 0 ? 512 : at * 2) if (startsWith(b, HDF5, at)) return true;
-  return false;
-};
-
 /** Every format, in sniffing order. The one source of truth for names, extensions and signatures. */
 export const FORMATS: readonly ModelFormat[] = [
   {
     name: 'myelin',
     extensions: ['.myelin'],
     description: "myelin's own file",
-    sniff: (b) => startsWith(b, MAGIC),
+    sniff: isMyelin,
     asyncEncode: false,
     encode: modelToBytes,
     decode: async (bytes, file) => (await import('./model-file.js')).modelFromBytes(bytes, file),

@@ -212,7 +212,6 @@ class Network {
   bool compiled_ = false;
   bool fused_output_ = false;              // sigmoid+BCE or softmax+crossentropy: gradient w.r.t. the logits
   int halves_layer_ = -1, halves_at_ = 0;  // plan_halves()
-  std::vector<ArrayStep> steps_;           // per weight array: this step's coefficients
   std::atomic<float> lr_{0.01f};
   std::atomic<bool> training_{false}, stop_{false}, abort_{false};
   mutable std::mutex snap_mu_;

@@ -35,7 +35,7 @@ int predict_chunk(int rows) {
 // dst row i = src row idx[i]; short rows are copied inline (a memcpy call per 8 bytes costs more). split > 0: the
 // columns before it and those after are copied by different threads, as the first layer's input halves are read
 // (halves.cc), so that no thread writes lines another one read in the previous step.
-void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols, int split) {
+void gather_rows(float* dst, const float* src, const int32_t* idx, int rows, int cols, int split = 0) {
   if (cols <= 8) {
     for (int i = 0; i < rows; ++i) {
       const float* s = src + static_cast<size_t>(idx[i]) * cols;
@@ -252,7 +252,7 @@ FitOutcome Network::fit(const FitOptions& o) {
         gather_rows(ws.xb.data(), d.x, perm.data() + start, r, in, ws.part.data() ? halves_at(0) : 0);
         x = ws.xb.data();
         if (d.y) {
-          gather_rows(ws.yb.data(), d.y, perm.data() + start, r, od, 0);
+          gather_rows(ws.yb.data(), d.y, perm.data() + start, r, od);
           y = ws.yb.data();
         }
         if (d.yi) {
@@ -264,7 +264,6 @@ FitOutcome Network::fit(const FitOptions& o) {
           sw = ws.swb.data();
         }
       }
-      double s, pen = 0.0;
       const float* p =
           forward(params_.data(), x, r, ws, true, static_cast<uint64_t>(epoch), static_cast<uint64_t>(bi), nullptr);
       // The owner is going away (worker.terminate(), process.exit()): return now rather than after the
@@ -273,8 +272,8 @@ FitOutcome Network::fit(const FitOptions& o) {
         out.stopped = true;
         return out;
       }
-      s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
-      pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
+      const double s = loss_and_metrics(p, r, y, yi, sw, ws.g0.data(), ws, &metrics);
+      const double pen = backward(params_.data(), params_.data(), grads_.data(), r, ws, true, Mode::Train);
       ++iterations_;
       const double batch_loss = s / r + pen;
       if (!std::isfinite(batch_loss)) {
