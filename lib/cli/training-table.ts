@@ -184,7 +184,8 @@ function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvData
   rows.forEach((r, k) => x.data.set(csv.x.data.subarray(r * w, (r + 1) * w), k * w));
   const y =
     csv.y instanceof Int32Array ? Int32Array.from(rows, (r) => csv.y[r]!) : Float32Array.from(rows, (r) => csv.y[r]!);
-  return { ...csv, x, y, rows: rows.length };
+  const labels = csv.targetLabels && { ...csv.targetLabels, y: Int32Array.from(rows, (r) => csv.targetLabels!.y[r]!) };
+  return { ...csv, x, y, rows: rows.length, targetLabels: labels };
 }
 
 /** The report's lines on what was read and left out. */

@@ -6,8 +6,10 @@ import {
   MISSING_MARKERS,
   MissingMarkers,
   categoryName,
+  float32Inexact,
   float32Text,
   isBlank,
+  numberName,
   sniffDelimiter,
 } from './csv-cells.js';
 import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
@@ -34,6 +36,8 @@ export class CsvReader implements CsvSink {
   // missing cells and categorical features
   private readonly missing: MissingMarkers | null;
   private codes: (CategoryCodes | null)[] = []; // per feature position
+  // per feature position: its first integer that float32 rounds, while the column is numeric
+  private inexact: ({ line: number; text: string } | undefined)[] = [];
   private dropRow = false;
   private keepAt: Int32Array = new Int32Array(0); // per column: its index among options.keep, or -1
   private keepCols: number[] = [];
@@ -137,6 +141,7 @@ export class CsvReader implements CsvSink {
     const out = this.snapshot(true);
     this.rows = 0;
     this.dropped = 0;
+    this.inexact = [];
     this.kept = this.kept.map(() => []);
     return out;
   }
@@ -153,8 +158,10 @@ export class CsvReader implements CsvSink {
     if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
     if (this.targetCol >= 0) {
       out.targetName = this.names![this.targetCol];
-      if (this.mode === 'number' || (this.mode === 'auto' && this.stillNumeric)) out.y = this.yNum!.slice(0, this.rows);
-      else if (batch) Object.assign(out, { y: this.yIds!.slice(0, this.rows), classNames: [...this.o.classNames!] });
+      if (this.mode === 'number' || (this.mode === 'auto' && this.stillNumeric)) {
+        out.y = this.yNum!.slice(0, this.rows);
+        if (this.mode === 'auto' && this.yIds && !batch) out.targetLabels = this.numericLabels();
+      } else if (batch) Object.assign(out, { y: this.yIds!.slice(0, this.rows), classNames: [...this.o.classNames!] });
       else Object.assign(out, this.classTarget());
     }
     return out;
@@ -189,6 +196,8 @@ export class CsvReader implements CsvSink {
       const v = parseNumber(buf, start, end);
       if (Math.abs(v) <= F32_MAX) {
         this.x[at] = this.missing?.numeric && this.missing.test(buf, start, end) ? NaN : v;
+        if (!this.inexact[role] && float32Inexact(v))
+          this.inexact[role] = { line, text: UTF8.decode(buf.subarray(start, end)).trim() };
         return;
       }
       if (this.missing?.test(buf, start, end)) {
@@ -208,7 +217,7 @@ export class CsvReader implements CsvSink {
             : ' (pass categorical: true to read text columns as categories)';
         throw this.err(`feature ${what}${this.o.categorical || this.missing ? '' : hint}`, line, col);
       }
-      this.toCategorical(role);
+      this.toCategorical(role, buf, start, end, line, col);
     } else if (this.missing?.test(buf, start, end)) {
       this.x[at] = NaN;
       return;
@@ -217,7 +226,18 @@ export class CsvReader implements CsvSink {
   }
 
   /** A numeric column met text: it becomes categorical, its numbers so far category names. */
-  private toCategorical(role: number): void {
+  private toCategorical(role: number, buf: Uint8Array, start: number, end: number, line: number, col: number): void {
+    // Its numbers so far are float32: integers it rounded would merge as categories (ids 16777216, 16777217).
+    const big = this.inexact[role];
+    if (big)
+      throw this.err(
+        `${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is text, so the column ` +
+          `is categorical, but its integers above 2^24 were read as float32 (${big.text} on ${this.locate(big.line)} ` +
+          `is ${float32Text(Math.fround(Number(big.text)))} there), where two can become one category; name the ` +
+          'column in categorical (myelin train: --categorical) to read every cell as text, or leave it out',
+        line,
+        col,
+      );
     const codes = new CategoryCodes();
     this.codes[role] = codes;
     for (let i = role; i < this.rows * this.nf; i += this.nf) {
@@ -304,6 +324,11 @@ export class CsvReader implements CsvSink {
       if (isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a class name');
       const label = UTF8.decode(buf.subarray(start, end)).trim();
       let id = this.labelIds.get(label);
+      if (id === undefined && this.o.classNames) {
+        // "3.0" for the class "3" (the names numeric targets get: numberName)
+        const v = parseNumber(buf, start, end);
+        if (Math.abs(v) <= F32_MAX) id = this.labelIds.get(numberName(v, () => label));
+      }
       if (id === undefined) {
         if (this.o.classNames)
           throw this.err(
@@ -321,6 +346,19 @@ export class CsvReader implements CsvSink {
       }
       this.yIds[this.rows] = id;
     }
+  }
+
+  /** A numeric target's values as classes, each value once whatever its spelling, not through float32. */
+  private numericLabels(): NonNullable<CsvData['targetLabels']> {
+    const byText = [...this.labelIds.keys()];
+    const names = byText.map((l) => {
+      const bytes = Buffer.from(l);
+      return numberName(parseNumber(bytes, 0, bytes.length), () => l);
+    });
+    const classNames = [...new Set(names)].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+    const index = new Map(classNames.map((n, i) => [n, i]));
+    const remap = Int32Array.from(names, (n) => index.get(n)!);
+    return { y: Int32Array.from(this.yIds!.subarray(0, this.rows), (id) => remap[id]!), classNames };
   }
 
   private classTarget(): Pick<CsvData, 'y' | 'classNames'> {

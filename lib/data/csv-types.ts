@@ -50,6 +50,10 @@ export interface CsvData {
    *  name is a number), unless given in the options. */
   classNames?: string[];
   rows: number;
+  /** For a target read as numbers by targetType 'auto' (not in batches) with at most 65,536 distinct values:
+   *  those values as class indexes into classNames (sorted numerically; "3.0" and "3" one class). Exact, as
+   *  sklearn's LabelEncoder: y is float32, where integers above 2^24 merge (16777217 reads as 16777216). */
+  targetLabels?: { y: Int32Array; classNames: string[] };
   /** Per feature column, for categorical columns the names their codes index (x holds the code, -1 for a
    *  name outside `options.categories`, NaN when missing); null for numeric columns. Set when any
    *  column is categorical. */

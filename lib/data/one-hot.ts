@@ -51,6 +51,9 @@ export function presentCategories(t: Table, j: number): string[] {
   return sortCategories([...seen]);
 }
 
+/** Every column of plain rows is categorical: numbers become names as given, not through float32. */
+const every = () => true;
+
 export class OneHotEncoder {
   private cats: string[][] | null = null;
   /** Cells of the last transform whose category was not seen in fit (encoded as all zeros). */
@@ -84,7 +87,7 @@ export class OneHotEncoder {
 
   /** Learns each column's categories from x (a table, rows of strings/numbers, or a numeric Matrix). */
   fit(x: TableInput): this {
-    const t = toTable(x, 'OneHotEncoder.fit: x');
+    const t = toTable(x, 'OneHotEncoder.fit: x', undefined, every);
     if (t.x.rows === 0) throw new RangeError('OneHotEncoder.fit: x has no rows');
     const cats = Array.from({ length: t.x.cols }, (_, j) => presentCategories(t, j));
     checkEncodedWidth(
@@ -101,7 +104,7 @@ export class OneHotEncoder {
   /** rows x nFeatures of 0/1; a missing cell or an unseen category is all zeros (unseen ones counted in unknownCount). */
   transform(x: TableInput): Matrix {
     if (!this.cats) throw new Error('OneHotEncoder.transform: call fit(xTrain) first');
-    const t = toTable(x, 'OneHotEncoder.transform: x');
+    const t = toTable(x, 'OneHotEncoder.transform: x', undefined, every);
     const { rows, cols, data } = t.x;
     if (cols !== this.cats.length)
       throw new RangeError(
@@ -125,7 +128,7 @@ export class OneHotEncoder {
   }
 
   fitTransform(x: TableInput): Matrix {
-    const t = toTable(x, 'OneHotEncoder.fit: x');
+    const t = toTable(x, 'OneHotEncoder.fit: x', undefined, every);
     return this.fit(t).transform(t);
   }
 

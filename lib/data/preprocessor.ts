@@ -80,7 +80,7 @@ export class Preprocessor {
 
   /** Learns fills, categories and scaling from training rows (readCsv's { x, categories, featureNames }, or rows). */
   fit(input: TableInput, names?: readonly string[]): this {
-    const t = toTable(input, 'Preprocessor.fit: x', names);
+    const t = toTable(input, 'Preprocessor.fit: x', names, this.forcedAt(names));
     if (t.x.rows === 0) throw new RangeError('Preprocessor.fit: x has no rows');
     const cols = t.x.cols;
     const colNames = names ?? t.featureNames ?? Array.from({ length: cols }, (_, j) => `x${j}`);
@@ -138,6 +138,7 @@ export class Preprocessor {
       input,
       what,
       cols.map((c) => c.name),
+      (j) => cols[j]?.type === 'category',
     );
     if (t.x.cols !== cols.length)
       throw new RangeError(
@@ -157,8 +158,13 @@ export class Preprocessor {
   }
 
   fitTransform(input: TableInput, names?: readonly string[]): Matrix {
-    const t = toTable(input, 'Preprocessor.fit: x', names);
+    const t = toTable(input, 'Preprocessor.fit: x', names, this.forcedAt(names));
     return this.fit(t, names).transform(t);
+  }
+
+  /** Plain rows' columns named in `categorical`: their numbers become names as given, not through float32. */
+  private forcedAt(names?: readonly string[]): (j: number) => boolean {
+    return (j) => this.categorical.some((ref) => ref === j || ref === (names ? names[j] : `x${j}`));
   }
 
   toJSON(): PreprocessorConfig {

@@ -1,7 +1,7 @@
 // Raw tables as the encoders take them: a float32 Matrix whose categorical columns hold category codes
 // (what readCsv returns with `categorical`), or plain rows of numbers, strings and nulls.
 import { Matrix, describe, intact } from '../matrix.js';
-import { float32Text } from './csv-cells.js';
+import { numberName } from './csv-cells.js';
 
 export type Cell = string | number | null | undefined;
 
@@ -19,16 +19,22 @@ export type TableInput =
   | ReadonlyArray<ReadonlyArray<Cell>>
   | ReadonlyArray<Readonly<Record<string, Cell>>>;
 
-/** The name a number has as a category ("3", "0.5"), the same as readCsv gives it. */
+/** The name a number has as a category ("3", "0.5", "16777217"), the same as readCsv gives it. */
 export function categoryOf(v: number): string {
-  return float32Text(Math.fround(v));
+  return numberName(v);
 }
 
 /**
- * Any TableInput as a Table. Plain rows: a column holding any string is categorical (its numbers named
- * by categoryOf); null, undefined and NaN are missing. Objects are read by `names` (absent keys missing).
+ * Any TableInput as a Table. Plain rows: a column holding any string, or for which `categorical(j)` is true,
+ * is categorical (its numbers named by categoryOf, exactly: not through float32); null, undefined and NaN are
+ * missing. Objects are read by `names` (absent keys missing).
  */
-export function toTable(input: TableInput, what: string, names?: readonly string[]): Table {
+export function toTable(
+  input: TableInput,
+  what: string,
+  names?: readonly string[],
+  categorical?: (j: number) => boolean,
+): Table {
   if (input instanceof Matrix) return { x: intact(input, what) };
   if (isTable(input)) return input;
   if (!Array.isArray(input))
@@ -50,7 +56,9 @@ export function toTable(input: TableInput, what: string, names?: readonly string
   const cols = n > 0 ? (arrays[0]?.length ?? 0) : (names?.length ?? 0);
   const data = new Float32Array(n * cols);
   const categories: (string[] | null)[] = new Array(cols).fill(null);
-  const dict: (Map<string, number> | null)[] = new Array(cols).fill(null);
+  const dict: (Map<string, number> | null)[] = Array.from({ length: cols }, (_, j) =>
+    categorical?.(j) ? new Map() : null,
+  );
   for (let i = 0; i < n; i++) {
     const r = arrays[i];
     if (r === null || typeof r !== 'object' || typeof r.length !== 'number')
@@ -116,7 +124,9 @@ export function columnCoder(t: Table, j: number, known: readonly string[]): Colu
   const byValue = new Map<number, number>();
   known.forEach((k, i) => {
     const v = Number(k);
-    if (k.trim() !== '' && Number.isFinite(v)) byValue.set(Math.fround(v), i);
+    // Names that float32 makes one value ("16777216", "16777217"): the value is the one it names exactly.
+    if (k.trim() !== '' && Number.isFinite(v) && (!byValue.has(Math.fround(v)) || Math.fround(v) === v))
+      byValue.set(Math.fround(v), i);
   });
   return { map: null, byValue };
 }
