@@ -16,13 +16,14 @@ import {
   type TableBatch,
 } from '../index.js';
 import { categoryName } from '../data/csv-cells.js';
-import { sortCategories } from '../data/table.js';
+import { refuseNested, sortCategories } from '../data/table.js';
 import { CliError } from './errors.js';
 import { dataSource } from './input.js';
 import { buildNetwork } from './network.js';
 import type { Output } from './output.js';
 import { progressCallback } from './progress.js';
 import type { StageSetup } from './train-stage.js';
+import { ignoreHint } from './training-table.js';
 import { MAX_AUTO_CLASSES, MAX_CLASSES, type Task } from './task.js';
 
 export type Part = 'train' | 'val' | 'test';
@@ -143,6 +144,7 @@ export async function planPass(
   const { preprocessor } = await streamStatistics(source, { categorical, impute });
   const b = last as CsvData | null;
   if (!b) throw new CliError(`${plan.file} has no rows`);
+  refuseNested(b, b.featureNames, plan.file, (n) => (n === plan.target ? 'choose another --target' : ignoreHint(n)));
   const t = b.featureNames.indexOf(plan.target);
   const categories: Record<string, string[]> = {};
   b.categories?.forEach((c, j) => {

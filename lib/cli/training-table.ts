@@ -1,6 +1,7 @@
 // Reading the training file for `myelin train`: column choice, missing cells, text columns, id
 // columns left out, and the counts the report gives.
 import { Matrix, readCsv, type CsvDataWithTarget } from '../index.js';
+import { refuseNested } from '../data/table.js';
 import { checkEncodedWidth } from '../data/one-hot.js';
 import { CliError, UsageError } from './errors.js';
 import { checkReadable, dataSource } from './input.js';
@@ -90,6 +91,9 @@ export async function readTrainingTable(
       'use it',
     );
   }
+  refuseNested(csv, [...csv.featureNames, csv.targetName], file, (n) =>
+    n === csv.targetName ? 'choose another --target' : ignoreHint(n),
+  );
   if (csv.featureNames.length === 0)
     throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);
   const counts = missingCounts(csv.x);

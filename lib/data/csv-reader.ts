@@ -13,7 +13,7 @@ import {
   sniffDelimiter,
 } from './csv-cells.js';
 import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
-import { CsvError, type CsvData, type ReadCsvOptions } from './csv-types.js';
+import { CsvError, type ColumnNote, type CsvData, type ReadCsvOptions } from './csv-types.js';
 import { layoutColumns, Role } from './csv-columns.js';
 
 const UTF8 = new TextDecoder('utf-8');
@@ -49,12 +49,17 @@ export class CsvReader implements CsvSink {
   private yIds: Int32Array | null = null;
   private labelIds = new Map<string, number>();
   private stillNumeric = true;
+  // the notes acted on, and the used columns holding lists or objects (name → what and where)
+  private notesSeen = 0;
+  private nested = new Map<string, string>();
 
   constructor(
     private readonly file: string,
     private readonly o: ReadCsvOptions,
     /** Where a line of the CSV text is in the file it came from (a JSON Lines or Parquet table's converted rows). */
     private readonly locate: (line: number) => string = (line) => `line ${line}`,
+    /** What converting a table file found in its columns (./table-files.ts), growing as it converts. */
+    private readonly notes?: ReadonlyMap<string, ColumnNote>,
   ) {
     const delim = o.delimiter ?? ',';
     if (
@@ -92,6 +97,7 @@ export class CsvReader implements CsvSink {
   }
 
   push(chunk: Uint8Array): void {
+    if (this.roles && this.notes && this.notes.size > this.notesSeen) this.applyNotes();
     try {
       if (!this.tokenizer) {
         // 'auto': sniff from the first line (or 64 KiB) once it is here.
@@ -123,6 +129,7 @@ export class CsvReader implements CsvSink {
     }
     if (this.ncols < 0)
       throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
+    if (this.notes && this.notes.size > this.notesSeen) this.applyNotes();
     return this.snapshot(false);
   }
 
@@ -155,6 +162,7 @@ export class CsvReader implements CsvSink {
       delimiter: this.delimiter,
     };
     if (this.codes.some((c) => c)) out.categories = this.codes.map((c) => (c ? [...c.names] : null));
+    if (this.nested.size) out.nestedColumns = Object.fromEntries(this.nested);
     if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
     if (this.targetCol >= 0) {
       out.targetName = this.names![this.targetCol];
@@ -274,6 +282,19 @@ export class CsvReader implements CsvSink {
     this.rows++;
   }
 
+  /** Acts on what converting a table file found in a column this read uses: lists and objects are named in
+   *  nestedColumns (encoders refuse them). */
+  private applyNotes(): void {
+    const notes = [...this.notes!];
+    for (const [name, note] of notes.slice(this.notesSeen)) {
+      const c = this.names!.indexOf(name);
+      const role = c < 0 ? Role.Skip : this.roles![c]!;
+      if (role === Role.Skip) continue;
+      this.nested.set(name, `${note.kind} (${note.where})`);
+    }
+    this.notesSeen = notes.length;
+  }
+
   // --- setup and target ---
 
   private setup(): void {
@@ -285,6 +306,7 @@ export class CsvReader implements CsvSink {
     this.nf = c.nf;
     this.codes = c.codes;
     this.kept = this.keepCols.map(() => []);
+    if (this.notes) this.applyNotes();
     this.x = new Float32Array(Math.max(1024, this.nf * 64));
     if (this.targetCol >= 0) {
       if (this.mode !== 'class') this.yNum = new Float32Array(1024);

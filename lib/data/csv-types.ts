@@ -58,6 +58,10 @@ export interface CsvData {
    *  name outside `options.categories`, NaN when missing); null for numeric columns. Set when any
    *  column is categorical. */
   categories?: (string[] | null)[];
+  /** Columns of a Parquet or JSON Lines table (features or the target) holding lists or objects, read as their
+   *  JSON text, with what they hold and where first ('lists (row 3: [1,2])'): Preprocessor and OneHotEncoder
+   *  refuse to one-hot encode them, myelin train too. Absent when there are none. */
+  nestedColumns?: Record<string, string>;
   /** The raw text of each `options.keep` column: kept[k][row]. */
   kept?: string[][];
   /** Rows left out because their target was missing (missingTarget: 'drop'). */
@@ -83,6 +87,15 @@ export class CsvError extends Error {
 /** Options that name a target that must be there: the result has `y`. */
 export type ReadCsvWithTarget = ReadCsvOptions & { target: string | number; requireTarget?: true };
 export type CsvDataWithTarget = CsvData & { y: Float32Array | Int32Array; targetName: string };
+
+/**
+ * What converting a Parquet or JSON Lines table found in a column, and where first (`row 3: [1,2]`): lists or
+ * objects (nested values, read as their JSON text).
+ */
+export interface ColumnNote {
+  kind: 'lists' | 'objects';
+  where: string;
+}
 
 /** Where readCsv reads from: a path, or any stream of byte chunks (a Readable, a fetch body, …). */
 export type CsvSource = string | AsyncIterable<Uint8Array>;

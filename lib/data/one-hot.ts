@@ -1,6 +1,15 @@
 // One column per category, learnt on training rows (sklearn's OneHotEncoder with handle_unknown='ignore').
 import { Matrix, describe } from '../matrix.js';
-import { categoryOf, columnCoder, knownCode, sortCategories, toTable, type Table, type TableInput } from './table.js';
+import {
+  categoryOf,
+  columnCoder,
+  knownCode,
+  refuseNested,
+  sortCategories,
+  toTable,
+  type Table,
+  type TableInput,
+} from './table.js';
 
 /** Encoded rows are copied a few times (split, preprocessing, the engine's copy): refuse a table this wide. */
 const MAX_ENCODED_BYTES = 2 ** 31;
@@ -89,9 +98,11 @@ export class OneHotEncoder {
   fit(x: TableInput): this {
     const t = toTable(x, 'OneHotEncoder.fit: x', undefined, every);
     if (t.x.rows === 0) throw new RangeError('OneHotEncoder.fit: x has no rows');
+    const names = t.featureNames ?? Array.from({ length: t.x.cols }, (_, j) => `x${j}`);
+    refuseNested(t, names, 'OneHotEncoder.fit', () => 'leave it out of the table');
     const cats = Array.from({ length: t.x.cols }, (_, j) => presentCategories(t, j));
     checkEncodedWidth(
-      cats.map((l, j) => [t.featureNames?.[j] ?? `x${j}`, l.length]),
+      cats.map((l, j) => [names[j]!, l.length]),
       t.x.rows,
       'OneHotEncoder.fit:',
       `each of the ${t.x.rows} rows`,

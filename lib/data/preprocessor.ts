@@ -7,7 +7,7 @@ import { native } from '../native.js';
 import { columnStatistic } from './imputer.js';
 import { checkEncodedWidth, presentCategories } from './one-hot.js';
 import { StandardScaler } from './scalers.js';
-import { columnCoder, knownCode, toTable, type Table, type TableInput } from './table.js';
+import { columnCoder, knownCode, refuseNested, toTable, type Table, type TableInput } from './table.js';
 
 export interface PreprocessorOptions {
   /** Columns to one-hot encode besides those holding text, by name or index. */
@@ -86,6 +86,7 @@ export class Preprocessor {
     const colNames = names ?? t.featureNames ?? Array.from({ length: cols }, (_, j) => `x${j}`);
     if (colNames.length !== cols)
       throw new RangeError(`Preprocessor.fit: ${colNames.length} names for ${cols} columns`);
+    refuseNested(t, colNames, 'Preprocessor.fit', () => 'leave it out of the table');
     const forced = new Set(this.categorical.map((ref) => resolve(ref, colNames)));
     const { data } = t.x;
     for (let i = 0; i < data.length; i++)

@@ -10,6 +10,26 @@ export interface Table {
   x: Matrix;
   categories?: ReadonlyArray<readonly string[] | null>;
   featureNames?: readonly string[];
+  /** Columns holding lists or objects (readCsv of a Parquet or JSON Lines file): not categories. */
+  nestedColumns?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Refuses to encode a column of lists or objects (each distinct JSON text one category), as sklearn's
+ * OneHotEncoder refuses unhashable cells: `what` names the caller, `leaveOut(name)` how to drop the column.
+ */
+export function refuseNested(
+  t: Table,
+  names: readonly string[],
+  what: string,
+  leaveOut: (name: string) => string,
+): void {
+  const name = names.find((n) => t.nestedColumns?.[n] !== undefined);
+  if (name === undefined) return;
+  throw new TypeError(
+    `${what}: column ${JSON.stringify(name)} holds ${t.nestedColumns![name]}, not numbers or categories; flatten ` +
+      `it first (a column per field or element, as pandas' json_normalize or explode make), or ${leaveOut(name)}`,
+  );
 }
 
 /** A table, or rows as arrays of cells, or rows as objects keyed by column name (needs `names`). */

@@ -1,0 +1,71 @@
+// Parquet and JSON Lines columns that are not numbers or categories: lists and objects (refused by the
+// encoders, naming the column and how to flatten it).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { describe, expect, it } from 'vitest';
+import { OneHotEncoder, Preprocessor, readCsv, tableSource } from '../lib/index.js';
+import { myelin, oneLine } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'myelin-columns-'));
+const N = 60;
+const xs = Array.from({ length: N }, (_, i) => i % 2);
+const labels = xs.map((x) => (x ? 'yes' : 'no'));
+
+function parquet(name: string, columns: { name: string; data: unknown[]; type?: string }[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, new Uint8Array(parquetWriteBuffer({ columnData: columns as never })));
+  return path;
+}
+
+describe('lists and objects', () => {
+  const tags = Array.from({ length: N }, (_, i) => (i % 3 ? [1, 2] : [3]));
+  const lists = parquet('lists.parquet', [
+    { name: 'x', data: xs, type: 'DOUBLE' },
+    { name: 'tags', data: tags },
+    { name: 'label', data: labels, type: 'STRING' },
+  ]);
+
+  it('readCsv names the column in nestedColumns; Preprocessor and OneHotEncoder refuse to encode it', async () => {
+    const t = await readCsv(tableSource(lists), { target: 'label', categorical: true });
+    expect(t.categories).toEqual([null, ['[3]', '[1,2]']]); // what it was: one category per JSON text
+    expect(t.nestedColumns).toEqual({ tags: 'lists (row 1: [3])' });
+    const refusal =
+      'column "tags" holds lists (row 1: [3]), not numbers or categories; flatten it first (a column per field ' +
+      "or element, as pandas' json_normalize or explode make), or leave it out of the table";
+    expect(() => new Preprocessor().fit(t)).toThrow(new TypeError(`Preprocessor.fit: ${refusal}`));
+    expect(() => new OneHotEncoder().fit(t)).toThrow(new TypeError(`OneHotEncoder.fit: ${refusal}`));
+    // left out, the rest is read as before
+    const kept = await readCsv(tableSource(lists), { target: 'label', categorical: true, ignore: ['tags'] });
+    expect(kept.nestedColumns).toBeUndefined();
+    expect(new Preprocessor().fit(kept).nFeatures).toBe(1);
+  });
+
+  it('JSON Lines objects too', async () => {
+    const jsonl = join(dir, 'objects.jsonl');
+    writeFileSync(jsonl, xs.map((x, i) => JSON.stringify({ x, meta: { k: i % 2 }, label: labels[i] })).join('\n'));
+    const t = await readCsv(tableSource(jsonl), { target: 'label', categorical: true });
+    expect(t.nestedColumns).toEqual({ meta: 'objects (line 1: {"k":0})' });
+  });
+
+  it('myelin train refuses it by name, unless it goes as an id (a different object on every row)', () => {
+    const r = myelin(['train', lists, '--target', 'label', '--epochs', '2', '-o', join(dir, 'l.myelin')]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(
+      `myelin: ${lists}: column "tags" holds lists (row 1: [3]), not numbers or categories; flatten it first (a ` +
+        "column per field or element, as pandas' json_normalize or explode make), or leave such columns out with " +
+        '--ignore tags',
+    );
+    const streamed = myelin(['train', lists, '--target', 'label', '--memory', '1KB', '-o', join(dir, 'l.myelin')]);
+    expect(oneLine(streamed)).toBe(oneLine(r));
+    const ids = parquet('object-ids.parquet', [
+      { name: 'x', data: xs, type: 'DOUBLE' },
+      { name: 'meta', data: xs.map((_, i) => ({ row: i })) },
+      { name: 'label', data: labels, type: 'STRING' },
+    ]);
+    const ok = myelin(['train', ids, '--target', 'label', '--epochs', '2', '-o', join(dir, 'i.myelin'), '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).idColumns).toEqual(['meta']);
+  });
+});
