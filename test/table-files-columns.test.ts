@@ -1,5 +1,6 @@
 // Parquet and JSON Lines columns that are not numbers or categories: lists and objects (refused by the
-// encoders, naming the column and how to flatten it).
+// encoders, naming the column and how to flatten it), INT64 ids beyond 2^53 (read as text, never rounded
+// into one value), JSON numbers that JSON.parse has rounded (refused).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +68,54 @@ describe('lists and objects', () => {
     const ok = myelin(['train', ids, '--target', 'label', '--epochs', '2', '-o', join(dir, 'i.myelin'), '--json']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).idColumns).toEqual(['meta']);
+  });
+});
+
+describe('INT64 beyond 2^53', () => {
+  const big = 9007199254740993n; // 2^53 + 1: as a number, 9007199254740992
+  const ids = xs.map((_, i) => big + 2n * BigInt(i));
+  const file = parquet('ids.parquet', [
+    { name: 'id', data: ids, type: 'INT64' },
+    { name: 'x', data: xs, type: 'DOUBLE' },
+    { name: 'label', data: labels, type: 'STRING' },
+  ]);
+
+  it('is text: its digits are the categories (as numbers, 60 ids were 30 values)', async () => {
+    const t = await readCsv(tableSource(file), { target: 'label', categorical: true });
+    expect(t.categories![0]).toEqual(ids.map(String));
+    expect(Array.from(t.x.data.filter((_, i) => i % 2 === 0))).toEqual(ids.map((_, i) => i));
+    await expect(readCsv(tableSource(file), { target: 'label' })).rejects.toThrow(
+      `readCsv: ${file}, column 1 ("id") holds integers beyond 2^53 (row 1: 9007199254740993), which numbers ` +
+        'cannot hold exactly (ids?); pass categorical: true to read it as text, or leave it out',
+    );
+    expect((await readCsv(tableSource(file), { target: 'label', ignore: ['id'] })).featureNames).toEqual(['x']);
+  });
+
+  it('myelin train leaves it out as an id', () => {
+    const r = myelin(['train', file, '--target', 'label', '--epochs', '2', '-o', join(dir, 'ids.myelin')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/note: "id" holds a different text on every row \(an id\?\)/);
+  });
+
+  it('refused when it starts after the first MiB of rows were read as numbers', async () => {
+    const n = 60_000;
+    const late = parquet('late.parquet', [
+      { name: 'id', data: Array.from({ length: n }, (_, i) => (i < n - 1 ? BigInt(i) : big)), type: 'INT64' },
+      { name: 'x', data: Array.from({ length: n }, (_, i) => i / 7), type: 'DOUBLE' },
+    ]);
+    await expect(readCsv(tableSource(late), { categorical: true })).rejects.toThrow(
+      `readCsv: ${late}, column 1 ("id") holds integers beyond 2^53 (row ${n}: 9007199254740993), which numbers ` +
+        'cannot hold exactly (ids?); name it in categorical to read it as text from its first row, or leave it out',
+    );
+  });
+
+  it('JSON Lines: refused, JSON.parse has rounded them', async () => {
+    const jsonl = join(dir, 'ids.jsonl');
+    writeFileSync(jsonl, `{"id":1,"x":0}\n{"id":9007199254740993,"x":1}\n`);
+    await expect(readCsv(tableSource(jsonl), { categorical: true })).rejects.toThrow(
+      `readCsv: ${jsonl}, column 1 ("id") holds integers beyond 2^53, which JSON numbers cannot hold exactly ` +
+        '(line 2: 9007199254740992 as JSON.parse reads it); write them as strings in the file, or leave the column out',
+    );
+    expect((await readCsv(tableSource(jsonl), { ignore: ['id'] })).featureNames).toEqual(['x']);
   });
 });

@@ -88,12 +88,12 @@ export function sniffDelimiter(head: Uint8Array): string {
 
 /**
  * A number's name as a category or class: its float32 value's shortest text ("3.0" and "3" are one), but an
- * integer float32 cannot hold (above 2^24) keeps its digits, so ids 16777216 and 16777217 stay two (as
- * sklearn's LabelEncoder keeps them); above 2^53, where float64 merges them too, its `text` when given.
+ * integer above 2^24 keeps all its digits (float32 would merge ids 16777216 and 16777217, and its shortest
+ * text of 2^53 is 9007199000000000), as sklearn's LabelEncoder keeps them; above 2^53, where float64 merges
+ * them too, its `text` when given.
  */
 export function numberName(v: number, text?: () => string): string {
-  const f = Math.fround(v);
-  if (f === v || !Number.isInteger(v)) return float32Text(f);
+  if (!Number.isInteger(v) || Math.abs(v) <= 16777216) return float32Text(Math.fround(v));
   return Number.isSafeInteger(v) || !text ? String(v) : text();
 }
 

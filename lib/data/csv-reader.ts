@@ -97,7 +97,7 @@ export class CsvReader implements CsvSink {
   }
 
   push(chunk: Uint8Array): void {
-    if (this.roles && this.notes && this.notes.size > this.notesSeen) this.applyNotes();
+    if (this.roles && this.notes && this.notes.size > this.notesSeen) this.applyNotes(false);
     try {
       if (!this.tokenizer) {
         // 'auto': sniff from the first line (or 64 KiB) once it is here.
@@ -129,7 +129,7 @@ export class CsvReader implements CsvSink {
     }
     if (this.ncols < 0)
       throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
-    if (this.notes && this.notes.size > this.notesSeen) this.applyNotes();
+    if (this.notes && this.notes.size > this.notesSeen) this.applyNotes(false);
     return this.snapshot(false);
   }
 
@@ -282,15 +282,35 @@ export class CsvReader implements CsvSink {
     this.rows++;
   }
 
-  /** Acts on what converting a table file found in a column this read uses: lists and objects are named in
-   *  nestedColumns (encoders refuse them). */
-  private applyNotes(): void {
+  /**
+   * Acts on what converting a table file found in a column this read uses: integers past 2^53 make a feature
+   * text from its first row (Parquet's INT64 digits kept: ids stay apart), or are refused if rows were read as
+   * numbers or JSON.parse rounded them; lists and objects are named in nestedColumns (encoders refuse them).
+   */
+  private applyNotes(atSetup: boolean): void {
     const notes = [...this.notes!];
     for (const [name, note] of notes.slice(this.notesSeen)) {
       const c = this.names!.indexOf(name);
       const role = c < 0 ? Role.Skip : this.roles![c]!;
       if (role === Role.Skip) continue;
-      this.nested.set(name, `${note.kind} (${note.where})`);
+      const where = `readCsv: ${this.file}, column ${c + 1} (${JSON.stringify(name)})`;
+      const refuse = (what: string) => new CsvError(`${where} ${what}`, this.file, undefined, c + 1, name);
+      if (note.kind === 'lists' || note.kind === 'objects') this.nested.set(name, `${note.kind} (${note.where})`);
+      else if (note.kind === 'rounded')
+        throw refuse(
+          `holds integers beyond 2^53, which JSON numbers cannot hold exactly (${note.where} as JSON.parse reads ` +
+            'it); write them as strings in the file, or leave the column out',
+        );
+      else if (role >= 0 && !this.codes[role]) {
+        if (atSetup && this.o.categorical) this.codes[role] = new CategoryCodes();
+        else
+          throw refuse(
+            `holds integers beyond 2^53 (${note.where}), which numbers cannot hold exactly (ids?); ` +
+              (atSetup
+                ? 'pass categorical: true to read it as text, or leave it out'
+                : 'name it in categorical to read it as text from its first row, or leave it out'),
+          );
+      }
     }
     this.notesSeen = notes.length;
   }
@@ -306,7 +326,7 @@ export class CsvReader implements CsvSink {
     this.nf = c.nf;
     this.codes = c.codes;
     this.kept = this.keepCols.map(() => []);
-    if (this.notes) this.applyNotes();
+    if (this.notes) this.applyNotes(true);
     this.x = new Float32Array(Math.max(1024, this.nf * 64));
     if (this.targetCol >= 0) {
       if (this.mode !== 'class') this.yNum = new Float32Array(1024);

@@ -90,10 +90,11 @@ export type CsvDataWithTarget = CsvData & { y: Float32Array | Int32Array; target
 
 /**
  * What converting a Parquet or JSON Lines table found in a column, and where first (`row 3: [1,2]`): lists or
- * objects (nested values, read as their JSON text).
+ * objects (nested values, read as their JSON text), integers beyond 2^53 that Parquet's INT64 holds exactly
+ * (`wide`: read as text) or that JSON.parse rounded (`rounded`).
  */
 export interface ColumnNote {
-  kind: 'lists' | 'objects';
+  kind: 'lists' | 'objects' | 'wide' | 'rounded';
   where: string;
 }
 

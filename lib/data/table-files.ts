@@ -34,7 +34,7 @@ export function tableSource(path: string, format: TableFormat = tableFormat(path
     while (k >= 0 && runs[k]![0] > line) k--;
     return `${format === 'jsonl' ? 'line' : 'row'} ${line + (k >= 0 ? runs[k]![1] : 0)}`;
   };
-  // What converting found in a column (lists, objects), for readCsv to act on.
+  // What converting found in a column (lists, objects, integers beyond 2^53), for readCsv to act on.
   const columnNotes = new Map<string, ColumnNote>();
   return Object.assign(csvBytes(rows, runs, columnNotes, format), { name: path, locate, columnNotes });
 }
@@ -64,6 +64,7 @@ async function* csvBytes(
       const at = `${format === 'jsonl' ? 'line' : 'row'} ${r.at}`;
       notes.set(name, { kind, where: `${at}: ${value.length > 40 ? `${value.slice(0, 40)}…` : value}` });
     };
+    for (const n of r.rounded ?? []) note(n, 'rounded', String(r.row[n]));
     const record = `${names.map((n) => cellText(r.row[n], (kind, v) => note(n, kind, v))).join(',')}\n`;
     if (r.at - line !== (runs.at(-1)?.[1] ?? 0)) runs.push([line, r.at - line]);
     line += record.split('\n').length - 2; // line breaks inside quoted cells
@@ -83,7 +84,12 @@ async function* csvBytes(
  */
 function cellText(v: unknown, note: (kind: ColumnNote['kind'], value: string) => void): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'bigint') {
+    // INT64 beyond 2^53: no number holds it (9007199254740993 would read as ...992): its digits are text
+    if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) note('wide', String(v));
+    return String(v);
+  }
   let s: string;
   if (typeof v === 'string') s = v;
   else if (v instanceof Date) s = v.toISOString();
@@ -94,10 +100,11 @@ function cellText(v: unknown, note: (kind: ColumnNote['kind'], value: string) =>
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** A row of a table file and its place (line or row number). */
+/** A row of a table file, and (JSON Lines) its keys whose integers JSON.parse rounded (beyond 2^53). */
 interface Row {
   at: number;
   row: Record<string, unknown>;
+  rounded?: string[];
 }
 
 async function* jsonLines(path: string): AsyncGenerator<Row> {
@@ -124,7 +131,12 @@ async function* jsonLines(path: string): AsyncGenerator<Row> {
               'the first object names the columns (give it every key, null where a value is missing)',
             path,
           );
-    yield { at: n, row: v as Record<string, unknown> };
+    const row = v as Record<string, unknown>;
+    // 16 digits in a row: maybe an integer past 2^53, which JSON.parse has rounded (ids as numbers)
+    const rounded = /\d{16}/.test(line)
+      ? Object.keys(row).filter((k) => typeof row[k] === 'number' && Math.abs(row[k]) > Number.MAX_SAFE_INTEGER)
+      : undefined;
+    yield { at: n, row, rounded };
   }
 }
 
