@@ -91,10 +91,12 @@ describe('INT64 beyond 2^53', () => {
     expect((await readCsv(tableSource(file), { target: 'label', ignore: ['id'] })).featureNames).toEqual(['x']);
   });
 
-  it('myelin train leaves it out as an id', () => {
-    const r = myelin(['train', file, '--target', 'label', '--epochs', '2', '-o', join(dir, 'ids.myelin')]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/note: "id" holds a different text on every row \(an id\?\)/);
+  it('myelin train leaves it out as an id, in memory and streamed', () => {
+    for (const memory of [[], ['--memory', '1KB']]) {
+      const r = myelin(['train', file, '--target', 'label', '--epochs', '2', ...memory, '-o', join(dir, 'ids.myelin')]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/note: "id" holds a different text on every row \(an id\?\)/);
+    }
   });
 
   it('refused when it starts after the first MiB of rows were read as numbers', async () => {
@@ -117,5 +119,34 @@ describe('INT64 beyond 2^53', () => {
         '(line 2: 9007199254740992 as JSON.parse reads it); write them as strings in the file, or leave the column out',
     );
     expect((await readCsv(tableSource(jsonl), { ignore: ['id'] })).featureNames).toEqual(['x']);
+  });
+});
+
+describe('myelin train --memory leaves out ids as the in-memory path does', () => {
+  it('the same columns, decided by one rule (streamed: on the first chunk)', () => {
+    const data = join(dir, 'ids.csv');
+    let s = 'rowid,code,x,noise,label\n';
+    for (let i = 0; i < N; i++) s += `${1000 + 3 * i},c${i},${xs[i]},${i % 5},${labels[i]}\n`;
+    writeFileSync(data, s);
+    const features = (memory: string[]) => {
+      const r = myelin([
+        'train',
+        data,
+        '--target',
+        'label',
+        '--epochs',
+        '2',
+        ...memory,
+        '-o',
+        join(dir, 'c.myelin'),
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      return { features: j.features, ids: j.idColumns };
+    };
+    const inMemory = features([]);
+    expect(inMemory).toEqual({ features: ['x', 'noise'], ids: ['rowid', 'code'] });
+    expect(features(['--memory', '1KB'])).toEqual(inMemory); // it kept both: features rowid, code, x, noise
   });
 });

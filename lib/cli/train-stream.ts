@@ -23,7 +23,7 @@ import { buildNetwork } from './network.js';
 import type { Output } from './output.js';
 import { progressCallback } from './progress.js';
 import type { StageSetup } from './train-stage.js';
-import { ignoreHint } from './training-table.js';
+import { idColumns, ignoreHint } from './training-table.js';
 import { MAX_AUTO_CLASSES, MAX_CLASSES, type Task } from './task.js';
 
 export type Part = 'train' | 'val' | 'test';
@@ -157,6 +157,17 @@ export async function planPass(
     throw new CliError(`column "${plan.target}" has more than ${MAX_CLASSES} distinct values: too many to be classes`);
   const classNames = task === 'classification' ? sortCategories([...values]) : undefined;
   return { layout: { names: b.featureNames, targetCol: t, categories, task, classNames }, preprocessor, rows };
+}
+
+/**
+ * The id columns (idColumns, the in-memory path's rule) judged on the first chunk's rows: a stream decides
+ * before its passes, from the rows it has read, not from every row.
+ */
+export async function firstChunkIds(plan: StreamPlan): Promise<{ ids: string[]; chunk: CsvData } | null> {
+  const read = { ...plan.read, categorical: true, batchRows: plan.batchRows };
+  for await (const chunk of readCsvBatches(dataSource(plan.file), read))
+    return { ids: idColumns(chunk, plan.target), chunk };
+  return null;
 }
 
 export function streamDataset(plan: StreamPlan, layout: Layout, part: Part): AsyncIterable<TableBatch> {

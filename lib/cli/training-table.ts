@@ -1,6 +1,6 @@
 // Reading the training file for `myelin train`: column choice, missing cells, text columns, id
 // columns left out, and the counts the report gives.
-import { Matrix, readCsv, type CsvDataWithTarget } from '../index.js';
+import { Matrix, readCsv, type CsvDataWithTarget, type Table } from '../index.js';
 import { refuseNested } from '../data/table.js';
 import { checkEncodedWidth } from '../data/one-hot.js';
 import { CliError, UsageError } from './errors.js';
@@ -81,15 +81,7 @@ export async function readTrainingTable(
       () => `is missing in all ${csv.rows} rows`,
       'keep it',
     );
-    // Numbers all different integers, or text all different (one-hot: a column per row, unseen at predict time).
-    report.idColumns = leaveOut(
-      csv.featureNames.filter((_, j) =>
-        csv.categories?.[j] ? csv.rows > 1 && csv.categories[j]!.length === csv.rows : isIdColumn(csv.x, j),
-      ),
-      (id) =>
-        `holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} on every row (an id?)`,
-      'use it',
-    );
+    report.idColumns = leaveOut(idColumns(csv), (id) => idReason(csv, id), 'use it');
   }
   refuseNested(csv, [...csv.featureNames, csv.targetName], file, (n) =>
     n === csv.targetName ? 'choose another --target' : ignoreHint(n),
@@ -138,6 +130,23 @@ function checkOneHotSize(csv: CsvDataWithTarget, file: string): void {
 
 /** How the CLI leaves a column out. */
 export const ignoreHint = (name: string) => `leave such columns out with --ignore ${name}`;
+
+/**
+ * The feature columns of `t` that name rows rather than measure them: text different on every row (one-hot:
+ * a column per row, all unseen at predict time), or integers all different with none missing. The one rule of
+ * both myelin train paths: in memory on every row, streamed (--memory) on its first chunk's rows.
+ */
+export function idColumns(t: Table, skip?: string): string[] {
+  const names = t.featureNames ?? [];
+  return names.filter(
+    (n, j) =>
+      n !== skip && (t.categories?.[j] ? t.x.rows > 1 && t.categories[j]!.length === t.x.rows : isIdColumn(t.x, j)),
+  );
+}
+
+export function idReason(t: Table, name: string): string {
+  return `holds a different ${t.categories?.[t.featureNames!.indexOf(name)] ? 'text' : 'integer'} on every row (an id?)`;
+}
 
 /** Every value an integer and none repeated, with no missing cell: an id, not a measurement. */
 function isIdColumn(x: Matrix, j: number): boolean {
