@@ -1,6 +1,6 @@
 // Raw tables as the encoders take them: a float32 Matrix whose categorical columns hold category codes
 // (what readCsv returns with `categorical`), or plain rows of numbers, strings and nulls.
-import { Matrix, describe, intact } from '../matrix.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
 import { numberName } from './csv-cells.js';
 
 export type Cell = string | number | null | undefined;
@@ -73,14 +73,14 @@ export function toTable(
     });
   } else arrays = rows as ReadonlyArray<ReadonlyArray<Cell>>;
   const n = arrays.length;
-  const cols = n > 0 ? (arrays[0]?.length ?? 0) : (names?.length ?? 0);
+  const cols = n > 0 ? (attached(arrays[0], `${what}[0]`)?.length ?? 0) : (names?.length ?? 0);
   const data = new Float32Array(n * cols);
   const categories: (string[] | null)[] = new Array(cols).fill(null);
   const dict: (Map<string, number> | null)[] = Array.from({ length: cols }, (_, j) =>
     categorical?.(j) ? new Map() : null,
   );
   for (let i = 0; i < n; i++) {
-    const r = arrays[i];
+    const r = attached(arrays[i], `${what}[${i}]`);
     if (r === null || typeof r !== 'object' || typeof r.length !== 'number')
       throw new TypeError(`${what}[${i}] must be an array of cells, got ${describe(r)}`);
     if (r.length !== cols) throw new RangeError(`${what}[${i}] has ${r.length} values but row 0 has ${cols}`);
