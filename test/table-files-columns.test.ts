@@ -71,6 +71,28 @@ describe('lists and objects', () => {
   });
 });
 
+describe('lists where a model takes categories', () => {
+  it('myelin predict refuses them (they were one unseen category each: all zeros)', () => {
+    const train = join(dir, 'colors.csv');
+    writeFileSync(
+      train,
+      `x,color,label\n${xs.map((x, i) => `${x},${['red', 'blue'][i % 2]},${labels[i]}`).join('\n')}\n`,
+    );
+    const model = join(dir, 'colors.myelin');
+    expect(myelin(['train', train, '--target', 'label', '--epochs', '2', '-o', model]).code).toBe(0);
+    const rows = parquet('color-lists.parquet', [
+      { name: 'x', data: [0, 1], type: 'DOUBLE' },
+      { name: 'color', data: [['red'], ['blue']] },
+    ]);
+    const r = myelin(['predict', model, rows]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toBe(
+      'myelin: x: column "color" holds lists (row 1: ["red"]), not numbers or categories; flatten it first (a ' +
+        "column per field or element, as pandas' json_normalize or explode make), or leave it out of the table",
+    );
+  });
+});
+
 describe('INT64 beyond 2^53', () => {
   const big = 9007199254740993n; // 2^53 + 1: as a number, 9007199254740992
   const ids = xs.map((_, i) => big + 2n * BigInt(i));

@@ -145,6 +145,13 @@ export class Preprocessor {
       throw new RangeError(
         `${what} has ${t.x.cols} columns but the preprocessing takes ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
       );
+    // a list in a column learnt as categories would be one unseen category: all zeros, without a word
+    refuseNested(
+      t,
+      cols.map((c) => c.name),
+      what,
+      () => 'leave it out of the table',
+    );
     cols.forEach((c, j) => {
       if (c.type === 'number' && t.categories?.[j])
         throw new TypeError(
