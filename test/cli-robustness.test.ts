@@ -127,4 +127,13 @@ describe('myelin evaluate', () => {
       `myelin: ${path('notarget.csv')} has no rows to evaluate: all 2 lack the target "price"`,
     );
   });
+
+  it('--target naming one of the features says so (was \'column "rooms" is listed twice (features / target)\')', () => {
+    const r = myelin(['evaluate', path('h.myelin'), path('houses.csv'), '--target', 'rooms']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(
+      'myelin evaluate: --target "rooms" is one of the model\'s features (size, rooms, age); name the column that ' +
+        'holds the true values ("price" in training) (see myelin evaluate --help)',
+    );
+  });
 });
