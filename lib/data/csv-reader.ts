@@ -9,15 +9,14 @@ import {
   float32Inexact,
   float32Text,
   isBlank,
-  numberName,
   sniffDelimiter,
 } from './csv-cells.js';
 import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
 import { CsvError, type ColumnNote, type CsvData, type ReadCsvOptions } from './csv-types.js';
 import { layoutColumns, Role } from './csv-columns.js';
+import { enlarge, TargetColumn } from './csv-target.js';
 
 const UTF8 = new TextDecoder('utf-8');
-const MAX_AUTO_LABELS = 1 << 16; // distinct target values remembered while a target still looks numeric
 
 export class CsvReader implements CsvSink {
   private tokenizer: CsvTokenizer | null = null;
@@ -43,12 +42,7 @@ export class CsvReader implements CsvSink {
   private keepCols: number[] = [];
   private kept: string[][] = [];
   private dropped = 0;
-  // target
-  private readonly mode: 'auto' | 'number' | 'class';
-  private yNum: Float32Array | null = null;
-  private yIds: Int32Array | null = null;
-  private labelIds = new Map<string, number>();
-  private stillNumeric = true;
+  private readonly target: TargetColumn;
   // the notes acted on, and the used columns holding lists or objects (name → what and where)
   private notesSeen = 0;
   private nested = new Map<string, string>();
@@ -72,21 +66,7 @@ export class CsvReader implements CsvSink {
       );
     this.delimiter = delim;
     this.hasHeader = o.header ?? true;
-    this.mode = o.classNames ? 'class' : (o.targetType ?? 'auto');
-    if (!['auto', 'number', 'class'].includes(this.mode))
-      throw new CsvError(
-        `readCsv: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(o.targetType)}`,
-        file,
-      );
-    if (o.classNames) {
-      if (
-        !Array.isArray(o.classNames) ||
-        o.classNames.some((n) => typeof n !== 'string') ||
-        new Set(o.classNames).size !== o.classNames.length
-      )
-        throw new CsvError(`readCsv: classNames must be distinct strings, got ${JSON.stringify(o.classNames)}`, file);
-      o.classNames.forEach((n, i) => this.labelIds.set(n, i));
-    }
+    this.target = new TargetColumn(o, file);
     const m = o.missing ?? false;
     if (typeof m !== 'boolean' && !(Array.isArray(m) && m.every((v) => typeof v === 'string')))
       throw new CsvError(`readCsv: missing must be true, false or a list of strings, got ${describe(m)}`, file);
@@ -140,7 +120,7 @@ export class CsvReader implements CsvSink {
 
   /** The rows read so far as one batch, then forgets them (dictionaries and class mapping stay). */
   take(): CsvData {
-    if (this.targetCol >= 0 && this.mode !== 'number' && !this.o.classNames)
+    if (this.targetCol >= 0 && !this.target.batchable)
       throw new CsvError(
         "readCsv: reading in batches needs a numeric target (targetType: 'number') or fixed classNames",
         this.file,
@@ -166,11 +146,7 @@ export class CsvReader implements CsvSink {
     if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
     if (this.targetCol >= 0) {
       out.targetName = this.names![this.targetCol];
-      if (this.mode === 'number' || (this.mode === 'auto' && this.stillNumeric)) {
-        out.y = this.yNum!.slice(0, this.rows);
-        if (this.mode === 'auto' && this.yIds && !batch) out.targetLabels = this.numericLabels();
-      } else if (batch) Object.assign(out, { y: this.yIds!.slice(0, this.rows), classNames: [...this.o.classNames!] });
-      else Object.assign(out, this.classTarget());
+      Object.assign(out, this.target.result(this.rows, batch));
     }
     return out;
   }
@@ -328,18 +304,14 @@ export class CsvReader implements CsvSink {
     this.kept = this.keepCols.map(() => []);
     if (this.notes) this.applyNotes(true);
     this.x = new Float32Array(Math.max(1024, this.nf * 64));
-    if (this.targetCol >= 0) {
-      if (this.mode !== 'class') this.yNum = new Float32Array(1024);
-      if (this.mode !== 'number') this.yIds = new Int32Array(1024);
-    }
+    if (this.targetCol >= 0) this.target.setup();
   }
 
   /** Makes room for row `this.rows` (called per record before its fields land). */
   private grow(): void {
     const need = (this.rows + 1) * this.nf;
     if (need > this.x.length) this.x = enlarge(this.x, need);
-    if (this.yNum && this.rows >= this.yNum.length) this.yNum = enlarge(this.yNum, this.rows + 1);
-    if (this.yIds && this.rows >= this.yIds.length) this.yIds = enlarge(this.yIds, this.rows + 1);
+    if (this.targetCol >= 0) this.target.grow(this.rows);
   }
 
   private targetCell(buf: Uint8Array, start: number, end: number, line: number, col: number): void {
@@ -347,72 +319,7 @@ export class CsvReader implements CsvSink {
       this.dropRow = true;
       return;
     }
-    if (this.mode !== 'class') {
-      const v = parseNumber(buf, start, end);
-      if (Math.abs(v) <= F32_MAX) this.yNum![this.rows] = v;
-      else if (this.mode === 'number' || isBlank(buf, start, end))
-        throw this.targetError(buf, start, end, line, col, 'a number');
-      else if (this.stillNumeric) {
-        if (!this.yIds)
-          throw this.err(
-            `target ${JSON.stringify(UTF8.decode(buf.subarray(start, end)))} is text, but the rows before it held more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
-            line,
-            col,
-          );
-        this.stillNumeric = false;
-      }
-    }
-    if (this.yIds) {
-      if (isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a class name');
-      const label = UTF8.decode(buf.subarray(start, end)).trim();
-      let id = this.labelIds.get(label);
-      if (id === undefined && this.o.classNames) {
-        // "3.0" for the class "3" (the names numeric targets get: numberName)
-        const v = parseNumber(buf, start, end);
-        if (Math.abs(v) <= F32_MAX) id = this.labelIds.get(numberName(v, () => label));
-      }
-      if (id === undefined) {
-        if (this.o.classNames)
-          throw this.err(
-            `target ${JSON.stringify(label)} is not one of the classes ${this.o.classNames.map((c) => JSON.stringify(c)).join(', ')}`,
-            line,
-            col,
-          );
-        if (this.mode === 'auto' && this.stillNumeric && this.labelIds.size >= MAX_AUTO_LABELS) {
-          this.yIds = null; // a regression target: stop remembering labels
-          this.labelIds.clear();
-          return;
-        }
-        id = this.labelIds.size;
-        this.labelIds.set(label, id);
-      }
-      this.yIds[this.rows] = id;
-    }
-  }
-
-  /** A numeric target's values as classes, each value once whatever its spelling, not through float32. */
-  private numericLabels(): NonNullable<CsvData['targetLabels']> {
-    const byText = [...this.labelIds.keys()];
-    const names = byText.map((l) => {
-      const bytes = Buffer.from(l);
-      return numberName(parseNumber(bytes, 0, bytes.length), () => l);
-    });
-    const classNames = [...new Set(names)].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
-    const index = new Map(classNames.map((n, i) => [n, i]));
-    const remap = Int32Array.from(names, (n) => index.get(n)!);
-    return { y: Int32Array.from(this.yIds!.subarray(0, this.rows), (id) => remap[id]!), classNames };
-  }
-
-  private classTarget(): Pick<CsvData, 'y' | 'classNames'> {
-    const ids = this.yIds!.slice(0, this.rows);
-    if (this.o.classNames) return { y: ids, classNames: [...this.o.classNames] };
-    const labels = [...this.labelIds.keys()];
-    const numeric = labels.every((l) => Number.isFinite(parseNumber(Buffer.from(l), 0, Buffer.byteLength(l))));
-    const sorted = [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const remap = new Int32Array(labels.length);
-    sorted.forEach((l, i) => (remap[this.labelIds.get(l)!] = i));
-    for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]!]!;
-    return { y: ids, classNames: sorted };
+    this.target.cell(buf, start, end, this.rows, (what) => this.err(what, line, col));
   }
 
   // --- errors ---
@@ -423,22 +330,6 @@ export class CsvReader implements CsvSink {
       if (r >= 0) out[r] = this.names![c]!;
     });
     return out;
-  }
-
-  private targetError(
-    buf: Uint8Array,
-    start: number,
-    end: number,
-    line: number,
-    col: number,
-    expected: string,
-  ): CsvError {
-    if (isBlank(buf, start, end)) return this.err(`target is missing (empty cell)`, line, col);
-    return this.err(
-      `target ${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is not ${expected}`,
-      line,
-      col,
-    );
   }
 
   private err(what: string, line: number, col?: number): CsvError {
@@ -459,12 +350,4 @@ export class CsvReader implements CsvSink {
       return new CsvError(`readCsv: ${this.file} ${this.locate(e.line)}: ${e.message}`, this.file, e.line);
     return e;
   }
-}
-
-function enlarge<T extends Float32Array | Int32Array>(a: T, need: number): T {
-  let cap = a.length * 2;
-  while (cap < need) cap *= 2;
-  const b = new (a.constructor as new (n: number) => T)(cap);
-  b.set(a);
-  return b;
 }
