@@ -104,3 +104,38 @@ describe('numbers as categories', () => {
     expect(Array.from(enc.transform([[B]]).data)).toEqual([0, 1]);
   });
 });
+
+describe('ids above 2^24 as numbers', () => {
+  // 100000001 to 100000060: float32 holds them as 9 values (its step there is 8)
+  const ids = Array.from({ length: 60 }, (_, i) => 100000001 + i);
+
+  it("readCsv's exactValues keeps such a column's values, where x rounds them", () => {
+    const csv = parseCsv(`cust,x\n${ids.map((v, i) => `${v},${i % 2}`).join('\n')}\n`);
+    expect(new Set(csv.x.data.filter((_, i) => i % 2 === 0)).size).toBe(9);
+    expect(Object.keys(csv.exactValues!)).toEqual(['cust']);
+    expect(Array.from(csv.exactValues!.cust!)).toEqual(ids);
+    expect(parseCsv('a\n16777216\n1\n').exactValues).toBeUndefined(); // float32 holds these
+  });
+
+  it('myelin train leaves such an id column out, in memory and streamed (it trained on it)', () => {
+    const data = join(dir, 'customers.csv');
+    writeFileSync(data, `cust,x,label\n${ids.map((v, i) => `${v},${i % 2},${i % 2 ? 'yes' : 'no'}`).join('\n')}\n`);
+    for (const memory of [[], ['--memory', '1KB']]) {
+      const r = myelin([
+        'train',
+        data,
+        '--target',
+        'label',
+        '--epochs',
+        '2',
+        ...memory,
+        '-o',
+        join(dir, 'c.myelin'),
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect([j.features, j.idColumns]).toEqual([['x'], ['cust']]);
+    }
+  });
+});

@@ -140,7 +140,7 @@ export function idColumns(t: Table, skip?: string): string[] {
   const names = t.featureNames ?? [];
   return names.filter(
     (n, j) =>
-      n !== skip && (t.categories?.[j] ? t.x.rows > 1 && t.categories[j]!.length === t.x.rows : isIdColumn(t.x, j)),
+      n !== skip && (t.categories?.[j] ? t.x.rows > 1 && t.categories[j]!.length === t.x.rows : isIdColumn(t, j)),
   );
 }
 
@@ -148,12 +148,17 @@ export function idReason(t: Table, name: string): string {
   return `holds a different ${t.categories?.[t.featureNames!.indexOf(name)] ? 'text' : 'integer'} on every row (an id?)`;
 }
 
-/** Every value an integer and none repeated, with no missing cell: an id, not a measurement. */
-function isIdColumn(x: Matrix, j: number): boolean {
+/**
+ * Every value an integer and none repeated, with no missing cell: an id, not a measurement. From the exact
+ * values where float32 rounds (ids 100000001 to 100000008 are one float32 value).
+ */
+function isIdColumn(t: Table, j: number): boolean {
+  const { x } = t;
   if (x.rows < 2) return false;
+  const exact = t.exactValues?.[t.featureNames![j]!];
   const seen = new Set<number>();
-  for (let i = j; i < x.data.length; i += x.cols) {
-    const v = x.data[i]!;
+  for (let r = 0; r < x.rows; r++) {
+    const v = exact ? exact[r]! : x.data[r * x.cols + j]!;
     if (!Number.isInteger(v) || seen.has(v)) return false;
     seen.add(v);
   }
@@ -198,7 +203,8 @@ function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvData
   const y =
     csv.y instanceof Int32Array ? Int32Array.from(rows, (r) => csv.y[r]!) : Float32Array.from(rows, (r) => csv.y[r]!);
   const labels = csv.targetLabels && { ...csv.targetLabels, y: Int32Array.from(rows, (r) => csv.targetLabels!.y[r]!) };
-  return { ...csv, x, y, rows: rows.length, targetLabels: labels };
+  // exactValues served the id check; they are of the rows before this
+  return { ...csv, x, y, rows: rows.length, targetLabels: labels, exactValues: undefined };
 }
 
 /** The report's lines on what was read and left out. */

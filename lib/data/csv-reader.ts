@@ -37,6 +37,8 @@ export class CsvReader implements CsvSink {
   private codes: (CategoryCodes | null)[] = []; // per feature position
   // per feature position: its first integer that float32 rounds, while the column is numeric
   private inexact: ({ line: number; text: string } | undefined)[] = [];
+  // and from then on its cells in float64 (exactValues): ids above 2^24 that float32 merges stay apart
+  private exact: (Float64Array | undefined)[] = [];
   private dropRow = false;
   private keepAt: Int32Array = new Int32Array(0); // per column: its index among options.keep, or -1
   private keepCols: number[] = [];
@@ -129,6 +131,7 @@ export class CsvReader implements CsvSink {
     this.rows = 0;
     this.dropped = 0;
     this.inexact = [];
+    this.exact = [];
     this.kept = this.kept.map(() => []);
     return out;
   }
@@ -143,6 +146,8 @@ export class CsvReader implements CsvSink {
     };
     if (this.codes.some((c) => c)) out.categories = this.codes.map((c) => (c ? [...c.names] : null));
     if (this.nested.size) out.nestedColumns = Object.fromEntries(this.nested);
+    const exact = this.exact.flatMap((e, role) => (e && !this.codes[role] ? [[out.featureNames[role]!, e]] : []));
+    if (exact.length) out.exactValues = Object.fromEntries(exact.map(([n, e]) => [n, e.slice(0, this.rows)]));
     if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
     if (this.targetCol >= 0) {
       out.targetName = this.names![this.targetCol];
@@ -179,13 +184,19 @@ export class CsvReader implements CsvSink {
     if (!codes) {
       const v = parseNumber(buf, start, end);
       if (Math.abs(v) <= F32_MAX) {
-        this.x[at] = this.missing?.numeric && this.missing.test(buf, start, end) ? NaN : v;
-        if (!this.inexact[role] && float32Inexact(v))
+        const value = this.missing?.numeric && this.missing.test(buf, start, end) ? NaN : v;
+        this.x[at] = value;
+        const exact = this.exact[role];
+        if (exact) exact[this.rows] = value;
+        else if (float32Inexact(value)) {
           this.inexact[role] = { line, text: UTF8.decode(buf.subarray(start, end)).trim() };
+          this.startExact(role, value);
+        }
         return;
       }
       if (this.missing?.test(buf, start, end)) {
         this.x[at] = NaN;
+        if (this.exact[role]) this.exact[role]![this.rows] = NaN;
         return;
       }
       if (!this.o.categorical || Math.abs(v) > F32_MAX) {
@@ -207,6 +218,14 @@ export class CsvReader implements CsvSink {
       return;
     }
     this.x[at] = this.codes[role]!.code(categoryName(buf, start, end));
+  }
+
+  /** Column `role`'s values in float64 from this row on; the rows before are float32's exactly. */
+  private startExact(role: number, value: number): void {
+    const exact = new Float64Array(Math.max(1024, this.rows + 1));
+    for (let i = 0; i < this.rows; i++) exact[i] = this.x[i * this.nf + role]!;
+    exact[this.rows] = value;
+    this.exact[role] = exact;
   }
 
   /** A numeric column met text: it becomes categorical, its numbers so far category names. */
@@ -312,6 +331,9 @@ export class CsvReader implements CsvSink {
     const need = (this.rows + 1) * this.nf;
     if (need > this.x.length) this.x = enlarge(this.x, need);
     if (this.targetCol >= 0) this.target.grow(this.rows);
+    this.exact.forEach((e, role) => {
+      if (e && this.rows >= e.length) this.exact[role] = enlarge(e, this.rows + 1);
+    });
   }
 
   private targetCell(buf: Uint8Array, start: number, end: number, line: number, col: number): void {

@@ -58,6 +58,9 @@ export interface CsvData {
    *  name outside `options.categories`, NaN when missing); null for numeric columns. Set when any
    *  column is categorical. */
   categories?: (string[] | null)[];
+  /** Numeric feature columns holding integers above 2^24, which float32 (x) rounds so that ids 16777216 and
+   *  16777217 become one value: their values in float64 (exact up to 2^53), by column name. */
+  exactValues?: Record<string, Float64Array>;
   /** Columns of a Parquet or JSON Lines table (features or the target) holding lists or objects, read as their
    *  JSON text, with what they hold and where first ('lists (row 3: [1,2])'): Preprocessor and OneHotEncoder
    *  refuse to one-hot encode them, myelin train too. Absent when there are none. */

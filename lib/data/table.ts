@@ -10,6 +10,8 @@ export interface Table {
   x: Matrix;
   categories?: ReadonlyArray<readonly string[] | null>;
   featureNames?: readonly string[];
+  /** Numeric columns' values in float64 where float32 merges integers above 2^24 (readCsv's exactValues). */
+  exactValues?: Readonly<Record<string, Float64Array>>;
   /** Columns holding lists or objects (readCsv of a Parquet or JSON Lines file): not categories. */
   nestedColumns?: Readonly<Record<string, string>>;
 }
