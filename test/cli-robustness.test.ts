@@ -137,3 +137,16 @@ describe('myelin evaluate', () => {
     );
   });
 });
+
+describe('myelin train --layers', () => {
+  it('a network too large to train is refused before any layer is allocated (1e9 units ran for minutes)', () => {
+    const r = myelin(['train', path('houses.csv'), '--target', 'price', '--layers', '1e9', '-o', path('big.myelin')]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(
+      'myelin train: --layers 1000000000: the network 3 → 1000000000 → 1 has 5000000001 weights (18.6 GiB as ' +
+        'float32), more than the 268435456 (1 GiB) myelin train takes (training holds them several times over); ' +
+        'use fewer units (see myelin train --help)',
+    );
+    expect(readdirSync(dir)).not.toContain('big.myelin');
+  });
+});
