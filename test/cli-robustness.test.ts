@@ -150,3 +150,15 @@ describe('myelin train --layers', () => {
     expect(readdirSync(dir)).not.toContain('big.myelin');
   });
 });
+
+describe('myelin explain --plots', () => {
+  it('a file where the folder would be is refused before the work (it failed after, with a bare EEXIST)', () => {
+    writeFileSync(path('plots-file'), '');
+    const r = myelin(['explain', path('h.myelin'), path('houses.csv'), '--plots', path('plots-file')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(''); // nothing explained first
+    expect(oneLine(r)).toBe(
+      `myelin: cannot write pictures to ${path('plots-file')}: a file is in the way where a folder is needed`,
+    );
+  });
+});
