@@ -7,7 +7,10 @@ import {
   confusionMatrix,
   Dense,
   Matrix,
+  Normalization,
   permutationImportance,
+  plotDecisionBoundary,
+  plotHistory,
   Preprocessor,
   Sequential,
   setSeed,
@@ -49,6 +52,35 @@ describe('a transferred typed array is named, not read as empty', () => {
     expect(() => confusionMatrix(transferred(labels()), labels())).toThrow(gone('yTrue'));
     expect(() => trainTestSplit(x, transferred(labels()))).toThrow(gone('trainTestSplit: y'));
     expect(() => permutationImportance(model, x, transferred(labels()))).toThrow(gone('permutationImportance: y'));
+  });
+
+  it('plotHistory, plotDecisionBoundary and Normalization', () => {
+    expect(() => plotHistory({ loss: transferred(Float32Array.from([1, 0.5])) })).toThrow(
+      gone('plotHistory: loss', 'Float32Array'),
+    );
+    const grid = { predict: (g: Matrix) => new Matrix(g.rows, 1) };
+    expect(() => plotDecisionBoundary(grid, new Matrix(2, 2), transferred(Int32Array.from([0, 1])))).toThrow(
+      gone('plotDecisionBoundary: y'),
+    );
+    expect(() => new Normalization({ mean: transferred(Float32Array.from([1, 2])), variance: [1, 4] })).toThrow(
+      gone('Normalization: mean', 'Float32Array'),
+    );
+  });
+});
+
+describe('typed arrays where Keras takes numpy arrays', () => {
+  it("Normalization's mean and variance (it wanted a number[])", () => {
+    const n = new Normalization({ mean: Float64Array.from([1, 2]), variance: Float32Array.from([1, 4]) });
+    expect(n.getConfig().config).toMatchObject({ mean: [1, 2], variance: [1, 4] });
+  });
+
+  it("Dense's kernelInitializer that is neither a name nor a config says so (it said 'is required')", () => {
+    expect(() => new Dense(2, { inputDim: 1, kernelInitializer: new Float32Array(2) as never })).toThrow(
+      new TypeError(
+        "Dense: kernelInitializer must be an initializer's name ('glorot_uniform') or { className, config }, " +
+          'got a Float32Array',
+      ),
+    );
   });
 });
 
