@@ -9,7 +9,7 @@
 //   --if-available                           skip (with a message) targets whose compiler is missing
 //   --if-stale                               skip targets whose binary is newer than every source
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -75,7 +75,10 @@ function build(target) {
   if (!built) throw new Error(`prebuilds: cmake-js wrote no myelin.node under ${out}`);
   const dest = outputFile(target, libc);
   mkdirSync(dirname(dest), { recursive: true });
-  copyFileSync(join(out, built), dest);
+  // Renamed into place: a process that has loaded the previous binary keeps its file intact.
+  const temporary = `${dest}.${process.pid}.tmp`;
+  copyFileSync(join(out, built), temporary);
+  renameSync(temporary, dest);
   console.log(`prebuilds: ${target} -> ${dest} (${(statSync(dest).size / 1024).toFixed(0)} KiB)`);
 }
 

@@ -118,3 +118,38 @@ describe('Preprocessor (vs sklearn ColumnTransformer: mean imputer + scaler, mos
     expect(() => model.predict([[1, 2]])).toThrow(/predict: x has 2 columns but the preprocessing takes 5/);
   });
 });
+
+describe('one-hot rows too wide to hold', () => {
+  // 40,000 rows of which "zip" holds 20,000 names: 3.0 GiB of one-hot rows (the CLI refused it; the API
+  // allocated until the system ran out of memory).
+  const rows = 40_000;
+  const zips = Array.from({ length: 20_000 }, (_, k) => `z${k}`);
+  const x = new Matrix(
+    rows,
+    2,
+    Float32Array.from({ length: rows * 2 }, (_, i) => (i % 2 ? (i >> 1) % 20_000 : i)),
+  );
+  const table = { x, categories: [null, zips], featureNames: ['area', 'zip'] };
+
+  it('Preprocessor.fit names the column, the width and the size, and stays unfitted', () => {
+    const p = new Preprocessor();
+    expect(() => p.fit(table)).toThrow(
+      new RangeError(
+        'Preprocessor.fit: one-hot encoding "zip" (20000 categories) makes each of the 40000 rows 20001 numbers ' +
+          'wide, 3.0 GiB; leave "zip" out of the table, or group its rare categories',
+      ),
+    );
+    expect(p.fitted).toBe(false);
+    // a table that fits is still taken: 10,000 rows x 20,001 is 0.7 GiB
+    const small = { ...table, x: new Matrix(10_000, 2, x.data.slice(0, 20_000)) };
+    expect(new Preprocessor({ scale: false }).fit(small).nFeatures).toBe(1 + 10_000);
+  });
+
+  it('OneHotEncoder.fit too', () => {
+    expect(() => new OneHotEncoder().fit({ ...table, categories: [zips, zips] })).toThrow(
+      // area's codes 0, 2, 4, ... name 10,000 of the list's names
+      'OneHotEncoder.fit: "zip" (20000 categories), "area" (10000 categories) makes each of the 40000 rows 30000 ' +
+        'numbers wide, 4.5 GiB; leave "zip" out, or group its rare categories',
+    );
+  });
+});

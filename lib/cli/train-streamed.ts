@@ -1,7 +1,8 @@
 // The --memory branch of `myelin train`: report, train and save from streamed passes (./train-stream.ts).
 import { setSeed } from '../index.js';
 import { saveTrained } from './model-file.js';
-import { noteNumbersAsText, checkEncodedWidth } from './training-table.js';
+import { checkEncodedWidth } from '../data/one-hot.js';
+import { ignoreHint, noteNumbersAsText } from './training-table.js';
 import type { Output } from './output.js';
 import { duration } from './progress.js';
 import type { StageSetup } from './train-stage.js';
@@ -51,6 +52,7 @@ export async function trainStreamed(file: string, r: StreamedRun, setup: StageSe
     plan.batchRows,
     `${file}: one-hot encoding`,
     `the ${plan.batchRows}-row chunks`,
+    ignoreHint,
   );
   const classes = layout.classNames?.length ?? 0;
   out.line(

@@ -1,6 +1,7 @@
 // Reading the training file for `myelin train`: column choice, missing cells, text columns, id
 // columns left out, and the counts the report gives.
 import { Matrix, readCsv, type CsvDataWithTarget } from '../index.js';
+import { checkEncodedWidth } from '../data/one-hot.js';
 import { CliError, UsageError } from './errors.js';
 import { checkReadable, dataSource } from './input.js';
 import type { Output } from './output.js';
@@ -121,40 +122,18 @@ export function noteNumbersAsText(name: string, categories: string[], out: Outpu
   );
 }
 
-/** Training copies the encoded rows a few times (split, preprocessing, the engine's copy): refuse a table too wide. */
-const MAX_ENCODED_BYTES = 2 ** 31;
-
 function checkOneHotSize(csv: CsvDataWithTarget, file: string): void {
   checkEncodedWidth(
     csv.featureNames.map((n, j) => [n, csv.categories?.[j]?.length ?? 1]),
     csv.rows,
     `${file}: one-hot encoding`,
     `each of the ${csv.rows} rows`,
+    ignoreHint,
   );
 }
 
-/**
- * Refuses rows of these columns (name, width after one-hot encoding) past 2 GiB for `rows` rows, naming the
- * widest: a 100,000-category column made rows 100,001 floats wide and ran the machine out of memory.
- */
-export function checkEncodedWidth(
-  columns: (readonly [string, number])[],
-  rows: number,
-  what: string,
-  each: string,
-): void {
-  const width = columns.reduce((a, [, w]) => a + w, 0);
-  const bytes = rows * width * 4;
-  if (bytes <= MAX_ENCODED_BYTES) return;
-  const wide = columns
-    .filter(([, w]) => w > 1)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 3);
-  throw new CliError(
-    `${what} ${wide.map(([n, w]) => `"${n}" (${w} categories)`).join(', ')} makes ${each} ${width} numbers wide, ` +
-      `${(bytes / 2 ** 30).toFixed(1)} GiB; leave such columns out with --ignore ${wide[0]?.[0]}`,
-  );
-}
+/** How the CLI leaves a column out. */
+export const ignoreHint = (name: string) => `leave such columns out with --ignore ${name}`;
 
 /** Every value an integer and none repeated, with no missing cell: an id, not a measurement. */
 function isIdColumn(x: Matrix, j: number): boolean {

@@ -2,6 +2,34 @@
 import { Matrix, describe } from '../matrix.js';
 import { categoryOf, columnCoder, knownCode, sortCategories, toTable, type Table, type TableInput } from './table.js';
 
+/** Encoded rows are copied a few times (split, preprocessing, the engine's copy): refuse a table this wide. */
+const MAX_ENCODED_BYTES = 2 ** 31;
+
+/**
+ * Refuses rows of these columns (name, width after one-hot encoding) past 2 GiB for `rows` rows, naming the
+ * widest and `fix(widest)`: a 100,000-category column made rows 100,001 floats wide and ran the machine out of
+ * memory. `what` starts the message; `each` names the rows ('each of the 40000 rows').
+ */
+export function checkEncodedWidth(
+  columns: (readonly [string, number])[],
+  rows: number,
+  what: string,
+  each: string,
+  fix: (widest: string) => string,
+): void {
+  const width = columns.reduce((a, [, w]) => a + w, 0);
+  const bytes = rows * width * 4;
+  if (bytes <= MAX_ENCODED_BYTES) return;
+  const wide = columns
+    .filter(([, w]) => w > 1)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
+  throw new RangeError(
+    `${what} ${wide.map(([n, w]) => `"${n}" (${w} categories)`).join(', ')} makes ${each} ${width} numbers wide, ` +
+      `${(bytes / 2 ** 30).toFixed(1)} GiB; ${fix(wide[0]?.[0] ?? '')}`,
+  );
+}
+
 /** The category names column j of a table uses in its rows (missing cells aside), sorted as sklearn sorts them. */
 export function presentCategories(t: Table, j: number): string[] {
   const { data } = t.x;
@@ -58,7 +86,15 @@ export class OneHotEncoder {
   fit(x: TableInput): this {
     const t = toTable(x, 'OneHotEncoder.fit: x');
     if (t.x.rows === 0) throw new RangeError('OneHotEncoder.fit: x has no rows');
-    this.cats = Array.from({ length: t.x.cols }, (_, j) => presentCategories(t, j));
+    const cats = Array.from({ length: t.x.cols }, (_, j) => presentCategories(t, j));
+    checkEncodedWidth(
+      cats.map((l, j) => [t.featureNames?.[j] ?? `x${j}`, l.length]),
+      t.x.rows,
+      'OneHotEncoder.fit:',
+      `each of the ${t.x.rows} rows`,
+      (n) => `leave "${n}" out, or group its rare categories`,
+    );
+    this.cats = cats;
     return this;
   }
 

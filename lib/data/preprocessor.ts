@@ -5,7 +5,7 @@
 import { Matrix, describe } from '../matrix.js';
 import { native } from '../native.js';
 import { columnStatistic } from './imputer.js';
-import { presentCategories } from './one-hot.js';
+import { checkEncodedWidth, presentCategories } from './one-hot.js';
 import { StandardScaler } from './scalers.js';
 import { columnCoder, knownCode, toTable, type Table, type TableInput } from './table.js';
 
@@ -93,7 +93,7 @@ export class Preprocessor {
         throw new RangeError(
           `Preprocessor.fit: x[${Math.floor(i / cols)}][${i % cols}] is ${data[i]}; only NaN marks a missing value`,
         );
-    this.cols = colNames.map((name, j): PreprocessorColumn => {
+    const learnt = colNames.map((name, j): PreprocessorColumn => {
       if (!t.categories?.[j] && !forced.has(j))
         return { name, type: 'number', fill: columnStatistic(data, cols, j, this.impute) };
       const categories = presentCategories(t, j);
@@ -109,6 +109,15 @@ export class Preprocessor {
       });
       return { name, type: 'category', categories, fill: best >= 0 ? categories[best]! : null };
     });
+    // Before the one-hot rows are made (a 100,000-category column ran the machine out of memory).
+    checkEncodedWidth(
+      learnt.map((c) => [c.name, c.type === 'number' ? 1 : c.categories.length]),
+      t.x.rows,
+      'Preprocessor.fit: one-hot encoding',
+      `each of the ${t.x.rows} rows`,
+      (n) => `leave "${n}" out of the table, or group its rare categories`,
+    );
+    this.cols = learnt;
     const width = this.nFeatures;
     this.mean = new Float64Array(width);
     this.std = new Float64Array(width).fill(1);

@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// @ts-expect-error: a plain .mjs script, no types
+import { withLock } from './setup-lock.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -15,10 +17,17 @@ function newest(dir: string): number {
   return t;
 }
 
-export default function setup(): void {
+/** Held while checking and building: a second run waits, then finds dist/ fresh. */
+export const SETUP_LOCK = join(root, '.cache/test-setup.lock');
+
+export default async function setup(): Promise<void> {
   const built = join(root, 'dist/cli/main.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'lib'))) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
-    stdio: 'inherit',
+  const fresh = () => existsSync(built) && statSync(built).mtimeMs >= newest(join(root, 'lib'));
+  if (fresh()) return;
+  await withLock(SETUP_LOCK, () => {
+    if (fresh()) return;
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
+      stdio: 'inherit',
+    });
   });
 }

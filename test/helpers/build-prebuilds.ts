@@ -3,11 +3,17 @@
 // A missing cross compiler skips its target here; the tests of that target then say so.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { SETUP_LOCK } from './build-dist.js';
+// @ts-expect-error: a plain .mjs script, no types
+import { withLock } from './setup-lock.mjs';
 
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   const root = resolve(import.meta.dirname, '../..');
-  execFileSync(process.execPath, [resolve(root, 'scripts/prebuilds.mjs'), '--if-available', '--if-stale'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  // Two runs at once would compile into the same .cache/prebuild folders: one at a time.
+  await withLock(SETUP_LOCK, () =>
+    execFileSync(process.execPath, [resolve(root, 'scripts/prebuilds.mjs'), '--if-available', '--if-stale'], {
+      cwd: root,
+      stdio: 'inherit',
+    }),
+  );
 }
