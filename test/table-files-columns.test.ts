@@ -172,3 +172,25 @@ describe('myelin train --memory leaves out ids as the in-memory path does', () =
     expect(features(['--memory', '1KB'])).toEqual(inMemory); // it kept both: features rowid, code, x, noise
   });
 });
+
+describe('a row whose only cell is missing', () => {
+  it('is a row with a missing cell, not an empty line dropped (predictions lost their rows)', async () => {
+    const one = parquet('one-column.parquet', [{ name: 'x', data: [1, null, 0], type: 'DOUBLE' }]);
+    const jsonl = join(dir, 'one-column.jsonl');
+    writeFileSync(jsonl, '{"x":1}\n{"x":null}\n{"x":0}\n');
+    for (const file of [one, jsonl]) {
+      const t = await readCsv(tableSource(file), { missing: true });
+      expect([t.rows, Array.from(t.x.data)]).toEqual([3, [1, NaN, 0]]);
+    }
+    await expect(readCsv(tableSource(one))).rejects.toThrow(
+      `readCsv: ${one} row 2, column 1 ("x"): feature is empty (pass missing: true to read missing cells as NaN)`,
+    );
+    const train = join(dir, 'one.csv');
+    writeFileSync(train, `x,label\n${xs.map((x, i) => `${x},${labels[i]}`).join('\n')}\n`);
+    const model = join(dir, 'one.myelin');
+    expect(myelin(['train', train, '--target', 'label', '--epochs', '2', '-o', model]).code).toBe(0);
+    const p = myelin(['predict', model, one]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split('\n')).toHaveLength(1 + 3);
+  });
+});

@@ -65,7 +65,9 @@ async function* csvBytes(
       notes.set(name, { kind, where: `${at}: ${value.length > 40 ? `${value.slice(0, 40)}…` : value}` });
     };
     for (const n of r.rounded ?? []) note(n, 'rounded', String(r.row[n]));
-    const record = `${names.map((n) => cellText(r.row[n], (kind, v) => note(n, kind, v))).join(',')}\n`;
+    const cells = names.map((n) => cellText(r.row[n], (kind, v) => note(n, kind, v))).join(',');
+    // a lone missing cell is "" (one empty field): an empty line is no row at all to a CSV reader
+    const record = `${cells === '' && names.length === 1 ? '""' : cells}\n`;
     if (r.at - line !== (runs.at(-1)?.[1] ?? 0)) runs.push([line, r.at - line]);
     line += record.split('\n').length - 2; // line breaks inside quoted cells
     text += record;
