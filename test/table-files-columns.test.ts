@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { OneHotEncoder, Preprocessor, readCsv, tableSource } from '../lib/index.js';
+import { csvDataset, OneHotEncoder, Preprocessor, readCsv, streamStatistics, tableSource } from '../lib/index.js';
 import { myelin, oneLine } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-columns-'));
@@ -41,6 +41,20 @@ describe('lists and objects', () => {
     const kept = await readCsv(tableSource(lists), { target: 'label', categorical: true, ignore: ['tags'] });
     expect(kept.nestedColumns).toBeUndefined();
     expect(new Preprocessor().fit(kept).nFeatures).toBe(1);
+  });
+
+  it('streamStatistics (a Preprocessor from batches) refuses it too', async () => {
+    const numeric = parquet('lists-y.parquet', [
+      { name: 'x', data: xs, type: 'DOUBLE' },
+      { name: 'tags', data: tags },
+      { name: 'y', data: xs, type: 'DOUBLE' },
+    ]);
+    await expect(streamStatistics(csvDataset(numeric, { target: 'y', batchSize: 16 }))).rejects.toThrow(
+      new TypeError(
+        'streamStatistics: column "tags" holds lists (row 1: [3]), not numbers or categories; flatten it first (a ' +
+          "column per field or element, as pandas' json_normalize or explode make), or leave it out (ignore)",
+      ),
+    );
   });
 
   it('JSON Lines objects too', async () => {

@@ -3,7 +3,7 @@
 import type { TableBatch } from './csv-dataset.js';
 import { Preprocessor } from './preprocessor.js';
 import { StreamMedians } from './stream-median.js';
-import { categoryOf, sortCategories } from './table.js';
+import { categoryOf, refuseNested, sortCategories } from './table.js';
 
 export interface StreamStatisticsOptions {
   /** Columns to one-hot encode besides those holding text, by name. */
@@ -39,6 +39,7 @@ export async function streamStatistics(
       shift = new Float64Array(cols).fill(NaN);
       if (impute === 'median') medians = new StreamMedians(cols);
     }
+    refuseNested(t, names, 'streamStatistics', () => 'leave it out (ignore)');
     for (let j = 0; j < cols; j++) {
       const cats = t.categories?.[j];
       if (cats || forced.has(names[j]!)) {
