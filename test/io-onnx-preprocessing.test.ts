@@ -92,6 +92,25 @@ describe('ONNX export of the preprocessing pipeline (imputer → one-hot → sca
     expect(maxRelDiff(back.predict(fresh).data, m.predict(fresh).data)).toBeLessThan(1e-6);
   });
 
+  it('numeric categories float32 cannot tell apart (16777216, 16777217) take text, and match model.predict', async () => {
+    // as float keys they were one value twice in the LabelEncoder: a float input cannot say which it is
+    const rows: Cell[][] = Array.from({ length: 30 }, (_, i) => [(i % 5) - 2, 16777216 + (i % 3)]);
+    const pre = new Preprocessor({ categorical: ['zip'] }).fit(rows, ['a', 'zip']);
+    expect(pre.columns[1]).toMatchObject({ categories: ['16777216', '16777217', '16777218'] });
+    const m = network(pre, 1, 'linear');
+    const bytes = m.toBuffer({ format: 'onnx' });
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.inputMetadata.map((i) => (i as { type?: string }).type)).toEqual(['float32', 'string']);
+    await session.release();
+    const ask: Cell[][] = [
+      [0, 16777217],
+      [1, 16777216],
+      [-1, 16777218],
+    ];
+    expect(maxRelDiff(await ortRun(bytes, ask, ['a', 'zip']), m.predict(ask).data)).toBeLessThan(1e-5);
+    expect(new Set(m.predict(ask).data).size).toBe(3);
+  });
+
   it('numbers only: one input x [batch, n] with NaN for missing cells, imputed in the graph', async () => {
     const rows = train.map((row) => [row[0]!, row[1]!] as Cell[]);
     const pre = new Preprocessor().fit(rows, ['a', 'b']);

@@ -49,9 +49,12 @@ export function preprocessingGraph(pre: Preprocessor): PreprocessingGraph {
   const parts: string[] = [];
   const inputs: ValueInfoProto[] = [];
   const mixed = numeric.length < columns.length;
+  // Categories two of which are one float32 value (ids 16777216 and 16777217) take text: a float cannot say which.
   const byNumber = (c: PreprocessorColumn) =>
     c.type === 'number' ||
-    (c.categories.length > 0 && c.categories.every((n) => n.trim() !== '' && Number.isFinite(Number(n))));
+    (c.categories.length > 0 &&
+      c.categories.every((n) => n.trim() !== '' && Number.isFinite(Number(n))) &&
+      new Set(c.categories.map((n) => Math.fround(Number(n)))).size === c.categories.length);
   if (mixed) for (const c of columns) inputs.push(valueInfo(c.name, byNumber(c) ? FLOAT : STRING, 1));
   if (numeric.length > 0) {
     let x: string;
