@@ -162,3 +162,14 @@ describe('myelin explain --plots', () => {
     );
   });
 });
+
+describe('a column named __proto__', () => {
+  it('is reported like any other (it was missing from the categorical columns and the missing counts)', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i % 4 ? ['a', 'b', 'c'][i % 3] : ''},${i % 2},${i % 2}`);
+    writeFileSync(path('proto.csv'), `__proto__,x,label\n${rows.join('\n')}\n`);
+    const r = myelin(['train', path('proto.csv'), '--target', 'label', '--epochs', '2', '-o', path('p.myelin')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Missing cells: __proto__ 8');
+    expect(r.stdout).toContain('Categorical (one-hot): __proto__ (3 categories)');
+  });
+});

@@ -126,7 +126,7 @@ export function featureOptions(t: Trained): ReadCsvOptions {
   const pre = t.model.preprocessing;
   const o: ReadCsvOptions = t.meta.featureNames ? { features: t.meta.featureNames } : {};
   if (!(pre instanceof Preprocessor)) return o;
-  const categories: Record<string, string[]> = {};
+  const categories: Record<string, string[]> = Object.create(null); // "__proto__" is a column name too
   for (const c of pre.columns) if (c.type === 'category') categories[c.name] = c.categories;
   return { ...o, missing: true, categorical: true, categories, delimiter: 'auto' };
 }

@@ -146,7 +146,7 @@ export async function planPass(
   if (!b) throw new CliError(`${plan.file} has no rows`);
   refuseNested(b, b.featureNames, plan.file, (n) => (n === plan.target ? 'choose another --target' : ignoreHint(n)));
   const t = b.featureNames.indexOf(plan.target);
-  const categories: Record<string, string[]> = {};
+  const categories: Record<string, string[]> = Object.create(null); // "__proto__" is a column name too
   b.categories?.forEach((c, j) => {
     if (c) categories[b.featureNames[j]!] = c;
   });

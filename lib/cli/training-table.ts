@@ -56,10 +56,11 @@ export async function readTrainingTable(
   });
   const report: TableReport = {
     dropped: { missingTarget: csv.droppedRows, missingFeatures: 0 },
-    missing: {},
+    // null prototypes: a column named "__proto__" is a key like any other
+    missing: Object.create(null),
     idColumns: [],
     emptyColumns: [],
-    categorical: {},
+    categorical: Object.create(null),
     delimiter: csv.delimiter,
   };
   if (!c.features) {
