@@ -117,6 +117,15 @@ describe('ids above 2^24 as numbers', () => {
     expect(parseCsv('a\n16777216\n1\n').exactValues).toBeUndefined(); // float32 holds these
   });
 
+  it('beside them, an id column named "constructor" is judged on its own values', () => {
+    const data = join(dir, 'constructor.csv');
+    const rows = ids.map((v, i) => `${i},${v - (v % 10)},${i % 2},${i % 2 ? 'yes' : 'no'}`);
+    writeFileSync(data, `constructor,block,x,label\n${rows.join('\n')}\n`);
+    const r = myelin(['train', data, '--target', 'label', '--epochs', '2', '-o', join(dir, 'k.myelin'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).idColumns).toEqual(['constructor']);
+  });
+
   it('myelin train leaves such an id column out, in memory and streamed (it trained on it)', () => {
     const data = join(dir, 'customers.csv');
     writeFileSync(data, `cust,x,label\n${ids.map((v, i) => `${v},${i % 2},${i % 2 ? 'yes' : 'no'}`).join('\n')}\n`);

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { csvDataset, OneHotEncoder, Preprocessor, readCsv, streamStatistics, tableSource } from '../lib/index.js';
+import {
+  csvDataset,
+  Matrix,
+  OneHotEncoder,
+  Preprocessor,
+  readCsv,
+  streamStatistics,
+  tableSource,
+} from '../lib/index.js';
 import { myelin, oneLine } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-columns-'));
@@ -41,6 +49,11 @@ describe('lists and objects', () => {
     const kept = await readCsv(tableSource(lists), { target: 'label', categorical: true, ignore: ['tags'] });
     expect(kept.nestedColumns).toBeUndefined();
     expect(new Preprocessor().fit(kept).nFeatures).toBe(1);
+  });
+
+  it('a column named "constructor" beside a nested one is not taken for it', () => {
+    const t = { x: new Matrix(2, 1, Float32Array.from([1, 2])), featureNames: ['constructor'], nestedColumns: {} };
+    expect(new Preprocessor().fit({ ...t, nestedColumns: { tags: 'lists (row 1: [3])' } }).nFeatures).toBe(1);
   });
 
   it('streamStatistics (a Preprocessor from batches) refuses it too', async () => {

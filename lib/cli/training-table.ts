@@ -156,7 +156,8 @@ export function idReason(t: Table, name: string): string {
 function isIdColumn(t: Table, j: number): boolean {
   const { x } = t;
   if (x.rows < 2) return false;
-  const exact = t.exactValues?.[t.featureNames![j]!];
+  const name = t.featureNames![j]!;
+  const exact = t.exactValues && Object.hasOwn(t.exactValues, name) ? t.exactValues[name] : undefined;
   const seen = new Set<number>();
   for (let r = 0; r < x.rows; r++) {
     const v = exact ? exact[r]! : x.data[r * x.cols + j]!;

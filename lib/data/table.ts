@@ -26,7 +26,8 @@ export function refuseNested(
   what: string,
   leaveOut: (name: string) => string,
 ): void {
-  const name = names.find((n) => t.nestedColumns?.[n] !== undefined);
+  const nested = t.nestedColumns;
+  const name = nested && names.find((n) => Object.hasOwn(nested, n)); // not "constructor" from its prototype
   if (name === undefined) return;
   throw new TypeError(
     `${what}: column ${JSON.stringify(name)} holds ${t.nestedColumns![name]}, not numbers or categories; flatten ` +
