@@ -221,3 +221,18 @@ describe('a row whose only cell is missing', () => {
     expect(p.stdout.trim().split('\n')).toHaveLength(1 + 3);
   });
 });
+
+describe('JSON Lines without columns', () => {
+  it('says so in JSON terms (it was "has no header")', async () => {
+    const cases: [string, string][] = [
+      ['{}\n{}\n', 'line 1: the first object names the columns, but it has no keys'],
+      ['', 'has no rows: no line holds a JSON object'],
+      ['\n\n', 'has no rows: no line holds a JSON object'],
+    ];
+    for (const [text, why] of cases) {
+      const file = join(dir, 'no-columns.jsonl');
+      writeFileSync(file, text);
+      await expect(readCsv(tableSource(file))).rejects.toThrow(`${file} ${why}`);
+    }
+  });
+});

@@ -124,8 +124,11 @@ async function* jsonLines(path: string): AsyncGenerator<Row> {
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v))
       throw new CsvError(`${path} line ${n} must be a JSON object, got ${describe(v)}`, path);
-    if (!keys) keys = new Set(Object.keys(v));
-    else
+    if (!keys) {
+      keys = new Set(Object.keys(v));
+      if (keys.size === 0)
+        throw new CsvError(`${path} line ${n}: the first object names the columns, but it has no keys`, path);
+    } else
       for (const k in v)
         if (!keys.has(k))
           throw new CsvError(
@@ -140,6 +143,8 @@ async function* jsonLines(path: string): AsyncGenerator<Row> {
       : undefined;
     yield { at: n, row, rounded };
   }
+  // no object, so no columns ('has no header' would speak of CSV)
+  if (!keys) throw new CsvError(`${path} has no rows: no line holds a JSON object`, path);
 }
 
 async function* parquetRows(path: string): AsyncGenerator<string[] | Row> {
