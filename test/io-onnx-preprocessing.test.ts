@@ -92,7 +92,7 @@ describe('ONNX export of the preprocessing pipeline (imputer → one-hot → sca
     expect(maxRelDiff(back.predict(fresh).data, m.predict(fresh).data)).toBeLessThan(1e-6);
   });
 
-  it('numeric categories float32 cannot tell apart (16777216, 16777217) take text, and match model.predict', async () => {
+  it('numeric categories float32 cannot merge (16777216, 16777217) take text, and match model.predict', async () => {
     // as float keys they were one value twice in the LabelEncoder: a float input cannot say which it is
     const rows: Cell[][] = Array.from({ length: 30 }, (_, i) => [(i % 5) - 2, 16777216 + (i % 3)]);
     const pre = new Preprocessor({ categorical: ['zip'] }).fit(rows, ['a', 'zip']);

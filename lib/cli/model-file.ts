@@ -149,7 +149,8 @@ export async function readLabelled(
   if (t.meta.featureNames?.includes(target))
     throw new UsageError(
       `--target "${target}" is one of the model's features (${t.meta.featureNames.join(', ')}); name the column ` +
-        `that holds the true ${t.meta.task === 'classification' ? 'labels' : 'values'}${t.meta.target ? ` ("${t.meta.target}" in training)` : ''}`,
+        `that holds the true ${t.meta.task === 'classification' ? 'labels' : 'values'}` +
+        (t.meta.target ? ` ("${t.meta.target}" in training)` : ''),
       'evaluate',
     );
   const classNames = t.meta.task === 'classification' ? t.meta.classNames : undefined;

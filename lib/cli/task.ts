@@ -85,7 +85,8 @@ export function prepareTarget(
   const reason =
     requested === 'classification'
       ? `asked for with --task: classes ${preview(names)}`
-      : `column "${target}" holds ${names.length} integer values (${preview(names)}); use --task regression to predict them as numbers`;
+      : `column "${target}" holds ${names.length} integer values (${preview(names)}); ` +
+        'use --task regression to predict them as numbers';
   return { task: 'classification', y: idx, classNames: names, reason };
 }
 

@@ -146,7 +146,8 @@ export function idColumns(t: Table, skip?: string): string[] {
 }
 
 export function idReason(t: Table, name: string): string {
-  return `holds a different ${t.categories?.[t.featureNames!.indexOf(name)] ? 'text' : 'integer'} on every row (an id?)`;
+  const text = t.categories?.[t.featureNames!.indexOf(name)];
+  return `holds a different ${text ? 'text' : 'integer'} on every row (an id?)`;
 }
 
 /**

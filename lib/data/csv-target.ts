@@ -63,7 +63,8 @@ export class TargetColumn {
       else if (this.stillNumeric) {
         if (!this.yIds)
           throw err(
-            `target ${JSON.stringify(UTF8.decode(buf.subarray(start, end)))} is text, but the rows before it held more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
+            `target ${JSON.stringify(UTF8.decode(buf.subarray(start, end)))} is text, but the rows before it held ` +
+              `more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
           );
         this.stillNumeric = false;
       }
@@ -80,7 +81,8 @@ export class TargetColumn {
       if (id === undefined) {
         if (this.o.classNames)
           throw err(
-            `target ${JSON.stringify(label)} is not one of the classes ${this.o.classNames.map((c) => JSON.stringify(c)).join(', ')}`,
+            `target ${JSON.stringify(label)} is not one of the classes ` +
+              this.o.classNames.map((c) => JSON.stringify(c)).join(', '),
           );
         if (this.mode === 'auto' && this.stillNumeric && this.labelIds.size >= MAX_AUTO_LABELS) {
           this.yIds = null; // a regression target: stop remembering labels
