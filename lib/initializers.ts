@@ -45,6 +45,10 @@ const BY_NAME: Record<string, string> = Object.fromEntries([
 
 /** Canonical `{ className, config }` for an identifier; unknown names throw listing the valid ones. */
 export function resolveInitializer(id: InitializerIdentifier, what: string): InitializerConfig {
+  if (id !== undefined && typeof id !== 'string' && typeof (id as { className?: unknown })?.className !== 'string')
+    throw new TypeError(
+      `${what} must be an initializer's name ('glorot_uniform') or { className, config }, got ${given(id)}`,
+    );
   const name = typeof id === 'string' ? id : id?.className;
   const key = resolveName(name, BY_NAME, what, NAMES);
   const config = typeof id === 'string' ? {} : { ...id.config };

@@ -26,10 +26,10 @@ export class Matrix {
     if (values === null || typeof values !== 'object' || typeof values.length !== 'number')
       throw new TypeError(`${name} must be an array of rows, got ${describe(values)}`);
     const rows = values.length;
-    const cols = rows > 0 ? (values[0]?.length ?? 0) : 0;
+    const cols = rows > 0 ? (attached(values[0], `${name}[0]`)?.length ?? 0) : 0;
     const data = new Float32Array(rows * cols);
     for (let i = 0; i < rows; i++) {
-      const row = values[i];
+      const row = attached(values[i], `${name}[${i}]`);
       if (row === null || typeof row !== 'object' || typeof row.length !== 'number')
         throw new TypeError(`${name}[${i}] must be an array of numbers, got ${describe(row)}`);
       if (row.length !== cols)
@@ -103,6 +103,29 @@ export function intact(m: Matrix, what: string): Matrix {
         `it had (its ArrayBuffer was transferred to another thread, detached or shrunk)`,
     );
   return m;
+}
+
+/**
+ * `v` unless it is a typed array whose ArrayBuffer was transferred (postMessage, structuredClone) or detached:
+ * it then reads as empty, and was taken for 0 rows or values ('y has 0 rows but x has 4').
+ */
+export function attached<T>(v: T, what: string): T {
+  if (ArrayBuffer.isView(v) && v.byteLength === 0 && isDetached(v.buffer))
+    throw new TypeError(
+      `${what}: its ${v.constructor.name}'s ArrayBuffer was transferred to another thread or detached, so it ` +
+        'holds nothing now; pass a copy (slice()) of it',
+    );
+  return v;
+}
+
+function isDetached(b: ArrayBufferLike): boolean {
+  if (b.byteLength !== 0 || (typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer)) return false;
+  try {
+    new Uint8Array(b);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function checkDim(n: number, name: string): void {

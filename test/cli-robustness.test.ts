@@ -127,4 +127,38 @@ describe('myelin evaluate', () => {
       `myelin: ${path('notarget.csv')} has no rows to evaluate: all 2 lack the target "price"`,
     );
   });
+
+  it('--target naming one of the features says so (was \'column "rooms" is listed twice (features / target)\')', () => {
+    const r = myelin(['evaluate', path('h.myelin'), path('houses.csv'), '--target', 'rooms']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(
+      'myelin evaluate: --target "rooms" is one of the model\'s features (size, rooms, age); name the column that ' +
+        'holds the true values ("price" in training) (see myelin evaluate --help)',
+    );
+  });
+});
+
+describe('myelin train --layers', () => {
+  it('a network too large to train is refused before any layer is allocated (1e9 units ran for minutes)', () => {
+    const r = myelin(['train', path('houses.csv'), '--target', 'price', '--layers', '1e9', '-o', path('big.myelin')]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(
+      'myelin train: --layers 1000000000: the network 3 → 1000000000 → 1 has 5000000001 weights (18.6 GiB as ' +
+        'float32), more than the 268435456 (1 GiB) myelin train takes (training holds them several times over); ' +
+        'use fewer units (see myelin train --help)',
+    );
+    expect(readdirSync(dir)).not.toContain('big.myelin');
+  });
+});
+
+describe('myelin explain --plots', () => {
+  it('a file where the folder would be is refused before the work (it failed after, with a bare EEXIST)', () => {
+    writeFileSync(path('plots-file'), '');
+    const r = myelin(['explain', path('h.myelin'), path('houses.csv'), '--plots', path('plots-file')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(''); // nothing explained first
+    expect(oneLine(r)).toBe(
+      `myelin: cannot write pictures to ${path('plots-file')}: a file is in the way where a folder is needed`,
+    );
+  });
 });

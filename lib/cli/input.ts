@@ -47,5 +47,6 @@ export function reason(e: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (code === 'EEXIST') return 'a file is in the way where a folder is needed';
   return (e as Error)?.message ?? String(e);
 }

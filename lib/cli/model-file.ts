@@ -14,7 +14,7 @@ import {
   type Table,
 } from '../index.js';
 import { readFormat, type ModelFormat } from '../io/formats.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { checkReadable, dataSource, reason } from './input.js';
 import type { Task } from './task.js';
 
@@ -146,6 +146,12 @@ export async function readLabelled(
   target: string,
 ): Promise<{ x: Table; y: Int32Array | Float32Array; dropped: number }> {
   await checkReadable(file);
+  if (t.meta.featureNames?.includes(target))
+    throw new UsageError(
+      `--target "${target}" is one of the model's features (${t.meta.featureNames.join(', ')}); name the column ` +
+        `that holds the true ${t.meta.task === 'classification' ? 'labels' : 'values'}${t.meta.target ? ` ("${t.meta.target}" in training)` : ''}`,
+      'evaluate',
+    );
   const classNames = t.meta.task === 'classification' ? t.meta.classNames : undefined;
   const csv = await readCsv(dataSource(file), {
     target,

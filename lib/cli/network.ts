@@ -4,6 +4,7 @@ import { OPTIMIZER_DEFAULTS } from '../engine/ids.js';
 import type { LossIdentifier } from '../losses.js';
 import type { MetricIdentifier } from '../metrics.js';
 import { Dense, Optimizer, SGD, Sequential } from '../index.js';
+import { UsageError } from './errors.js';
 import type { Task } from './task.js';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adamw', 'nadam', 'adamax'] as const;
@@ -41,8 +42,22 @@ export function outputSetup(
   return { units: classes, activation: 'softmax', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] };
 }
 
+/** Weights past 1 GiB as float32 are refused: training holds them several times (gradients, optimizer slots). */
+const MAX_WEIGHTS = 2 ** 28;
+
 export function buildNetwork(o: NetworkOptions): Sequential {
   const head = outputSetup(o.task, o.classes);
+  // Before any layer is allocated: --layers 1e9 allocated and initialized for minutes, then ran out of memory.
+  const widths = [o.inputDim, ...o.hidden, head.units];
+  let weights = 0;
+  for (let k = 1; k < widths.length; k++) weights += widths[k - 1]! * widths[k]! + widths[k]!;
+  if (weights > MAX_WEIGHTS)
+    throw new UsageError(
+      `--layers ${o.hidden.join(',')}: the network ${widths.join(' → ')} has ${weights} weights ` +
+        `(${((weights * 4) / 2 ** 30).toFixed(1)} GiB as float32), more than the ${MAX_WEIGHTS} (1 GiB) myelin train ` +
+        'takes (training holds them several times over); use fewer units',
+      'train',
+    );
   const model = new Sequential();
   let inputDim: number | undefined = o.inputDim;
   for (const units of o.hidden) {

@@ -1,5 +1,6 @@
 // Deciding what a CSV's target column asks for: classification (text labels, or a few integer values)
 // or regression (other numbers), and the class names a saved model will print.
+import { categoryOf } from '../data/table.js';
 import { UsageError } from './errors.js';
 
 export type Task = 'classification' | 'regression';
@@ -15,14 +16,19 @@ export interface PreparedTarget {
 
 /** A numeric target with at most this many distinct integer values is taken as class labels. */
 export const MAX_AUTO_CLASSES = 10;
-const MAX_CLASSES = 1000;
+export const MAX_CLASSES = 1000;
 
+/**
+ * `labels`: the target's distinct values as classes, exactly (readCsv's targetLabels); y is float32, where
+ * integers above 2^24 merge, so classes are taken from them when given.
+ */
 export function prepareTarget(
   y: Int32Array | Float32Array,
   classNames: string[] | undefined,
   target: string,
   requested: Task | 'auto',
   command = 'train',
+  labels?: { y: Int32Array; classNames: string[] },
 ): PreparedTarget {
   if (classNames) {
     if (requested === 'regression')
@@ -42,12 +48,13 @@ export function prepareTarget(
       reason: `column "${target}" holds text labels: ${preview(classNames)}`,
     };
   }
-  const distinct = new Set<number>();
-  let integers = true;
-  for (const v of y) {
-    if (!Number.isInteger(v)) integers = false;
-    if (distinct.size <= MAX_CLASSES) distinct.add(v);
-  }
+  const distinct = new Set<number | string>(labels?.classNames);
+  let integers = labels ? labels.classNames.every((n) => Number.isInteger(Number(n))) : true;
+  if (!labels)
+    for (const v of y) {
+      if (!Number.isInteger(v)) integers = false;
+      if (distinct.size <= MAX_CLASSES) distinct.add(v);
+    }
   const auto = integers && distinct.size <= MAX_AUTO_CLASSES;
   if (requested === 'regression' || (requested === 'auto' && !auto)) {
     const reason =
@@ -66,27 +73,22 @@ export function prepareTarget(
       `column "${target}" has a single value (${[...distinct][0]}); a classifier needs at least two classes`,
       command,
     );
-  const values = [...distinct].sort((a, b) => a - b);
-  const index = new Map(values.map((v, i) => [v, i]));
-  const idx = new Int32Array(y.length);
-  for (let i = 0; i < y.length; i++) idx[i] = index.get(y[i]!)!;
-  const names = values.map(float32Text);
+  let idx: Int32Array;
+  let names: string[];
+  if (labels) ({ y: idx, classNames: names } = labels);
+  else {
+    const values = [...(distinct as Set<number>)].sort((a, b) => a - b);
+    const index = new Map(values.map((v, i) => [v, i]));
+    idx = Int32Array.from(y, (v) => index.get(v)!);
+    names = values.map((v) => categoryOf(v));
+  }
   const reason =
     requested === 'classification'
       ? `asked for with --task: classes ${preview(names)}`
-      : `column "${target}" holds ${values.length} integer values (${preview(names)}); use --task regression to predict them as numbers`;
+      : `column "${target}" holds ${names.length} integer values (${preview(names)}); use --task regression to predict them as numbers`;
   return { task: 'classification', y: idx, classNames: names, reason };
 }
 
 function preview(names: string[]): string {
   return names.length <= 6 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, … (${names.length} classes)`;
-}
-
-/** A float32 value as the shortest decimal that reads back to it: the file's "0.002", not 0.0020000000949949026. */
-function float32Text(v: number): string {
-  for (let digits = 1; digits < 9; digits++) {
-    const s = String(Number(v.toPrecision(digits)));
-    if (Math.fround(Number(s)) === v) return s;
-  }
-  return String(v);
 }

@@ -15,13 +15,16 @@ import {
   type Sequential,
   type TableBatch,
 } from '../index.js';
+import { categoryName } from '../data/csv-cells.js';
+import { refuseNested, sortCategories } from '../data/table.js';
 import { CliError } from './errors.js';
 import { dataSource } from './input.js';
 import { buildNetwork } from './network.js';
 import type { Output } from './output.js';
 import { progressCallback } from './progress.js';
 import type { StageSetup } from './train-stage.js';
-import { MAX_AUTO_CLASSES, type Task } from './task.js';
+import { idColumns, ignoreHint } from './training-table.js';
+import { MAX_AUTO_CLASSES, MAX_CLASSES, type Task } from './task.js';
 
 export type Part = 'train' | 'val' | 'test';
 
@@ -60,9 +63,10 @@ async function* partBatches(
   part: Part,
   onBatch?: (b: CsvData) => void,
 ): AsyncGenerator<TableBatch> {
+  // The target's text too (kept): class labels from it, not from its float32 values (16777217 is 16777216 there).
   const read: ReadCsvOptions = layout
-    ? { ...plan.read, features: layout.names, categories: layout.categories, categorical: true }
-    : { ...plan.read, categorical: true };
+    ? { ...plan.read, features: layout.names, categories: layout.categories, categorical: true, keep: [plan.target] }
+    : { ...plan.read, categorical: true, keep: [plan.target] };
   let base = 0;
   for await (const b of readCsvBatches(dataSource(plan.file), { ...read, batchRows: plan.batchRows })) {
     onBatch?.(b);
@@ -87,7 +91,7 @@ async function* partBatches(
     const drop = <T>(a: T[]) => a.filter((_, j) => j !== t);
     yield {
       x: { x, categories: b.categories && drop(b.categories), featureNames: drop(b.featureNames) },
-      y: layout?.task === 'classification' ? classIds(y, layout, b.categories?.[t] ?? null) : y,
+      y: layout?.task === 'classification' ? classIds(keep, b.kept![0]!, layout) : y,
     };
   }
 }
@@ -97,9 +101,19 @@ function complete(d: Float32Array, from: number, cols: number): boolean {
   return true;
 }
 
-function classIds(y: Float32Array, layout: Layout, names: string[] | null): Int32Array {
+/** A target cell's class name: as readCsv names categories (numbers in one spelling, exactly). */
+function labelOf(text: string): string {
+  const bytes = Buffer.from(text);
+  return categoryName(bytes, 0, bytes.length);
+}
+
+function classIds(rows: number[], text: string[], layout: Layout): Int32Array {
   const index = new Map(layout.classNames!.map((n, i) => [n, i]));
-  return Int32Array.from(y, (v) => index.get(names ? names[v]! : String(v)) ?? 0);
+  return Int32Array.from(rows, (r) => {
+    const c = index.get(labelOf(text[r]!));
+    if (c === undefined) throw new CliError(`the target ${JSON.stringify(text[r])} is none of the classes found`);
+    return c;
+  });
 }
 
 /** Pass 1: columns, categories, task and class names, the training rows' statistics, and the counts. */
@@ -108,19 +122,14 @@ export async function planPass(
   categorical: string[] | undefined,
 ): Promise<{ layout: Layout; preprocessor: Preprocessor; rows: Record<Part, number> }> {
   let last: CsvData | null = null;
-  const values = new Set<number>();
-  let integers = true;
+  const values = new Set<string>(); // the target's names, every row's (all parts)
   const rows: Record<Part, number> = { train: 0, val: 0, test: 0 };
   const train = partBatches(plan, null, 'train', (b) => {
     last = b;
     const t = b.featureNames.indexOf(plan.target);
-    if (t < 0 || b.categories?.[t]) return;
-    for (let i = t; i < b.x.data.length; i += b.x.cols) {
-      const v = b.x.data[i]!;
-      if (v !== v) continue;
-      if (!Number.isInteger(v)) integers = false;
-      if (values.size <= MAX_AUTO_CLASSES) values.add(v);
-    }
+    if (t < 0) return;
+    for (let i = 0; i < b.rows && values.size <= MAX_CLASSES; i++)
+      if (b.x.data[i * b.x.cols + t] === b.x.data[i * b.x.cols + t]) values.add(labelOf(b.kept![0]![i]!));
   });
   const counted = async function* () {
     for await (const b of train) {
@@ -135,20 +144,30 @@ export async function planPass(
   const { preprocessor } = await streamStatistics(source, { categorical, impute });
   const b = last as CsvData | null;
   if (!b) throw new CliError(`${plan.file} has no rows`);
+  refuseNested(b, b.featureNames, plan.file, (n) => (n === plan.target ? 'choose another --target' : ignoreHint(n)));
   const t = b.featureNames.indexOf(plan.target);
   const categories: Record<string, string[]> = {};
   b.categories?.forEach((c, j) => {
     if (c) categories[b.featureNames[j]!] = c;
   });
-  const textTarget = b.categories?.[t] ?? null;
-  const task: Task = textTarget || (integers && values.size <= MAX_AUTO_CLASSES) ? 'classification' : 'regression';
-  const classNames =
-    task === 'classification'
-      ? textTarget
-        ? [...textTarget].sort()
-        : [...values].sort((p, q) => p - q).map(String)
-      : undefined;
+  const text = b.categories?.[t] || [...values].some((v) => !Number.isFinite(Number(v)));
+  const integers = [...values].every((v) => Number.isInteger(Number(v)));
+  const task: Task = text || (integers && values.size <= MAX_AUTO_CLASSES) ? 'classification' : 'regression';
+  if (task === 'classification' && values.size > MAX_CLASSES)
+    throw new CliError(`column "${plan.target}" has more than ${MAX_CLASSES} distinct values: too many to be classes`);
+  const classNames = task === 'classification' ? sortCategories([...values]) : undefined;
   return { layout: { names: b.featureNames, targetCol: t, categories, task, classNames }, preprocessor, rows };
+}
+
+/**
+ * The id columns (idColumns, the in-memory path's rule) judged on the first chunk's rows: a stream decides
+ * before its passes, from the rows it has read, not from every row.
+ */
+export async function firstChunkIds(plan: StreamPlan): Promise<{ ids: string[]; chunk: CsvData } | null> {
+  const read = { ...plan.read, categorical: true, batchRows: plan.batchRows };
+  for await (const chunk of readCsvBatches(dataSource(plan.file), read))
+    return { ids: idColumns(chunk, plan.target), chunk };
+  return null;
 }
 
 export function streamDataset(plan: StreamPlan, layout: Layout, part: Part): AsyncIterable<TableBatch> {

@@ -2,11 +2,11 @@
 import { setSeed } from '../index.js';
 import { saveTrained } from './model-file.js';
 import { checkEncodedWidth } from '../data/one-hot.js';
-import { ignoreHint, noteNumbersAsText } from './training-table.js';
+import { idReason, ignoreHint, noteNumbersAsText } from './training-table.js';
 import type { Output } from './output.js';
 import { duration } from './progress.js';
 import type { StageSetup } from './train-stage.js';
-import { fitStreaming, planPass, scoreStreaming, type StreamPlan } from './train-stream.js';
+import { firstChunkIds, fitStreaming, planPass, scoreStreaming, type StreamPlan } from './train-stream.js';
 
 export interface StreamedRun {
   target: string;
@@ -45,6 +45,17 @@ export async function trainStreamed(file: string, r: StreamedRun, setup: StageSe
     `${file} is larger than --memory ${Math.round(r.memory / 2 ** 20)} MB: streaming it (rows split by a hash of their position)`,
   );
   const started = performance.now();
+  let ids: string[] = [];
+  if (!r.features) {
+    const first = await firstChunkIds(plan);
+    ids = first?.ids ?? [];
+    for (const id of ids)
+      out.note(
+        `note: "${id}" ${idReason(first!.chunk, id)}, judged on the first ${first!.chunk.rows} rows; it is left ` +
+          'out of the features (name it in --features to use it)',
+      );
+    if (ids.length) plan.read = { ...plan.read, ignore: [...(plan.read.ignore ?? []), ...ids] };
+  }
   const { layout, preprocessor, rows } = await planPass(plan, r.categorical);
   for (const [name, k] of Object.entries(layout.categories)) if (name !== r.target) noteNumbersAsText(name, k, out);
   checkEncodedWidth(
@@ -89,6 +100,7 @@ export async function trainStreamed(file: string, r: StreamedRun, setup: StageSe
     features: featureNames,
     classNames: layout.classNames ?? null,
     rows: { train: rows.train },
+    idColumns: ids,
     epochs: history.epoch.length,
     history: history.history,
     scores,

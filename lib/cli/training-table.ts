@@ -1,6 +1,7 @@
 // Reading the training file for `myelin train`: column choice, missing cells, text columns, id
 // columns left out, and the counts the report gives.
-import { Matrix, readCsv, type CsvDataWithTarget } from '../index.js';
+import { Matrix, readCsv, type CsvDataWithTarget, type Table } from '../index.js';
+import { refuseNested } from '../data/table.js';
 import { checkEncodedWidth } from '../data/one-hot.js';
 import { CliError, UsageError } from './errors.js';
 import { checkReadable, dataSource } from './input.js';
@@ -80,16 +81,11 @@ export async function readTrainingTable(
       () => `is missing in all ${csv.rows} rows`,
       'keep it',
     );
-    // Numbers all different integers, or text all different (one-hot: a column per row, unseen at predict time).
-    report.idColumns = leaveOut(
-      csv.featureNames.filter((_, j) =>
-        csv.categories?.[j] ? csv.rows > 1 && csv.categories[j]!.length === csv.rows : isIdColumn(csv.x, j),
-      ),
-      (id) =>
-        `holds a different ${csv.categories?.[csv.featureNames.indexOf(id)] ? 'text' : 'integer'} on every row (an id?)`,
-      'use it',
-    );
+    report.idColumns = leaveOut(idColumns(csv), (id) => idReason(csv, id), 'use it');
   }
+  refuseNested(csv, [...csv.featureNames, csv.targetName], file, (n) =>
+    n === csv.targetName ? 'choose another --target' : ignoreHint(n),
+  );
   if (csv.featureNames.length === 0)
     throw new CliError(`${file} has no feature columns left besides the target "${c.target}"`);
   const counts = missingCounts(csv.x);
@@ -135,12 +131,34 @@ function checkOneHotSize(csv: CsvDataWithTarget, file: string): void {
 /** How the CLI leaves a column out. */
 export const ignoreHint = (name: string) => `leave such columns out with --ignore ${name}`;
 
-/** Every value an integer and none repeated, with no missing cell: an id, not a measurement. */
-function isIdColumn(x: Matrix, j: number): boolean {
+/**
+ * The feature columns of `t` that name rows rather than measure them: text different on every row (one-hot:
+ * a column per row, all unseen at predict time), or integers all different with none missing. The one rule of
+ * both myelin train paths: in memory on every row, streamed (--memory) on its first chunk's rows.
+ */
+export function idColumns(t: Table, skip?: string): string[] {
+  const names = t.featureNames ?? [];
+  return names.filter(
+    (n, j) =>
+      n !== skip && (t.categories?.[j] ? t.x.rows > 1 && t.categories[j]!.length === t.x.rows : isIdColumn(t, j)),
+  );
+}
+
+export function idReason(t: Table, name: string): string {
+  return `holds a different ${t.categories?.[t.featureNames!.indexOf(name)] ? 'text' : 'integer'} on every row (an id?)`;
+}
+
+/**
+ * Every value an integer and none repeated, with no missing cell: an id, not a measurement. From the exact
+ * values where float32 rounds (ids 100000001 to 100000008 are one float32 value).
+ */
+function isIdColumn(t: Table, j: number): boolean {
+  const { x } = t;
   if (x.rows < 2) return false;
+  const exact = t.exactValues?.[t.featureNames![j]!];
   const seen = new Set<number>();
-  for (let i = j; i < x.data.length; i += x.cols) {
-    const v = x.data[i]!;
+  for (let r = 0; r < x.rows; r++) {
+    const v = exact ? exact[r]! : x.data[r * x.cols + j]!;
     if (!Number.isInteger(v) || seen.has(v)) return false;
     seen.add(v);
   }
@@ -184,7 +202,9 @@ function keepRows(csv: CsvDataWithTarget, keep: (i: number) => boolean): CsvData
   rows.forEach((r, k) => x.data.set(csv.x.data.subarray(r * w, (r + 1) * w), k * w));
   const y =
     csv.y instanceof Int32Array ? Int32Array.from(rows, (r) => csv.y[r]!) : Float32Array.from(rows, (r) => csv.y[r]!);
-  return { ...csv, x, y, rows: rows.length };
+  const labels = csv.targetLabels && { ...csv.targetLabels, y: Int32Array.from(rows, (r) => csv.targetLabels!.y[r]!) };
+  // exactValues served the id check; they are of the rows before this
+  return { ...csv, x, y, rows: rows.length, targetLabels: labels, exactValues: undefined };
 }
 
 /** The report's lines on what was read and left out. */

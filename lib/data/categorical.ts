@@ -1,5 +1,5 @@
 // One-hot encoding and its inverse; the class-index reader the evaluation functions share.
-import { Matrix, describe, intact } from '../matrix.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
 
 /** Class indexes as the library accepts them: one integer per row. */
 export type ClassIndexes = ArrayLike<number>;
@@ -55,6 +55,7 @@ export function toClassIndexes(y: ClassIndexes | ClassScores, name: string): Int
 }
 
 function checkIndexes(labels: ClassIndexes, name: string): Int32Array {
+  attached(labels, name);
   if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number')
     throw new TypeError(`${name} must be an array of class indexes, got ${describe(labels)}`);
   if (labels instanceof Int32Array) {

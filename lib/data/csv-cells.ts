@@ -86,10 +86,27 @@ export function sniffDelimiter(head: Uint8Array): string {
   return String.fromCharCode(best);
 }
 
-/** A category's name: the trimmed text, numbers in one spelling ("3.0" and "3" are one category). */
+/**
+ * A number's name as a category or class: its float32 value's shortest text ("3.0" and "3" are one), but an
+ * integer above 2^24 keeps all its digits (float32 would merge ids 16777216 and 16777217, and its shortest
+ * text of 2^53 is 9007199000000000), as sklearn's LabelEncoder keeps them; above 2^53, where float64 merges
+ * them too, its `text` when given.
+ */
+export function numberName(v: number, text?: () => string): string {
+  if (!Number.isInteger(v) || Math.abs(v) <= 16777216) return float32Text(Math.fround(v));
+  return Number.isSafeInteger(v) || !text ? String(v) : text();
+}
+
+/** True for an integer float32 rounds (|v| above 2^24): two of them can become one float32 value. */
+export function float32Inexact(v: number): boolean {
+  return (v > 16777216 || v < -16777216) && Math.fround(v) !== v && Number.isInteger(v);
+}
+
+/** A category's name: the trimmed text, numbers as numberName names them ("3.0" and "3" are one category). */
 export function categoryName(buf: Uint8Array, start: number, end: number): string {
   const v = parseNumber(buf, start, end);
-  return Math.abs(v) <= F32_MAX ? float32Text(Math.fround(v)) : UTF8.decode(buf.subarray(start, end)).trim();
+  const text = () => UTF8.decode(buf.subarray(start, end)).trim();
+  return Math.abs(v) <= F32_MAX ? numberName(v, text) : text();
 }
 
 export function isBlank(buf: Uint8Array, start: number, end: number): boolean {

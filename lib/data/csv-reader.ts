@@ -6,16 +6,17 @@ import {
   MISSING_MARKERS,
   MissingMarkers,
   categoryName,
+  float32Inexact,
   float32Text,
   isBlank,
   sniffDelimiter,
 } from './csv-cells.js';
 import { CsvSyntaxError, CsvTokenizer, parseNumber, type CsvSink } from './csv-parser.js';
-import { CsvError, type CsvData, type ReadCsvOptions } from './csv-types.js';
+import { CsvError, type ColumnNote, type CsvData, type ReadCsvOptions } from './csv-types.js';
 import { layoutColumns, Role } from './csv-columns.js';
+import { enlarge, TargetColumn } from './csv-target.js';
 
 const UTF8 = new TextDecoder('utf-8');
-const MAX_AUTO_LABELS = 1 << 16; // distinct target values remembered while a target still looks numeric
 
 export class CsvReader implements CsvSink {
   private tokenizer: CsvTokenizer | null = null;
@@ -34,23 +35,27 @@ export class CsvReader implements CsvSink {
   // missing cells and categorical features
   private readonly missing: MissingMarkers | null;
   private codes: (CategoryCodes | null)[] = []; // per feature position
+  // per feature position: its first integer that float32 rounds, while the column is numeric
+  private inexact: ({ line: number; text: string } | undefined)[] = [];
+  // and from then on its cells in float64 (exactValues): ids above 2^24 that float32 merges stay apart
+  private exact: (Float64Array | undefined)[] = [];
   private dropRow = false;
   private keepAt: Int32Array = new Int32Array(0); // per column: its index among options.keep, or -1
   private keepCols: number[] = [];
   private kept: string[][] = [];
   private dropped = 0;
-  // target
-  private readonly mode: 'auto' | 'number' | 'class';
-  private yNum: Float32Array | null = null;
-  private yIds: Int32Array | null = null;
-  private labelIds = new Map<string, number>();
-  private stillNumeric = true;
+  private readonly target: TargetColumn;
+  // the notes acted on, and the used columns holding lists or objects (name → what and where)
+  private notesSeen = 0;
+  private nested = new Map<string, string>();
 
   constructor(
     private readonly file: string,
     private readonly o: ReadCsvOptions,
     /** Where a line of the CSV text is in the file it came from (a JSON Lines or Parquet table's converted rows). */
     private readonly locate: (line: number) => string = (line) => `line ${line}`,
+    /** What converting a table file found in its columns (./table-files.ts), growing as it converts. */
+    private readonly notes?: ReadonlyMap<string, ColumnNote>,
   ) {
     const delim = o.delimiter ?? ',';
     if (
@@ -63,21 +68,7 @@ export class CsvReader implements CsvSink {
       );
     this.delimiter = delim;
     this.hasHeader = o.header ?? true;
-    this.mode = o.classNames ? 'class' : (o.targetType ?? 'auto');
-    if (!['auto', 'number', 'class'].includes(this.mode))
-      throw new CsvError(
-        `readCsv: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(o.targetType)}`,
-        file,
-      );
-    if (o.classNames) {
-      if (
-        !Array.isArray(o.classNames) ||
-        o.classNames.some((n) => typeof n !== 'string') ||
-        new Set(o.classNames).size !== o.classNames.length
-      )
-        throw new CsvError(`readCsv: classNames must be distinct strings, got ${JSON.stringify(o.classNames)}`, file);
-      o.classNames.forEach((n, i) => this.labelIds.set(n, i));
-    }
+    this.target = new TargetColumn(o, file);
     const m = o.missing ?? false;
     if (typeof m !== 'boolean' && !(Array.isArray(m) && m.every((v) => typeof v === 'string')))
       throw new CsvError(`readCsv: missing must be true, false or a list of strings, got ${describe(m)}`, file);
@@ -88,6 +79,7 @@ export class CsvReader implements CsvSink {
   }
 
   push(chunk: Uint8Array): void {
+    if (this.roles && this.notes && this.notes.size > this.notesSeen) this.applyNotes(false);
     try {
       if (!this.tokenizer) {
         // 'auto': sniff from the first line (or 64 KiB) once it is here.
@@ -119,6 +111,7 @@ export class CsvReader implements CsvSink {
     }
     if (this.ncols < 0)
       throw new CsvError(`readCsv: ${this.file} has no ${this.hasHeader ? 'header' : 'rows'}`, this.file);
+    if (this.notes && this.notes.size > this.notesSeen) this.applyNotes(false);
     return this.snapshot(false);
   }
 
@@ -129,7 +122,7 @@ export class CsvReader implements CsvSink {
 
   /** The rows read so far as one batch, then forgets them (dictionaries and class mapping stay). */
   take(): CsvData {
-    if (this.targetCol >= 0 && this.mode !== 'number' && !this.o.classNames)
+    if (this.targetCol >= 0 && !this.target.batchable)
       throw new CsvError(
         "readCsv: reading in batches needs a numeric target (targetType: 'number') or fixed classNames",
         this.file,
@@ -137,6 +130,8 @@ export class CsvReader implements CsvSink {
     const out = this.snapshot(true);
     this.rows = 0;
     this.dropped = 0;
+    this.inexact = [];
+    this.exact = [];
     this.kept = this.kept.map(() => []);
     return out;
   }
@@ -150,12 +145,13 @@ export class CsvReader implements CsvSink {
       delimiter: this.delimiter,
     };
     if (this.codes.some((c) => c)) out.categories = this.codes.map((c) => (c ? [...c.names] : null));
+    if (this.nested.size) out.nestedColumns = Object.fromEntries(this.nested);
+    const exact = this.exact.flatMap((e, role) => (e && !this.codes[role] ? [[out.featureNames[role]!, e]] : []));
+    if (exact.length) out.exactValues = Object.fromEntries(exact.map(([n, e]) => [n, e.slice(0, this.rows)]));
     if (this.keepCols.length) out.kept = this.kept.map((k) => k.slice(0, this.rows));
     if (this.targetCol >= 0) {
       out.targetName = this.names![this.targetCol];
-      if (this.mode === 'number' || (this.mode === 'auto' && this.stillNumeric)) out.y = this.yNum!.slice(0, this.rows);
-      else if (batch) Object.assign(out, { y: this.yIds!.slice(0, this.rows), classNames: [...this.o.classNames!] });
-      else Object.assign(out, this.classTarget());
+      Object.assign(out, this.target.result(this.rows, batch));
     }
     return out;
   }
@@ -188,11 +184,19 @@ export class CsvReader implements CsvSink {
     if (!codes) {
       const v = parseNumber(buf, start, end);
       if (Math.abs(v) <= F32_MAX) {
-        this.x[at] = this.missing?.numeric && this.missing.test(buf, start, end) ? NaN : v;
+        const value = this.missing?.numeric && this.missing.test(buf, start, end) ? NaN : v;
+        this.x[at] = value;
+        const exact = this.exact[role];
+        if (exact) exact[this.rows] = value;
+        else if (float32Inexact(value)) {
+          this.inexact[role] = { line, text: UTF8.decode(buf.subarray(start, end)).trim() };
+          this.startExact(role, value);
+        }
         return;
       }
       if (this.missing?.test(buf, start, end)) {
         this.x[at] = NaN;
+        if (this.exact[role]) this.exact[role]![this.rows] = NaN;
         return;
       }
       if (!this.o.categorical || Math.abs(v) > F32_MAX) {
@@ -208,7 +212,7 @@ export class CsvReader implements CsvSink {
             : ' (pass categorical: true to read text columns as categories)';
         throw this.err(`feature ${what}${this.o.categorical || this.missing ? '' : hint}`, line, col);
       }
-      this.toCategorical(role);
+      this.toCategorical(role, buf, start, end, line, col);
     } else if (this.missing?.test(buf, start, end)) {
       this.x[at] = NaN;
       return;
@@ -216,8 +220,27 @@ export class CsvReader implements CsvSink {
     this.x[at] = this.codes[role]!.code(categoryName(buf, start, end));
   }
 
+  /** Column `role`'s values in float64 from this row on; the rows before are float32's exactly. */
+  private startExact(role: number, value: number): void {
+    const exact = new Float64Array(Math.max(1024, this.rows + 1));
+    for (let i = 0; i < this.rows; i++) exact[i] = this.x[i * this.nf + role]!;
+    exact[this.rows] = value;
+    this.exact[role] = exact;
+  }
+
   /** A numeric column met text: it becomes categorical, its numbers so far category names. */
-  private toCategorical(role: number): void {
+  private toCategorical(role: number, buf: Uint8Array, start: number, end: number, line: number, col: number): void {
+    // Its numbers so far are float32: integers it rounded would merge as categories (ids 16777216, 16777217).
+    const big = this.inexact[role];
+    if (big)
+      throw this.err(
+        `${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is text, so the column ` +
+          `is categorical, but its integers above 2^24 were read as float32 (${big.text} on ${this.locate(big.line)} ` +
+          `is ${float32Text(Math.fround(Number(big.text)))} there), where two can become one category; name the ` +
+          'column in categorical (myelin train: --categorical) to read every cell as text, or leave it out',
+        line,
+        col,
+      );
     const codes = new CategoryCodes();
     this.codes[role] = codes;
     for (let i = role; i < this.rows * this.nf; i += this.nf) {
@@ -254,6 +277,39 @@ export class CsvReader implements CsvSink {
     this.rows++;
   }
 
+  /**
+   * Acts on what converting a table file found in a column this read uses: integers past 2^53 make a feature
+   * text from its first row (Parquet's INT64 digits kept: ids stay apart), or are refused if rows were read as
+   * numbers or JSON.parse rounded them; lists and objects are named in nestedColumns (encoders refuse them).
+   */
+  private applyNotes(atSetup: boolean): void {
+    const notes = [...this.notes!];
+    for (const [name, note] of notes.slice(this.notesSeen)) {
+      const c = this.names!.indexOf(name);
+      const role = c < 0 ? Role.Skip : this.roles![c]!;
+      if (role === Role.Skip) continue;
+      const where = `readCsv: ${this.file}, column ${c + 1} (${JSON.stringify(name)})`;
+      const refuse = (what: string) => new CsvError(`${where} ${what}`, this.file, undefined, c + 1, name);
+      if (note.kind === 'lists' || note.kind === 'objects') this.nested.set(name, `${note.kind} (${note.where})`);
+      else if (note.kind === 'rounded')
+        throw refuse(
+          `holds integers beyond 2^53, which JSON numbers cannot hold exactly (${note.where} as JSON.parse reads ` +
+            'it); write them as strings in the file, or leave the column out',
+        );
+      else if (role >= 0 && !this.codes[role]) {
+        if (atSetup && this.o.categorical) this.codes[role] = new CategoryCodes();
+        else
+          throw refuse(
+            `holds integers beyond 2^53 (${note.where}), which numbers cannot hold exactly (ids?); ` +
+              (atSetup
+                ? 'pass categorical: true to read it as text, or leave it out'
+                : 'name it in categorical to read it as text from its first row, or leave it out'),
+          );
+      }
+    }
+    this.notesSeen = notes.length;
+  }
+
   // --- setup and target ---
 
   private setup(): void {
@@ -265,19 +321,19 @@ export class CsvReader implements CsvSink {
     this.nf = c.nf;
     this.codes = c.codes;
     this.kept = this.keepCols.map(() => []);
+    if (this.notes) this.applyNotes(true);
     this.x = new Float32Array(Math.max(1024, this.nf * 64));
-    if (this.targetCol >= 0) {
-      if (this.mode !== 'class') this.yNum = new Float32Array(1024);
-      if (this.mode !== 'number') this.yIds = new Int32Array(1024);
-    }
+    if (this.targetCol >= 0) this.target.setup();
   }
 
   /** Makes room for row `this.rows` (called per record before its fields land). */
   private grow(): void {
     const need = (this.rows + 1) * this.nf;
     if (need > this.x.length) this.x = enlarge(this.x, need);
-    if (this.yNum && this.rows >= this.yNum.length) this.yNum = enlarge(this.yNum, this.rows + 1);
-    if (this.yIds && this.rows >= this.yIds.length) this.yIds = enlarge(this.yIds, this.rows + 1);
+    if (this.targetCol >= 0) this.target.grow(this.rows);
+    this.exact.forEach((e, role) => {
+      if (e && this.rows >= e.length) this.exact[role] = enlarge(e, this.rows + 1);
+    });
   }
 
   private targetCell(buf: Uint8Array, start: number, end: number, line: number, col: number): void {
@@ -285,54 +341,7 @@ export class CsvReader implements CsvSink {
       this.dropRow = true;
       return;
     }
-    if (this.mode !== 'class') {
-      const v = parseNumber(buf, start, end);
-      if (Math.abs(v) <= F32_MAX) this.yNum![this.rows] = v;
-      else if (this.mode === 'number' || isBlank(buf, start, end))
-        throw this.targetError(buf, start, end, line, col, 'a number');
-      else if (this.stillNumeric) {
-        if (!this.yIds)
-          throw this.err(
-            `target ${JSON.stringify(UTF8.decode(buf.subarray(start, end)))} is text, but the rows before it held more than ${MAX_AUTO_LABELS} distinct numbers; pass targetType: 'class' or 'number'`,
-            line,
-            col,
-          );
-        this.stillNumeric = false;
-      }
-    }
-    if (this.yIds) {
-      if (isBlank(buf, start, end)) throw this.targetError(buf, start, end, line, col, 'a class name');
-      const label = UTF8.decode(buf.subarray(start, end)).trim();
-      let id = this.labelIds.get(label);
-      if (id === undefined) {
-        if (this.o.classNames)
-          throw this.err(
-            `target ${JSON.stringify(label)} is not one of the classes ${this.o.classNames.map((c) => JSON.stringify(c)).join(', ')}`,
-            line,
-            col,
-          );
-        if (this.mode === 'auto' && this.stillNumeric && this.labelIds.size >= MAX_AUTO_LABELS) {
-          this.yIds = null; // a regression target: stop remembering labels
-          this.labelIds.clear();
-          return;
-        }
-        id = this.labelIds.size;
-        this.labelIds.set(label, id);
-      }
-      this.yIds[this.rows] = id;
-    }
-  }
-
-  private classTarget(): Pick<CsvData, 'y' | 'classNames'> {
-    const ids = this.yIds!.slice(0, this.rows);
-    if (this.o.classNames) return { y: ids, classNames: [...this.o.classNames] };
-    const labels = [...this.labelIds.keys()];
-    const numeric = labels.every((l) => Number.isFinite(parseNumber(Buffer.from(l), 0, Buffer.byteLength(l))));
-    const sorted = [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const remap = new Int32Array(labels.length);
-    sorted.forEach((l, i) => (remap[this.labelIds.get(l)!] = i));
-    for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]!]!;
-    return { y: ids, classNames: sorted };
+    this.target.cell(buf, start, end, this.rows, (what) => this.err(what, line, col));
   }
 
   // --- errors ---
@@ -343,22 +352,6 @@ export class CsvReader implements CsvSink {
       if (r >= 0) out[r] = this.names![c]!;
     });
     return out;
-  }
-
-  private targetError(
-    buf: Uint8Array,
-    start: number,
-    end: number,
-    line: number,
-    col: number,
-    expected: string,
-  ): CsvError {
-    if (isBlank(buf, start, end)) return this.err(`target is missing (empty cell)`, line, col);
-    return this.err(
-      `target ${JSON.stringify(UTF8.decode(buf.subarray(start, Math.min(end, start + 60))))} is not ${expected}`,
-      line,
-      col,
-    );
   }
 
   private err(what: string, line: number, col?: number): CsvError {
@@ -379,12 +372,4 @@ export class CsvReader implements CsvSink {
       return new CsvError(`readCsv: ${this.file} ${this.locate(e.line)}: ${e.message}`, this.file, e.line);
     return e;
   }
-}
-
-function enlarge<T extends Float32Array | Int32Array>(a: T, need: number): T {
-  let cap = a.length * 2;
-  while (cap < need) cap *= 2;
-  const b = new (a.constructor as new (n: number) => T)(cap);
-  b.set(a);
-  return b;
 }

@@ -50,10 +50,21 @@ export interface CsvData {
    *  name is a number), unless given in the options. */
   classNames?: string[];
   rows: number;
+  /** For a target read as numbers by targetType 'auto' (not in batches) with at most 65,536 distinct values:
+   *  those values as class indexes into classNames (sorted numerically; "3.0" and "3" one class). Exact, as
+   *  sklearn's LabelEncoder: y is float32, where integers above 2^24 merge (16777217 reads as 16777216). */
+  targetLabels?: { y: Int32Array; classNames: string[] };
   /** Per feature column, for categorical columns the names their codes index (x holds the code, -1 for a
    *  name outside `options.categories`, NaN when missing); null for numeric columns. Set when any
    *  column is categorical. */
   categories?: (string[] | null)[];
+  /** Numeric feature columns holding integers above 2^24, which float32 (x) rounds so that ids 16777216 and
+   *  16777217 become one value: their values in float64 (exact up to 2^53), by column name. */
+  exactValues?: Record<string, Float64Array>;
+  /** Columns of a Parquet or JSON Lines table (features or the target) holding lists or objects, read as their
+   *  JSON text, with what they hold and where first ('lists (row 3: [1,2])'): Preprocessor and OneHotEncoder
+   *  refuse to one-hot encode them, myelin train too. Absent when there are none. */
+  nestedColumns?: Record<string, string>;
   /** The raw text of each `options.keep` column: kept[k][row]. */
   kept?: string[][];
   /** Rows left out because their target was missing (missingTarget: 'drop'). */
@@ -79,6 +90,16 @@ export class CsvError extends Error {
 /** Options that name a target that must be there: the result has `y`. */
 export type ReadCsvWithTarget = ReadCsvOptions & { target: string | number; requireTarget?: true };
 export type CsvDataWithTarget = CsvData & { y: Float32Array | Int32Array; targetName: string };
+
+/**
+ * What converting a Parquet or JSON Lines table found in a column, and where first (`row 3: [1,2]`): lists or
+ * objects (nested values, read as their JSON text), integers beyond 2^53 that Parquet's INT64 holds exactly
+ * (`wide`: read as text) or that JSON.parse rounded (`rounded`).
+ */
+export interface ColumnNote {
+  kind: 'lists' | 'objects' | 'wide' | 'rounded';
+  where: string;
+}
 
 /** Where readCsv reads from: a path, or any stream of byte chunks (a Readable, a fetch body, …). */
 export type CsvSource = string | AsyncIterable<Uint8Array>;

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { describe } from '../matrix.js';
 import { CsvReader } from './csv-reader.js';
 import {
+  type ColumnNote,
   CsvError,
   type CsvData,
   type CsvDataWithTarget,
@@ -27,7 +28,7 @@ export {
 export async function readCsv(source: CsvSource, options: ReadCsvWithTarget): Promise<CsvDataWithTarget>;
 export async function readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<CsvData>;
 export async function readCsv(source: CsvSource, options: ReadCsvOptions = {}): Promise<CsvData> {
-  const reader = new CsvReader(sourceName(source), options, sourceLocate(source));
+  const reader = new CsvReader(sourceName(source), options, sourceLocate(source), sourceNotes(source));
   for await (const _ of pushChunks(source, reader));
   return reader.finish();
 }
@@ -44,7 +45,7 @@ export async function* readCsvBatches(
   const batchRows = options.batchRows ?? 8192;
   if (!Number.isInteger(batchRows) || batchRows < 1)
     throw new RangeError(`readCsvBatches: batchRows must be an integer >= 1, got ${describe(batchRows)}`);
-  const reader = new CsvReader(sourceName(source), options, sourceLocate(source));
+  const reader = new CsvReader(sourceName(source), options, sourceLocate(source), sourceNotes(source));
   let yielded = false;
   for await (const _ of pushChunks(source, reader))
     if (reader.pendingRows >= batchRows) {
@@ -59,6 +60,12 @@ export async function* readCsvBatches(
 function sourceLocate(source: CsvSource): ((line: number) => string) | undefined {
   const { locate } = source as { locate?: unknown };
   return typeof locate === 'function' ? (locate as (line: number) => string) : undefined;
+}
+
+/** What a converted table found in its columns (lists, objects, integers past 2^53; ./table-files.ts). */
+function sourceNotes(source: CsvSource): ReadonlyMap<string, ColumnNote> | undefined {
+  const { columnNotes } = source as { columnNotes?: unknown };
+  return columnNotes instanceof Map ? (columnNotes as ReadonlyMap<string, ColumnNote>) : undefined;
 }
 
 function sourceName(source: CsvSource): string {

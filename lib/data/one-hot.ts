@@ -1,6 +1,15 @@
 // One column per category, learnt on training rows (sklearn's OneHotEncoder with handle_unknown='ignore').
 import { Matrix, describe } from '../matrix.js';
-import { categoryOf, columnCoder, knownCode, sortCategories, toTable, type Table, type TableInput } from './table.js';
+import {
+  categoryOf,
+  columnCoder,
+  knownCode,
+  refuseNested,
+  sortCategories,
+  toTable,
+  type Table,
+  type TableInput,
+} from './table.js';
 
 /** Encoded rows are copied a few times (split, preprocessing, the engine's copy): refuse a table this wide. */
 const MAX_ENCODED_BYTES = 2 ** 31;
@@ -51,6 +60,9 @@ export function presentCategories(t: Table, j: number): string[] {
   return sortCategories([...seen]);
 }
 
+/** Every column of plain rows is categorical: numbers become names as given, not through float32. */
+const every = () => true;
+
 export class OneHotEncoder {
   private cats: string[][] | null = null;
   /** Cells of the last transform whose category was not seen in fit (encoded as all zeros). */
@@ -84,11 +96,13 @@ export class OneHotEncoder {
 
   /** Learns each column's categories from x (a table, rows of strings/numbers, or a numeric Matrix). */
   fit(x: TableInput): this {
-    const t = toTable(x, 'OneHotEncoder.fit: x');
+    const t = toTable(x, 'OneHotEncoder.fit: x', undefined, every);
     if (t.x.rows === 0) throw new RangeError('OneHotEncoder.fit: x has no rows');
+    const names = t.featureNames ?? Array.from({ length: t.x.cols }, (_, j) => `x${j}`);
+    refuseNested(t, names, 'OneHotEncoder.fit', () => 'leave it out of the table');
     const cats = Array.from({ length: t.x.cols }, (_, j) => presentCategories(t, j));
     checkEncodedWidth(
-      cats.map((l, j) => [t.featureNames?.[j] ?? `x${j}`, l.length]),
+      cats.map((l, j) => [names[j]!, l.length]),
       t.x.rows,
       'OneHotEncoder.fit:',
       `each of the ${t.x.rows} rows`,
@@ -101,7 +115,7 @@ export class OneHotEncoder {
   /** rows x nFeatures of 0/1; a missing cell or an unseen category is all zeros (unseen ones counted in unknownCount). */
   transform(x: TableInput): Matrix {
     if (!this.cats) throw new Error('OneHotEncoder.transform: call fit(xTrain) first');
-    const t = toTable(x, 'OneHotEncoder.transform: x');
+    const t = toTable(x, 'OneHotEncoder.transform: x', undefined, every);
     const { rows, cols, data } = t.x;
     if (cols !== this.cats.length)
       throw new RangeError(
@@ -125,7 +139,7 @@ export class OneHotEncoder {
   }
 
   fitTransform(x: TableInput): Matrix {
-    const t = toTable(x, 'OneHotEncoder.fit: x');
+    const t = toTable(x, 'OneHotEncoder.fit: x', undefined, every);
     return this.fit(t).transform(t);
   }
 

@@ -7,7 +7,7 @@ import { native } from '../native.js';
 import { columnStatistic } from './imputer.js';
 import { checkEncodedWidth, presentCategories } from './one-hot.js';
 import { StandardScaler } from './scalers.js';
-import { columnCoder, knownCode, toTable, type Table, type TableInput } from './table.js';
+import { columnCoder, knownCode, refuseNested, toTable, type Table, type TableInput } from './table.js';
 
 export interface PreprocessorOptions {
   /** Columns to one-hot encode besides those holding text, by name or index. */
@@ -80,12 +80,13 @@ export class Preprocessor {
 
   /** Learns fills, categories and scaling from training rows (readCsv's { x, categories, featureNames }, or rows). */
   fit(input: TableInput, names?: readonly string[]): this {
-    const t = toTable(input, 'Preprocessor.fit: x', names);
+    const t = toTable(input, 'Preprocessor.fit: x', names, this.forcedAt(names));
     if (t.x.rows === 0) throw new RangeError('Preprocessor.fit: x has no rows');
     const cols = t.x.cols;
     const colNames = names ?? t.featureNames ?? Array.from({ length: cols }, (_, j) => `x${j}`);
     if (colNames.length !== cols)
       throw new RangeError(`Preprocessor.fit: ${colNames.length} names for ${cols} columns`);
+    refuseNested(t, colNames, 'Preprocessor.fit', () => 'leave it out of the table');
     const forced = new Set(this.categorical.map((ref) => resolve(ref, colNames)));
     const { data } = t.x;
     for (let i = 0; i < data.length; i++)
@@ -138,11 +139,19 @@ export class Preprocessor {
       input,
       what,
       cols.map((c) => c.name),
+      (j) => cols[j]?.type === 'category',
     );
     if (t.x.cols !== cols.length)
       throw new RangeError(
         `${what} has ${t.x.cols} columns but the preprocessing takes ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
       );
+    // a list in a column learnt as categories would be one unseen category: all zeros, without a word
+    refuseNested(
+      t,
+      cols.map((c) => c.name),
+      what,
+      () => 'leave it out of the table',
+    );
     cols.forEach((c, j) => {
       if (c.type === 'number' && t.categories?.[j])
         throw new TypeError(
@@ -157,8 +166,13 @@ export class Preprocessor {
   }
 
   fitTransform(input: TableInput, names?: readonly string[]): Matrix {
-    const t = toTable(input, 'Preprocessor.fit: x', names);
+    const t = toTable(input, 'Preprocessor.fit: x', names, this.forcedAt(names));
     return this.fit(t, names).transform(t);
+  }
+
+  /** Plain rows' columns named in `categorical`: their numbers become names as given, not through float32. */
+  private forcedAt(names?: readonly string[]): (j: number) => boolean {
+    return (j) => this.categorical.some((ref) => ref === j || ref === (names ? names[j] : `x${j}`));
   }
 
   toJSON(): PreprocessorConfig {

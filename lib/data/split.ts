@@ -1,11 +1,22 @@
 // Train/validation/test splits by row, optionally stratified by class; rows are copied into new
 // matrices (typed-array row copies).
-import { Matrix, describe, intact } from '../matrix.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
 import { toClassIndexes } from './categorical.js';
 import { checkSeed, seededRandom, shuffleInPlace } from '../random.js';
 
 /** Targets the splits accept; each part comes back in the same form. */
-export type SplitTargets = Matrix | Float32Array | Int32Array | number[] | number[][];
+/** Any typed array of numbers (a Uint8Array of labels as MNIST ships them), as fit takes. */
+type NumberArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array;
+export type SplitTargets = Matrix | NumberArray | number[] | number[][];
 export type SplitFeatures = Matrix | number[][];
 
 export interface SplitCommon {
@@ -107,16 +118,20 @@ function rowCount(x: SplitFeatures, y: SplitTargets, where: string): number {
   const ny =
     y instanceof Matrix
       ? intact(y, `${where}: y`).rows
-      : Array.isArray(y) || y instanceof Float32Array || y instanceof Int32Array
+      : Array.isArray(y) || isNumberArray(attached(y, `${where}: y`))
         ? y.length
         : -1;
   if (ny < 0)
     throw new TypeError(
-      `${where}: y must be a Matrix, number[], number[][], Float32Array or Int32Array, got ${describe(y)}`,
+      `${where}: y must be a Matrix, number[], number[][] or a typed array of numbers, got ${describe(y)}`,
     );
   if (nx !== ny) throw new RangeError(`${where}: x has ${nx} rows but y has ${ny}`);
   if (nx === 0) throw new RangeError(`${where}: x has no rows`);
   return nx;
+}
+
+function isNumberArray(v: unknown): v is NumberArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array);
 }
 
 /** Whole-row counts proportional to fractions that add up to n (largest remainder). */
@@ -206,8 +221,8 @@ function takeRows<T extends SplitFeatures | SplitTargets>(v: T, idx: Int32Array)
     else for (let i = 0; i < idx.length; i++) out.set(data.subarray(idx[i]! * cols, (idx[i]! + 1) * cols), i * cols);
     return new Matrix(idx.length, cols, out) as T;
   }
-  if (v instanceof Float32Array || v instanceof Int32Array) {
-    const out = new (v.constructor as Float32ArrayConstructor | Int32ArrayConstructor)(idx.length);
+  if (isNumberArray(v)) {
+    const out = new (v.constructor as Float64ArrayConstructor)(idx.length);
     for (let i = 0; i < idx.length; i++) out[i] = v[idx[i]!]!;
     return out as T;
   }

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe } from '../matrix.js';
-import { CsvError, type CsvSource } from './csv-types.js';
+import { CsvError, type ColumnNote, type CsvSource } from './csv-types.js';
 
 const PARQUET_ROWS = 16384;
 
@@ -34,19 +34,23 @@ export function tableSource(path: string, format: TableFormat = tableFormat(path
     while (k >= 0 && runs[k]![0] > line) k--;
     return `${format === 'jsonl' ? 'line' : 'row'} ${line + (k >= 0 ? runs[k]![1] : 0)}`;
   };
-  return Object.assign(csvBytes(rows, runs), { name: path, locate });
+  // What converting found in a column (lists, objects, integers beyond 2^53), for readCsv to act on.
+  const columnNotes = new Map<string, ColumnNote>();
+  return Object.assign(csvBytes(rows, runs, columnNotes, format), { name: path, locate, columnNotes });
 }
 
 /** The rows as CSV text; `runs` gets where each row's CSV line and its place in the file differ anew. */
 async function* csvBytes(
-  rows: AsyncGenerator<string[] | { at: number; row: Record<string, unknown> }>,
+  rows: AsyncGenerator<string[] | Row>,
   runs: [number, number][],
+  notes: Map<string, ColumnNote>,
+  format: TableFormat,
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   let names: string[] | null = null;
   let text = '';
   let line = 1; // the header's, written once, before the first row (or alone)
-  const header = () => `${names!.map(cellText).join(',')}\n`;
+  const header = () => `${names!.map((n) => cellText(n, () => {})).join(',')}\n`;
   for await (const r of rows) {
     if (Array.isArray(r)) {
       names = r; // Parquet's schema comes first
@@ -54,8 +58,14 @@ async function* csvBytes(
     }
     if (!names) names = Object.keys(r.row);
     if (line === 1) text = header();
-    const record = `${names.map((n) => cellText(r.row[n])).join(',')}\n`;
     line++;
+    const note = (name: string, kind: ColumnNote['kind'], value: string) => {
+      if (notes.has(name)) return;
+      const at = `${format === 'jsonl' ? 'line' : 'row'} ${r.at}`;
+      notes.set(name, { kind, where: `${at}: ${value.length > 40 ? `${value.slice(0, 40)}…` : value}` });
+    };
+    for (const n of r.rounded ?? []) note(n, 'rounded', String(r.row[n]));
+    const record = `${names.map((n) => cellText(r.row[n], (kind, v) => note(n, kind, v))).join(',')}\n`;
     if (r.at - line !== (runs.at(-1)?.[1] ?? 0)) runs.push([line, r.at - line]);
     line += record.split('\n').length - 2; // line breaks inside quoted cells
     text += record;
@@ -68,15 +78,36 @@ async function* csvBytes(
   if (text) yield encoder.encode(text);
 }
 
-/** A cell as CSV text: numbers in their shortest exact form, text quoted when it needs it, null empty. */
-function cellText(v: unknown): string {
+/**
+ * A cell as CSV text: numbers in their shortest exact form, text quoted when it needs it, null empty. Lists
+ * and objects are their JSON text, noted: one category per distinct JSON text is not what they mean.
+ */
+function cellText(v: unknown, note: (kind: ColumnNote['kind'], value: string) => void): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  const s = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v);
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'bigint') {
+    // INT64 beyond 2^53: no number holds it (9007199254740993 would read as ...992): its digits are text
+    if (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) note('wide', String(v));
+    return String(v);
+  }
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (v instanceof Date) s = v.toISOString();
+  else {
+    s = JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x)); // a struct's INT64 fields
+    note(Array.isArray(v) ? 'lists' : 'objects', s);
+  }
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function* jsonLines(path: string): AsyncGenerator<{ at: number; row: Record<string, unknown> }> {
+/** A row of a table file, and (JSON Lines) its keys whose integers JSON.parse rounded (beyond 2^53). */
+interface Row {
+  at: number;
+  row: Record<string, unknown>;
+  rounded?: string[];
+}
+
+async function* jsonLines(path: string): AsyncGenerator<Row> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let n = 0;
   let keys: Set<string> | null = null; // the first object's: the header; a later key outside it would be lost
@@ -100,11 +131,16 @@ async function* jsonLines(path: string): AsyncGenerator<{ at: number; row: Recor
               'the first object names the columns (give it every key, null where a value is missing)',
             path,
           );
-    yield { at: n, row: v as Record<string, unknown> };
+    const row = v as Record<string, unknown>;
+    // 16 digits in a row: maybe an integer past 2^53, which JSON.parse has rounded (ids as numbers)
+    const rounded = /\d{16}/.test(line)
+      ? Object.keys(row).filter((k) => typeof row[k] === 'number' && Math.abs(row[k]) > Number.MAX_SAFE_INTEGER)
+      : undefined;
+    yield { at: n, row, rounded };
   }
 }
 
-async function* parquetRows(path: string): AsyncGenerator<string[] | { at: number; row: Record<string, unknown> }> {
+async function* parquetRows(path: string): AsyncGenerator<string[] | Row> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
   let meta: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;

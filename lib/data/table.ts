@@ -1,7 +1,7 @@
 // Raw tables as the encoders take them: a float32 Matrix whose categorical columns hold category codes
 // (what readCsv returns with `categorical`), or plain rows of numbers, strings and nulls.
-import { Matrix, describe, intact } from '../matrix.js';
-import { float32Text } from './csv-cells.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
+import { numberName } from './csv-cells.js';
 
 export type Cell = string | number | null | undefined;
 
@@ -10,6 +10,28 @@ export interface Table {
   x: Matrix;
   categories?: ReadonlyArray<readonly string[] | null>;
   featureNames?: readonly string[];
+  /** Numeric columns' values in float64 where float32 merges integers above 2^24 (readCsv's exactValues). */
+  exactValues?: Readonly<Record<string, Float64Array>>;
+  /** Columns holding lists or objects (readCsv of a Parquet or JSON Lines file): not categories. */
+  nestedColumns?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Refuses to encode a column of lists or objects (each distinct JSON text one category), as sklearn's
+ * OneHotEncoder refuses unhashable cells: `what` names the caller, `leaveOut(name)` how to drop the column.
+ */
+export function refuseNested(
+  t: Table,
+  names: readonly string[],
+  what: string,
+  leaveOut: (name: string) => string,
+): void {
+  const name = names.find((n) => t.nestedColumns?.[n] !== undefined);
+  if (name === undefined) return;
+  throw new TypeError(
+    `${what}: column ${JSON.stringify(name)} holds ${t.nestedColumns![name]}, not numbers or categories; flatten ` +
+      `it first (a column per field or element, as pandas' json_normalize or explode make), or ${leaveOut(name)}`,
+  );
 }
 
 /** A table, or rows as arrays of cells, or rows as objects keyed by column name (needs `names`). */
@@ -19,16 +41,22 @@ export type TableInput =
   | ReadonlyArray<ReadonlyArray<Cell>>
   | ReadonlyArray<Readonly<Record<string, Cell>>>;
 
-/** The name a number has as a category ("3", "0.5"), the same as readCsv gives it. */
+/** The name a number has as a category ("3", "0.5", "16777217"), the same as readCsv gives it. */
 export function categoryOf(v: number): string {
-  return float32Text(Math.fround(v));
+  return numberName(v);
 }
 
 /**
- * Any TableInput as a Table. Plain rows: a column holding any string is categorical (its numbers named
- * by categoryOf); null, undefined and NaN are missing. Objects are read by `names` (absent keys missing).
+ * Any TableInput as a Table. Plain rows: a column holding any string, or for which `categorical(j)` is true,
+ * is categorical (its numbers named by categoryOf, exactly: not through float32); null, undefined and NaN are
+ * missing. Objects are read by `names` (absent keys missing).
  */
-export function toTable(input: TableInput, what: string, names?: readonly string[]): Table {
+export function toTable(
+  input: TableInput,
+  what: string,
+  names?: readonly string[],
+  categorical?: (j: number) => boolean,
+): Table {
   if (input instanceof Matrix) return { x: intact(input, what) };
   if (isTable(input)) return input;
   if (!Array.isArray(input))
@@ -47,12 +75,14 @@ export function toTable(input: TableInput, what: string, names?: readonly string
     });
   } else arrays = rows as ReadonlyArray<ReadonlyArray<Cell>>;
   const n = arrays.length;
-  const cols = n > 0 ? (arrays[0]?.length ?? 0) : (names?.length ?? 0);
+  const cols = n > 0 ? (attached(arrays[0], `${what}[0]`)?.length ?? 0) : (names?.length ?? 0);
   const data = new Float32Array(n * cols);
   const categories: (string[] | null)[] = new Array(cols).fill(null);
-  const dict: (Map<string, number> | null)[] = new Array(cols).fill(null);
+  const dict: (Map<string, number> | null)[] = Array.from({ length: cols }, (_, j) =>
+    categorical?.(j) ? new Map() : null,
+  );
   for (let i = 0; i < n; i++) {
-    const r = arrays[i];
+    const r = attached(arrays[i], `${what}[${i}]`);
     if (r === null || typeof r !== 'object' || typeof r.length !== 'number')
       throw new TypeError(`${what}[${i}] must be an array of cells, got ${describe(r)}`);
     if (r.length !== cols) throw new RangeError(`${what}[${i}] has ${r.length} values but row 0 has ${cols}`);
@@ -116,7 +146,9 @@ export function columnCoder(t: Table, j: number, known: readonly string[]): Colu
   const byValue = new Map<number, number>();
   known.forEach((k, i) => {
     const v = Number(k);
-    if (k.trim() !== '' && Number.isFinite(v)) byValue.set(Math.fround(v), i);
+    // Names that float32 makes one value ("16777216", "16777217"): the value is the one it names exactly.
+    if (k.trim() !== '' && Number.isFinite(v) && (!byValue.has(Math.fround(v)) || Math.fround(v) === v))
+      byValue.set(Math.fround(v), i);
   });
   return { map: null, byValue };
 }

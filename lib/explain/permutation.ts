@@ -1,6 +1,6 @@
 // Permutation importance (Breiman 2001; scikit-learn's permutation_importance): how much the
 // score drops when one feature's column is shuffled, breaking its link to the target.
-import { Matrix, describe, intact } from '../matrix.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
 import { checkOptions, given } from '../names.js';
 import { checkNonEmpty, checkPositiveInt, toMatrix, type MatrixLike } from './inputs.js';
 import { seededRandom } from '../random.js';
@@ -35,7 +35,11 @@ export interface PermutationImportance {
 function toTargets(y: unknown, rows: number): Matrix {
   let m: Matrix;
   if (y instanceof Matrix) m = intact(y, 'permutationImportance: y');
-  else if (ArrayBuffer.isView(y) && !(y instanceof DataView))
+  else if (
+    ArrayBuffer.isView(y) &&
+    !(y instanceof DataView || y instanceof BigInt64Array || y instanceof BigUint64Array) &&
+    attached(y, 'permutationImportance: y')
+  )
     m = new Matrix((y as Float32Array).length, 1, Float32Array.from(y as Float32Array));
   else if (Array.isArray(y) && (y.length === 0 || typeof y[0] === 'number'))
     m = new Matrix(y.length, 1, Float32Array.from(y as number[]));

@@ -5,7 +5,7 @@
 // training does not change.
 import type { NormalizationSpec } from '../engine/contract.js';
 import { checkFinite } from '../finite.js';
-import { describe } from '../matrix.js';
+import { attached, describe } from '../matrix.js';
 import { toMatrix } from '../model/data.js';
 import { checkKeys, given } from '../names.js';
 import { Layer, type LayerOptions } from './layer.js';
@@ -34,7 +34,13 @@ function checkAxis(v: unknown): -1 | null {
 }
 
 function stats(v: unknown, name: string, nonNegative: boolean): number[] | number {
-  const list = typeof v === 'number' ? [v] : v;
+  // a typed array of numbers too (Keras takes numpy arrays)
+  const list =
+    typeof v === 'number'
+      ? [v]
+      : ArrayBuffer.isView(v) && !(v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array)
+        ? Array.from(attached(v as Float32Array, `Normalization: ${name}`))
+        : v;
   if (!Array.isArray(list) || list.length === 0 || !list.every((e) => typeof e === 'number' && Number.isFinite(e)))
     throw new TypeError(`Normalization: ${name} must be a finite number or a non-empty number[], got ${describe(v)}`);
   const bad = list.findIndex((e) => nonNegative && e < 0);

@@ -4,7 +4,7 @@
 import type { DataSpec } from '../engine/contract.js';
 import type { LossName } from '../engine/ids.js';
 import { checkFinite } from '../finite.js';
-import { Matrix, describe, intact } from '../matrix.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
 import type { TableInput } from '../data/table.js';
 
 /** Numbers; or, for a model with a Preprocessor, raw rows (strings, nulls; objects keyed by column) or a readCsv table. */
@@ -47,6 +47,7 @@ export function toInputs(
  */
 export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: string): Float32Array | Int32Array {
   const { units, layerName, loss } = spec;
+  attached(y, what);
   const last = `the last layer '${layerName}' outputs ${units} value${units === 1 ? '' : 's'} per row`;
   const oneD = isVector(y);
   const len = oneD ? (y as ArrayLike<number>).length : toMatrixRows(y, what);
@@ -89,6 +90,7 @@ export function toTargets(y: unknown, rows: number, spec: TargetSpec, what: stri
 /** One non-negative finite weight per row, or null. */
 export function toSampleWeight(w: unknown, rows: number, what: string): Float32Array | null {
   if (w === undefined || w === null) return null;
+  attached(w, what);
   if (!isVector(w))
     throw new TypeError(`${what} must be a number[] or Float32Array with one weight per row, got ${describe(w)}`);
   const out = w instanceof Float32Array ? w : Float32Array.from(w as ArrayLike<number>);

@@ -1,6 +1,6 @@
 // plotDecisionBoundary: for a classifier with 2 inputs, the regions where it predicts each class (shaded
 // by its confidence) with the samples on top, red and green as in the course.
-import { Matrix, intact } from '../matrix.js';
+import { Matrix, attached, intact } from '../matrix.js';
 import { axes } from './axes.js';
 import { niceDomain } from './scale.js';
 import { document, el, text } from './svg.js';
@@ -45,7 +45,7 @@ export function plotDecisionBoundary(
   const xm = toMatrix(x);
   if (xm.cols !== 2)
     throw new RangeError(`plotDecisionBoundary draws classifiers with 2 inputs; x has ${xm.cols} columns`);
-  if (!y || y.length !== xm.rows)
+  if (!y || attached(y, 'plotDecisionBoundary: y').length !== xm.rows)
     throw new RangeError(`plotDecisionBoundary: y has ${y?.length} labels for ${xm.rows} rows of x`);
   const res = options.resolution ?? 100;
   if (!Number.isInteger(res) || res < 2 || res > 1000)

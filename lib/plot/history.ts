@@ -4,6 +4,7 @@ import { niceDomain } from './scale.js';
 import { document, el, text } from './svg.js';
 import { writePicture, type PlotFileOptions } from './output.js';
 import { given } from '../names.js';
+import { attached } from '../matrix.js';
 
 /** What `fit` returns (Keras's History), or just its `history` record. */
 export type HistoryLike =
@@ -34,7 +35,9 @@ function record(h: HistoryLike): { rec: Record<string, ArrayLike<number>>; epoch
 /** Draws loss and metrics per epoch; returns the SVG (and writes it with `toFile`). */
 export function plotHistory(history: HistoryLike, options: PlotHistoryOptions = {}): string {
   const { rec, epoch } = record(history);
-  const all = Object.keys(rec).filter((k) => rec[k] !== undefined && typeof rec[k]!.length === 'number');
+  const all = Object.keys(rec).filter(
+    (k) => rec[k] !== undefined && typeof attached(rec[k], `plotHistory: ${k}`)!.length === 'number',
+  );
   const keys = options.keys ?? all.filter((k) => !k.startsWith('val_') || !all.includes(k.slice(4)));
   if (!options.keys) keys.sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : 0));
   for (const k of keys)

@@ -12,7 +12,7 @@ import { CliError } from '../errors.js';
 import { checkWritable, dataSource } from '../input.js';
 import { loadTrained, readFeatures, type Trained } from '../model-file.js';
 import { pictureFormat } from '../pictures.js';
-import { makeFolder } from '../../io/folders.js';
+import { checkPlotsDir } from '../train-pictures.js';
 
 const METHODS = ['deep', 'kernel'] as const;
 
@@ -66,6 +66,7 @@ export const explain: Command = {
     const seed = a.number('seed', { integer: true, min: 0 }) ?? 0;
 
     if (outFile) await checkWritable(outFile, 'the SHAP values to');
+    if (plotsDir) await checkPlotsDir(plotsDir); // before the work: a file named like it failed after
     const t = await loadTrained(modelFile!);
     // A model saved from code does not name its features: take them from the file's header.
     const named = t.meta.featureNames ? null : await readCsv(dataSource(dataFile!));
@@ -118,7 +119,6 @@ export const explain: Command = {
 
     const pictures: string[] = [];
     if (plotsDir) {
-      await makeFolder(plotsDir);
       for (let k = 0; k < phi.length; k++) {
         const file = join(plotsDir, `shap-summary${phi.length > 1 ? `-${slug(outputs[k]!)}` : ''}.${format}`);
         summaryPlot(phi, x, {

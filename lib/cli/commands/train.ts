@@ -96,7 +96,7 @@ export const train: Command = {
       throw new CliError(
         `${file} has ${csv.rows} data rows${csv.droppedRows ? ` with a target` : ''}; training needs at least 10`,
       );
-    const prepared = prepareTarget(csv.y, csv.classNames, csv.targetName, requested);
+    const prepared = prepareTarget(csv.y, csv.classNames, csv.targetName, requested, 'train', csv.targetLabels);
     const task = prepared.task;
     const classes = prepared.classNames?.length ?? 0;
     out.line(
