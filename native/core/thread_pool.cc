@@ -95,13 +95,15 @@ class Pool {
       return;
     }
     ensure_workers(target_ - 1);
-    // Publish the job, then open it; a worker reads the job only after seeing it open.
+    // Publish the job, then open it. A worker reads the job after seeing the epoch move or, one still leaving the
+    // last job, after taking a slot: release stores (plain stores on x86), so the caller waits for the other core
+    // once, at the epoch's increment, rather than at each store.
     task_ = &task;
     n_tasks_ = n_tasks;
     next_.store(1, std::memory_order_relaxed);  // task 0 is the caller's (see thread_pool.h)
     done_.store(0, std::memory_order_relaxed);
-    slots_.store(std::min(n_tasks - 1, target_ - 1));
-    open_.store(true);
+    slots_.store(std::min(n_tasks - 1, target_ - 1), std::memory_order_release);
+    open_.store(true, std::memory_order_release);
     epoch_.fetch_add(1);
     if (wake && sleepers_.load() > 0) {
       std::lock_guard<std::mutex> lk(mu_);
@@ -170,7 +172,7 @@ class Pool {
   }
 
   void ensure_workers(int n) {
-    keep_.store(n);
+    if (keep_.load(std::memory_order_relaxed) != n) keep_.store(n);  // spinning workers read it: write on change
     while (static_cast<int>(workers_.size()) < n) {
       const int index = static_cast<int>(workers_.size());
       workers_.emplace_back([this, index] { worker_main(index); });
@@ -191,11 +193,16 @@ class Pool {
   std::mutex mu_;      // only for sleeping and waking
   std::condition_variable cv_;
   std::vector<std::thread> workers_;
-  const std::function<void(int)>* task_ = nullptr;
-  int n_tasks_ = 0, target_ = 1;
-  std::atomic<uint64_t> epoch_{0};
-  std::atomic<bool> open_{false}, stop_{false};
-  std::atomic<int> next_{0}, done_{0}, slots_{0}, active_{0}, sleepers_{0};
+  int target_ = 1;
+  // Three cache lines, so that a spinning worker's reads and the job's writes do not share one: the epoch the
+  // workers poll; the job, written by the caller and claimed by the workers; what changes only with the pool's size.
+  alignas(64) std::atomic<uint64_t> epoch_{0};
+  alignas(64) const std::function<void(int)>* task_ = nullptr;
+  int n_tasks_ = 0;
+  std::atomic<bool> open_{false};
+  std::atomic<int> next_{0}, done_{0}, slots_{0}, active_{0};
+  alignas(64) std::atomic<bool> stop_{false};
+  std::atomic<int> sleepers_{0};
   std::atomic<int> keep_{0};  // workers with an index at or above this leave
 };
 
