@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   confusionMatrix,
   Dense,
+  Imputer,
   Matrix,
   Normalization,
   permutationImportance,
@@ -52,6 +53,12 @@ describe('a transferred typed array is named, not read as empty', () => {
     expect(() => confusionMatrix(transferred(labels()), labels())).toThrow(gone('yTrue'));
     expect(() => trainTestSplit(x, transferred(labels()))).toThrow(gone('trainTestSplit: y'));
     expect(() => permutationImportance(model, x, transferred(labels()))).toThrow(gone('permutationImportance: y'));
+  });
+
+  it('Imputer rows', () => {
+    expect(() => new Imputer().fit([Float32Array.from([1]), transferred(Float32Array.from([2]))])).toThrow(
+      gone('Imputer.fit: x[1]', 'Float32Array'),
+    );
   });
 
   it('plotHistory, plotDecisionBoundary and Normalization', () => {

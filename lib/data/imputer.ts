@@ -1,6 +1,6 @@
 // Filling missing values (NaN) column by column with a statistic of the training rows, as sklearn's
 // SimpleImputer does; serializable like the scalers.
-import { Matrix, describe, intact } from '../matrix.js';
+import { Matrix, attached, describe, intact } from '../matrix.js';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 export const IMPUTE_STRATEGIES: readonly ImputeStrategy[] = ['mean', 'median', 'most_frequent', 'constant'];
@@ -149,8 +149,10 @@ export class Imputer {
 function toMatrix(x: Matrix | ArrayLike<ArrayLike<number>>, what: string): Matrix {
   if (x instanceof Matrix) return intact(x, what);
   // null and undefined are missing too in plain arrays
-  const rows = Array.from(x as ArrayLike<ArrayLike<number | null | undefined>>, (r) =>
-    r && typeof r === 'object' ? Array.from(r, (v) => (v === null || v === undefined ? NaN : v)) : r,
+  const rows = Array.from(attached(x as ArrayLike<ArrayLike<number | null | undefined>>, `${what}: x`), (r, i) =>
+    r && typeof r === 'object'
+      ? Array.from(attached(r, `${what}: x[${i}]`), (v) => (v === null || v === undefined ? NaN : v))
+      : r,
   );
   return Matrix.from(rows as number[][], `${what}: x`);
 }
