@@ -168,6 +168,15 @@ describe('INT64 beyond 2^53', () => {
         '(line 2: 9007199254740992 as JSON.parse reads it); write them as strings in the file, or leave the column out',
     );
     expect((await readCsv(tableSource(jsonl), { ignore: ['id'] })).featureNames).toEqual(['x']);
+    // a float written with 17 digits is a float, not a rounded id
+    const floats = join(dir, 'floats.jsonl');
+    writeFileSync(floats, '{"f":1.2345678901234567e+25,"x":1}\n{"f":2,"x":0}\n');
+    expect(Array.from((await readCsv(tableSource(floats))).x.data)).toEqual([
+      Math.fround(1.2345678901234567e25),
+      1,
+      2,
+      0,
+    ]);
   });
 });
 

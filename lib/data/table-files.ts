@@ -137,14 +137,23 @@ async function* jsonLines(path: string): AsyncGenerator<Row> {
             path,
           );
     const row = v as Record<string, unknown>;
-    // 16 digits in a row: maybe an integer past 2^53, which JSON.parse has rounded (ids as numbers)
+    // An integer of 16 digits or more: maybe past 2^53, which JSON.parse has rounded (ids as numbers); the key's
+    // own text decides (1.2345678901234567e25 is a float, not an id)
     const rounded = /\d{16}/.test(line)
-      ? Object.keys(row).filter((k) => typeof row[k] === 'number' && Math.abs(row[k]) > Number.MAX_SAFE_INTEGER)
+      ? Object.keys(row).filter(
+          (k) => typeof row[k] === 'number' && Math.abs(row[k]) > Number.MAX_SAFE_INTEGER && integerText(line, k),
+        )
       : undefined;
     yield { at: n, row, rounded };
   }
   // no object, so no columns ('has no header' would speak of CSV)
   if (!keys) throw new CsvError(`${path} has no rows: no line holds a JSON object`, path);
+}
+
+/** Whether `line` writes key `k`'s value as a plain integer (digits only), as JSON.stringify spells the key. */
+function integerText(line: string, k: string): boolean {
+  const key = JSON.stringify(k).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${key}\\s*:\\s*-?\\d+\\s*[,}]`).test(line);
 }
 
 async function* parquetRows(path: string): AsyncGenerator<string[] | Row> {
