@@ -119,10 +119,16 @@ export class TargetColumn {
       const bytes = Buffer.from(l);
       return numberName(parseNumber(bytes, 0, bytes.length), () => l);
     });
-    const classNames = [...new Set(names)].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+    // Sorted by value, parsed once (a target of 20,000 distinct values parsed each name at every comparison).
+    const byValue = [...new Set(names)].map((n) => ({ n, v: Number(n) }));
+    byValue.sort((a, b) => a.v - b.v || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+    const classNames = byValue.map((e) => e.n);
     const index = new Map(classNames.map((n, i) => [n, i]));
     const remap = Int32Array.from(names, (n) => index.get(n)!);
-    return { y: Int32Array.from(this.yIds!.subarray(0, rows), (id) => remap[id]!), classNames };
+    const ids = this.yIds!;
+    const y = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) y[i] = remap[ids[i]!]!;
+    return { y, classNames };
   }
 }
 
