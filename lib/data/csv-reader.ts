@@ -331,9 +331,10 @@ export class CsvReader implements CsvSink {
     const need = (this.rows + 1) * this.nf;
     if (need > this.x.length) this.x = enlarge(this.x, need);
     if (this.targetCol >= 0) this.target.grow(this.rows);
-    this.exact.forEach((e, role) => {
+    for (let role = 0; role < this.exact.length; role++) {
+      const e = this.exact[role];
       if (e && this.rows >= e.length) this.exact[role] = enlarge(e, this.rows + 1);
-    });
+    }
   }
 
   private targetCell(buf: Uint8Array, start: number, end: number, line: number, col: number): void {

@@ -4,7 +4,6 @@ import { Matrix, attached, describe, intact } from '../matrix.js';
 import { toClassIndexes } from './categorical.js';
 import { checkSeed, seededRandom, shuffleInPlace } from '../random.js';
 
-/** Targets the splits accept; each part comes back in the same form. */
 /** Any typed array of numbers (a Uint8Array of labels as MNIST ships them), as fit takes. */
 type NumberArray =
   | Float32Array
@@ -16,6 +15,7 @@ type NumberArray =
   | Uint16Array
   | Int32Array
   | Uint32Array;
+/** Targets the splits accept; each part comes back in the same form. */
 export type SplitTargets = Matrix | NumberArray | number[] | number[][];
 export type SplitFeatures = Matrix | number[][];
 
