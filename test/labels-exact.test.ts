@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OneHotEncoder, parseCsv, Preprocessor } from '../lib/index.js';
-import { myelin } from './helpers/cli.js';
+import { myelin, trainReport } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-labels-'));
 const A = 16777216;
@@ -130,20 +130,7 @@ describe('ids above 2^24 as numbers', () => {
     const data = join(dir, 'customers.csv');
     writeFileSync(data, `cust,x,label\n${ids.map((v, i) => `${v},${i % 2},${i % 2 ? 'yes' : 'no'}`).join('\n')}\n`);
     for (const memory of [[], ['--memory', '1KB']]) {
-      const r = myelin([
-        'train',
-        data,
-        '--target',
-        'label',
-        '--epochs',
-        '2',
-        ...memory,
-        '-o',
-        join(dir, 'c.myelin'),
-        '--json',
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      const j = JSON.parse(r.stdout);
+      const j = trainReport(data, memory, join(dir, 'c.myelin'));
       expect([j.features, j.idColumns]).toEqual([['x'], ['cust']]);
     }
   });

@@ -15,7 +15,7 @@ import {
   streamStatistics,
   tableSource,
 } from '../lib/index.js';
-import { myelin, oneLine } from './helpers/cli.js';
+import { myelin, oneLine, trainReport } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myelin-columns-'));
 const N = 60;
@@ -187,20 +187,7 @@ describe('myelin train --memory leaves out ids as the in-memory path does', () =
     for (let i = 0; i < N; i++) s += `${1000 + 3 * i},c${i},${xs[i]},${i % 5},${labels[i]}\n`;
     writeFileSync(data, s);
     const features = (memory: string[]) => {
-      const r = myelin([
-        'train',
-        data,
-        '--target',
-        'label',
-        '--epochs',
-        '2',
-        ...memory,
-        '-o',
-        join(dir, 'c.myelin'),
-        '--json',
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      const j = JSON.parse(r.stdout);
+      const j = trainReport(data, memory, join(dir, 'c.myelin'));
       return { features: j.features, ids: j.idColumns };
     };
     const inMemory = features([]);

@@ -23,6 +23,13 @@ export function myelin(args: string[], cwd = ROOT): Run {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `myelin train data --target label --epochs 2 ...extra -o model --json`, which must succeed: its JSON report. */
+export function trainReport(data: string, extra: string[], model: string): Record<string, unknown> {
+  const r = myelin(['train', data, '--target', 'label', '--epochs', '2', ...extra, '-o', model, '--json']);
+  if (r.code !== 0) throw new Error(`myelin train exited with ${r.code}:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
 /** The stderr of a failed command is a single line without a stack trace. */
 export function oneLine(r: Run): string {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
